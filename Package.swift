@@ -1,0 +1,50 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Dependencies point down the list of targets: SimCore knows nothing of Citus;
+// only Scenario, Reporting and the executable touch files and Foundation.
+let package = Package(
+    name: "citus-sim",
+    products: [
+        .executable(name: "citus-sim", targets: ["citus-sim"]),
+        .library(name: "SimCore", targets: ["SimCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGSL",
+            pkgConfig: "gsl",
+            providers: [.apt(["libgsl-dev"])]
+        ),
+        .target(
+            name: "SimCore",
+            dependencies: [
+                "CGSL",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+        .target(name: "QueueingModels", dependencies: ["SimCore"]),
+        .target(
+            name: "Scenario",
+            dependencies: ["SimCore", "QueueingModels", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(name: "Reporting", dependencies: ["SimCore", "QueueingModels", "Scenario"]),
+        .executableTarget(
+            name: "citus-sim",
+            dependencies: [
+                "SimCore", "QueueingModels", "Scenario", "Reporting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "SimCoreTests", dependencies: ["SimCore"]),
+        .testTarget(name: "QueueingModelsTests", dependencies: ["QueueingModels", "SimCore"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Reporting"]),
+        .testTarget(name: "CLITests", dependencies: ["citus-sim"]),
+    ]
+)

@@ -1,0 +1,81 @@
+import ArgumentParser
+import QueueingModels
+import SimCore
+
+/// `citus-sim bench ...`: speed benchmarks. Timings are wall-clock of this process;
+/// compare ratios measured side by side, not absolute figures across machines.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a speed benchmark.",
+        subcommands: [Kernel.self]
+    )
+
+    struct Kernel: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Kernel speed: M/M/c through the resources, the hold model through the engine, and a bare-heap baseline.",
+            discussion: """
+                Prints events_per_second (M/M/4 at rho 0.8, 2 events per customer), \
+                hold_events_per_second (engine, 1,000 pending) and baseline_events_per_second \
+                (the same hold model as a hand-written heap loop), plus the ratio of the last two.
+                """
+        )
+
+        @Option(help: "Customers in the M/M/c run (2 events each).")
+        var customers: Int = 5_000_000
+
+        @Option(help: "Events in each hold run.")
+        var holdEvents: Int = 20_000_000
+
+        @Option(help: "Pending events in the hold model.")
+        var pending: Int = 1_000
+
+        @Option(help: "Seed.")
+        var seed: UInt64 = 1
+
+        func validate() throws {
+            guard customers > 1 else { throw ValidationError("--customers must be > 1, got \(customers)") }
+            guard holdEvents > 0 else { throw ValidationError("--hold-events must be > 0, got \(holdEvents)") }
+            guard pending > 0 else { throw ValidationError("--pending must be > 0, got \(pending)") }
+        }
+
+        func run() throws {
+            let config = StationConfig(
+                discipline: .fcfs, servers: 4, arrivalRatePerSecond: 320,
+                service: .exponential(mean: 0.01), customers: customers, warmupCustomers: 0)
+            let clock = ContinuousClock()
+            var mmc: StationRun.Result?
+            let mmcTime = try clock.measure { mmc = try StationRun.run(config, seed: seed) }
+            let mmcEvents = Double(2 * customers)
+
+            // Hold: engine and baseline alternate (A B A B) to share the machine's drift.
+            var engineBest = Duration.seconds(1e9), baselineBest = Duration.seconds(1e9)
+            var engineSum: UInt64 = 0, baselineSum: UInt64 = 0
+            for _ in 0..<3 {
+                let e = clock.measure { engineSum = HoldModel.run(seed: seed, pending: pending, events: UInt64(holdEvents)).1 }
+                let b = clock.measure { baselineSum = BaselineHold.run(seed: seed, pending: pending, events: UInt64(holdEvents)).1 }
+                engineBest = min(engineBest, e)
+                baselineBest = min(baselineBest, b)
+            }
+            guard engineSum == baselineSum else {
+                throw ValidationError("engine and baseline hold runs disagree (\(engineSum) vs \(baselineSum)): event order differs")
+            }
+            let hold = Double(holdEvents) / engineBest.seconds
+            let baseline = Double(holdEvents) / baselineBest.seconds
+            print("events_per_second: \(Int(mmcEvents / mmcTime.seconds))")
+            print("hold_events_per_second: \(Int(hold))")
+            print("baseline_events_per_second: \(Int(baseline))")
+            print("hold_vs_baseline: \(Format.fixed(hold / baseline, 3))")
+            if let mmc, let w = mmc.metrics.first(where: { $0.name == "response_latency_mean_ms" }) {
+                let exact = config.exactMeanResponseSeconds! * 1e3
+                print("mmc_mean_response_ms: \(Format.fixed(w.value, 3)) (Erlang C: \(Format.fixed(exact, 3)))")
+            }
+        }
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let c = components
+        return Double(c.seconds) + Double(c.attoseconds) / 1e18
+    }
+}

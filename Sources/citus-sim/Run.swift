@@ -1,0 +1,3 @@
+import ArgumentParser
+struct Run: ParsableCommand {}
+struct Validate: ParsableCommand {}
