@@ -36,10 +36,16 @@ public final class RandomStream {
     @inlinable public func uniformPositive() -> Double { gsl_rng_uniform_pos(rng) }
     /// A uniform draw in [0, 1).
     @inlinable public func uniform() -> Double { gsl_rng_uniform(rng) }
-    /// A uniform integer in 0..<n; precondition 0 < n <= 2^32.
+    /// A uniform integer in 0..<n; precondition 0 < n < 2^32 (GSL's limit for MT19937:
+    /// past it GSL returns 0 with its error handler off).
     @inlinable public func integer(below n: UInt64) -> UInt64 {
-        precondition(n > 0 && n <= 1 << 32, "integer(below:) needs 0 < n <= 2^32, got \(n)")
+        precondition(n > 0 && n <= UInt64(UInt32.max), "integer(below:) needs 0 < n < 2^32, got \(n)")
         return UInt64(gsl_rng_uniform_int(rng, UInt(n)))
+    }
+
+    /// A uniform 64-bit integer from two raw 32-bit MT19937 outputs (high word first).
+    @inlinable public func next64() -> UInt64 {
+        UInt64(gsl_rng_get(rng)) << 32 | UInt64(gsl_rng_get(rng))
     }
 
     /// An exponential draw with the given mean (same unit as the mean).

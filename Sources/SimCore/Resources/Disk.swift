@@ -31,7 +31,7 @@ public struct Disk: Sendable {
 
     /// Device time a request needs (before sharing).
     public func serviceTime(operations: Double, bytes: Double) -> SimDuration {
-        .seconds(max(operations / iops, bytes / bytesPerSecond))
+        SimDuration(seconds: max(operations / iops, bytes / bytesPerSecond))
     }
 
     /// Submits request `request` of `operations` I/Os moving `bytes` at `now`.

@@ -10,6 +10,11 @@ public struct FCFSServer: Sendable {
     public struct Start: Equatable, Sendable {
         public var job: UInt32
         public var completion: SimTime
+
+        public init(job: UInt32, completion: SimTime) {
+            self.job = job
+            self.completion = completion
+        }
     }
 
     struct Waiting: Sendable {

@@ -3,7 +3,7 @@ import Dispatch
 /// Independent replications of one model with different seeds, and a confidence
 /// interval on every metric they report.
 ///
-/// Replication i's seed is the i-th 64-bit draw of the stream "replications" of the
+/// Replication i's seed is the i-th 64-bit draw (`next64`) of the stream "replications" of the
 /// base seed, so adding replications never changes the earlier ones. Replications run
 /// in parallel on `threads` threads, each on its own, and results are merged in
 /// replication order: output does not depend on the thread count.
@@ -22,7 +22,7 @@ public struct Replications: Sendable {
     /// The seed of each replication, in order.
     public var seeds: [UInt64] {
         let stream = RandomStream(runSeed: baseSeed, name: "replications")
-        return (0..<count).map { _ in stream.integer(below: 1 << 32) << 32 | stream.integer(below: 1 << 32) }
+        return (0..<count).map { _ in stream.next64() }
     }
 
     /// Runs `body(index, seed)` for every replication on up to `threads` threads and

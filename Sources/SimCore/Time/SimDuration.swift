@@ -22,9 +22,9 @@ public struct SimDuration: Hashable, Comparable, Sendable, CustomStringConvertib
     @inlinable public static func hours(_ value: Int64) -> SimDuration { SimDuration(microseconds: value * 3_600_000_000) }
 
     /// The duration nearest to `seconds`; precondition: finite and within ±292,000 years.
-    @inlinable public static func seconds(_ seconds: Double) -> SimDuration {
+    @inlinable public init(seconds: Double) {
         precondition(seconds.isFinite && abs(seconds) < 9.2e12, "duration of \(seconds) s is not representable")
-        return SimDuration(microseconds: Int64((seconds * 1e6).rounded()))
+        self.init(microseconds: Int64((seconds * 1e6).rounded()))
     }
 
     /// The duration in seconds, for reporting and for rate arithmetic.

@@ -1,0 +1,152 @@
+import SimCore
+import XCTest
+
+final class ResourceTests: XCTestCase {
+    let ms = SimDuration.milliseconds
+
+    /// Drains a PS server, returning (job, completion ms) in completion order.
+    private func drain(_ server: inout ProcessorSharingServer) -> [(UInt32, Int64)] {
+        var out: [(UInt32, Int64)] = []
+        while let t = server.nextCompletionTime {
+            while let job = server.popCompleted(at: t) { out.append((job, t.microseconds / 1_000)) }
+        }
+        return out
+    }
+
+    func testProcessorSharingOneCore() throws {
+        var ps = try ProcessorSharingServer(cores: 1)
+        ps.arrive(job: 1, work: ms(10), at: .zero)
+        ps.arrive(job: 2, work: ms(20), at: .zero)
+        // Both at half speed until job 1 has had 10 ms of CPU (t = 20), then job 2 alone.
+        let done = drain(&ps)
+        XCTAssertEqual(done.map(\.0), [1, 2])
+        XCTAssertEqual(done.map(\.1), [20, 30])
+    }
+
+    func testProcessorSharingMoreJobsThanCores() throws {
+        var ps = try ProcessorSharingServer(cores: 2)
+        ps.arrive(job: 1, work: ms(30), at: .zero)
+        ps.arrive(job: 2, work: ms(30), at: .zero)
+        // At t = 10 a third job arrives: each now gets 2/3 core.
+        XCTAssertNil(ps.popCompleted(at: .zero + ms(10)))
+        ps.arrive(job: 3, work: ms(10), at: .zero + ms(10))
+        XCTAssertEqual(ps.ratePerJob, 2.0 / 3.0, accuracy: 1e-15)
+        // Job 3 needs 10 ms at 2/3 -> t = 25; jobs 1, 2 have 20 - 10 = 20 - (15·2/3) left...
+        let done = drain(&ps)
+        XCTAssertEqual(done.map(\.0), [3, 1, 2])
+        // After t = 25: jobs 1 and 2 have 30 - 10 - 10 = 10 ms left each at full speed.
+        XCTAssertEqual(done.map(\.1), [25, 35, 35])
+        XCTAssertEqual(ps.busyCores.mean(at: .zero + ms(35)), 2.0, accuracy: 1e-12)
+    }
+
+    func testProcessorSharingRemoveAndRejectZeroCores() throws {
+        var ps = try ProcessorSharingServer(cores: 1)
+        ps.arrive(job: 1, work: ms(10), at: .zero)
+        ps.arrive(job: 2, work: ms(10), at: .zero)
+        XCTAssertTrue(ps.remove(job: 1, at: .zero + ms(4)))
+        XCTAssertFalse(ps.remove(job: 9, at: .zero + ms(4)))
+        XCTAssertEqual(drain(&ps).map(\.1), [12])
+        XCTAssertThrowsError(try ProcessorSharingServer(cores: 0)) { error in
+            XCTAssertEqual((error as? ParameterError)?.parameter, "ProcessorSharingServer.cores")
+        }
+    }
+
+    func testFCFSServesInArrivalOrder() throws {
+        var q = try FCFSServer(servers: 2)
+        XCTAssertEqual(q.arrive(job: 1, service: ms(10), at: .zero)?.completion, .zero + ms(10))
+        XCTAssertEqual(q.arrive(job: 2, service: ms(50), at: .zero)?.completion, .zero + ms(50))
+        XCTAssertNil(q.arrive(job: 3, service: ms(5), at: .zero + ms(1)))
+        XCTAssertNil(q.arrive(job: 4, service: ms(5), at: .zero + ms(2)))
+        XCTAssertEqual(q.waiting, 2)
+        XCTAssertEqual(q.complete(at: .zero + ms(10)), FCFSServer.Start(job: 3, completion: .zero + ms(15)))
+        XCTAssertEqual(q.complete(at: .zero + ms(15)), FCFSServer.Start(job: 4, completion: .zero + ms(20)))
+        XCTAssertNil(q.complete(at: .zero + ms(20)))
+        XCTAssertEqual(q.busy, 1)
+        // Queue length: 1 during [1, 2), 2 during [2, 10), 1 during [10, 15): area 22 over 20 ms.
+        XCTAssertEqual(q.queueLength.mean(at: .zero + ms(20)), 22.0 / 20.0, accuracy: 1e-12)
+    }
+
+    func testTokenPoolFIFOAndTryAcquire() throws {
+        var pool = try TokenPool(capacity: 2)
+        XCTAssertTrue(pool.tryAcquire(at: .zero))
+        XCTAssertTrue(pool.acquire(7, at: .zero))
+        XCTAssertFalse(pool.tryAcquire(at: .zero))
+        XCTAssertEqual(pool.refusals, 1)
+        XCTAssertFalse(pool.acquire(8, at: .zero))
+        XCTAssertFalse(pool.acquire(9, at: .zero))
+        XCTAssertFalse(pool.acquire(10, at: .zero))
+        XCTAssertTrue(pool.cancelWait(9, at: .zero))
+        XCTAssertEqual(pool.release(at: .zero + ms(1)), 8)
+        XCTAssertEqual(try pool.setCapacity(3, at: .zero + ms(2)), [10])
+        XCTAssertEqual(pool.inUse, 3)
+        XCTAssertNil(pool.release(at: .zero + ms(3)))
+        XCTAssertEqual(pool.available, 1)
+        XCTAssertThrowsError(try TokenPool(capacity: -1))
+    }
+
+    /// Max-min fairness on three links (capacities 10, 8, 6 MB/s) with four flows:
+    /// f1 over L0+L1, f2 over L0, f3 over L1+L2, f4 over L2. Progressive filling fixes
+    /// L2 first (6/2 = 3 for f3, f4), then L0 and L1 tie at 5: f1 = f2 = 5.
+    func testMaxMinFairnessThreeLinks() throws {
+        let mb = 1e6
+        var net = FlowNetwork()
+        let l0 = try net.addLink(bytesPerSecond: 10 * mb)
+        let l1 = try net.addLink(bytesPerSecond: 8 * mb)
+        let l2 = try net.addLink(bytesPerSecond: 6 * mb)
+        try net.startFlow(tag: 1, bytes: 100 * mb, route: [l0, l1], at: .zero)
+        try net.startFlow(tag: 2, bytes: 100 * mb, route: [l0], at: .zero)
+        try net.startFlow(tag: 3, bytes: 100 * mb, route: [l1, l2], at: .zero)
+        try net.startFlow(tag: 4, bytes: 3 * mb, route: [l2], at: .zero)
+        XCTAssertEqual([1, 2, 3, 4].map { net.rate(of: $0)! / mb }, [5, 5, 3, 3])
+        // f4 finishes after 1 s; then L1 is the bottleneck (8/2 = 4 for f1, f3), f2 gets 10 - 4.
+        let t = net.nextEventTime!
+        XCTAssertEqual(t, .zero + .seconds(1))
+        XCTAssertEqual(net.popDelivered(at: t), 4)
+        XCTAssertEqual([1, 2, 3].map { net.rate(of: $0)! / mb }, [4, 6, 4])
+        XCTAssertEqual(net.bytesCarried[l2], 6 * mb, accuracy: 1)
+    }
+
+    func testFlowLatencyAndHosts() throws {
+        var net = FlowNetwork()
+        let a = try net.addHost(nicBytesPerSecond: 1e9, latency: .microseconds(100))
+        let b = try net.addHost(nicBytesPerSecond: 5e8, latency: .microseconds(150))
+        try net.startFlow(tag: 1, bytes: 5e8, from: a, to: b, at: .zero)
+        XCTAssertEqual(net.rate(of: 1), 5e8)
+        var deliveredAt: SimTime?
+        while deliveredAt == nil, let t = net.nextEventTime {
+            if net.popDelivered(at: t) != nil { deliveredAt = t }
+        }
+        XCTAssertEqual(deliveredAt, .zero + .seconds(1) + .microseconds(250))
+        XCTAssertThrowsError(try net.addLink(bytesPerSecond: -5)) { error in
+            XCTAssertEqual((error as? ParameterError)?.parameter, "FlowNetwork.link.bytesPerSecond")
+        }
+        XCTAssertThrowsError(try net.addLink(bytesPerSecond: .nan))
+        XCTAssertThrowsError(try net.startFlow(tag: 2, bytes: 1, route: [0, 0], at: .zero))
+    }
+
+    func testDiskIsLimitedByIOPSAndBandwidth() throws {
+        var disk = try Disk(iops: 1_000, bytesPerSecond: 100e6, accessLatency: .microseconds(500))
+        XCTAssertEqual(disk.serviceTime(operations: 1, bytes: 8_192), .milliseconds(1))  // IOPS-bound
+        XCTAssertEqual(disk.serviceTime(operations: 1, bytes: 1e6), .milliseconds(10))  // bandwidth-bound
+        disk.submit(request: 1, operations: 1, bytes: 8_192, at: .zero)
+        disk.submit(request: 2, operations: 1, bytes: 8_192, at: .zero)
+        var done: [(UInt32, Int64)] = []
+        while let t = disk.nextEventTime {
+            while let r = disk.popCompleted(at: t) { done.append((r, t.microseconds)) }
+        }
+        // Two 1 ms requests share the device: both leave it at 2 ms, delivered 0.5 ms later.
+        XCTAssertEqual(done.map(\.0), [1, 2])
+        XCTAssertEqual(done.map(\.1), [2_500, 2_500])
+        XCTAssertThrowsError(try Disk(iops: 0, bytesPerSecond: 1, accessLatency: .zero))
+    }
+
+    func testWakeupSlotKeepsEarliestOnly() {
+        var slot = WakeupSlot()
+        XCTAssertTrue(slot.needsWakeup(at: .zero + ms(10)))
+        XCTAssertFalse(slot.needsWakeup(at: .zero + ms(12)))
+        XCTAssertTrue(slot.needsWakeup(at: .zero + ms(5)))
+        slot.fired(at: .zero + ms(5))
+        XCTAssertNil(slot.armedAt)
+        XCTAssertFalse(slot.needsWakeup(at: nil))
+    }
+}
