@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `citus-sim` command: subcommands only; all logic lives in the library targets.
 @main
@@ -8,4 +9,19 @@ struct CitusSim: ParsableCommand {
         abstract: "Discrete-event simulator and sizing advisor for Citus clusters.",
         subcommands: [Run.self, Validate.self, Bench.self]
     )
+
+    /// Exit codes are part of the interface (README): 0 ok, 2 invalid input (including
+    /// bad arguments, which ArgumentParser would report as 64), 3 internal error.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                CLI.printError(fullMessage(for: error))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

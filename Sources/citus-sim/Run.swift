@@ -1,3 +1,98 @@
 import ArgumentParser
-struct Run: ParsableCommand {}
-struct Validate: ParsableCommand {}
+import Foundation
+import Reporting
+import Scenario
+
+/// `citus-sim run SCENARIO`: simulate a scenario and write its results.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Simulate a scenario and write summary.json and summary.csv.",
+        discussion: "Exit codes: 0 ok, 2 invalid input (all findings printed as file:line:col), 3 internal error."
+    )
+
+    @Argument(help: "The scenario file (YAML).")
+    var scenario: String
+
+    @Option(name: .shortAndLong, help: "Output directory (default: Reports/<scenario name>). Replaced only when the run succeeds.")
+    var out: String?
+
+    @Option(help: "Override the scenario's run.seed.")
+    var seed: UInt64?
+
+    @Option(help: "Override the scenario's run.replications.")
+    var replications: Int?
+
+    @Option(help: "Threads for replications (default: all cores). Results do not depend on it.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let replications, !(1...10_000).contains(replications) {
+            throw ValidationError("--replications must be in 1...10000, got \(replications)")
+        }
+    }
+
+    func run() throws {
+        let loaded = try CLI.load(scenario)
+        switch loaded {
+        case .station(var station):
+            if let seed { station.run.seed = seed }
+            if let replications { station.run.replications = replications }
+            let report = try CLI.reportingInternalErrors { try StationReport.run(station, threads: threads) }
+            let dir = out ?? "Reports/\(station.name)"
+            try CLI.reportingInternalErrors {
+                try OutputDirectory.write([("summary.json", report.json), ("summary.csv", report.csv)], to: dir)
+            }
+            print(report.terminalSummary)
+            print("wrote \(dir)/summary.json, \(dir)/summary.csv")
+        }
+    }
+}
+
+/// `citus-sim validate SCENARIO`: check a scenario without running it.
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check a scenario file; print every error and warning as file:line:col.",
+        discussion: "Exit codes: 0 valid (warnings may be printed), 2 invalid."
+    )
+
+    @Argument(help: "The scenario file (YAML).")
+    var scenario: String
+
+    func run() throws {
+        _ = try CLI.load(scenario)
+        print("\(scenario): valid")
+    }
+}
+
+/// Shared command-line plumbing: findings to stderr, documented exit codes.
+enum CLI {
+    /// Loads a scenario, printing warnings; on errors prints all findings and exits 2.
+    static func load(_ path: String) throws -> LoadedScenario {
+        do {
+            let (scenario, warnings) = try ScenarioLoader.load(path: path)
+            for w in warnings { printError(w.description) }
+            return scenario
+        } catch let error as InputError {
+            printError(error.description)
+            throw ExitCode(2)
+        }
+    }
+
+    /// Runs `body`; an unexpected error is reported as an internal error, exit code 3.
+    static func reportingInternalErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as OutputDirectory.WriteError {
+            printError("error: \(error.description)")
+            throw ExitCode(3)
+        } catch {
+            printError("internal error: \(error)")
+            throw ExitCode(3)
+        }
+    }
+
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+}

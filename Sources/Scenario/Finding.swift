@@ -1,0 +1,32 @@
+/// A problem found in an input file, located to line and column.
+public struct Finding: Sendable, Equatable, CustomStringConvertible {
+    public enum Severity: String, Sendable { case error, warning }
+
+    public var file: String
+    /// 1-based line, 0 when unknown.
+    public var line: Int
+    /// 1-based column, 0 when unknown.
+    public var column: Int
+    public var severity: Severity
+    public var message: String
+
+    public init(file: String, line: Int, column: Int, severity: Severity, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.severity = severity
+        self.message = message
+    }
+
+    /// `file:line:col: error: message`, the format compilers and editors understand.
+    public var description: String { "\(file):\(line):\(column): \(severity.rawValue): \(message)" }
+}
+
+/// Thrown when an input has errors; carries every finding, errors and warnings, in file order.
+public struct InputError: Error, Sendable, CustomStringConvertible {
+    public var findings: [Finding]
+
+    public init(findings: [Finding]) { self.findings = findings }
+
+    public var description: String { findings.map(\.description).joined(separator: "\n") }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// A loaded scenario, by kind.
+public enum LoadedScenario: Sendable {
+    case station(StationScenario)
+}
+
+/// Reads and validates a scenario file: `version` first, then the sections of its `kind`.
+///
+/// Errors and warnings are collected for the whole file; if any error is found,
+/// `load` throws an `InputError` carrying all of them.
+public enum ScenarioLoader {
+    /// Scenario format versions this build reads.
+    public static let supportedVersions = 1...1
+    /// Scenario kinds this build reads.
+    public static let kinds = ["station"]
+
+    /// Loads `path`; returns the scenario and any warnings.
+    public static func load(path: String) throws -> (LoadedScenario, [Finding]) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(findings: [Finding(file: path, line: 0, column: 0, severity: .error, message: "cannot read the file (missing or not readable)")])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw InputError(findings: [Finding(file: path, line: 0, column: 0, severity: .error, message: "the file is not UTF-8 text")])
+        }
+        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        return try load(text: text, file: path, name: name)
+    }
+
+    /// Loads scenario text; `file` names it in findings.
+    public static func load(text: String, file: String, name: String) throws -> (LoadedScenario, [Finding]) {
+        let reader = YAMLReader(file: file)
+        var scenario: LoadedScenario?
+        if let root = reader.parseRoot(text) {
+            var version = root.integer("version", in: 1...Int.max)
+            if let v = version, !supportedVersions.contains(v) {
+                reader.error(root.value("version"), "scenario version \(v) is not supported by this build; supported: \(supportedVersions.lowerBound)...\(supportedVersions.upperBound)")
+                version = nil  // the rest of the file may follow another schema: do not read it
+            }
+            let kind = root.string("kind", allowed: kinds)
+            if version != nil, kind == "station" {
+                scenario = StationScenarioReader.read(root, name: name).map(LoadedScenario.station)
+            }
+            if version != nil && kind != nil { root.finish() }
+        }
+        let findings = reader.findings.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
+        if reader.hasErrors || scenario == nil {
+            throw InputError(findings: findings.isEmpty
+                ? [Finding(file: file, line: 0, column: 0, severity: .error, message: "the scenario could not be read")] : findings)
+        }
+        return (scenario!, findings)
+    }
+}

@@ -1,0 +1,104 @@
+import QueueingModels
+import SimCore
+import Yams
+
+/// Settings shared by every kind of scenario: seed and replications.
+public struct RunSettings: Sendable, Equatable {
+    /// Base seed; replication seeds derive from it.
+    public var seed: UInt64
+    /// Independent replications (each with its own seed).
+    public var replications: Int
+    /// Confidence level of every reported interval.
+    public var confidence: Double
+
+    public init(seed: UInt64 = 1, replications: Int = 10, confidence: Double = 0.95) {
+        self.seed = seed
+        self.replications = replications
+        self.confidence = confidence
+    }
+}
+
+/// A `kind: station` scenario: one queueing station, to see the kernel agree with
+/// queueing theory (the shipped `Scenarios/kernel-station.yaml`).
+public struct StationScenario: Sendable, Equatable {
+    public var name: String
+    public var run: RunSettings
+    public var station: StationConfig
+}
+
+enum StationScenarioReader {
+    static let distributions = ["constant", "exponential", "lognormal", "gamma", "pareto", "weibull", "uniform"]
+
+    static func read(_ root: YAMLMapping, name: String) -> StationScenario? {
+        let reader = root.reader
+        var run: RunSettings?
+        if let r = root.mapping("run", required: false) {
+            let seed = r.unsigned("seed", default: 1)
+            let reps = r.integer("replications", in: 1...10_000, default: 10)
+            let conf = r.number("confidence", in: 0.5...0.999, default: 0.95)
+            r.finish()
+            if let seed, let reps, let conf { run = RunSettings(seed: seed, replications: reps, confidence: conf) }
+            if let reps, reps < 3 { reader.warning(r.value("replications"), "fewer than 3 replications give very wide confidence intervals") }
+        } else {
+            run = RunSettings()
+        }
+        guard let s = root.mapping("station") else { return nil }
+        let discipline = s.string("discipline", allowed: StationConfig.Discipline.allCases.map(\.rawValue)).flatMap(StationConfig.Discipline.init(rawValue:))
+        let servers = s.integer("servers", in: 1...1_000_000)
+        let rate = s.number("arrival_rate_per_second", in: 0...1e9, lowerExclusive: true)
+        let service = s.mapping("service").flatMap(readService)
+        let customers = s.integer("customers", in: 1...Int(UInt32.max))
+        let warmup = s.integer("warmup_customers", in: 0...Int(UInt32.max), default: 0)
+        s.finish()
+        if let customers, let warmup, warmup >= customers {
+            reader.error(s.value("warmup_customers"), "`station.warmup_customers` (\(warmup)) must be less than `station.customers` (\(customers))")
+            return nil
+        }
+        guard let discipline, let servers, let rate, let service, let customers, let warmup, let run else { return nil }
+        let config = StationConfig(discipline: discipline, servers: servers, arrivalRatePerSecond: rate, service: service, customers: customers, warmupCustomers: warmup)
+        if discipline != .loss && config.utilization >= 1 {
+            reader.error(s.value("arrival_rate_per_second"), "offered load per server is \(config.utilization) (arrival rate × mean service / servers); a queue with load >= 1 never settles: lower the rate or add servers")
+            return nil
+        }
+        if discipline != .loss && config.utilization > 0.95 {
+            reader.warning(s.value("arrival_rate_per_second"), "offered load per server is \(config.utilization): results converge slowly above 0.95")
+        }
+        return StationScenario(name: name, run: run, station: config)
+    }
+
+    static func readService(_ m: YAMLMapping) -> Distribution? {
+        guard let kind = m.string("distribution", allowed: distributions) else {
+            _ = ["mean", "cv", "shape", "scale", "low", "high", "value"].map { m.value($0) }
+            m.finish()
+            return nil
+        }
+        var result: Distribution?
+        // Read every key the distribution takes before combining them, so each bad
+        // value is reported, not only the first.
+        switch kind {
+        case "constant":
+            if let v = m.duration("value", allowZero: true) { result = .constant(v) }
+        case "exponential":
+            if let mean = m.duration("mean") { result = .exponential(mean: mean) }
+        case "lognormal", "gamma":
+            let mean = m.duration("mean"), cv = m.number("cv", in: 0...100, lowerExclusive: true)
+            if let mean, let cv {
+                result = kind == "lognormal" ? try? Distribution.lognormal(mean: mean, cv: cv) : try? Distribution.gamma(mean: mean, cv: cv)
+            }
+        case "pareto", "weibull":
+            let shape = m.number("shape", in: 0...1_000, lowerExclusive: true), scale = m.duration("scale")
+            if kind == "pareto", let shape, shape <= 1 {
+                m.reader.error(m.value("shape"), "`\(m.qualified("shape"))` must be > 1: a Pareto with shape <= 1 has no finite mean")
+            } else if let shape, let scale {
+                result = kind == "pareto" ? .pareto(shape: shape, scale: scale) : .weibull(shape: shape, scale: scale)
+            }
+        default:  // uniform
+            let lo = m.duration("low", allowZero: true), hi = m.duration("high")
+            if let lo, let hi {
+                if hi < lo { m.reader.error(m.value("high"), "`\(m.qualified("high"))` must be >= `low`") } else { result = .uniform(low: lo, high: hi) }
+            }
+        }
+        m.finish()
+        return result
+    }
+}
