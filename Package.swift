@@ -30,6 +30,7 @@ let package = Package(
             ]
         ),
         .target(name: "QueueingModels", dependencies: ["SimCore"]),
+        .target(name: "ClusterModel"),
         .target(
             name: "Scenario",
             dependencies: ["SimCore", "QueueingModels", .product(name: "Yams", package: "Yams")]
@@ -44,6 +45,7 @@ let package = Package(
         ),
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore"]),
         .testTarget(name: "QueueingModelsTests", dependencies: ["QueueingModels", "SimCore"]),
+        .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Reporting"]),
         .testTarget(name: "CLITests", dependencies: ["citus-sim"]),
     ]
