@@ -31,6 +31,7 @@ let package = Package(
         ),
         .target(name: "QueueingModels", dependencies: ["SimCore"]),
         .target(name: "ClusterModel"),
+        .target(name: "Planner", dependencies: ["ClusterModel"]),
         .target(
             name: "Scenario",
             dependencies: ["SimCore", "QueueingModels", .product(name: "Yams", package: "Yams")]
@@ -46,6 +47,7 @@ let package = Package(
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore"]),
         .testTarget(name: "QueueingModelsTests", dependencies: ["QueueingModels", "SimCore"]),
         .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel"]),
+        .testTarget(name: "PlannerTests", dependencies: ["Planner", "ClusterModel"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Reporting"]),
         .testTarget(name: "CLITests", dependencies: ["citus-sim"]),
     ]
