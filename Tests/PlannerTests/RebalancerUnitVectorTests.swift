@@ -91,3 +91,26 @@ final class RebalancerUnitVectorTests: XCTestCase {
         }
     }
 }
+
+final class ReplicationVectorTests: XCTestCase {
+    func testAllShardPlacementReplicationArrayCases() throws {
+        let file = try Fixtures.json("vectors/replication_unit_cases.json")
+        let cases = file.dicts("cases")
+        XCTAssertEqual(cases.count, 3)
+        for c in cases {
+            let input = UnitCase(c)
+            let workers = input.workers.map { ReplicationPlanner.Worker(name: $0.name, port: $0.port) }
+            let placements = input.placements.sorted { $0.placementID < $1.placementID }.map { ReplicationPlanner.Placement(shard: $0.shard, worker: $0.worker) }
+            let rf = (c["args"] as! [String: Any]).int("shard_replication_factor")!
+            do {
+                let updates = try ReplicationPlanner.plan(workers: workers, placements: placements, replicationFactor: rf)
+                XCTAssertTrue(c["expected_error"] is NSNull, "expected \(c["expected_error"]!)")
+                let got = updates.map { "\($0.kind.rawValue) \($0.shard) \(workers[$0.source].name):\(workers[$0.source].port)->\(workers[$0.target].name):\(workers[$0.target].port)" }
+                let expected = c.dicts("expected_moves").map { "\($0.int("updatetype")!) \($0.int64("shardid")!) \($0.string("sourcename")!):\($0.int("sourceport")!)->\($0.string("targetname")!):\($0.int("targetport")!)" }
+                XCTAssertEqual(got, expected)
+            } catch let error as CitusError {
+                XCTAssertEqual(normalizeRegress(error.description), c.string("expected_error"))
+            }
+        }
+    }
+}

@@ -42,6 +42,13 @@ public struct RebalanceAlgorithm {
         public var shard: ShardRef
         public var source: Int
         public var target: Int
+
+        public init(kind: Kind, shard: ShardRef, source: Int, target: Int) {
+            self.kind = kind
+            self.shard = shard
+            self.source = source
+            self.target = target
+        }
     }
 
     /// Planner parameters (float4 as in Citus).

@@ -1,0 +1,163 @@
+/// Citus's metadata for one cluster: nodes, tables, colocation groups, shards and
+/// placements, plus the id sequences and the GUCs that planning reads.
+///
+/// A value type: planners read a snapshot and return decisions; `apply` and the
+/// simulation produce new states. Arrays are kept in a fixed order (nodes by id, shards by
+/// id, placements by id, tables by creation) so every iteration is deterministic.
+public struct ClusterState: Sendable, Equatable {
+    public var nodes: [Node] = []
+    public var tables: [DistributedTable] = []
+    public var colocationGroups: [ColocationGroup] = []
+    public private(set) var shards: [Shard] = []
+    public private(set) var placements: [Placement] = []
+    public var settings = CitusSettings()
+
+    /// `pg_dist_shardid_seq` (MINVALUE 102008).
+    public var shardIDSequence: Int64 = 102_008
+    /// `pg_dist_placement_placementid_seq`.
+    public var placementIDSequence: Int64 = 1
+    /// `pg_dist_colocationid_seq`.
+    public var colocationIDSequence: Int32 = 1
+    /// `pg_dist_node_nodeid_seq`.
+    public var nodeIDSequence: Int32 = 1
+    /// `pg_dist_groupid_seq`.
+    public var groupIDSequence: Int32 = 1
+
+    public init() {}
+
+    // MARK: Lookup
+
+    public func node(_ id: NodeID) -> Node? { nodes.first { $0.id == id } }
+    public func node(name: String, port: Int) -> Node? { nodes.first { $0.name == name && $0.port == port } }
+    public func table(_ name: String) -> DistributedTable? { tables.first { $0.name == name } }
+    public func colocationGroup(_ id: ColocationID) -> ColocationGroup? { colocationGroups.first { $0.id == id } }
+    public func shard(_ id: ShardID) -> Shard? { shardIndex(id).map { shards[$0] } }
+
+    func shardIndex(_ id: ShardID) -> Int? {
+        var lo = 0, hi = shards.count - 1
+        while lo <= hi {
+            let mid = (lo + hi) / 2
+            if shards[mid].id == id { return mid }
+            if shards[mid].id < id { lo = mid + 1 } else { hi = mid - 1 }
+        }
+        return nil
+    }
+
+    /// Active primary nodes in Citus's (name, port) order.
+    public var activePrimaries: [Node] {
+        nodes.filter { $0.isActive && $0.role == .primary }.sorted(by: Node.citusOrder)
+    }
+
+    /// The nodes new shards go to: active primaries with shouldhaveshards, in (name, port) order.
+    public var shardNodes: [Node] { activePrimaries.filter(\.shouldHaveShards) }
+
+    /// Shards of `table`, ordered by hash-range min (shard id for tables without ranges).
+    public func shards(of table: String) -> [Shard] {
+        shards.filter { $0.table == table }.sorted { a, b in
+            switch (a.range, b.range) {
+            case let (ra?, rb?): return ra.min < rb.min
+            default: return a.id < b.id
+            }
+        }
+    }
+
+    /// Tables in a colocation group, in creation order.
+    public func tables(in colocation: ColocationID) -> [DistributedTable] {
+        tables.filter { $0.colocationID == colocation }
+    }
+
+    /// Placements of a shard, by placement id.
+    public func placements(of shard: ShardID) -> [Placement] { placements.filter { $0.shard == shard } }
+
+    /// The shard group of `shard`: the shards at the same position in every table of its
+    /// colocation group, sorted by shard id (Citus's `ColocatedShardIntervalList`).
+    public func colocatedShards(of shard: ShardID) -> [Shard] {
+        guard let s = self.shard(shard), let t = table(s.table) else { return [] }
+        if t.isReference {
+            return tables(in: t.colocationID).flatMap { shards(of: $0.name) }.sorted { $0.id < $1.id }
+        }
+        let own = shards(of: t.name)
+        guard let index = own.firstIndex(where: { $0.id == shard }) else { return [] }
+        return tables(in: t.colocationID).compactMap { other -> Shard? in
+            let list = shards(of: other.name)
+            return index < list.count ? list[index] : nil
+        }.sorted { $0.id < $1.id }
+    }
+
+    /// The shard of hash-distributed `table` holding `value`, with its hash.
+    public func shard(of table: String, value: DistributionValue) throws -> (shard: Shard, hash: Int32) {
+        guard let t = self.table(table) else { throw LayoutError("table \"\(table)\" does not exist") }
+        guard let type = t.columnType else { throw LayoutError("table \"\(table)\" is not hash-distributed") }
+        let list = shards(of: table)
+        let index = try ShardIntervalIndex(ranges: list.map { $0.range! })
+        let hash = value.hash(as: type)
+        return (list[index.index(of: hash)], hash)
+    }
+
+    // MARK: Mutation (metadata only; planners decide, callers apply)
+
+    /// Takes the next shard id (`citus.next_shard_id` if set, which then increments, else the sequence).
+    public mutating func nextShardID() -> ShardID {
+        if settings.nextShardID > 0 {
+            defer { settings.nextShardID += 1 }
+            return ShardID(settings.nextShardID)
+        }
+        defer { shardIDSequence += 1 }
+        return ShardID(shardIDSequence)
+    }
+
+    /// Takes the next placement id.
+    public mutating func nextPlacementID() -> PlacementID {
+        if settings.nextPlacementID > 0 {
+            defer { settings.nextPlacementID += 1 }
+            return PlacementID(settings.nextPlacementID)
+        }
+        defer { placementIDSequence += 1 }
+        return PlacementID(placementIDSequence)
+    }
+
+    /// Inserts a shard row; precondition: its id is new.
+    public mutating func insertShard(_ shard: Shard) {
+        let i = shards.firstIndex { $0.id > shard.id } ?? shards.count
+        precondition(i == 0 || shards[i - 1].id != shard.id, "shard \(shard.id) inserted twice")
+        shards.insert(shard, at: i)
+    }
+
+    /// Removes a shard and its placements.
+    public mutating func removeShard(_ id: ShardID) {
+        shards.removeAll { $0.id == id }
+        placements.removeAll { $0.shard == id }
+    }
+
+    /// Inserts a placement row; precondition: the node does not hold the shard yet.
+    public mutating func insertPlacement(_ placement: Placement) {
+        precondition(!placements.contains { $0.shard == placement.shard && $0.node == placement.node },
+                     "shard \(placement.shard) placed twice on node \(placement.node)")
+        let i = placements.firstIndex { $0.id > placement.id } ?? placements.count
+        placements.insert(placement, at: i)
+    }
+
+    /// Moves every shard of `shard`'s group from `source` to `target` (new placement ids,
+    /// in shard-id order), as `citus_move_shard_placement` does.
+    public mutating func moveShardGroup(of shard: ShardID, from source: NodeID, to target: NodeID) {
+        for s in colocatedShards(of: shard) {
+            guard let old = placements.firstIndex(where: { $0.shard == s.id && $0.node == source }) else { continue }
+            let length = placements[old].shardLength
+            placements.remove(at: old)
+            insertPlacement(Placement(id: nextPlacementID(), shard: s.id, node: target, shardLength: length))
+        }
+    }
+
+    /// Copies every shard of `shard`'s group from `source` to `target` (replication).
+    public mutating func copyShardGroup(of shard: ShardID, from source: NodeID, to target: NodeID) {
+        for s in colocatedShards(of: shard) {
+            guard let old = placements.first(where: { $0.shard == s.id && $0.node == source }) else { continue }
+            insertPlacement(Placement(id: nextPlacementID(), shard: s.id, node: target, shardLength: old.shardLength))
+        }
+    }
+
+    /// Sets a shard's size in bytes.
+    public mutating func setSize(of shard: ShardID, bytes: Int64) {
+        if let i = shardIndex(shard) { shards[i].sizeBytes = bytes }
+    }
+}
