@@ -44,4 +44,11 @@ public struct ColocationGroup: Sendable, Equatable {
     public var replicationFactor: Int
     /// Nil for reference and single-shard groups.
     public var columnType: DistributionColumnType?
+
+    public init(id: ColocationID, shardCount: Int, replicationFactor: Int, columnType: DistributionColumnType?) {
+        self.id = id
+        self.shardCount = shardCount
+        self.replicationFactor = replicationFactor
+        self.columnType = columnType
+    }
 }
