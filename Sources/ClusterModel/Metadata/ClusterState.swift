@@ -137,6 +137,11 @@ public struct ClusterState: Sendable, Equatable {
         placements.insert(placement, at: i)
     }
 
+    /// Removes one placement.
+    public mutating func removePlacement(_ id: PlacementID) {
+        placements.removeAll { $0.id == id }
+    }
+
     /// Moves every shard of `shard`'s group from `source` to `target` (new placement ids,
     /// in shard-id order), as `citus_move_shard_placement` does.
     public mutating func moveShardGroup(of shard: ShardID, from source: NodeID, to target: NodeID) {
