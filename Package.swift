@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -34,13 +35,16 @@ let package = Package(
         .target(name: "Planner", dependencies: ["ClusterModel"]),
         .target(
             name: "Scenario",
-            dependencies: ["SimCore", "QueueingModels", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "SimCore", "QueueingModels", "ClusterModel", "Planner",
+                .product(name: "Yams", package: "Yams"), .product(name: "CSV", package: "CSV.swift"),
+            ]
         ),
-        .target(name: "Reporting", dependencies: ["SimCore", "QueueingModels", "Scenario"]),
+        .target(name: "Reporting", dependencies: ["SimCore", "QueueingModels", "Scenario", "ClusterModel", "Planner"]),
         .executableTarget(
             name: "citus-sim",
             dependencies: [
-                "SimCore", "QueueingModels", "Scenario", "Reporting",
+                "SimCore", "QueueingModels", "ClusterModel", "Planner", "Scenario", "Reporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -48,7 +52,7 @@ let package = Package(
         .testTarget(name: "QueueingModelsTests", dependencies: ["QueueingModels", "SimCore"]),
         .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel"]),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "ClusterModel"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Reporting"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Reporting", "ClusterModel", "Planner"]),
         .testTarget(name: "CLITests", dependencies: ["citus-sim"]),
     ]
 )

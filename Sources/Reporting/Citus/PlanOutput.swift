@@ -1,0 +1,72 @@
+import ClusterModel
+import Planner
+
+/// `get_rebalance_table_shards_plan`'s columns, as CSV, an aligned table (psql style) or JSON.
+public enum PlanOutput {
+    public enum Format: String, CaseIterable, Sendable { case csv, table, json }
+
+    public static let columns = ["table_name", "shardid", "shard_size", "sourcename", "sourceport", "targetname", "targetport"]
+
+    static func cells(_ row: PlannedMove) -> [String] {
+        [row.tableName, "\(row.shardID)", "\(row.shardSize)", row.source.name, "\(row.source.port)", row.target.name, "\(row.target.port)"]
+    }
+
+    public static func render(_ rows: [PlannedMove], format: Format) -> String {
+        switch format {
+        case .csv:
+            var w = CSVWriter(columns: columns)
+            for r in rows {
+                w.appendRow([.text(r.tableName), .integer(r.shardID.rawValue), .integer(r.shardSize), .text(r.source.name),
+                             .integer(Int64(r.source.port)), .text(r.target.name), .integer(Int64(r.target.port))])
+            }
+            return w.text
+        case .table:
+            return TextTable.render(header: columns, rows: rows.map(cells), footer: "(\(rows.count) row\(rows.count == 1 ? "" : "s"))")
+        case .json:
+            return JSONValue.array(rows.map { r in
+                .object([("table_name", .string(r.tableName)), ("shardid", .integer(r.shardID.rawValue)), ("shard_size", .integer(r.shardSize)),
+                         ("sourcename", .string(r.source.name)), ("sourceport", .integer(Int64(r.source.port))),
+                         ("targetname", .string(r.target.name)), ("targetport", .integer(Int64(r.target.port)))])
+            }).render()
+        }
+    }
+}
+
+/// An aligned text table in psql's style.
+public enum TextTable {
+    public static func render(header: [String], rows: [[String]], footer: String? = nil) -> String {
+        let widths = header.indices.map { i in max(header[i].count, rows.map { $0[i].count }.max() ?? 0) }
+        func line(_ cells: [String]) -> String {
+            " " + cells.enumerated().map { i, c in c + String(repeating: " ", count: widths[i] - c.count) }.joined(separator: " | ")
+        }
+        var out = [line(header), widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "+")]
+        out += rows.map(line)
+        if let footer { out.append(footer) }
+        return out.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Cluster metadata in the SHARDS.csv format (`citus_shards` joined with `pg_dist_shard`),
+/// one row per placement, ordered by shard id then node, so `apply`'s output can be fed back.
+public enum ShardsCSV {
+    public static let columns = ["table_name", "shardid", "citus_table_type", "colocation_id", "nodename", "nodeport", "shard_size", "shardminvalue", "shardmaxvalue"]
+
+    public static func render(_ state: ClusterState) -> String {
+        var w = CSVWriter(columns: columns)
+        var rows: [(ShardID, Node, Shard, DistributedTable)] = []
+        for t in state.tables {
+            for s in state.shards(of: t.name) {
+                for p in state.placements(of: s.id) { rows.append((s.id, state.node(p.node)!, s, t)) }
+            }
+        }
+        rows.sort { a, b in a.0 != b.0 ? a.0 < b.0 : Node.citusOrder(a.1, b.1) }
+        for (_, node, shard, table) in rows {
+            w.appendRow([
+                .text(table.name), .integer(shard.id.rawValue), .text(table.kind == .singleShard ? "schema" : table.citusTableType),
+                .integer(Int64(table.colocationID.rawValue)), .text(node.name), .integer(Int64(node.port)), .integer(shard.sizeBytes),
+                shard.range.map { .integer(Int64($0.min)) } ?? .text(""), shard.range.map { .integer(Int64($0.max)) } ?? .text(""),
+            ])
+        }
+        return w.text
+    }
+}

@@ -1,0 +1,59 @@
+/// A literal in a runbook.
+public indirect enum SQLValue: Equatable, Sendable, CustomStringConvertible {
+    case string(String)
+    /// The number as written (converted by whoever needs it).
+    case number(String)
+    case bool(Bool)
+    case null
+    case array([SQLValue])
+
+    public var description: String {
+        switch self {
+        case .string(let s): return "'\(s)'"
+        case .number(let n): return n
+        case .bool(let b): return b ? "true" : "false"
+        case .null: return "NULL"
+        case .array(let items): return "ARRAY[\(items.map(\.description).joined(separator: ", "))]"
+        }
+    }
+}
+
+/// One function argument, positional or named (`name := value`, `name => value`).
+public struct SQLArgument: Equatable, Sendable {
+    public var name: String?
+    public var value: SQLValue
+    public var line: Int
+    public var column: Int
+}
+
+/// One runbook statement with where it starts.
+public struct SQLStatement: Equatable, Sendable {
+    public enum Kind: Equatable, Sendable {
+        /// `SELECT [* FROM] f(args)` or `CALL f(args)`; the name without `pg_catalog.`.
+        case call(function: String, arguments: [SQLArgument])
+        /// `SET name = value` (session), or `ALTER SYSTEM SET` when `system`.
+        case set(name: String, value: SQLValue, system: Bool)
+        /// `CREATE TABLE name (column type, ...)`: the columns' names and types, and whether
+        /// it declares a primary key (which gives it a replica identity).
+        case createTable(name: String, columns: [(name: String, type: String)], hasPrimaryKey: Bool)
+        /// `ALTER TABLE name REPLICA IDENTITY ...` or `ALTER TABLE name ADD PRIMARY KEY ...`.
+        case addReplicaIdentity(table: String)
+        case begin, commit, rollback
+
+        public static func == (a: Kind, b: Kind) -> Bool {
+            switch (a, b) {
+            case let (.call(f1, a1), .call(f2, a2)): return f1 == f2 && a1 == a2
+            case let (.set(n1, v1, s1), .set(n2, v2, s2)): return n1 == n2 && v1 == v2 && s1 == s2
+            case let (.createTable(n1, c1, k1), .createTable(n2, c2, k2)):
+                return n1 == n2 && k1 == k2 && c1.map(\.name) == c2.map(\.name) && c1.map(\.type) == c2.map(\.type)
+            case let (.addReplicaIdentity(t1), .addReplicaIdentity(t2)): return t1 == t2
+            case (.begin, .begin), (.commit, .commit), (.rollback, .rollback): return true
+            default: return false
+            }
+        }
+    }
+
+    public var kind: Kind
+    public var line: Int
+    public var column: Int
+}
