@@ -1,14 +1,12 @@
 import Foundation
 import XCTest
 
-/// Runs the built `citus-sim` executable as a user would, in separate processes: Swift
-/// seeds `Hasher` per process, so only separate processes show that no dictionary or set
-/// order reaches the output.
-final class CommandLineTests: XCTestCase {
+/// Runs the built `citus-sim` executable as a user would, from the package root.
+enum CLI {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// The executable built beside this test bundle.
-    var executable: URL {
+    static var executable: URL {
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for _ in 0..<4 where !FileManager.default.fileExists(atPath: dir.appendingPathComponent("citus-sim").path) {
             dir.deleteLastPathComponent()
@@ -18,11 +16,11 @@ final class CommandLineTests: XCTestCase {
 
     struct Output { var status: Int32; var stdout: String; var stderr: String }
 
-    func run(_ arguments: [String]) throws -> Output {
+    static func run(_ arguments: [String]) throws -> Output {
         let p = Process()
         p.executableURL = executable
         p.arguments = arguments
-        p.currentDirectoryURL = Self.packageRoot
+        p.currentDirectoryURL = packageRoot
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -32,12 +30,20 @@ final class CommandLineTests: XCTestCase {
         return Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
-    func temporaryDirectory() throws -> URL {
+    /// A fresh directory removed when `test` ends.
+    static func temporaryDirectory(_ test: XCTestCase) throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("citus-sim-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        test.addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
         return dir
     }
+}
+
+/// `run` and `validate` in separate processes: Swift seeds `Hasher` per process, so only
+/// separate processes show that no dictionary or set order reaches the output.
+final class CommandLineTests: XCTestCase {
+    func run(_ arguments: [String]) throws -> CLI.Output { try CLI.run(arguments) }
+    func temporaryDirectory() throws -> URL { try CLI.temporaryDirectory(self) }
 
     func contents(_ dir: URL) throws -> String {
         try ["summary.json", "summary.csv"].map { try String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8) }.joined()
@@ -74,12 +80,71 @@ final class CommandLineTests: XCTestCase {
     }
 
     func testValidateAcceptsEveryShippedScenario() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.packageRoot.appendingPathComponent("Scenarios").path)
+        let files = try FileManager.default.contentsOfDirectory(atPath: CLI.packageRoot.appendingPathComponent("Scenarios").path)
             .filter { $0.hasSuffix(".yaml") }.sorted()
         XCTAssertFalse(files.isEmpty)
         for f in files {
             let r = try run(["validate", "Scenarios/" + f])
             XCTAssertEqual(r.status, 0, "\(f): \(r.stderr)")
         }
+    }
+}
+
+final class CitusCommandTests: XCTestCase {
+    func run(_ arguments: [String]) throws -> CLI.Output { try CLI.run(arguments) }
+
+    func testShardOfPrintsHashAndRange() throws {
+        let r = try run(["shard-of", "--shard-count", "32", "--type", "bigint", "1", "2"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        // worker_hash(1) = -1905060026 (PostgreSQL 15); 32 shards of 134217728 tokens.
+        XCTAssertEqual(r.stdout, """
+            value,hash,shard_index,shardminvalue,shardmaxvalue
+            1,-1905060026,1,-2013265920,-1879048193
+            2,1134484726,24,1073741824,1207959551
+
+            """)
+        let bad = try run(["shard-of", "--shard-count", "32", "--type", "int", "1", "x"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertEqual(bad.stdout, "", "nothing half-written")
+        XCTAssertTrue(bad.stderr.contains("argument `x`"), bad.stderr)
+        XCTAssertEqual(try run(["shard-of", "--shard-count", "0", "--type", "int", "1"]).status, 2)
+        XCTAssertEqual(try run(["shard-of", "--shard-count", "4", "--type", "money", "1"]).status, 2)
+    }
+
+    func testPlanAndApplyOnTheShippedExport() throws {
+        let files = ["--nodes", "Scenarios/metadata/nodes.csv", "--shards", "Scenarios/metadata/shards.csv"]
+        let plan = try run(["plan"] + files + ["--strategy", "by_shard_count"])
+        XCTAssertEqual(plan.status, 0, plan.stderr)
+        let lines = plan.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.first, "table_name,shardid,shard_size,sourcename,sourceport,targetname,targetport")
+        XCTAssertEqual(lines.count, 5, "two shard-group moves of two colocated tables onto worker-3")
+        XCTAssertTrue(lines.dropFirst().allSatisfy { $0.contains(",worker-3,5432") })
+        let json = try run(["plan"] + files + ["--format", "json", "--max-shard-moves", "1"])
+        XCTAssertEqual(json.status, 0)
+        XCTAssertTrue(json.stderr.contains("NOTICE:  Stopped searching before we were out of moves"), json.stderr)
+        XCTAssertEqual(try run(["plan"] + files + ["--strategy", "by_magic"]).status, 2)
+
+        let apply = try run(["apply"] + files + ["--sql", "Scenarios/metadata/scale-out.sql"])
+        XCTAssertEqual(apply.status, 0, apply.stderr)
+        XCTAssertTrue(apply.stdout.hasPrefix("table_name,shardid,citus_table_type,colocation_id,nodename,nodeport,shard_size,shardminvalue,shardmaxvalue\n"))
+        XCTAssertTrue(apply.stdout.contains("plans,102024,reference,3,worker-3,5432"), "reference tables copied to the new node")
+        // apply's output reads back as SHARDS.csv unchanged (an empty runbook round-trips it).
+        let tmp = try CLI.temporaryDirectory(self)
+        let out = tmp.appendingPathComponent("after.csv"), empty = tmp.appendingPathComponent("empty.sql")
+        try apply.stdout.write(to: out, atomically: true, encoding: .utf8)
+        try "-- nothing\n".write(to: empty, atomically: true, encoding: .utf8)
+        let again = try run(["apply", "--nodes", "Scenarios/metadata/nodes.csv", "--shards", out.path, "--sql", empty.path])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertEqual(again.stdout, apply.stdout)
+    }
+
+    func testApplyStopsAtTheFirstErrorAndPrintsNothing() throws {
+        let tmp = try CLI.temporaryDirectory(self)
+        let sql = tmp.appendingPathComponent("bad.sql")
+        try "SELECT citus_add_node('worker-4', 5432);\nSELECT isolate_tenant_to_new_shard('events', 1);\n".write(to: sql, atomically: true, encoding: .utf8)
+        let r = try run(["apply", "--nodes", "Scenarios/metadata/nodes.csv", "--shards", "Scenarios/metadata/shards.csv", "--sql", sql.path])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.stdout, "")
+        XCTAssertTrue(r.stderr.contains("\(sql.path):2:1: error: ERROR:  cannot isolate tenant because \"events\" has colocated tables"), r.stderr)
     }
 }

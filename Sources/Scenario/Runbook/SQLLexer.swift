@@ -10,6 +10,8 @@ struct SQLToken: Equatable {
     var kind: Kind
     var line: Int
     var column: Int
+    /// The token as written (for messages).
+    var text: String = ""
 }
 
 /// Splits runbook text into tokens; `--` and `/* */` comments are skipped.
@@ -80,7 +82,7 @@ struct SQLLexer {
                     s.unicodeScalars.append(d)
                     advance()
                 }
-                out.append(SQLToken(kind: .identifier(s.lowercased()), line: l, column: cl))
+                out.append(SQLToken(kind: .identifier(s.lowercased()), line: l, column: cl, text: s))
                 continue
             }
             if ("0"..."9").contains(c) || (c == "." && peek(1).map { ("0"..."9").contains($0) } == true) {

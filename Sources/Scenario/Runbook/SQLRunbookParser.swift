@@ -68,7 +68,8 @@ public enum SQLRunbookParser {
             while j < tokens.count, words.count < 6 {
                 if case .symbol(";") = tokens[j].kind { break }
                 switch tokens[j].kind {
-                case .identifier(let s), .number(let s), .symbol(let s): words.append(s)
+                case .identifier(let s): words.append(tokens[j].text.isEmpty ? s : tokens[j].text)
+                case .number(let s), .symbol(let s): words.append(s)
                 case .string(let s): words.append("'\(s)'")
                 }
                 j += 1

@@ -24,6 +24,13 @@ public struct SQLArgument: Equatable, Sendable {
     public var value: SQLValue
     public var line: Int
     public var column: Int
+
+    public init(name: String?, value: SQLValue, line: Int, column: Int) {
+        self.name = name
+        self.value = value
+        self.line = line
+        self.column = column
+    }
 }
 
 /// One runbook statement with where it starts.

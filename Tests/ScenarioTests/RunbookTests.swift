@@ -1,0 +1,129 @@
+import ClusterModel
+import Planner
+import Scenario
+import XCTest
+
+final class RunbookTests: XCTestCase {
+    func testParsesTheStatementsDBAsWrite() throws {
+        let statements = try SQLRunbookParser.parse("""
+            -- scale out
+            SELECT * FROM citus_add_node('10.0.0.5', 5432);
+            SELECT citus_rebalance_start(rebalance_strategy := 'by_shard_count', parallel_transfer_colocated_shards => true);
+            /* isolate */ SELECT isolate_tenant_to_new_shard('events', -42, 'CASCADE');
+            SELECT citus_split_shard_by_split_points(102008, ARRAY['-1073741824'], '{1,2}'::int[]);
+            SET citus.shard_count TO 64;
+            ALTER SYSTEM SET citus.max_background_task_executors = 8;
+            CREATE TABLE events (tenant_id bigint NOT NULL, payload jsonb, PRIMARY KEY (tenant_id));
+            ALTER TABLE events REPLICA IDENTITY FULL;
+            BEGIN; ROLLBACK
+            """, file: "r.sql")
+        XCTAssertEqual(statements.map(\.line), [2, 3, 4, 5, 6, 7, 8, 9, 10, 10])
+        XCTAssertEqual(statements[0].kind, .call(function: "citus_add_node", arguments: [
+            SQLArgument(name: nil, value: .string("10.0.0.5"), line: 2, column: 30), SQLArgument(name: nil, value: .number("5432"), line: 2, column: 42),
+        ]))
+        guard case .call(_, let args) = statements[1].kind else { return XCTFail() }
+        XCTAssertEqual(args.map(\.name), ["rebalance_strategy", "parallel_transfer_colocated_shards"])
+        XCTAssertEqual(args.map(\.value), [.string("by_shard_count"), .bool(true)])
+        guard case .call(_, let iso) = statements[2].kind else { return XCTFail() }
+        XCTAssertEqual(iso[1].value, .number("-42"))
+        guard case .call(_, let split) = statements[3].kind else { return XCTFail() }
+        XCTAssertEqual(split.map(\.value), [.number("102008"), .array([.string("-1073741824")]), .string("{1,2}")])
+        XCTAssertEqual(statements[4].kind, .set(name: "citus.shard_count", value: .number("64"), system: false))
+        XCTAssertEqual(statements[5].kind, .set(name: "citus.max_background_task_executors", value: .number("8"), system: true))
+        XCTAssertEqual(statements[6].kind, .createTable(name: "events", columns: [("tenant_id", "bigint"), ("payload", "jsonb")], hasPrimaryKey: true))
+        XCTAssertEqual(statements[7].kind, .addReplicaIdentity(table: "events"))
+        XCTAssertEqual(statements.suffix(2).map(\.kind), [.begin, .rollback])
+    }
+
+    func parseError(_ sql: String) -> String {
+        do {
+            _ = try SQLRunbookParser.parse(sql, file: "r.sql")
+            return "no error"
+        } catch { return "\(error)" }
+    }
+
+    func testParseErrorsNameTheStatementAndLine() {
+        XCTAssertEqual(parseError("SELECT 1;\nDROP TABLE events;"), "r.sql:1:8: error: expected a function name")
+        XCTAssertTrue(parseError("\nDROP TABLE events;").hasPrefix("r.sql:2:1: error: unsupported statement `DROP TABLE events`"))
+        XCTAssertEqual(parseError("SELECT f('abc);"), "r.sql:1:10: error: a string literal is never closed (a `'` is missing)")
+        XCTAssertEqual(parseError("SELECT f(1 2);"), "r.sql:1:12: error: expected `,` or `)` between arguments")
+    }
+
+    func run(_ sql: String, _ setup: (inout ClusterState) throws -> Void = { _ in }) throws -> RunbookRunner {
+        var state = ClusterState()
+        try setup(&state)
+        var runner = RunbookRunner(state: state, file: "r.sql")
+        try runner.run(try SQLRunbookParser.parse(sql, file: "r.sql"))
+        return runner
+    }
+
+    func testScaleOutRebalanceAndIsolation() throws {
+        let r = try run("""
+            SELECT citus_add_node('w1', 5432);
+            SELECT citus_add_node('w2', 5432);
+            CREATE TABLE events (tenant_id bigint PRIMARY KEY);
+            SELECT create_distributed_table('events', 'tenant_id', shard_count := 4);
+            SELECT citus_add_node('w3', 5432);
+            SELECT rebalance_table_shards(rebalance_strategy => 'by_shard_count');
+            SELECT isolate_tenant_to_new_shard('events', 100, shard_transfer_mode => 'block_writes');
+            """)
+        let s = r.state
+        // by_shard_count moves one shard group to w3; on the tie between w1 and w2 the higher
+        // node id is the source. The isolation then turns w1's shard 102010 into three.
+        XCTAssertEqual(s.shardNodes.map { n in s.placements.filter { $0.node == n.id }.count }, [4, 1, 1])
+        let (shard, hash) = try s.shard(of: "events", value: .integer(100))
+        XCTAssertEqual(shard.range, HashRange(min: hash, max: hash))
+        XCTAssertEqual(r.messages, ["r.sql:6: NOTICE:  Moving shard 102009 from w2:5432 to w3:5432 ..."])
+    }
+
+    func testRollbackKeepsConsumedShardIds() throws {
+        let r = try run("""
+            SELECT citus_add_node('w1', 5432);
+            CREATE TABLE t (k bigint PRIMARY KEY);
+            SELECT create_distributed_table('t', 'k', shard_count => 2);
+            BEGIN;
+            SELECT isolate_tenant_to_new_shard('t', 7);
+            ROLLBACK;
+            """)
+        XCTAssertEqual(r.state.shards(of: "t").map(\.id.rawValue), [102_008, 102_009])
+        XCTAssertEqual(r.state.shardIDSequence, 102_013, "the rolled-back isolation consumed three ids")
+    }
+
+    func runError(_ sql: String) -> String {
+        do {
+            _ = try run(sql)
+            return "no error"
+        } catch { return "\(error)" }
+    }
+
+    func testCitusErrorsStopTheRunbookWithTheirLine() {
+        XCTAssertEqual(runError("""
+            SELECT citus_add_node('w1', 5432);
+            SELECT citus_add_node('w2', 5432);
+            CREATE TABLE t (k bigint);
+            SELECT create_distributed_table('t', 'k');
+            SELECT citus_move_shard_placement(102008, 'w1', 5432, 'w2', 5432);
+            """), "r.sql:5:1: error: ERROR:  cannot use logical replication to transfer shards of the relation t since it doesn't have a REPLICA IDENTITY or PRIMARY KEY")
+        XCTAssertTrue(runError("SELECT citus_frobnicate(1);").hasPrefix("r.sql:1:1: error: ERROR:  citus-sim does not support citus_frobnicate(); supported: "))
+        XCTAssertEqual(runError("SELECT citus_add_node('w1');"), "r.sql:1:1: error: ERROR:  function citus_add_node needs argument nodeport")
+        XCTAssertEqual(runError("SELECT citus_add_node('w1', 5432, colour := 'red');"),
+                       "r.sql:1:1: error: ERROR:  function citus_add_node has no parameter named colour; parameters: nodename, nodeport, groupid, noderole, nodecluster")
+        XCTAssertEqual(runError("SELECT citus_drain_node('nowhere', 1);"), "r.sql:1:1: error: ERROR:  node at \"nowhere:1\" does not exist")
+        XCTAssertEqual(runError("SET citus.shard_count = 0;"), "r.sql:1:1: error: ERROR:  0 is outside the valid range for parameter \"citus.shard_count\" (1 .. 64000)")
+    }
+
+    func testDrainMovesEverythingOffTheNode() throws {
+        let r = try run("""
+            SELECT citus_add_node('w1', 5432);
+            SELECT citus_add_node('w2', 5432);
+            SELECT citus_add_node('w3', 5432);
+            CREATE TABLE t (k int PRIMARY KEY);
+            SELECT create_distributed_table('t', 'k', shard_count := 6);
+            SELECT citus_drain_node('w2', 5432);
+            """)
+        let w2 = r.state.node(name: "w2", port: 5432)!
+        XCTAssertFalse(w2.shouldHaveShards)
+        XCTAssertFalse(r.state.placements.contains { $0.node == w2.id })
+        XCTAssertEqual(r.state.placements.count, 6)
+    }
+}
