@@ -50,8 +50,9 @@ let package = Package(
         ),
         .testTarget(name: "SimCoreTests", dependencies: ["SimCore"]),
         .testTarget(name: "QueueingModelsTests", dependencies: ["QueueingModels", "SimCore"]),
-        .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel"]),
-        .testTarget(name: "PlannerTests", dependencies: ["Planner", "ClusterModel"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel", "TestSupport"]),
+        .testTarget(name: "PlannerTests", dependencies: ["Planner", "ClusterModel", "TestSupport"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Reporting", "ClusterModel", "Planner"]),
         .testTarget(name: "CLITests", dependencies: ["citus-sim"]),
     ]

@@ -1,4 +1,5 @@
 import ClusterModel
+import TestSupport
 import XCTest
 
 /// PostgreSQL's hash functions against values computed by a real PostgreSQL 15.18 server

@@ -1,4 +1,5 @@
 import ClusterModel
+import TestSupport
 import XCTest
 
 final class LayoutVectorTests: XCTestCase {

@@ -1,6 +1,7 @@
 import ClusterModel
 import Foundation
 import Planner
+import TestSupport
 import XCTest
 
 final class BackgroundJobVectorTests: XCTestCase {

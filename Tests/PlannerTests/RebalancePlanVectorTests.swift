@@ -1,6 +1,7 @@
 import ClusterModel
 import Foundation
 import Planner
+import TestSupport
 import XCTest
 
 /// get_rebalance_table_shards_plan cases, with the cluster state reconstructed from the

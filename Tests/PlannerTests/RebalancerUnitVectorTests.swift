@@ -1,5 +1,6 @@
 import Foundation
 import Planner
+import TestSupport
 import XCTest
 
 /// Citus regress output normalisation (src/test/regress/bin/normalize.sed) for messages.

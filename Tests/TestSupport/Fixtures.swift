@@ -1,0 +1,20 @@
+import Foundation
+
+/// Reads the JSON fixtures copied from Citus's regression tests (Tests/Fixtures/citus),
+/// shared by every test target that replays them.
+public enum Fixtures {
+    public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/citus")
+
+    public static func json(_ path: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: root.appendingPathComponent(path))
+        return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    }
+}
+
+extension Dictionary where Key == String, Value == Any {
+    public func int(_ key: String) -> Int? { (self[key] as? NSNumber)?.intValue }
+    public func int64(_ key: String) -> Int64? { (self[key] as? NSNumber)?.int64Value }
+    public func string(_ key: String) -> String? { self[key] as? String }
+    public func dicts(_ key: String) -> [[String: Any]] { self[key] as? [[String: Any]] ?? [] }
+}
