@@ -33,6 +33,7 @@ let package = Package(
         .target(name: "QueueingModels", dependencies: ["SimCore"]),
         .target(name: "ClusterModel"),
         .target(name: "Planner", dependencies: ["ClusterModel"]),
+        .target(name: "Workload", dependencies: ["SimCore"]),
         .target(
             name: "Scenario",
             dependencies: [
@@ -53,6 +54,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel", "TestSupport"]),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "ClusterModel", "TestSupport"]),
+        .testTarget(name: "WorkloadTests", dependencies: ["Workload", "SimCore"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Reporting", "ClusterModel", "Planner"]),
         .testTarget(name: "CLITests", dependencies: ["citus-sim"]),
     ]

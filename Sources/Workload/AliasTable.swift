@@ -1,0 +1,41 @@
+import SimCore
+
+/// Walker's alias method over arbitrary non-negative weights: O(1) draws of an index.
+public struct AliasTable: Sendable {
+    private let probability: [Double]
+    private let alias: [UInt32]
+
+    /// Throws if there are no weights, a weight is negative or not finite, or all are 0.
+    public init(weights: [Double]) throws {
+        let n = weights.count
+        guard n > 0 else { throw ParameterError(parameter: "weights", value: "[]", expected: "at least one weight") }
+        if let bad = weights.first(where: { !$0.isFinite || $0 < 0 }) {
+            throw ParameterError(parameter: "weights", value: "\(bad)", expected: "finite weights >= 0")
+        }
+        let total = weights.reduce(0, +)
+        guard total > 0 else { throw ParameterError(parameter: "weights", value: "all 0", expected: "a positive total") }
+        var scaled = weights.map { $0 / total * Double(n) }
+        var small: [Int] = [], large: [Int] = []
+        for i in stride(from: n - 1, through: 0, by: -1) { if scaled[i] < 1 { small.append(i) } else { large.append(i) } }
+        var probability = [Double](repeating: 1, count: n)
+        var alias = (0..<n).map { UInt32($0) }
+        while let s = small.popLast() {
+            guard let l = large.popLast() else { break }
+            probability[s] = scaled[s]
+            alias[s] = UInt32(l)
+            scaled[l] = (scaled[l] + scaled[s]) - 1
+            if scaled[l] < 1 { small.append(l) } else { large.append(l) }
+        }
+        self.probability = probability
+        self.alias = alias
+    }
+
+    /// An index in 0..<count.
+    @inline(__always)
+    public func sample(_ stream: RandomStream) -> Int {
+        let n = probability.count
+        let u = stream.uniform() * Double(n)
+        let i = min(Int(u), n - 1)
+        return (u - Double(i)) < probability[i] ? i : Int(alias[i])
+    }
+}

@@ -1,0 +1,56 @@
+import SimCore
+
+/// A kind of query in the workload, with what it costs.
+///
+/// CPU is in seconds at full core speed (processor sharing on the node that runs it).
+/// Data read is in bytes; pages that miss the node's cache become disk reads.
+public struct QueryClass: Sendable, Equatable {
+    /// How Citus executes the class (FACTS G).
+    public enum Kind: String, Sendable, CaseIterable {
+        /// One tenant: the coordinator routes it to the tenant's shard over one connection.
+        case router
+        /// Every shard of the table: the adaptive executor fans out over per-worker pools.
+        case multiShard = "multi_shard"
+        /// Router query joining a reference table: runs on the tenant's worker with the local replica.
+        case referenceJoin = "reference_join"
+        /// INSERT ... SELECT pushed down to every shard (colocated): fans out like a multi-shard query.
+        case insertSelectPushdown = "insert_select_pushdown"
+        /// INSERT ... SELECT that pulls rows to the coordinator and re-routes them.
+        case insertSelectCoordinator = "insert_select_coordinator"
+    }
+
+    public var name: String
+    public var kind: Kind
+    /// Share of arrivals (normalised over classes).
+    public var share: Double
+    /// Distributed table the class reads (for placement).
+    public var table: String
+    /// CPU per shard task on the worker, seconds.
+    public var workerCPU: Distribution
+    /// CPU on the coordinator to plan (and for multi-shard queries, merge), seconds.
+    public var coordinatorCPU: Distribution
+    /// Bytes read per shard task (pages come from cache or disk).
+    public var bytesRead: Double
+    /// Result bytes per shard task sent to the coordinator.
+    public var resultBytes: Double
+    /// Bytes written per shard task (WAL on the worker's disk).
+    public var writeBytes: Double
+
+    public init(name: String, kind: Kind, share: Double, table: String, workerCPU: Distribution, coordinatorCPU: Distribution,
+                bytesRead: Double = 0, resultBytes: Double = 0, writeBytes: Double = 0) {
+        self.name = name
+        self.kind = kind
+        self.share = share
+        self.table = table
+        self.workerCPU = workerCPU
+        self.coordinatorCPU = coordinatorCPU
+        self.bytesRead = bytesRead
+        self.resultBytes = resultBytes
+        self.writeBytes = writeBytes
+    }
+
+    /// True for classes that touch one tenant (and so one shard).
+    public var isSingleTenant: Bool { kind == .router || kind == .referenceJoin }
+    /// True for classes that write.
+    public var isWrite: Bool { writeBytes > 0 || kind == .insertSelectPushdown || kind == .insertSelectCoordinator }
+}
