@@ -34,6 +34,7 @@ let package = Package(
         .target(name: "ClusterModel"),
         .target(name: "Planner", dependencies: ["ClusterModel"]),
         .target(name: "Workload", dependencies: ["SimCore"]),
+        .target(name: "Simulation", dependencies: ["SimCore", "ClusterModel", "Planner", "Workload"]),
         .target(
             name: "Scenario",
             dependencies: [
@@ -55,6 +56,7 @@ let package = Package(
         .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel", "TestSupport"]),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "ClusterModel", "TestSupport"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "SimCore"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Workload", "SimCore", "ClusterModel"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Reporting", "ClusterModel", "Planner"]),
         .testTarget(name: "CLITests", dependencies: ["citus-sim"]),
     ]
