@@ -34,6 +34,11 @@ public struct TimeWeightedAverage: Sendable, Equatable {
         return (area + value * Double(time.microseconds - lastChange.microseconds)) / span
     }
 
+    /// ∫ value dt from `start` to `time`, in value × microseconds.
+    public func integral(at time: SimTime) -> Double {
+        area + value * Double(time.microseconds - lastChange.microseconds)
+    }
+
     /// Forgets the history before `time` (end of warm-up), keeping the current value.
     public mutating func reset(at time: SimTime) {
         start = time

@@ -1,0 +1,88 @@
+import SimCore
+import Workload
+
+/// The outcome of one replication of a cluster scenario.
+public struct ClusterRunResult: Sendable {
+    /// Summary figures in a fixed order (the same names in every replication).
+    public var metrics: [Metric]
+    public var series: [SeriesRow]
+    public var measurements: SimulationMetrics
+    public var events: UInt64
+    /// Workers' names, for per-node outputs.
+    public var workerNames: [String]
+}
+
+/// Runs cluster scenarios.
+public enum ClusterRun {
+    /// The mean arrival rate over the run (for the cache model): the rate curve's average,
+    /// or clients / mean think time for a closed loop (an upper bound: response time ignored).
+    public static func meanArrivalRate(_ scenario: ClusterScenario) -> Double {
+        switch scenario.workload.arrivals {
+        case .open(let curve, _):
+            let n = 1_000
+            let d = scenario.run.duration
+            return (0..<n).reduce(0.0) { $0 + curve.rate(at: .zero + SimDuration(seconds: d.seconds * (Double($1) + 0.5) / Double(n))) } / Double(n)
+        case .closed(let clients, let think):
+            return Double(clients) / max(think.mean, 0.001)
+        }
+    }
+
+    /// Builds the placement and cache layout (the same for every replication).
+    public static func layout(for scenario: ClusterScenario) throws -> SimulationLayout {
+        try SimulationLayout(scenario: scenario, meanArrivalRate: meanArrivalRate(scenario))
+    }
+
+    /// One replication with `seed`.
+    public static func run(_ scenario: ClusterScenario, layout: SimulationLayout, seed: UInt64) throws -> ClusterRunResult {
+        var engine = Engine(model: try ClusterSimulation(scenario: scenario, layout: layout, seed: seed), queueCapacity: 4_096)
+        engine.model.start(&engine.scheduler)
+        let end = SimTime.zero + scenario.run.duration
+        _ = engine.run(until: end)
+        let model = engine.model
+        return ClusterRunResult(metrics: model.summary(at: end), series: model.metrics.series, measurements: model.metrics,
+                                events: engine.eventsHandled, workerNames: (1...scenario.cluster.workerCount).map { "worker-\($0)" })
+    }
+}
+
+extension ClusterSimulation {
+    /// The summary figures over the measured window [warm-up, end].
+    func summary(at end: SimTime) -> [Metric] {
+        let m = metrics
+        let window = (end - measureFrom).seconds
+        let current = integrals(at: end)
+        let span = Double((end - measureFrom).microseconds)
+        var out: [Metric] = []
+        let completed = m.completed.reduce(0, +), timeouts = m.timeouts.reduce(0, +), errors = m.errors.reduce(0, +)
+        let answered = completed + timeouts + errors
+        out.append(Metric("throughput_per_second", Double(completed) / window))
+        out.append(Metric("timeout_rate", answered > 0 ? Double(timeouts) / Double(answered) : 0))
+        out.append(Metric("error_rate", answered > 0 ? Double(errors) / Double(answered) : 0))
+        let singleTenant = classes.indices.filter { classes[$0].isSingleTenant }.reduce(0) { $0 + m.completed[$1] }
+        out.append(Metric("single_tenant_share", completed > 0 ? Double(singleTenant) / Double(completed) : 0))
+        for (c, cls) in classes.enumerated() {
+            out.append(Metric("\(cls.name).throughput_per_second", Double(m.completed[c]) / window))
+            out += m.latency[c].summary.metrics(prefix: "\(cls.name).")
+            out.append(Metric("\(cls.name).timeouts", Double(m.timeouts[c])))
+            out.append(Metric("\(cls.name).errors", Double(m.errors[c])))
+            out.append(Metric("\(cls.name).session_waits", Double(m.sessionWaits[c])))
+        }
+        out.append(Metric("coordinator.cpu_utilization", (current.cpu[0] - baseline.cpu[0]) / span / Double(cpu[0].cores)))
+        out.append(Metric("coordinator.nic_in_utilization", (current.nic - baseline.nic) / span))
+        out.append(Metric("sessions_in_use_mean", sessions.held.mean(at: end)))
+        for w in 0..<workers {
+            let name = "worker-\(w + 1)"
+            out.append(Metric("\(name).cpu_utilization", (current.cpu[w + 1] - baseline.cpu[w + 1]) / span / Double(cpu[w + 1].cores)))
+            out.append(Metric("\(name).disk_utilization", (current.disk[w + 1] - baseline.disk[w + 1]) / span))
+            out.append(Metric("\(name).cache_hit_ratio", m.pagesRead[w] > 0 ? 1 - m.pagesMissed[w] / m.pagesRead[w] : 1))
+            out.append(Metric("\(name).connections_mean", backends[w].held.mean(at: end)))
+            out.append(Metric("\(name).connections_peak", backends[w].held.maximum))
+            out.append(Metric("\(name).max_connections", Double(scenario.cluster.worker.maxConnections)))
+            out.append(Metric("\(name).shared_pool_waits", Double(m.connectionWaits[w])))
+            out.append(Metric("\(name).shared_pool_wait_seconds", m.connectionWaitSeconds[w]))
+            out.append(Metric("\(name).optional_connections_skipped", Double(m.optionalConnectionsSkipped[w])))
+            out.append(Metric("\(name).connections_refused", Double(m.connectionsRefused[w])))
+            out.append(Metric("\(name).connections_opened", Double(m.connectionsOpened[w])))
+        }
+        return out
+    }
+}

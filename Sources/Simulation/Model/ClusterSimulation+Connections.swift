@@ -1,0 +1,180 @@
+import SimCore
+
+extension ClusterSimulation {
+    /// Opens a connection to `worker` for `waiter` (a router task, or a pool with the flag).
+    /// A required connection waits for a shared-pool slot; an optional one is skipped when
+    /// none is free (FACTS G). The caller has counted the waiter in the request's references.
+    mutating func requestConnection(waiter: UInt32, worker: Int, required: Bool, _ s: inout Scheduler<ClusterEvent>) {
+        if required {
+            if sharedPool[worker].acquire(waiter, at: s.now) {
+                openBackend(waiter: waiter, worker: worker, &s)
+            } else {
+                metrics.connectionWaits[worker] += 1
+                if waiter & poolWaiterFlag == 0 {
+                    tasks[Int(waiter)].waitStart = s.now
+                    requests[Int(tasks[Int(waiter)].request)].waitingTask = Int32(waiter)
+                } else {
+                    pools[Int(waiter & ~poolWaiterFlag)].waitStart = s.now
+                }
+            }
+        } else if sharedPool[worker].tryAcquire(at: s.now) {
+            openBackend(waiter: waiter, worker: worker, &s)
+        } else {
+            metrics.optionalConnectionsSkipped[worker] += 1
+            connectionAbandoned(pool: Int(waiter & ~poolWaiterFlag), &s)
+        }
+    }
+
+    /// With a shared-pool slot: take a backend on the worker (refused when its
+    /// max_connections is reached) and run the connection's set-up CPU there.
+    mutating func openBackend(waiter: UInt32, worker: Int, _ s: inout Scheduler<ClusterEvent>) {
+        guard backends[worker].tryAcquire(at: s.now) else {
+            metrics.connectionsRefused[worker] += 1
+            releaseSharedSlot(worker: worker, &s)
+            if waiter & poolWaiterFlag != 0 {
+                connectionAbandoned(pool: Int(waiter & ~poolWaiterFlag), &s)
+            } else {
+                failRouter(task: waiter, &s)
+            }
+            return
+        }
+        metrics.connectionsOpened[worker] += 1
+        let connect: UInt32
+        if waiter & poolWaiterFlag != 0 {
+            let p = Int32(waiter & ~poolWaiterFlag)
+            connect = newTask(TaskRecord(request: pools[Int(p)].request, worker: Int32(worker), shard: -1, pool: p, stage: .connect))
+        } else {
+            let rid = tasks[Int(waiter)].request
+            requests[Int(rid)].waitingTask = -1
+            tasks[Int(waiter)].stage = .connect
+            connect = waiter
+        }
+        cpu[worker + 1].arrive(job: connect, work: connectCPU, at: s.now)
+        armCPU(worker + 1, &s)
+    }
+
+    /// A new connection is ready.
+    mutating func connected(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+        let t = tasks[Int(id)]
+        let rid = t.request
+        guard t.pool >= 0 else {
+            if requests[Int(rid)].answered {
+                // The client is gone (timeout): keep the connection for the session.
+                freeTasks.append(id)
+                returnConnection(session: requests[Int(rid)].session, worker: Int(t.worker), &s)
+                release(request: rid)
+            } else {
+                send(task: id, &s)
+            }
+            return
+        }
+        freeTasks.append(id)
+        let p = Int(t.pool)
+        pools[p].connecting -= 1
+        pools[p].open += 1
+        pools[p].idle += 1
+        dispatch(pool: p, &s)
+        if pools[p].roundDue && pools[p].connecting == 0 {
+            pools[p].roundDue = false
+            openRound(pool: p, &s)
+        }
+        if requests[Int(rid)].remaining == 0 && requests[Int(rid)].answered { releasePools(request: rid, &s) }
+        release(request: rid)
+    }
+
+    /// A pool connection that was not opened: skipped, or refused by the worker.
+    mutating func connectionAbandoned(pool p: Int, _ s: inout Scheduler<ClusterEvent>) {
+        pools[p].connecting -= 1
+        let rid = pools[p].request
+        if pools[p].open + pools[p].connecting == 0 && pools[p].cursor < pools[p].total {
+            // No connection at all to this worker: the query fails.
+            requests[Int(rid)].remaining -= pools[p].total - pools[p].cursor
+            pools[p].cursor = pools[p].total
+            requests[Int(rid)].failed = true
+            answer(request: rid, outcome: .error, &s)
+            if requests[Int(rid)].remaining == 0 { releasePools(request: rid, &s) }
+        }
+        if pools[p].roundDue && pools[p].connecting == 0 {
+            pools[p].roundDue = false
+            openRound(pool: p, &s)
+        }
+        release(request: rid)
+    }
+
+    /// A slow-start round: the first opens max(1, max_cached_conns_per_worker), each next
+    /// one more, never beyond the pool target or the tasks still waiting (FACTS G). Without
+    /// slow start (interval 0, or force_max_query_parallelization) all open at once.
+    mutating func openRound(pool p: Int, _ s: inout Scheduler<ClusterEvent>) {
+        let pool = pools[p]
+        let rid = pool.request
+        let waiting = pool.total - pool.cursor
+        let initiated = pool.open + pool.connecting
+        let slowStart = scenario.citus.executorSlowStartInterval > .zero && !scenario.citus.forceMaxQueryParallelization
+        var want = min(waiting - pool.idle, pool.target - initiated)
+        if slowStart { want = min(want, pool.nextRound) }
+        guard want > 0 else { return }
+        pools[p].nextRound += 1
+        for i in 0..<want {
+            pools[p].connecting += 1
+            requests[Int(rid)].outstanding += 1
+            requestConnection(waiter: UInt32(p) | poolWaiterFlag, worker: Int(pool.worker), required: initiated == 0 && i == 0, &s)
+        }
+        let stillWaiting = pools[p].total - pools[p].cursor - pools[p].idle
+        if slowStart && pools[p].open + pools[p].connecting < pool.target && stillWaiting > pools[p].connecting {
+            requests[Int(rid)].outstanding += 1
+            s.schedule(.slowStart, after: scenario.citus.executorSlowStartInterval, priority: .completion, payload: UInt32(p))
+        }
+    }
+
+    /// The slow-start interval passed: open the next round once every connection initiated
+    /// before has finished connecting.
+    mutating func slowStartTick(pool p: Int, _ s: inout Scheduler<ClusterEvent>) {
+        let rid = pools[p].request
+        defer { release(request: rid) }
+        guard !requests[Int(rid)].answered, pools[p].cursor < pools[p].total else { return }
+        if pools[p].connecting > 0 { pools[p].roundDue = true } else { openRound(pool: p, &s) }
+    }
+
+    /// At the end of a fan-out: each worker's connections go back to the session's cache up
+    /// to max_cached_conns_per_worker; the rest close.
+    mutating func releasePools(request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+        let r = requests[Int(rid)]
+        guard r.poolBase >= 0 else { return }
+        for w in 0..<workers {
+            let p = Int(r.poolBase) + w
+            let free = pools[p].idle
+            pools[p].open -= free
+            pools[p].idle = 0
+            for _ in 0..<free { returnConnection(session: r.session, worker: w, &s) }
+        }
+    }
+
+    /// Keeps the connection in the session's cache if there is room, else closes it.
+    mutating func returnConnection(session: Int32, worker: Int, _ s: inout Scheduler<ClusterEvent>) {
+        let slot = Int(session) * workers + worker
+        if session >= 0 && cached[slot] < Int32(scenario.citus.maxCachedConnsPerWorker) {
+            cached[slot] += 1
+        } else {
+            _ = backends[worker].release(at: s.now)
+            releaseSharedSlot(worker: worker, &s)
+        }
+    }
+
+    /// Returns a shared-pool slot; a waiting required connection takes it at once.
+    mutating func releaseSharedSlot(worker: Int, _ s: inout Scheduler<ClusterEvent>) {
+        guard let next = sharedPool[worker].release(at: s.now) else { return }
+        let since = next & poolWaiterFlag == 0 ? tasks[Int(next)].waitStart : pools[Int(next & ~poolWaiterFlag)].waitStart
+        metrics.connectionWaitSeconds[worker] += (s.now - since).seconds
+        openBackend(waiter: next, worker: worker, &s)
+    }
+
+    /// A router query whose connection the worker refused fails ("too many clients").
+    mutating func failRouter(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+        let rid = tasks[Int(id)].request
+        freeTasks.append(id)
+        requests[Int(rid)].waitingTask = -1
+        requests[Int(rid)].failed = true
+        answer(request: rid, outcome: .error, &s)
+        release(request: rid)
+    }
+}

@@ -1,0 +1,119 @@
+import SimCore
+import Workload
+
+extension ClusterSimulation {
+    /// A new request: tenant and class from the workload streams, demands drawn now so
+    /// every configuration sees the same ones; then it waits for a session if needed.
+    mutating func arrive(session: Int32?, _ s: inout Scheduler<ClusterEvent>) {
+        let tenant = Int32(scenario.workload.tenants.sampleByActivity(tenantStream) - 1)
+        let cls = classAlias.sample(classStream)
+        var record = RequestRecord()
+        record.cls = Int32(cls)
+        record.tenant = tenant
+        record.arrival = s.now
+        record.active = true
+        record.coordinatorWork = draw(classes[cls].coordinatorCPU)
+        let id = newRequest(record)
+        if let statementTimeout = scenario.citus.statementTimeout {
+            requests[Int(id)].outstanding += 1
+            s.schedule(.timeout, after: statementTimeout, priority: .control, payload: id)
+        }
+        if let session {
+            requests[Int(id)].session = session
+            begin(request: id, &s)
+        } else if sessions.acquire(id, at: s.now) {
+            requests[Int(id)].session = freeSessions.removeLast()
+            begin(request: id, &s)
+        } else {
+            metrics.sessionWaits[cls] += 1  // waits with session −1 until one is released
+        }
+    }
+
+    /// Planning on the coordinator (half the coordinator CPU drawn for fan-outs; the other
+    /// half merges).
+    mutating func begin(request id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+        let r = requests[Int(id)]
+        let planWork = classes[Int(r.cls)].isSingleTenant ? r.coordinatorWork : r.coordinatorWork / 2
+        requests[Int(id)].outstanding += 1
+        let t = newTask(TaskRecord(request: id, worker: -1, shard: -1, pool: -1, stage: .plan))
+        cpu[0].arrive(job: t, work: .microseconds(planWork), at: s.now)
+        armCPU(0, &s)
+    }
+
+    /// The client gets its answer; the session goes to the next request.
+    mutating func answer(request id: UInt32, outcome: SimulationMetrics.Outcome, _ s: inout Scheduler<ClusterEvent>) {
+        let r = requests[Int(id)]
+        guard !r.answered else { return }
+        requests[Int(id)].answered = true
+        if measured(r) {
+            metrics.record(cls: Int(r.cls), latency: s.now - r.arrival, outcome: outcome, tenant: Int(r.tenant),
+                           write: classes[Int(r.cls)].isWrite, cpuSeconds: r.cpuSeconds)
+        }
+        if r.session >= 0 { releaseSession(r.session, &s) }
+    }
+
+    mutating func releaseSession(_ session: Int32, _ s: inout Scheduler<ClusterEvent>) {
+        switch scenario.workload.arrivals {
+        case .closed(_, let think):
+            s.schedule(.think, after: SimDuration(seconds: think.sample(arrivalStream)), priority: .arrival, payload: UInt32(session))
+        case .open:
+            if let next = sessions.release(at: s.now) {
+                requests[Int(next)].session = session
+                begin(request: next, &s)
+            } else {
+                freeSessions.append(session)
+            }
+        }
+    }
+
+    /// Drops one reference; reuses the record when nothing refers to it and it was answered.
+    mutating func release(request id: UInt32) {
+        requests[Int(id)].outstanding -= 1
+        retireIfDone(request: id)
+    }
+
+    mutating func retireIfDone(request id: UInt32) {
+        let r = requests[Int(id)]
+        precondition(r.outstanding >= 0, "request \(id) released more often than referenced")
+        guard r.active, r.answered, r.outstanding == 0 else { return }
+        if r.poolBase >= 0 { freePoolBlocks.append(r.poolBase) }
+        requests[Int(id)].active = false
+        freeRequests.append(id)
+    }
+
+    /// statement_timeout: the client gets an error now; shard tasks already sent finish
+    /// but no new ones start; waits for a session or a connection slot are abandoned.
+    mutating func timeout(request id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+        let r = requests[Int(id)]
+        defer { release(request: id) }
+        guard r.active, !r.answered else { return }
+        if r.session < 0 {
+            _ = sessions.cancelWait(id, at: s.now)
+            answer(request: id, outcome: .timeout, &s)
+            return
+        }
+        if r.poolBase >= 0 {
+            for w in 0..<workers {
+                let p = Int(r.poolBase) + w
+                requests[Int(id)].remaining -= pools[p].total - pools[p].cursor
+                pools[p].cursor = pools[p].total
+                if sharedPool[w].cancelWait(UInt32(p) | poolWaiterFlag, at: s.now) {
+                    pools[p].connecting -= 1
+                    requests[Int(id)].outstanding -= 1
+                }
+            }
+        } else if r.waitingTask >= 0 {
+            let t = r.waitingTask
+            if sharedPool[Int(tasks[Int(t)].worker)].cancelWait(UInt32(t), at: s.now) {
+                freeTasks.append(UInt32(t))
+                requests[Int(id)].waitingTask = -1
+                requests[Int(id)].outstanding -= 1
+            }
+        }
+        answer(request: id, outcome: .timeout, &s)
+        if requests[Int(id)].remaining == 0 { releasePools(request: id, &s) }
+    }
+}
+
+/// A waiter for a shared-pool slot: a router task, or a pool's required connection (top bit set).
+let poolWaiterFlag: UInt32 = 1 << 31

@@ -1,0 +1,203 @@
+import SimCore
+import Workload
+
+extension ClusterSimulation {
+    /// A coordinator or worker CPU job finished.
+    mutating func cpuDone(task id: UInt32, node: Int, _ s: inout Scheduler<ClusterEvent>) {
+        let t = tasks[Int(id)]
+        switch t.stage {
+        case .plan:
+            freeTasks.append(id)
+            let r = requests[Int(t.request)]
+            if !r.answered {
+                if classes[Int(r.cls)].isSingleTenant { routerDispatch(request: t.request, &s) } else { fanOut(request: t.request, &s) }
+            }
+            release(request: t.request)
+        case .merge:
+            freeTasks.append(id)
+            releasePools(request: t.request, &s)
+            answer(request: t.request, outcome: requests[Int(t.request)].failed ? .error : .ok, &s)
+            release(request: t.request)
+        case .connect:
+            // The worker started the backend; the handshake's round trips complete it.
+            s.schedule(.connected, after: connectDelay, priority: .completion, payload: id)
+        case .workerCPU:
+            readAndWrite(task: id, &s)
+        default:
+            preconditionFailure("CPU completion for a task in stage \(t.stage)")
+        }
+    }
+
+    /// Pages the task reads miss the cache with probability 1 − hit ratio (a stochastically
+    /// rounded count of misses); misses and the WAL flush of written bytes go to the disk.
+    mutating func readAndWrite(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+        let t = tasks[Int(id)]
+        let r = requests[Int(t.request)]
+        let c = classes[Int(r.cls)]
+        let table = classTable[Int(r.cls)]
+        let pages = (c.bytesRead / SimulationLayout.pageBytes).rounded(.up)
+        let hit = c.isSingleTenant ? layout.tenantHitRatio[table][Int(r.tenant)] : layout.shardScanHitRatio[table][Int(t.shard)]
+        let expectedMisses = pages * (1 - hit)
+        var misses = expectedMisses.rounded(.down)
+        if clusterStream.uniform() < expectedMisses - misses { misses += 1 }
+        metrics.pagesRead[Int(t.worker)] += pages
+        metrics.pagesMissed[Int(t.worker)] += misses
+        let ops = misses + (c.writeBytes > 0 ? 1 : 0)
+        if ops > 0 {
+            tasks[Int(id)].stage = .disk
+            let node = Int(t.worker) + 1
+            disks[node].submit(request: id, operations: ops, bytes: misses * SimulationLayout.pageBytes + c.writeBytes, at: s.now)
+            armDisk(node, &s)
+        } else {
+            sendResult(task: id, &s)
+        }
+    }
+
+    mutating func diskDone(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) { sendResult(task: id, &s) }
+
+    /// The result crosses the coordinator's NIC (bandwidth shared by processor sharing).
+    mutating func sendResult(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+        let bytes = classes[Int(requests[Int(tasks[Int(id)].request)].cls)].resultBytes
+        if bytes > 0 {
+            tasks[Int(id)].stage = .transfer
+            nicIn.arrive(job: id, work: SimDuration(seconds: bytes / scenario.cluster.coordinator.nicBytesPerSecond), at: s.now)
+            armNIC(&s)
+        } else {
+            transferDone(task: id, &s)
+        }
+    }
+
+    /// Then the one-way latency back to the coordinator.
+    mutating func transferDone(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+        tasks[Int(id)].stage = .back
+        s.schedule(.deliver, after: latency, priority: .completion, payload: id)
+    }
+
+    /// A message arrived: a query at a worker, or a result at the coordinator.
+    mutating func delivered(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+        let t = tasks[Int(id)]
+        switch t.stage {
+        case .send:
+            let work = draw(classes[Int(requests[Int(t.request)].cls)].workerCPU)
+            requests[Int(t.request)].cpuSeconds += Double(work) / 1e6
+            tasks[Int(id)].stage = .workerCPU
+            let node = Int(t.worker) + 1
+            cpu[node].arrive(job: id, work: .microseconds(work), at: s.now)
+            armCPU(node, &s)
+        case .back:
+            shardTaskDone(task: id, &s)
+        default:
+            preconditionFailure("delivery for a task in stage \(t.stage)")
+        }
+    }
+
+    /// Sends a shard task over an established connection: one-way latency to the worker.
+    mutating func send(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+        tasks[Int(id)].stage = .send
+        s.schedule(.deliver, after: latency, priority: .completion, payload: id)
+    }
+
+    // MARK: Router queries
+
+    /// One task to the tenant's shard, over the session's cached connection or a new one.
+    mutating func routerDispatch(request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+        let r = requests[Int(rid)]
+        let table = classTable[Int(r.cls)]
+        let shard = layout.tenantShard[table][Int(r.tenant)]
+        let worker = layout.shardWorker[table][Int(shard)]
+        requests[Int(rid)].outstanding += 1
+        let id = newTask(TaskRecord(request: rid, worker: worker, shard: shard, pool: -1, stage: .send))
+        let slot = Int(r.session) * workers + Int(worker)
+        if cached[slot] > 0 {
+            cached[slot] -= 1
+            send(task: id, &s)
+        } else {
+            requestConnection(waiter: id, worker: Int(worker), required: true, &s)
+        }
+    }
+
+    /// A shard task's result reached the coordinator.
+    mutating func shardTaskDone(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+        let t = tasks[Int(id)]
+        freeTasks.append(id)
+        let rid = t.request
+        if t.pool < 0 {
+            returnConnection(session: requests[Int(rid)].session, worker: Int(t.worker), &s)
+            answer(request: rid, outcome: .ok, &s)
+            return release(request: rid)
+        }
+        let p = Int(t.pool)
+        pools[p].busy -= 1
+        pools[p].idle += 1
+        requests[Int(rid)].remaining -= 1
+        dispatch(pool: p, &s)
+        if requests[Int(rid)].remaining == 0 {
+            if requests[Int(rid)].answered {
+                releasePools(request: rid, &s)
+            } else {
+                let r = requests[Int(rid)]
+                requests[Int(rid)].outstanding += 1
+                let merge = newTask(TaskRecord(request: rid, worker: -1, shard: -1, pool: -1, stage: .merge))
+                cpu[0].arrive(job: merge, work: .microseconds(r.coordinatorWork - r.coordinatorWork / 2), at: s.now)
+                armCPU(0, &s)
+            }
+        }
+        release(request: rid)
+    }
+
+    // MARK: Multi-shard queries
+
+    /// One pool per worker holding shards of the class's table (FACTS G).
+    mutating func fanOut(request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+        let r = requests[Int(rid)]
+        let c = classes[Int(r.cls)]
+        let table = classTable[Int(r.cls)]
+        let base = newPoolBlock()
+        requests[Int(rid)].poolBase = base
+        let citus = scenario.citus
+        var remaining: Int32 = 0
+        for w in 0..<workers {
+            let n = Int32(layout.workerShards[table][w].count)
+            remaining += n
+            var pool = PoolRecord()
+            pool.request = rid
+            pool.worker = Int32(w)
+            pool.total = n
+            pool.nextRound = Int32(max(1, citus.maxCachedConnsPerWorker))
+            pool.target = citus.sequentialModifications && c.isWrite ? 1
+                : citus.forceMaxQueryParallelization ? max(1, n) : Int32(citus.maxAdaptiveExecutorPoolSize)
+            // The pool starts with the session's cached connections to this worker.
+            let slot = Int(r.session) * workers + w
+            let borrowed = n > 0 ? min(cached[slot], pool.target) : 0
+            cached[slot] -= borrowed
+            pool.open = borrowed
+            pool.idle = borrowed
+            pools[Int(base) + w] = pool
+        }
+        requests[Int(rid)].remaining = remaining
+        if remaining == 0 {
+            answer(request: rid, outcome: .ok, &s)
+            return releasePools(request: rid, &s)
+        }
+        for w in 0..<workers where pools[Int(base) + w].total > 0 {
+            dispatch(pool: Int(base) + w, &s)
+            openRound(pool: Int(base) + w, &s)
+        }
+    }
+
+    /// Idle connections take the next shard tasks (late binding).
+    mutating func dispatch(pool p: Int, _ s: inout Scheduler<ClusterEvent>) {
+        let rid = pools[p].request
+        let table = classTable[Int(requests[Int(rid)].cls)]
+        while pools[p].idle > 0 && pools[p].cursor < pools[p].total {
+            let pool = pools[p]
+            let shard = layout.workerShards[table][Int(pool.worker)][Int(pool.cursor)]
+            pools[p].cursor += 1
+            pools[p].idle -= 1
+            pools[p].busy += 1
+            requests[Int(rid)].outstanding += 1
+            let id = newTask(TaskRecord(request: rid, worker: pool.worker, shard: shard, pool: Int32(p), stage: .send))
+            send(task: id, &s)
+        }
+    }
+}

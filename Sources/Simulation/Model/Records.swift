@@ -1,0 +1,72 @@
+import SimCore
+
+/// Events of a cluster simulation. Payloads: a node index for wake-ups, a task, pool,
+/// request or session index otherwise.
+public enum ClusterEvent: UInt8, Sendable {
+    case arrival, think, cpuWake, diskWake, nicWake, deliver, connected, slowStart, timeout, sample
+}
+
+/// What a task is doing now.
+enum TaskStage: UInt8 {
+    case plan, merge, connect, send, workerCPU, disk, transfer, back
+}
+
+/// One client request (query) in flight. Records live in arrays and are reused.
+struct RequestRecord {
+    var cls: Int32 = 0
+    var tenant: Int32 = 0
+    var session: Int32 = -1
+    var arrival: SimTime = .zero
+    /// Things that still refer to this record (tasks in flight, connection set-ups and
+    /// waits, slow-start timers); the record is reused only when this is 0 and the client
+    /// has been answered.
+    var outstanding: Int32 = 0
+    /// Shard tasks of a fan-out not yet finished; at 0 the coordinator merges.
+    var remaining: Int32 = 0
+    /// The router query's task, while it waits for a shared-pool slot; −1 otherwise.
+    var waitingTask: Int32 = -1
+    /// First of this request's worker pools (multi-shard), −1 for router queries.
+    var poolBase: Int32 = -1
+    var active = false
+    /// The client has been answered (done, timed out or failed); in-flight work may still drain.
+    var answered = false
+    var failed = false
+    /// Worker CPU seconds spent on the request, for citus_stat_tenants.
+    var cpuSeconds: Double = 0
+    /// Coordinator CPU drawn at arrival (plan + merge), microseconds.
+    var coordinatorWork: Int64 = 0
+}
+
+/// One unit of work on a node: planning or merging on the coordinator, opening a
+/// connection, or one shard task travelling to a worker and back.
+struct TaskRecord {
+    var request: UInt32 = 0
+    var worker: Int32 = 0
+    var shard: Int32 = 0
+    var pool: Int32 = -1
+    var stage: TaskStage = .plan
+    /// When a wait for a connection slot began.
+    var waitStart: SimTime = .zero
+}
+
+/// The adaptive executor's pool for one worker within one multi-shard query (FACTS G).
+struct PoolRecord {
+    var request: UInt32 = 0
+    var worker: Int32 = 0
+    /// Next shard (index into the worker's shard list) to hand to a connection.
+    var cursor: Int32 = 0
+    var total: Int32 = 0
+    /// Established connections owned by the pool (including ones borrowed from the session).
+    var open: Int32 = 0
+    var idle: Int32 = 0
+    var busy: Int32 = 0
+    /// Connections being opened (or waiting for a shared-pool slot as the required one).
+    var connecting: Int32 = 0
+    /// Connections the next slow-start round may open.
+    var nextRound: Int32 = 1
+    /// A slow-start round is due but waits for connecting ones to finish.
+    var roundDue = false
+    /// When the pool began waiting for a shared-pool slot for its required connection.
+    var waitStart: SimTime = .zero
+    var target: Int32 = 16
+}

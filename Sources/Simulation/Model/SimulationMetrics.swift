@@ -1,0 +1,149 @@
+import SimCore
+
+/// What one cluster simulation measures after its warm-up.
+public struct SimulationMetrics: Sendable {
+    public enum Outcome: Sendable { case ok, timeout, error }
+
+    public let classNames: [String]
+    /// Response times of successful requests, per class.
+    public var latency: [LatencyHistogram]
+    /// Per class: completed, timed out, failed, waits for a client session.
+    public var completed: [Int]
+    public var timeouts: [Int]
+    public var errors: [Int]
+    public var sessionWaits: [Int]
+    /// Per worker: waits for a shared-pool slot and their total seconds, optional
+    /// connections skipped, connections refused by max_connections, connections opened.
+    public var connectionWaits: [Int]
+    public var connectionWaitSeconds: [Double]
+    public var optionalConnectionsSkipped: [Int]
+    public var connectionsRefused: [Int]
+    public var connectionsOpened: [Int]
+    /// Per worker: pages read and pages that missed the cache.
+    public var pagesRead: [Double]
+    public var pagesMissed: [Double]
+    /// Per tenant (rank − 1): reads, writes and worker CPU seconds (citus_stat_tenants).
+    public var tenantReads: [Int32]
+    public var tenantWrites: [Int32]
+    public var tenantCPUSeconds: [Double]
+    /// Per class and tenant: calls of single-tenant classes (citus_stat_statements partition keys).
+    public var routerCallsByTenant: [[Int32]]
+    /// Time series, one row per sample interval (after the warm-up).
+    public var series: [SeriesRow] = []
+    /// Interval histograms (reset at every sample).
+    var intervalLatency: [LatencyHistogram]
+    var intervalCompleted: [Int]
+    var intervalTimeouts: [Int]
+
+    init(classes: [String], workers: Int, tenants: Int) {
+        classNames = classes
+        let c = classes.count
+        latency = Array(repeating: LatencyHistogram(), count: c)
+        completed = Array(repeating: 0, count: c)
+        timeouts = Array(repeating: 0, count: c)
+        errors = Array(repeating: 0, count: c)
+        sessionWaits = Array(repeating: 0, count: c)
+        connectionWaits = Array(repeating: 0, count: workers)
+        connectionWaitSeconds = Array(repeating: 0, count: workers)
+        optionalConnectionsSkipped = Array(repeating: 0, count: workers)
+        connectionsRefused = Array(repeating: 0, count: workers)
+        connectionsOpened = Array(repeating: 0, count: workers)
+        pagesRead = Array(repeating: 0, count: workers)
+        pagesMissed = Array(repeating: 0, count: workers)
+        tenantReads = Array(repeating: 0, count: tenants)
+        tenantWrites = Array(repeating: 0, count: tenants)
+        tenantCPUSeconds = Array(repeating: 0, count: tenants)
+        routerCallsByTenant = Array(repeating: [], count: c)
+        intervalLatency = Array(repeating: LatencyHistogram(), count: c)
+        intervalCompleted = Array(repeating: 0, count: c)
+        intervalTimeouts = Array(repeating: 0, count: c)
+    }
+
+    mutating func record(cls: Int, latency d: SimDuration, outcome: Outcome, tenant: Int, write: Bool, cpuSeconds: Double) {
+        switch outcome {
+        case .ok:
+            completed[cls] += 1
+            latency[cls].record(d)
+            intervalLatency[cls].record(d)
+            intervalCompleted[cls] += 1
+        case .timeout:
+            timeouts[cls] += 1
+            intervalTimeouts[cls] += 1
+        case .error:
+            errors[cls] += 1
+        }
+        if write { tenantWrites[tenant] += 1 } else { tenantReads[tenant] += 1 }
+        tenantCPUSeconds[tenant] += cpuSeconds
+    }
+
+    /// Forgets everything counted so far (end of the warm-up).
+    mutating func reset() {
+        self = SimulationMetrics(classes: classNames, workers: connectionWaits.count, tenants: tenantReads.count)
+    }
+}
+
+/// One time-series row: the state of the cluster over one sample interval.
+public struct SeriesRow: Sendable {
+    /// End of the interval, seconds since the start.
+    public var timeSeconds: Double
+    /// Per class: completions per second, p50 and p99 (ms) of the interval, timeouts.
+    public var throughput: [Double]
+    public var p50Ms: [Double]
+    public var p99Ms: [Double]
+    public var timeouts: [Int]
+    /// Per node (coordinator first): CPU utilisation in the interval (0...1).
+    public var cpuUtilization: [Double]
+    /// Per worker: disk utilisation in the interval, connections in use at the end, shared-pool slots in use.
+    public var diskUtilization: [Double]
+    public var connections: [Int]
+    public var sharedPoolInUse: [Int]
+    /// Client sessions in use and requests waiting for one.
+    public var sessionsInUse: Int
+    public var sessionWaiters: Int
+}
+
+extension ClusterSimulation {
+    /// Integrals of busy cores, disk busy time and NIC busy time, per node, at `time`.
+    func integrals(at time: SimTime) -> (cpu: [Double], disk: [Double], nic: Double) {
+        (cpu.map { $0.busyCores.integral(at: time) }, disks.map { $0.utilization.integral(at: time) }, nicIn.busyCores.integral(at: time))
+    }
+
+    /// A time-series row for the interval that ends now, or the warm-up mark.
+    mutating func sample(at now: SimTime) {
+        let current = integrals(at: now)
+        defer { lastIntegrals = current; lastSampleTime = now }
+        if now == measureFrom {
+            metrics.reset()
+            baseline = current
+            for w in 0..<workers {
+                backends[w].resetStatistics(at: now)
+                sharedPool[w].resetStatistics(at: now)
+            }
+            sessions.resetStatistics(at: now)
+            return
+        }
+        guard now > measureFrom else { return }
+        let span = Double((now - lastSampleTime).microseconds)
+        let n = classes.count
+        var row = SeriesRow(timeSeconds: now.seconds, throughput: [], p50Ms: [], p99Ms: [], timeouts: [], cpuUtilization: [],
+                            diskUtilization: [], connections: [], sharedPoolInUse: [], sessionsInUse: sessions.inUse, sessionWaiters: sessions.waiterCount)
+        for c in 0..<n {
+            row.throughput.append(Double(metrics.intervalCompleted[c]) / (span / 1e6))
+            row.p50Ms.append(metrics.intervalLatency[c].percentileMilliseconds(50))
+            row.p99Ms.append(metrics.intervalLatency[c].percentileMilliseconds(99))
+            row.timeouts.append(metrics.intervalTimeouts[c])
+            metrics.intervalLatency[c].reset()
+            metrics.intervalCompleted[c] = 0
+            metrics.intervalTimeouts[c] = 0
+        }
+        for node in 0...workers {
+            row.cpuUtilization.append((current.cpu[node] - lastIntegrals.cpu[node]) / span / Double(cpu[node].cores))
+        }
+        for w in 0..<workers {
+            row.diskUtilization.append((current.disk[w + 1] - lastIntegrals.disk[w + 1]) / span)
+            row.connections.append(backends[w].inUse)
+            row.sharedPoolInUse.append(sharedPool[w].inUse)
+        }
+        metrics.series.append(row)
+    }
+}

@@ -1,0 +1,129 @@
+import SimCore
+
+/// A server's resources.
+public struct NodeSpec: Sendable, Equatable {
+    /// CPU cores; PostgreSQL backends share them by processor sharing.
+    public var cores: Int
+    /// RAM in bytes.
+    public var memoryBytes: Double
+    /// `shared_buffers` in bytes (part of `memoryBytes`).
+    public var sharedBuffersBytes: Double
+    /// Disk: I/O operations per second, bytes per second, and per-request latency.
+    public var diskIOPS: Double
+    public var diskBytesPerSecond: Double
+    public var diskLatency: SimDuration
+    /// NIC bandwidth each way, bytes per second.
+    public var nicBytesPerSecond: Double
+    /// PostgreSQL `max_connections`.
+    public var maxConnections: Int
+
+    public init(cores: Int, memoryBytes: Double, sharedBuffersBytes: Double, diskIOPS: Double, diskBytesPerSecond: Double,
+                diskLatency: SimDuration, nicBytesPerSecond: Double, maxConnections: Int) {
+        self.cores = cores
+        self.memoryBytes = memoryBytes
+        self.sharedBuffersBytes = sharedBuffersBytes
+        self.diskIOPS = diskIOPS
+        self.diskBytesPerSecond = diskBytesPerSecond
+        self.diskLatency = diskLatency
+        self.nicBytesPerSecond = nicBytesPerSecond
+        self.maxConnections = maxConnections
+    }
+
+    /// Memory PostgreSQL cannot use for caching: 1 GiB for the OS plus 8 MiB per allowed
+    /// connection (backend memory).
+    public var reservedBytes: Double { 1_073_741_824 + Double(maxConnections) * 8_388_608 }
+
+    /// Bytes of table data an LRU can hold: shared_buffers plus the OS page cache, treated
+    /// as one LRU (double buffering ignored).
+    public var cacheBytes: Double { max(sharedBuffersBytes, memoryBytes - reservedBytes) }
+}
+
+/// The servers and the network between them.
+public struct ClusterSpec: Sendable, Equatable {
+    public var coordinator: NodeSpec
+    public var worker: NodeSpec
+    public var workerCount: Int
+    /// One-way network latency between the coordinator and a worker.
+    public var networkLatency: SimDuration
+    /// TLS between nodes (Citus's default `sslmode=require`): adds a round trip and CPU per new connection.
+    public var tls: Bool
+    /// Worker CPU to start a backend for a new connection (fork, authentication).
+    public var connectionSetupCPU: SimDuration
+    /// Extra worker CPU for the TLS handshake.
+    public var tlsHandshakeCPU: SimDuration
+
+    public init(coordinator: NodeSpec, worker: NodeSpec, workerCount: Int, networkLatency: SimDuration, tls: Bool = true,
+                connectionSetupCPU: SimDuration = .milliseconds(2), tlsHandshakeCPU: SimDuration = .milliseconds(3)) {
+        self.coordinator = coordinator
+        self.worker = worker
+        self.workerCount = workerCount
+        self.networkLatency = networkLatency
+        self.tls = tls
+        self.connectionSetupCPU = connectionSetupCPU
+        self.tlsHandshakeCPU = tlsHandshakeCPU
+    }
+
+    /// Round trips to open a connection: TCP, startup/auth, plus TLS.
+    public var connectionRoundTrips: Int64 { tls ? 3 : 2 }
+}
+
+/// The Citus settings that shape execution (FACTS G, J), with Citus's defaults.
+public struct CitusSpec: Sendable, Equatable {
+    public var shardCount = 32
+    /// `citus.max_adaptive_executor_pool_size`.
+    public var maxAdaptiveExecutorPoolSize = 16
+    /// `citus.max_shared_pool_size`: 0 = the coordinator's max_connections, −1 = no limit.
+    public var maxSharedPoolSize = 0
+    /// `citus.max_cached_conns_per_worker`.
+    public var maxCachedConnsPerWorker = 1
+    /// `citus.executor_slow_start_interval` (0 disables slow start).
+    public var executorSlowStartInterval = SimDuration.milliseconds(10)
+    /// `statement_timeout` (nil = none).
+    public var statementTimeout: SimDuration?
+    /// `citus.force_max_query_parallelization`.
+    public var forceMaxQueryParallelization = false
+    /// `citus.multi_shard_modify_mode = 'sequential'` (one connection per node for writes).
+    public var sequentialModifications = false
+    /// `citus.stat_statements_track = 'all'`.
+    public var statStatementsTrack = false
+    /// `citus.stat_tenants_track = 'all'`.
+    public var statTenantsTrack = false
+    /// `citus.stat_tenants_limit`.
+    public var statTenantsLimit = 100
+
+    public init() {}
+
+    /// The shared-pool limit for connections from the coordinator to one worker.
+    public func sharedPoolLimit(coordinatorMaxConnections: Int) -> Int {
+        maxSharedPoolSize == 0 ? coordinatorMaxConnections : maxSharedPoolSize < 0 ? Int(Int32.max) : maxSharedPoolSize
+    }
+}
+
+/// A table of the scenario.
+public struct TableSpec: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable { case distributed, reference }
+
+    public var name: String
+    public var kind: Kind
+    /// Type of the distribution column; tenants' keys are their rank (integers) or `tenant-<rank>` (text).
+    public var columnType: String
+    /// Colocate with this table (nil = Citus's default rule).
+    public var colocateWith: String?
+    /// Shard count (nil = `citus.shard_count`).
+    public var shardCount: Int?
+    /// Fraction of every tenant's data held in this table.
+    public var dataShare: Double
+    /// Size in bytes of a reference table.
+    public var referenceBytes: Double
+
+    public init(name: String, kind: Kind, columnType: String = "bigint", colocateWith: String? = nil, shardCount: Int? = nil,
+                dataShare: Double = 1, referenceBytes: Double = 0) {
+        self.name = name
+        self.kind = kind
+        self.columnType = columnType
+        self.colocateWith = colocateWith
+        self.shardCount = shardCount
+        self.dataShare = dataShare
+        self.referenceBytes = referenceBytes
+    }
+}

@@ -1,0 +1,76 @@
+import SimCore
+import Workload
+
+/// The tenants and the requests they make.
+public struct WorkloadSpec: Sendable {
+    /// How requests arrive.
+    public enum Arrivals: Sendable {
+        /// Open loop: a Poisson process with this rate curve; requests wait for one of
+        /// `sessions` client connections to the coordinator (an application pool).
+        case open(RateCurve, sessions: Int)
+        /// Closed loop: `clients` sessions, each sending its next request `think` seconds
+        /// after the previous one completes.
+        case closed(clients: Int, think: Distribution)
+    }
+
+    public var tenants: TenantPopulation
+    public var classes: [QueryClass]
+    public var arrivals: Arrivals
+
+    public init(tenants: TenantPopulation, classes: [QueryClass], arrivals: Arrivals) {
+        self.tenants = tenants
+        self.classes = classes
+        self.arrivals = arrivals
+    }
+
+    /// Number of client sessions.
+    public var sessions: Int {
+        switch arrivals {
+        case .open(_, let s): return s
+        case .closed(let c, _): return c
+        }
+    }
+}
+
+/// Length and sampling of one run.
+public struct RunSpec: Sendable, Equatable {
+    public var seed: UInt64
+    public var duration: SimDuration
+    public var warmup: SimDuration
+    public var replications: Int
+    public var sampleInterval: SimDuration
+    public var confidence: Double
+
+    public init(seed: UInt64 = 1, duration: SimDuration, warmup: SimDuration = .zero, replications: Int = 3,
+                sampleInterval: SimDuration = .seconds(10), confidence: Double = 0.95) {
+        self.seed = seed
+        self.duration = duration
+        self.warmup = warmup
+        self.replications = replications
+        self.sampleInterval = sampleInterval
+        self.confidence = confidence
+    }
+}
+
+/// Everything one cluster simulation needs.
+public struct ClusterScenario: Sendable {
+    public var name: String
+    public var run: RunSpec
+    public var cluster: ClusterSpec
+    public var citus: CitusSpec
+    public var tables: [TableSpec]
+    public var workload: WorkloadSpec
+    /// p99 targets per class name, in milliseconds, in the scenario's order.
+    public var sloP99Ms: [(className: String, ms: Double)]
+
+    public init(name: String, run: RunSpec, cluster: ClusterSpec, citus: CitusSpec, tables: [TableSpec], workload: WorkloadSpec,
+                sloP99Ms: [(className: String, ms: Double)] = []) {
+        self.name = name
+        self.run = run
+        self.cluster = cluster
+        self.citus = citus
+        self.tables = tables
+        self.workload = workload
+        self.sloP99Ms = sloP99Ms
+    }
+}
