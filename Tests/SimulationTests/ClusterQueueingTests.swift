@@ -25,3 +25,96 @@ final class ClusterQueueingTests: XCTestCase {
         XCTAssertEqual(ci.mean, exact, accuracy: 0.03 * exact)
     }
 }
+
+final class ExecutorTests: XCTestCase {
+    func run(_ scenario: ClusterScenario, seed: UInt64 = 11) throws -> ClusterRunResult {
+        try ClusterRun.run(scenario, layout: try ClusterRun.layout(for: scenario), seed: seed)
+    }
+
+    /// k idle workers with one shard each and exponential task CPU: a fan-out's response
+    /// is the maximum of k exponentials, mean m·H_k.
+    func testFanOutOverIdleShardsIsMaxOfK() throws {
+        for k in [2, 4, 8] {
+            let scenario = try ScenarioBuilder.scenario(
+                workers: k, workerCores: 1, shardCount: k, classes: [ScenarioBuilder.fanOut(cpu: .exponential(mean: 0.01))],
+                arrivals: .closed(clients: 1, think: .exponential(mean: 0.05)), duration: .seconds(400), warmup: .seconds(1))
+            let r = try run(scenario)
+            let harmonic = (1...k).reduce(0.0) { $0 + 1 / Double($1) }
+            let exact = 10 * harmonic
+            let n = r.value("report.throughput_per_second") * 399
+            // Standard error of the mean of a max of k exponentials: sd = m·sqrt(Σ 1/i²).
+            let sd = 10 * (1...k).reduce(0.0) { $0 + 1 / Double($1 * $1) }.squareRoot()
+            print("fan-out k=\(k): \(r.value("report.latency_mean_ms")) ms, exact \(exact), n \(n)")
+            XCTAssertEqual(r.value("report.latency_mean_ms"), exact, accuracy: 4 * sd / n.squareRoot(), "k = \(k)")
+            XCTAssertEqual(r.value("worker-1.connections_opened"), 0, "after warm-up the session's cached connection serves every fan-out")
+        }
+    }
+
+    /// The connection budget (Citus docs): concurrent multi-shard queries × shards per worker
+    /// beyond what the shared pool allows makes required connections wait.
+    func testConnectionBudgetShowsWaits() throws {
+        func scenario(clients: Int) throws -> ClusterScenario {
+            try ScenarioBuilder.scenario(
+                workers: 2, workerCores: 16, shardCount: 32, classes: [ScenarioBuilder.fanOut(cpu: .exponential(mean: 0.02))],
+                arrivals: .closed(clients: clients, think: .exponential(mean: 0.01)), duration: .seconds(40), warmup: .seconds(5),
+                citus: { $0.maxSharedPoolSize = 20 })
+        }
+        let light = try run(try scenario(clients: 1))
+        let heavy = try run(try scenario(clients: 60))
+        // 60 sessions each keep a cached connection per worker: far beyond 20 slots, so sessions
+        // wait for one (until a cached connection reaches its lifetime and closes).
+        XCTAssertEqual(light.value("worker-1.shared_pool_waiters_mean"), 0)
+        XCTAssertGreaterThan(heavy.value("worker-1.shared_pool_waiters_mean"), 10)
+        XCTAssertGreaterThan(heavy.value("worker-1.optional_connections_skipped"), 0)
+        XCTAssertLessThanOrEqual(heavy.value("worker-1.connections_peak"), 20, "the shared pool bounds connections per worker")
+    }
+
+    /// citus issue 5134: when opening connections is expensive, a smaller executor pool can
+    /// raise throughput (every extra connection costs worker CPU and is closed afterwards).
+    func testSmallerPoolRaisesThroughputWhenConnectionSetupDominates() throws {
+        func throughput(pool: Int) throws -> Double {
+            let s = try ScenarioBuilder.scenario(
+                workers: 2, workerCores: 4, shardCount: 32, classes: [ScenarioBuilder.fanOut(cpu: .exponential(mean: 0.002))],
+                arrivals: .closed(clients: 32, think: .exponential(mean: 0.005)), duration: .seconds(40), warmup: .seconds(5),
+                latency: .microseconds(500), tls: true, connectionSetupCPU: .milliseconds(8),
+                citus: { $0.maxAdaptiveExecutorPoolSize = pool })
+            return try run(s).value("report.throughput_per_second")
+        }
+        let big = try throughput(pool: 16), small = try throughput(pool: 1)
+        print("throughput pool 16: \(big)/s, pool 1: \(small)/s")
+        XCTAssertGreaterThan(small, big * 1.1)
+    }
+
+    /// The measured pool-size effect on a real cluster: a 1 s-per-shard query over 11 shards
+    /// per worker takes ~3 s with pool size 4 and ~11 s with pool size 1.
+    func testPoolSizeBoundsParallelismPerWorker() throws {
+        for (pool, expected) in [(1, 11.0), (4, 3.0), (16, 1.0)] {
+            let s = try ScenarioBuilder.scenario(
+                workers: 3, workerCores: 16, shardCount: 33, classes: [ScenarioBuilder.fanOut(cpu: .constant(1))],
+                arrivals: .closed(clients: 1, think: .constant(1)), duration: .seconds(120), warmup: .seconds(20),
+                latency: .microseconds(100), citus: { $0.maxAdaptiveExecutorPoolSize = pool })
+            let seconds = try run(s).value("report.latency_mean_ms") / 1e3
+            print("pool \(pool): \(seconds) s")
+            XCTAssertEqual(seconds, expected, accuracy: 0.1 * expected, "pool \(pool)")
+        }
+    }
+
+    /// Growing the data past a worker's memory raises disk reads and latency.
+    func testDataBeyondMemoryRaisesDiskReadsAndLatency() throws {
+        func result(dataGiB: Double) throws -> ClusterRunResult {
+            var s = try ScenarioBuilder.scenario(
+                workers: 2, workerCores: 8, shardCount: 8, tenants: 10_000,
+                classes: [ScenarioBuilder.router(cpu: .exponential(mean: 0.001), bytesRead: 64 * 8_192)],
+                arrivals: .open(.constant(2_000), sessions: 200), duration: .seconds(30), warmup: .seconds(5),
+                totalDataBytes: dataGiB * 1_073_741_824, workerMemoryGiB: 16)
+            s.cluster.worker.diskIOPS = 20_000
+            s.cluster.worker.diskLatency = .microseconds(500)
+            return try run(s)
+        }
+        let small = try result(dataGiB: 8), large = try result(dataGiB: 400)
+        XCTAssertEqual(small.value("worker-1.cache_hit_ratio"), 1, accuracy: 1e-9, "8 GiB fits in 2 × 16 GiB")
+        XCTAssertLessThan(large.value("worker-1.cache_hit_ratio"), 0.9)
+        XCTAssertGreaterThan(large.value("worker-1.disk_utilization"), small.value("worker-1.disk_utilization") + 0.1)
+        XCTAssertGreaterThan(large.value("lookup.latency_mean_ms"), small.value("lookup.latency_mean_ms") * 1.5)
+    }
+}

@@ -149,10 +149,15 @@ extension ClusterSimulation {
         }
     }
 
-    /// Keeps the connection in the session's cache if there is room, else closes it.
+    /// Keeps the connection in the session's cache if there is room and the slot's
+    /// connections are younger than max_cached_connection_lifetime, else closes it.
     mutating func returnConnection(session: Int32, worker: Int, _ s: inout Scheduler<ClusterEvent>) {
         let slot = Int(session) * workers + worker
-        if session >= 0 && cached[slot] < Int32(scenario.citus.maxCachedConnsPerWorker) {
+        if session >= 0 && cached[slot] == 0 && s.now - cachedSince[slot] >= scenario.citus.maxCachedConnectionLifetime {
+            cachedSince[slot] = s.now  // a fresh connection starts a new lifetime
+        }
+        let young = s.now - cachedSince[slot] < scenario.citus.maxCachedConnectionLifetime
+        if session >= 0 && young && cached[slot] < Int32(scenario.citus.maxCachedConnsPerWorker) {
             cached[slot] += 1
         } else {
             _ = backends[worker].release(at: s.now)

@@ -55,6 +55,8 @@ public struct ClusterSimulation: EventHandler {
     var freeSessions: [Int32]
     /// Connections each session keeps per worker: index session × workers + worker.
     var cached: [Int32]
+    /// When the slot's cached connection was first kept (its age for the lifetime limit).
+    var cachedSince: [SimTime]
 
     // Records with free lists.
     var requests: [RequestRecord] = []
@@ -107,6 +109,7 @@ public struct ClusterSimulation: EventHandler {
         sessions = try TokenPool(capacity: scenario.workload.sessions)
         freeSessions = (0..<Int32(scenario.workload.sessions)).reversed()
         cached = Array(repeating: 0, count: scenario.workload.sessions * workers)
+        cachedSince = Array(repeating: .zero, count: scenario.workload.sessions * workers)
         metrics = SimulationMetrics(classes: classes.map(\.name), workers: workers, tenants: scenario.workload.tenants.count)
         nextSample = .zero + scenario.run.sampleInterval
         let zeros = (cpu: [Double](repeating: 0, count: workers + 1), disk: [Double](repeating: 0, count: workers + 1), nic: 0.0)

@@ -76,6 +76,9 @@ public struct CitusSpec: Sendable, Equatable {
     public var maxSharedPoolSize = 0
     /// `citus.max_cached_conns_per_worker`.
     public var maxCachedConnsPerWorker = 1
+    /// `citus.max_cached_connection_lifetime`: a cached connection older than this is
+    /// closed at the end of the transaction that used it.
+    public var maxCachedConnectionLifetime = SimDuration.minutes(10)
     /// `citus.executor_slow_start_interval` (0 disables slow start).
     public var executorSlowStartInterval = SimDuration.milliseconds(10)
     /// `statement_timeout` (nil = none).
