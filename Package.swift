@@ -46,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "citus-sim",
             dependencies: [
-                "SimCore", "QueueingModels", "ClusterModel", "Planner", "Scenario", "Reporting",
+                "SimCore", "QueueingModels", "ClusterModel", "Planner", "Workload", "Simulation", "Scenario", "Reporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import QueueingModels
+import Simulation
 import Reporting
 import SimCore
 
@@ -8,7 +10,7 @@ import SimCore
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a speed benchmark.",
-        subcommands: [Kernel.self]
+        subcommands: [Kernel.self, RunScenario.self]
     )
 
     struct Kernel: ParsableCommand {
@@ -74,6 +76,68 @@ struct Bench: ParsableCommand {
                 CLI.printError("mmc_mean_response_ms: \(NumberFormat.fixed(w.value, 3)) (Erlang C: \(NumberFormat.fixed(exact, 3)))")
             }
         }
+    }
+}
+
+extension Bench {
+    /// `citus-sim bench run`: the reference cluster scenario, timed.
+    struct RunScenario: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "run",
+            abstract: "Simulate the reference scenario and report simulated seconds per wall second and peak memory.",
+            discussion: """
+                Reference: 100,000 tenants (1 TB, Zipf 0.8 sizes, 0.9 activity), 16 workers x 16 cores, 32 shards, \
+                5,000 queries/s (90% router, 10% multi-shard), 1 simulated hour, one replication on one thread. \
+                --rate and --duration-seconds scale it to measure how cost grows.
+                """
+        )
+
+        @Option(help: "Queries per second.")
+        var rate: Double = 5_000
+
+        @Option(help: "Simulated seconds.")
+        var durationSeconds: Int64 = 3_600
+
+        @Option(help: "Seed.")
+        var seed: UInt64 = 1
+
+        @Flag(help: "Print the run's summary figures on stderr.")
+        var verbose = false
+
+        func validate() throws {
+            guard rate > 0 && rate.isFinite else { throw ValidationError("--rate must be > 0") }
+            guard durationSeconds > 0 else { throw ValidationError("--duration-seconds must be > 0") }
+        }
+
+        func run() throws {
+            let scenario = try ReferenceScenario.make(rate: rate, duration: .seconds(durationSeconds))
+            let clock = ContinuousClock()
+            var result: ClusterRunResult?
+            let layoutTime = try clock.measure { _ = try ClusterRun.layout(for: scenario) }
+            let layout = try ClusterRun.layout(for: scenario)
+            let runTime = try clock.measure { result = try ClusterRun.run(scenario, layout: layout, seed: seed) }
+            let r = result!
+            let simulated = Double(durationSeconds)
+            print("queries: \(Int((r.metrics.first { $0.name == "throughput_per_second" }!.value * simulated).rounded()))")
+            print("events: \(r.events)")
+            print("events_per_second: \(Int(Double(r.events) / runTime.seconds))")
+            print("layout_seconds: \(NumberFormat.fixed(layoutTime.seconds, 3))")
+            print("wall_seconds: \(NumberFormat.fixed(runTime.seconds, 3))")
+            print("simulated_seconds_per_wall_second: \(NumberFormat.fixed(simulated / runTime.seconds, 1))")
+            print("peak_memory_mib: \(NumberFormat.fixed(Double(PeakMemory.residentKiB()) / 1024, 1))")
+            if verbose { for m in r.metrics { CLI.printError("\(m.name): \(NumberFormat.fixed(m.value, 4))") } }
+        }
+    }
+}
+
+/// The process's peak resident set size (VmHWM from /proc/self/status), KiB.
+enum PeakMemory {
+    static func residentKiB() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+        }
+        return 0
     }
 }
 

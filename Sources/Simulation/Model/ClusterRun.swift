@@ -65,13 +65,17 @@ extension ClusterSimulation {
             out.append(Metric("\(cls.name).timeouts", Double(m.timeouts[c])))
             out.append(Metric("\(cls.name).errors", Double(m.errors[c])))
             out.append(Metric("\(cls.name).session_waits", Double(m.sessionWaits[c])))
+            out.append(Metric("\(cls.name).service_mean_ms", m.completed[c] > 0 ? m.serviceMicroseconds[c] / Double(m.completed[c]) / 1e3 : 0))
         }
         out.append(Metric("coordinator.cpu_utilization", (current.cpu[0] - baseline.cpu[0]) / span / Double(cpu[0].cores)))
+        out.append(Metric("coordinator.cpu_run_queue_mean", cpu[0].jobsInSystem.mean(at: end)))
         out.append(Metric("coordinator.nic_in_utilization", (current.nic - baseline.nic) / span))
+        out.append(Metric("coordinator.nic_in_queue_mean", nicIn.jobsInSystem.mean(at: end)))
         out.append(Metric("sessions_in_use_mean", sessions.held.mean(at: end)))
         for w in 0..<workers {
             let name = "worker-\(w + 1)"
             out.append(Metric("\(name).cpu_utilization", (current.cpu[w + 1] - baseline.cpu[w + 1]) / span / Double(cpu[w + 1].cores)))
+            out.append(Metric("\(name).cpu_run_queue_mean", cpu[w + 1].jobsInSystem.mean(at: end)))
             out.append(Metric("\(name).disk_utilization", (current.disk[w + 1] - baseline.disk[w + 1]) / span))
             out.append(Metric("\(name).cache_hit_ratio", m.pagesRead[w] > 0 ? 1 - m.pagesMissed[w] / m.pagesRead[w] : 1))
             out.append(Metric("\(name).connections_mean", backends[w].held.mean(at: end)))

@@ -109,7 +109,6 @@ extension ClusterSimulation {
         let rid = pool.request
         let waiting = pool.total - pool.cursor
         let initiated = pool.open + pool.connecting
-        let slowStart = scenario.citus.executorSlowStartInterval > .zero && !scenario.citus.forceMaxQueryParallelization
         var want = min(waiting - pool.idle, pool.target - initiated)
         if slowStart { want = min(want, pool.nextRound) }
         guard want > 0 else { return }
@@ -122,7 +121,7 @@ extension ClusterSimulation {
         let stillWaiting = pools[p].total - pools[p].cursor - pools[p].idle
         if slowStart && pools[p].open + pools[p].connecting < pool.target && stillWaiting > pools[p].connecting {
             requests[Int(rid)].outstanding += 1
-            s.schedule(.slowStart, after: scenario.citus.executorSlowStartInterval, priority: .completion, payload: UInt32(p))
+            s.schedule(.slowStart, after: slowStartInterval, priority: .completion, payload: UInt32(p))
         }
     }
 
@@ -153,11 +152,11 @@ extension ClusterSimulation {
     /// connections are younger than max_cached_connection_lifetime, else closes it.
     mutating func returnConnection(session: Int32, worker: Int, _ s: inout Scheduler<ClusterEvent>) {
         let slot = Int(session) * workers + worker
-        if session >= 0 && cached[slot] == 0 && s.now - cachedSince[slot] >= scenario.citus.maxCachedConnectionLifetime {
+        if session >= 0 && cached[slot] == 0 && s.now - cachedSince[slot] >= cachedLifetime {
             cachedSince[slot] = s.now  // a fresh connection starts a new lifetime
         }
-        let young = s.now - cachedSince[slot] < scenario.citus.maxCachedConnectionLifetime
-        if session >= 0 && young && cached[slot] < Int32(scenario.citus.maxCachedConnsPerWorker) {
+        let young = s.now - cachedSince[slot] < cachedLifetime
+        if session >= 0 && young && cached[slot] < maxCached {
             cached[slot] += 1
         } else {
             _ = backends[worker].release(at: s.now)

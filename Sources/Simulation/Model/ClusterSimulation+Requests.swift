@@ -5,16 +5,16 @@ extension ClusterSimulation {
     /// A new request: tenant and class from the workload streams, demands drawn now so
     /// every configuration sees the same ones; then it waits for a session if needed.
     mutating func arrive(session: Int32?, _ s: inout Scheduler<ClusterEvent>) {
-        let tenant = Int32(scenario.workload.tenants.sampleByActivity(tenantStream) - 1)
+        let tenant = Int32(tenantSampler.sample(tenantStream))
         let cls = classAlias.sample(classStream)
         var record = RequestRecord()
         record.cls = Int32(cls)
         record.tenant = tenant
         record.arrival = s.now
         record.active = true
-        record.coordinatorWork = draw(classes[cls].coordinatorCPU)
+        record.coordinatorWork = draw(coordinatorCPU[cls])
         let id = newRequest(record)
-        if let statementTimeout = scenario.citus.statementTimeout {
+        if let statementTimeout {
             requests[Int(id)].outstanding += 1
             s.schedule(.timeout, after: statementTimeout, priority: .control, payload: id)
         }
@@ -33,7 +33,8 @@ extension ClusterSimulation {
     /// half merges).
     mutating func begin(request id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         let r = requests[Int(id)]
-        let planWork = classes[Int(r.cls)].isSingleTenant ? r.coordinatorWork : r.coordinatorWork / 2
+        let planWork = singleTenant[Int(r.cls)] ? r.coordinatorWork : r.coordinatorWork / 2
+        requests[Int(id)].started = s.now
         requests[Int(id)].outstanding += 1
         let t = newTask(TaskRecord(request: id, worker: -1, shard: -1, pool: -1, stage: .plan))
         cpu[0].arrive(job: t, work: .microseconds(planWork), at: s.now)
@@ -47,16 +48,16 @@ extension ClusterSimulation {
         requests[Int(id)].answered = true
         if measured(r) {
             metrics.record(cls: Int(r.cls), latency: s.now - r.arrival, outcome: outcome, tenant: Int(r.tenant),
-                           write: classes[Int(r.cls)].isWrite, cpuSeconds: r.cpuSeconds)
+                           write: isWrite[Int(r.cls)], cpuSeconds: r.cpuSeconds)
+            if outcome == .ok { metrics.serviceMicroseconds[Int(r.cls)] += Double((s.now - r.started).microseconds) }
         }
         if r.session >= 0 { releaseSession(r.session, &s) }
     }
 
     mutating func releaseSession(_ session: Int32, _ s: inout Scheduler<ClusterEvent>) {
-        switch scenario.workload.arrivals {
-        case .closed(_, let think):
+        if let think = thinkTime {
             s.schedule(.think, after: SimDuration(seconds: think.sample(arrivalStream)), priority: .arrival, payload: UInt32(session))
-        case .open:
+        } else {
             if let next = sessions.release(at: s.now) {
                 requests[Int(next)].session = session
                 begin(request: next, &s)

@@ -10,7 +10,7 @@ extension ClusterSimulation {
             freeTasks.append(id)
             let r = requests[Int(t.request)]
             if !r.answered {
-                if classes[Int(r.cls)].isSingleTenant { routerDispatch(request: t.request, &s) } else { fanOut(request: t.request, &s) }
+                if singleTenant[Int(r.cls)] { routerDispatch(request: t.request, &s) } else { fanOut(request: t.request, &s) }
             }
             release(request: t.request)
         case .merge:
@@ -33,20 +33,21 @@ extension ClusterSimulation {
     mutating func readAndWrite(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         let t = tasks[Int(id)]
         let r = requests[Int(t.request)]
-        let c = classes[Int(r.cls)]
-        let table = classTable[Int(r.cls)]
-        let pages = (c.bytesRead / SimulationLayout.pageBytes).rounded(.up)
-        let hit = c.isSingleTenant ? layout.tenantHitRatio[table][Int(r.tenant)] : layout.shardScanHitRatio[table][Int(t.shard)]
+        let cls = Int(r.cls)
+        let table = classTable[cls]
+        let pages = (bytesRead[cls] / SimulationLayout.pageBytes).rounded(.up)
+        let hit = singleTenant[cls] ? tenantHitFlat[table * tenantCount + Int(r.tenant)] : shardScanHitFlat[shardOffset[table] + Int(t.shard)]
         let expectedMisses = pages * (1 - hit)
         var misses = expectedMisses.rounded(.down)
         if clusterStream.uniform() < expectedMisses - misses { misses += 1 }
         metrics.pagesRead[Int(t.worker)] += pages
         metrics.pagesMissed[Int(t.worker)] += misses
-        let ops = misses + (c.writeBytes > 0 ? 1 : 0)
+        let written = writeBytes[cls]
+        let ops = misses + (written > 0 ? 1 : 0)
         if ops > 0 {
             tasks[Int(id)].stage = .disk
             let node = Int(t.worker) + 1
-            disks[node].submit(request: id, operations: ops, bytes: misses * SimulationLayout.pageBytes + c.writeBytes, at: s.now)
+            disks[node].submit(request: id, operations: ops, bytes: misses * SimulationLayout.pageBytes + written, at: s.now)
             armDisk(node, &s)
         } else {
             sendResult(task: id, &s)
@@ -57,10 +58,10 @@ extension ClusterSimulation {
 
     /// The result crosses the coordinator's NIC (bandwidth shared by processor sharing).
     mutating func sendResult(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        let bytes = classes[Int(requests[Int(tasks[Int(id)].request)].cls)].resultBytes
+        let bytes = resultBytes[Int(requests[Int(tasks[Int(id)].request)].cls)]
         if bytes > 0 {
             tasks[Int(id)].stage = .transfer
-            nicIn.arrive(job: id, work: SimDuration(seconds: bytes / scenario.cluster.coordinator.nicBytesPerSecond), at: s.now)
+            nicIn.arrive(job: id, work: SimDuration(seconds: bytes / coordinatorNICBytesPerSecond), at: s.now)
             armNIC(&s)
         } else {
             transferDone(task: id, &s)
@@ -78,7 +79,7 @@ extension ClusterSimulation {
         let t = tasks[Int(id)]
         switch t.stage {
         case .send:
-            let work = draw(classes[Int(requests[Int(t.request)].cls)].workerCPU)
+            let work = draw(workerCPU[Int(requests[Int(t.request)].cls)])
             requests[Int(t.request)].cpuSeconds += Double(work) / 1e6
             tasks[Int(id)].stage = .workerCPU
             let node = Int(t.worker) + 1
@@ -103,8 +104,8 @@ extension ClusterSimulation {
     mutating func routerDispatch(request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         let r = requests[Int(rid)]
         let table = classTable[Int(r.cls)]
-        let shard = layout.tenantShard[table][Int(r.tenant)]
-        let worker = layout.shardWorker[table][Int(shard)]
+        let shard = tenantShardFlat[table * tenantCount + Int(r.tenant)]
+        let worker = shardWorkerFlat[shardOffset[table] + Int(shard)]
         requests[Int(rid)].outstanding += 1
         let id = newTask(TaskRecord(request: rid, worker: worker, shard: shard, pool: -1, stage: .send))
         let slot = Int(r.session) * workers + Int(worker)
@@ -150,22 +151,20 @@ extension ClusterSimulation {
     /// One pool per worker holding shards of the class's table (FACTS G).
     mutating func fanOut(request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         let r = requests[Int(rid)]
-        let c = classes[Int(r.cls)]
-        let table = classTable[Int(r.cls)]
+        let cls = Int(r.cls)
+        let table = classTable[cls]
         let base = newPoolBlock()
         requests[Int(rid)].poolBase = base
-        let citus = scenario.citus
         var remaining: Int32 = 0
         for w in 0..<workers {
-            let n = Int32(layout.workerShards[table][w].count)
+            let n = Int32(workerShardStart[table * workers + w + 1] - workerShardStart[table * workers + w])
             remaining += n
             var pool = PoolRecord()
             pool.request = rid
             pool.worker = Int32(w)
             pool.total = n
-            pool.nextRound = Int32(max(1, citus.maxCachedConnsPerWorker))
-            pool.target = citus.sequentialModifications && c.isWrite ? 1
-                : citus.forceMaxQueryParallelization ? max(1, n) : Int32(citus.maxAdaptiveExecutorPoolSize)
+            pool.nextRound = max(1, maxCached)
+            pool.target = sequentialWrites && isWrite[cls] ? 1 : forceMaxParallelization ? max(1, n) : poolSize
             // The pool starts with the session's cached connections to this worker.
             let slot = Int(r.session) * workers + w
             let borrowed = n > 0 ? min(cached[slot], pool.target) : 0
@@ -191,7 +190,7 @@ extension ClusterSimulation {
         let table = classTable[Int(requests[Int(rid)].cls)]
         while pools[p].idle > 0 && pools[p].cursor < pools[p].total {
             let pool = pools[p]
-            let shard = layout.workerShards[table][Int(pool.worker)][Int(pool.cursor)]
+            let shard = workerShardList[workerShardStart[table * workers + Int(pool.worker)] + Int(pool.cursor)]
             pools[p].cursor += 1
             pools[p].idle -= 1
             pools[p].busy += 1

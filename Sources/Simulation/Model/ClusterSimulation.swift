@@ -24,6 +24,39 @@ public struct ClusterSimulation: EventHandler {
     let classes: [QueryClass]
     let classTable: [Int]
     let classAlias: AliasTable
+    // Hot-path copies of the scenario, flat so no event copies a struct holding references.
+    let singleTenant: [Bool]
+    let isWrite: [Bool]
+    let bytesRead: [Double]
+    let resultBytes: [Double]
+    let writeBytes: [Double]
+    let workerCPU: [Distribution]
+    let coordinatorCPU: [Distribution]
+    let tenantSampler: AliasTable
+    let tenantCount: Int
+    /// tenant's shard: index table × tenants + tenant.
+    let tenantShardFlat: [Int32]
+    /// shard's worker: index shardOffset[table] + shard.
+    let shardWorkerFlat: [Int32]
+    let shardOffset: [Int]
+    /// Shards on a worker in range order, CSR: shards of (table, worker) are
+    /// workerShardList[workerShardStart[table × workers + worker] ..< workerShardStart[... + 1]].
+    let workerShardList: [Int32]
+    let workerShardStart: [Int]
+    /// Hit ratios: tenant index table × tenants + tenant; shard scan index shardOffset[table] + shard.
+    let tenantHitFlat: [Double]
+    let shardScanHitFlat: [Double]
+    let openCurve: RateCurve?
+    let thinkTime: Distribution?
+    let statementTimeout: SimDuration?
+    let maxCached: Int32
+    let cachedLifetime: SimDuration
+    let slowStartInterval: SimDuration
+    let slowStart: Bool
+    let forceMaxParallelization: Bool
+    let sequentialWrites: Bool
+    let poolSize: Int32
+    let coordinatorNICBytesPerSecond: Double
     let workers: Int
     let latency: SimDuration
     let connectDelay: SimDuration
@@ -84,6 +117,42 @@ public struct ClusterSimulation: EventHandler {
             return i
         }
         classAlias = try AliasTable(weights: classes.map(\.share))
+        singleTenant = classes.map(\.isSingleTenant)
+        isWrite = classes.map(\.isWrite)
+        bytesRead = classes.map(\.bytesRead)
+        resultBytes = classes.map(\.resultBytes)
+        writeBytes = classes.map(\.writeBytes)
+        workerCPU = classes.map(\.workerCPU)
+        coordinatorCPU = classes.map(\.coordinatorCPU)
+        tenantSampler = try AliasTable(weights: scenario.workload.tenants.activity)
+        tenantCount = scenario.workload.tenants.count
+        let tables = scenario.tables.count, nWorkers = scenario.cluster.workerCount
+        tenantShardFlat = layout.tenantShard.flatMap { $0.isEmpty ? [Int32](repeating: 0, count: scenario.workload.tenants.count) : $0 }
+        tenantHitFlat = layout.tenantHitRatio.flatMap { $0.isEmpty ? [Double](repeating: 1, count: scenario.workload.tenants.count) : $0 }
+        var offsets: [Int] = [], total = 0
+        for t in 0..<tables { offsets.append(total); total += layout.shardWorker[t].count }
+        shardOffset = offsets
+        shardWorkerFlat = layout.shardWorker.flatMap { $0 }
+        shardScanHitFlat = (0..<tables).flatMap { t in layout.shardScanHitRatio[t].isEmpty ? [Double](repeating: 1, count: layout.shardWorker[t].count) : layout.shardScanHitRatio[t] }
+        var list: [Int32] = [], start: [Int] = []
+        for t in 0..<tables { for w in 0..<nWorkers { start.append(list.count); list += layout.workerShards[t][w] } }
+        start.append(list.count)
+        workerShardList = list
+        workerShardStart = start
+        switch scenario.workload.arrivals {
+        case .open(let curve, _): openCurve = curve; thinkTime = nil
+        case .closed(_, let think): openCurve = nil; thinkTime = think
+        }
+        let citus = scenario.citus
+        statementTimeout = citus.statementTimeout
+        maxCached = Int32(citus.maxCachedConnsPerWorker)
+        cachedLifetime = citus.maxCachedConnectionLifetime
+        slowStartInterval = citus.executorSlowStartInterval
+        slowStart = citus.executorSlowStartInterval > .zero && !citus.forceMaxQueryParallelization
+        forceMaxParallelization = citus.forceMaxQueryParallelization
+        sequentialWrites = citus.sequentialModifications
+        poolSize = Int32(citus.maxAdaptiveExecutorPoolSize)
+        coordinatorNICBytesPerSecond = scenario.cluster.coordinator.nicBytesPerSecond
         workers = scenario.cluster.workerCount
         latency = scenario.cluster.networkLatency
         connectDelay = scenario.cluster.networkLatency * (2 * scenario.cluster.connectionRoundTrips)
@@ -136,7 +205,7 @@ public struct ClusterSimulation: EventHandler {
         let now = s.now
         switch event.kind {
         case .arrival:
-            if case .open(let curve, _) = scenario.workload.arrivals {
+            if let curve = openCurve {
                 scheduleNextArrival(after: now, curve: curve, &s)
                 // Thinning: accept with probability rate(now) / maximum.
                 if arrivalStream.uniform() * curve.maximum < curve.rate(at: now) { arrive(session: nil, &s) }
@@ -228,4 +297,39 @@ public struct ClusterSimulation: EventHandler {
 
     /// Whether a request arriving at `time` is measured (after the warm-up).
     func measured(_ r: RequestRecord) -> Bool { r.arrival >= measureFrom }
+}
+
+extension ClusterSimulation {
+    /// Per worker: backends in use, shared-pool slots in use, connections cached by
+    /// sessions; and requests still active. For invariant checks: once every request has
+    /// drained, all three counts agree.
+    public func connectionAccounting() -> (perWorker: [(backends: Int, shared: Int, cached: Int)], activeRequests: Int) {
+        let perWorker = (0..<workers).map { w in
+            (backends[w].inUse, sharedPool[w].inUse,
+             stride(from: w, to: cached.count, by: workers).reduce(0) { $0 + Int(cached[$1]) })
+        }
+        return (perWorker, requests.filter(\.active).count)
+    }
+}
+
+extension ClusterSimulation {
+    /// The oldest active requests, described for debugging stuck or slow ones.
+    public func describeOldestRequests(at now: SimTime, limit: Int) -> [String] {
+        let active = requests.indices.filter { requests[$0].active && requests[$0].session >= 0 }
+            .sorted { requests[$0].started < requests[$1].started }.prefix(limit)
+        return active.map { i in
+            let r = requests[i]
+            var text = "req \(i) class \(classes[Int(r.cls)].name) age \((now - r.started).milliseconds) ms answered \(r.answered) outstanding \(r.outstanding) remaining \(r.remaining)"
+            if r.poolBase >= 0 {
+                for w in 0..<workers {
+                    let p = pools[Int(r.poolBase) + w]
+                    if p.cursor < p.total || p.busy > 0 || p.connecting > 0 {
+                        text += " | w\(w): cursor \(p.cursor)/\(p.total) open \(p.open) idle \(p.idle) busy \(p.busy) connecting \(p.connecting)"
+                    }
+                }
+            }
+            let inFlight = tasks.indices.filter { tasks[$0].request == UInt32(i) && !freeTasks.contains(UInt32($0)) }.map { "\(tasks[$0].stage)@w\(tasks[$0].worker)" }
+            return text + " tasks " + inFlight.joined(separator: ",")
+        }
+    }
 }

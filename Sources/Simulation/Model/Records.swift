@@ -17,6 +17,8 @@ struct RequestRecord {
     var tenant: Int32 = 0
     var session: Int32 = -1
     var arrival: SimTime = .zero
+    /// When the request got its session and started on the coordinator.
+    var started: SimTime = .zero
     /// Things that still refer to this record (tasks in flight, connection set-ups and
     /// waits, slow-start timers); the record is reused only when this is 0 and the client
     /// has been answered.

@@ -12,6 +12,8 @@ public struct SimulationMetrics: Sendable {
     public var timeouts: [Int]
     public var errors: [Int]
     public var sessionWaits: [Int]
+    /// Per class: total time from getting a session to the answer (µs), successful requests.
+    public var serviceMicroseconds: [Double]
     /// Per worker: waits for a shared-pool slot and their total seconds, optional
     /// connections skipped, connections refused by max_connections, connections opened.
     public var connectionWaits: [Int]
@@ -43,6 +45,7 @@ public struct SimulationMetrics: Sendable {
         timeouts = Array(repeating: 0, count: c)
         errors = Array(repeating: 0, count: c)
         sessionWaits = Array(repeating: 0, count: c)
+        serviceMicroseconds = Array(repeating: 0, count: c)
         connectionWaits = Array(repeating: 0, count: workers)
         connectionWaitSeconds = Array(repeating: 0, count: workers)
         optionalConnectionsSkipped = Array(repeating: 0, count: workers)

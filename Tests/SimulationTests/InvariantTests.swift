@@ -1,0 +1,34 @@
+import SimCore
+import Simulation
+import Workload
+import XCTest
+
+final class InvariantTests: XCTestCase {
+    /// For many seeds and settings: once arrivals stop and everything drains, no request is
+    /// left and every backend and shared-pool slot belongs to a session's cached connection.
+    func testConnectionsAreNeverLeaked() throws {
+        for seed in UInt64(1)...12 {
+            var rng = seed
+            func pick<T>(_ options: [T]) -> T { rng = rng &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407; return options[Int(rng >> 33) % options.count] }
+            let timeout: SimDuration? = pick([nil, .milliseconds(30), .milliseconds(200)])
+            let pool = pick([1, 4, 16]), sharedLimit = pick([0, 6, 40]), workerMax = pick([30, 200])
+            let scenario = try ScenarioBuilder.scenario(
+                workers: 3, workerCores: 4, shardCount: 12,
+                classes: [ScenarioBuilder.router(cpu: .exponential(mean: 0.004)),
+                          QueryClass(name: "report", kind: .multiShard, share: 0.3, table: "events", workerCPU: .exponential(mean: 0.01), coordinatorCPU: .constant(0.001))],
+                arrivals: .open(.step(before: 400, after: 0, at: .seconds(20)), sessions: 40), duration: .seconds(120), warmup: .seconds(2),
+                latency: .microseconds(300), tls: true, connectionSetupCPU: .milliseconds(2),
+                citus: { $0.statementTimeout = timeout; $0.maxAdaptiveExecutorPoolSize = pool; $0.maxSharedPoolSize = sharedLimit },
+                workerMaxConnections: workerMax)
+            var engine = Engine(model: try ClusterSimulation(scenario: scenario, layout: try ClusterRun.layout(for: scenario), seed: seed))
+            engine.model.start(&engine.scheduler)
+            _ = engine.run(until: .zero + scenario.run.duration)
+            let (perWorker, active) = engine.model.connectionAccounting()
+            XCTAssertEqual(active, 0, "seed \(seed): requests left behind")
+            for (w, a) in perWorker.enumerated() {
+                XCTAssertEqual(a.backends, a.cached, "seed \(seed) worker \(w): backends \(a.backends) vs cached \(a.cached)")
+                XCTAssertEqual(a.shared, a.cached, "seed \(seed) worker \(w): shared-pool slots \(a.shared) vs cached \(a.cached)")
+            }
+        }
+    }
+}
