@@ -67,12 +67,18 @@ public struct ProcessorSharingServer: Sendable {
         recordOccupancy(at: now)
     }
 
-    /// When the next job finishes if nothing else arrives; nil when idle.
-    public var nextCompletionTime: SimTime? {
-        guard let first = heap.first else { return nil }
+    /// When the next job finishes if nothing else arrives; nil when idle. Kept up to date
+    /// by every change, so reading it (even through an array subscript) copies nothing.
+    public private(set) var nextCompletionTime: SimTime?
+
+    private mutating func updateNextCompletion() {
+        guard let first = heap.first else {
+            nextCompletionTime = nil
+            return
+        }
         let remaining = (first.tag - virtualTime) / ratePerJob
         let wait = remaining <= 0 ? 0 : Int64(remaining.rounded(.up))
-        return lastUpdate + .microseconds(wait)
+        nextCompletionTime = lastUpdate + .microseconds(wait)
     }
 
     /// Removes and returns one job that has finished by `now`, or nil if none has.
@@ -80,7 +86,10 @@ public struct ProcessorSharingServer: Sendable {
         advance(to: now)
         guard let first = heap.first else { return nil }
         let tolerance = max(1e-6, virtualTime * 1e-12)
-        guard first.tag <= virtualTime + tolerance else { return nil }
+        guard first.tag <= virtualTime + tolerance else {
+            updateNextCompletion()
+            return nil
+        }
         removeEntry(at: 0)
         completed &+= 1
         recordOccupancy(at: now)
@@ -105,6 +114,7 @@ public struct ProcessorSharingServer: Sendable {
 
     private mutating func recordOccupancy(at now: SimTime) {
         if heap.isEmpty { virtualTime = 0 }  // rebase: keeps V small and tags exact
+        updateNextCompletion()
         busyCores.set(Double(min(heap.count, cores)), at: now)
         jobsInSystem.set(Double(heap.count), at: now)
     }

@@ -10,6 +10,8 @@ public struct ClusterRunResult: Sendable {
     public var events: UInt64
     /// Workers' names, for per-node outputs.
     public var workerNames: [String]
+    /// Events by kind, in `ClusterEvent` order.
+    public var eventCounts: [UInt64]
 }
 
 /// Runs cluster scenarios.
@@ -40,7 +42,8 @@ public enum ClusterRun {
         _ = engine.run(until: end)
         let model = engine.model
         return ClusterRunResult(metrics: model.summary(at: end), series: model.metrics.series, measurements: model.metrics,
-                                events: engine.eventsHandled, workerNames: (1...scenario.cluster.workerCount).map { "worker-\($0)" })
+                                events: engine.eventsHandled, workerNames: (1...scenario.cluster.workerCount).map { "worker-\($0)" },
+                                eventCounts: model.eventCounts)
     }
 }
 
@@ -70,7 +73,6 @@ extension ClusterSimulation {
         out.append(Metric("coordinator.cpu_utilization", (current.cpu[0] - baseline.cpu[0]) / span / Double(cpu[0].cores)))
         out.append(Metric("coordinator.cpu_run_queue_mean", cpu[0].jobsInSystem.mean(at: end)))
         out.append(Metric("coordinator.nic_in_utilization", (current.nic - baseline.nic) / span))
-        out.append(Metric("coordinator.nic_in_queue_mean", nicIn.jobsInSystem.mean(at: end)))
         out.append(Metric("sessions_in_use_mean", sessions.held.mean(at: end)))
         for w in 0..<workers {
             let name = "worker-\(w + 1)"

@@ -12,7 +12,7 @@ extension ClusterSimulation {
         record.tenant = tenant
         record.arrival = s.now
         record.active = true
-        record.coordinatorWork = draw(coordinatorCPU[cls])
+        record.coordinatorWork = Self.draw(coordinatorCPU[cls], demandStream)
         let id = newRequest(record)
         if let statementTimeout {
             requests[Int(id)].outstanding += 1
@@ -46,7 +46,7 @@ extension ClusterSimulation {
         let r = requests[Int(id)]
         guard !r.answered else { return }
         requests[Int(id)].answered = true
-        if measured(r) {
+        if r.arrival >= measureFrom {
             metrics.record(cls: Int(r.cls), latency: s.now - r.arrival, outcome: outcome, tenant: Int(r.tenant),
                            write: isWrite[Int(r.cls)], cpuSeconds: r.cpuSeconds)
             if outcome == .ok { metrics.serviceMicroseconds[Int(r.cls)] += Double((s.now - r.started).microseconds) }

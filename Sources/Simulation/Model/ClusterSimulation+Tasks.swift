@@ -56,22 +56,20 @@ extension ClusterSimulation {
 
     mutating func diskDone(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) { sendResult(task: id, &s) }
 
-    /// The result crosses the coordinator's NIC (bandwidth shared by processor sharing).
+    /// The result crosses the coordinator's NIC ingress, a FIFO link (results serialise at
+    /// its bandwidth, store-and-forward), then the one-way latency: both known now, so one
+    /// event delivers it.
     mutating func sendResult(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         let bytes = resultBytes[Int(requests[Int(tasks[Int(id)].request)].cls)]
+        var done = s.now
         if bytes > 0 {
-            tasks[Int(id)].stage = .transfer
-            nicIn.arrive(job: id, work: SimDuration(seconds: bytes / coordinatorNICBytesPerSecond), at: s.now)
-            armNIC(&s)
-        } else {
-            transferDone(task: id, &s)
+            let transfer = SimDuration(seconds: bytes / coordinatorNICBytesPerSecond)
+            done = max(s.now, nicFreeAt) + transfer
+            nicFreeAt = done
+            nicBusyMicroseconds += Double(transfer.microseconds)
         }
-    }
-
-    /// Then the one-way latency back to the coordinator.
-    mutating func transferDone(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         tasks[Int(id)].stage = .back
-        s.schedule(.deliver, after: latency, priority: .completion, payload: id)
+        s.schedule(.deliver, at: done + latency, priority: .completion, payload: id)
     }
 
     /// A message arrived: a query at a worker, or a result at the coordinator.
@@ -79,7 +77,7 @@ extension ClusterSimulation {
         let t = tasks[Int(id)]
         switch t.stage {
         case .send:
-            let work = draw(workerCPU[Int(requests[Int(t.request)].cls)])
+            let work = Self.draw(workerCPU[Int(requests[Int(t.request)].cls)], demandStream)
             requests[Int(t.request)].cpuSeconds += Double(work) / 1e6
             tasks[Int(id)].stage = .workerCPU
             let node = Int(t.worker) + 1

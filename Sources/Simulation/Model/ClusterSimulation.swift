@@ -4,8 +4,8 @@ import Workload
 /// A Citus cluster in simulated time: clients, the coordinator, workers, connections.
 ///
 /// Model (FACTS G): each node's CPU is processor sharing over its cores; each worker has a
-/// disk (IOPS and bandwidth, `Disk`); results cross the coordinator's NIC ingress, shared by
-/// processor sharing, plus the one-way network latency each way. A request takes a client
+/// disk (IOPS and bandwidth, `Disk`); results cross the coordinator's NIC ingress, a FIFO
+/// link at its bandwidth, plus the one-way network latency each way. A request takes a client
 /// session (open loop: from an application pool of `sessions`; closed loop: its client's),
 /// is planned on the coordinator, then runs as one shard task (router) or fans out over
 /// per-worker pools (multi-shard) with slow start, and, for multi-shard queries, is merged
@@ -77,8 +77,10 @@ public struct ClusterSimulation: EventHandler {
     var cpuWake: [WakeupSlot]
     var disks: [Disk]
     var diskWake: [WakeupSlot]
-    var nicIn: ProcessorSharingServer
-    var nicWake = WakeupSlot()
+    /// The coordinator's NIC ingress, a FIFO link: when it is free again (store-and-forward).
+    var nicFreeAt: SimTime = .zero
+    /// Time the NIC spent transferring, µs (utilisation).
+    var nicBusyMicroseconds: Double = 0
     /// The coordinator's shared-pool counter for each worker.
     var sharedPool: [TokenPool]
     /// Backend slots (max_connections) of each worker.
@@ -105,6 +107,8 @@ public struct ClusterSimulation: EventHandler {
     var baseline: (cpu: [Double], disk: [Double], nic: Double)
     var lastIntegrals: (cpu: [Double], disk: [Double], nic: Double)
     var lastSampleTime: SimTime = .zero
+    /// Events handled, by kind (`ClusterEvent` raw value).
+    public internal(set) var eventCounts = [UInt64](repeating: 0, count: 10)
 
     public init(scenario: ClusterScenario, layout: SimulationLayout, seed: UInt64) throws {
         self.scenario = scenario
@@ -171,7 +175,6 @@ public struct ClusterSimulation: EventHandler {
         disks = try [c.coordinator].map { try Disk(iops: $0.diskIOPS, bytesPerSecond: $0.diskBytesPerSecond, accessLatency: $0.diskLatency) }
             + (0..<workers).map { _ in try Disk(iops: c.worker.diskIOPS, bytesPerSecond: c.worker.diskBytesPerSecond, accessLatency: c.worker.diskLatency) }
         diskWake = Array(repeating: WakeupSlot(), count: workers + 1)
-        nicIn = try ProcessorSharingServer(cores: 1)
         sharedPool = try (0..<workers).map { _ in try TokenPool(capacity: limit) }
         // PostgreSQL keeps superuser_reserved_connections (3) of max_connections.
         backends = try (0..<workers).map { _ in try TokenPool(capacity: max(0, c.worker.maxConnections - 3)) }
@@ -203,6 +206,7 @@ public struct ClusterSimulation: EventHandler {
 
     public mutating func handle(_ event: Event<ClusterEvent>, scheduler s: inout Scheduler<ClusterEvent>) {
         let now = s.now
+        eventCounts[Int(event.kind.rawValue)] += 1
         switch event.kind {
         case .arrival:
             if let curve = openCurve {
@@ -223,9 +227,7 @@ public struct ClusterSimulation: EventHandler {
             while let t = disks[node].popCompleted(at: now) { diskDone(task: t, &s) }
             armDisk(node, &s)
         case .nicWake:
-            nicWake.fired(at: now)
-            while let t = nicIn.popCompleted(at: now) { transferDone(task: t, &s) }
-            armNIC(&s)
+            preconditionFailure("the NIC is a FIFO link and schedules no wake-ups")
         case .deliver:
             delivered(task: event.payload, &s)
         case .connected:
@@ -260,10 +262,6 @@ public struct ClusterSimulation: EventHandler {
         if diskWake[node].needsWakeup(at: due) { s.schedule(.diskWake, at: due!, priority: .completion, payload: UInt32(node)) }
     }
 
-    mutating func armNIC(_ s: inout Scheduler<ClusterEvent>) {
-        let due = nicIn.nextCompletionTime
-        if nicWake.needsWakeup(at: due) { s.schedule(.nicWake, at: due!, priority: .completion) }
-    }
 
     // MARK: Record allocation
 
@@ -293,10 +291,9 @@ public struct ClusterSimulation: EventHandler {
         return base
     }
 
-    func draw(_ d: Distribution) -> Int64 { max(0, Int64((d.sample(demandStream) * 1e6).rounded())) }
-
-    /// Whether a request arriving at `time` is measured (after the warm-up).
-    func measured(_ r: RequestRecord) -> Bool { r.arrival >= measureFrom }
+    /// A demand in microseconds drawn from `d`. Static on purpose: calling a non-mutating
+    /// method of this (large) struct from a mutating one makes Swift copy the whole model.
+    static func draw(_ d: Distribution, _ stream: RandomStream) -> Int64 { max(0, Int64((d.sample(stream) * 1e6).rounded())) }
 }
 
 extension ClusterSimulation {

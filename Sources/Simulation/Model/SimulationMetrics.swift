@@ -108,7 +108,9 @@ public struct SeriesRow: Sendable {
 extension ClusterSimulation {
     /// Integrals of busy cores, disk busy time and NIC busy time, per node, at `time`.
     func integrals(at time: SimTime) -> (cpu: [Double], disk: [Double], nic: Double) {
-        (cpu.map { $0.busyCores.integral(at: time) }, disks.map { $0.utilization.integral(at: time) }, nicIn.busyCores.integral(at: time))
+        // NIC: transfer time booked so far, less what is still ahead of `time`.
+        (cpu.map { $0.busyCores.integral(at: time) }, disks.map { $0.utilization.integral(at: time) },
+         nicBusyMicroseconds - Double(max(0, (nicFreeAt - time).microseconds)))
     }
 
     /// A time-series row for the interval that ends now, or the warm-up mark.
