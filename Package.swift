@@ -38,11 +38,11 @@ let package = Package(
         .target(
             name: "Scenario",
             dependencies: [
-                "SimCore", "QueueingModels", "ClusterModel", "Planner",
+                "SimCore", "QueueingModels", "ClusterModel", "Planner", "Workload", "Simulation",
                 .product(name: "Yams", package: "Yams"), .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
-        .target(name: "Reporting", dependencies: ["SimCore", "QueueingModels", "Scenario", "ClusterModel", "Planner"]),
+        .target(name: "Reporting", dependencies: ["SimCore", "QueueingModels", "Scenario", "ClusterModel", "Planner", "Simulation"]),
         .executableTarget(
             name: "citus-sim",
             dependencies: [
@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "ClusterModel", "TestSupport"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "SimCore"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Workload", "SimCore", "ClusterModel"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Reporting", "ClusterModel", "Planner"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Reporting", "ClusterModel", "Planner", "Simulation", "Workload"]),
         .testTarget(name: "CLITests", dependencies: ["citus-sim"]),
     ]
 )

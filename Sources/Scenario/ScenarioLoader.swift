@@ -1,8 +1,10 @@
 import Foundation
+import Simulation
 
 /// A loaded scenario, by kind.
 public enum LoadedScenario: Sendable {
     case station(StationScenario)
+    case cluster(ClusterScenario)
 }
 
 /// Reads and validates a scenario file: `version` first, then the sections of its `kind`.
@@ -13,7 +15,7 @@ public enum ScenarioLoader {
     /// Scenario format versions this build reads.
     public static let supportedVersions = 1...1
     /// Scenario kinds this build reads.
-    public static let kinds = ["station"]
+    public static let kinds = ["cluster", "station"]
 
     /// Loads `path`; returns the scenario and any warnings.
     public static func load(path: String) throws -> (LoadedScenario, [Finding]) {
@@ -40,6 +42,8 @@ public enum ScenarioLoader {
             let kind = root.string("kind", allowed: kinds)
             if version != nil, kind == "station" {
                 scenario = StationScenarioReader.read(root, name: name).map(LoadedScenario.station)
+            } else if version != nil, kind == "cluster" {
+                scenario = ClusterScenarioReader.read(root, name: name).map(LoadedScenario.cluster)
             }
             if version != nil && kind != nil { root.finish() }
         }

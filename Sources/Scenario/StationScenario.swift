@@ -27,8 +27,6 @@ public struct StationScenario: Sendable, Equatable {
 }
 
 enum StationScenarioReader {
-    static let distributions = ["constant", "exponential", "lognormal", "gamma", "pareto", "weibull", "uniform"]
-
     static func read(_ root: YAMLMapping, name: String) -> StationScenario? {
         let reader = root.reader
         var run: RunSettings?
@@ -46,7 +44,7 @@ enum StationScenarioReader {
         let discipline = s.string("discipline", allowed: StationConfig.Discipline.allCases.map(\.rawValue)).flatMap(StationConfig.Discipline.init(rawValue:))
         let servers = s.integer("servers", in: 1...1_000_000)
         let rate = s.number("arrival_rate_per_second", in: 0...1e9, lowerExclusive: true)
-        let service = s.mapping("service").flatMap(readService)
+        let service = s.mapping("service").flatMap(DistributionReader.read)
         let customers = s.integer("customers", in: 1...Int(UInt32.max))
         let warmup = s.integer("warmup_customers", in: 0...Int(UInt32.max), default: 0)
         s.finish()
@@ -66,39 +64,5 @@ enum StationScenarioReader {
         return StationScenario(name: name, run: run, station: config)
     }
 
-    static func readService(_ m: YAMLMapping) -> Distribution? {
-        guard let kind = m.string("distribution", allowed: distributions) else {
-            _ = ["mean", "cv", "shape", "scale", "low", "high", "value"].map { m.value($0) }
-            m.finish()
-            return nil
-        }
-        var result: Distribution?
-        // Read every key the distribution takes before combining them, so each bad
-        // value is reported, not only the first.
-        switch kind {
-        case "constant":
-            if let v = m.duration("value", allowZero: true) { result = .constant(v) }
-        case "exponential":
-            if let mean = m.duration("mean") { result = .exponential(mean: mean) }
-        case "lognormal", "gamma":
-            let mean = m.duration("mean"), cv = m.number("cv", in: 0...100, lowerExclusive: true)
-            if let mean, let cv {
-                result = kind == "lognormal" ? try? Distribution.lognormal(mean: mean, cv: cv) : try? Distribution.gamma(mean: mean, cv: cv)
-            }
-        case "pareto", "weibull":
-            let shape = m.number("shape", in: 0...1_000, lowerExclusive: true), scale = m.duration("scale")
-            if kind == "pareto", let shape, shape <= 1 {
-                m.reader.error(m.value("shape"), "`\(m.qualified("shape"))` must be > 1: a Pareto with shape <= 1 has no finite mean")
-            } else if let shape, let scale {
-                result = kind == "pareto" ? .pareto(shape: shape, scale: scale) : .weibull(shape: shape, scale: scale)
-            }
-        default:  // uniform
-            let lo = m.duration("low", allowZero: true), hi = m.duration("high")
-            if let lo, let hi {
-                if hi < lo { m.reader.error(m.value("high"), "`\(m.qualified("high"))` must be >= `low`") } else { result = .uniform(low: lo, high: hi) }
-            }
-        }
-        m.finish()
-        return result
-    }
+
 }

@@ -72,7 +72,8 @@ public final class YAMLMapping {
     public let node: Node
     /// Dotted path of this mapping in the document, e.g. `station.service`.
     public let path: String
-    let entries: [(key: String, keyNode: Node, value: Node)]
+    /// The mapping's entries in document order.
+    public let entries: [(key: String, keyNode: Node, value: Node)]
     private var known: [String] = []
 
     init(reader: YAMLReader, node: Node, path: String, entries: [(key: String, keyNode: Node, value: Node)]) {
@@ -82,7 +83,7 @@ public final class YAMLMapping {
         self.entries = entries
     }
 
-    func qualified(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
+    public func qualified(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
 
     /// The value node for `key`, marking the key as known.
     public func value(_ key: String) -> Node? {

@@ -6,7 +6,7 @@ import Scenario
 /// `citus-sim run SCENARIO`: simulate a scenario and write its results.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Simulate a scenario and write summary.json and summary.csv.",
+        abstract: "Simulate a scenario and write its results (summary.json, CSV files) to a directory.",
         discussion: "Exit codes: 0 ok, 2 invalid input (all findings printed as file:line:col), 3 internal error."
     )
 
@@ -45,6 +45,15 @@ struct Run: ParsableCommand {
             }
             print(report.terminalSummary)
             print("wrote \(dir)/summary.json, \(dir)/summary.csv")
+        case .cluster(var cluster):
+            if let seed { cluster.run.seed = seed }
+            if let replications { cluster.run.replications = replications }
+            let report = try CLI.reportingInternalErrors { try ClusterReport.run(cluster, threads: threads) }
+            let dir = out ?? "Reports/\(cluster.name)"
+            let files = report.files
+            try CLI.reportingInternalErrors { try OutputDirectory.write(files, to: dir) }
+            print(report.terminalSummary)
+            print("wrote \(files.map { "\(dir)/\($0.name)" }.joined(separator: ", "))")
         }
     }
 }

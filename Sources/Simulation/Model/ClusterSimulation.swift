@@ -182,7 +182,9 @@ public struct ClusterSimulation: EventHandler {
         freeSessions = (0..<Int32(scenario.workload.sessions)).reversed()
         cached = Array(repeating: 0, count: scenario.workload.sessions * workers)
         cachedSince = Array(repeating: .zero, count: scenario.workload.sessions * workers)
-        metrics = SimulationMetrics(classes: classes.map(\.name), workers: workers, tenants: scenario.workload.tenants.count)
+        metrics = SimulationMetrics(classes: classes.map(\.name), workers: workers, tenants: scenario.workload.tenants.count,
+                                    trackStatements: scenario.citus.statStatementsTrack)
+        for (c, cls) in classes.enumerated() where !cls.isSingleTenant { metrics.routerCallsByTenant[c] = [] }
         nextSample = .zero + scenario.run.sampleInterval
         let zeros = (cpu: [Double](repeating: 0, count: workers + 1), disk: [Double](repeating: 0, count: workers + 1), nic: 0.0)
         baseline = zeros

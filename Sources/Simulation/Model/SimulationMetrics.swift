@@ -37,7 +37,11 @@ public struct SimulationMetrics: Sendable {
     var intervalCompleted: [Int]
     var intervalTimeouts: [Int]
 
-    init(classes: [String], workers: Int, tenants: Int) {
+    /// Whether per-tenant calls of single-tenant classes are counted (stat_statements_track = all).
+    public let trackStatements: Bool
+
+    init(classes: [String], workers: Int, tenants: Int, trackStatements: Bool = false) {
+        self.trackStatements = trackStatements
         classNames = classes
         let c = classes.count
         latency = Array(repeating: LatencyHistogram(), count: c)
@@ -56,7 +60,7 @@ public struct SimulationMetrics: Sendable {
         tenantReads = Array(repeating: 0, count: tenants)
         tenantWrites = Array(repeating: 0, count: tenants)
         tenantCPUSeconds = Array(repeating: 0, count: tenants)
-        routerCallsByTenant = Array(repeating: [], count: c)
+        routerCallsByTenant = Array(repeating: trackStatements ? [Int32](repeating: 0, count: tenants) : [], count: c)
         intervalLatency = Array(repeating: LatencyHistogram(), count: c)
         intervalCompleted = Array(repeating: 0, count: c)
         intervalTimeouts = Array(repeating: 0, count: c)
@@ -76,12 +80,15 @@ public struct SimulationMetrics: Sendable {
             errors[cls] += 1
         }
         if write { tenantWrites[tenant] += 1 } else { tenantReads[tenant] += 1 }
+        if trackStatements && !routerCallsByTenant[cls].isEmpty { routerCallsByTenant[cls][tenant] += 1 }
         tenantCPUSeconds[tenant] += cpuSeconds
     }
 
     /// Forgets everything counted so far (end of the warm-up).
     mutating func reset() {
-        self = SimulationMetrics(classes: classNames, workers: connectionWaits.count, tenants: tenantReads.count)
+        let tracked = routerCallsByTenant.map { !$0.isEmpty }
+        self = SimulationMetrics(classes: classNames, workers: connectionWaits.count, tenants: tenantReads.count, trackStatements: trackStatements)
+        for c in tracked.indices where !tracked[c] { routerCallsByTenant[c] = [] }
     }
 }
 

@@ -1,0 +1,212 @@
+import Scenario
+import SimCore
+import Simulation
+import Workload
+
+/// The results of a `kind: cluster` scenario: every summary figure with a confidence
+/// interval over the replications; time series, tenants and statements from the first.
+public struct ClusterReport {
+    public var scenario: ClusterScenario
+    public var intervals: [(name: String, interval: ConfidenceInterval)]
+    public var first: ClusterRunResult
+    public var events: UInt64
+    public var layout: SimulationLayout
+
+    /// Runs every replication on `threads` threads; results do not depend on `threads`.
+    public static func run(_ scenario: ClusterScenario, threads: Int) throws -> ClusterReport {
+        let layout = try ClusterRun.layout(for: scenario)
+        let reps = try Replications(baseSeed: scenario.run.seed, count: scenario.run.replications)
+        let results = reps.run(threads: threads) { _, seed in Result { try ClusterRun.run(scenario, layout: layout, seed: seed) } }
+        let runs = try results.map { try $0.get() }
+        return ClusterReport(scenario: scenario, intervals: try Replications.summarize(runs.map(\.metrics), level: scenario.run.confidence),
+                             first: runs[0], events: runs.reduce(0) { $0 + $1.events }, layout: layout)
+    }
+
+    func interval(_ name: String) -> ConfidenceInterval? { intervals.first { $0.name == name }?.interval }
+
+    /// Figures named `<prefix>.<metric>`, as (metric, interval), in order.
+    func figures(of prefix: String) -> [(String, ConfidenceInterval)] {
+        intervals.compactMap { name, ci in name.hasPrefix(prefix + ".") ? (String(name.dropFirst(prefix.count + 1)), ci) : nil }
+    }
+
+    var nodeNames: [String] { ["coordinator"] + first.workerNames }
+
+    /// Whether every class meets its p99 target (upper end of the interval).
+    public var sloResults: [(className: String, targetMs: Double, p99Ms: ConfidenceInterval, met: Bool)] {
+        scenario.sloP99Ms.compactMap { cls, target in
+            interval("\(cls).latency_p99_ms").map { (cls, target, $0, $0.upper <= target) }
+        }
+    }
+
+    // MARK: Files
+
+    /// All output files, in a fixed order.
+    public var files: [(name: String, contents: String)] {
+        var out = [("summary.json", json), ("summary.csv", summaryCSV), ("classes.csv", classesCSV), ("nodes.csv", nodesCSV),
+                   ("timeseries_classes.csv", seriesClassesCSV), ("timeseries_nodes.csv", seriesNodesCSV)]
+        if scenario.citus.statTenantsTrack { out.append(("stat_tenants.csv", statTenantsCSV)) }
+        if scenario.citus.statStatementsTrack { out.append(("stat_statements.csv", statStatementsCSV)) }
+        return out
+    }
+
+    static func cells(_ ci: ConfidenceInterval) -> [CSVWriter.Cell] {
+        [.number(ci.mean, digits: 6), .number(ci.lower, digits: 6), .number(ci.upper, digits: 6)]
+    }
+
+    var summaryCSV: String {
+        var w = CSVWriter(columns: ["metric", "mean", "ci_low", "ci_high", "confidence", "replications"])
+        for (name, ci) in intervals {
+            w.appendRow([.text(name)] + Self.cells(ci) + [.number(ci.level, digits: 3), .integer(Int64(ci.count))])
+        }
+        return w.text
+    }
+
+    static let classColumns = ["throughput_per_second", "latency_mean_ms", "latency_p50_ms", "latency_p95_ms", "latency_p99_ms", "latency_p99_9_ms",
+                               "latency_max_ms", "service_mean_ms", "timeouts", "errors", "session_waits"]
+    static let nodeColumns = ["cpu_utilization", "cpu_run_queue_mean", "disk_utilization", "cache_hit_ratio", "connections_mean", "connections_peak",
+                              "max_connections", "shared_pool_waits", "shared_pool_waiters_mean", "shared_pool_wait_seconds",
+                              "optional_connections_skipped", "connections_refused", "connections_opened"]
+
+    /// One row per class: the mean of each figure (intervals are in summary.csv).
+    var classesCSV: String {
+        var w = CSVWriter(columns: ["class", "kind", "share"] + Self.classColumns)
+        for c in scenario.workload.classes {
+            let f = figures(of: c.name)
+            w.appendRow([.text(c.name), .text(c.kind.rawValue), .number(c.share, digits: 4)]
+                        + Self.classColumns.map { col in f.first { $0.0 == col }.map { .number($0.1.mean, digits: 4) } ?? .text("") })
+        }
+        return w.text
+    }
+
+    var nodesCSV: String {
+        var w = CSVWriter(columns: ["node", "data_gib"] + Self.nodeColumns)
+        for (i, node) in nodeNames.enumerated() {
+            let f = figures(of: node)
+            let data = i == 0 ? 0 : layout.workerBytes[i - 1] / 1_073_741_824
+            w.appendRow([.text(node), .number(data, digits: 3)] + Self.nodeColumns.map { col in f.first { $0.0 == col }.map { .number($0.1.mean, digits: 4) } ?? .text("") })
+        }
+        return w.text
+    }
+
+    var seriesClassesCSV: String {
+        var w = CSVWriter(columns: ["time_s", "class", "throughput_per_second", "latency_p50_ms", "latency_p99_ms", "timeouts"])
+        for row in first.series {
+            for (c, cls) in scenario.workload.classes.enumerated() {
+                w.appendRow([.number(row.timeSeconds, digits: 3), .text(cls.name), .number(row.throughput[c], digits: 3),
+                             .number(row.p50Ms[c], digits: 3), .number(row.p99Ms[c], digits: 3), .integer(Int64(row.timeouts[c]))])
+            }
+        }
+        return w.text
+    }
+
+    var seriesNodesCSV: String {
+        var w = CSVWriter(columns: ["time_s", "node", "cpu_utilization", "disk_utilization", "connections", "shared_pool_in_use", "sessions_in_use", "session_waiters"])
+        for row in first.series {
+            for (i, node) in nodeNames.enumerated() {
+                let worker = i - 1
+                w.appendRow([.number(row.timeSeconds, digits: 3), .text(node), .number(row.cpuUtilization[i], digits: 4),
+                             worker >= 0 ? .number(row.diskUtilization[worker], digits: 4) : .text(""),
+                             worker >= 0 ? .integer(Int64(row.connections[worker])) : .text(""),
+                             worker >= 0 ? .integer(Int64(row.sharedPoolInUse[worker])) : .text(""),
+                             .integer(Int64(row.sessionsInUse)), .integer(Int64(row.sessionWaiters))])
+            }
+        }
+        return w.text
+    }
+
+    /// The tenant's distribution value as Citus shows it (`tenant_attribute`).
+    func tenantAttribute(_ tenant: Int) -> String {
+        let type = scenario.tables.first { $0.kind == .distributed }?.columnType ?? "bigint"
+        return ["text", "varchar"].contains(type) ? "tenant-\(tenant + 1)" : String(tenant + 1)
+    }
+
+    /// citus_stat_tenants over the measured window: the top `stat_tenants_limit` tenants by queries.
+    var statTenantsCSV: String {
+        let m = first.measurements
+        let table = scenario.tables.firstIndex { $0.kind == .distributed } ?? 0
+        let colocation = layout.state.table(scenario.tables[table].name)?.colocationID.rawValue ?? 0
+        let top = (0..<m.tenantReads.count).filter { m.tenantReads[$0] + m.tenantWrites[$0] > 0 }
+            .sorted { a, b in
+                let qa = m.tenantReads[a] + m.tenantWrites[a], qb = m.tenantReads[b] + m.tenantWrites[b]
+                return qa != qb ? qa > qb : a < b
+            }.prefix(scenario.citus.statTenantsLimit)
+        var w = CSVWriter(columns: ["tenant_attribute", "colocation_id", "nodename", "read_count", "write_count", "query_count", "cpu_usage_seconds"])
+        for t in top {
+            let shard = Int(layout.tenantShard[table][t])
+            let worker = Int(layout.shardWorker[table][shard])
+            w.appendRow([.text(tenantAttribute(t)), .integer(Int64(colocation)), .text(first.workerNames[worker]), .integer(Int64(m.tenantReads[t])),
+                         .integer(Int64(m.tenantWrites[t])), .integer(Int64(m.tenantReads[t] + m.tenantWrites[t])), .number(m.tenantCPUSeconds[t], digits: 6)])
+        }
+        return w.text
+    }
+
+    /// citus_stat_statements: calls per class and executor; single-tenant classes also per
+    /// partition key, the 50,000 most called (citus.stat_statements_max).
+    var statStatementsCSV: String {
+        let m = first.measurements
+        var rows: [(query: String, executor: String, key: String, calls: Int64, order: (Int, Int))] = []
+        for (c, cls) in scenario.workload.classes.enumerated() {
+            let executor = cls.kind == .insertSelectCoordinator ? "insert-select" : "adaptive"
+            if cls.isSingleTenant && !m.routerCallsByTenant[c].isEmpty {
+                for (t, calls) in m.routerCallsByTenant[c].enumerated() where calls > 0 {
+                    rows.append((cls.name, executor, tenantAttribute(t), Int64(calls), (c, t)))
+                }
+            } else {
+                rows.append((cls.name, executor, "", Int64(m.completed[c] + m.timeouts[c] + m.errors[c]), (c, -1)))
+            }
+        }
+        rows.sort { $0.calls != $1.calls ? $0.calls > $1.calls : $0.order < $1.order }
+        var w = CSVWriter(columns: ["query", "executor", "partition_key", "calls"])
+        for r in rows.prefix(50_000) { w.appendRow([.text(r.query), .text(r.executor), .text(r.key), .integer(r.calls)]) }
+        return w.text
+    }
+
+    var json: String {
+        func ci(_ c: ConfidenceInterval) -> JSONValue {
+            .object([("mean", .number(c.mean, digits: 6)), ("ci_low", .number(c.lower, digits: 6)), ("ci_high", .number(c.upper, digits: 6))])
+        }
+        let run: [(String, JSONValue)] = ["throughput_per_second", "timeout_rate", "error_rate", "single_tenant_share", "sessions_in_use_mean"]
+            .compactMap { n in interval(n).map { (n, ci($0)) } }
+        let classes: [JSONValue] = scenario.workload.classes.map { c in
+            .object([("name", .string(c.name)), ("kind", .string(c.kind.rawValue))] + figures(of: c.name).map { ($0.0, ci($0.1)) })
+        }
+        let nodes: [JSONValue] = nodeNames.map { n in .object([("name", .string(n))] + figures(of: n).map { ($0.0, ci($0.1)) }) }
+        let slo: [JSONValue] = sloResults.map { s in
+            .object([("class", .string(s.className)), ("p99_target_ms", .number(s.targetMs, digits: 3)), ("p99_ms", ci(s.p99Ms)), ("met", .bool(s.met))])
+        }
+        return JSONValue.object([
+            ("scenario", .string(scenario.name)), ("kind", .string("cluster")),
+            ("seed", .string(String(scenario.run.seed))), ("replications", .integer(Int64(scenario.run.replications))),
+            ("confidence", .number(scenario.run.confidence, digits: 3)),
+            ("duration_seconds", .number(scenario.run.duration.seconds, digits: 3)), ("warmup_seconds", .number(scenario.run.warmup.seconds, digits: 3)),
+            ("cluster", .object([("workers", .integer(Int64(scenario.cluster.workerCount))), ("worker_cores", .integer(Int64(scenario.cluster.worker.cores))),
+                                 ("shard_count", .integer(Int64(scenario.citus.shardCount))), ("tenants", .integer(Int64(scenario.workload.tenants.count)))])),
+            ("run", .object(run)), ("classes", .array(classes)), ("nodes", .array(nodes)), ("slo", .array(slo)),
+            ("events", .integer(Int64(events))),
+        ]).render()
+    }
+
+    /// A short table for the terminal.
+    public var terminalSummary: String {
+        var lines = ["\(scenario.name): \(scenario.cluster.workerCount) workers x \(scenario.cluster.worker.cores) cores, \(scenario.citus.shardCount) shards, \(scenario.workload.tenants.count) tenants, \(scenario.run.replications) replications"]
+        if let t = interval("throughput_per_second") { lines.append("throughput  \(NumberFormat.fixed(t.mean, 1)) ± \(NumberFormat.fixed(t.halfWidth, 1)) queries/s") }
+        let rows = scenario.workload.classes.map { c -> [String] in
+            let v = { (n: String) in self.interval("\(c.name).\(n)").map { NumberFormat.fixed($0.mean, 2) } ?? "" }
+            return [c.name, v("throughput_per_second"), v("latency_p50_ms"), v("latency_p99_ms"), v("timeouts"), v("errors")]
+        }
+        lines.append(TextTable.render(header: ["class", "per_s", "p50_ms", "p99_ms", "timeouts", "errors"], rows: rows).trimmingTrailingNewline)
+        let nodeRows = nodeNames.map { n -> [String] in
+            let v = { (m: String) in self.interval("\(n).\(m)").map { NumberFormat.fixed($0.mean, 3) } ?? "" }
+            return [n, v("cpu_utilization"), v("disk_utilization"), v("cache_hit_ratio"), v("connections_mean"), v("shared_pool_waiters_mean")]
+        }
+        lines.append(TextTable.render(header: ["node", "cpu", "disk", "cache_hit", "conns", "pool_waiters"], rows: nodeRows).trimmingTrailingNewline)
+        for s in sloResults {
+            lines.append("SLO \(s.className) p99 <= \(NumberFormat.fixed(s.targetMs, 1)) ms: \(s.met ? "met" : "NOT met") (\(NumberFormat.fixed(s.p99Ms.mean, 2)) ms, upper \(NumberFormat.fixed(s.p99Ms.upper, 2)))")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    var trimmingTrailingNewline: String { hasSuffix("\n") ? String(dropLast()) : self }
+}

@@ -1,0 +1,322 @@
+import SimCore
+import Simulation
+import Workload
+import Yams
+
+/// Reads a `kind: cluster` scenario (schema in Scenarios/README.md).
+enum ClusterScenarioReader {
+    static let gib = 1_073_741_824.0
+    static let mib = 1_048_576.0
+    static let kib = 1_024.0
+
+    static func read(_ root: YAMLMapping, name: String) -> ClusterScenario? {
+        let reader = root.reader
+        let run = readRun(root.mapping("run", required: false))
+        let cluster = root.mapping("cluster").flatMap(readCluster)
+        let citus = readCitus(root.mapping("citus", required: false))
+        let tables = readTables(root, reader)
+        let tenants = root.mapping("tenants").flatMap(readTenants)
+        let workloadMap = root.mapping("workload")
+        var workload: WorkloadSpec?
+        if let w = workloadMap, let tenants { workload = readWorkload(w, tenants: tenants, tables: tables ?? []) }
+        var slo: [(className: String, ms: Double)] = []
+        if let s = root.mapping("slo", required: false) {
+            if let p99 = s.value("p99_ms") {
+                if let m = reader.mapping(p99, path: "slo.p99_ms") {
+                    for (key, _, _) in m.entries {
+                        if let v = m.number(key, in: 0...1e9, lowerExclusive: true) { slo.append((key, v)) }
+                    }
+                    if let w = workload {
+                        for (key, keyNode, _) in m.entries where !w.classes.contains(where: { $0.name == key }) {
+                            reader.error(keyNode, "`slo.p99_ms.\(key)` names no query class; classes: \(w.classes.map(\.name).joined(separator: ", "))")
+                        }
+                    }
+                }
+            }
+            s.finish()
+        }
+        if let t = root.value("timeline"), !items(t).isEmpty {
+            reader.error(t, "`timeline` entries (cluster operations) are not supported by this build yet; leave it empty or remove it")
+        }
+        guard let run, let cluster, let citus, let tables, let workload else { return nil }
+        // Cross-checks a DBA would want to hear about.
+        if run.warmup >= run.duration {
+            reader.error(root.mapping("run", required: false)?.value("warmup"), "`run.warmup` must be shorter than `run.duration`")
+            return nil
+        }
+        let usable = cluster.coordinator.maxConnections - 3
+        if workload.sessions > usable {
+            reader.error(workloadMap?.value("arrivals") ?? workloadMap?.value("clients"),
+                         "\(workload.sessions) client sessions exceed the coordinator's max_connections (\(cluster.coordinator.maxConnections), 3 reserved for superusers)")
+            return nil
+        }
+        let shared = citus.sharedPoolLimit(coordinatorMaxConnections: cluster.coordinator.maxConnections)
+        if shared > cluster.worker.maxConnections - 3 {
+            reader.warning(root.mapping("citus", required: false)?.node ?? root.node,
+                           "citus.max_shared_pool_size (\(citus.maxSharedPoolSize == 0 ? "0 = coordinator max_connections \(cluster.coordinator.maxConnections)" : String(citus.maxSharedPoolSize))) lets the coordinator open more connections to a worker than its max_connections (\(cluster.worker.maxConnections)) accepts: expect refused connections; the Citus docs advise keeping it below")
+        }
+        return ClusterScenario(name: name, run: run, cluster: cluster, citus: citus, tables: tables, workload: workload, sloP99Ms: slo)
+    }
+
+    /// The items of a YAML sequence (empty for anything else).
+    static func items(_ node: Node) -> [Node] { node.array() }
+
+    static func seconds(_ m: YAMLMapping, _ key: String, default fallback: Double? = nil, allowZero: Bool = false) -> SimDuration? {
+        m.duration(key, allowZero: allowZero, default: fallback).map { SimDuration(seconds: $0) }
+    }
+
+    static func readRun(_ m: YAMLMapping?) -> RunSpec? {
+        guard let m else { return RunSpec(duration: .minutes(5)) }
+        let seed = m.unsigned("seed", default: 1)
+        let duration = seconds(m, "duration", default: 300)
+        let warmup = seconds(m, "warmup", default: 0, allowZero: true)
+        let reps = m.integer("replications", in: 1...10_000, default: 3)
+        let interval = seconds(m, "sample_interval", default: 10)
+        let confidence = m.number("confidence", in: 0.5...0.999, default: 0.95)
+        m.finish()
+        guard let seed, let duration, let warmup, let reps, let interval, let confidence else { return nil }
+        if reps < 3 { m.reader.warning(m.value("replications"), "fewer than 3 replications give very wide confidence intervals") }
+        return RunSpec(seed: seed, duration: duration, warmup: warmup, replications: reps, sampleInterval: interval, confidence: confidence)
+    }
+
+    static func readNode(_ m: YAMLMapping, defaultMaxConnections: Int) -> NodeSpec? {
+        let cores = m.integer("cores", in: 1...4_096)
+        let memory = m.number("memory_gib", in: 0...1_000_000, lowerExclusive: true)
+        let sharedBuffers = m.number("shared_buffers_gib", in: 0...1_000_000, default: memory.map { $0 / 4 } ?? 1)
+        let iops = m.number("disk_iops", in: 0...1e9, lowerExclusive: true, default: 20_000)
+        let mbps = m.number("disk_mb_per_second", in: 0...1e6, lowerExclusive: true, default: 500)
+        let diskLatency = seconds(m, "disk_latency", default: 0.0005, allowZero: true)
+        let nic = m.number("nic_gbps", in: 0...10_000, lowerExclusive: true, default: 10)
+        let maxConnections = m.integer("max_connections", in: 10...1_000_000, default: defaultMaxConnections)
+        m.finish()
+        guard let cores, let memory, let sharedBuffers, let iops, let mbps, let diskLatency, let nic, let maxConnections else { return nil }
+        if sharedBuffers >= memory {
+            m.reader.error(m.value("shared_buffers_gib"), "`\(m.qualified("shared_buffers_gib"))` (\(sharedBuffers)) must be less than `memory_gib` (\(memory))")
+            return nil
+        }
+        return NodeSpec(cores: cores, memoryBytes: memory * gib, sharedBuffersBytes: sharedBuffers * gib, diskIOPS: iops,
+                        diskBytesPerSecond: mbps * 1e6, diskLatency: diskLatency, nicBytesPerSecond: nic * 1.25e8, maxConnections: maxConnections)
+    }
+
+    static func readCluster(_ m: YAMLMapping) -> ClusterSpec? {
+        let coordinator = m.mapping("coordinator").flatMap { readNode($0, defaultMaxConnections: 500) }
+        var count: Int?
+        var worker: NodeSpec?
+        if let w = m.mapping("workers") {
+            count = w.integer("count", in: 1...100_000)
+            worker = readNode(WorkerView(w).mapping, defaultMaxConnections: 1_000)
+        }
+        let latency = seconds(m, "network_latency", default: 0.00025, allowZero: true)
+        let tls = m.value("tls").map { v -> Bool? in
+            guard let b = v.bool else { m.reader.error(v, "`cluster.tls` must be true or false"); return nil }
+            return b
+        } ?? true
+        let setup = seconds(m, "connection_setup_cpu", default: 0.002, allowZero: true)
+        let handshake = seconds(m, "tls_handshake_cpu", default: 0.003, allowZero: true)
+        m.finish()
+        guard let coordinator, let count, let worker, let latency, let tls, let setup, let handshake else { return nil }
+        return ClusterSpec(coordinator: coordinator, worker: worker, workerCount: count, networkLatency: latency, tls: tls,
+                           connectionSetupCPU: setup, tlsHandshakeCPU: handshake)
+    }
+
+    static func readCitus(_ m: YAMLMapping?) -> CitusSpec? {
+        var c = CitusSpec()
+        guard let m else { return c }
+        var ok = true
+        func set<T>(_ v: T?, _ apply: (T) -> Void) { if let v { apply(v) } else { ok = false } }
+        set(m.integer("shard_count", in: 1...64_000, default: 32)) { c.shardCount = $0 }
+        set(m.integer("max_adaptive_executor_pool_size", in: 1...1_000_000, default: 16)) { c.maxAdaptiveExecutorPoolSize = $0 }
+        set(m.integer("max_shared_pool_size", in: -1...1_000_000, default: 0)) { c.maxSharedPoolSize = $0 }
+        set(m.integer("max_cached_conns_per_worker", in: 0...1_000_000, default: 1)) { c.maxCachedConnsPerWorker = $0 }
+        set(seconds(m, "max_cached_connection_lifetime", default: 600)) { c.maxCachedConnectionLifetime = $0 }
+        set(seconds(m, "executor_slow_start_interval", default: 0.01, allowZero: true)) { c.executorSlowStartInterval = $0 }
+        set(seconds(m, "statement_timeout", default: 0, allowZero: true)) { c.statementTimeout = $0 > .zero ? $0 : nil }
+        set(bool(m, "force_max_query_parallelization", false)) { c.forceMaxQueryParallelization = $0 }
+        set(m.string("multi_shard_modify_mode", allowed: ["parallel", "sequential"], default: "parallel")) { c.sequentialModifications = $0 == "sequential" }
+        set(m.string("stat_statements_track", allowed: ["none", "all"], default: "none")) { c.statStatementsTrack = $0 == "all" }
+        set(m.string("stat_tenants_track", allowed: ["none", "all"], default: "none")) { c.statTenantsTrack = $0 == "all" }
+        set(m.integer("stat_tenants_limit", in: 1...10_000, default: 100)) { c.statTenantsLimit = $0 }
+        m.finish()
+        return ok ? c : nil
+    }
+
+    static func bool(_ m: YAMLMapping, _ key: String, _ fallback: Bool) -> Bool? {
+        guard let v = m.value(key) else { return fallback }
+        guard let b = v.bool else {
+            m.reader.error(v, "`\(m.qualified(key))` must be true or false")
+            return nil
+        }
+        return b
+    }
+
+    static func readTables(_ root: YAMLMapping, _ reader: YAMLReader) -> [TableSpec]? {
+        guard let node = root.value("tables") else {
+            root.missing("tables", "a list of tables")
+            return nil
+        }
+        guard case .sequence = node, !items(node).isEmpty else {
+            reader.error(node, "`tables` must be a non-empty list of tables")
+            return nil
+        }
+        var tables: [TableSpec] = []
+        var ok = true
+        for (i, item) in items(node).enumerated() {
+            guard let m = reader.mapping(item, path: "tables[\(i)]") else { ok = false; continue }
+            let name = m.string("name")
+            let type = m.string("type", allowed: ["distributed", "reference"])
+            var spec: TableSpec?
+            if let name, let type {
+                if tables.contains(where: { $0.name == name }) { reader.error(m.value("name"), "duplicate table name `\(name)`") }
+                if type == "reference" {
+                    if let size = m.number("size_mib", in: 0...1e9, default: 10) { spec = TableSpec(name: name, kind: .reference, referenceBytes: size * mib) }
+                } else {
+                    let column = m.string("distribution_column_type", allowed: ["smallint", "int", "integer", "bigint", "text", "varchar", "uuid"], default: "bigint")
+                    var colocate = m.string("colocate_with", default: "")
+                    if let c = colocate, !c.isEmpty, !tables.contains(where: { $0.name == c && $0.kind == .distributed }) {
+                        reader.error(m.value("colocate_with"), "`tables[\(i)].colocate_with` must name a distributed table listed before `\(name)`")
+                        colocate = nil
+                    }
+                    let shards = m.value("shard_count") == nil ? Int?.none : m.integer("shard_count", in: 1...64_000)
+                    let share = m.number("data_share", in: 0...1, default: 1)
+                    if let column, let colocate, let share, m.value("shard_count") == nil || shards != nil {
+                        spec = TableSpec(name: name, kind: .distributed, columnType: column, colocateWith: colocate.isEmpty ? nil : colocate, shardCount: shards, dataShare: share)
+                    }
+                }
+            }
+            m.finish()
+            if let spec { tables.append(spec) } else { ok = false }
+        }
+        return ok ? tables : nil
+    }
+
+    static func readTenants(_ m: YAMLMapping) -> TenantPopulation? {
+        let count = m.integer("count", in: 1...10_000_000)
+        let total = m.number("total_size_gib", in: 0...1e9)
+        let sizeZipf = m.number("size_zipf", in: 0...10, default: 1)
+        let activityZipf = m.number("activity_zipf", in: 0...10, default: 1)
+        var overrides: [TenantPopulation.Override] = []
+        var ok = true
+        if let list = m.value("largest") {
+            if case .sequence = list {
+                for (i, item) in items(list).enumerated() {
+                    guard let o = m.reader.mapping(item, path: "tenants.largest[\(i)]") else { ok = false; continue }
+                    let rank = o.integer("rank", in: 1...10_000_000)
+                    let size = o.value("size_gib") == nil ? nil : o.number("size_gib", in: 0...1e9)
+                    let share = o.value("activity_share") == nil ? nil : o.number("activity_share", in: 0...1)
+                    o.finish()
+                    if let rank { overrides.append(.init(rank: rank, sizeBytes: size.map { $0 * gib }, activityShare: share)) } else { ok = false }
+                }
+            } else {
+                m.reader.error(list, "`tenants.largest` must be a list of {rank, size_gib, activity_share}")
+                ok = false
+            }
+        }
+        m.finish()
+        guard ok, let count, let total, let sizeZipf, let activityZipf else { return nil }
+        do {
+            return try TenantPopulation(count: count, totalBytes: total * gib, sizeExponent: sizeZipf, activityExponent: activityZipf, overrides: overrides)
+        } catch let e as ParameterError {
+            m.reader.error(m.value("largest") ?? m.node, e.description)
+            return nil
+        } catch {
+            m.reader.error(m.node, "\(error)")
+            return nil
+        }
+    }
+
+    static func readWorkload(_ m: YAMLMapping, tenants: TenantPopulation, tables: [TableSpec]) -> WorkloadSpec? {
+        let reader = m.reader
+        var arrivals: WorkloadSpec.Arrivals?
+        let open = m.mapping("arrivals", required: false), closed = m.mapping("clients", required: false)
+        switch (open, closed) {
+        case (let a?, nil): arrivals = readOpen(a)
+        case (nil, let c?):
+            let count = c.integer("count", in: 1...1_000_000)
+            let think = c.mapping("think_time").flatMap(DistributionReader.read)
+            c.finish()
+            if let count, let think { arrivals = .closed(clients: count, think: think) }
+        case (_?, _?):
+            reader.error(m.value("clients"), "give either `workload.arrivals` (open loop) or `workload.clients` (closed loop), not both")
+        case (nil, nil):
+            reader.error(m.node, "missing `workload.arrivals` (open loop: rate_per_second, sessions) or `workload.clients` (closed loop: count, think_time)")
+        }
+        var classes: [QueryClass] = []
+        var ok = true
+        if let node = m.value("classes"), case .sequence = node, !items(node).isEmpty {
+            for (i, item) in items(node).enumerated() {
+                guard let c = reader.mapping(item, path: "workload.classes[\(i)]") else { ok = false; continue }
+                if let q = readClass(c, tables: tables) {
+                    if classes.contains(where: { $0.name == q.name }) { reader.error(c.value("name"), "duplicate class name `\(q.name)`"); ok = false }
+                    classes.append(q)
+                } else { ok = false }
+            }
+        } else {
+            reader.error(m.value("classes") ?? m.node, "`workload.classes` must be a non-empty list of query classes")
+            ok = false
+        }
+        m.finish()
+        guard ok, let arrivals else { return nil }
+        return WorkloadSpec(tenants: tenants, classes: classes, arrivals: arrivals)
+    }
+
+    static func readOpen(_ a: YAMLMapping) -> WorkloadSpec.Arrivals? {
+        let rate = a.number("rate_per_second", in: 0...1e9, lowerExclusive: true)
+        let sessions = a.integer("sessions", in: 1...1_000_000, default: 100)
+        var curve: RateCurve?
+        let step = a.mapping("step", required: false), ramp = a.mapping("ramp", required: false), diurnal = a.mapping("diurnal", required: false)
+        if [step, ramp, diurnal].compactMap({ $0 }).count > 1 {
+            a.reader.error(a.node, "give at most one of `step`, `ramp`, `diurnal` in `workload.arrivals`")
+        } else if let rate {
+            if let s = step {
+                let at = seconds(s, "at"), to = s.number("rate_per_second", in: 0...1e9)
+                s.finish()
+                if let at, let to { curve = .step(before: rate, after: to, at: at) }
+            } else if let r = ramp {
+                let start = seconds(r, "start", allowZero: true), end = seconds(r, "end"), to = r.number("to_rate_per_second", in: 0...1e9)
+                r.finish()
+                if let start, let end, let to {
+                    if end <= start { r.reader.error(r.value("end"), "`workload.arrivals.ramp.end` must be after `start`") } else { curve = .ramp(from: rate, to: to, start: start, end: end) }
+                }
+            } else if let d = diurnal {
+                let amplitude = d.number("amplitude", in: 0...1), period = seconds(d, "period", default: 86_400), peak = seconds(d, "peak_at", default: 14 * 3_600, allowZero: true)
+                d.finish()
+                if let amplitude, let period, let peak { curve = .diurnal(mean: rate, amplitude: amplitude, period: period, peakAt: peak) }
+            } else {
+                curve = .constant(rate)
+            }
+        }
+        a.finish()
+        guard let curve, let sessions else { return nil }
+        return .open(curve, sessions: sessions)
+    }
+
+    static func readClass(_ c: YAMLMapping, tables: [TableSpec]) -> QueryClass? {
+        let name = c.string("name")
+        let kind = c.string("kind", allowed: QueryClass.Kind.allCases.map(\.rawValue)).flatMap(QueryClass.Kind.init(rawValue:))
+        let share = c.number("share", in: 0...1e9, lowerExclusive: true)
+        let distributed = tables.filter { $0.kind == .distributed }.map(\.name)
+        let table = c.string("table", default: distributed.first ?? "")
+        if let t = table, !distributed.contains(t) {
+            c.reader.error(c.value("table") ?? c.node, "`\(c.qualified("table"))` is `\(t)`; expected a distributed table: \(distributed.joined(separator: ", "))")
+        }
+        let worker = c.mapping("worker_cpu").flatMap(DistributionReader.read)
+        let coordinator = c.mapping("coordinator_cpu", required: false).flatMap(DistributionReader.read) ?? (c.value("coordinator_cpu") == nil ? .constant(0.0002) : nil)
+        let read = c.number("bytes_read_kib", in: 0...1e9, default: 8)
+        let result = c.number("result_bytes_kib", in: 0...1e9, default: 1)
+        let write = c.number("write_bytes_kib", in: 0...1e9, default: 0)
+        c.finish()
+        guard let name, let kind, let share, let table, distributed.contains(table), let worker, let coordinator, let read, let result, let write else { return nil }
+        return QueryClass(name: name, kind: kind, share: share, table: table, workerCPU: worker, coordinatorCPU: coordinator,
+                          bytesRead: read * kib, resultBytes: result * kib, writeBytes: write * kib)
+    }
+}
+
+/// The `workers` mapping holds `count` plus the node keys; this view reads the node keys
+/// from it (marking `count` as known so `finish` does not report it).
+struct WorkerView {
+    let mapping: YAMLMapping
+    init(_ m: YAMLMapping) {
+        _ = m.value("count")
+        mapping = m
+    }
+}
