@@ -18,7 +18,7 @@ enum ClusterScenarioReader {
         let tenants = root.mapping("tenants").flatMap(readTenants)
         let workloadMap = root.mapping("workload")
         var workload: WorkloadSpec?
-        if let w = workloadMap, let tenants { workload = readWorkload(w, tenants: tenants, tables: tables ?? []) }
+        if let w = workloadMap, let tenants { workload = readWorkload(w, tenants: tenants, tables: tables) }
         var slo: [(className: String, ms: Double)] = []
         if let s = root.mapping("slo", required: false) {
             if let p99 = s.value("p99_ms") {
@@ -164,6 +164,10 @@ enum ClusterScenarioReader {
             guard let m = reader.mapping(item, path: "tables[\(i)]") else { ok = false; continue }
             let name = m.string("name")
             let type = m.string("type", allowed: ["distributed", "reference"])
+            if type == nil {
+                // Unknown type: accept either kind's keys, so only the type is reported.
+                for key in ["size_mib", "distribution_column_type", "colocate_with", "shard_count", "data_share"] { _ = m.value(key) }
+            }
             var spec: TableSpec?
             if let name, let type {
                 if tables.contains(where: { $0.name == name }) { reader.error(m.value("name"), "duplicate table name `\(name)`") }
@@ -224,7 +228,8 @@ enum ClusterScenarioReader {
         }
     }
 
-    static func readWorkload(_ m: YAMLMapping, tenants: TenantPopulation, tables: [TableSpec]) -> WorkloadSpec? {
+    /// `tables` is nil when the tables section had errors (then class tables are not checked).
+    static func readWorkload(_ m: YAMLMapping, tenants: TenantPopulation, tables: [TableSpec]?) -> WorkloadSpec? {
         let reader = m.reader
         var arrivals: WorkloadSpec.Arrivals?
         let open = m.mapping("arrivals", required: false), closed = m.mapping("clients", required: false)
@@ -290,13 +295,13 @@ enum ClusterScenarioReader {
         return .open(curve, sessions: sessions)
     }
 
-    static func readClass(_ c: YAMLMapping, tables: [TableSpec]) -> QueryClass? {
+    static func readClass(_ c: YAMLMapping, tables: [TableSpec]?) -> QueryClass? {
         let name = c.string("name")
         let kind = c.string("kind", allowed: QueryClass.Kind.allCases.map(\.rawValue)).flatMap(QueryClass.Kind.init(rawValue:))
         let share = c.number("share", in: 0...1e9, lowerExclusive: true)
-        let distributed = tables.filter { $0.kind == .distributed }.map(\.name)
+        let distributed = (tables ?? []).filter { $0.kind == .distributed }.map(\.name)
         let table = c.string("table", default: distributed.first ?? "")
-        if let t = table, !distributed.contains(t) {
+        if let t = table, tables != nil, !distributed.contains(t) {
             c.reader.error(c.value("table") ?? c.node, "`\(c.qualified("table"))` is `\(t)`; expected a distributed table: \(distributed.joined(separator: ", "))")
         }
         let worker = c.mapping("worker_cpu").flatMap(DistributionReader.read)

@@ -65,6 +65,38 @@ final class CommandLineTests: XCTestCase {
         XCTAssertNotEqual(first, try contents(c))
     }
 
+    /// The same for a cluster scenario: all output files, two processes, 1 vs 2 threads.
+    func testClusterRunsAreByteIdenticalAcrossProcessesAndThreadCounts() throws {
+        let tmp = try temporaryDirectory()
+        let scenario = tmp.appendingPathComponent("small.yaml")
+        try """
+            version: 1
+            kind: cluster
+            run: {seed: 5, duration: 20s, warmup: 2s, replications: 2, sample_interval: 5s}
+            cluster:
+              coordinator: {cores: 8, memory_gib: 32}
+              workers: {count: 3, cores: 4, memory_gib: 16, shared_buffers_gib: 4}
+            citus: {shard_count: 12, stat_tenants_track: all, stat_statements_track: all}
+            tables: [{name: events, type: distributed}]
+            tenants: {count: 500, total_size_gib: 20, size_zipf: 1.1}
+            workload:
+              arrivals: {rate_per_second: 300, sessions: 20}
+              classes:
+                - {name: lookup, kind: router, share: 0.9, worker_cpu: {distribution: exponential, mean: 2ms}, bytes_read_kib: 64}
+                - {name: report, kind: multi_shard, share: 0.1, worker_cpu: {distribution: exponential, mean: 5ms}}
+            """.write(to: scenario, atomically: true, encoding: .utf8)
+        let names = ["summary.json", "summary.csv", "classes.csv", "nodes.csv", "timeseries_classes.csv", "timeseries_nodes.csv", "stat_tenants.csv", "stat_statements.csv"]
+        func output(_ dir: URL) throws -> String { try names.map { try String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8) }.joined() }
+        let a = tmp.appendingPathComponent("a"), b = tmp.appendingPathComponent("b"), c = tmp.appendingPathComponent("c")
+        XCTAssertEqual(try run(["run", scenario.path, "--out", a.path, "--threads", "1"]).status, 0)
+        XCTAssertEqual(try run(["run", scenario.path, "--out", b.path, "--threads", "2"]).status, 0)
+        XCTAssertEqual(try run(["run", scenario.path, "--out", c.path, "--seed", "6"]).status, 0)
+        let first = try output(a)
+        XCTAssertTrue(first.contains("\"lookup\"") && first.contains("tenant_attribute"))
+        XCTAssertEqual(first, try output(b))
+        XCTAssertNotEqual(first, try output(c))
+    }
+
     func testInvalidInputExitsTwoWithLocatedMessagesAndWritesNothing() throws {
         let tmp = try temporaryDirectory()
         let bad = tmp.appendingPathComponent("bad.yaml")

@@ -1,0 +1,78 @@
+import Scenario
+import Simulation
+import XCTest
+
+final class ClusterScenarioTests: XCTestCase {
+    let valid = """
+        version: 1
+        kind: cluster
+        run: {seed: 3, duration: 1m, warmup: 10s, replications: 2}
+        cluster:
+          coordinator: {cores: 8, memory_gib: 32}
+          workers: {count: 2, cores: 4, memory_gib: 16, shared_buffers_gib: 4}
+        citus: {shard_count: 8, statement_timeout: 2s}
+        tables:
+          - {name: events, type: distributed}
+          - {name: ref, type: reference, size_mib: 5}
+        tenants: {count: 100, total_size_gib: 1}
+        workload:
+          arrivals: {rate_per_second: 50, sessions: 10, step: {at: 30s, rate_per_second: 80}}
+          classes:
+            - {name: lookup, kind: router, share: 1, worker_cpu: {distribution: exponential, mean: 1ms}}
+        slo:
+          p99_ms: {lookup: 20}
+        """
+
+    func findings(_ yaml: String) -> [String] {
+        do {
+            _ = try ScenarioLoader.load(text: yaml, file: "c.yaml", name: "c")
+            return []
+        } catch let e as InputError {
+            return e.findings.map(\.description)
+        } catch { return ["\(error)"] }
+    }
+
+    func testValidClusterScenario() throws {
+        let (loaded, warnings) = try ScenarioLoader.load(text: valid, file: "c.yaml", name: "c")
+        guard case .cluster(let s) = loaded else { return XCTFail() }
+        XCTAssertEqual(s.run.duration, .minutes(1))
+        XCTAssertEqual(s.cluster.workerCount, 2)
+        XCTAssertEqual(s.cluster.worker.sharedBuffersBytes, 4 * 1_073_741_824)
+        XCTAssertEqual(s.citus.statementTimeout, .seconds(2))
+        XCTAssertEqual(s.tables.map(\.name), ["events", "ref"])
+        XCTAssertEqual(s.workload.classes.map(\.name), ["lookup"])
+        XCTAssertEqual(s.workload.classes[0].table, "events", "defaults to the first distributed table")
+        guard case .open(let curve, let sessions) = s.workload.arrivals else { return XCTFail() }
+        XCTAssertEqual(sessions, 10)
+        XCTAssertEqual(curve, .step(before: 50, after: 80, at: .seconds(30)))
+        XCTAssertEqual(s.sloP99Ms.map(\.ms), [20])
+        XCTAssertEqual(warnings.count, 1, "fewer than 3 replications")
+    }
+
+    func testClusterErrorsAreLocatedAndCollected() {
+        let bad = valid
+            .replacingOccurrences(of: "workers: {count: 2, cores: 4", with: "workers: {count: 0, cores: 4")
+            .replacingOccurrences(of: "kind: router", with: "kind: teleport")
+            .replacingOccurrences(of: "lookup: 20", with: "lookpu: 20")
+            .replacingOccurrences(of: "{name: ref, type: reference", with: "{name: ref, type: refrence")
+        // Each mistake once: no cascade from the bad table type or the failed sections.
+        XCTAssertEqual(findings(bad), [
+            "c.yaml:3:57: warning: fewer than 3 replications give very wide confidence intervals",
+            "c.yaml:6:20: error: `cluster.workers.count` is 0; expected an integer in 1...100000",
+            "c.yaml:10:23: error: `tables[1].type` is `refrence`; expected one of distributed, reference",
+            "c.yaml:15:28: error: `workload.classes[0].kind` is `teleport`; expected one of router, multi_shard, reference_join, insert_select_pushdown, insert_select_coordinator",
+        ])
+        XCTAssertEqual(findings(valid.replacingOccurrences(of: "lookup: 20", with: "lookpu: 20")).last,
+                       "c.yaml:17:12: error: `slo.p99_ms.lookpu` names no query class; classes: lookup")
+    }
+
+    func testCrossChecks() throws {
+        let tooManySessions = valid.replacingOccurrences(of: "sessions: 10", with: "sessions: 600")
+        XCTAssertTrue(findings(tooManySessions).contains { $0.contains("600 client sessions exceed the coordinator's max_connections (500") })
+        let (_, warnings) = try ScenarioLoader.load(text: valid.replacingOccurrences(of: "shared_buffers_gib: 4}", with: "shared_buffers_gib: 4, max_connections: 100}"),
+                                                    file: "c.yaml", name: "c")
+        XCTAssertTrue(warnings.contains { $0.message.contains("max_shared_pool_size") }, "\(warnings)")
+        XCTAssertTrue(findings(valid.replacingOccurrences(of: "warmup: 10s", with: "warmup: 2m")).contains { $0.contains("`run.warmup` must be shorter than `run.duration`") })
+        XCTAssertTrue(findings(valid.replacingOccurrences(of: "shared_buffers_gib: 4", with: "shared_buffers_gib: 40")).contains { $0.contains("must be less than `memory_gib`") })
+    }
+}
