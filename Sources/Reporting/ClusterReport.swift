@@ -13,10 +13,14 @@ public struct ClusterReport {
     public var layout: SimulationLayout
 
     /// Runs every replication on `threads` threads; results do not depend on `threads`.
-    public static func run(_ scenario: ClusterScenario, threads: Int) throws -> ClusterReport {
+    /// With `replay`, every replication replays that trace; with `recordTrace`, the first
+    /// replication's requests are kept in `first.trace`.
+    public static func run(_ scenario: ClusterScenario, threads: Int, replay: RequestTrace? = nil, recordTrace: Bool = false) throws -> ClusterReport {
         let layout = try ClusterRun.layout(for: scenario)
         let reps = try Replications(baseSeed: scenario.run.seed, count: scenario.run.replications)
-        let results = reps.run(threads: threads) { _, seed in Result { try ClusterRun.run(scenario, layout: layout, seed: seed) } }
+        let results = reps.run(threads: threads) { i, seed in
+            Result { try ClusterRun.run(scenario, layout: layout, seed: seed, replay: replay, record: recordTrace && i == 0) }
+        }
         let runs = try results.map { try $0.get() }
         return ClusterReport(scenario: scenario, intervals: try Replications.summarize(runs.map(\.metrics), level: scenario.run.confidence),
                              first: runs[0], events: runs.reduce(0) { $0 + $1.events }, layout: layout)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Reporting
 import Scenario
+import Workload
 
 /// `citus-sim run SCENARIO`: simulate a scenario and write its results.
 struct Run: ParsableCommand {
@@ -24,6 +25,12 @@ struct Run: ParsableCommand {
 
     @Option(help: "Threads for replications (default: all cores). Results do not depend on it.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Replay this request trace (CSV time_s,tenant,query_class) instead of the scenario's open-loop arrivals.")
+    var trace: String?
+
+    @Option(help: "Write the first replication's requests to this CSV file (time_s,tenant,query_class).")
+    var writeTrace: String?
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
@@ -48,12 +55,32 @@ struct Run: ParsableCommand {
         case .cluster(var cluster):
             if let seed { cluster.run.seed = seed }
             if let replications { cluster.run.replications = replications }
-            let report = try CLI.reportingInternalErrors { try ClusterReport.run(cluster, threads: threads) }
+            var replay: RequestTrace?
+            if let trace {
+                guard case .open = cluster.workload.arrivals else {
+                    CLI.printError("error: --trace replays open-loop arrivals; \(scenario) uses closed-loop clients")
+                    throw ExitCode(2)
+                }
+                do {
+                    replay = try TraceCSV.read(path: trace, classes: cluster.workload.classes.map(\.name), tenants: cluster.workload.tenants.count)
+                } catch let e as InputError {
+                    CLI.printError(e.description)
+                    throw ExitCode(2)
+                }
+            }
+            let report = try CLI.reportingInternalErrors {
+                try ClusterReport.run(cluster, threads: threads, replay: replay, recordTrace: writeTrace != nil)
+            }
             let dir = out ?? "Reports/\(cluster.name)"
             let files = report.files
             try CLI.reportingInternalErrors { try OutputDirectory.write(files, to: dir) }
+            if let writeTrace, let recorded = report.first.trace {
+                try CLI.reportingInternalErrors {
+                    try Data(TraceOutput.render(recorded, classes: cluster.workload.classes.map(\.name)).utf8).write(to: URL(fileURLWithPath: writeTrace), options: .atomic)
+                }
+            }
             print(report.terminalSummary)
-            print("wrote \(files.map { "\(dir)/\($0.name)" }.joined(separator: ", "))")
+            print("wrote \(files.map { "\(dir)/\($0.name)" }.joined(separator: ", "))\(writeTrace.map { ", \($0)" } ?? "")")
         }
     }
 }

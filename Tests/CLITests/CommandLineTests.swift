@@ -180,3 +180,52 @@ final class CitusCommandTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("\(sql.path):2:1: error: ERROR:  cannot isolate tenant because \"events\" has colocated tables"), r.stderr)
     }
 }
+
+final class TraceTests: XCTestCase {
+    func run(_ arguments: [String]) throws -> CLI.Output { try CLI.run(arguments) }
+
+    /// Two configurations with the same seed generate the same request trace (common random
+    /// numbers), and replaying a written trace reproduces the run exactly.
+    func testTracesAreCommonAcrossConfigurationsAndReplayExactly() throws {
+        let tmp = try CLI.temporaryDirectory(self)
+        func scenario(shards: Int) throws -> URL {
+            let url = tmp.appendingPathComponent("s\(shards).yaml")
+            try """
+                version: 1
+                kind: cluster
+                run: {seed: 9, duration: 10s, warmup: 1s, replications: 1, sample_interval: 5s}
+                cluster:
+                  coordinator: {cores: 8, memory_gib: 32}
+                  workers: {count: 2, cores: 4, memory_gib: 16, shared_buffers_gib: 4}
+                citus: {shard_count: \(shards)}
+                tables: [{name: events, type: distributed}]
+                tenants: {count: 300, total_size_gib: 5}
+                workload:
+                  arrivals: {rate_per_second: 200, sessions: 10}
+                  classes:
+                    - {name: lookup, kind: router, share: 0.8, worker_cpu: {distribution: exponential, mean: 2ms}}
+                    - {name: report, kind: multi_shard, share: 0.2, worker_cpu: {distribution: exponential, mean: 3ms}}
+                """.write(to: url, atomically: true, encoding: .utf8)
+            return url
+        }
+        let a = try scenario(shards: 4), b = try scenario(shards: 16)
+        let ta = tmp.appendingPathComponent("a.csv"), tb = tmp.appendingPathComponent("b.csv"), tr = tmp.appendingPathComponent("r.csv")
+        XCTAssertEqual(try run(["run", a.path, "--out", tmp.appendingPathComponent("oa").path, "--write-trace", ta.path]).status, 0)
+        XCTAssertEqual(try run(["run", b.path, "--out", tmp.appendingPathComponent("ob").path, "--write-trace", tb.path]).status, 0)
+        let traceA = try String(contentsOf: ta, encoding: .utf8)
+        XCTAssertGreaterThan(traceA.split(separator: "\n").count, 1_500)
+        XCTAssertTrue(traceA.hasPrefix("time_s,tenant,query_class\n"))
+        XCTAssertEqual(traceA, try String(contentsOf: tb, encoding: .utf8), "same seed, other shard count: same requests")
+        // Replaying the trace gives the same results and records the same trace again.
+        XCTAssertEqual(try run(["run", a.path, "--out", tmp.appendingPathComponent("or").path, "--trace", ta.path, "--write-trace", tr.path]).status, 0)
+        XCTAssertEqual(try String(contentsOf: tr, encoding: .utf8), traceA)
+        let summary = { (d: String) in try String(contentsOf: tmp.appendingPathComponent(d).appendingPathComponent("summary.csv"), encoding: .utf8) }
+        XCTAssertEqual(try summary("oa"), try summary("or"))
+        // A bad trace is located.
+        let bad = tmp.appendingPathComponent("bad.csv")
+        try "time_s,tenant,query_class\n0.5,1,lookup\n0.4,2,lookup\n".write(to: bad, atomically: true, encoding: .utf8)
+        let r = try run(["run", a.path, "--out", tmp.appendingPathComponent("ox").path, "--trace", bad.path])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("bad.csv:3:0: error: `time_s` 0.4 is earlier than the previous row"), r.stderr)
+    }
+}

@@ -12,6 +12,8 @@ public struct ClusterRunResult: Sendable {
     public var workerNames: [String]
     /// Events by kind, in `ClusterEvent` order.
     public var eventCounts: [UInt64]
+    /// The requests made, when the run recorded them.
+    public var trace: RequestTrace?
 }
 
 /// Runs cluster scenarios.
@@ -35,15 +37,16 @@ public enum ClusterRun {
     }
 
     /// One replication with `seed`.
-    public static func run(_ scenario: ClusterScenario, layout: SimulationLayout, seed: UInt64) throws -> ClusterRunResult {
-        var engine = Engine(model: try ClusterSimulation(scenario: scenario, layout: layout, seed: seed), queueCapacity: 4_096)
+    public static func run(_ scenario: ClusterScenario, layout: SimulationLayout, seed: UInt64,
+                           replay: RequestTrace? = nil, record: Bool = false) throws -> ClusterRunResult {
+        var engine = Engine(model: try ClusterSimulation(scenario: scenario, layout: layout, seed: seed, replay: replay, record: record), queueCapacity: 4_096)
         engine.model.start(&engine.scheduler)
         let end = SimTime.zero + scenario.run.duration
         _ = engine.run(until: end)
         let model = engine.model
         return ClusterRunResult(metrics: model.summary(at: end), series: model.metrics.series, measurements: model.metrics,
                                 events: engine.eventsHandled, workerNames: (1...scenario.cluster.workerCount).map { "worker-\($0)" },
-                                eventCounts: model.eventCounts)
+                                eventCounts: model.eventCounts, trace: model.recorded)
     }
 }
 

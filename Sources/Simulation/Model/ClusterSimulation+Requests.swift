@@ -4,9 +4,10 @@ import Workload
 extension ClusterSimulation {
     /// A new request: tenant and class from the workload streams, demands drawn now so
     /// every configuration sees the same ones; then it waits for a session if needed.
-    mutating func arrive(session: Int32?, _ s: inout Scheduler<ClusterEvent>) {
-        let tenant = Int32(tenantSampler.sample(tenantStream))
-        let cls = classAlias.sample(classStream)
+    mutating func arrive(session: Int32?, tenant given: Int32? = nil, cls givenClass: Int? = nil, _ s: inout Scheduler<ClusterEvent>) {
+        let tenant = given ?? Int32(tenantSampler.sample(tenantStream))
+        let cls = givenClass ?? classAlias.sample(classStream)
+        recorded?.append(time: s.now, tenant: tenant, cls: Int32(cls))
         var record = RequestRecord()
         record.cls = Int32(cls)
         record.tenant = tenant

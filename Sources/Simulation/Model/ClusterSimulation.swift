@@ -102,6 +102,11 @@ public struct ClusterSimulation: EventHandler {
     var freePoolBlocks: [Int32] = []
 
     public internal(set) var metrics: SimulationMetrics
+    /// Requests to replay instead of generating arrivals (open loop), and the next one.
+    let replay: RequestTrace?
+    var replayNext = 0
+    /// The requests generated so far, when recording.
+    public internal(set) var recorded: RequestTrace?
     var nextSample: SimTime
     /// Resource integrals at the end of the warm-up and at the last sample.
     var baseline: (cpu: [Double], disk: [Double], nic: Double)
@@ -110,8 +115,11 @@ public struct ClusterSimulation: EventHandler {
     /// Events handled, by kind (`ClusterEvent` raw value).
     public internal(set) var eventCounts = [UInt64](repeating: 0, count: 10)
 
-    public init(scenario: ClusterScenario, layout: SimulationLayout, seed: UInt64) throws {
+    /// `replay` replaces the generated open-loop arrivals; `record` keeps the requests made.
+    public init(scenario: ClusterScenario, layout: SimulationLayout, seed: UInt64, replay: RequestTrace? = nil, record: Bool = false) throws {
         self.scenario = scenario
+        self.replay = replay
+        recorded = record ? RequestTrace() : nil
         self.layout = layout
         classes = scenario.workload.classes
         classTable = try classes.map { c in
@@ -196,7 +204,11 @@ public struct ClusterSimulation: EventHandler {
     public mutating func start(_ s: inout Scheduler<ClusterEvent>) {
         switch scenario.workload.arrivals {
         case .open(let curve, _):
-            scheduleNextArrival(after: .zero, curve: curve, &s)
+            if let trace = replay {
+                if trace.count > 0 { s.schedule(.arrival, at: trace.times[0], priority: .arrival) }
+            } else {
+                scheduleNextArrival(after: .zero, curve: curve, &s)
+            }
         case .closed(let clients, let think):
             for c in 0..<clients {
                 s.schedule(.think, after: SimDuration(seconds: think.sample(arrivalStream)), priority: .arrival, payload: UInt32(c))
@@ -211,7 +223,12 @@ public struct ClusterSimulation: EventHandler {
         eventCounts[Int(event.kind.rawValue)] += 1
         switch event.kind {
         case .arrival:
-            if let curve = openCurve {
+            if let trace = replay {
+                let i = replayNext
+                replayNext += 1
+                if replayNext < trace.count { s.schedule(.arrival, at: trace.times[replayNext], priority: .arrival) }
+                arrive(session: nil, tenant: trace.tenants[i], cls: Int(trace.classes[i]), &s)
+            } else if let curve = openCurve {
                 scheduleNextArrival(after: now, curve: curve, &s)
                 // Thinning: accept with probability rate(now) / maximum.
                 if arrivalStream.uniform() * curve.maximum < curve.rate(at: now) { arrive(session: nil, &s) }
