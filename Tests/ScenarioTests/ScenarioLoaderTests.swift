@@ -66,9 +66,9 @@ final class ScenarioLoaderTests: XCTestCase {
         XCTAssertEqual(findings("version: 9\nkind: station\n"), [
             "s.yaml:1:10: error: scenario version 9 is not supported by this build; supported: 1...1",
         ])
-        XCTAssertEqual(findings("kind: cluster\n"), [
+        XCTAssertEqual(findings("kind: galaxy\n"), [
             "s.yaml:1:1: error: missing key `version`: expected an integer in 1...9223372036854775807",
-            "s.yaml:1:7: error: `kind` is `cluster`; expected one of station",
+            "s.yaml:1:7: error: `kind` is `galaxy`; expected one of cluster, station",
         ])
         XCTAssertEqual(findings("version: 1\nkind: [station\n").first?.hasPrefix("s.yaml:3:1: error: not valid YAML"), true)
         XCTAssertEqual(findings(""), ["s.yaml:0:0: error: the file is empty; expected a mapping with a `version` key"])
