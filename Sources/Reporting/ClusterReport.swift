@@ -15,10 +15,11 @@ public struct ClusterReport {
     /// Runs every replication on `threads` threads; results do not depend on `threads`.
     /// With `replay`, every replication replays that trace; with `recordTrace`, the first
     /// replication's requests are kept in `first.trace`.
-    public static func run(_ scenario: ClusterScenario, threads: Int, replay: RequestTrace? = nil, recordTrace: Bool = false) throws -> ClusterReport {
+    public static func run(_ scenario: ClusterScenario, threads: Int, replay: RequestTrace? = nil, recordTrace: Bool = false,
+                           progress: (@Sendable (Int) -> Void)? = nil) throws -> ClusterReport {
         let layout = try ClusterRun.layout(for: scenario)
         let reps = try Replications(baseSeed: scenario.run.seed, count: scenario.run.replications)
-        let results = reps.run(threads: threads) { i, seed in
+        let results = reps.run(threads: threads, finished: progress) { i, seed in
             Result { try ClusterRun.run(scenario, layout: layout, seed: seed, replay: replay, record: recordTrace && i == 0) }
         }
         let runs = try results.map { try $0.get() }

@@ -68,9 +68,11 @@ struct Run: ParsableCommand {
                     throw ExitCode(2)
                 }
             }
+            let progress = Progress(total: cluster.run.replications)
             let report = try CLI.reportingInternalErrors {
-                try ClusterReport.run(cluster, threads: threads, replay: replay, recordTrace: writeTrace != nil)
+                try ClusterReport.run(cluster, threads: threads, replay: replay, recordTrace: writeTrace != nil, progress: progress.report)
             }
+            progress.finish()
             let dir = out ?? "Reports/\(cluster.name)"
             let files = report.files
             try CLI.reportingInternalErrors { try OutputDirectory.write(files, to: dir) }
@@ -130,5 +132,30 @@ enum CLI {
 
     static func printError(_ message: String) {
         FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+}
+
+/// Progress on stderr, only when it is a terminal and the run has taken over a second.
+final class Progress: @unchecked Sendable {
+    let total: Int
+    let start = ContinuousClock.now
+    let enabled = isatty(STDERR_FILENO) == 1
+    private var shown = false
+    private let lock = NSLock()
+
+    init(total: Int) { self.total = total }
+
+    func report(_ done: Int) {
+        guard enabled, ContinuousClock.now - start > .seconds(1) else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        shown = true
+        FileHandle.standardError.write(Data("\rreplications: \(done)/\(total) done".utf8))
+    }
+
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        if shown { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }

@@ -26,18 +26,20 @@ public struct Replications: Sendable {
     }
 
     /// Runs `body(index, seed)` for every replication on up to `threads` threads and
-    /// returns the results in replication order.
-    public func run<R: Sendable>(threads: Int = 1, _ body: @Sendable (Int, UInt64) -> R) -> [R] {
+    /// returns the results in replication order. `finished(count)` is called (from the
+    /// worker threads) each time a replication completes, with the number done so far.
+    public func run<R: Sendable>(threads: Int = 1, finished: (@Sendable (Int) -> Void)? = nil, _ body: @Sendable (Int, UInt64) -> R) -> [R] {
         let seeds = self.seeds
         let box = ResultBox<R>(count: count)
         let workers = max(1, min(threads, count))
         if workers == 1 {
-            for i in 0..<count { box.store(i, body(i, seeds[i])) }
+            for i in 0..<count { finished?(box.store(i, body(i, seeds[i]))) }
         } else {
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 var i = worker
                 while i < count {
-                    box.store(i, body(i, seeds[i]))
+                    let done = box.store(i, body(i, seeds[i]))
+                    finished?(done)
                     i += workers
                 }
             }
@@ -61,14 +63,20 @@ public struct Replications: Sendable {
 /// Slots filled by index from several threads; each slot is written exactly once.
 private final class ResultBox<R>: @unchecked Sendable {
     private var slots: [R?]
+    private var stored = 0
     private let lock = DispatchSemaphore(value: 1)
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-    func store(_ index: Int, _ value: R) {
+    /// Stores a result; returns how many are stored now.
+    @discardableResult
+    func store(_ index: Int, _ value: R) -> Int {
         lock.wait()
         slots[index] = value
+        stored += 1
+        let done = stored
         lock.signal()
+        return done
     }
 
     func results() -> [R] { slots.map { $0! } }
