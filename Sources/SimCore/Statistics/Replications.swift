@@ -33,7 +33,11 @@ public struct Replications: Sendable {
         let box = ResultBox<R>(count: count)
         let workers = max(1, min(threads, count))
         if workers == 1 {
-            for i in 0..<count { finished?(box.store(i, body(i, seeds[i]))) }
+            for i in 0..<count {
+                // Not `finished?(box.store(...))`: optional chaining would skip the store.
+                let done = box.store(i, body(i, seeds[i]))
+                finished?(done)
+            }
         } else {
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 var i = worker
