@@ -150,3 +150,61 @@ final class ResourceTests: XCTestCase {
         XCTAssertFalse(slot.needsWakeup(at: nil))
     }
 }
+
+final class FutureArrivalTests: XCTestCase {
+    /// Jobs given future arrival instants complete exactly when the same jobs arriving
+    /// with an event at those instants do (random jobs, several seeds and core counts).
+    func testFutureArrivalsMatchEagerArrivals() throws {
+        for seed in UInt64(1)...30 {
+            let rng = RandomStream(runSeed: seed, name: "ps")
+            let cores = Int(rng.integer(below: 4)) + 1
+            var jobs: [(arrival: Int64, work: Int64)] = []
+            var t: Int64 = 0
+            for _ in 0..<200 {
+                t += Int64(rng.exponential(mean: 3_000))
+                jobs.append((t, Int64(rng.exponential(mean: 2_500 * Double(cores))) + 1))
+            }
+            // Eager: each job arrives when the clock reaches it (an event at its instant).
+            var eager = try ProcessorSharingServer(cores: cores)
+            var eagerDone: [UInt32: Int64] = [:]
+            var next = 0
+            while next < jobs.count || eager.nextCompletionTime != nil {
+                let completion = eager.nextCompletionTime?.microseconds ?? .max
+                if next < jobs.count && jobs[next].arrival < completion {
+                    eager.arrive(job: UInt32(next), work: .microseconds(jobs[next].work), at: SimTime(microseconds: jobs[next].arrival))
+                    next += 1
+                } else {
+                    while let j = eager.popCompleted(at: SimTime(microseconds: completion)) { eagerDone[j] = completion }
+                }
+            }
+            // Lazy: jobs are handed over early (at most 50 ms ahead) with their future arrival instants.
+            var lazy = try ProcessorSharingServer(cores: cores)
+            var lazyDone: [UInt32: Int64] = [:]
+            var handed = 0
+            var now: Int64 = 0
+            while handed < jobs.count || lazy.nextCompletionTime != nil {
+                while handed < jobs.count && jobs[handed].arrival - 50_000 <= now {
+                    lazy.arrive(job: UInt32(handed), work: .microseconds(jobs[handed].work), at: SimTime(microseconds: max(now, jobs[handed].arrival)))
+                    handed += 1
+                }
+                let completion = lazy.nextCompletionTime?.microseconds ?? .max
+                let nextHand = handed < jobs.count ? jobs[handed].arrival - 50_000 : .max
+                now = min(completion, nextHand)
+                if now == completion { while let j = lazy.popCompleted(at: SimTime(microseconds: now)) { lazyDone[j] = now } }
+            }
+            XCTAssertEqual(lazyDone.count, jobs.count, "seed \(seed)")
+            for j in 0..<jobs.count {
+                XCTAssertEqual(lazyDone[UInt32(j)]!, eagerDone[UInt32(j)]!, accuracy: 2, "seed \(seed), job \(j)")
+            }
+        }
+    }
+
+    func testRemoveBeforeArrival() throws {
+        var ps = try ProcessorSharingServer(cores: 1)
+        ps.arrive(job: 1, work: .milliseconds(10), at: .zero)
+        ps.arrive(job: 2, work: .milliseconds(10), at: .zero + .milliseconds(5))
+        XCTAssertEqual(ps.nextCompletionTime, .zero + .milliseconds(15), "job 2 halves job 1's speed from t = 5")
+        XCTAssertTrue(ps.remove(job: 2, at: .zero + .milliseconds(1)))
+        XCTAssertEqual(ps.nextCompletionTime, .zero + .milliseconds(10))
+    }
+}

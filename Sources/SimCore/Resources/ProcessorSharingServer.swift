@@ -10,6 +10,11 @@
 /// Protocol for the owner: after `arrive`, `remove` or `popCompleted`, ask
 /// `nextCompletionTime` and keep one wake-up event scheduled (see `WakeupSlot`); on the
 /// wake-up, call `popCompleted(at:)` until it returns nil.
+///
+/// A job may be given an arrival instant in the future (a request still travelling to
+/// the server). It joins the sharing at that instant without an event: the server
+/// applies pending arrivals whenever it is advanced, and `nextCompletionTime` looks ahead
+/// across them, so the result is the same as arriving with an event at that instant.
 public struct ProcessorSharingServer: Sendable {
     @usableFromInline struct Entry: Sendable {
         var tag: Double
@@ -26,6 +31,9 @@ public struct ProcessorSharingServer: Sendable {
     @usableFromInline var virtualTime: Double = 0
     @usableFromInline var lastUpdate: SimTime = .zero
     @usableFromInline var nextSequence: UInt64 = 0
+    /// Jobs that arrive later: (arrival time µs, sequence, job, work µs), sorted by
+    /// (time, sequence). Arrivals come almost in order, so inserting is nearly always an append.
+    var pending: [(time: Int64, sequence: UInt64, job: UInt32, work: Int64)] = []
     /// Busy cores over time, min(n, c).
     public private(set) var busyCores: TimeWeightedAverage
     /// Jobs in the server over time.
@@ -42,49 +50,95 @@ public struct ProcessorSharingServer: Sendable {
         lastUpdate = time
     }
 
-    /// Jobs currently sharing the cores.
+    /// Jobs currently sharing the cores (not counting future arrivals).
     public var activeJobs: Int { heap.count }
 
     /// Cores each active job receives now: min(1, c/n).
     public var ratePerJob: Double { heap.isEmpty ? 1 : min(1, Double(cores) / Double(heap.count)) }
 
-    /// Brings virtual time up to `now`.
+    /// Brings virtual time up to `now`, letting pending jobs join at their instants.
     @usableFromInline
     mutating func advance(to now: SimTime) {
         precondition(now >= lastUpdate, "ProcessorSharingServer advanced backwards to \(now) from \(lastUpdate)")
+        while let first = pending.first, first.time <= now.microseconds {
+            integrate(to: SimTime(microseconds: first.time))
+            pending.removeFirst()
+            push(Entry(tag: virtualTime + Double(first.work), sequence: first.sequence, job: first.job))
+            recordOccupancy(at: lastUpdate)
+        }
+        integrate(to: now)
+    }
+
+    private mutating func integrate(to now: SimTime) {
         if !heap.isEmpty {
             virtualTime += Double(now.microseconds - lastUpdate.microseconds) * ratePerJob
         }
         lastUpdate = now
     }
 
-    /// A job `job` arrives at `now` needing `work` of CPU (at full core speed).
-    public mutating func arrive(job: UInt32, work: SimDuration, at now: SimTime) {
+    /// A job `job` arrives at `time` (now, or later: see the type's notes) needing `work`
+    /// of CPU at full core speed. Jobs arriving at the same instant join in call order.
+    public mutating func arrive(job: UInt32, work: SimDuration, at time: SimTime) {
         precondition(work >= .zero, "negative work \(work) for job \(job)")
-        advance(to: now)
-        push(Entry(tag: virtualTime + Double(work.microseconds), sequence: nextSequence, job: job))
+        precondition(time >= lastUpdate, "job \(job) arrives at \(time), before the server's time \(lastUpdate)")
+        let sequence = nextSequence
         nextSequence &+= 1
-        recordOccupancy(at: now)
+        if time > lastUpdate || !pending.isEmpty && pending[0].time <= time.microseconds {
+            pushPending((time.microseconds, sequence, job, work.microseconds))
+            updateNextCompletion()
+            return
+        }
+        push(Entry(tag: virtualTime + Double(work.microseconds), sequence: sequence, job: job))
+        recordOccupancy(at: time)
+        updateNextCompletion()
     }
 
     /// When the next job finishes if nothing else arrives; nil when idle. Kept up to date
     /// by every change, so reading it (even through an array subscript) copies nothing.
     public private(set) var nextCompletionTime: SimTime?
 
+    /// Looks ahead across pending arrivals (they only join before the first completion if
+    /// they arrive earlier); the state itself is not changed.
     private mutating func updateNextCompletion() {
-        guard let first = heap.first else {
-            nextCompletionTime = nil
+        var v = virtualTime, t = Double(lastUpdate.microseconds), n = heap.count
+        var minTag = heap.first?.tag ?? .infinity
+        var i = 0
+        while true {
+            let rate = n == 0 ? 1 : min(1, Double(cores) / Double(n))
+            let completion = n == 0 ? Double.infinity : t + max(0, (minTag - v) / rate)
+            if i < pending.count, Double(pending[i].time) < completion {
+                let a = pending[i]
+                if n > 0 { v += (Double(a.time) - t) * rate }
+                t = Double(a.time)
+                n += 1
+                minTag = min(minTag, v + Double(a.work))
+                i += 1
+                continue
+            }
+            guard completion.isFinite else {
+                nextCompletionTime = nil
+                return
+            }
+            // Round up, but never before the last arrival applied.
+            let wait = Int64((completion - Double(lastUpdate.microseconds)).rounded(.up))
+            nextCompletionTime = lastUpdate + .microseconds(max(0, wait))
             return
         }
-        let remaining = (first.tag - virtualTime) / ratePerJob
-        let wait = remaining <= 0 ? 0 : Int64(remaining.rounded(.up))
-        nextCompletionTime = lastUpdate + .microseconds(wait)
+    }
+
+    private mutating func pushPending(_ item: (time: Int64, sequence: UInt64, job: UInt32, work: Int64)) {
+        var i = pending.count
+        while i > 0 && (pending[i - 1].time, pending[i - 1].sequence) > (item.time, item.sequence) { i -= 1 }
+        pending.insert(item, at: i)
     }
 
     /// Removes and returns one job that has finished by `now`, or nil if none has.
     public mutating func popCompleted(at now: SimTime) -> UInt32? {
         advance(to: now)
-        guard let first = heap.first else { return nil }
+        guard let first = heap.first else {
+            updateNextCompletion()
+            return nil
+        }
         let tolerance = max(1e-6, virtualTime * 1e-12)
         guard first.tag <= virtualTime + tolerance else {
             updateNextCompletion()
@@ -93,15 +147,26 @@ public struct ProcessorSharingServer: Sendable {
         removeEntry(at: 0)
         completed &+= 1
         recordOccupancy(at: now)
+        updateNextCompletion()
         return first.job
     }
 
-    /// Takes `job` out unfinished (a cancelled query); returns false if it is not here. O(n).
+    /// Takes `job` out unfinished (a cancelled query), even before it has arrived; returns
+    /// false if it is not here. O(n).
     public mutating func remove(job: UInt32, at now: SimTime) -> Bool {
         advance(to: now)
-        guard let index = heap.firstIndex(where: { $0.job == job }) else { return false }
+        if let p = pending.firstIndex(where: { $0.job == job }) {
+            pending.remove(at: p)
+            updateNextCompletion()
+            return true
+        }
+        guard let index = heap.firstIndex(where: { $0.job == job }) else {
+            updateNextCompletion()
+            return false
+        }
         removeEntry(at: index)
         recordOccupancy(at: now)
+        updateNextCompletion()
         return true
     }
 
@@ -112,9 +177,10 @@ public struct ProcessorSharingServer: Sendable {
         completed = 0
     }
 
+    /// Statistics after a change in the number of jobs (callers update the next completion
+    /// once, at the end of their public operation).
     private mutating func recordOccupancy(at now: SimTime) {
         if heap.isEmpty { virtualTime = 0 }  // rebase: keeps V small and tags exact
-        updateNextCompletion()
         busyCores.set(Double(min(heap.count, cores)), at: now)
         jobsInSystem.set(Double(heap.count), at: now)
     }

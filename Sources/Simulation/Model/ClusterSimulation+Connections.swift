@@ -49,7 +49,8 @@ extension ClusterSimulation {
             tasks[Int(waiter)].stage = .connect
             connect = waiter
         }
-        cpu[worker + 1].arrive(job: connect, work: connectCPU, at: s.now)
+        // The handshake's round trips, then the backend's start-up CPU on the worker.
+        cpu[worker + 1].arrive(job: connect, work: connectCPU, at: s.now + connectDelay)
         armCPU(worker + 1, &s)
     }
 

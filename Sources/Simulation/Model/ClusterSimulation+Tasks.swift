@@ -19,8 +19,8 @@ extension ClusterSimulation {
             answer(request: t.request, outcome: requests[Int(t.request)].failed ? .error : .ok, &s)
             release(request: t.request)
         case .connect:
-            // The worker started the backend; the handshake's round trips complete it.
-            s.schedule(.connected, after: connectDelay, priority: .completion, payload: id)
+            // The handshake's round trips came first; the started backend is ready now.
+            connected(task: id, &s)
         case .workerCPU:
             readAndWrite(task: id, &s)
         default:
@@ -72,28 +72,22 @@ extension ClusterSimulation {
         s.schedule(.deliver, at: done + latency, priority: .completion, payload: id)
     }
 
-    /// A message arrived: a query at a worker, or a result at the coordinator.
+    /// A result arrived at the coordinator.
     mutating func delivered(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        let t = tasks[Int(id)]
-        switch t.stage {
-        case .send:
-            let work = Self.draw(workerCPU[Int(requests[Int(t.request)].cls)], demandStream)
-            requests[Int(t.request)].cpuSeconds += Double(work) / 1e6
-            tasks[Int(id)].stage = .workerCPU
-            let node = Int(t.worker) + 1
-            cpu[node].arrive(job: id, work: .microseconds(work), at: s.now)
-            armCPU(node, &s)
-        case .back:
-            shardTaskDone(task: id, &s)
-        default:
-            preconditionFailure("delivery for a task in stage \(t.stage)")
-        }
+        precondition(tasks[Int(id)].stage == .back, "delivery for a task in stage \(tasks[Int(id)].stage)")
+        shardTaskDone(task: id, &s)
     }
 
-    /// Sends a shard task over an established connection: one-way latency to the worker.
+    /// Sends a shard task over an established connection: it reaches the worker's CPU after
+    /// the one-way latency (a future arrival on the worker's processor-sharing CPU, no event).
     mutating func send(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        tasks[Int(id)].stage = .send
-        s.schedule(.deliver, after: latency, priority: .completion, payload: id)
+        let t = tasks[Int(id)]
+        let work = Self.draw(workerCPU[Int(requests[Int(t.request)].cls)], demandStream)
+        requests[Int(t.request)].cpuSeconds += Double(work) / 1e6
+        tasks[Int(id)].stage = .workerCPU
+        let node = Int(t.worker) + 1
+        cpu[node].arrive(job: id, work: .microseconds(work), at: s.now + latency)
+        armCPU(node, &s)
     }
 
     // MARK: Router queries
@@ -105,7 +99,7 @@ extension ClusterSimulation {
         let shard = tenantShardFlat[table * tenantCount + Int(r.tenant)]
         let worker = shardWorkerFlat[shardOffset[table] + Int(shard)]
         requests[Int(rid)].outstanding += 1
-        let id = newTask(TaskRecord(request: rid, worker: worker, shard: shard, pool: -1, stage: .send))
+        let id = newTask(TaskRecord(request: rid, worker: worker, shard: shard, pool: -1, stage: .waiting))
         let slot = Int(r.session) * workers + Int(worker)
         if cached[slot] > 0 {
             cached[slot] -= 1
@@ -193,7 +187,7 @@ extension ClusterSimulation {
             pools[p].idle -= 1
             pools[p].busy += 1
             requests[Int(rid)].outstanding += 1
-            let id = newTask(TaskRecord(request: rid, worker: pool.worker, shard: shard, pool: Int32(p), stage: .send))
+            let id = newTask(TaskRecord(request: rid, worker: pool.worker, shard: shard, pool: Int32(p), stage: .waiting))
             send(task: id, &s)
         }
     }

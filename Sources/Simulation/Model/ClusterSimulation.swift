@@ -250,7 +250,7 @@ public struct ClusterSimulation: EventHandler {
         case .deliver:
             delivered(task: event.payload, &s)
         case .connected:
-            connected(task: event.payload, &s)
+            preconditionFailure("connections become ready when their set-up CPU completes; no event")
         case .slowStart:
             slowStartTick(pool: Int(event.payload), &s)
         case .timeout:

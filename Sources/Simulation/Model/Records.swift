@@ -8,7 +8,7 @@ public enum ClusterEvent: UInt8, Sendable {
 
 /// What a task is doing now.
 enum TaskStage: UInt8 {
-    case plan, merge, connect, send, workerCPU, disk, transfer, back
+    case plan, merge, waiting, connect, workerCPU, disk, back
 }
 
 /// One client request (query) in flight. Records live in arrays and are reused.
