@@ -45,26 +45,7 @@ public struct Engine<Model: EventHandler>: ~Copyable {
     /// Handles events up to and including the instant `limit`, at most `maxEvents` of them.
     @inlinable
     public mutating func run(until limit: SimTime = .never, maxEvents: UInt64 = .max) -> StopReason {
-        scheduler.stopRequested = false
-        var handled: UInt64 = 0
-        defer { handledTotal &+= handled }
-        while true {
-            if handled == maxEvents { return .eventLimit }
-            guard let event = scheduler.queue.top else { return .queueEmpty }
-            if event.time > limit {
-                scheduler.clock = limit
-                return .timeLimit
-            }
-            scheduler.clock = event.time
-            scheduler.handledEventAtTop = true
-            model.handle(event, scheduler: &scheduler)
-            if scheduler.handledEventAtTop {
-                scheduler.handledEventAtTop = false
-                scheduler.queue.removeTop()
-            }
-            handled &+= 1
-            if scheduler.stopRequested { return .stopped }
-        }
+        run(until: limit, maxEvents: maxEvents, stopWhen: { _ in false })
     }
 
     /// As `run(until:maxEvents:)`, also returning `.stopped` once `stopWhen(model)` holds
