@@ -118,3 +118,23 @@ final class ExecutorTests: XCTestCase {
         XCTAssertGreaterThan(large.value("lookup.latency_mean_ms"), small.value("lookup.latency_mean_ms") * 1.5)
     }
 }
+
+final class TimeoutTests: XCTestCase {
+    /// statement_timeout cancels shard queries running on the workers of an overloaded
+    /// cluster, and no client waits much longer than the timeout.
+    func testTimeoutCancelsRunningShardTasks() throws {
+        func run(timeout: SimDuration?) throws -> ClusterRunResult {
+            let s = try ScenarioBuilder.scenario(
+                workers: 2, workerCores: 2, shardCount: 8, classes: [ScenarioBuilder.fanOut(cpu: .exponential(mean: 0.05))],
+                arrivals: .open(.constant(30), sessions: 100), duration: .seconds(60), warmup: .seconds(5),
+                citus: { $0.statementTimeout = timeout })
+            return try ClusterRun.run(s, layout: try ClusterRun.layout(for: s), seed: 3)
+        }
+        let without = try run(timeout: nil), with = try run(timeout: .milliseconds(300))
+        XCTAssertGreaterThan(with.value("report.timeouts"), 100)
+        XCTAssertGreaterThan(with.value("cancelled_shard_tasks"), 100)
+        XCTAssertEqual(without.value("cancelled_shard_tasks"), 0)
+        XCTAssertGreaterThan(with.value("report.throughput_per_second"), 0, "queries that fit in time still complete")
+        XCTAssertLessThan(with.value("report.latency_p99_ms"), 300 + 5, "answers never exceed the timeout by much")
+    }
+}

@@ -64,6 +64,7 @@ extension ClusterSimulation {
         out.append(Metric("timeout_rate", answered > 0 ? Double(timeouts) / Double(answered) : 0))
         out.append(Metric("error_rate", answered > 0 ? Double(errors) / Double(answered) : 0))
         let singleTenant = classes.indices.filter { classes[$0].isSingleTenant }.reduce(0) { $0 + m.completed[$1] }
+        out.append(Metric("cancelled_shard_tasks", Double(m.cancelledTasks)))
         out.append(Metric("single_tenant_share", completed > 0 ? Double(singleTenant) / Double(completed) : 0))
         for (c, cls) in classes.enumerated() {
             out.append(Metric("\(cls.name).throughput_per_second", Double(m.completed[c]) / window))

@@ -61,7 +61,7 @@ extension ClusterSimulation {
         guard t.pool >= 0 else {
             if requests[Int(rid)].answered {
                 // The client is gone (timeout): keep the connection for the session.
-                freeTasks.append(id)
+                freeTask(id)
                 returnConnection(session: requests[Int(rid)].session, worker: Int(t.worker), &s)
                 release(request: rid)
             } else {
@@ -69,7 +69,7 @@ extension ClusterSimulation {
             }
             return
         }
-        freeTasks.append(id)
+        freeTask(id)
         let p = Int(t.pool)
         pools[p].connecting -= 1
         pools[p].open += 1
@@ -176,7 +176,7 @@ extension ClusterSimulation {
     /// A router query whose connection the worker refused fails ("too many clients").
     mutating func failRouter(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         let rid = tasks[Int(id)].request
-        freeTasks.append(id)
+        freeTask(id)
         requests[Int(rid)].waitingTask = -1
         requests[Int(rid)].failed = true
         answer(request: rid, outcome: .error, &s)

@@ -83,8 +83,10 @@ extension ClusterSimulation {
         freeRequests.append(id)
     }
 
-    /// statement_timeout: the client gets an error now; shard tasks already sent finish
-    /// but no new ones start; waits for a session or a connection slot are abandoned.
+    /// statement_timeout: the client gets an error now; no new shard tasks start; shard
+    /// queries running (or on their way) on a worker's CPU are cancelled, their connections
+    /// answering after the latency; waits for a session or a connection slot are abandoned.
+    /// Work already done stays done (a task reading from disk finishes its read).
     mutating func timeout(request id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         let r = requests[Int(id)]
         defer { release(request: id) }
@@ -107,13 +109,28 @@ extension ClusterSimulation {
         } else if r.waitingTask >= 0 {
             let t = r.waitingTask
             if sharedPool[Int(tasks[Int(t)].worker)].cancelWait(UInt32(t), at: s.now) {
-                freeTasks.append(UInt32(t))
+                freeTask(UInt32(t))
                 requests[Int(id)].waitingTask = -1
                 requests[Int(id)].outstanding -= 1
             }
         }
         answer(request: id, outcome: .timeout, &s)
+        cancelRunningTasks(request: id, &s)
         if requests[Int(id)].remaining == 0 { releasePools(request: id, &s) }
+    }
+
+    /// Cancels the request's shard tasks on workers' CPUs (a scan of the task records:
+    /// timeouts are rare next to the events of a run).
+    mutating func cancelRunningTasks(request id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+        for t in tasks.indices where tasks[t].live && tasks[t].request == id && tasks[t].stage == .workerCPU {
+            let node = Int(tasks[t].worker) + 1
+            if cpu[node].remove(job: UInt32(t), at: s.now) {
+                metrics.cancelledTasks += 1
+                tasks[t].stage = .back
+                s.schedule(.deliver, after: latency, priority: .completion, payload: UInt32(t))
+            }
+            armCPU(node, &s)
+        }
     }
 }
 

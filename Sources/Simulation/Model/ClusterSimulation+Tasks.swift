@@ -7,14 +7,14 @@ extension ClusterSimulation {
         let t = tasks[Int(id)]
         switch t.stage {
         case .plan:
-            freeTasks.append(id)
+            freeTask(id)
             let r = requests[Int(t.request)]
             if !r.answered {
                 if singleTenant[Int(r.cls)] { routerDispatch(request: t.request, &s) } else { fanOut(request: t.request, &s) }
             }
             release(request: t.request)
         case .merge:
-            freeTasks.append(id)
+            freeTask(id)
             releasePools(request: t.request, &s)
             answer(request: t.request, outcome: requests[Int(t.request)].failed ? .error : .ok, &s)
             release(request: t.request)
@@ -112,7 +112,7 @@ extension ClusterSimulation {
     /// A shard task's result reached the coordinator.
     mutating func shardTaskDone(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         let t = tasks[Int(id)]
-        freeTasks.append(id)
+        freeTask(id)
         let rid = t.request
         if t.pool < 0 {
             returnConnection(session: requests[Int(rid)].session, worker: Int(t.worker), &s)

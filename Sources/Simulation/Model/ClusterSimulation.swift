@@ -293,6 +293,11 @@ public struct ClusterSimulation: EventHandler {
         return UInt32(tasks.count - 1)
     }
 
+    mutating func freeTask(_ id: UInt32) {
+        tasks[Int(id)].live = false
+        freeTasks.append(id)
+    }
+
     mutating func newRequest(_ record: RequestRecord) -> UInt32 {
         if let id = freeRequests.popLast() {
             requests[Int(id)] = record

@@ -49,6 +49,8 @@ struct TaskRecord {
     var stage: TaskStage = .plan
     /// When a wait for a connection slot began.
     var waitStart: SimTime = .zero
+    /// False once the record is back on the free list.
+    var live = true
 }
 
 /// The adaptive executor's pool for one worker within one multi-shard query (FACTS G).

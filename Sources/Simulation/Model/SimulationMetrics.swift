@@ -12,6 +12,8 @@ public struct SimulationMetrics: Sendable {
     public var timeouts: [Int]
     public var errors: [Int]
     public var sessionWaits: [Int]
+    /// Shard tasks cancelled on a worker's CPU by statement_timeout.
+    public var cancelledTasks = 0
     /// Per class: total time from getting a session to the answer (µs), successful requests.
     public var serviceMicroseconds: [Double]
     /// Per worker: waits for a shared-pool slot and their total seconds, optional
