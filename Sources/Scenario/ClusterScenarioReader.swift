@@ -132,6 +132,7 @@ enum ClusterScenarioReader {
         set(seconds(m, "executor_slow_start_interval", default: 0.01, allowZero: true)) { c.executorSlowStartInterval = $0 }
         set(seconds(m, "statement_timeout", default: 0, allowZero: true)) { c.statementTimeout = $0 > .zero ? $0 : nil }
         set(bool(m, "force_max_query_parallelization", false)) { c.forceMaxQueryParallelization = $0 }
+        set(bool(m, "enable_cost_based_connection_establishment", true)) { c.costBasedConnectionEstablishment = $0 }
         set(m.string("multi_shard_modify_mode", allowed: ["parallel", "sequential"], default: "parallel")) { c.sequentialModifications = $0 == "sequential" }
         set(m.string("stat_statements_track", allowed: ["none", "all"], default: "none")) { c.statStatementsTrack = $0 == "all" }
         set(m.string("stat_tenants_track", allowed: ["none", "all"], default: "none")) { c.statTenantsTrack = $0 == "all" }

@@ -40,6 +40,7 @@ extension ClusterSimulation {
         }
         metrics.connectionsOpened[worker] += 1
         let connect: UInt32
+        defer { tasks[Int(connect)].started = s.now }
         if waiter & poolWaiterFlag != 0 {
             let p = Int32(waiter & ~poolWaiterFlag)
             connect = newTask(TaskRecord(request: pools[Int(p)].request, worker: Int32(worker), shard: -1, pool: p, stage: .connect))
@@ -74,6 +75,8 @@ extension ClusterSimulation {
         pools[p].connecting -= 1
         pools[p].open += 1
         pools[p].idle += 1
+        pools[p].connectsDone += 1
+        pools[p].connectMicroseconds += (s.now - t.started).microseconds
         dispatch(pool: p, &s)
         if pools[p].roundDue && pools[p].connecting == 0 {
             pools[p].roundDue = false
@@ -112,7 +115,13 @@ extension ClusterSimulation {
         let initiated = pool.open + pool.connecting
         var want = min(waiting - pool.idle, pool.target - initiated)
         if slowStart { want = min(want, pool.nextRound) }
-        guard want > 0 else { return }
+        if want > 0 && costBased && initiated <= maxCached && existingConnectionsAreCheaper(pool) {
+            want = 0
+        }
+        guard want > 0 else {
+            if want == 0 && slowStart && waiting - pool.idle > 0 && initiated < pool.target { scheduleSlowStartTick(pool: p, &s) }
+            return
+        }
         pools[p].nextRound += 1
         for i in 0..<want {
             pools[p].connecting += 1
@@ -121,9 +130,24 @@ extension ClusterSimulation {
         }
         let stillWaiting = pools[p].total - pools[p].cursor - pools[p].idle
         if slowStart && pools[p].open + pools[p].connecting < pool.target && stillWaiting > pools[p].connecting {
-            requests[Int(rid)].outstanding += 1
-            s.schedule(.slowStart, after: slowStartInterval, priority: .completion, payload: UInt32(p))
+            scheduleSlowStartTick(pool: p, &s)
         }
+    }
+
+    mutating func scheduleSlowStartTick(pool p: Int, _ s: inout Scheduler<ClusterEvent>) {
+        requests[Int(pools[p].request)].outstanding += 1
+        s.schedule(.slowStart, after: slowStartInterval, priority: .completion, payload: UInt32(p))
+    }
+
+    /// citus.enable_cost_based_connection_establishment (FACTS G): once a task has finished,
+    /// no new connection while the remaining work on the open ones looks quicker than
+    /// opening one: avgTask/2 + floor(avgTask × ready / active) <= avgTask + avgConnect.
+    func existingConnectionsAreCheaper(_ pool: PoolRecord) -> Bool {
+        guard pool.tasksDone >= 1, pool.open >= 1 else { return false }
+        let avgTask = Double(pool.taskMicroseconds) / Double(pool.tasksDone)
+        let avgConnect = pool.connectsDone > 0 ? Double(pool.connectMicroseconds) / Double(pool.connectsDone) : 0
+        let ready = Double(pool.total - pool.cursor)
+        return avgTask / 2 + (avgTask * ready / Double(pool.open)).rounded(.down) <= avgTask + avgConnect
     }
 
     /// The slow-start interval passed: open the next round once every connection initiated

@@ -82,6 +82,7 @@ extension ClusterSimulation {
     /// the one-way latency (a future arrival on the worker's processor-sharing CPU, no event).
     mutating func send(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         let t = tasks[Int(id)]
+        tasks[Int(id)].started = s.now
         let work = Self.draw(workerCPU[Int(requests[Int(t.request)].cls)], demandStream)
         requests[Int(t.request)].cpuSeconds += Double(work) / 1e6
         tasks[Int(id)].stage = .workerCPU
@@ -122,6 +123,8 @@ extension ClusterSimulation {
         let p = Int(t.pool)
         pools[p].busy -= 1
         pools[p].idle += 1
+        pools[p].tasksDone += 1
+        pools[p].taskMicroseconds += (s.now - t.started).microseconds
         requests[Int(rid)].remaining -= 1
         dispatch(pool: p, &s)
         if requests[Int(rid)].remaining == 0 {
@@ -171,8 +174,15 @@ extension ClusterSimulation {
             return releasePools(request: rid, &s)
         }
         for w in 0..<workers where pools[Int(base) + w].total > 0 {
-            dispatch(pool: Int(base) + w, &s)
-            openRound(pool: Int(base) + w, &s)
+            let p = Int(base) + w
+            dispatch(pool: p, &s)
+            if pools[p].open > 0 && slowStart {
+                // The session's cached connection is the first round: the next one comes
+                // after the slow-start interval (a fast query never opens another).
+                scheduleSlowStartTick(pool: p, &s)
+            } else {
+                openRound(pool: p, &s)
+            }
         }
     }
 

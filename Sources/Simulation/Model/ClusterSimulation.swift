@@ -53,6 +53,7 @@ public struct ClusterSimulation: EventHandler {
     let cachedLifetime: SimDuration
     let slowStartInterval: SimDuration
     let slowStart: Bool
+    let costBased: Bool
     let forceMaxParallelization: Bool
     let sequentialWrites: Bool
     let poolSize: Int32
@@ -161,6 +162,7 @@ public struct ClusterSimulation: EventHandler {
         cachedLifetime = citus.maxCachedConnectionLifetime
         slowStartInterval = citus.executorSlowStartInterval
         slowStart = citus.executorSlowStartInterval > .zero && !citus.forceMaxQueryParallelization
+        costBased = citus.costBasedConnectionEstablishment
         forceMaxParallelization = citus.forceMaxQueryParallelization
         sequentialWrites = citus.sequentialModifications
         poolSize = Int32(citus.maxAdaptiveExecutorPoolSize)

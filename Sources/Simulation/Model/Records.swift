@@ -49,6 +49,8 @@ struct TaskRecord {
     var stage: TaskStage = .plan
     /// When a wait for a connection slot began.
     var waitStart: SimTime = .zero
+    /// When the shard task was sent, or the connection's set-up began.
+    var started: SimTime = .zero
     /// False once the record is back on the free list.
     var live = true
 }
@@ -72,5 +74,11 @@ struct PoolRecord {
     var roundDue = false
     /// When the pool began waiting for a shared-pool slot for its required connection.
     var waitStart: SimTime = .zero
+    /// Shard tasks finished and their total execution time (send to result), µs.
+    var tasksDone: Int32 = 0
+    var taskMicroseconds: Int64 = 0
+    /// Connections the pool opened and their total set-up time, µs.
+    var connectsDone: Int32 = 0
+    var connectMicroseconds: Int64 = 0
     var target: Int32 = 16
 }

@@ -83,6 +83,8 @@ public struct CitusSpec: Sendable, Equatable {
     public var executorSlowStartInterval = SimDuration.milliseconds(10)
     /// `statement_timeout` (nil = none).
     public var statementTimeout: SimDuration?
+    /// `citus.enable_cost_based_connection_establishment`.
+    public var costBasedConnectionEstablishment = true
     /// `citus.force_max_query_parallelization`.
     public var forceMaxQueryParallelization = false
     /// `citus.multi_shard_modify_mode = 'sequential'` (one connection per node for writes).
