@@ -126,8 +126,7 @@ extension Bench {
             print("simulated_seconds_per_wall_second: \(NumberFormat.fixed(simulated / runTime.seconds, 1))")
             print("peak_memory_mib: \(NumberFormat.fixed(Double(PeakMemory.residentKiB()) / 1024, 1))")
             if verbose {
-                let kinds = ["arrival", "think", "cpuWake", "diskWake", "nicWake", "deliver", "connected", "slowStart", "timeout", "sample"]
-                for (k, n) in zip(kinds, r.eventCounts) { CLI.printError("events.\(k): \(n)") }
+                for (k, n) in zip(ClusterEvent.allCases, r.eventCounts) { CLI.printError("events.\(k): \(n)") }
             }
             if verbose { for m in r.metrics { CLI.printError("\(m.name): \(NumberFormat.fixed(m.value, 4))") } }
         }

@@ -114,7 +114,7 @@ public struct ClusterSimulation: EventHandler {
     var lastIntegrals: (cpu: [Double], disk: [Double], nic: Double)
     var lastSampleTime: SimTime = .zero
     /// Events handled, by kind (`ClusterEvent` raw value).
-    public internal(set) var eventCounts = [UInt64](repeating: 0, count: 10)
+    public internal(set) var eventCounts = [UInt64](repeating: 0, count: ClusterEvent.allCases.count)
 
     /// `replay` replaces the generated open-loop arrivals; `record` keeps the requests made.
     public init(scenario: ClusterScenario, layout: SimulationLayout, seed: UInt64, replay: RequestTrace? = nil, record: Bool = false) throws {
@@ -247,12 +247,8 @@ public struct ClusterSimulation: EventHandler {
             diskWake[node].fired(at: now)
             while let t = disks[node].popCompleted(at: now) { diskDone(task: t, &s) }
             armDisk(node, &s)
-        case .nicWake:
-            preconditionFailure("the NIC is a FIFO link and schedules no wake-ups")
         case .deliver:
             delivered(task: event.payload, &s)
-        case .connected:
-            preconditionFailure("connections become ready when their set-up CPU completes; no event")
         case .slowStart:
             slowStartTick(pool: Int(event.payload), &s)
         case .timeout:
@@ -351,7 +347,7 @@ extension ClusterSimulation {
                     }
                 }
             }
-            let inFlight = tasks.indices.filter { tasks[$0].request == UInt32(i) && !freeTasks.contains(UInt32($0)) }.map { "\(tasks[$0].stage)@w\(tasks[$0].worker)" }
+            let inFlight = tasks.indices.filter { tasks[$0].live && tasks[$0].request == UInt32(i) }.map { "\(tasks[$0].stage)@w\(tasks[$0].worker)" }
             return text + " tasks " + inFlight.joined(separator: ",")
         }
     }

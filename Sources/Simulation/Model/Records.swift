@@ -2,8 +2,8 @@ import SimCore
 
 /// Events of a cluster simulation. Payloads: a node index for wake-ups, a task, pool,
 /// request or session index otherwise.
-public enum ClusterEvent: UInt8, Sendable {
-    case arrival, think, cpuWake, diskWake, nicWake, deliver, connected, slowStart, timeout, sample
+public enum ClusterEvent: UInt8, Sendable, CaseIterable {
+    case arrival, think, cpuWake, diskWake, deliver, slowStart, timeout, sample
 }
 
 /// What a task is doing now.
