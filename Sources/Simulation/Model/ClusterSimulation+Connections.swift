@@ -119,7 +119,7 @@ extension ClusterSimulation {
             want = 0
         }
         guard want > 0 else {
-            if want == 0 && slowStart && waiting - pool.idle > 0 && initiated < pool.target { scheduleSlowStartTick(pool: p, &s) }
+            if want == 0 && slowStart && waiting - pool.idle > 0 && initiated < pool.target { scheduleSlowStartTick(request: rid, &s) }
             return
         }
         pools[p].nextRound += 1
@@ -130,13 +130,17 @@ extension ClusterSimulation {
         }
         let stillWaiting = pools[p].total - pools[p].cursor - pools[p].idle
         if slowStart && pools[p].open + pools[p].connecting < pool.target && stillWaiting > pools[p].connecting {
-            scheduleSlowStartTick(pool: p, &s)
+            scheduleSlowStartTick(request: rid, &s)
         }
     }
 
-    mutating func scheduleSlowStartTick(pool p: Int, _ s: inout Scheduler<ClusterEvent>) {
-        requests[Int(pools[p].request)].outstanding += 1
-        s.schedule(.slowStart, after: slowStartInterval, priority: .completion, payload: UInt32(p))
+    /// One slow-start timer per query serves all its pools (they start together; Citus
+    /// drives them from one execution loop).
+    mutating func scheduleSlowStartTick(request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+        guard !requests[Int(rid)].slowStartPending else { return }
+        requests[Int(rid)].slowStartPending = true
+        requests[Int(rid)].outstanding += 1
+        s.schedule(.slowStart, after: slowStartInterval, priority: .completion, payload: rid)
     }
 
     /// citus.enable_cost_based_connection_establishment (FACTS G): once a task has finished,
@@ -150,13 +154,18 @@ extension ClusterSimulation {
         return avgTask / 2 + (avgTask * ready / Double(pool.open)).rounded(.down) <= avgTask + avgConnect
     }
 
-    /// The slow-start interval passed: open the next round once every connection initiated
-    /// before has finished connecting.
-    mutating func slowStartTick(pool p: Int, _ s: inout Scheduler<ClusterEvent>) {
-        let rid = pools[p].request
+    /// The slow-start interval passed: each pool still waiting opens its next round once
+    /// every connection it initiated before has finished connecting.
+    mutating func slowStartTick(request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+        requests[Int(rid)].slowStartPending = false
         defer { release(request: rid) }
-        guard !requests[Int(rid)].answered, pools[p].cursor < pools[p].total else { return }
-        if pools[p].connecting > 0 { pools[p].roundDue = true } else { openRound(pool: p, &s) }
+        let r = requests[Int(rid)]
+        guard !r.answered, r.poolBase >= 0 else { return }
+        for w in 0..<workers {
+            let p = Int(r.poolBase) + w
+            guard pools[p].cursor < pools[p].total else { continue }
+            if pools[p].connecting > 0 { pools[p].roundDue = true } else { openRound(pool: p, &s) }
+        }
     }
 
     /// At the end of a fan-out: each worker's connections go back to the session's cache up

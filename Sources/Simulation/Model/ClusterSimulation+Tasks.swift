@@ -179,7 +179,7 @@ extension ClusterSimulation {
             if pools[p].open > 0 && slowStart {
                 // The session's cached connection is the first round: the next one comes
                 // after the slow-start interval (a fast query never opens another).
-                scheduleSlowStartTick(pool: p, &s)
+                scheduleSlowStartTick(request: rid, &s)
             } else {
                 openRound(pool: p, &s)
             }

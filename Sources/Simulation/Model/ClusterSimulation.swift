@@ -250,7 +250,7 @@ public struct ClusterSimulation: EventHandler {
         case .deliver:
             delivered(task: event.payload, &s)
         case .slowStart:
-            slowStartTick(pool: Int(event.payload), &s)
+            slowStartTick(request: event.payload, &s)
         case .timeout:
             timeout(request: event.payload, &s)
         case .sample:

@@ -1,7 +1,7 @@
 import SimCore
 
-/// Events of a cluster simulation. Payloads: a node index for wake-ups, a task, pool,
-/// request or session index otherwise.
+/// Events of a cluster simulation. Payloads: a node index for wake-ups, a task, request
+/// or session index otherwise.
 public enum ClusterEvent: UInt8, Sendable, CaseIterable {
     case arrival, think, cpuWake, diskWake, deliver, slowStart, timeout, sample
 }
@@ -27,6 +27,8 @@ struct RequestRecord {
     var remaining: Int32 = 0
     /// The router query's task, while it waits for a shared-pool slot; −1 otherwise.
     var waitingTask: Int32 = -1
+    /// A slow-start timer for this request's pools is scheduled.
+    var slowStartPending = false
     /// First of this request's worker pools (multi-shard), −1 for router queries.
     var poolBase: Int32 = -1
     var active = false
