@@ -246,6 +246,7 @@ enum ClusterScenarioReader {
         case (nil, nil):
             reader.error(m.node, "missing `workload.arrivals` (open loop: rate_per_second, sessions) or `workload.clients` (closed loop: count, think_time)")
         }
+        let databases = m.integer("databases", in: 1...1_000, default: 1)
         var classes: [QueryClass] = []
         var ok = true
         if let node = m.value("classes"), case .sequence = node, !items(node).isEmpty {
@@ -261,8 +262,13 @@ enum ClusterScenarioReader {
             ok = false
         }
         m.finish()
-        guard ok, let arrivals else { return nil }
-        return WorkloadSpec(tenants: tenants, classes: classes, arrivals: arrivals)
+        guard ok, let arrivals, let databases else { return nil }
+        let workload = WorkloadSpec(tenants: tenants, classes: classes, arrivals: arrivals, databases: databases)
+        if workload.sessions < databases {
+            reader.error(m.value("databases"), "`workload.databases` (\(databases)) needs at least one client session per database; there are \(workload.sessions)")
+            return nil
+        }
+        return workload
     }
 
     static func readOpen(_ a: YAMLMapping) -> WorkloadSpec.Arrivals? {

@@ -66,6 +66,14 @@ final class ClusterScenarioTests: XCTestCase {
                        "c.yaml:17:12: error: `slo.p99_ms.lookpu` names no query class; classes: lookup")
     }
 
+    func testDatabases() throws {
+        let (loaded, _) = try ScenarioLoader.load(text: valid.replacingOccurrences(of: "  arrivals:", with: "  databases: 2\n  arrivals:"), file: "c.yaml", name: "c")
+        guard case .cluster(let s) = loaded else { return XCTFail() }
+        XCTAssertEqual(s.workload.databases, 2)
+        XCTAssertTrue(findings(valid.replacingOccurrences(of: "  arrivals:", with: "  databases: 20\n  arrivals:"))
+            .contains { $0.contains("`workload.databases` (20) needs at least one client session per database; there are 10") })
+    }
+
     func testCrossChecks() throws {
         let tooManySessions = valid.replacingOccurrences(of: "sessions: 10", with: "sessions: 600")
         XCTAssertTrue(findings(tooManySessions).contains { $0.contains("600 client sessions exceed the coordinator's max_connections (500") })

@@ -11,8 +11,8 @@ final class InvariantTests: XCTestCase {
             var rng = seed
             func pick<T>(_ options: [T]) -> T { rng = rng &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407; return options[Int(rng >> 33) % options.count] }
             let timeout: SimDuration? = pick([nil, .milliseconds(30), .milliseconds(200)])
-            let pool = pick([1, 4, 16]), sharedLimit = pick([0, 6, 40]), workerMax = pick([30, 200])
-            let scenario = try ScenarioBuilder.scenario(
+            let pool = pick([1, 4, 16]), sharedLimit = pick([0, 6, 40]), workerMax = pick([30, 200]), databases = pick([1, 3])
+            var scenario = try ScenarioBuilder.scenario(
                 workers: 3, workerCores: 4, shardCount: 12,
                 classes: [ScenarioBuilder.router(cpu: .exponential(mean: 0.004)),
                           QueryClass(name: "report", kind: .multiShard, share: 0.3, table: "events", workerCPU: .exponential(mean: 0.01), coordinatorCPU: .constant(0.001))],
@@ -20,6 +20,7 @@ final class InvariantTests: XCTestCase {
                 latency: .microseconds(300), tls: true, connectionSetupCPU: .milliseconds(2),
                 citus: { $0.statementTimeout = timeout; $0.maxAdaptiveExecutorPoolSize = pool; $0.maxSharedPoolSize = sharedLimit },
                 workerMaxConnections: workerMax)
+            scenario.workload.databases = databases
             var engine = Engine(model: try ClusterSimulation(scenario: scenario, layout: try ClusterRun.layout(for: scenario), seed: seed))
             engine.model.start(&engine.scheduler)
             _ = engine.run(until: .zero + scenario.run.duration)
@@ -30,5 +31,27 @@ final class InvariantTests: XCTestCase {
                 XCTAssertEqual(a.shared, a.cached, "seed \(seed) worker \(w): shared-pool slots \(a.shared) vs cached \(a.cached)")
             }
         }
+    }
+}
+
+final class DatabasesTests: XCTestCase {
+    /// Citus counts shared-pool connections per database: three databases on the same
+    /// servers may together open three times max_shared_pool_size connections to a worker,
+    /// beyond its max_connections, where one database stays within it.
+    func testDatabasesShareWorkersMaxConnections() throws {
+        func run(databases: Int) throws -> ClusterRunResult {
+            var s = try ScenarioBuilder.scenario(
+                workers: 2, workerCores: 8, shardCount: 8, classes: [ScenarioBuilder.router(cpu: .exponential(mean: 0.002))],
+                arrivals: .closed(clients: 90, think: .exponential(mean: 0.01)), duration: .seconds(20), warmup: .seconds(2),
+                citus: { $0.maxSharedPoolSize = 20 }, workerMaxConnections: 43)
+            s.workload.databases = databases
+            return try ClusterRun.run(s, layout: try ClusterRun.layout(for: s), seed: 4)
+        }
+        let one = try run(databases: 1), three = try run(databases: 3)
+        XCTAssertLessThanOrEqual(one.value("worker-1.connections_peak"), 20)
+        XCTAssertEqual(one.value("worker-1.connections_refused"), 0)
+        XCTAssertGreaterThan(three.value("worker-1.connections_peak"), 20, "each database has its own shared-pool budget")
+        XCTAssertLessThanOrEqual(three.value("worker-1.connections_peak"), 40, "max_connections 43 less 3 reserved")
+        XCTAssertGreaterThan(three.value("worker-1.connections_refused") + three.value("lookup.errors"), 0)
     }
 }

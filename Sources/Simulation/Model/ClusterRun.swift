@@ -77,7 +77,7 @@ extension ClusterSimulation {
         out.append(Metric("coordinator.cpu_utilization", (current.cpu[0] - baseline.cpu[0]) / span / Double(cpu[0].cores)))
         out.append(Metric("coordinator.cpu_run_queue_mean", cpu[0].jobsInSystem.mean(at: end)))
         out.append(Metric("coordinator.nic_in_utilization", (current.nic - baseline.nic) / span))
-        out.append(Metric("sessions_in_use_mean", sessions.held.mean(at: end)))
+        out.append(Metric("sessions_in_use_mean", sessions.reduce(0.0) { $0 + $1.held.mean(at: end) }))
         for w in 0..<workers {
             let name = "worker-\(w + 1)"
             out.append(Metric("\(name).cpu_utilization", (current.cpu[w + 1] - baseline.cpu[w + 1]) / span / Double(cpu[w + 1].cores)))
@@ -88,7 +88,7 @@ extension ClusterSimulation {
             out.append(Metric("\(name).connections_peak", backends[w].held.maximum))
             out.append(Metric("\(name).max_connections", Double(scenario.cluster.worker.maxConnections)))
             out.append(Metric("\(name).shared_pool_waits", Double(m.connectionWaits[w])))
-            out.append(Metric("\(name).shared_pool_waiters_mean", sharedPool[w].waiting.mean(at: end)))
+            out.append(Metric("\(name).shared_pool_waiters_mean", (0..<databases).reduce(0.0) { $0 + sharedPool[w * databases + $1].waiting.mean(at: end) }))
             out.append(Metric("\(name).shared_pool_wait_seconds", m.connectionWaitSeconds[w]))
             out.append(Metric("\(name).optional_connections_skipped", Double(m.optionalConnectionsSkipped[w])))
             out.append(Metric("\(name).connections_refused", Double(m.connectionsRefused[w])))

@@ -5,8 +5,9 @@ extension ClusterSimulation {
     /// A required connection waits for a shared-pool slot; an optional one is skipped when
     /// none is free (FACTS G). The caller has counted the waiter in the request's references.
     mutating func requestConnection(waiter: UInt32, worker: Int, required: Bool, _ s: inout Scheduler<ClusterEvent>) {
+        let shared = poolIndex(worker: worker, session: requests[Int(waiterRequest(waiter))].session)
         if required {
-            if sharedPool[worker].acquire(waiter, at: s.now) {
+            if sharedPool[shared].acquire(waiter, at: s.now) {
                 openBackend(waiter: waiter, worker: worker, &s)
             } else {
                 metrics.connectionWaits[worker] += 1
@@ -17,7 +18,7 @@ extension ClusterSimulation {
                     pools[Int(waiter & ~poolWaiterFlag)].waitStart = s.now
                 }
             }
-        } else if sharedPool[worker].tryAcquire(at: s.now) {
+        } else if sharedPool[shared].tryAcquire(at: s.now) {
             openBackend(waiter: waiter, worker: worker, &s)
         } else {
             metrics.optionalConnectionsSkipped[worker] += 1
@@ -30,7 +31,7 @@ extension ClusterSimulation {
     mutating func openBackend(waiter: UInt32, worker: Int, _ s: inout Scheduler<ClusterEvent>) {
         guard backends[worker].tryAcquire(at: s.now) else {
             metrics.connectionsRefused[worker] += 1
-            releaseSharedSlot(worker: worker, &s)
+            releaseSharedSlot(worker: worker, session: requests[Int(waiterRequest(waiter))].session, &s)
             if waiter & poolWaiterFlag != 0 {
                 connectionAbandoned(pool: Int(waiter & ~poolWaiterFlag), &s)
             } else {
@@ -194,13 +195,19 @@ extension ClusterSimulation {
             cached[slot] += 1
         } else {
             _ = backends[worker].release(at: s.now)
-            releaseSharedSlot(worker: worker, &s)
+            releaseSharedSlot(worker: worker, session: session, &s)
         }
     }
 
-    /// Returns a shared-pool slot; a waiting required connection takes it at once.
-    mutating func releaseSharedSlot(worker: Int, _ s: inout Scheduler<ClusterEvent>) {
-        guard let next = sharedPool[worker].release(at: s.now) else { return }
+    /// The request a shared-pool waiter belongs to.
+    func waiterRequest(_ waiter: UInt32) -> UInt32 {
+        waiter & poolWaiterFlag == 0 ? tasks[Int(waiter)].request : pools[Int(waiter & ~poolWaiterFlag)].request
+    }
+
+    /// Returns a shared-pool slot of `session`'s database; a waiting required connection
+    /// (of the same database) takes it at once.
+    mutating func releaseSharedSlot(worker: Int, session: Int32, _ s: inout Scheduler<ClusterEvent>) {
+        guard let next = sharedPool[poolIndex(worker: worker, session: session)].release(at: s.now) else { return }
         let since = next & poolWaiterFlag == 0 ? tasks[Int(next)].waitStart : pools[Int(next & ~poolWaiterFlag)].waitStart
         metrics.connectionWaitSeconds[worker] += (s.now - since).seconds
         openBackend(waiter: next, worker: worker, &s)

@@ -5,7 +5,8 @@ extension ClusterSimulation {
     /// A new request: tenant and class from the workload streams, demands drawn now so
     /// every configuration sees the same ones; then it waits for a session if needed.
     mutating func arrive(session: Int32?, tenant given: Int32? = nil, cls givenClass: Int? = nil, _ s: inout Scheduler<ClusterEvent>) {
-        let tenant = given ?? Int32(tenantSampler.sample(tenantStream))
+        let sampler = session != nil && !tenantSamplerByDatabase.isEmpty ? tenantSamplerByDatabase[Int(session!) % databases] : tenantSampler
+        let tenant = given ?? Int32(sampler.sample(tenantStream))
         let cls = givenClass ?? classAlias.sample(classStream)
         recorded?.append(time: s.now, tenant: tenant, cls: Int32(cls))
         var record = RequestRecord()
@@ -22,8 +23,8 @@ extension ClusterSimulation {
         if let session {
             requests[Int(id)].session = session
             begin(request: id, &s)
-        } else if sessions.acquire(id, at: s.now) {
-            requests[Int(id)].session = freeSessions.removeLast()
+        } else if sessions[Int(tenant) % databases].acquire(id, at: s.now) {
+            requests[Int(id)].session = freeSessions[Int(tenant) % databases].removeLast()
             begin(request: id, &s)
         } else {
             metrics.sessionWaits[cls] += 1  // waits with session −1 until one is released
@@ -59,11 +60,12 @@ extension ClusterSimulation {
         if let think = thinkTime {
             s.schedule(.think, after: SimDuration(seconds: think.sample(arrivalStream)), priority: .arrival, payload: UInt32(session))
         } else {
-            if let next = sessions.release(at: s.now) {
+            let d = Int(session) % databases
+            if let next = sessions[d].release(at: s.now) {
                 requests[Int(next)].session = session
                 begin(request: next, &s)
             } else {
-                freeSessions.append(session)
+                freeSessions[d].append(session)
             }
         }
     }
@@ -92,7 +94,7 @@ extension ClusterSimulation {
         defer { release(request: id) }
         guard r.active, !r.answered else { return }
         if r.session < 0 {
-            _ = sessions.cancelWait(id, at: s.now)
+            _ = sessions[Int(r.tenant) % databases].cancelWait(id, at: s.now)
             answer(request: id, outcome: .timeout, &s)
             return
         }
@@ -101,14 +103,14 @@ extension ClusterSimulation {
                 let p = Int(r.poolBase) + w
                 requests[Int(id)].remaining -= pools[p].total - pools[p].cursor
                 pools[p].cursor = pools[p].total
-                if sharedPool[w].cancelWait(UInt32(p) | poolWaiterFlag, at: s.now) {
+                if sharedPool[poolIndex(worker: w, session: r.session)].cancelWait(UInt32(p) | poolWaiterFlag, at: s.now) {
                     pools[p].connecting -= 1
                     requests[Int(id)].outstanding -= 1
                 }
             }
         } else if r.waitingTask >= 0 {
             let t = r.waitingTask
-            if sharedPool[Int(tasks[Int(t)].worker)].cancelWait(UInt32(t), at: s.now) {
+            if sharedPool[poolIndex(worker: Int(tasks[Int(t)].worker), session: r.session)].cancelWait(UInt32(t), at: s.now) {
                 freeTask(UInt32(t))
                 requests[Int(id)].waitingTask = -1
                 requests[Int(id)].outstanding -= 1

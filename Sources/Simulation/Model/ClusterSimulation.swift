@@ -33,6 +33,9 @@ public struct ClusterSimulation: EventHandler {
     let workerCPU: [Distribution]
     let coordinatorCPU: [Distribution]
     let tenantSampler: AliasTable
+    /// Closed loop with several databases: each client draws tenants of its own database.
+    let tenantSamplerByDatabase: [AliasTable]
+    let databases: Int
     let tenantCount: Int
     /// tenant's shard: index table × tenants + tenant.
     let tenantShardFlat: [Int32]
@@ -82,13 +85,14 @@ public struct ClusterSimulation: EventHandler {
     var nicFreeAt: SimTime = .zero
     /// Time the NIC spent transferring, µs (utilisation).
     var nicBusyMicroseconds: Double = 0
-    /// The coordinator's shared-pool counter for each worker.
+    /// The coordinator's shared-pool counters, one per (worker, database): index worker × databases + database.
     var sharedPool: [TokenPool]
     /// Backend slots (max_connections) of each worker.
     var backends: [TokenPool]
-    var sessions: TokenPool
-    /// Session indices not in use (open loop), lowest on top.
-    var freeSessions: [Int32]
+    /// Client sessions of each database.
+    var sessions: [TokenPool]
+    /// Session indices not in use (open loop), per database, lowest on top.
+    var freeSessions: [[Int32]]
     /// Connections each session keeps per worker: index session × workers + worker.
     var cached: [Int32]
     /// When the slot's cached connection was first kept (its age for the lifetime limit).
@@ -138,6 +142,20 @@ public struct ClusterSimulation: EventHandler {
         workerCPU = classes.map(\.workerCPU)
         coordinatorCPU = classes.map(\.coordinatorCPU)
         tenantSampler = try AliasTable(weights: scenario.workload.tenants.activity)
+        let k = scenario.workload.databases
+        databases = k
+        try ParameterError.requirePositive(k, "workload.databases")
+        guard scenario.workload.sessions >= k else {
+            throw ParameterError(parameter: "workload.sessions", value: "\(scenario.workload.sessions)", expected: "at least one session per database (\(k))")
+        }
+        if case .closed = scenario.workload.arrivals, k > 1 {
+            let activity = scenario.workload.tenants.activity
+            tenantSamplerByDatabase = try (0..<k).map { d in
+                try AliasTable(weights: activity.indices.map { $0 % k == d ? activity[$0] : 0 })
+            }
+        } else {
+            tenantSamplerByDatabase = []
+        }
         tenantCount = scenario.workload.tenants.count
         let tables = scenario.tables.count, nWorkers = scenario.cluster.workerCount
         tenantShardFlat = layout.tenantShard.flatMap { $0.isEmpty ? [Int32](repeating: 0, count: scenario.workload.tenants.count) : $0 }
@@ -185,11 +203,12 @@ public struct ClusterSimulation: EventHandler {
         disks = try [c.coordinator].map { try Disk(iops: $0.diskIOPS, bytesPerSecond: $0.diskBytesPerSecond, accessLatency: $0.diskLatency) }
             + (0..<workers).map { _ in try Disk(iops: c.worker.diskIOPS, bytesPerSecond: c.worker.diskBytesPerSecond, accessLatency: c.worker.diskLatency) }
         diskWake = Array(repeating: WakeupSlot(), count: workers + 1)
-        sharedPool = try (0..<workers).map { _ in try TokenPool(capacity: limit) }
+        sharedPool = try (0..<(workers * k)).map { _ in try TokenPool(capacity: limit) }
         // PostgreSQL keeps superuser_reserved_connections (3) of max_connections.
         backends = try (0..<workers).map { _ in try TokenPool(capacity: max(0, c.worker.maxConnections - 3)) }
-        sessions = try TokenPool(capacity: scenario.workload.sessions)
-        freeSessions = (0..<Int32(scenario.workload.sessions)).reversed()
+        let sessionCount = scenario.workload.sessions
+        sessions = try (0..<k).map { d in try TokenPool(capacity: (sessionCount - d + k - 1) / k) }
+        freeSessions = (0..<k).map { d in stride(from: Int32(d), to: Int32(sessionCount), by: k).reversed() }
         cached = Array(repeating: 0, count: scenario.workload.sessions * workers)
         cachedSince = Array(repeating: .zero, count: scenario.workload.sessions * workers)
         metrics = SimulationMetrics(classes: classes.map(\.name), workers: workers, tenants: scenario.workload.tenants.count,
@@ -313,6 +332,9 @@ public struct ClusterSimulation: EventHandler {
         return base
     }
 
+    /// The shared-pool counter for connections of `session`'s database to `worker`.
+    @inline(__always) func poolIndex(worker: Int, session: Int32) -> Int { worker * databases + Int(session) % databases }
+
     /// A demand in microseconds drawn from `d`. Static on purpose: calling a non-mutating
     /// method of this (large) struct from a mutating one makes Swift copy the whole model.
     static func draw(_ d: Distribution, _ stream: RandomStream) -> Int64 { max(0, Int64((d.sample(stream) * 1e6).rounded())) }
@@ -324,7 +346,7 @@ extension ClusterSimulation {
     /// drained, all three counts agree.
     public func connectionAccounting() -> (perWorker: [(backends: Int, shared: Int, cached: Int)], activeRequests: Int) {
         let perWorker = (0..<workers).map { w in
-            (backends[w].inUse, sharedPool[w].inUse,
+            (backends[w].inUse, (0..<databases).reduce(0) { $0 + sharedPool[w * databases + $1].inUse },
              stride(from: w, to: cached.count, by: workers).reduce(0) { $0 + Int(cached[$1]) })
         }
         return (perWorker, requests.filter(\.active).count)

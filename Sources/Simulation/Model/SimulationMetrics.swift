@@ -129,18 +129,16 @@ extension ClusterSimulation {
         if now == measureFrom {
             metrics.reset()
             baseline = current
-            for w in 0..<workers {
-                backends[w].resetStatistics(at: now)
-                sharedPool[w].resetStatistics(at: now)
-            }
-            sessions.resetStatistics(at: now)
+            for w in 0..<workers { backends[w].resetStatistics(at: now) }
+            for i in sharedPool.indices { sharedPool[i].resetStatistics(at: now) }
+            for d in sessions.indices { sessions[d].resetStatistics(at: now) }
             return
         }
         guard now > measureFrom else { return }
         let span = Double((now - lastSampleTime).microseconds)
         let n = classes.count
         var row = SeriesRow(timeSeconds: now.seconds, throughput: [], p50Ms: [], p99Ms: [], timeouts: [], cpuUtilization: [],
-                            diskUtilization: [], connections: [], sharedPoolInUse: [], sessionsInUse: sessions.inUse, sessionWaiters: sessions.waiterCount)
+                            diskUtilization: [], connections: [], sharedPoolInUse: [], sessionsInUse: sessions.reduce(0) { $0 + $1.inUse }, sessionWaiters: sessions.reduce(0) { $0 + $1.waiterCount })
         for c in 0..<n {
             row.throughput.append(Double(metrics.intervalCompleted[c]) / (span / 1e6))
             row.p50Ms.append(metrics.intervalLatency[c].percentileMilliseconds(50))
@@ -156,7 +154,7 @@ extension ClusterSimulation {
         for w in 0..<workers {
             row.diskUtilization.append((current.disk[w + 1] - lastIntegrals.disk[w + 1]) / span)
             row.connections.append(backends[w].inUse)
-            row.sharedPoolInUse.append(sharedPool[w].inUse)
+            row.sharedPoolInUse.append((0..<databases).reduce(0) { $0 + sharedPool[w * databases + $1].inUse })
         }
         metrics.series.append(row)
     }

@@ -16,11 +16,16 @@ public struct WorkloadSpec: Sendable {
     public var tenants: TenantPopulation
     public var classes: [QueryClass]
     public var arrivals: Arrivals
+    /// Databases on the same servers, each with the same schema: tenant index t lives in
+    /// database t mod `databases`, session s belongs to database s mod `databases`. Each
+    /// database has its own Citus shared-pool counters; all share the workers' max_connections.
+    public var databases: Int
 
-    public init(tenants: TenantPopulation, classes: [QueryClass], arrivals: Arrivals) {
+    public init(tenants: TenantPopulation, classes: [QueryClass], arrivals: Arrivals, databases: Int = 1) {
         self.tenants = tenants
         self.classes = classes
         self.arrivals = arrivals
+        self.databases = databases
     }
 
     /// Number of client sessions.
