@@ -48,7 +48,7 @@ public struct ClusterReport {
     /// All output files, in a fixed order.
     public var files: [(name: String, contents: String)] {
         var out = [("summary.json", json), ("summary.csv", summaryCSV), ("classes.csv", classesCSV), ("nodes.csv", nodesCSV),
-                   ("timeseries_classes.csv", seriesClassesCSV), ("timeseries_nodes.csv", seriesNodesCSV)]
+                   ("tenants.csv", tenantsCSV(limit: 100)), ("timeseries_classes.csv", seriesClassesCSV), ("timeseries_nodes.csv", seriesNodesCSV)]
         if scenario.citus.statTenantsTrack { out.append(("stat_tenants.csv", statTenantsCSV)) }
         if scenario.citus.statStatementsTrack { out.append(("stat_statements.csv", statStatementsCSV)) }
         return out
@@ -68,7 +68,7 @@ public struct ClusterReport {
 
     static let classColumns = ["throughput_per_second", "latency_mean_ms", "latency_p50_ms", "latency_p95_ms", "latency_p99_ms", "latency_p99_9_ms",
                                "latency_max_ms", "service_mean_ms", "timeouts", "errors", "session_waits"]
-    static let nodeColumns = ["cpu_utilization", "cpu_run_queue_mean", "disk_utilization", "cache_hit_ratio", "connections_mean", "connections_peak",
+    static let nodeColumns = ["cpu_utilization", "cpu_run_queue_mean", "disk_utilization", "nic_in_utilization", "nic_out_utilization", "cache_hit_ratio", "connections_mean", "connections_peak",
                               "max_connections", "shared_pool_waits", "shared_pool_waiters_mean", "shared_pool_wait_seconds",
                               "optional_connections_skipped", "connections_refused", "connections_opened"]
 
@@ -126,7 +126,11 @@ public struct ClusterReport {
     }
 
     /// citus_stat_tenants over the measured window: the top `stat_tenants_limit` tenants by queries.
-    var statTenantsCSV: String {
+    var statTenantsCSV: String { tenantsCSV(limit: scenario.citus.statTenantsLimit) }
+
+    /// The `limit` tenants with the most queries in the measured window (first replication):
+    /// attribute, colocation, node, reads, writes, queries, worker CPU seconds.
+    func tenantsCSV(limit: Int) -> String {
         let m = first.measurements
         let table = scenario.tables.firstIndex { $0.kind == .distributed } ?? 0
         let colocation = layout.state.table(scenario.tables[table].name)?.colocationID.rawValue ?? 0
@@ -134,7 +138,7 @@ public struct ClusterReport {
             .sorted { a, b in
                 let qa = m.tenantReads[a] + m.tenantWrites[a], qb = m.tenantReads[b] + m.tenantWrites[b]
                 return qa != qb ? qa > qb : a < b
-            }.prefix(scenario.citus.statTenantsLimit)
+            }.prefix(limit)
         var w = CSVWriter(columns: ["tenant_attribute", "colocation_id", "nodename", "read_count", "write_count", "query_count", "cpu_usage_seconds"])
         for t in top {
             let shard = Int(layout.tenantShard[table][t])

@@ -85,7 +85,7 @@ final class CommandLineTests: XCTestCase {
                 - {name: lookup, kind: router, share: 0.9, worker_cpu: {distribution: exponential, mean: 2ms}, bytes_read_kib: 64}
                 - {name: report, kind: multi_shard, share: 0.1, worker_cpu: {distribution: exponential, mean: 5ms}}
             """.write(to: scenario, atomically: true, encoding: .utf8)
-        let names = ["summary.json", "summary.csv", "classes.csv", "nodes.csv", "timeseries_classes.csv", "timeseries_nodes.csv", "stat_tenants.csv", "stat_statements.csv"]
+        let names = ["summary.json", "summary.csv", "classes.csv", "nodes.csv", "tenants.csv", "timeseries_classes.csv", "timeseries_nodes.csv", "stat_tenants.csv", "stat_statements.csv"]
         func output(_ dir: URL) throws -> String { try names.map { try String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8) }.joined() }
         let a = tmp.appendingPathComponent("a"), b = tmp.appendingPathComponent("b"), c = tmp.appendingPathComponent("c")
         XCTAssertEqual(try run(["run", scenario.path, "--out", a.path, "--threads", "1"]).status, 0)

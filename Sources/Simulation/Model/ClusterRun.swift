@@ -83,6 +83,7 @@ extension ClusterSimulation {
             out.append(Metric("\(name).cpu_utilization", (current.cpu[w + 1] - baseline.cpu[w + 1]) / span / Double(cpu[w + 1].cores)))
             out.append(Metric("\(name).cpu_run_queue_mean", cpu[w + 1].jobsInSystem.mean(at: end)))
             out.append(Metric("\(name).disk_utilization", (current.disk[w + 1] - baseline.disk[w + 1]) / span))
+            out.append(Metric("\(name).nic_out_utilization", m.bytesSent[w] / (scenario.cluster.worker.nicBytesPerSecond * window)))
             out.append(Metric("\(name).cache_hit_ratio", m.pagesRead[w] > 0 ? 1 - m.pagesMissed[w] / m.pagesRead[w] : 1))
             out.append(Metric("\(name).connections_mean", backends[w].held.mean(at: end)))
             out.append(Metric("\(name).connections_peak", backends[w].held.maximum))

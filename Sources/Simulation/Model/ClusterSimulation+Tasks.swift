@@ -63,6 +63,7 @@ extension ClusterSimulation {
         let bytes = resultBytes[Int(requests[Int(tasks[Int(id)].request)].cls)]
         var done = s.now
         if bytes > 0 {
+            metrics.bytesSent[Int(tasks[Int(id)].worker)] += bytes
             let transfer = SimDuration(seconds: bytes / coordinatorNICBytesPerSecond)
             done = max(s.now, nicFreeAt) + transfer
             nicFreeAt = done

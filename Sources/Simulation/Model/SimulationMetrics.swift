@@ -23,6 +23,8 @@ public struct SimulationMetrics: Sendable {
     public var optionalConnectionsSkipped: [Int]
     public var connectionsRefused: [Int]
     public var connectionsOpened: [Int]
+    /// Per worker: result bytes sent to the coordinator (NIC egress).
+    public var bytesSent: [Double]
     /// Per worker: pages read and pages that missed the cache.
     public var pagesRead: [Double]
     public var pagesMissed: [Double]
@@ -57,6 +59,7 @@ public struct SimulationMetrics: Sendable {
         optionalConnectionsSkipped = Array(repeating: 0, count: workers)
         connectionsRefused = Array(repeating: 0, count: workers)
         connectionsOpened = Array(repeating: 0, count: workers)
+        bytesSent = Array(repeating: 0, count: workers)
         pagesRead = Array(repeating: 0, count: workers)
         pagesMissed = Array(repeating: 0, count: workers)
         tenantReads = Array(repeating: 0, count: tenants)
