@@ -138,3 +138,22 @@ final class TimeoutTests: XCTestCase {
         XCTAssertLessThan(with.value("report.latency_p99_ms"), 300 + 5, "answers never exceed the timeout by much")
     }
 }
+
+final class FailureTests: XCTestCase {
+    /// A fan-out whose connection to one worker is refused fails as a whole: its tasks on
+    /// the other workers are cancelled, not left running for a client that got an error.
+    /// Router queries leave sessions with cached connections to some workers only, so
+    /// some fan-outs start on one worker and fail on another.
+    func testFailedFanOutIsAbortedEverywhere() throws {
+        var report = ScenarioBuilder.fanOut(cpu: .exponential(mean: 0.02))
+        report.share = 0.3
+        let s = try ScenarioBuilder.scenario(
+            workers: 3, workerCores: 4, shardCount: 12, classes: [ScenarioBuilder.router(cpu: .exponential(mean: 0.002)), report],
+            arrivals: .closed(clients: 12, think: .exponential(mean: 0.01)), duration: .seconds(30), warmup: .seconds(1),
+            workerMaxConnections: 9)
+        let r = try ClusterRun.run(s, layout: try ClusterRun.layout(for: s), seed: 2)
+        XCTAssertGreaterThan(r.value("report.errors"), 10, "12 sessions' cached connections > 6 usable per worker")
+        XCTAssertGreaterThan(r.value("cancelled_shard_tasks"), 0)
+        XCTAssertGreaterThan(r.value("report.throughput_per_second"), 0)
+    }
+}

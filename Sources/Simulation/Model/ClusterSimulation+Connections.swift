@@ -91,13 +91,11 @@ extension ClusterSimulation {
     mutating func connectionAbandoned(pool p: Int, _ s: inout Scheduler<ClusterEvent>) {
         pools[p].connecting -= 1
         let rid = pools[p].request
-        if pools[p].open + pools[p].connecting == 0 && pools[p].cursor < pools[p].total {
-            // No connection at all to this worker: the query fails.
-            requests[Int(rid)].remaining -= pools[p].total - pools[p].cursor
-            pools[p].cursor = pools[p].total
+        if pools[p].open + pools[p].connecting == 0 && pools[p].cursor < pools[p].total && !requests[Int(rid)].answered {
+            // No connection at all to this worker: the whole query fails.
             requests[Int(rid)].failed = true
             answer(request: rid, outcome: .error, &s)
-            if requests[Int(rid)].remaining == 0 { releasePools(request: rid, &s) }
+            abandon(request: rid, &s)
         }
         if pools[p].roundDue && pools[p].connecting == 0 {
             pools[p].roundDue = false

@@ -98,6 +98,15 @@ extension ClusterSimulation {
             answer(request: id, outcome: .timeout, &s)
             return
         }
+        answer(request: id, outcome: .timeout, &s)
+        abandon(request: id, &s)
+    }
+
+    /// Stops a query whose client already has its answer (a timeout or an error), as Citus
+    /// aborts a distributed query: no new shard tasks in any pool, waits for connection
+    /// slots abandoned, tasks on workers' CPUs cancelled.
+    mutating func abandon(request id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+        let r = requests[Int(id)]
         if r.poolBase >= 0 {
             for w in 0..<workers {
                 let p = Int(r.poolBase) + w
@@ -116,7 +125,6 @@ extension ClusterSimulation {
                 requests[Int(id)].outstanding -= 1
             }
         }
-        answer(request: id, outcome: .timeout, &s)
         cancelRunningTasks(request: id, &s)
         if requests[Int(id)].remaining == 0 { releasePools(request: id, &s) }
     }
