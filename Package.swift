@@ -42,7 +42,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"), .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
-        .target(name: "Reporting", dependencies: ["SimCore", "QueueingModels", "Scenario", "ClusterModel", "Planner", "Simulation"]),
+        .target(name: "Reporting", dependencies: ["SimCore", "QueueingModels", "Scenario", "ClusterModel", "Planner", "Simulation", "Workload"]),
         .executableTarget(
             name: "citus-sim",
             dependencies: [
@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel", "TestSupport"]),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "ClusterModel", "TestSupport"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "SimCore"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Workload", "SimCore", "ClusterModel"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Workload", "SimCore", "ClusterModel", "QueueingModels"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Reporting", "ClusterModel", "Planner", "Simulation", "Workload"]),
         .testTarget(name: "CLITests", dependencies: ["citus-sim"]),
     ]
