@@ -55,7 +55,22 @@ enum ClusterScenarioReader {
             reader.warning(root.mapping("citus", required: false)?.node ?? root.node,
                            "citus.max_shared_pool_size (\(citus.maxSharedPoolSize == 0 ? "0 = coordinator max_connections \(cluster.coordinator.maxConnections)" : String(citus.maxSharedPoolSize))) lets the coordinator open more connections to a worker than its max_connections (\(cluster.worker.maxConnections)) accepts: expect refused connections; the Citus docs advise keeping it below")
         }
+        warnAboutCache(root, cluster: cluster, tenants: workload.tenants)
         return ClusterScenario(name: name, run: run, cluster: cluster, citus: citus, tables: tables, workload: workload, sloP99Ms: slo)
+    }
+
+    /// Plausible but suspicious: data that cannot stay in the workers' caches.
+    static func warnAboutCache(_ root: YAMLMapping, cluster: ClusterSpec, tenants: TenantPopulation) {
+        let cache = cluster.worker.cacheBytes
+        let gibText = { (b: Double) in String(Int((b / gib).rounded())) + " GiB" }
+        let node = root.mapping("tenants", required: false)?.node ?? root.node
+        if let largest = tenants.sizeBytes.first, largest > cache {
+            root.reader.warning(node, "the largest tenant (\(gibText(largest))) is larger than a worker's cache (\(gibText(cache))): its worker will read from disk and every fan-out waits for it; consider isolate_tenant_to_new_shard on a dedicated worker, or larger workers")
+        }
+        let perWorker = tenants.totalBytes / Double(cluster.workerCount)
+        if perWorker > cache {
+            root.reader.warning(node, "data per worker (\(gibText(perWorker)) on average) exceeds a worker's cache (\(gibText(cache))): expect disk reads for the less active tenants")
+        }
     }
 
     /// The items of a YAML sequence (empty for anything else).

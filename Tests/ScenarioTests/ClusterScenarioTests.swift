@@ -66,6 +66,16 @@ final class ClusterScenarioTests: XCTestCase {
                        "c.yaml:17:12: error: `slo.p99_ms.lookpu` names no query class; classes: lookup")
     }
 
+    func testCacheWarnings() throws {
+        let whale = valid.replacingOccurrences(of: "tenants: {count: 100, total_size_gib: 1}", with: "tenants: {count: 100, total_size_gib: 200, size_zipf: 2}")
+        let (_, warnings) = try ScenarioLoader.load(text: whale, file: "c.yaml", name: "c")
+        let messages = warnings.map(\.description)
+        XCTAssertTrue(messages.contains { $0.hasPrefix("c.yaml:11:10: warning: the largest tenant (122 GiB) is larger than a worker's cache (") }, "\(messages)")
+        XCTAssertTrue(messages.contains { $0.contains("data per worker (100 GiB on average) exceeds a worker's cache") }, "\(messages)")
+        let (_, quiet) = try ScenarioLoader.load(text: valid, file: "c.yaml", name: "c")
+        XCTAssertFalse(quiet.contains { $0.message.contains("cache") })
+    }
+
     func testDatabases() throws {
         let (loaded, _) = try ScenarioLoader.load(text: valid.replacingOccurrences(of: "  arrivals:", with: "  databases: 2\n  arrivals:"), file: "c.yaml", name: "c")
         guard case .cluster(let s) = loaded else { return XCTFail() }
