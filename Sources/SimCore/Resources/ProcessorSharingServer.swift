@@ -16,21 +16,21 @@
 /// applies pending arrivals whenever it is advanced, and `nextCompletionTime` looks ahead
 /// across them, so the result is the same as arriving with an event at that instant.
 public struct ProcessorSharingServer: Sendable {
-    @usableFromInline struct Entry: Sendable {
+    struct Entry: HeapOrdered {
         var tag: Double
         var sequence: UInt64
         var job: UInt32
-        @inline(__always) static func < (a: Entry, b: Entry) -> Bool {
+        static func precedes(_ a: Entry, _ b: Entry) -> Bool {
             a.tag < b.tag || (a.tag == b.tag && a.sequence < b.sequence)
         }
     }
 
     /// Number of cores (servers), c.
     public let cores: Int
-    @usableFromInline var heap: [Entry] = []
-    @usableFromInline var virtualTime: Double = 0
-    @usableFromInline var lastUpdate: SimTime = .zero
-    @usableFromInline var nextSequence: UInt64 = 0
+    var heap = MinHeap<Entry>()
+    var virtualTime: Double = 0
+    var lastUpdate: SimTime = .zero
+    var nextSequence: UInt64 = 0
     /// Jobs that arrive later: (arrival time µs, sequence, job, work µs), sorted by
     /// (time, sequence). Arrivals come almost in order, so inserting is nearly always an append.
     var pending: [(time: Int64, sequence: UInt64, job: UInt32, work: Int64)] = []
@@ -57,13 +57,12 @@ public struct ProcessorSharingServer: Sendable {
     public var ratePerJob: Double { heap.isEmpty ? 1 : min(1, Double(cores) / Double(heap.count)) }
 
     /// Brings virtual time up to `now`, letting pending jobs join at their instants.
-    @usableFromInline
     mutating func advance(to now: SimTime) {
         precondition(now >= lastUpdate, "ProcessorSharingServer advanced backwards to \(now) from \(lastUpdate)")
         while let first = pending.first, first.time <= now.microseconds {
             integrate(to: SimTime(microseconds: first.time))
             pending.removeFirst()
-            push(Entry(tag: virtualTime + Double(first.work), sequence: first.sequence, job: first.job))
+            heap.push(Entry(tag: virtualTime + Double(first.work), sequence: first.sequence, job: first.job))
             recordOccupancy(at: lastUpdate)
         }
         integrate(to: now)
@@ -88,7 +87,7 @@ public struct ProcessorSharingServer: Sendable {
             updateNextCompletion()
             return
         }
-        push(Entry(tag: virtualTime + Double(work.microseconds), sequence: sequence, job: job))
+        heap.push(Entry(tag: virtualTime + Double(work.microseconds), sequence: sequence, job: job))
         recordOccupancy(at: time)
         updateNextCompletion()
     }
@@ -144,7 +143,7 @@ public struct ProcessorSharingServer: Sendable {
             updateNextCompletion()
             return nil
         }
-        removeEntry(at: 0)
+        heap.remove(at: 0)
         completed &+= 1
         recordOccupancy(at: now)
         updateNextCompletion()
@@ -164,7 +163,7 @@ public struct ProcessorSharingServer: Sendable {
             updateNextCompletion()
             return false
         }
-        removeEntry(at: index)
+        heap.remove(at: index)
         recordOccupancy(at: now)
         updateNextCompletion()
         return true
@@ -183,45 +182,5 @@ public struct ProcessorSharingServer: Sendable {
         if heap.isEmpty { virtualTime = 0 }  // rebase: keeps V small and tags exact
         busyCores.set(Double(min(heap.count, cores)), at: now)
         jobsInSystem.set(Double(heap.count), at: now)
-    }
-
-    private mutating func push(_ entry: Entry) {
-        heap.append(entry)
-        siftUp(heap.count - 1)
-    }
-
-    private mutating func removeEntry(at index: Int) {
-        let last = heap.removeLast()
-        guard index < heap.count else { return }
-        heap[index] = last
-        siftUp(index)
-        siftDown(index)
-    }
-
-    private mutating func siftUp(_ start: Int) {
-        var child = start
-        let entry = heap[child]
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard entry < heap[parent] else { break }
-            heap[child] = heap[parent]
-            child = parent
-        }
-        heap[child] = entry
-    }
-
-    private mutating func siftDown(_ start: Int) {
-        var hole = start
-        let entry = heap[hole]
-        let n = heap.count
-        while true {
-            var child = 2 * hole + 1
-            if child >= n { break }
-            if child + 1 < n && heap[child + 1] < heap[child] { child += 1 }
-            guard heap[child] < entry else { break }
-            heap[hole] = heap[child]
-            hole = child
-        }
-        heap[hole] = entry
     }
 }
