@@ -67,8 +67,8 @@ public struct StationConfig: Sendable, Equatable {
         }
     }
 
-    /// The closed-form blocking probability of the loss station (Erlang B), if it is one
-    /// with exponential... any service (Erlang B is insensitive to the service distribution).
+    /// The closed-form blocking probability of the loss station (Erlang B, which holds for
+    /// any service distribution); nil for the other disciplines.
     public var exactBlockingProbability: Double? {
         guard discipline == .loss else { return nil }
         return QueueingFormulas.erlangB(servers: servers, offeredLoad: arrivalRatePerSecond * service.mean)

@@ -95,7 +95,7 @@ public struct ClusterReport {
 
     var seriesClassesCSV: String {
         var w = CSVWriter(columns: ["time_s", "class", "throughput_per_second", "latency_p50_ms", "latency_p99_ms", "timeouts"])
-        for row in first.series {
+        for row in first.measurements.series {
             for (c, cls) in scenario.workload.classes.enumerated() {
                 w.appendRow([.number(row.timeSeconds, digits: 3), .text(cls.name), .number(row.throughput[c], digits: 3),
                              .number(row.p50Ms[c], digits: 3), .number(row.p99Ms[c], digits: 3), .integer(Int64(row.timeouts[c]))])
@@ -106,7 +106,7 @@ public struct ClusterReport {
 
     var seriesNodesCSV: String {
         var w = CSVWriter(columns: ["time_s", "node", "cpu_utilization", "disk_utilization", "connections", "shared_pool_in_use", "sessions_in_use", "session_waiters"])
-        for row in first.series {
+        for row in first.measurements.series {
             for (i, node) in nodeNames.enumerated() {
                 let worker = i - 1
                 w.appendRow([.number(row.timeSeconds, digits: 3), .text(node), .number(row.cpuUtilization[i], digits: 4),

@@ -20,9 +20,8 @@ enum ScenarioBuilder {
         var c = CitusSpec()
         c.shardCount = shardCount
         citus(&c)
-        var cluster = ClusterSpec(coordinator: node(cores: 64, maxConnections: coordinatorMaxConnections), worker: node(cores: workerCores, maxConnections: workerMaxConnections, memoryGiB: workerMemoryGiB),
+        let cluster = ClusterSpec(coordinator: node(cores: 64, maxConnections: coordinatorMaxConnections), worker: node(cores: workerCores, maxConnections: workerMaxConnections, memoryGiB: workerMemoryGiB),
                                   workerCount: workers, networkLatency: latency, tls: tls, connectionSetupCPU: connectionSetupCPU, tlsHandshakeCPU: .zero)
-        cluster.tls = tls
         return ClusterScenario(
             name: "test", run: RunSpec(seed: 7, duration: duration, warmup: warmup, replications: replications, sampleInterval: .seconds(10)),
             cluster: cluster, citus: c, tables: [TableSpec(name: "events", kind: .distributed)],

@@ -10,8 +10,7 @@ extension RunbookRunner {
     static let functions: [String: Handler] = [
         "citus_add_node": (sig(("nodename", nil), ("nodeport", nil), ("groupid", .number("-1")), ("noderole", .string("primary")), ("nodecluster", .string("default"))), { r, c in
             let group = try c.int("groupid")
-            let id = try r.state.addNode(name: try c.string("nodename"), port: Int(try c.int("nodeport")), groupID: group >= 0 ? Int32(group) : nil)
-            r.lastResult = "\(id)"
+            try r.state.addNode(name: try c.string("nodename"), port: Int(try c.int("nodeport")), groupID: group >= 0 ? Int32(group) : nil)
         }),
         "citus_set_node_property": (sig(("nodename", nil), ("nodeport", nil), ("property", nil), ("value", nil)), { r, c in
             guard try c.string("property") == "shouldhaveshards" else {
@@ -94,7 +93,6 @@ extension RunbookRunner {
             let plan = try SplitPlanner.isolateTenant(&r.state, table: name, value: value, cascade: cascade)
             try r.requireReplicaIdentity(plan.sources, mode: try c.string("shard_transfer_mode"))
             r.state.apply(plan)
-            r.lastResult = plan.returnedShard.map { "\($0)" }
         }),
         "citus_split_shard_by_split_points": (sig(("shard_id", nil), ("split_points", nil), ("node_ids", nil), ("shard_transfer_mode", .string("auto"))), { r, c in
             let points = try c.list("split_points").map { p -> Int32 in

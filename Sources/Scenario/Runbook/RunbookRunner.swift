@@ -14,8 +14,6 @@ public struct RunbookRunner {
     /// Column types and primary-key flags from CREATE TABLE statements (lookup only).
     var createdTables: [String: (columns: [(name: String, type: String)], hasPrimaryKey: Bool)] = [:]
     var transactionStart: ClusterState?
-    /// The value the last function returned (node id, isolated shard id), for messages.
-    var lastResult: String?
     /// Background jobs started so far (job ids in NOTICE lines).
     var jobCount = 0
 

@@ -5,7 +5,7 @@ import Workload
 public struct ClusterRunResult: Sendable {
     /// Summary figures in a fixed order (the same names in every replication).
     public var metrics: [Metric]
-    public var series: [SeriesRow]
+    /// Everything counted, including the time series (`measurements.series`).
     public var measurements: SimulationMetrics
     public var events: UInt64
     /// Workers' names, for per-node outputs.
@@ -44,7 +44,7 @@ public enum ClusterRun {
         let end = SimTime.zero + scenario.run.duration
         _ = engine.run(until: end)
         let model = engine.model
-        return ClusterRunResult(metrics: model.summary(at: end), series: model.metrics.series, measurements: model.metrics,
+        return ClusterRunResult(metrics: model.summary(at: end), measurements: model.metrics,
                                 events: engine.eventsHandled, workerNames: (1...scenario.cluster.workerCount).map { "worker-\($0)" },
                                 eventCounts: model.eventCounts, trace: model.recorded)
     }

@@ -352,25 +352,3 @@ extension ClusterSimulation {
         return (perWorker, requests.filter(\.active).count)
     }
 }
-
-extension ClusterSimulation {
-    /// The oldest active requests, described for debugging stuck or slow ones.
-    public func describeOldestRequests(at now: SimTime, limit: Int) -> [String] {
-        let active = requests.indices.filter { requests[$0].active && requests[$0].session >= 0 }
-            .sorted { requests[$0].started < requests[$1].started }.prefix(limit)
-        return active.map { i in
-            let r = requests[i]
-            var text = "req \(i) class \(classes[Int(r.cls)].name) age \((now - r.started).milliseconds) ms answered \(r.answered) outstanding \(r.outstanding) remaining \(r.remaining)"
-            if r.poolBase >= 0 {
-                for w in 0..<workers {
-                    let p = pools[Int(r.poolBase) + w]
-                    if p.cursor < p.total || p.busy > 0 || p.connecting > 0 {
-                        text += " | w\(w): cursor \(p.cursor)/\(p.total) open \(p.open) idle \(p.idle) busy \(p.busy) connecting \(p.connecting)"
-                    }
-                }
-            }
-            let inFlight = tasks.indices.filter { tasks[$0].live && tasks[$0].request == UInt32(i) }.map { "\(tasks[$0].stage)@w\(tasks[$0].worker)" }
-            return text + " tasks " + inFlight.joined(separator: ",")
-        }
-    }
-}

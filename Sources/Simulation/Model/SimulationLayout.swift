@@ -28,8 +28,6 @@ public struct SimulationLayout: Sendable {
     public let tenantHitRatio: [[Double]]
     /// For each table: page-weighted hit ratio of a scan of each shard.
     public let shardScanHitRatio: [[Double]]
-    /// Cache-resident share of the data each worker is asked for (access-weighted), by worker.
-    public let workerHitRatio: [Double]
     /// Data bytes on each worker.
     public let workerBytes: [Double]
 
@@ -84,7 +82,7 @@ public struct SimulationLayout: Sendable {
         let classes = scenario.workload.classes
         let totalShare = classes.reduce(0) { $0 + $1.share }
         var tenantHit = scenario.tables.map { _ in [Double]() }, scanHit = scenario.tables.map { _ in [Double]() }
-        var workerHit = [Double](repeating: 1, count: workers.count), workerBytes = [Double](repeating: 0, count: workers.count)
+        var workerBytes = [Double](repeating: 0, count: workers.count)
         for w in 0..<workers.count {
             var pages: [Double] = [], rates: [Double] = [], owner: [(table: Int, tenant: Int)] = []
             for (ti, t) in scenario.tables.enumerated() {
@@ -108,7 +106,6 @@ public struct SimulationLayout: Sendable {
                 }
             }
             let che = try CheCache(pages: pages, rates: rates, capacity: scenario.cluster.worker.cacheBytes / Self.pageBytes)
-            workerHit[w] = che.overallHitRatio(pages: pages, rates: rates)
             for (i, o) in owner.enumerated() where o.tenant >= 0 {
                 if tenantHit[o.table].isEmpty { tenantHit[o.table] = [Double](repeating: 1, count: tenants.count) }
                 tenantHit[o.table][o.tenant] = che.hitRatio[i]
@@ -130,7 +127,6 @@ public struct SimulationLayout: Sendable {
         }
         tenantHitRatio = tenantHit
         shardScanHitRatio = scanHit
-        workerHitRatio = workerHit
         self.workerBytes = workerBytes
     }
 }
