@@ -45,9 +45,11 @@ public struct Disk: Sendable {
 
     /// The next instant a request finishes on the device or is delivered; nil when idle.
     public var nextEventTime: SimTime? {
-        switch (device.nextCompletionTime, latency.nextDue) {
-        case let (a?, b?): return min(a, b)
-        case let (a, b): return a ?? b
+        mutating get {
+            switch (device.nextCompletionTime, latency.nextDue) {
+            case let (a?, b?): return min(a, b)
+            case let (a, b): return a ?? b
+            }
         }
     }
 

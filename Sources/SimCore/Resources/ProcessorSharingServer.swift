@@ -32,8 +32,10 @@ public struct ProcessorSharingServer: Sendable {
     var lastUpdate: SimTime = .zero
     var nextSequence: UInt64 = 0
     /// Jobs that arrive later: (arrival time µs, sequence, job, work µs), sorted by
-    /// (time, sequence). Arrivals come almost in order, so inserting is nearly always an append.
+    /// (time, sequence) from `pendingHead` on. Arrivals come almost in order, so inserting
+    /// is nearly always an append; joined arrivals advance the head (compacted now and then).
     var pending: [(time: Int64, sequence: UInt64, job: UInt32, work: Int64)] = []
+    var pendingHead = 0
     /// Busy cores over time, min(n, c).
     public private(set) var busyCores: TimeWeightedAverage
     /// Jobs in the server over time.
@@ -59,12 +61,22 @@ public struct ProcessorSharingServer: Sendable {
     /// Brings virtual time up to `now`, letting pending jobs join at their instants.
     mutating func advance(to now: SimTime) {
         precondition(now >= lastUpdate, "ProcessorSharingServer advanced backwards to \(now) from \(lastUpdate)")
-        while let first = pending.first, first.time <= now.microseconds {
+        while pendingHead < pending.count, pending[pendingHead].time <= now.microseconds {
+            let first = pending[pendingHead]
             integrate(to: SimTime(microseconds: first.time))
-            pending.removeFirst()
+            pendingHead += 1
             heap.push(Entry(tag: virtualTime + Double(first.work), sequence: first.sequence, job: first.job))
             recordOccupancy(at: lastUpdate)
+            nextIsStale = true
         }
+        if pendingHead == pending.count {
+            pending.removeAll(keepingCapacity: true)
+            pendingHead = 0
+        } else if pendingHead >= 64 && pendingHead * 2 >= pending.count {
+            pending.removeFirst(pendingHead)
+            pendingHead = 0
+        }
+        if now != lastUpdate { nextIsStale = true }
         integrate(to: now)
     }
 
@@ -82,26 +94,36 @@ public struct ProcessorSharingServer: Sendable {
         precondition(time >= lastUpdate, "job \(job) arrives at \(time), before the server's time \(lastUpdate)")
         let sequence = nextSequence
         nextSequence &+= 1
-        if time > lastUpdate || !pending.isEmpty && pending[0].time <= time.microseconds {
+        nextIsStale = true
+        if time > lastUpdate || pendingHead < pending.count && pending[pendingHead].time <= time.microseconds {
             pushPending((time.microseconds, sequence, job, work.microseconds))
-            updateNextCompletion()
             return
         }
         heap.push(Entry(tag: virtualTime + Double(work.microseconds), sequence: sequence, job: job))
         recordOccupancy(at: time)
-        updateNextCompletion()
     }
 
-    /// When the next job finishes if nothing else arrives; nil when idle. Kept up to date
-    /// by every change, so reading it (even through an array subscript) copies nothing.
-    public private(set) var nextCompletionTime: SimTime?
+    /// When the next job finishes if nothing else arrives; nil when idle. Computed when
+    /// first read after a change (a wake-up that completes k jobs pays once, not k times);
+    /// the getter is mutating, so reading it through an array subscript copies nothing.
+    public var nextCompletionTime: SimTime? {
+        mutating get {
+            if nextIsStale {
+                updateNextCompletion()
+                nextIsStale = false
+            }
+            return cachedNextCompletion
+        }
+    }
+    private var cachedNextCompletion: SimTime?
+    private var nextIsStale = false
 
     /// Looks ahead across pending arrivals (they only join before the first completion if
     /// they arrive earlier); the state itself is not changed.
     private mutating func updateNextCompletion() {
         var v = virtualTime, t = Double(lastUpdate.microseconds), n = heap.count
         var minTag = heap.first?.tag ?? .infinity
-        var i = 0
+        var i = pendingHead
         while true {
             let rate = n == 0 ? 1 : min(1, Double(cores) / Double(n))
             let completion = n == 0 ? Double.infinity : t + max(0, (minTag - v) / rate)
@@ -115,38 +137,32 @@ public struct ProcessorSharingServer: Sendable {
                 continue
             }
             guard completion.isFinite else {
-                nextCompletionTime = nil
+                cachedNextCompletion = nil
                 return
             }
             // Round up, but never before the last arrival applied.
             let wait = Int64((completion - Double(lastUpdate.microseconds)).rounded(.up))
-            nextCompletionTime = lastUpdate + .microseconds(max(0, wait))
+            cachedNextCompletion = lastUpdate + .microseconds(max(0, wait))
             return
         }
     }
 
     private mutating func pushPending(_ item: (time: Int64, sequence: UInt64, job: UInt32, work: Int64)) {
         var i = pending.count
-        while i > 0 && (pending[i - 1].time, pending[i - 1].sequence) > (item.time, item.sequence) { i -= 1 }
+        while i > pendingHead && (pending[i - 1].time, pending[i - 1].sequence) > (item.time, item.sequence) { i -= 1 }
         pending.insert(item, at: i)
     }
 
     /// Removes and returns one job that has finished by `now`, or nil if none has.
     public mutating func popCompleted(at now: SimTime) -> UInt32? {
         advance(to: now)
-        guard let first = heap.first else {
-            updateNextCompletion()
-            return nil
-        }
+        guard let first = heap.first else { return nil }
         let tolerance = max(1e-6, virtualTime * 1e-12)
-        guard first.tag <= virtualTime + tolerance else {
-            updateNextCompletion()
-            return nil
-        }
+        guard first.tag <= virtualTime + tolerance else { return nil }
         heap.remove(at: 0)
         completed &+= 1
         recordOccupancy(at: now)
-        updateNextCompletion()
+        nextIsStale = true
         return first.job
     }
 
@@ -154,18 +170,15 @@ public struct ProcessorSharingServer: Sendable {
     /// false if it is not here. O(n).
     public mutating func remove(job: UInt32, at now: SimTime) -> Bool {
         advance(to: now)
-        if let p = pending.firstIndex(where: { $0.job == job }) {
+        if let p = pending[pendingHead...].firstIndex(where: { $0.job == job }) {
             pending.remove(at: p)
-            updateNextCompletion()
+            nextIsStale = true
             return true
         }
-        guard let index = heap.firstIndex(where: { $0.job == job }) else {
-            updateNextCompletion()
-            return false
-        }
+        guard let index = heap.firstIndex(where: { $0.job == job }) else { return false }
         heap.remove(at: index)
         recordOccupancy(at: now)
-        updateNextCompletion()
+        nextIsStale = true
         return true
     }
 
