@@ -34,11 +34,12 @@ let package = Package(
         .target(name: "ClusterModel"),
         .target(name: "Planner", dependencies: ["ClusterModel"]),
         .target(name: "Workload", dependencies: ["SimCore"]),
-        .target(name: "Simulation", dependencies: ["SimCore", "ClusterModel", "Planner", "Workload"]),
+        .target(name: "Runbook", dependencies: ["ClusterModel", "Planner"]),
+        .target(name: "Simulation", dependencies: ["SimCore", "ClusterModel", "Planner", "Workload", "Runbook"]),
         .target(
             name: "Scenario",
             dependencies: [
-                "SimCore", "QueueingModels", "ClusterModel", "Planner", "Workload", "Simulation",
+                "SimCore", "QueueingModels", "ClusterModel", "Planner", "Workload", "Simulation", "Runbook",
                 .product(name: "Yams", package: "Yams"), .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
@@ -57,7 +58,7 @@ let package = Package(
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "ClusterModel", "TestSupport"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "SimCore"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Workload", "SimCore", "ClusterModel", "QueueingModels"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Reporting", "ClusterModel", "Planner", "Simulation", "Workload"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Reporting", "ClusterModel", "Planner", "Simulation", "Workload", "Runbook"]),
         .testTarget(name: "CLITests", dependencies: ["citus-sim"]),
     ]
 )

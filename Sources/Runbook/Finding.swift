@@ -30,3 +30,13 @@ public struct InputError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { findings.map(\.description).joined(separator: "\n") }
 }
+
+extension String {
+    /// The string without leading and trailing spaces.
+    public var trimmingSpaces: String {
+        var s = Substring(self)
+        while s.first == " " { s.removeFirst() }
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
+}
