@@ -19,8 +19,13 @@ public struct QueryClass: Sendable, Equatable {
         case insertSelectCoordinator = "insert_select_coordinator"
     }
 
+    /// The SQL command the class runs; during a `force_logical` move UPDATE and DELETE fail
+    /// on tables without a replica identity (FACTS D.1).
+    public enum Command: String, Sendable, CaseIterable { case select, insert, update, delete }
+
     public var name: String
     public var kind: Kind
+    public var command: Command
     /// Share of arrivals (normalised over classes).
     public var share: Double
     /// Distributed table the class reads (for placement).
@@ -37,8 +42,10 @@ public struct QueryClass: Sendable, Equatable {
     public var writeBytes: Double
 
     public init(name: String, kind: Kind, share: Double, table: String, workerCPU: Distribution, coordinatorCPU: Distribution,
-                bytesRead: Double = 0, resultBytes: Double = 0, writeBytes: Double = 0) {
+                bytesRead: Double = 0, resultBytes: Double = 0, writeBytes: Double = 0, command: Command? = nil) {
         self.name = name
+        let writes = writeBytes > 0 || kind == .insertSelectPushdown || kind == .insertSelectCoordinator
+        self.command = command ?? (writes ? .insert : .select)
         self.kind = kind
         self.share = share
         self.table = table
@@ -52,5 +59,5 @@ public struct QueryClass: Sendable, Equatable {
     /// True for classes that touch one tenant (and so one shard).
     public var isSingleTenant: Bool { kind == .router || kind == .referenceJoin }
     /// True for classes that write.
-    public var isWrite: Bool { writeBytes > 0 || kind == .insertSelectPushdown || kind == .insertSelectCoordinator }
+    public var isWrite: Bool { command != .select || writeBytes > 0 || kind == .insertSelectPushdown || kind == .insertSelectCoordinator }
 }

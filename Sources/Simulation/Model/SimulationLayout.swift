@@ -78,52 +78,16 @@ public struct SimulationLayout: Sendable {
         self.workerShards = workerShards
         self.shardBytes = shardBytes
 
-        // Cache: per worker, one page class per (table, tenant) plus one per reference table.
-        let classes = scenario.workload.classes
-        let totalShare = classes.reduce(0) { $0 + $1.share }
-        var tenantHit = scenario.tables.map { _ in [Double]() }, scanHit = scenario.tables.map { _ in [Double]() }
+        // Cache: one Che model per worker (`WorkerCache`).
+        var tenantHit = scenario.tables.map { t in t.kind == .distributed ? [Double](repeating: 1, count: tenants.count) : [] }
+        var scanHit = shardBytes.map { [Double](repeating: 1, count: $0.count) }
         var workerBytes = [Double](repeating: 0, count: workers.count)
         for w in 0..<workers.count {
-            var pages: [Double] = [], rates: [Double] = [], owner: [(table: Int, tenant: Int)] = []
-            for (ti, t) in scenario.tables.enumerated() {
-                if t.kind == .reference {
-                    let p = max(1, t.referenceBytes / Self.pageBytes)
-                    let rate = classes.filter { $0.kind == .referenceJoin }.reduce(0.0) { $0 + meanArrivalRate * $1.share / totalShare * max(1, $1.bytesRead / Self.pageBytes) }
-                    pages.append(p); rates.append(rate / p); owner.append((ti, -1))
-                    workerBytes[w] += t.referenceBytes
-                    continue
-                }
-                let pointRate = classes.filter { $0.table == t.name && $0.isSingleTenant }.reduce(0.0) { $0 + meanArrivalRate * $1.share / totalShare * max(1, $1.bytesRead / Self.pageBytes) }
-                let scanRate = classes.filter { $0.table == t.name && !$0.isSingleTenant }.reduce(0.0) { $0 + meanArrivalRate * $1.share / totalShare * max(1, $1.bytesRead / Self.pageBytes) }
-                for r in 0..<tenants.count where shardWorker[ti][Int(tenantShard[ti][r])] == Int32(w) {
-                    let s = Int(tenantShard[ti][r])
-                    let p = max(1, tenants.sizeBytes[r] * t.dataShare / Self.pageBytes)
-                    let shardPages = max(1, shardBytes[ti][s] / Self.pageBytes)
-                    pages.append(p)
-                    rates.append(pointRate * tenants.activity[r] / p + scanRate / shardPages)
-                    owner.append((ti, r))
-                    workerBytes[w] += tenants.sizeBytes[r] * t.dataShare
-                }
-            }
-            let che = try CheCache(pages: pages, rates: rates, capacity: scenario.cluster.worker.cacheBytes / Self.pageBytes)
-            for (i, o) in owner.enumerated() where o.tenant >= 0 {
-                if tenantHit[o.table].isEmpty { tenantHit[o.table] = [Double](repeating: 1, count: tenants.count) }
-                tenantHit[o.table][o.tenant] = che.hitRatio[i]
-            }
-            for (ti, t) in scenario.tables.enumerated() where t.kind == .distributed {
-                if scanHit[ti].isEmpty { scanHit[ti] = [Double](repeating: 1, count: shardBytes[ti].count) }
-            }
-            // Scan hit ratio of each shard on this worker: page-weighted mean over its tenants.
-            var hitPages = shardBytes.map { [Double](repeating: 0, count: $0.count) }
-            var allPages = hitPages
-            for (i, o) in owner.enumerated() where o.tenant >= 0 {
-                let s = Int(tenantShard[o.table][o.tenant])
-                hitPages[o.table][s] += pages[i] * che.hitRatio[i]
-                allPages[o.table][s] += pages[i]
-            }
-            for ti in scenario.tables.indices {
-                for s in shardBytes[ti].indices where allPages[ti][s] > 0 { scanHit[ti][s] = hitPages[ti][s] / allPages[ti][s] }
-            }
+            let cache = try WorkerCache(worker: Int32(w), scenario: scenario, tenantShard: tenantShard, shardWorker: shardWorker,
+                                        shardBytes: shardBytes, meanArrivalRate: meanArrivalRate)
+            for h in cache.tenantHits { tenantHit[h.table][h.tenant] = h.hit }
+            for h in cache.shardScanHits { scanHit[h.table][h.shard] = h.hit }
+            workerBytes[w] = cache.bytes
         }
         tenantHitRatio = tenantHit
         shardScanHitRatio = scanHit

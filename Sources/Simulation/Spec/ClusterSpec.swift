@@ -16,9 +16,12 @@ public struct NodeSpec: Sendable, Equatable {
     public var nicBytesPerSecond: Double
     /// PostgreSQL `max_connections`.
     public var maxConnections: Int
+    /// Disk capacity in bytes (Citus's free-space check before a shard move).
+    public var diskBytes: Double
 
     public init(cores: Int, memoryBytes: Double, sharedBuffersBytes: Double, diskIOPS: Double, diskBytesPerSecond: Double,
-                diskLatency: SimDuration, nicBytesPerSecond: Double, maxConnections: Int) {
+                diskLatency: SimDuration, nicBytesPerSecond: Double, maxConnections: Int, diskBytes: Double = 2_199_023_255_552) {
+        self.diskBytes = diskBytes
         self.cores = cores
         self.memoryBytes = memoryBytes
         self.sharedBuffersBytes = sharedBuffersBytes
@@ -120,9 +123,15 @@ public struct TableSpec: Sendable, Equatable {
     public var dataShare: Double
     /// Size in bytes of a reference table.
     public var referenceBytes: Double
+    /// The table has a primary key or REPLICA IDENTITY (needed by `auto` logical moves, FACTS D.1).
+    public var hasReplicaIdentity: Bool
+    /// Indexes besides the primary key, rebuilt on the target of a move or split.
+    public var secondaryIndexes: Int
 
     public init(name: String, kind: Kind, columnType: String = "bigint", colocateWith: String? = nil, shardCount: Int? = nil,
-                dataShare: Double = 1, referenceBytes: Double = 0) {
+                dataShare: Double = 1, referenceBytes: Double = 0, hasReplicaIdentity: Bool = true, secondaryIndexes: Int = 0) {
+        self.hasReplicaIdentity = hasReplicaIdentity
+        self.secondaryIndexes = secondaryIndexes
         self.name = name
         self.kind = kind
         self.columnType = columnType

@@ -1,0 +1,47 @@
+import SimCore
+
+/// What cluster operations cost in time and resources (FACTS D, F, H), and the defaults
+/// calibrated on measured Citus 13.2 moves (Tests/Fixtures/citus/measured/single_moves.json;
+/// `OperationsCalibrationTests` refits them from that file).
+///
+/// Model of one shard-group transfer: COPY streams (one per colocated shard, up to
+/// `citus.max_adaptive_executor_pool_size` at once) move the data in chunks; a chunk costs
+/// CPU on the source and on the target (processor sharing with the foreground queries), a
+/// read on the source disk, a write on the target disk and the source's NIC, and finishes
+/// when all of them have. On an idle cluster a stream therefore runs at
+/// `copyBytesPerCoreSecond`, the measured rate of a block_writes move.
+public struct OperationsSpec: Sendable, Equatable {
+    /// COPY throughput of one stream per core-second on each side, bytes/s (measured: 82.3 MiB/s
+    /// per block_writes move, primary-key build included).
+    public var copyBytesPerCoreSecond = 86_300_000.0
+    /// Fixed time of a block_writes move besides the copy (the fit's intercept is ~0).
+    public var blockingOverhead = SimDuration.milliseconds(30)
+    /// Fixed set-up of a logical move (publications, slots, subscriptions, cleanup): the
+    /// measured median overhead, 4.08 s, less the three 1 s catch-up polls the model adds.
+    public var logicalOverhead = SimDuration.milliseconds(1_080)
+    /// Logical-replication apply throughput on the target, bytes/s. Not measured: an assumption
+    /// (one apply worker per subscription); set it from `pg_stat_subscription` if you can.
+    public var logicalApplyBytesPerSecond = 30_000_000.0
+    /// `citus.logical_replication_timeout`: a catch-up that has not converged by then fails.
+    public var logicalReplicationTimeout = SimDuration.hours(2)
+    /// Target CPU to build one secondary index, core-seconds per GiB of shard data (assumption).
+    public var indexBuildSecondsPerGiB = 4.0
+    /// `citus.defer_shard_delete_interval`: the source's copy is dropped this long after a move.
+    public var deferredDropInterval = SimDuration.seconds(15)
+    /// Metadata sync of a new node per shard placement (transactional mode), seconds (assumption).
+    public var metadataSyncPerPlacement = SimDuration.microseconds(200)
+    /// Physical (streaming) replication apply rate of a clone, bytes/s (assumption).
+    public var physicalApplyBytesPerSecond = 200_000_000.0
+    /// `pg_promote(wait := true)` of a clone or standby.
+    public var promotionTime = SimDuration.seconds(3)
+    /// Failure of a node with a streaming standby: time to detect it, then to promote the standby.
+    public var failureDetection = SimDuration.seconds(30)
+    public var standbyPromotion = SimDuration.seconds(30)
+    /// Queries to a failed node: fail at once (`error`) or wait until it is back (`wait`).
+    public var waitForFailedNodes = false
+
+    public init() {}
+
+    /// Copy chunk size: the unit in which a transfer shares CPU and disks with queries.
+    public static let chunkBytes = 64.0 * 1_048_576
+}
