@@ -20,8 +20,17 @@ public struct CitusMessage: Equatable, Sendable, CustomStringConvertible {
 /// An ERROR Citus would raise for this request; the statement does nothing.
 public struct CitusError: Error, Equatable, Sendable, CustomStringConvertible {
     public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { "ERROR:  \(message)" }
+    public var detail: String?
+    public var hint: String?
+    public init(_ message: String, detail: String? = nil, hint: String? = nil) {
+        self.message = message
+        self.detail = detail
+        self.hint = hint
+    }
+    /// As psql prints it: `ERROR:`, then `DETAIL:` and `HINT:` lines when present.
+    public var description: String {
+        "ERROR:  \(message)" + (detail.map { "\nDETAIL:  \($0)" } ?? "") + (hint.map { "\nHINT:  \($0)" } ?? "")
+    }
 }
 
 /// C's `%g` (six significant digits), as PostgreSQL's `errmsg` prints floats. libc's

@@ -51,6 +51,9 @@ public struct ClusterReport {
                    ("tenants.csv", tenantsCSV(limit: 100)), ("timeseries_classes.csv", seriesClassesCSV), ("timeseries_nodes.csv", seriesNodesCSV)]
         if scenario.citus.statTenantsTrack { out.append(("stat_tenants.csv", statTenantsCSV)) }
         if scenario.citus.statStatementsTrack { out.append(("stat_statements.csv", statStatementsCSV)) }
+        if operationLog != nil {
+            out += [("operations.csv", operationsCSV), ("transfers.csv", transfersCSV), ("tasks.csv", tasksCSV), ("messages.csv", messagesCSV)]
+        }
         return out
     }
 
@@ -87,7 +90,7 @@ public struct ClusterReport {
         var w = CSVWriter(columns: ["node", "data_gib"] + Self.nodeColumns)
         for (i, node) in nodeNames.enumerated() {
             let f = figures(of: node)
-            let data = i == 0 ? 0 : layout.workerBytes[i - 1] / 1_073_741_824
+            let data = i == 0 || i - 1 >= layout.workerBytes.count ? 0 : layout.workerBytes[i - 1] / 1_073_741_824
             w.appendRow([.text(node), .number(data, digits: 3)] + Self.nodeColumns.map { col in f.first { $0.0 == col }.map { .number($0.1.mean, digits: 4) } ?? .text("") })
         }
         return w.text
@@ -192,7 +195,7 @@ public struct ClusterReport {
                                  ("shard_count", .integer(Int64(scenario.citus.shardCount))), ("tenants", .integer(Int64(scenario.workload.tenants.count)))])),
             ("run", .object(run)), ("classes", .array(classes)), ("nodes", .array(nodes)), ("slo", .array(slo)),
             ("events", .integer(Int64(events))),
-        ]).render()
+        ] + (operationLog == nil ? [] : [("operations", operationsJSON)])).render()
     }
 
     /// A short table for the terminal.

@@ -182,7 +182,9 @@ extension RunbookRunner {
         guard mode == "auto" else { return }
         for s in shards {
             guard let t = state.shard(s).flatMap({ state.table($0.table) }), !t.hasReplicaIdentity else { continue }
-            throw CitusError("cannot use logical replication to transfer shards of the relation \(t.name) since it doesn't have a REPLICA IDENTITY or PRIMARY KEY")
+            throw CitusError("cannot use logical replication to transfer shards of the relation \(t.name) since it doesn't have a REPLICA IDENTITY or PRIMARY KEY",
+                             detail: "UPDATE and DELETE commands on the shard will error out during logical replication unless there is a REPLICA IDENTITY or PRIMARY KEY.",
+                             hint: "If you wish to continue without a replica identity set the shard_transfer_mode to 'force_logical' or 'block_writes'.")
         }
     }
 

@@ -9,13 +9,22 @@ import Planner
 /// ids drawn from the sequence stay consumed, as in Citus.
 public struct RunbookRunner {
     public var state: ClusterState
-    public private(set) var messages: [String] = []
+    public internal(set) var messages: [String] = []
     let file: String
     /// Column types and primary-key flags from CREATE TABLE statements (lookup only).
     var createdTables: [String: (columns: [(name: String, type: String)], hasPrimaryKey: Bool)] = [:]
     var transactionStart: ClusterState?
     /// Background jobs started so far (job ids in NOTICE lines).
     var jobCount = 0
+    /// Next id of `pg_dist_background_task_task_id_seq`.
+    var nextTaskID: Int64 = 1
+    /// `ALTER SYSTEM` settings waiting for `pg_reload_conf()` (timed runs), and those applied.
+    var pendingSystemSettings: [(name: String, value: SQLValue)] = []
+    var appliedSystemSettings: [(name: String, value: SQLValue)] = []
+    /// Clones registered by `citus_add_clone_node`, not yet promoted.
+    public internal(set) var clones: [CloneNode] = []
+    /// Set by the simulator while a background rebalance job runs.
+    public var jobRunning = false
 
     public init(state: ClusterState, file: String) {
         self.state = state

@@ -35,10 +35,9 @@ enum ClusterScenarioReader {
             }
             s.finish()
         }
-        if let t = root.value("timeline"), !items(t).isEmpty {
-            reader.error(t, "`timeline` entries (cluster operations) are not supported by this build yet; leave it empty or remove it")
-        }
-        guard let run, let cluster, let citus, let tables, let workload else { return nil }
+        let timeline = TimelineReader.read(root, tables: tables, workerCount: cluster?.workerCount)
+        let operations = readOperations(root.mapping("operations", required: false))
+        guard let run, let cluster, let citus, let tables, let workload, let timeline, let operations else { return nil }
         // Cross-checks a DBA would want to hear about.
         if run.warmup >= run.duration {
             reader.error(root.mapping("run", required: false)?.value("warmup"), "`run.warmup` must be shorter than `run.duration`")
@@ -56,7 +55,11 @@ enum ClusterScenarioReader {
                            "citus.max_shared_pool_size (\(citus.maxSharedPoolSize == 0 ? "0 = coordinator max_connections \(cluster.coordinator.maxConnections)" : String(citus.maxSharedPoolSize))) lets the coordinator open more connections to a worker than its max_connections (\(cluster.worker.maxConnections)) accepts: expect refused connections; the Citus docs advise keeping it below")
         }
         warnAboutCache(root, cluster: cluster, tenants: workload.tenants)
-        return ClusterScenario(name: name, run: run, cluster: cluster, citus: citus, tables: tables, workload: workload, sloP99Ms: slo)
+        for entry in timeline where entry.at >= run.duration {
+            reader.warning(nil, "timeline entry at line \(entry.line) is at or after the end of the run (\(run.duration)); it will not happen")
+        }
+        return ClusterScenario(name: name, run: run, cluster: cluster, citus: citus, tables: tables, workload: workload, sloP99Ms: slo,
+                               timeline: timeline, operations: operations)
     }
 
     /// Plausible but suspicious: data that cannot stay in the workers' caches.
@@ -103,14 +106,15 @@ enum ClusterScenarioReader {
         let diskLatency = seconds(m, "disk_latency", default: 0.0005, allowZero: true)
         let nic = m.number("nic_gbps", in: 0...10_000, lowerExclusive: true, default: 10)
         let maxConnections = m.integer("max_connections", in: 10...1_000_000, default: defaultMaxConnections)
+        let disk = m.number("disk_gib", in: 0...1e9, lowerExclusive: true, default: 2_048)
         m.finish()
-        guard let cores, let memory, let sharedBuffers, let iops, let mbps, let diskLatency, let nic, let maxConnections else { return nil }
+        guard let cores, let memory, let sharedBuffers, let iops, let mbps, let diskLatency, let nic, let maxConnections, let disk else { return nil }
         if sharedBuffers >= memory {
             m.reader.error(m.value("shared_buffers_gib"), "`\(m.qualified("shared_buffers_gib"))` (\(sharedBuffers)) must be less than `memory_gib` (\(memory))")
             return nil
         }
         return NodeSpec(cores: cores, memoryBytes: memory * gib, sharedBuffersBytes: sharedBuffers * gib, diskIOPS: iops,
-                        diskBytesPerSecond: mbps * 1e6, diskLatency: diskLatency, nicBytesPerSecond: nic * 1.25e8, maxConnections: maxConnections)
+                        diskBytesPerSecond: mbps * 1e6, diskLatency: diskLatency, nicBytesPerSecond: nic * 1.25e8, maxConnections: maxConnections, diskBytes: disk * gib)
     }
 
     static func readCluster(_ m: YAMLMapping) -> ClusterSpec? {
@@ -156,6 +160,29 @@ enum ClusterScenarioReader {
         return ok ? c : nil
     }
 
+    /// The `operations` section: costs of moves, splits, clones and failures (OperationsSpec).
+    static func readOperations(_ m: YAMLMapping?) -> OperationsSpec? {
+        var o = OperationsSpec()
+        guard let m else { return o }
+        var ok = true
+        func set<T>(_ v: T?, _ apply: (T) -> Void) { if let v { apply(v) } else { ok = false } }
+        set(m.number("copy_mib_per_core_second", in: 0...1e6, lowerExclusive: true, default: o.copyBytesPerCoreSecond / mib)) { o.copyBytesPerCoreSecond = $0 * mib }
+        set(seconds(m, "blocking_move_overhead", default: o.blockingOverhead.seconds, allowZero: true)) { o.blockingOverhead = $0 }
+        set(seconds(m, "logical_move_overhead", default: o.logicalOverhead.seconds, allowZero: true)) { o.logicalOverhead = $0 }
+        set(m.number("logical_apply_mib_per_second", in: 0...1e6, lowerExclusive: true, default: o.logicalApplyBytesPerSecond / mib)) { o.logicalApplyBytesPerSecond = $0 * mib }
+        set(seconds(m, "logical_replication_timeout", default: o.logicalReplicationTimeout.seconds)) { o.logicalReplicationTimeout = $0 }
+        set(m.number("index_build_seconds_per_gib", in: 0...1e6, default: o.indexBuildSecondsPerGiB)) { o.indexBuildSecondsPerGiB = $0 }
+        set(seconds(m, "deferred_drop_interval", default: o.deferredDropInterval.seconds, allowZero: true)) { o.deferredDropInterval = $0 }
+        set(seconds(m, "metadata_sync_per_placement", default: o.metadataSyncPerPlacement.seconds, allowZero: true)) { o.metadataSyncPerPlacement = $0 }
+        set(m.number("physical_apply_mib_per_second", in: 0...1e6, lowerExclusive: true, default: o.physicalApplyBytesPerSecond / mib)) { o.physicalApplyBytesPerSecond = $0 * mib }
+        set(seconds(m, "promotion_time", default: o.promotionTime.seconds, allowZero: true)) { o.promotionTime = $0 }
+        set(seconds(m, "failure_detection", default: o.failureDetection.seconds, allowZero: true)) { o.failureDetection = $0 }
+        set(seconds(m, "standby_promotion", default: o.standbyPromotion.seconds, allowZero: true)) { o.standbyPromotion = $0 }
+        set(m.string("queries_to_failed_nodes", allowed: ["error", "wait"], default: "error")) { o.waitForFailedNodes = $0 == "wait" }
+        m.finish()
+        return ok ? o : nil
+    }
+
     static func bool(_ m: YAMLMapping, _ key: String, _ fallback: Bool) -> Bool? {
         guard let v = m.value(key) else { return fallback }
         guard let b = v.bool else {
@@ -184,6 +211,8 @@ enum ClusterScenarioReader {
                 // Unknown type: accept either kind's keys, so only the type is reported.
                 for key in ["size_mib", "distribution_column_type", "colocate_with", "shard_count", "data_share"] { _ = m.value(key) }
             }
+            let identity = bool(m, "replica_identity", true)
+            let indexes = m.integer("secondary_indexes", in: 0...1_000, default: 0)
             var spec: TableSpec?
             if let name, let type {
                 if tables.contains(where: { $0.name == name }) { reader.error(m.value("name"), "duplicate table name `\(name)`") }
@@ -204,7 +233,11 @@ enum ClusterScenarioReader {
                 }
             }
             m.finish()
-            if let spec { tables.append(spec) } else { ok = false }
+            if var spec, let identity, let indexes {
+                spec.hasReplicaIdentity = identity
+                spec.secondaryIndexes = indexes
+                tables.append(spec)
+            } else { ok = false }
         }
         return ok ? tables : nil
     }
@@ -331,10 +364,12 @@ enum ClusterScenarioReader {
         let read = c.number("bytes_read_kib", in: 0...1e9, default: 8)
         let result = c.number("result_bytes_kib", in: 0...1e9, default: 1)
         let write = c.number("write_bytes_kib", in: 0...1e9, default: 0)
+        let command = c.value("command") == nil ? "" : c.string("command", allowed: QueryClass.Command.allCases.map(\.rawValue))
         c.finish()
-        guard let name, let kind, let share, let table, distributed.contains(table), let worker, let coordinator, let read, let result, let write else { return nil }
+        guard let name, let kind, let share, let table, distributed.contains(table), let worker, let coordinator, let read, let result, let write,
+              let command else { return nil }
         return QueryClass(name: name, kind: kind, share: share, table: table, workerCPU: worker, coordinatorCPU: coordinator,
-                          bytesRead: read * kib, resultBytes: result * kib, writeBytes: write * kib)
+                          bytesRead: read * kib, resultBytes: result * kib, writeBytes: write * kib, command: QueryClass.Command(rawValue: command))
     }
 }
 

@@ -54,6 +54,9 @@ public final class YAMLReader {
 
     public var hasErrors: Bool { findings.contains { $0.severity == .error } }
 
+    /// Records a finding located by its producer (e.g. inside embedded SQL).
+    public func append(_ finding: Finding) { findings.append(finding) }
+
     /// Records an error at `node` (or at 0:0 when nil).
     public func error(_ node: Node?, _ message: String) { add(node, .error, message) }
     /// Records a warning at `node`.

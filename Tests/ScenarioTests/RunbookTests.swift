@@ -103,7 +103,7 @@ final class RunbookTests: XCTestCase {
             CREATE TABLE t (k bigint);
             SELECT create_distributed_table('t', 'k');
             SELECT citus_move_shard_placement(102008, 'w1', 5432, 'w2', 5432);
-            """), "r.sql:5:1: error: ERROR:  cannot use logical replication to transfer shards of the relation t since it doesn't have a REPLICA IDENTITY or PRIMARY KEY")
+            """), "r.sql:5:1: error: ERROR:  cannot use logical replication to transfer shards of the relation t since it doesn't have a REPLICA IDENTITY or PRIMARY KEY\nDETAIL:  UPDATE and DELETE commands on the shard will error out during logical replication unless there is a REPLICA IDENTITY or PRIMARY KEY.\nHINT:  If you wish to continue without a replica identity set the shard_transfer_mode to 'force_logical' or 'block_writes'.")
         XCTAssertTrue(runError("SELECT citus_frobnicate(1);").hasPrefix("r.sql:1:1: error: ERROR:  citus-sim does not support citus_frobnicate(); supported: "))
         XCTAssertEqual(runError("SELECT citus_add_node('w1');"), "r.sql:1:1: error: ERROR:  function citus_add_node needs argument nodeport")
         XCTAssertEqual(runError("SELECT citus_add_node('w1', 5432, colour := 'red');"),

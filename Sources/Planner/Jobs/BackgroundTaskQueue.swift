@@ -24,7 +24,10 @@ public struct BackgroundTaskQueue: Sendable {
         failures = Array(repeating: 0, count: tasks.count)
     }
 
-    func index(_ id: Int64) -> Int {
+    /// Position of task `id` in `tasks`.
+    public func index(_ id: Int64) -> Int {
+        // Task ids are consecutive from the first (BackgroundJobGraph.build): O(1) on that path.
+        if let first = tasks.first, id >= first.id, id - first.id < tasks.count, tasks[Int(id - first.id)].id == id { return Int(id - first.id) }
         guard let i = tasks.firstIndex(where: { $0.id == id }) else { preconditionFailure("unknown task \(id)") }
         return i
     }

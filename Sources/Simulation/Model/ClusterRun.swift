@@ -14,6 +14,8 @@ public struct ClusterRunResult: Sendable {
     public var eventCounts: [UInt64]
     /// The requests made, when the run recorded them.
     public var trace: RequestTrace?
+    /// What the timeline's operations did (nil without a timeline).
+    public var operations: OperationLog?
 }
 
 /// Runs cluster scenarios.
@@ -45,8 +47,8 @@ public enum ClusterRun {
         _ = engine.run(until: end)
         let model = engine.model
         return ClusterRunResult(metrics: model.summary(at: end), measurements: model.metrics,
-                                events: engine.eventsHandled, workerNames: (1...scenario.cluster.workerCount).map { "worker-\($0)" },
-                                eventCounts: model.eventCounts, trace: model.recorded)
+                                events: engine.eventsHandled, workerNames: model.workerNames,
+                                eventCounts: model.eventCounts, trace: model.recorded, operations: model.ops?.log)
     }
 }
 
@@ -78,8 +80,15 @@ extension ClusterSimulation {
         out.append(Metric("coordinator.cpu_run_queue_mean", cpu[0].jobsInSystem.mean(at: end)))
         out.append(Metric("coordinator.nic_in_utilization", (current.nic - baseline.nic) / span))
         out.append(Metric("sessions_in_use_mean", sessions.reduce(0.0) { $0 + $1.held.mean(at: end) }))
+        for (i, op) in (ops?.log.operations ?? []).enumerated() {
+            // One block per operation (the timeline is the same in every replication).
+            let end = op.end ?? end
+            out.append(Metric("op\(i + 1).duration_seconds", (end - op.start).seconds))
+            out.append(Metric("op\(i + 1).write_blocked_seconds", op.writeBlockedSeconds))
+            out.append(Metric("op\(i + 1).bytes_copied", op.bytesCopied))
+        }
         for w in 0..<workers {
-            let name = "worker-\(w + 1)"
+            let name = workerNames[w]
             out.append(Metric("\(name).cpu_utilization", (current.cpu[w + 1] - baseline.cpu[w + 1]) / span / Double(cpu[w + 1].cores)))
             out.append(Metric("\(name).cpu_run_queue_mean", cpu[w + 1].jobsInSystem.mean(at: end)))
             out.append(Metric("\(name).disk_utilization", (current.disk[w + 1] - baseline.disk[w + 1]) / span))

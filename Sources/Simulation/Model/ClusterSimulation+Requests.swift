@@ -16,6 +16,12 @@ extension ClusterSimulation {
         record.active = true
         record.coordinatorWork = Self.draw(coordinatorCPU[cls], demandStream)
         let id = newRequest(record)
+        if hasOperations && coordinatorDown {
+            // No coordinator: the client's connection fails at once.
+            metrics.failedOnDownNode += 1
+            answer(request: id, outcome: .error, &s)
+            return retireIfDone(request: id)
+        }
         if let statementTimeout {
             requests[Int(id)].outstanding += 1
             s.schedule(.timeout, after: statementTimeout, priority: .control, payload: id)

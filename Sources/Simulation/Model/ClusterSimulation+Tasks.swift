@@ -10,7 +10,13 @@ extension ClusterSimulation {
             freeTask(id)
             let r = requests[Int(t.request)]
             if !r.answered {
-                if singleTenant[Int(r.cls)] { routerDispatch(request: t.request, &s) } else { fanOut(request: t.request, &s) }
+                if hasOperations {
+                    dispatchOrHold(request: t.request, &s)
+                } else if singleTenant[Int(r.cls)] {
+                    routerDispatch(request: t.request, &s)
+                } else {
+                    fanOut(request: t.request, &s)
+                }
             }
             release(request: t.request)
         case .merge:
@@ -23,6 +29,8 @@ extension ClusterSimulation {
             connected(task: id, &s)
         case .workerCPU:
             readAndWrite(task: id, &s)
+        case .copy:
+            copyPartDone(task: id, &s)
         default:
             preconditionFailure("CPU completion for a task in stage \(t.stage)")
         }
@@ -43,6 +51,7 @@ extension ClusterSimulation {
         metrics.pagesRead[Int(t.worker)] += pages
         metrics.pagesMissed[Int(t.worker)] += misses
         let written = writeBytes[cls]
+        if hasOperations && written > 0 { groupWAL[Int(shardGroupFlat[shardOffset[table] + Int(t.shard)])] += written }
         let ops = misses + (written > 0 ? 1 : 0)
         if ops > 0 {
             tasks[Int(id)].stage = .disk
@@ -54,7 +63,10 @@ extension ClusterSimulation {
         }
     }
 
-    mutating func diskDone(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) { sendResult(task: id, &s) }
+    mutating func diskDone(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+        if tasks[Int(id)].stage == .copy { return copyPartDone(task: id, &s) }
+        sendResult(task: id, &s)
+    }
 
     /// The result crosses the coordinator's NIC ingress, a FIFO link (results serialise at
     /// its bandwidth, store-and-forward), then the one-way latency: both known now, so one

@@ -37,21 +37,43 @@ public struct ClusterSimulation: EventHandler {
     let tenantSamplerByDatabase: [AliasTable]
     let databases: Int
     let tenantCount: Int
+    // Placement (changed by moves, splits and promotions; see ClusterSimulation+Placement).
     /// tenant's shard: index table × tenants + tenant.
-    let tenantShardFlat: [Int32]
+    var tenantShardFlat: [Int32]
     /// shard's worker: index shardOffset[table] + shard.
-    let shardWorkerFlat: [Int32]
-    let shardOffset: [Int]
+    var shardWorkerFlat: [Int32]
+    var shardOffset: [Int]
     /// Shards on a worker in range order, CSR: shards of (table, worker) are
     /// workerShardList[workerShardStart[table × workers + worker] ..< workerShardStart[... + 1]].
-    let workerShardList: [Int32]
-    let workerShardStart: [Int]
+    var workerShardList: [Int32] = []
+    var workerShardStart: [Int] = []
     /// Hit ratios: tenant index table × tenants + tenant; shard scan index shardOffset[table] + shard.
-    let tenantHitFlat: [Double]
-    let shardScanHitFlat: [Double]
+    var tenantHitFlat: [Double]
+    var shardScanHitFlat: [Double]
+    /// Dense shard-group id of each flat shard (colocated shards with the same range share one).
+    var shardGroupFlat: [Int32] = []
+
+    // Operations (timeline): nil without one, so a plain run pays one branch per dispatch.
+    var ops: OperationsState?
+    let hasOperations: Bool
+    /// Per group: writes are blocked (a move's final phase or block_writes), and UPDATE/DELETE
+    /// fail on tables without a replica identity (a force_logical transfer); WAL written, bytes.
+    var groupBlocked: [Bool] = []
+    var groupNoReplicaIdentityFails: [Bool] = []
+    var groupWAL: [Double] = []
+    /// Failed nodes: workers, and the coordinator.
+    var workerDown: [Bool]
+    var coordinatorDown = false
+    /// Open-loop arrival rate multiplier (timeline `rate_multiplier`), and the candidate rate
+    /// of the thinning (the curve's maximum times the largest multiplier, so a run without
+    /// multipliers draws exactly as before).
+    var rateMultiplier = 1.0
+    let arrivalBound: Double
+    /// Per class: UPDATE or DELETE on a table without a replica identity.
+    let failsWithoutReplicaIdentity: [Bool]
     let openCurve: RateCurve?
     let thinkTime: Distribution?
-    let statementTimeout: SimDuration?
+    var statementTimeout: SimDuration?
     let maxCached: Int32
     let cachedLifetime: SimDuration
     let slowStartInterval: SimDuration
@@ -62,6 +84,8 @@ public struct ClusterSimulation: EventHandler {
     let poolSize: Int32
     let coordinatorNICBytesPerSecond: Double
     let workers: Int
+    /// `worker-1`... for the scenario's workers, then the names the timeline adds.
+    public let workerNames: [String]
     let latency: SimDuration
     let connectDelay: SimDuration
     let connectCPU: SimDuration
@@ -157,7 +181,7 @@ public struct ClusterSimulation: EventHandler {
             tenantSamplerByDatabase = []
         }
         tenantCount = scenario.workload.tenants.count
-        let tables = scenario.tables.count, nWorkers = scenario.cluster.workerCount
+        let tables = scenario.tables.count
         tenantShardFlat = layout.tenantShard.flatMap { $0.isEmpty ? [Int32](repeating: 0, count: scenario.workload.tenants.count) : $0 }
         tenantHitFlat = layout.tenantHitRatio.flatMap { $0.isEmpty ? [Double](repeating: 1, count: scenario.workload.tenants.count) : $0 }
         var offsets: [Int] = [], total = 0
@@ -165,14 +189,17 @@ public struct ClusterSimulation: EventHandler {
         shardOffset = offsets
         shardWorkerFlat = layout.shardWorker.flatMap { $0 }
         shardScanHitFlat = (0..<tables).flatMap { t in layout.shardScanHitRatio[t].isEmpty ? [Double](repeating: 1, count: layout.shardWorker[t].count) : layout.shardScanHitRatio[t] }
-        var list: [Int32] = [], start: [Int] = []
-        for t in 0..<tables { for w in 0..<nWorkers { start.append(list.count); list += layout.workerShards[t][w] } }
-        start.append(list.count)
-        workerShardList = list
-        workerShardStart = start
+        failsWithoutReplicaIdentity = classes.map { c in
+            (c.command == .update || c.command == .delete) && !(scenario.tables.first { $0.name == c.table }?.hasReplicaIdentity ?? true)
+        }
+        hasOperations = !scenario.timeline.isEmpty
+        let largestMultiplier = scenario.timeline.reduce(1.0) { m, e in
+            if case .rateMultiplier(let f) = e.action { return max(m, f) }
+            return m
+        }
         switch scenario.workload.arrivals {
-        case .open(let curve, _): openCurve = curve; thinkTime = nil
-        case .closed(_, let think): openCurve = nil; thinkTime = think
+        case .open(let curve, _): openCurve = curve; thinkTime = nil; arrivalBound = curve.maximum * largestMultiplier
+        case .closed(_, let think): openCurve = nil; thinkTime = think; arrivalBound = 1
         }
         let citus = scenario.citus
         statementTimeout = citus.statementTimeout
@@ -185,7 +212,10 @@ public struct ClusterSimulation: EventHandler {
         sequentialWrites = citus.sequentialModifications
         poolSize = Int32(citus.maxAdaptiveExecutorPoolSize)
         coordinatorNICBytesPerSecond = scenario.cluster.coordinator.nicBytesPerSecond
-        workers = scenario.cluster.workerCount
+        let spareNames = hasOperations ? Self.spareWorkerNames(scenario) : []
+        workers = scenario.cluster.workerCount + spareNames.count
+        workerNames = (1...scenario.cluster.workerCount).map { "worker-\($0)" } + spareNames
+        workerDown = Array(repeating: false, count: workers)
         latency = scenario.cluster.networkLatency
         connectDelay = scenario.cluster.networkLatency * (2 * scenario.cluster.connectionRoundTrips)
         connectCPU = scenario.cluster.connectionSetupCPU + (scenario.cluster.tls ? scenario.cluster.tlsHandshakeCPU : .zero)
@@ -218,6 +248,8 @@ public struct ClusterSimulation: EventHandler {
         let zeros = (cpu: [Double](repeating: 0, count: workers + 1), disk: [Double](repeating: 0, count: workers + 1), nic: 0.0)
         baseline = zeros
         lastIntegrals = zeros
+        rebuildShardIndex()
+        if hasOperations { try setUpOperations(layout: layout) }
     }
 
     /// Schedules the first arrivals (open loop) or every client's first request (closed loop),
@@ -236,6 +268,7 @@ public struct ClusterSimulation: EventHandler {
             }
         }
         if measureFrom > .zero { s.schedule(.sample, at: measureFrom, priority: .observation, payload: 1) }
+        if hasOperations { scheduleTimeline(&s) }
         s.schedule(.sample, at: nextSample, priority: .observation)
     }
 
@@ -252,7 +285,7 @@ public struct ClusterSimulation: EventHandler {
             } else if let curve = openCurve {
                 scheduleNextArrival(after: now, curve: curve, &s)
                 // Thinning: accept with probability rate(now) / maximum.
-                if arrivalStream.uniform() * curve.maximum < curve.rate(at: now) { arrive(session: nil, &s) }
+                if arrivalStream.uniform() * arrivalBound < curve.rate(at: now) * rateMultiplier { arrive(session: nil, &s) }
             }
         case .think:
             arrive(session: Int32(event.payload), &s)
@@ -278,11 +311,19 @@ public struct ClusterSimulation: EventHandler {
                 nextSample = now + scenario.run.sampleInterval
                 s.schedule(.sample, at: nextSample, priority: .observation)
             }
+        case .timeline: timelineEntry(Int(event.payload), &s)
+        case .session: sessionResumes(&s)
+        case .transferStep: transferStep(Int(event.payload), &s)
+        case .transferPoll: transferPoll(Int(event.payload), &s)
+        case .copyNetwork: copyPartDone(task: event.payload, &s)
+        case .jobTick: jobTick(Int(event.payload), &s)
+        case .nodeBack: nodeBack(Int(event.payload), &s)
+        case .deferredDrop: deferredDrop(Int(event.payload))
         }
     }
 
     mutating func scheduleNextArrival(after now: SimTime, curve: RateCurve, _ s: inout Scheduler<ClusterEvent>) {
-        let gap = arrivalStream.exponential(mean: 1e6 / curve.maximum)
+        let gap = arrivalStream.exponential(mean: 1e6 / arrivalBound)
         s.schedule(.arrival, at: now + .microseconds(max(1, Int64(gap.rounded()))), priority: .arrival)
     }
 

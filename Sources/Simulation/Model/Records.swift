@@ -1,14 +1,20 @@
 import SimCore
 
 /// Events of a cluster simulation. Payloads: a node index for wake-ups, a task, request
-/// or session index otherwise.
+/// or session index otherwise; operations: a timeline entry, transfer, task or job index.
 public enum ClusterEvent: UInt8, Sendable, CaseIterable {
     case arrival, think, cpuWake, diskWake, deliver, slowStart, timeout, sample
+    /// A timeline entry is due; the DBA session may continue; a transfer's timed phase ended;
+    /// a transfer's catch-up poll; a copy chunk's network transfer ended; the background
+    /// task queue monitor's loop; a failed node is back; a moved shard's old copy is dropped.
+    case timeline, session, transferStep, transferPoll, copyNetwork, jobTick, nodeBack, deferredDrop
 }
 
 /// What a task is doing now.
 enum TaskStage: UInt8 {
     case plan, merge, waiting, connect, workerCPU, disk, back
+    /// A part of a transfer's copy chunk or index build (request = transfer, shard = stream).
+    case copy
 }
 
 /// One client request (query) in flight. Records live in arrays and are reused.

@@ -38,39 +38,24 @@ public struct SimulationLayout: Sendable {
         for w in 1...scenario.cluster.workerCount { try state.addNode(name: "worker-\(w)", port: 5432) }
         for t in scenario.tables {
             switch t.kind {
-            case .reference: try state.createReferenceTable(t.name)
+            case .reference: try state.createReferenceTable(t.name, hasReplicaIdentity: t.hasReplicaIdentity)
             case .distributed:
                 guard let type = DistributionColumnType(sqlName: t.columnType) else {
                     throw ParameterError(parameter: "tables.\(t.name).column_type", value: t.columnType, expected: DistributionColumnType.allCases.map(\.rawValue).joined(separator: ", "))
                 }
                 try state.createDistributedTable(t.name, columnType: type, shardCount: t.colocateWith == nil ? t.shardCount : nil,
-                                                 colocateWith: t.colocateWith.map { .table($0) } ?? .default)
+                                                 colocateWith: t.colocateWith.map { .table($0) } ?? .default, hasReplicaIdentity: t.hasReplicaIdentity)
             }
         }
         let workers = state.nodes.filter { !$0.isCoordinator }
         workerIDs = workers.map(\.id)
         let workerIndex = Dictionary(uniqueKeysWithValues: workers.enumerated().map { ($1.id, Int32($0)) })  // lookup only
         let tenants = scenario.workload.tenants
-        var tenantShard: [[Int32]] = [], shardWorker: [[Int32]] = [], workerShards: [[[Int32]]] = [], shardBytes: [[Double]] = []
-        for t in scenario.tables {
-            guard t.kind == .distributed, let table = state.table(t.name), let type = table.columnType else {
-                tenantShard.append([]); shardWorker.append([]); workerShards.append(Array(repeating: [], count: workers.count)); shardBytes.append([])
-                continue
-            }
-            let shards = state.shards(of: t.name)
-            let index = try ShardIntervalIndex(ranges: shards.map { $0.range! })
-            let owner = shards.map { workerIndex[state.placements(of: $0.id)[0].node]! }
-            var map = [Int32](repeating: 0, count: tenants.count)
-            var bytes = [Double](repeating: 0, count: shards.count)
-            for r in 0..<tenants.count {
-                let value: DistributionValue = type.hashFamily == "integer" ? .integer(Int64(r + 1)) : .text("tenant-\(r + 1)")
-                let s = index.index(of: value.hash(as: type))
-                map[r] = Int32(s)
-                bytes[s] += tenants.sizeBytes[r] * t.dataShare
-            }
-            var perWorker = [[Int32]](repeating: [], count: workers.count)
-            for (s, w) in owner.enumerated() { perWorker[Int(w)].append(Int32(s)) }
-            tenantShard.append(map); shardWorker.append(owner); workerShards.append(perWorker); shardBytes.append(bytes)
+        let placement = try Self.placement(state: state, scenario: scenario, workerIndex: { workerIndex[$0] ?? -1 }, workerCount: workers.count)
+        let (tenantShard, shardWorker, workerShards, shardBytes) = (placement.tenantShard, placement.shardWorker, placement.workerShards, placement.shardBytes)
+        // Shard sizes in the metadata, so by_disk_size rebalances see the data.
+        for (ti, t) in scenario.tables.enumerated() where t.kind == .distributed {
+            for (i, shard) in state.shards(of: t.name).enumerated() { state.setSize(of: shard.id, bytes: Int64(shardBytes[ti][i].rounded())) }
         }
         self.state = state
         self.tenantShard = tenantShard
@@ -92,5 +77,36 @@ public struct SimulationLayout: Sendable {
         tenantHitRatio = tenantHit
         shardScanHitRatio = scanHit
         self.workerBytes = workerBytes
+    }
+
+    /// Where tenants and shards live under `state`: per scenario table, each tenant's shard
+    /// index (shards in range order), each shard's worker index, each worker's shards and each
+    /// shard's bytes (tenants' data, split by `dataShare`). Tenant r (0-based) has key r + 1
+    /// (integer columns) or `tenant-(r + 1)` (text).
+    static func placement(state: ClusterState, scenario: ClusterScenario, workerIndex: (NodeID) -> Int32, workerCount: Int) throws
+        -> (tenantShard: [[Int32]], shardWorker: [[Int32]], workerShards: [[[Int32]]], shardBytes: [[Double]]) {
+        let tenants = scenario.workload.tenants
+        var tenantShard: [[Int32]] = [], shardWorker: [[Int32]] = [], workerShards: [[[Int32]]] = [], shardBytes: [[Double]] = []
+        for t in scenario.tables {
+            guard t.kind == .distributed, let table = state.table(t.name), let type = table.columnType else {
+                tenantShard.append([]); shardWorker.append([]); workerShards.append(Array(repeating: [], count: workerCount)); shardBytes.append([])
+                continue
+            }
+            let shards = state.shards(of: t.name).sorted { $0.range!.min < $1.range!.min }
+            let index = try ShardIntervalIndex(ranges: shards.map { $0.range! })
+            let owner = shards.map { workerIndex(state.placements(of: $0.id)[0].node) }
+            var map = [Int32](repeating: 0, count: tenants.count)
+            var bytes = [Double](repeating: 0, count: shards.count)
+            for r in 0..<tenants.count {
+                let value: DistributionValue = type.hashFamily == "integer" ? .integer(Int64(r + 1)) : .text("tenant-\(r + 1)")
+                let s = index.index(of: value.hash(as: type))
+                map[r] = Int32(s)
+                bytes[s] += tenants.sizeBytes[r] * t.dataShare
+            }
+            var perWorker = [[Int32]](repeating: [], count: workerCount)
+            for (s, w) in owner.enumerated() where w >= 0 { perWorker[Int(w)].append(Int32(s)) }
+            tenantShard.append(map); shardWorker.append(owner); workerShards.append(perWorker); shardBytes.append(bytes)
+        }
+        return (tenantShard, shardWorker, workerShards, shardBytes)
     }
 }

@@ -14,6 +14,8 @@ public struct SimulationMetrics: Sendable {
     public var sessionWaits: [Int]
     /// Shard tasks cancelled on a worker's CPU by statement_timeout.
     public var cancelledTasks = 0
+    /// Requests answered with an error because a node they needed was down.
+    public var failedOnDownNode = 0
     /// Per class: total time from getting a session to the answer (µs), successful requests.
     public var serviceMicroseconds: [Double]
     /// Per worker: waits for a shared-pool slot and their total seconds, optional

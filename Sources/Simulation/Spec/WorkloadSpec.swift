@@ -67,9 +67,14 @@ public struct ClusterScenario: Sendable {
     public var workload: WorkloadSpec
     /// p99 targets per class name, in milliseconds, in the scenario's order.
     public var sloP99Ms: [(className: String, ms: Double)]
+    /// Operations and events over time, in `at` order (stable for equal times).
+    public var timeline: [TimelineEntry]
+    public var operations: OperationsSpec
 
     public init(name: String, run: RunSpec, cluster: ClusterSpec, citus: CitusSpec, tables: [TableSpec], workload: WorkloadSpec,
-                sloP99Ms: [(className: String, ms: Double)] = []) {
+                sloP99Ms: [(className: String, ms: Double)] = [], timeline: [TimelineEntry] = [], operations: OperationsSpec = OperationsSpec()) {
+        self.timeline = timeline
+        self.operations = operations
         self.name = name
         self.run = run
         self.cluster = cluster

@@ -1,0 +1,138 @@
+import Runbook
+import SimCore
+import Simulation
+import Yams
+
+/// Reads a scenario's `timeline` (schema in Scenarios/README.md): each entry has `at` and
+/// either `sql` (one or more Citus statements) or `event` (node_fails, node_returns,
+/// rate_multiplier). Statements are parsed now; a parse error, an unknown function, or a
+/// table or node the scenario does not have is a validation error located in the file.
+/// Errors Citus raises at run time (a node that must be emptied first, a missing replica
+/// identity) are recorded when the statement runs.
+enum TimelineReader {
+    static func read(_ root: YAMLMapping, tables: [TableSpec]?, workerCount: Int?) -> [TimelineEntry]? {
+        guard let node = root.value("timeline") else { return [] }
+        let reader = root.reader
+        guard case .sequence = node else {
+            reader.error(node, "`timeline` must be a list of entries with `at` and `sql` or `event`")
+            return nil
+        }
+        var nodes = ["coordinator"] + (0..<(workerCount ?? 0)).map { "worker-\($0 + 1)" }
+        let tableNames = (tables ?? []).map(\.name)
+        var entries: [TimelineEntry] = []
+        var ok = true
+        for (i, item) in node.array().enumerated() {
+            guard let m = reader.mapping(item, path: "timeline[\(i)]") else { ok = false; continue }
+            let at = m.duration("at", allowZero: true)
+            let line = item.mark?.line ?? 0, column = item.mark?.column ?? 0
+            let sql = m.value("sql"), event = m.value("event")
+            switch (sql, event) {
+            case (let text?, nil):
+                guard let at, let statements = statements(text, reader: reader, path: m.qualified("sql"), indent: column + 2) else { ok = false; break }
+                for (statement, source) in statements {
+                    if let problem = check(statement, tables: tableNames, nodes: &nodes) {
+                        reader.append(Finding(file: reader.file, line: statement.line, column: statement.column, severity: .error, message: problem))
+                        ok = false
+                    }
+                    entries.append(TimelineEntry(at: SimDuration(seconds: at), action: .sql(statement, text: source), line: statement.line, column: statement.column))
+                }
+            case (nil, let e?):
+                let kind = m.string("event", allowed: ["node_fails", "node_returns", "rate_multiplier"])
+                var action: TimelineEntry.Action?
+                switch kind {
+                case "node_fails", "node_returns":
+                    let name = m.string("node")
+                    let standby = kind == "node_fails" ? ClusterScenarioReader.bool(m, "standby", false) : false
+                    if let name, !nodes.contains(name) {
+                        reader.error(m.value("node"), "`\(m.qualified("node"))` is `\(name)`; nodes at this point of the timeline: \(nodes.joined(separator: ", "))")
+                    } else if let name, let standby {
+                        action = kind == "node_fails" ? .nodeFails(node: name, standby: standby) : .nodeReturns(node: name)
+                    }
+                case "rate_multiplier":
+                    if let f = m.number("factor", in: 0...1_000) { action = .rateMultiplier(f) }
+                default:
+                    _ = e
+                }
+                if let at, let action {
+                    entries.append(TimelineEntry(at: SimDuration(seconds: at), action: action, line: line, column: column))
+                } else {
+                    ok = false
+                }
+            case (_?, _?):
+                reader.error(event, "a timeline entry has either `sql` or `event`, not both")
+                ok = false
+            case (nil, nil):
+                reader.error(item, "`timeline[\(i)]` needs `sql` (Citus statements) or `event` (node_fails, node_returns, rate_multiplier)")
+                ok = false
+            }
+            m.finish()
+        }
+        guard ok else { return nil }
+        // Stable by time: entries with the same `at` keep their file order.
+        return entries.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
+    }
+
+    /// The statements of a `sql` value with their positions in the scenario file and their text.
+    static func statements(_ node: Node, reader: YAMLReader, path: String, indent: Int) -> [(SQLStatement, String)]? {
+        guard let scalar = node.scalar else {
+            reader.error(node, "`\(path)` must be a string of SQL statements")
+            return nil
+        }
+        let mark = scalar.mark
+        let block = scalar.style == .literal || scalar.style == .folded
+        // Block scalars start on the next line, indented; others where the value starts.
+        let lineOffset = (mark?.line ?? 1) - (block ? 0 : 1)
+        let columnOffset = block ? indent - 1 : (mark?.column ?? 1) + (scalar.style == .plain ? 0 : 1) - 1
+        do {
+            let parsed = try SQLRunbookParser.parse(scalar.string, file: reader.file)
+            let lines = scalar.string.split(separator: "\n", omittingEmptySubsequences: false)
+            return parsed.map { s in
+                var located = s
+                located.line = s.line + lineOffset
+                located.column = s.line == 1 && !block ? s.column + columnOffset : s.column + (block ? columnOffset : 0)
+                let text = s.line - 1 < lines.count ? String(lines[s.line - 1].dropFirst(max(0, s.column - 1))).trimmingSpaces : ""
+                return (located, text)
+            }
+        } catch let e as InputError {
+            for f in e.findings {
+                reader.append(Finding(file: f.file, line: f.line + lineOffset, column: f.column + (block || f.line == 1 ? columnOffset : 0),
+                                      severity: f.severity, message: f.message))
+            }
+            return nil
+        } catch {
+            reader.error(node, "\(error)")
+            return nil
+        }
+    }
+
+    /// A problem citus-sim can see before running: an unknown function, table or node.
+    static func check(_ s: SQLStatement, tables: [String], nodes: inout [String]) -> String? {
+        guard case .call(let f, let arguments) = s.kind else { return nil }
+        guard RunbookRunner.knownFunctions.contains(f) else {
+            return "citus-sim does not simulate \(f)() in a timeline; supported: \(RunbookRunner.knownFunctions.joined(separator: ", "))"
+        }
+        func argument(_ name: String, _ position: Int) -> String? {
+            let a = arguments.first { $0.name == name } ?? (arguments.count > position && arguments[position].name == nil ? arguments[position] : nil)
+            if case .string(let v)? = a?.value { return v }
+            return nil
+        }
+        let tableArgument: [String: (String, Int)] = ["rebalance_table_shards": ("relation", 0), "isolate_tenant_to_new_shard": ("table_name", 0),
+                                                       "replicate_table_shards": ("relation", 0), "get_rebalance_table_shards_plan": ("relation", 0)]
+        if let (name, position) = tableArgument[f], let t = argument(name, position), !tables.contains(t) {
+            return "\(f): table `\(t)` is not in the scenario; tables: \(tables.joined(separator: ", "))"
+        }
+        let nodeArguments: [String: [(String, Int)]] = [
+            "citus_remove_node": [("nodename", 0)], "citus_set_node_property": [("nodename", 0)], "citus_drain_node": [("nodename", 0)],
+            "citus_move_shard_placement": [("source_node_name", 1), ("target_node_name", 3)], "citus_add_clone_node": [("primary_hostname", 2)],
+            "get_snapshot_based_node_split_plan": [("primary_node_name", 0)],
+        ]
+        for (name, position) in nodeArguments[f] ?? [] {
+            if let n = argument(name, position), !nodes.contains(n) {
+                return "\(f): node `\(n)` is not in the cluster at this point of the timeline; nodes: \(nodes.joined(separator: ", "))"
+            }
+        }
+        if f == "citus_add_node", let n = argument("nodename", 0), !nodes.contains(n) { nodes.append(n) }
+        if f == "citus_add_clone_node", let n = argument("replica_hostname", 0), !nodes.contains(n) { nodes.append(n) }
+        return nil
+    }
+}

@@ -1,0 +1,59 @@
+import SimCore
+
+/// What operations do to foreground queries after planning: writes to a blocked shard group
+/// wait (FACTS D.3 step 7, D.4), UPDATE/DELETE on a table without a replica identity fail
+/// during a force_logical transfer, and queries that need a failed node fail or wait.
+/// Reads are never blocked by a move (FACTS D.5).
+extension ClusterSimulation {
+    /// Dispatches a planned request unless an operation holds it back; called only with a timeline.
+    mutating func dispatchOrHold(request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+        let r = requests[Int(rid)]
+        let cls = Int(r.cls)
+        let table = classTable[cls]
+        // Shards the request touches: the tenant's, or all of the table's.
+        let first: Int, count: Int
+        if singleTenant[cls] {
+            first = shardOffset[table] + Int(tenantShardFlat[table * tenantCount + Int(r.tenant)])
+            count = 1
+        } else {
+            first = shardOffset[table]
+            count = (table + 1 < shardOffset.count ? shardOffset[table + 1] : shardWorkerFlat.count) - first
+        }
+        for f in first..<(first + count) {
+            let w = Int(shardWorkerFlat[f])
+            guard workerDown[w] else { continue }
+            if scenario.operations.waitForFailedNodes {
+                requests[Int(rid)].outstanding += 1
+                ops!.parkedOnNode[w].append(rid)
+            } else {
+                metrics.failedOnDownNode += 1
+                answer(request: rid, outcome: .error, &s)
+            }
+            return
+        }
+        if isWrite[cls] {
+            for f in first..<(first + count) {
+                let g = Int(shardGroupFlat[f])
+                if groupNoReplicaIdentityFails[g] && failsWithoutReplicaIdentity[cls] {
+                    // PostgreSQL: "cannot update table ... because it does not have a replica identity and publishes updates".
+                    let t = ops!.groupTransfer[g]
+                    if t >= 0 { ops!.log.transfers[ops!.transfers[Int(t)].log].writesFailed += 1 }
+                    answer(request: rid, outcome: .error, &s)
+                    return
+                }
+                if groupBlocked[g] {
+                    requests[Int(rid)].outstanding += 1
+                    ops!.parkedWrites[g].append((rid, s.now))
+                    return
+                }
+            }
+        }
+        if singleTenant[cls] { routerDispatch(request: rid, &s) } else { fanOut(request: rid, &s) }
+    }
+
+    /// A held request may go on (its group was unblocked, or its node is back).
+    mutating func resume(request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+        if requests[Int(rid)].active && !requests[Int(rid)].answered { dispatchOrHold(request: rid, &s) }
+        release(request: rid)
+    }
+}

@@ -1,0 +1,159 @@
+import ClusterModel
+import Runbook
+import SimCore
+
+/// Placement changes during a run: a committed move changes one shard group's worker; a
+/// split or a clone promotion rebuilds the placement from the metadata. Caches of the
+/// workers involved are re-estimated (Che) at once: a simplification, since a real cache
+/// warms up over minutes.
+extension ClusterSimulation {
+    /// The CSR index of each worker's shards (range order) and the dense shard-group ids.
+    mutating func rebuildShardIndex() {
+        let tables = scenario.tables.count
+        var list: [Int32] = [], start: [Int] = []
+        list.reserveCapacity(shardWorkerFlat.count)
+        for t in 0..<tables {
+            let count = (t + 1 < tables ? shardOffset[t + 1] : shardWorkerFlat.count) - shardOffset[t]
+            var perWorker = [[Int32]](repeating: [], count: workers)
+            for s in 0..<count { perWorker[Int(shardWorkerFlat[shardOffset[t] + s])].append(Int32(s)) }
+            for w in 0..<workers {
+                start.append(list.count)
+                list += perWorker[w]
+            }
+        }
+        start.append(list.count)
+        workerShardList = list
+        workerShardStart = start
+        // Groups: tables of one colocation group share ids (same shard count and ranges).
+        var base: [(colocation: ColocationID, base: Int32)] = []
+        var next: Int32 = 0
+        shardGroupFlat = []
+        for (t, spec) in scenario.tables.enumerated() {
+            let count = (t + 1 < tables ? shardOffset[t + 1] : shardWorkerFlat.count) - shardOffset[t]
+            guard count > 0, let colocation = layout.state.table(spec.name)?.colocationID ?? ops?.runner.state.table(spec.name)?.colocationID else { continue }
+            let b: Int32
+            if let known = base.first(where: { $0.colocation == colocation }) {
+                b = known.base
+            } else {
+                b = next
+                base.append((colocation, next))
+                next += Int32(count)
+            }
+            shardGroupFlat += (0..<count).map { b + Int32($0) }
+        }
+        let groups = Int(next)
+        groupBlocked = Array(repeating: false, count: groups)
+        groupNoReplicaIdentityFails = Array(repeating: false, count: groups)
+        if groupWAL.count != groups { groupWAL = Array(repeating: 0, count: groups) }
+    }
+
+    /// Flat shard index of a distributed table's shard id (−1 when unknown).
+    func flatShard(_ id: ShardID) -> Int { ops?.flatOfShard[id] ?? -1 }
+
+    /// Shard ids of every flat shard, from the metadata (after set-up and rebuilds).
+    mutating func indexShardIDs() {
+        guard let state = ops?.runner.state else { return }
+        var ids: [ShardID] = [], lookup: [ShardID: Int] = [:]
+        for t in scenario.tables where t.kind == .distributed {
+            for s in state.shards(of: t.name).sorted(by: { $0.range!.min < $1.range!.min }) {
+                lookup[s.id] = ids.count
+                ids.append(s.id)
+            }
+        }
+        ops!.shardIDFlat = ids
+        ops!.flatOfShard = lookup
+        if ops!.parkedWrites.count != groupBlocked.count {
+            ops!.parkedWrites = Array(repeating: [], count: groupBlocked.count)
+            ops!.groupTransfer = Array(repeating: -1, count: groupBlocked.count)
+        }
+    }
+
+    /// Dense group of the shard group holding `anchor`.
+    func group(of anchor: ShardID) -> Int32 {
+        let f = flatShard(anchor)
+        return f >= 0 ? shardGroupFlat[f] : -1
+    }
+
+    /// Bytes of a shard group (all its colocated shards).
+    func groupBytes(_ g: Int32) -> [Double] {
+        guard let ops else { return [] }
+        var bytes: [Double] = []
+        for t in scenario.tables.indices where !ops.shardBytes[t].isEmpty {
+            for s in ops.shardBytes[t].indices where shardGroupFlat[shardOffset[t] + s] == g { bytes.append(ops.shardBytes[t][s]) }
+        }
+        return bytes
+    }
+
+    /// A committed move: the group's shards now live on `target`.
+    mutating func commitMove(group g: Int32, from source: Int32, to target: Int32) {
+        for t in scenario.tables.indices where !ops!.shardBytes[t].isEmpty {
+            for s in ops!.shardBytes[t].indices where shardGroupFlat[shardOffset[t] + s] == g {
+                shardWorkerFlat[shardOffset[t] + s] = target
+                ops!.shardWorker[t][s] = target
+            }
+        }
+        rebuildWorkerShardList()
+        refreshCaches(workers: [source, target])
+    }
+
+    /// The CSR part of `rebuildShardIndex` alone (group ids unchanged).
+    mutating func rebuildWorkerShardList() {
+        let saved = (groupBlocked, groupNoReplicaIdentityFails, groupWAL, shardGroupFlat)
+        rebuildShardIndex()
+        (groupBlocked, groupNoReplicaIdentityFails, groupWAL, shardGroupFlat) = saved
+    }
+
+    /// Re-estimates the caches of `workers` under the current placement.
+    mutating func refreshCaches(workers changed: [Int32]) {
+        for w in changed where w >= 0 {
+            guard let cache = try? WorkerCache(worker: w, scenario: scenario, tenantShard: ops!.tenantShard, shardWorker: ops!.shardWorker,
+                                               shardBytes: ops!.shardBytes, meanArrivalRate: ops!.meanArrivalRate) else { continue }
+            for h in cache.tenantHits { tenantHitFlat[h.table * tenantCount + h.tenant] = h.hit }
+            for h in cache.shardScanHits { shardScanHitFlat[shardOffset[h.table] + h.shard] = h.hit }
+        }
+    }
+
+    /// After a split or a promotion: placement rebuilt from the metadata, every cache
+    /// re-estimated. Group ids change; the state of groups that still exist (blocked, WAL,
+    /// parked writes, tracking transfer) follows them by shard id. The caller takes the
+    /// parked writes of groups that disappear before calling this.
+    mutating func rebuildPlacement() throws {
+        var carried: [(anchor: ShardID, blocked: Bool, noRI: Bool, wal: Double, parked: [(request: UInt32, since: SimTime)], transfer: Int32)] = []
+        var seen = [Bool](repeating: false, count: groupBlocked.count)
+        for f in shardGroupFlat.indices {
+            let g = Int(shardGroupFlat[f])
+            guard !seen[g] else { continue }
+            seen[g] = true
+            if groupBlocked[g] || groupNoReplicaIdentityFails[g] || groupWAL[g] > 0 || !ops!.parkedWrites[g].isEmpty || ops!.groupTransfer[g] >= 0 {
+                carried.append((ops!.shardIDFlat[f], groupBlocked[g], groupNoReplicaIdentityFails[g], groupWAL[g], ops!.parkedWrites[g], ops!.groupTransfer[g]))
+            }
+        }
+        let state = ops!.runner.state
+        let map = ops!.workerOfNode
+        let placement = try SimulationLayout.placement(state: state, scenario: scenario,
+                                                       workerIndex: { Int($0.rawValue) < map.count ? map[Int($0.rawValue)] : -1 }, workerCount: workers)
+        ops!.tenantShard = placement.tenantShard
+        ops!.shardWorker = placement.shardWorker
+        ops!.shardBytes = placement.shardBytes
+        tenantShardFlat = placement.tenantShard.flatMap { $0.isEmpty ? [Int32](repeating: 0, count: tenantCount) : $0 }
+        var offsets: [Int] = [], total = 0
+        for t in scenario.tables.indices { offsets.append(total); total += placement.shardWorker[t].count }
+        shardOffset = offsets
+        shardWorkerFlat = placement.shardWorker.flatMap { $0 }
+        shardScanHitFlat = Array(repeating: 1, count: total)
+        groupWAL = []
+        rebuildShardIndex()
+        ops!.parkedWrites = []
+        indexShardIDs()
+        for c in carried {
+            let g = Int(group(of: c.anchor))
+            guard g >= 0 else { continue }
+            groupBlocked[g] = c.blocked
+            groupNoReplicaIdentityFails[g] = c.noRI
+            groupWAL[g] = c.wal
+            ops!.parkedWrites[g] = c.parked
+            ops!.groupTransfer[g] = c.transfer
+        }
+        refreshCaches(workers: (0..<Int32(workers)).filter { ops!.nodeOfWorker[Int($0)] != nil })
+    }
+}

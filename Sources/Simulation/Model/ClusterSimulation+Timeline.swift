@@ -1,0 +1,240 @@
+import ClusterModel
+import Planner
+import Runbook
+import SimCore
+
+/// The timeline: Citus statements run by one DBA session in simulated time, and simulator
+/// events (node failures, workload changes).
+extension ClusterSimulation {
+    /// Names of workers the timeline adds (`citus_add_node` of a new name, `citus_add_clone_node`),
+    /// in timeline order: the simulation gives each a spare worker of the scenario's worker size.
+    static func spareWorkerNames(_ scenario: ClusterScenario) -> [String] {
+        var known = ["coordinator"] + (0..<scenario.cluster.workerCount).map { "worker-\($0 + 1)" }
+        var spare: [String] = []
+        for entry in scenario.timeline {
+            guard case .sql(let statement, _) = entry.action, case .call(let f, let arguments) = statement.kind else { continue }
+            let key = f == "citus_add_node" ? "nodename" : f == "citus_add_clone_node" ? "replica_hostname" : nil
+            guard let key else { continue }
+            let argument = arguments.first { $0.name == key } ?? arguments.first { $0.name == nil }
+            guard case .string(let name)? = argument?.value, !known.contains(name) else { continue }
+            known.append(name)
+            spare.append(name)
+        }
+        return spare
+    }
+
+    mutating func setUpOperations(layout: SimulationLayout) throws {
+        let spare = workers - scenario.cluster.workerCount
+        var runner = RunbookRunner(state: layout.state, file: scenario.name)
+        runner.state.settings.shardCount = scenario.citus.shardCount
+        var state = OperationsState(runner: runner, tenantShard: layout.tenantShard, shardWorker: layout.shardWorker, shardBytes: layout.shardBytes,
+                                    diskUsed: layout.workerBytes + Array(repeating: 0, count: spare), initialWorkers: layout.workerIDs.count,
+                                    meanArrivalRate: ClusterRun.meanArrivalRate(scenario))
+        state.workerOfNode = Array(repeating: -1, count: Int(layout.state.nodeIDSequence) + spare + 8)
+        for (w, id) in layout.workerIDs.enumerated() { state.workerOfNode[Int(id.rawValue)] = Int32(w) }
+        state.nodeOfWorker = layout.workerIDs.map { Optional($0) } + Array(repeating: nil, count: spare)
+        state.parkedOnNode = Array(repeating: [], count: workers)
+        ops = state
+        indexShardIDs()
+    }
+
+    /// Schedules every timeline entry at its time.
+    mutating func scheduleTimeline(_ s: inout Scheduler<ClusterEvent>) {
+        for (i, entry) in scenario.timeline.enumerated() {
+            s.schedule(.timeline, at: .zero + entry.at, priority: .control, payload: UInt32(i))
+        }
+    }
+
+    mutating func timelineEntry(_ i: Int, _ s: inout Scheduler<ClusterEvent>) {
+        let entry = scenario.timeline[i]
+        switch entry.action {
+        case .sql:
+            ops!.sessionQueue.append(i)
+            runSession(&s)
+        case .nodeFails(let name, let standby):
+            let op = beginOperation(entry, at: s.now)
+            guard let node = nodeIndex(named: name) else {
+                return endOperation(op, at: s.now, error: "ERROR:  node \(name) does not exist")
+            }
+            if node == 0 { coordinatorDown = true } else { workerDown[node - 1] = true }
+            note("LOG:  \(name) failed\(standby ? "; its standby is promoted after detection" : "; no standby")", at: s.now)
+            if standby {
+                let back = scenario.operations.failureDetection + scenario.operations.standbyPromotion
+                s.schedule(.nodeBack, at: s.now + back, priority: .control, payload: UInt32(node))
+            }
+            endOperation(op, at: s.now)
+        case .nodeReturns(let name):
+            let op = beginOperation(entry, at: s.now)
+            guard let node = nodeIndex(named: name) else {
+                return endOperation(op, at: s.now, error: "ERROR:  node \(name) does not exist")
+            }
+            nodeBack(node, &s)
+            endOperation(op, at: s.now)
+        case .rateMultiplier(let factor):
+            let op = beginOperation(entry, at: s.now)
+            rateMultiplier = factor
+            endOperation(op, at: s.now)
+        }
+    }
+
+    /// Node index: 0 the coordinator, w + 1 worker w (also spare workers by their timeline name).
+    func nodeIndex(named name: String) -> Int? {
+        if name == "coordinator" { return 0 }
+        if let n = ops?.runner.state.node(name: name, port: 5432), Int(n.id.rawValue) < ops!.workerOfNode.count {
+            let w = ops!.workerOfNode[Int(n.id.rawValue)]
+            if w >= 0 { return Int(w) + 1 }
+        }
+        if name.hasPrefix("worker-"), let k = Int(name.dropFirst(7)), (1...scenario.cluster.workerCount).contains(k) { return k }
+        return nil
+    }
+
+    mutating func nodeBack(_ node: Int, _ s: inout Scheduler<ClusterEvent>) {
+        if node == 0 {
+            coordinatorDown = false
+        } else {
+            workerDown[node - 1] = false
+            let parked = ops!.parkedOnNode[node - 1]
+            ops!.parkedOnNode[node - 1] = []
+            for rid in parked { resume(request: rid, &s) }
+        }
+        note("LOG:  \(node == 0 ? "coordinator" : "worker \(node)") is available again", at: s.now)
+    }
+
+    // MARK: The DBA session
+
+    /// Runs queued statements until one holds the session.
+    mutating func runSession(_ s: inout Scheduler<ClusterEvent>) {
+        while !ops!.sessionBusy && ops!.sessionNext < ops!.sessionQueue.count {
+            let i = ops!.sessionQueue[ops!.sessionNext]
+            ops!.sessionNext += 1
+            guard case .sql(let statement, _) = scenario.timeline[i].action else { continue }
+            run(statement, entry: i, &s)
+        }
+    }
+
+    mutating func run(_ statement: SQLStatement, entry: Int, _ s: inout Scheduler<ClusterEvent>) {
+        let op = beginOperation(scenario.timeline[entry], at: s.now)
+        let before = ops!.runner.messages.count
+        let nodesBefore = ops!.runner.state.nodes.count
+        do {
+            let result = try ops!.runner.begin(statement)
+            flushMessages(from: before, at: s.now)
+            applyReloadedSettings(at: s.now)
+            switch result {
+            case nil:
+                if ops!.runner.state.nodes.count > nodesBefore {
+                    // citus_add_node: activation syncs metadata to the node (transactional mode).
+                    let added = ops!.runner.state.nodes.last!
+                    attachWorker(added.id)
+                    let sync = scenario.operations.metadataSyncPerPlacement * Int64(ops!.runner.state.placements.count)
+                    ops!.sessionBusy = true
+                    ops!.sessionHeldBy = op
+                    s.schedule(.session, at: s.now + sync, priority: .control)
+                } else {
+                    endOperation(op, at: s.now)
+                }
+            case .transfers(let list, let mode):
+                startChain(TransferChain(owner: .session(operation: op), items: list, mode: mode), &s)
+            case .job(let id, let tasks, let mode):
+                startJob(id: id, tasks: tasks, mode: mode, statementOperation: op, &s)
+                endOperation(op, at: s.now)
+            case .split(let plan, let mode):
+                let chain = newChain(TransferChain(owner: .session(operation: op), items: [], mode: mode))
+                ops!.sessionBusy = true
+                startSplit(plan, mode: mode, chain: chain, &s)
+            case .addClone(let id, let name, _, let primary):
+                attachWorker(id, name: name)
+                let chain = newChain(TransferChain(owner: .session(operation: op), items: [], mode: .blockWrites))
+                ops!.sessionBusy = true
+                startClone(clone: id, primary: primary, chain: chain, &s)
+            case .promoteClone(let clone, let plan):
+                let chain = newChain(TransferChain(owner: .session(operation: op), items: [], mode: .blockWrites))
+                ops!.sessionBusy = true
+                startPromotion(clone: clone, plan: plan, chain: chain, &s)
+            case .waitForJob:
+                if ops!.jobs.contains(where: { !$0.queue.isFinished && !$0.cancelled }) {
+                    ops!.sessionBusy = true
+                    ops!.sessionWaitsForJob = true
+                    ops!.sessionHeldBy = op
+                } else {
+                    note("WARNING:  no ongoing rebalance that can be waited on", at: s.now)
+                    endOperation(op, at: s.now)
+                }
+            case .stopJob:
+                if let j = ops!.jobs.lastIndex(where: { !$0.queue.isFinished && !$0.cancelled }) {
+                    cancelJob(j, &s)
+                    endOperation(op, at: s.now)
+                } else {
+                    endOperation(op, at: s.now, error: CitusError("no ongoing rebalance that can be stopped").description)
+                }
+            }
+        } catch {
+            flushMessages(from: before, at: s.now)
+            let text = (error as? CitusError)?.description ?? (error as? ClusterError).map { "ERROR:  \($0.description)" } ?? "ERROR:  \(error)"
+            endOperation(op, at: s.now, error: text)
+        }
+    }
+
+    /// The session's held statement is over (metadata sync, a job waited for).
+    mutating func sessionResumes(_ s: inout Scheduler<ClusterEvent>) {
+        if let op = ops!.sessionHeldBy { endOperation(op, at: s.now) }
+        ops!.sessionHeldBy = nil
+        ops!.sessionBusy = false
+        ops!.sessionWaitsForJob = false
+        runSession(&s)
+    }
+
+    /// A new node's id gets the next spare worker.
+    mutating func attachWorker(_ id: NodeID, name: String? = nil) {
+        let raw = Int(id.rawValue)
+        if raw >= ops!.workerOfNode.count { ops!.workerOfNode += Array(repeating: -1, count: raw - ops!.workerOfNode.count + 1) }
+        guard ops!.workerOfNode[raw] < 0, ops!.nextSpareWorker < workers else { return }
+        let w = ops!.nextSpareWorker
+        ops!.nextSpareWorker += 1
+        ops!.workerOfNode[raw] = Int32(w)
+        ops!.nodeOfWorker[w] = id
+    }
+
+    /// Settings the simulation models, once `pg_reload_conf()` applied them.
+    mutating func applyReloadedSettings(at now: SimTime) {
+        let settings = ops!.runner.reloadedSettings
+        guard settings.count > ops!.settingsSeen else { return }
+        for (name, value) in settings[ops!.settingsSeen...] {
+            switch name {
+            case "statement_timeout":
+                let text: String
+                switch value { case .string(let t), .number(let t): text = t; default: text = "" }
+                if let ms = Double(text) { statementTimeout = ms > 0 ? .microseconds(Int64(ms * 1_000)) : nil }
+            case "max_worker_processes":
+                note("WARNING:  parameter \"max_worker_processes\" cannot be changed without restarting the server", at: now)
+            default: break
+            }
+        }
+        ops!.settingsSeen = settings.count
+    }
+
+    // MARK: Operation records
+
+    mutating func beginOperation(_ entry: TimelineEntry, at now: SimTime) -> Int {
+        ops!.log.operations.append(OperationLog.Operation(label: entry.label, line: entry.line, start: now, status: "running"))
+        return ops!.log.operations.count - 1
+    }
+
+    mutating func endOperation(_ op: Int, at now: SimTime, error: String? = nil, status: String? = nil) {
+        ops!.log.operations[op].end = now
+        ops!.log.operations[op].status = status ?? (error == nil ? "done" : "error")
+        ops!.log.operations[op].error = error
+        if let error { note(error, at: now) }
+    }
+
+    mutating func note(_ text: String, at now: SimTime) { ops!.log.messages.append((now, text)) }
+
+    mutating func flushMessages(from start: Int, at now: SimTime) {
+        let messages = ops!.runner.messages
+        for m in messages[start...] {
+            // The runner prefixes "file:line: "; the log keeps Citus's text.
+            let text = m.firstRange(of: ": ").map { String(m[$0.upperBound...]) } ?? m
+            note(text, at: now)
+        }
+    }
+}

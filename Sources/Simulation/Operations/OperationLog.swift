@@ -1,0 +1,69 @@
+import SimCore
+
+/// What the operations of a run did, for outputs (operations.csv, transfers.csv, tasks.csv,
+/// summary.json) and tests. Times are simulated instants from the start of the run.
+public struct OperationLog: Sendable {
+    /// One timeline entry: a statement from start to return, or a simulator event.
+    public struct Operation: Sendable {
+        public var label: String
+        public var line: Int
+        public var start: SimTime
+        /// When the statement returned (nil: still running at the end of the run).
+        public var end: SimTime?
+        /// `done`, `error`, `cancelled` or `running`.
+        public var status: String
+        /// Citus's error, as psql prints it.
+        public var error: String?
+        public var bytesCopied: Double = 0
+        /// Seconds during which writes to some shard group were blocked by this operation (sum over groups).
+        public var writeBlockedSeconds: Double = 0
+    }
+
+    /// One shard-group transfer (a move, a split, reference tables to a node, a base backup).
+    public struct Transfer: Sendable {
+        public var operation: Int
+        /// Background task id, when a job ran it.
+        public var task: Int64?
+        public var kind: String
+        public var anchorShard: Int64
+        public var source: String
+        public var target: String
+        public var mode: String
+        public var bytes: Double
+        public var start: SimTime
+        public var copyStart: SimTime?
+        public var copyEnd: SimTime?
+        public var catchUpEnd: SimTime?
+        public var blockStart: SimTime?
+        public var end: SimTime?
+        public var status: String = "running"
+        public var error: String?
+        /// Writes to the group that arrived while it was blocked, and the total seconds they waited.
+        public var writeBlockedSeconds: Double = 0
+        public var writesDelayed: Int = 0
+        public var writesFailed: Int = 0
+    }
+
+    /// One execution of a background task (retries are separate rows).
+    public struct TaskRun: Sendable {
+        public var job: Int64
+        public var task: Int64
+        public var command: String
+        public var nodes: String
+        /// Tasks this one waited for.
+        public var dependsOn: [Int64]
+        public var attempt: Int
+        public var start: SimTime
+        public var end: SimTime?
+        public var status: String
+        public var error: String?
+    }
+
+    public var operations: [Operation] = []
+    public var transfers: [Transfer] = []
+    public var taskRuns: [TaskRun] = []
+    /// NOTICE/WARNING/ERROR lines with the instant Citus printed them.
+    public var messages: [(time: SimTime, text: String)] = []
+
+    public init() {}
+}

@@ -1,0 +1,130 @@
+import ClusterModel
+import Planner
+import Runbook
+import SimCore
+
+/// A transfer in progress: phases in simulated time (FACTS D.3/D.4, E, F).
+///
+/// Logical (`auto`, `force_logical`): set-up → copy → catch-up → index build → catch-up →
+/// writes blocked → final catch-up → metadata commit. `block_writes`: writes blocked from
+/// the start → set-up → copy → index build → commit. Catch-up waits poll every second until
+/// the target has applied the source's WAL position taken when the wait began.
+struct ActiveTransfer {
+    enum Kind: String { case move, referenceTables = "reference_tables", split, clone }
+    enum Phase { case setup, copy, catchUp1, indexes, catchUp2, blocked, promote, done }
+
+    var kind: Kind
+    var log: Int
+    /// Who waits for it: the DBA session (chain index) or a background task.
+    var chain: Int
+    var mode: TransferMode
+    var planned: PlannedTransfer?
+    var split: SplitPlan?
+    var source: Int32
+    var target: Int32
+    /// Anchor shards of the groups whose writes this transfer tracks and may block (group
+    /// ids change when a split rebuilds the placement; shard ids do not).
+    var anchors: [ShardID]
+    var bytes: Double
+    var phase: Phase = .setup
+    /// COPY streams: bytes of shards not yet started, and per running stream its bytes left
+    /// and chunk parts still outstanding.
+    var pendingShards: [Double] = []
+    var streams: [(left: Double, parts: Int32)] = []
+    var maxStreams: Int = 16
+    /// WAL written to the groups when the copy began; applied position and when it was last advanced.
+    var walAtCopyStart: Double = 0
+    var applied: Double = 0
+    var appliedAt: SimTime = .zero
+    /// Target WAL position of the current catch-up wait, and when catch-up began.
+    var waitTarget: Double = 0
+    var catchUpStart: SimTime = .zero
+    var blocked = false
+    var finished = false
+    /// Promotion of a clone: the clone and the split plan.
+    var promotionClone: NodeID?
+    var promotionPlan: [CloneSplitPlanner.Row]?
+}
+
+/// A sequence of transfers one caller waits for: the DBA session's statement, or one
+/// background task.
+struct TransferChain {
+    enum Owner { case session(operation: Int), task(job: Int, task: Int64) }
+    var owner: Owner
+    var items: [PlannedTransfer]
+    var next = 0
+    var mode: TransferMode
+    var active: Int32 = -1
+    var done = false
+}
+
+/// A background rebalance job running in time.
+struct RunningJob {
+    var id: Int64
+    var operation: Int
+    var queue: BackgroundTaskQueue
+    var mode: TransferMode
+    /// Chain running each task (by position in `queue.tasks`), −1 when none.
+    var chainOfTask: [Int]
+    var attempts: [Int]
+    var runRow: [Int]
+    var monitorStarted = false
+    var cancelled = false
+}
+
+/// Cold state of cluster operations in a run (touched only when operations happen).
+struct OperationsState {
+    var runner: RunbookRunner
+    var log = OperationLog()
+    var timelineNext = 0
+    /// The DBA session: next SQL entry to run, and whether a statement holds it.
+    var sessionQueue: [Int] = []
+    var sessionNext = 0
+    var sessionBusy = false
+    var sessionWaitsForJob = false
+    /// The operation holding the session without a transfer (metadata sync, a job waited for).
+    var sessionHeldBy: Int?
+    /// Reloaded settings already applied to the simulation.
+    var settingsSeen = 0
+    var transfers: [ActiveTransfer] = []
+    var chains: [TransferChain] = []
+    var jobs: [RunningJob] = []
+    /// Worker index of each node id (−1: coordinator or not a worker yet).
+    var workerOfNode: [Int32] = []
+    /// Node id of each worker index (nil: a spare worker not added yet).
+    var nodeOfWorker: [NodeID?] = []
+    var nextSpareWorker: Int
+    /// Placement in nested form (cold copy of the flat arrays), for cache recomputation.
+    var tenantShard: [[Int32]]
+    var shardWorker: [[Int32]]
+    var shardBytes: [[Double]]
+    /// Shard id of each flat shard, and the dense shard-group id of each flat shard.
+    var shardIDFlat: [ShardID] = []
+    var flatOfShard: [ShardID: Int] = [:]  // lookup only
+    var groupCount = 0
+    /// Bytes of table data on each worker's disk (moves' free-space check; deferred drops free it).
+    var diskUsed: [Double]
+    /// Per group: writes queued while it is blocked (request ids), and when each was parked.
+    var parkedWrites: [[(request: UInt32, since: SimTime)]] = []
+    /// Per group: the transfer blocking or tracking it (−1 when none).
+    var groupTransfer: [Int32] = []
+    /// Requests parked while their node is down (`wait` failure mode), per worker.
+    var parkedOnNode: [[UInt32]] = []
+    var meanArrivalRate: Double
+    /// PostgreSQL's `max_worker_processes` (a restart setting: fixed during a run).
+    var maxWorkerProcesses = 8
+    /// Each node's NIC egress (node index: 0 the coordinator), a FIFO link for copies: when it is free again.
+    var nicFreeAt: [SimTime]
+
+    init(runner: RunbookRunner, tenantShard: [[Int32]], shardWorker: [[Int32]], shardBytes: [[Double]], diskUsed: [Double],
+         initialWorkers: Int, meanArrivalRate: Double) {
+        self.runner = runner
+        self.tenantShard = tenantShard
+        self.shardWorker = shardWorker
+        self.shardBytes = shardBytes
+        self.diskUsed = diskUsed
+        nextSpareWorker = initialWorkers
+        nicFreeAt = Array(repeating: .zero, count: diskUsed.count + 1)
+        self.meanArrivalRate = meanArrivalRate
+    }
+}

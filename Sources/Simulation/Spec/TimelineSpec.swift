@@ -1,0 +1,46 @@
+import Runbook
+import SimCore
+
+/// What happens when in a scenario's `timeline`.
+///
+/// SQL entries are one DBA session: they run in order, each at its `at` time or when the
+/// previous statement returns, whichever is later (a `citus_move_shard_placement` or
+/// `citus_rebalance_wait` holds the session). Simulator events happen at their time,
+/// independently of the session.
+public struct TimelineEntry: Sendable {
+    public enum Action: Sendable {
+        /// A Citus statement, as the documentation writes it, with its source text.
+        case sql(SQLStatement, text: String)
+        /// A node (`coordinator` or a worker name) fails; with a standby it comes back after
+        /// detection and promotion, without one only with `nodeReturns`.
+        case nodeFails(node: String, standby: Bool)
+        /// A failed node is back (restored or repaired).
+        case nodeReturns(node: String)
+        /// Open-loop arrival rate multiplied by this factor from now on (1 = as scheduled).
+        case rateMultiplier(Double)
+    }
+
+    /// When, from the start of the run.
+    public var at: SimDuration
+    public var action: Action
+    /// Line and column in the scenario file.
+    public var line: Int
+    public var column: Int
+
+    public init(at: SimDuration, action: Action, line: Int, column: Int) {
+        self.at = at
+        self.action = action
+        self.line = line
+        self.column = column
+    }
+
+    /// A short label for outputs: the statement text or the event.
+    public var label: String {
+        switch action {
+        case .sql(_, let text): return text
+        case .nodeFails(let node, let standby): return "\(node) fails (\(standby ? "standby promoted" : "no standby"))"
+        case .nodeReturns(let node): return "\(node) returns"
+        case .rateMultiplier(let f): return "arrival rate x\(f)"
+        }
+    }
+}

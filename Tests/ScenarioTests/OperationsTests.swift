@@ -1,0 +1,338 @@
+import Scenario
+import SimCore
+import Simulation
+import XCTest
+
+/// Cluster operations in simulated time (issue: operations over time). Each test states the
+/// Citus behaviour it checks; scenarios are small so the suite stays fast.
+final class OperationsTests: XCTestCase {
+    /// A 4-worker cluster with write traffic, and `timeline` (YAML lines, indented 2).
+    func scenario(workers: Int = 4, shards: Int = 8, identity: Bool = true, rate: Double = 400, duration: String = "6m",
+                  operations: String = "", updateShare: Double = 0.2, tables: String? = nil, timeline: String) throws -> ClusterScenario {
+        let yaml = """
+            version: 1
+            kind: cluster
+            run: {seed: 11, duration: \(duration), warmup: 0s, replications: 1, sample_interval: 10s}
+            cluster:
+              coordinator: {cores: 8, memory_gib: 32}
+              workers: {count: \(workers), cores: 8, memory_gib: 64, disk_mb_per_second: 2000, max_connections: 1000}
+            citus: {shard_count: \(shards)}
+            \(operations)
+            tables:
+            \(tables ?? """
+              - {name: events, type: distributed, data_share: 0.8, replica_identity: \(identity)}
+              - {name: accounts, type: distributed, colocate_with: events, data_share: 0.2, replica_identity: \(identity)}
+              - {name: plans, type: reference, size_mib: 10}
+            """)
+            tenants: {count: 2000, total_size_gib: 16, size_zipf: 0.8, activity_zipf: 0.9}
+            workload:
+              arrivals: {rate_per_second: \(rate), sessions: 64}
+              classes:
+                - {name: lookup, kind: router, share: \(1 - updateShare), table: events, worker_cpu: {distribution: exponential, mean: 1ms}, bytes_read_kib: 16}
+                - {name: update, kind: router, share: \(updateShare), table: events, command: update, worker_cpu: {distribution: exponential, mean: 1ms}, write_bytes_kib: 8}
+            timeline:
+            \(timeline)
+            """
+        let (loaded, _) = try ScenarioLoader.load(text: yaml, file: "ops.yaml", name: "ops")
+        guard case .cluster(let s) = loaded else { throw XCTSkip("not a cluster scenario") }
+        return s
+    }
+
+    func run(_ s: ClusterScenario, seed: UInt64 = 5) throws -> ClusterRunResult {
+        try ClusterRun.run(s, layout: try ClusterRun.layout(for: s), seed: seed)
+    }
+
+    func log(_ s: ClusterScenario) throws -> OperationLog { try XCTUnwrap(try run(s).operations) }
+
+    // MARK: Transfer modes
+
+    /// FACTS D.1: `auto` refuses tables without a replica identity with Citus's error, DETAIL
+    /// and HINT, at the statement's time; the run continues and later statements run.
+    func testAutoModeNeedsReplicaIdentity() throws {
+        let s = try scenario(identity: false, timeline: """
+              - {at: 1m, sql: "SELECT citus_move_shard_placement(102008, 'worker-1', 5432, 'worker-2', 5432);"}
+              - {at: 2m, sql: "SELECT citus_move_shard_placement(102008, 'worker-1', 5432, 'worker-2', 5432, shard_transfer_mode := 'block_writes');"}
+            """)
+        let l = try log(s)
+        XCTAssertEqual(l.operations[0].status, "error")
+        XCTAssertEqual(l.operations[0].error, """
+            ERROR:  cannot use logical replication to transfer shards of the relation events since it doesn't have a REPLICA IDENTITY or PRIMARY KEY
+            DETAIL:  UPDATE and DELETE commands on the shard will error out during logical replication unless there is a REPLICA IDENTITY or PRIMARY KEY.
+            HINT:  If you wish to continue without a replica identity set the shard_transfer_mode to 'force_logical' or 'block_writes'.
+            """)
+        XCTAssertEqual(l.operations[0].start, .zero + .minutes(1))
+        XCTAssertEqual(l.operations[1].status, "done", "block_writes needs no replica identity")
+        XCTAssertEqual(l.transfers.count, 1)
+    }
+
+    /// FACTS D.3/D.4: block_writes blocks writes to the group for the whole transfer; a
+    /// logical move only for the final catch-up and the metadata commit.
+    func testBlockWritesBlocksForTheWholeCopyLogicalOnlyAtTheEnd() throws {
+        func moved(_ mode: String) throws -> OperationLog.Transfer {
+            let s = try scenario(timeline: """
+                  - {at: 1m, sql: "SELECT citus_move_shard_placement(102008, 'worker-1', 5432, 'worker-2', 5432, shard_transfer_mode := '\(mode)');"}
+                """)
+            return try XCTUnwrap(try log(s).transfers.first)
+        }
+        let blocking = try moved("block_writes"), logical = try moved("force_logical")
+        XCTAssertEqual(blocking.status, "done")
+        XCTAssertEqual(logical.status, "done")
+        let blockingWindow = try XCTUnwrap(blocking.end) - XCTUnwrap(blocking.blockStart)
+        let logicalWindow = try XCTUnwrap(logical.end) - XCTUnwrap(logical.blockStart)
+        let copy = try XCTUnwrap(blocking.copyEnd) - XCTUnwrap(blocking.copyStart)
+        XCTAssertGreaterThanOrEqual(blockingWindow, copy, "block_writes: blocked at least for the copy")
+        XCTAssertEqual(blocking.blockStart, blocking.start, "block_writes: blocked from the start")
+        XCTAssertLessThanOrEqual(logicalWindow, .seconds(2), "logical: the final catch-up and the commit only")
+        XCTAssertGreaterThan(blocking.writeBlockedSeconds, 10 * logical.writeBlockedSeconds)
+        XCTAssertGreaterThan(logical.writesDelayed, 0, "some writes arrive during the final block")
+        XCTAssertLessThan(try XCTUnwrap(logical.blockStart), try XCTUnwrap(logical.end))
+    }
+
+    /// FACTS D.1: force_logical lets UPDATE/DELETE fail on tables without a replica identity
+    /// while the group moves; reads and the other groups are untouched.
+    func testForceLogicalFailsUpdatesWithoutReplicaIdentity() throws {
+        let s = try scenario(identity: false, timeline: """
+              - {at: 1m, sql: "SELECT citus_move_shard_placement(102008, 'worker-1', 5432, 'worker-2', 5432, 'force_logical');"}
+            """)
+        let r = try run(s)
+        let t = try XCTUnwrap(r.operations?.transfers.first)
+        XCTAssertEqual(t.status, "done")
+        XCTAssertGreaterThan(t.writesFailed, 0)
+        let lookup = r.measurements.errors[0], update = r.measurements.errors[1]
+        XCTAssertEqual(lookup, 0, "reads never fail")
+        XCTAssertEqual(update, t.writesFailed)
+    }
+
+    // MARK: Background jobs and parallelism
+
+    /// FACTS C.2: with Citus 13.2's defaults (one executor) no two tasks run at once; with
+    /// more executors but one per node, moves that share the new node still run one at a
+    /// time; with two per node and four executors they overlap and the job finishes sooner.
+    func testParallelRebalanceOnlyWhenExecutorsAllowIt() throws {
+        func job(_ settings: String, colocated: Bool = false) throws -> (duration: SimDuration, maxParallel: Int, runs: [OperationLog.TaskRun]) {
+            let s = try scenario(shards: 16, duration: "15m", timeline: """
+                  - {at: 30s, sql: "SELECT citus_add_node('worker-5', 5432); SELECT citus_add_node('worker-6', 5432);"}
+                  - at: 1m
+                    sql: |
+                      \(settings)
+                      SELECT pg_reload_conf();
+                      SELECT citus_rebalance_start(parallel_transfer_colocated_shards := \(colocated));
+                      SELECT citus_rebalance_wait();
+                """)
+            let l = try log(s)
+            let runs = l.taskRuns.filter { $0.command.contains("citus_move_shard_placement") }
+            XCTAssertFalse(runs.isEmpty)
+            XCTAssertTrue(runs.allSatisfy { $0.status == "done" })
+            var maxParallel = 0
+            for r in runs {
+                maxParallel = max(maxParallel, runs.filter { $0.start <= r.start && r.start < ($0.end ?? .zero) }.count)
+            }
+            let wait = try XCTUnwrap(l.operations.first { $0.label.contains("citus_rebalance_wait") })
+            return (try XCTUnwrap(wait.end) - wait.start, maxParallel, runs)
+        }
+        let defaults = try job("ALTER SYSTEM SET citus.max_background_task_executors_per_node = 1;")
+        XCTAssertEqual(defaults.maxParallel, 1, "one executor cluster-wide by default")
+        let perNodeOne = try job("ALTER SYSTEM SET citus.max_background_task_executors = 8;", colocated: true)
+        let parallel = try job("""
+            ALTER SYSTEM SET citus.max_background_task_executors = 8;
+                  ALTER SYSTEM SET citus.max_background_task_executors_per_node = 2;
+            """, colocated: true)
+        XCTAssertGreaterThan(parallel.maxParallel, perNodeOne.maxParallel)
+        XCTAssertLessThan(parallel.duration, defaults.duration)
+        // Per node limit: no node ever in more tasks than allowed.
+        for (limit, runs) in [(1, perNodeOne.runs), (2, parallel.runs)] {
+            for r in runs {
+                for node in r.nodes.split(separator: " ") {
+                    let concurrent = runs.filter { $0.nodes.split(separator: " ").contains(node) && $0.start <= r.start && r.start < ($0.end ?? .zero) }
+                    XCTAssertLessThanOrEqual(concurrent.count, limit, "\(node) at \(r.start)")
+                }
+            }
+        }
+    }
+
+    /// FACTS C.1: a task starts only after the tasks it depends on are done (a node is
+    /// emptied before it is filled; colocated chains).
+    func testTasksStartAfterTheirDependencies() throws {
+        let s = try scenario(shards: 16, duration: "20m", timeline: """
+              - {at: 30s, sql: "SELECT citus_add_node('worker-5', 5432);"}
+              - at: 1m
+                sql: |
+                  ALTER SYSTEM SET citus.max_background_task_executors = 8;
+                  SELECT pg_reload_conf();
+                  SELECT citus_drain_node('worker-1', 5432, 'block_writes');
+                  SELECT citus_rebalance_start(rebalance_strategy := 'by_shard_count');
+            """)
+        let l = try log(s)
+        let runs = l.taskRuns
+        XCTAssertFalse(runs.isEmpty)
+        var checked = 0
+        for r in runs {
+            for d in r.dependsOn {
+                let dep = try XCTUnwrap(runs.last { $0.task == d && $0.job == r.job })
+                XCTAssertEqual(dep.status, "done")
+                XCTAssertLessThanOrEqual(try XCTUnwrap(dep.end), r.start)
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThan(checked, 0)
+    }
+
+    // MARK: Catch-up
+
+    /// FACTS D.3: logical replication must catch up with the writes; a write rate above the
+    /// apply throughput never converges and the move fails after the timeout.
+    func testCatchUpFailsWhenWritesOutpaceApply() throws {
+        let slow = try scenario(rate: 1000, duration: "4m", operations: "operations: {logical_apply_mib_per_second: 0.05, logical_replication_timeout: 2m}",
+                                updateShare: 0.5, timeline: """
+              - {at: 1m, sql: "SELECT citus_move_shard_placement(102008, 'worker-1', 5432, 'worker-2', 5432);"}
+            """)
+        let l = try log(slow)
+        let t = try XCTUnwrap(l.transfers.first)
+        XCTAssertEqual(t.status, "error")
+        XCTAssertTrue(t.error?.hasPrefix("ERROR:  The logical replication waiting timeout of 120000 msec is exceeded") ?? false, t.error ?? "")
+        XCTAssertEqual(l.operations[0].status, "error")
+        // Writes stay on the source: nothing was blocked for long.
+        XCTAssertLessThan(t.writeBlockedSeconds, 5)
+        let fast = try scenario(rate: 1000, duration: "4m", updateShare: 0.5, timeline: """
+              - {at: 1m, sql: "SELECT citus_move_shard_placement(102008, 'worker-1', 5432, 'worker-2', 5432);"}
+            """)
+        XCTAssertEqual(try log(fast).transfers.first?.status, "done")
+    }
+
+    // MARK: Snapshot-based node addition
+
+    /// FACTS F: a clone built by base backup takes half of the primary's shard groups at
+    /// promotion without copying shard data; add-node + rebalance moves data.
+    func testSnapshotBasedAdditionMovesNoShardData() throws {
+        let s = try scenario(duration: "10m", timeline: """
+              - {at: 30s, sql: "SELECT citus_add_clone_node('worker-5', 5432, 'worker-1', 5432);"}
+              - {at: 5m, sql: "SELECT citus_promote_clone_and_rebalance(6);"}
+            """)
+        let r = try run(s)
+        let l = try XCTUnwrap(r.operations)
+        XCTAssertEqual(l.operations.map(\.status), ["done", "done"], l.messages.map(\.text).joined(separator: "\n"))
+        XCTAssertEqual(l.transfers.map(\.kind), ["clone", "clone"])
+        XCTAssertEqual(l.operations[1].bytesCopied, 0, "promotion copies no shard data")
+        XCTAssertFalse(l.transfers.contains { $0.kind == "move" })
+        XCTAssertGreaterThan(l.operations[0].bytesCopied, 0, "the base backup copies the primary")
+        XCTAssertGreaterThan(l.operations[1].writeBlockedSeconds, 0, "writes to the primary wait for the clone to catch up")
+        // The promoted clone serves queries afterwards.
+        XCTAssertEqual(r.workerNames.last, "worker-5")
+        XCTAssertGreaterThan(r.measurements.pagesRead[4], 0)
+
+        let regular = try scenario(duration: "10m", timeline: """
+              - {at: 30s, sql: "SELECT citus_add_node('worker-5', 5432);"}
+              - {at: 1m, sql: "SELECT rebalance_table_shards();"}
+            """)
+        let moved = try log(regular)
+        XCTAssertGreaterThan(moved.operations[1].bytesCopied, 0)
+        XCTAssertTrue(moved.transfers.contains { $0.kind == "move" })
+    }
+
+    // MARK: Tenant isolation
+
+    /// FACTS E: isolating the largest tenant splits its shard group into three on the same
+    /// node (CASCADE over the colocated table); a move then gives it its own node.
+    func testIsolateTenantSplitsThenMoves() throws {
+        // Tenant 1's worker, from the initial placement; its isolated shard is the middle child
+        // of events' split (ids after the 8 + 8 + 1 shards: 102025, 102026, 102027).
+        let plain = try scenario(timeline: "  - {at: 1m, event: rate_multiplier, factor: 1}")
+        let layout = try ClusterRun.layout(for: plain)
+        let worker = "worker-\(layout.shardWorker[0][Int(layout.tenantShard[0][0])] + 1)"
+        let s = try scenario(duration: "10m", timeline: """
+              - {at: 30s, sql: "SELECT citus_add_node('worker-5', 5432);"}
+              - {at: 1m, sql: "SELECT isolate_tenant_to_new_shard('events', 1, 'CASCADE', shard_transfer_mode := 'block_writes');"}
+              - {at: 3m, sql: "SELECT citus_move_shard_placement(102026, '\(worker)', 5432, 'worker-5', 5432, 'block_writes');"}
+            """)
+        let l = try log(s)
+        XCTAssertEqual(l.operations.map(\.status), ["done", "done", "done"], l.operations.compactMap(\.error).joined(separator: "\n"))
+        let split = try XCTUnwrap(l.transfers.first { $0.kind == "split" })
+        XCTAssertEqual(split.source, split.target, "children stay on the source's node")
+        XCTAssertGreaterThan(split.bytes, 0)
+        let move = try XCTUnwrap(l.transfers.first { $0.kind == "move" })
+        XCTAssertEqual(move.target, "worker-5")
+        XCTAssertLessThan(move.bytes, split.bytes, "the isolated tenant's group is smaller than the shard it came from")
+    }
+
+    // MARK: Failures
+
+    /// A worker without a standby: its queries fail until it returns; with a standby only
+    /// for detection + promotion; in `wait` mode they wait instead of failing.
+    func testWorkerFailureWithAndWithoutStandby() throws {
+        func errors(_ timeline: String, operations: String = "") throws -> (errors: Int, p99: Double) {
+            let r = try run(try scenario(duration: "5m", operations: operations, timeline: timeline))
+            return (r.measurements.errors.reduce(0, +), r.measurements.latency[0].summary.p99Ms)
+        }
+        let none = try errors("  - {at: 1m, event: node_fails, node: worker-2}")
+        let standby = try errors("  - {at: 1m, event: node_fails, node: worker-2, standby: true}")
+        let back = try errors("""
+              - {at: 1m, event: node_fails, node: worker-2}
+              - {at: 2m, event: node_returns, node: worker-2}
+            """)
+        XCTAssertGreaterThan(none.errors, standby.errors)
+        XCTAssertGreaterThan(standby.errors, 0)
+        XCTAssertGreaterThan(none.errors, back.errors)
+        let waiting = try errors("  - {at: 1m, event: node_fails, node: worker-2, standby: true}", operations: "operations: {queries_to_failed_nodes: wait}")
+        XCTAssertEqual(waiting.errors, 0)
+        XCTAssertGreaterThan(waiting.p99, standby.p99)
+    }
+
+    // MARK: Calibration and determinism
+
+    /// An idle block_writes move runs at the calibrated copy rate (per stream), plus the overhead.
+    func testIdleMoveTakesTheCalibratedTime() throws {
+        let s = try scenario(rate: 1, updateShare: 0.01, tables: """
+              - {name: events, type: distributed}
+            """, timeline: """
+              - {at: 1m, sql: "SELECT citus_move_shard_placement(102008, 'worker-1', 5432, 'worker-2', 5432, 'block_writes');"}
+            """)
+        let t = try XCTUnwrap(try log(s).transfers.first)
+        let expected = t.bytes / s.operations.copyBytesPerCoreSecond + s.operations.blockingOverhead.seconds
+        let actual = (try XCTUnwrap(t.end) - t.start).seconds
+        XCTAssertEqual(actual, expected, accuracy: expected * 0.02 + 0.05)
+    }
+
+    func testOperationsAreDeterministic() throws {
+        let s = try scenario(duration: "4m", timeline: """
+              - {at: 30s, sql: "SELECT citus_add_node('worker-5', 5432);"}
+              - {at: 1m, sql: "SELECT citus_rebalance_start(); SELECT citus_rebalance_wait();"}
+            """)
+        let a = try log(s), b = try log(s)
+        XCTAssertEqual(a.transfers.map(\.end), b.transfers.map(\.end))
+        XCTAssertEqual(a.taskRuns.map(\.start), b.taskRuns.map(\.start))
+        XCTAssertEqual(a.messages.map(\.text), b.messages.map(\.text))
+    }
+
+    // MARK: Validation
+
+    /// Statements that cannot be parsed or name an unknown function, table or node are
+    /// validation errors with the file position; Citus's run-time errors are not.
+    func testTimelineValidation() throws {
+        func findings(_ timeline: String) -> [String] {
+            do {
+                _ = try scenario(timeline: timeline)
+                return []
+            } catch let e as InputError { return e.findings.filter { $0.severity == .error }.map(\.description) } catch { return ["\(error)"] }
+        }
+        let unknown = findings("  - {at: 1m, sql: \"SELECT citus_frobnicate();\"}")
+        XCTAssertEqual(unknown.count, 1)
+        XCTAssertTrue(unknown[0].hasPrefix("ops.yaml:20:20: error:"), unknown[0])
+        XCTAssertTrue(unknown[0].contains("citus-sim does not simulate citus_frobnicate()"), unknown[0])
+        XCTAssertTrue(findings("  - {at: 1m, sql: \"SELECT citus_drain_node('worker-9', 5432);\"}")[0].contains("node `worker-9` is not in the cluster"))
+        XCTAssertTrue(findings("  - {at: 1m, sql: \"SELECT rebalance_table_shards('nope');\"}")[0].contains("table `nope` is not in the scenario"))
+        XCTAssertTrue(findings("  - {at: 1m, event: node_fails, node: worker-7}")[0].contains("nodes at this point of the timeline"))
+        let parse = findings("""
+              - at: 1m
+                sql: |
+                  SELECT citus_add_node('worker-5', 5432);
+                  SELECT citus_rebalance_start(;
+            """)
+        XCTAssertEqual(parse.count, 1)
+        XCTAssertTrue(parse[0].hasPrefix("ops.yaml:23:36: error:"), parse[0])
+        // Adding a node makes it known to later statements.
+        XCTAssertEqual(findings("""
+              - {at: 1m, sql: "SELECT citus_add_node('worker-5', 5432);"}
+              - {at: 2m, sql: "SELECT citus_drain_node('worker-5', 5432);"}
+            """), [])
+    }
+}
