@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel", "TestSupport"]),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "ClusterModel", "TestSupport"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "SimCore"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Workload", "SimCore", "ClusterModel", "QueueingModels"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Workload", "SimCore", "ClusterModel", "QueueingModels", "TestSupport"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Reporting", "ClusterModel", "Planner", "Simulation", "Workload", "Runbook"]),
         .testTarget(name: "CLITests", dependencies: ["citus-sim"]),
     ]
