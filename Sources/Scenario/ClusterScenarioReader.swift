@@ -156,6 +156,7 @@ enum ClusterScenarioReader {
         set(m.string("stat_statements_track", allowed: ["none", "all"], default: "none")) { c.statStatementsTrack = $0 == "all" }
         set(m.string("stat_tenants_track", allowed: ["none", "all"], default: "none")) { c.statTenantsTrack = $0 == "all" }
         set(m.integer("stat_tenants_limit", in: 1...10_000, default: 100)) { c.statTenantsLimit = $0 }
+        set(m.integer("max_worker_processes", in: 3...262_143, default: 8)) { c.maxWorkerProcesses = $0 }
         m.finish()
         return ok ? c : nil
     }

@@ -10,7 +10,7 @@ import SimCore
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a speed benchmark.",
-        subcommands: [Kernel.self, RunScenario.self]
+        subcommands: [Kernel.self, RunScenario.self, Rebalance.self]
     )
 
     struct Kernel: ParsableCommand {
@@ -129,6 +129,56 @@ extension Bench {
                 for (k, n) in zip(ClusterEvent.allCases, r.eventCounts) { CLI.printError("events.\(k): \(n)") }
             }
             if verbose { for m in r.metrics { CLI.printError("\(m.name): \(NumberFormat.fixed(m.value, 4))") } }
+        }
+    }
+}
+
+extension Bench {
+    struct Rebalance: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Simulate a background rebalance under load and report its wall time.",
+            discussion: """
+                1,000 shard groups (two colocated tables, ~1 GiB each) on 16 workers x 16 cores under 2,000 queries/s; at 60 s, \
+                16 workers are added and citus_rebalance_start (by_shard_count, block_writes, parallel colocated transfers, 32 executors, one per node) moves groups until \
+                all 32 hold their share; the run ends when the rebalance does. Goal: under 10 wall seconds.
+                """
+        )
+
+        @Option(help: "Shard groups.")
+        var shards = 1_000
+
+        @Option(help: "Queries per second during the rebalance.")
+        var rate: Double = 2_000
+
+        func validate() throws {
+            guard (2...64_000).contains(shards) else { throw ValidationError("--shards must be in 2...64000") }
+            guard rate > 0 && rate.isFinite else { throw ValidationError("--rate must be > 0") }
+        }
+
+        func run() throws {
+            var scenario = try ReferenceRebalance.make(shards: shards, rate: rate)
+            let clock = ContinuousClock()
+            // First pass: how long the rebalance takes in simulated time; the timed run stops there.
+            let layout = try ClusterRun.layout(for: scenario)
+            var result: ClusterRunResult?
+            let runTime = try clock.measure { result = try ClusterRun.run(scenario, layout: layout, seed: 1) }
+            guard let log = result?.operations, let job = log.operations.first(where: { $0.label.hasPrefix("background job") }), let end = job.end else {
+                throw ValidationError("the rebalance did not finish within the simulated \(scenario.run.duration)")
+            }
+            scenario.run.duration = end - .zero
+            let moves = log.transfers.filter { $0.kind == "move" && $0.status == "done" }
+            let maxParallel = log.taskRuns.map { r in log.taskRuns.filter { $0.start <= r.start && r.start < ($0.end ?? end) }.count }.max() ?? 0
+            print("shard_groups: \(shards)")
+            print("moves: \(moves.count)")
+            print("bytes_moved_gib: \(NumberFormat.fixed(moves.reduce(0) { $0 + $1.bytes } / 1_073_741_824, 1))")
+            print("max_parallel_tasks: \(maxParallel)")
+            print("rebalance_simulated_seconds: \(NumberFormat.fixed((end - job.start).seconds, 1))")
+            print("simulated_seconds: \(NumberFormat.fixed(end.seconds, 1))")
+            print("events: \(result!.events)")
+            print("wall_seconds_including_tail: \(NumberFormat.fixed(runTime.seconds, 3))")
+            let timed = try clock.measure { _ = try ClusterRun.run(scenario, layout: layout, seed: 1) }
+            print("wall_seconds: \(NumberFormat.fixed(timed.seconds, 3))")
+            print("peak_memory_mib: \(NumberFormat.fixed(Double(PeakMemory.residentKiB()) / 1024, 1))")
         }
     }
 }

@@ -34,6 +34,7 @@ extension ClusterSimulation {
         for (w, id) in layout.workerIDs.enumerated() { state.workerOfNode[Int(id.rawValue)] = Int32(w) }
         state.nodeOfWorker = layout.workerIDs.map { Optional($0) } + Array(repeating: nil, count: spare)
         state.parkedOnNode = Array(repeating: [], count: workers)
+        state.maxWorkerProcesses = scenario.citus.maxWorkerProcesses
         ops = state
         indexShardIDs()
     }

@@ -98,6 +98,10 @@ public struct CitusSpec: Sendable, Equatable {
     public var statTenantsTrack = false
     /// `citus.stat_tenants_limit`.
     public var statTenantsLimit = 100
+    /// PostgreSQL's `max_worker_processes` on the coordinator (a restart setting): background
+    /// task executors are background workers, two of which the maintenance daemon and the
+    /// task queue monitor take.
+    public var maxWorkerProcesses = 8
 
     public init() {}
 
