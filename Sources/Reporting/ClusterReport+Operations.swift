@@ -24,12 +24,12 @@ extension ClusterReport {
     /// One row per shard-group transfer with its phases: Gantt-ready (source and target rows).
     var transfersCSV: String {
         var w = CSVWriter(columns: ["operation", "task_id", "kind", "anchor_shard", "source", "target", "mode", "bytes_gib", "start_s", "copy_start_s",
-                                    "copy_end_s", "catch_up_end_s", "write_block_start_s", "end_s", "status", "writes_delayed", "write_delay_total_s",
+                                    "copy_end_s", "indexes_start_s", "indexes_end_s", "catch_up_end_s", "write_block_start_s", "end_s", "status", "writes_delayed", "write_delay_total_s",
                                     "writes_failed", "error"])
         for t in operationLog?.transfers ?? [] {
             w.appendRow([.integer(Int64(t.operation + 1)), t.task.map { .integer($0) } ?? .text(""), .text(t.kind), .integer(t.anchorShard), .text(t.source),
                          .text(t.target), .text(t.mode), .number(t.bytes / 1_073_741_824, digits: 4), Self.seconds(t.start), Self.seconds(t.copyStart),
-                         Self.seconds(t.copyEnd), Self.seconds(t.catchUpEnd), Self.seconds(t.blockStart), Self.seconds(t.end), .text(t.status),
+                         Self.seconds(t.copyEnd), Self.seconds(t.indexStart), Self.seconds(t.indexEnd), Self.seconds(t.catchUpEnd), Self.seconds(t.blockStart), Self.seconds(t.end), .text(t.status),
                          .integer(Int64(t.writesDelayed)), .number(t.writeBlockedSeconds, digits: 3), .integer(Int64(t.writesFailed)), .text(t.error ?? "")])
         }
         return w.text

@@ -97,11 +97,15 @@ public struct ClusterReport {
     }
 
     var seriesClassesCSV: String {
-        var w = CSVWriter(columns: ["time_s", "class", "throughput_per_second", "latency_p50_ms", "latency_p99_ms", "timeouts"])
+        // With a timeline, two columns mark the operation windows.
+        let marks = operationLog != nil
+        var w = CSVWriter(columns: ["time_s", "class", "throughput_per_second", "latency_p50_ms", "latency_p99_ms", "timeouts"]
+                          + (marks ? ["transfers_running", "write_blocked_groups"] : []))
         for row in first.measurements.series {
             for (c, cls) in scenario.workload.classes.enumerated() {
                 w.appendRow([.number(row.timeSeconds, digits: 3), .text(cls.name), .number(row.throughput[c], digits: 3),
-                             .number(row.p50Ms[c], digits: 3), .number(row.p99Ms[c], digits: 3), .integer(Int64(row.timeouts[c]))])
+                             .number(row.p50Ms[c], digits: 3), .number(row.p99Ms[c], digits: 3), .integer(Int64(row.timeouts[c]))]
+                            + (marks ? [.integer(Int64(row.transfersRunning)), .integer(Int64(row.writeBlockedGroups))] : []))
             }
         }
         return w.text

@@ -109,9 +109,12 @@ extension ClusterSimulation {
             return finishChain(chain, error: "ERROR:  citus-sim has no spare worker for this clone (add it with a new host name)", &s)
         }
         let bytes = ops!.diskUsed[Int(source)]
-        beginTransfer(ActiveTransfer(kind: .clone, log: -1, chain: chain, mode: .blockWrites, planned: PlannedTransfer(kind: .move, anchor: ShardID(0), source: primary, target: clone),
-                                     source: source, target: target, anchors: [], bytes: bytes),
-                      shards: Array(repeating: bytes / 16, count: 16), blocks: false, &s)
+        // pg_basebackup: one stream of files, bounded by the disks and the NIC; its CPU per byte
+        // is a fraction of COPY's (`OperationsSpec.baseBackupCPUShare`).
+        var t = ActiveTransfer(kind: .clone, log: -1, chain: chain, mode: .blockWrites, planned: PlannedTransfer(kind: .move, anchor: ShardID(0), source: primary, target: clone),
+                               source: source, target: target, anchors: [], bytes: bytes)
+        t.cpuShare = scenario.operations.baseBackupCPUShare
+        beginTransfer(t, shards: [bytes], blocks: false, &s)
     }
 
     /// `citus_promote_clone_and_rebalance`: writes to every group on the primary are
@@ -178,7 +181,7 @@ extension ClusterSimulation {
     mutating func beginTransfer(_ transfer: ActiveTransfer, shards: [Double], blocks: Bool = true, _ s: inout Scheduler<ClusterEvent>) {
         var t = transfer
         t.pendingShards = shards.filter { $0 > 0 }
-        t.maxStreams = max(1, Int(poolSize))
+        t.maxStreams = t.kind == .clone ? 1 : max(1, Int(poolSize))
         let id = addTransfer(t, at: s.now)
         if !t.mode.isLogical && blocks { block(transfer: id, at: s.now) }
         if t.mode == .forceLogical {
@@ -219,6 +222,7 @@ extension ClusterSimulation {
         case .catchUp1:
             buildIndexes(id, &s)
         case .indexes:
+            ops!.log.transfers[t.log].indexEnd = s.now
             if t.kind == .clone || !t.mode.isLogical { return commit(id, &s) }
             ops!.transfers[id].phase = .catchUp2
             beginWait(id, &s)
@@ -239,6 +243,7 @@ extension ClusterSimulation {
     mutating func buildIndexes(_ id: Int, _ s: inout Scheduler<ClusterEvent>) {
         let t = ops!.transfers[id]
         ops!.transfers[id].phase = .indexes
+        ops!.log.transfers[t.log].indexStart = s.now
         var work = 0.0
         if let anchor = t.anchors.first, t.kind == .move || t.kind == .split {
             let g = group(of: anchor)
@@ -318,7 +323,7 @@ extension ClusterSimulation {
         let t = ops!.transfers[id]
         let chunk = min(OperationsSpec.chunkBytes, t.streams[k].left)
         ops!.transfers[id].streams[k].left -= chunk
-        let cpuWork = SimDuration(seconds: chunk / scenario.operations.copyBytesPerCoreSecond)
+        let cpuWork = SimDuration(seconds: chunk / scenario.operations.copyBytesPerCoreSecond * t.cpuShare)
         let ios = (chunk / 262_144).rounded(.up)  // 256 KiB sequential I/Os
         var parts: Int32 = 0
         func part(_ node: Int32) -> UInt32 {

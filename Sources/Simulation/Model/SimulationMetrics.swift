@@ -117,6 +117,9 @@ public struct SeriesRow: Sendable {
     /// Client sessions in use and requests waiting for one.
     public var sessionsInUse: Int
     public var sessionWaiters: Int
+    /// Timeline: transfers (moves, splits, copies) running and shard groups with writes blocked at the end.
+    public var transfersRunning = 0
+    public var writeBlockedGroups = 0
 }
 
 extension ClusterSimulation {
@@ -160,6 +163,10 @@ extension ClusterSimulation {
             row.diskUtilization.append((current.disk[w + 1] - lastIntegrals.disk[w + 1]) / span)
             row.connections.append(backends[w].inUse)
             row.sharedPoolInUse.append((0..<databases).reduce(0) { $0 + sharedPool[w * databases + $1].inUse })
+        }
+        if let ops {
+            row.transfersRunning = ops.transfers.filter { !$0.finished }.count
+            row.writeBlockedGroups = groupBlocked.filter { $0 }.count
         }
         metrics.series.append(row)
     }

@@ -33,6 +33,9 @@ public struct OperationLog: Sendable {
         public var start: SimTime
         public var copyStart: SimTime?
         public var copyEnd: SimTime?
+        /// Index and constraint build on the target (after the first catch-up for logical transfers).
+        public var indexStart: SimTime?
+        public var indexEnd: SimTime?
         public var catchUpEnd: SimTime?
         public var blockStart: SimTime?
         public var end: SimTime?

@@ -32,6 +32,8 @@ struct ActiveTransfer {
     var pendingShards: [Double] = []
     var streams: [(left: Double, parts: Int32)] = []
     var maxStreams: Int = 16
+    /// CPU per copied byte relative to COPY (1; a base backup's file stream costs less).
+    var cpuShare = 1.0
     /// WAL written to the groups when the copy began; applied position and when it was last advanced.
     var walAtCopyStart: Double = 0
     var applied: Double = 0

@@ -32,6 +32,9 @@ public struct OperationsSpec: Sendable, Equatable {
     public var metadataSyncPerPlacement = SimDuration.microseconds(200)
     /// Physical (streaming) replication apply rate of a clone, bytes/s (assumption).
     public var physicalApplyBytesPerSecond = 200_000_000.0
+    /// CPU of a base backup per byte, as a share of COPY's (assumption: a file stream with
+    /// checksums, no tuple parsing), so a clone's copy is bounded by disks and NIC.
+    public var baseBackupCPUShare = 0.1
     /// `pg_promote(wait := true)` of a clone or standby.
     public var promotionTime = SimDuration.seconds(3)
     /// Failure of a node with a streaming standby: time to detect it, then to promote the standby.
