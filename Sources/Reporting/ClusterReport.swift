@@ -51,6 +51,7 @@ public struct ClusterReport {
                    ("tenants.csv", tenantsCSV(limit: 100)), ("timeseries_classes.csv", seriesClassesCSV), ("timeseries_nodes.csv", seriesNodesCSV)]
         if scenario.citus.statTenantsTrack { out.append(("stat_tenants.csv", statTenantsCSV)) }
         if scenario.citus.statStatementsTrack { out.append(("stat_statements.csv", statStatementsCSV)) }
+        if !scenario.run.watchTenants.isEmpty { out.append(("timeseries_tenants.csv", seriesTenantsCSV)) }
         if operationLog != nil {
             out += [("operations.csv", operationsCSV), ("transfers.csv", transfersCSV), ("tasks.csv", tasksCSV), ("messages.csv", messagesCSV)]
         }
@@ -106,6 +107,20 @@ public struct ClusterReport {
                 w.appendRow([.number(row.timeSeconds, digits: 3), .text(cls.name), .number(row.throughput[c], digits: 3),
                              .number(row.p50Ms[c], digits: 3), .number(row.p99Ms[c], digits: 3), .integer(Int64(row.timeouts[c]))]
                             + (marks ? [.integer(Int64(row.transfersRunning)), .integer(Int64(row.writeBlockedGroups))] : []))
+            }
+        }
+        return w.text
+    }
+
+    /// Watched tenants and their initial worker neighbours, per sample interval (first replication).
+    var seriesTenantsCSV: String {
+        var w = CSVWriter(columns: ["time_s", "tenant_rank", "group", "queries_per_second", "latency_p50_ms", "latency_p99_ms"])
+        for row in first.measurements.series {
+            for (k, rank) in scenario.run.watchTenants.enumerated() where 2 * k + 1 < row.watchP99Ms.count {
+                for (g, label) in [(2 * k, "tenant"), (2 * k + 1, "neighbours")] {
+                    w.appendRow([.number(row.timeSeconds, digits: 3), .integer(Int64(rank)), .text(label), .number(row.watchThroughput[g], digits: 3),
+                                 .number(row.watchP50Ms[g], digits: 3), .number(row.watchP99Ms[g], digits: 3)])
+                }
             }
         }
         return w.text

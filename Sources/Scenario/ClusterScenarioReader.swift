@@ -56,7 +56,12 @@ enum ClusterScenarioReader {
         }
         warnAboutCache(root, cluster: cluster, tenants: workload.tenants)
         for entry in timeline where entry.at >= run.duration {
-            reader.warning(nil, "timeline entry at line \(entry.line) is at or after the end of the run (\(run.duration)); it will not happen")
+            reader.append(Finding(file: reader.file, line: entry.line, column: entry.column, severity: .warning,
+                                  message: "this timeline entry is at or after the end of the run (\(run.duration)); it will not happen"))
+        }
+        if let over = run.watchTenants.first(where: { $0 > workload.tenants.count }) {
+            reader.error(root.mapping("run", required: false)?.value("watch_tenants"), "`run.watch_tenants` names rank \(over); there are \(workload.tenants.count) tenants")
+            return nil
         }
         return ClusterScenario(name: name, run: run, cluster: cluster, citus: citus, tables: tables, workload: workload, sloP99Ms: slo,
                                timeline: timeline, operations: operations)
@@ -91,10 +96,22 @@ enum ClusterScenarioReader {
         let reps = m.integer("replications", in: 1...10_000, default: 3)
         let interval = seconds(m, "sample_interval", default: 10)
         let confidence = m.number("confidence", in: 0.5...0.999, default: 0.95)
+        var watch: [Int]? = []
+        if let w = m.value("watch_tenants") {
+            let ranks = w.array().compactMap { $0.int }
+            if case .sequence = w, ranks.count == w.array().count, ranks.allSatisfy({ (1...1_000).contains($0) }), ranks.count <= 16 {
+                watch = ranks
+            } else {
+                m.reader.error(w, "`run.watch_tenants` must be a list of up to 16 tenant ranks (1 is the largest), each 1...1000")
+                watch = nil
+            }
+        }
         m.finish()
-        guard let seed, let duration, let warmup, let reps, let interval, let confidence else { return nil }
+        guard let seed, let duration, let warmup, let reps, let interval, let confidence, let watch else { return nil }
         if reps < 3 { m.reader.warning(m.value("replications"), "fewer than 3 replications give very wide confidence intervals") }
-        return RunSpec(seed: seed, duration: duration, warmup: warmup, replications: reps, sampleInterval: interval, confidence: confidence)
+        var spec = RunSpec(seed: seed, duration: duration, warmup: warmup, replications: reps, sampleInterval: interval, confidence: confidence)
+        spec.watchTenants = watch
+        return spec
     }
 
     static func readNode(_ m: YAMLMapping, defaultMaxConnections: Int) -> NodeSpec? {

@@ -8,11 +8,11 @@ import XCTest
 final class OperationsTests: XCTestCase {
     /// A 4-worker cluster with write traffic, and `timeline` (YAML lines, indented 2).
     func scenario(workers: Int = 4, shards: Int = 8, identity: Bool = true, rate: Double = 400, duration: String = "6m",
-                  operations: String = "", updateShare: Double = 0.2, tables: String? = nil, timeline: String) throws -> ClusterScenario {
+                  operations: String = "", updateShare: Double = 0.2, tables: String? = nil, watch: String = "[]", timeline: String) throws -> ClusterScenario {
         let yaml = """
             version: 1
             kind: cluster
-            run: {seed: 11, duration: \(duration), warmup: 0s, replications: 1, sample_interval: 10s}
+            run: {seed: 11, duration: \(duration), warmup: 0s, replications: 1, sample_interval: 10s, watch_tenants: \(watch)}
             cluster:
               coordinator: {cores: 8, memory_gib: 32}
               workers: {count: \(workers), cores: 8, memory_gib: 64, disk_mb_per_second: 2000, max_connections: 1000}
@@ -239,13 +239,22 @@ final class OperationsTests: XCTestCase {
         let plain = try scenario(timeline: "  - {at: 1m, event: rate_multiplier, factor: 1}")
         let layout = try ClusterRun.layout(for: plain)
         let worker = "worker-\(layout.shardWorker[0][Int(layout.tenantShard[0][0])] + 1)"
-        let s = try scenario(duration: "10m", timeline: """
+        let s = try scenario(duration: "10m", watch: "[1]", timeline: """
               - {at: 30s, sql: "SELECT citus_add_node('worker-5', 5432);"}
               - {at: 1m, sql: "SELECT isolate_tenant_to_new_shard('events', 1, 'CASCADE', shard_transfer_mode := 'block_writes');"}
               - {at: 3m, sql: "SELECT citus_move_shard_placement(102026, '\(worker)', 5432, 'worker-5', 5432, 'block_writes');"}
             """)
-        let l = try log(s)
+        let r = try run(s)
+        let l = try XCTUnwrap(r.operations)
         XCTAssertEqual(l.operations.map(\.status), ["done", "done", "done"], l.operations.compactMap(\.error).joined(separator: "\n"))
+        // The watched tenant and its initial neighbours have their own latency figures.
+        XCTAssertEqual(r.measurements.watchGroup[0], 0)
+        XCTAssertEqual(r.measurements.watchGroup.filter { $0 == 1 }.count, layout.tenantShard[0].indices.filter {
+            $0 > 0 && layout.shardWorker[0][Int(layout.tenantShard[0][$0])] == layout.shardWorker[0][Int(layout.tenantShard[0][0])]
+        }.count)
+        XCTAssertGreaterThan(r.measurements.watchLatency[0].count, 0)
+        XCTAssertGreaterThan(r.measurements.watchLatency[1].count, r.measurements.watchLatency[0].count)
+        XCTAssertNotNil(r.metrics.first { $0.name == "tenant1_neighbours.latency_p99_ms" })
         let split = try XCTUnwrap(l.transfers.first { $0.kind == "split" })
         XCTAssertEqual(split.source, split.target, "children stay on the source's node")
         XCTAssertGreaterThan(split.bytes, 0)

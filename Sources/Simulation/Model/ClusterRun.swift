@@ -76,6 +76,10 @@ extension ClusterSimulation {
             out.append(Metric("\(cls.name).session_waits", Double(m.sessionWaits[c])))
             out.append(Metric("\(cls.name).service_mean_ms", m.completed[c] > 0 ? m.serviceMicroseconds[c] / Double(m.completed[c]) / 1e3 : 0))
         }
+        for (k, rank) in scenario.run.watchTenants.enumerated() where 2 * k + 1 < m.watchLatency.count {
+            out += m.watchLatency[2 * k].summary.metrics(prefix: "tenant\(rank).")
+            out += m.watchLatency[2 * k + 1].summary.metrics(prefix: "tenant\(rank)_neighbours.")
+        }
         out.append(Metric("coordinator.cpu_utilization", (current.cpu[0] - baseline.cpu[0]) / span / Double(cpu[0].cores)))
         out.append(Metric("coordinator.cpu_run_queue_mean", cpu[0].jobsInSystem.mean(at: end)))
         out.append(Metric("coordinator.nic_in_utilization", (current.nic - baseline.nic) / span))

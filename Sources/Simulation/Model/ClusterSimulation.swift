@@ -244,6 +244,18 @@ public struct ClusterSimulation: EventHandler {
         metrics = SimulationMetrics(classes: classes.map(\.name), workers: workers, tenants: scenario.workload.tenants.count,
                                     trackStatements: scenario.citus.statStatementsTrack)
         for (c, cls) in classes.enumerated() where !cls.isSingleTenant { metrics.routerCallsByTenant[c] = [] }
+        if !scenario.run.watchTenants.isEmpty {
+            // Neighbours: tenants on the watched tenant's worker at the start (first distributed table).
+            var groups = [Int16](repeating: -1, count: tenantCount)
+            let table = classTable.first ?? 0
+            let workerOf = { (t: Int) in layout.shardWorker[table][Int(layout.tenantShard[table][t])] }
+            for (k, rank) in scenario.run.watchTenants.enumerated() where rank >= 1 && rank <= tenantCount {
+                let w = workerOf(rank - 1)
+                for t in 0..<tenantCount where groups[t] < 0 && workerOf(t) == w { groups[t] = Int16(2 * k + 1) }
+            }
+            for (k, rank) in scenario.run.watchTenants.enumerated() where rank >= 1 && rank <= tenantCount { groups[rank - 1] = Int16(2 * k) }
+            metrics.watch(groups: groups, count: 2 * scenario.run.watchTenants.count, classes: singleTenant)
+        }
         nextSample = .zero + scenario.run.sampleInterval
         let zeros = (cpu: [Double](repeating: 0, count: workers + 1), disk: [Double](repeating: 0, count: workers + 1), nic: 0.0)
         baseline = zeros

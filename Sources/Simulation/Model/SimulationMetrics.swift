@@ -40,6 +40,12 @@ public struct SimulationMetrics: Sendable {
     public var series: [SeriesRow] = []
     /// Interval histograms (reset at every sample).
     var intervalLatency: [LatencyHistogram]
+    /// Watched tenants (`RunSpec.watchTenants`): group of each tenant, latency per group over the
+    /// measured window and in the current interval.
+    public internal(set) var watchGroup: [Int16] = []
+    var watchClass: [Bool] = []
+    public internal(set) var watchLatency: [LatencyHistogram] = []
+    var watchIntervalLatency: [LatencyHistogram] = []
     var intervalCompleted: [Int]
     var intervalTimeouts: [Int]
 
@@ -80,6 +86,11 @@ public struct SimulationMetrics: Sendable {
             latency[cls].record(d)
             intervalLatency[cls].record(d)
             intervalCompleted[cls] += 1
+            if !watchGroup.isEmpty, watchGroup[tenant] >= 0, watchClass[cls] {
+                let g = Int(watchGroup[tenant])
+                watchLatency[g].record(d)
+                watchIntervalLatency[g].record(d)
+            }
         case .timeout:
             timeouts[cls] += 1
             intervalTimeouts[cls] += 1
@@ -94,8 +105,20 @@ public struct SimulationMetrics: Sendable {
     /// Forgets everything counted so far (end of the warm-up).
     mutating func reset() {
         let tracked = routerCallsByTenant.map { !$0.isEmpty }
+        let (groups, watched, classes) = (watchGroup, watchLatency.count, watchClass)
         self = SimulationMetrics(classes: classNames, workers: connectionWaits.count, tenants: tenantReads.count, trackStatements: trackStatements)
         for c in tracked.indices where !tracked[c] { routerCallsByTenant[c] = [] }
+        watch(groups: groups, count: watched, classes: classes)
+    }
+
+    /// Watched tenants: `groups[tenant]` is 2k for the k-th watched tenant, 2k + 1 for the
+    /// tenants that shared its worker at the start, −1 for the others. Only the single-tenant
+    /// classes in `classes` count (a fan-out's latency is not one tenant's).
+    mutating func watch(groups: [Int16], count: Int, classes: [Bool]) {
+        watchGroup = groups
+        watchClass = classes
+        watchLatency = Array(repeating: LatencyHistogram(), count: count)
+        watchIntervalLatency = watchLatency
     }
 }
 
@@ -120,6 +143,10 @@ public struct SeriesRow: Sendable {
     /// Timeline: transfers (moves, splits, copies) running and shard groups with writes blocked at the end.
     public var transfersRunning = 0
     public var writeBlockedGroups = 0
+    /// Per watched group (tenant, its neighbours, ...): completions per second, p50 and p99 (ms).
+    public var watchThroughput: [Double] = []
+    public var watchP50Ms: [Double] = []
+    public var watchP99Ms: [Double] = []
 }
 
 extension ClusterSimulation {
@@ -163,6 +190,13 @@ extension ClusterSimulation {
             row.diskUtilization.append((current.disk[w + 1] - lastIntegrals.disk[w + 1]) / span)
             row.connections.append(backends[w].inUse)
             row.sharedPoolInUse.append((0..<databases).reduce(0) { $0 + sharedPool[w * databases + $1].inUse })
+        }
+        for g in metrics.watchIntervalLatency.indices {
+            let h = metrics.watchIntervalLatency[g]
+            row.watchThroughput.append(Double(h.count) / (span / 1e6))
+            row.watchP50Ms.append(h.percentileMilliseconds(50))
+            row.watchP99Ms.append(h.percentileMilliseconds(99))
+            metrics.watchIntervalLatency[g].reset()
         }
         if let ops {
             row.transfersRunning = ops.transfers.filter { !$0.finished }.count

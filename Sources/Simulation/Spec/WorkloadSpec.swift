@@ -45,6 +45,8 @@ public struct RunSpec: Sendable, Equatable {
     public var replications: Int
     public var sampleInterval: SimDuration
     public var confidence: Double
+    /// Tenant ranks whose latency, and their initial worker neighbours', get their own time series.
+    public var watchTenants: [Int] = []
 
     public init(seed: UInt64 = 1, duration: SimDuration, warmup: SimDuration = .zero, replications: Int = 3,
                 sampleInterval: SimDuration = .seconds(10), confidence: Double = 0.95) {
