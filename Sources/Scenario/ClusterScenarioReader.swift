@@ -35,7 +35,7 @@ enum ClusterScenarioReader {
             }
             s.finish()
         }
-        let timeline = TimelineReader.read(root, tables: tables, workerCount: cluster?.workerCount)
+        let timeline = TimelineReader.read(root, tables: tables, workerCount: cluster?.workerCount, tenantCount: workload?.tenants.count)
         let operations = readOperations(root.mapping("operations", required: false))
         guard let run, let cluster, let citus, let tables, let workload, let timeline, let operations else { return nil }
         // Cross-checks a DBA would want to hear about.

@@ -10,7 +10,8 @@ import Yams
 /// Errors Citus raises at run time (a node that must be emptied first, a missing replica
 /// identity) are recorded when the statement runs.
 enum TimelineReader {
-    static func read(_ root: YAMLMapping, tables: [TableSpec]?, workerCount: Int?) -> [TimelineEntry]? {
+    static func read(_ root: YAMLMapping, tables: [TableSpec]?, workerCount: Int?, tenantCount: Int?) -> [TimelineEntry]? {
+        let tenantCount = max(1, tenantCount ?? 10_000_000)
         guard let node = root.value("timeline") else { return [] }
         let reader = root.reader
         guard case .sequence = node else {
@@ -37,7 +38,7 @@ enum TimelineReader {
                     entries.append(TimelineEntry(at: SimDuration(seconds: at), action: .sql(statement, text: source), line: statement.line, column: statement.column))
                 }
             case (nil, let e?):
-                let kind = m.string("event", allowed: ["node_fails", "node_returns", "rate_multiplier"])
+                let kind = m.string("event", allowed: ["node_fails", "node_returns", "rate_multiplier", "tenant_grows"])
                 var action: TimelineEntry.Action?
                 switch kind {
                 case "node_fails", "node_returns":
@@ -50,6 +51,11 @@ enum TimelineReader {
                     }
                 case "rate_multiplier":
                     if let f = m.number("factor", in: 0...1_000) { action = .rateMultiplier(f) }
+                case "tenant_grows":
+                    let rank = m.integer("rank", in: 1...tenantCount)
+                    let size = m.number("size_factor", in: 0...1_000_000, lowerExclusive: true, default: 1)
+                    let activity = m.number("activity_factor", in: 0...1_000_000, lowerExclusive: true, default: 1)
+                    if let rank, let size, let activity { action = .tenantGrows(rank: rank, size: size, activity: activity) }
                 default:
                     _ = e
                 }
@@ -62,7 +68,7 @@ enum TimelineReader {
                 reader.error(event, "a timeline entry has either `sql` or `event`, not both")
                 ok = false
             case (nil, nil):
-                reader.error(item, "`timeline[\(i)]` needs `sql` (Citus statements) or `event` (node_fails, node_returns, rate_multiplier)")
+                reader.error(item, "`timeline[\(i)]` needs `sql` (Citus statements) or `event` (node_fails, node_returns, rate_multiplier, tenant_grows)")
                 ok = false
             }
             m.finish()

@@ -286,6 +286,22 @@ final class OperationsTests: XCTestCase {
         XCTAssertGreaterThan(waiting.p99, standby.p99)
     }
 
+    /// A tenant that grows gets more of the queries from then on; a rank outside the
+    /// population is a validation error.
+    func testTenantGrows() throws {
+        let s = try scenario(duration: "3m", watch: "[5]", timeline: """
+              - {at: 1m, event: tenant_grows, rank: 5, size_factor: 20, activity_factor: 50}
+            """)
+        let r = try run(s)
+        XCTAssertEqual(r.operations?.operations.first?.status, "done")
+        let before = r.measurements.series.filter { $0.timeSeconds <= 60 }.map { $0.watchThroughput[0] }
+        let after = r.measurements.series.filter { $0.timeSeconds > 70 }.map { $0.watchThroughput[0] }
+        XCTAssertGreaterThan(after.reduce(0, +) / Double(after.count), 10 * before.reduce(0, +) / Double(before.count))
+        XCTAssertThrowsError(try scenario(timeline: "  - {at: 1m, event: tenant_grows, rank: 2001}")) { error in
+            XCTAssertTrue("\(error)".contains("rank"), "\(error)")
+        }
+    }
+
     // MARK: Calibration and determinism
 
     /// An idle block_writes move runs at the calibrated copy rate (per stream), plus the overhead.

@@ -16,11 +16,13 @@ struct WorkerCache {
     /// Table data on the worker, bytes.
     var bytes: Double = 0
 
+    /// `sizes` and `activity` override the scenario's tenants (a timeline's `tenant_grows`).
     init(worker w: Int32, scenario: ClusterScenario, tenantShard: [[Int32]], shardWorker: [[Int32]], shardBytes: [[Double]],
-         meanArrivalRate: Double) throws {
+         meanArrivalRate: Double, sizes: [Double]? = nil, activity: [Double]? = nil) throws {
         let pageBytes = SimulationLayout.pageBytes
         let classes = scenario.workload.classes
         let tenants = scenario.workload.tenants
+        let sizeBytes = sizes ?? tenants.sizeBytes, share = activity ?? tenants.activity
         let totalShare = classes.reduce(0) { $0 + $1.share }
         func rate(_ include: (QueryClass) -> Bool) -> Double {
             classes.filter(include).reduce(0.0) { $0 + meanArrivalRate * $1.share / totalShare * max(1, $1.bytesRead / pageBytes) }
@@ -38,11 +40,11 @@ struct WorkerCache {
             let scanRate = rate { $0.table == t.name && !$0.isSingleTenant }
             for r in 0..<tenants.count where shardWorker[ti][Int(tenantShard[ti][r])] == w {
                 let s = Int(tenantShard[ti][r])
-                let p = max(1, tenants.sizeBytes[r] * t.dataShare / pageBytes)
+                let p = max(1, sizeBytes[r] * t.dataShare / pageBytes)
                 pages.append(p)
-                rates.append(pointRate * tenants.activity[r] / p + scanRate / max(1, shardBytes[ti][s] / pageBytes))
+                rates.append(pointRate * share[r] / p + scanRate / max(1, shardBytes[ti][s] / pageBytes))
                 owner.append((ti, r))
-                bytes += tenants.sizeBytes[r] * t.dataShare
+                bytes += sizeBytes[r] * t.dataShare
             }
         }
         let che = try CheCache(pages: pages, rates: rates, capacity: scenario.cluster.worker.cacheBytes / pageBytes)

@@ -107,7 +107,8 @@ extension ClusterSimulation {
     mutating func refreshCaches(workers changed: [Int32]) {
         for w in changed where w >= 0 {
             guard let cache = try? WorkerCache(worker: w, scenario: scenario, tenantShard: ops!.tenantShard, shardWorker: ops!.shardWorker,
-                                               shardBytes: ops!.shardBytes, meanArrivalRate: ops!.meanArrivalRate) else { continue }
+                                               shardBytes: ops!.shardBytes, meanArrivalRate: ops!.meanArrivalRate,
+                                               sizes: ops!.tenantSizes, activity: ops!.tenantActivity) else { continue }
             for h in cache.tenantHits { tenantHitFlat[h.table * tenantCount + h.tenant] = h.hit }
             for h in cache.shardScanHits { shardScanHitFlat[shardOffset[h.table] + h.shard] = h.hit }
         }
@@ -131,7 +132,8 @@ extension ClusterSimulation {
         let state = ops!.runner.state
         let map = ops!.workerOfNode
         let placement = try SimulationLayout.placement(state: state, scenario: scenario,
-                                                       workerIndex: { Int($0.rawValue) < map.count ? map[Int($0.rawValue)] : -1 }, workerCount: workers)
+                                                       workerIndex: { Int($0.rawValue) < map.count ? map[Int($0.rawValue)] : -1 }, workerCount: workers,
+                                                       sizes: ops!.tenantSizes)
         ops!.tenantShard = placement.tenantShard
         ops!.shardWorker = placement.shardWorker
         ops!.shardBytes = placement.shardBytes

@@ -2,6 +2,7 @@ import ClusterModel
 import Planner
 import Runbook
 import SimCore
+import Workload
 
 /// The timeline: Citus statements run by one DBA session in simulated time, and simulator
 /// events (node failures, workload changes).
@@ -35,6 +36,8 @@ extension ClusterSimulation {
         state.nodeOfWorker = layout.workerIDs.map { Optional($0) } + Array(repeating: nil, count: spare)
         state.parkedOnNode = Array(repeating: [], count: workers)
         state.maxWorkerProcesses = scenario.citus.maxWorkerProcesses
+        state.tenantSizes = scenario.workload.tenants.sizeBytes
+        state.tenantActivity = scenario.workload.tenants.activity
         ops = state
         indexShardIDs()
     }
@@ -75,7 +78,37 @@ extension ClusterSimulation {
             let op = beginOperation(entry, at: s.now)
             rateMultiplier = factor
             endOperation(op, at: s.now)
+        case .tenantGrows(let rank, let size, let activity):
+            let op = beginOperation(entry, at: s.now)
+            tenantGrows(rank - 1, size: size, activity: activity)
+            endOperation(op, at: s.now)
         }
+    }
+
+    /// A tenant's data and activity grow: shard sizes (metadata too, so later rebalances see
+    /// them), disk use, the tenant sampler and every worker's cache estimate change.
+    mutating func tenantGrows(_ t: Int, size: Double, activity: Double) {
+        guard t >= 0 && t < tenantCount else { return }
+        let added = ops!.tenantSizes[t] * (size - 1)
+        ops!.tenantSizes[t] *= size
+        for (ti, spec) in scenario.tables.enumerated() where !ops!.tenantShard[ti].isEmpty {
+            let shard = Int(ops!.tenantShard[ti][t])
+            ops!.shardBytes[ti][shard] += added * spec.dataShare
+            let w = Int(ops!.shardWorker[ti][shard])
+            if w >= 0 { ops!.diskUsed[w] += added * spec.dataShare }
+            let id = ops!.shardIDFlat[shardOffset[ti] + shard]
+            ops!.runner.state.setSize(of: id, bytes: Int64(ops!.shardBytes[ti][shard].rounded()))
+        }
+        if activity != 1 {
+            ops!.tenantActivity[t] *= activity
+            let weights = ops!.tenantActivity
+            if let sampler = try? AliasTable(weights: weights) { tenantSampler = sampler }
+            if !tenantSamplerByDatabase.isEmpty {
+                let k = databases
+                tenantSamplerByDatabase = (0..<k).compactMap { d in try? AliasTable(weights: weights.indices.map { $0 % k == d ? weights[$0] : 0 }) }
+            }
+        }
+        refreshCaches(workers: (0..<Int32(workers)).filter { ops!.nodeOfWorker[Int($0)] != nil })
     }
 
     /// Node index: 0 the coordinator, w + 1 worker w (also spare workers by their timeline name).

@@ -32,9 +32,9 @@ public struct ClusterSimulation: EventHandler {
     let writeBytes: [Double]
     let workerCPU: [Distribution]
     let coordinatorCPU: [Distribution]
-    let tenantSampler: AliasTable
+    var tenantSampler: AliasTable
     /// Closed loop with several databases: each client draws tenants of its own database.
-    let tenantSamplerByDatabase: [AliasTable]
+    var tenantSamplerByDatabase: [AliasTable]
     let databases: Int
     let tenantCount: Int
     // Placement (changed by moves, splits and promotions; see ClusterSimulation+Placement).

@@ -83,7 +83,7 @@ public struct SimulationLayout: Sendable {
     /// index (shards in range order), each shard's worker index, each worker's shards and each
     /// shard's bytes (tenants' data, split by `dataShare`). Tenant r (0-based) has key r + 1
     /// (integer columns) or `tenant-(r + 1)` (text).
-    static func placement(state: ClusterState, scenario: ClusterScenario, workerIndex: (NodeID) -> Int32, workerCount: Int) throws
+    static func placement(state: ClusterState, scenario: ClusterScenario, workerIndex: (NodeID) -> Int32, workerCount: Int, sizes: [Double]? = nil) throws
         -> (tenantShard: [[Int32]], shardWorker: [[Int32]], workerShards: [[[Int32]]], shardBytes: [[Double]]) {
         let tenants = scenario.workload.tenants
         var tenantShard: [[Int32]] = [], shardWorker: [[Int32]] = [], workerShards: [[[Int32]]] = [], shardBytes: [[Double]] = []
@@ -101,7 +101,7 @@ public struct SimulationLayout: Sendable {
                 let value: DistributionValue = type.hashFamily == "integer" ? .integer(Int64(r + 1)) : .text("tenant-\(r + 1)")
                 let s = index.index(of: value.hash(as: type))
                 map[r] = Int32(s)
-                bytes[s] += tenants.sizeBytes[r] * t.dataShare
+                bytes[s] += (sizes ?? tenants.sizeBytes)[r] * t.dataShare
             }
             var perWorker = [[Int32]](repeating: [], count: workerCount)
             for (s, w) in owner.enumerated() where w >= 0 { perWorker[Int(w)].append(Int32(s)) }

@@ -113,6 +113,9 @@ struct OperationsState {
     /// Requests parked while their node is down (`wait` failure mode), per worker.
     var parkedOnNode: [[UInt32]] = []
     var meanArrivalRate: Double
+    /// Tenants' sizes and activity weights as the timeline changed them (`tenant_grows`).
+    var tenantSizes: [Double] = []
+    var tenantActivity: [Double] = []
     /// PostgreSQL's `max_worker_processes` (a restart setting: fixed during a run).
     var maxWorkerProcesses = 8
     /// Each node's NIC egress (node index: 0 the coordinator), a FIFO link for copies: when it is free again.

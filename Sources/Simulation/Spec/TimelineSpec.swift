@@ -18,6 +18,8 @@ public struct TimelineEntry: Sendable {
         case nodeReturns(node: String)
         /// Open-loop arrival rate multiplied by this factor from now on (1 = as scheduled).
         case rateMultiplier(Double)
+        /// Tenant `rank`'s data grows by `size` (bytes × factor) and its activity weight by `activity`.
+        case tenantGrows(rank: Int, size: Double, activity: Double)
     }
 
     /// When, from the start of the run.
@@ -41,6 +43,7 @@ public struct TimelineEntry: Sendable {
         case .nodeFails(let node, let standby): return "\(node) fails (\(standby ? "standby promoted" : "no standby"))"
         case .nodeReturns(let node): return "\(node) returns"
         case .rateMultiplier(let f): return "arrival rate x\(f)"
+        case .tenantGrows(let rank, let size, let activity): return "tenant \(rank) grows: data x\(size), activity x\(activity)"
         }
     }
 }
