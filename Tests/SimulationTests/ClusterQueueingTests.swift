@@ -50,6 +50,26 @@ final class ExecutorTests: XCTestCase {
         }
     }
 
+    /// INSERT ... SELECT through the coordinator: the SELECT fans out and its rows come to the
+    /// coordinator, which then re-routes them to the target shards, a second fan-out. On idle
+    /// shards with exponential task times the latency is two independent max-of-k, twice the
+    /// pushed-down kind's (one fan-out that reads and writes on each shard).
+    func testInsertSelectViaCoordinatorIsTwoFanOuts() throws {
+        let k = 4
+        func mean(_ kind: QueryClass.Kind) throws -> (ms: Double, n: Double) {
+            let cls = QueryClass(name: "copy", kind: kind, share: 1, table: "events", workerCPU: .exponential(mean: 0.01), coordinatorCPU: .constant(0))
+            let scenario = try ScenarioBuilder.scenario(workers: k, workerCores: 1, shardCount: k, classes: [cls],
+                                                        arrivals: .closed(clients: 1, think: .exponential(mean: 0.05)), duration: .seconds(400), warmup: .seconds(1))
+            let r = try run(scenario)
+            return (r.value("copy.latency_mean_ms"), r.value("copy.throughput_per_second") * 399)
+        }
+        let harmonic = (1...k).reduce(0.0) { $0 + 1 / Double($1) }
+        let sd = 10 * (1...k).reduce(0.0) { $0 + 1 / Double($1 * $1) }.squareRoot()
+        let pushdown = try mean(.insertSelectPushdown), coordinator = try mean(.insertSelectCoordinator)
+        XCTAssertEqual(pushdown.ms, 10 * harmonic, accuracy: 4 * sd / pushdown.n.squareRoot())
+        XCTAssertEqual(coordinator.ms, 20 * harmonic, accuracy: 4 * sd * 2.squareRoot() / coordinator.n.squareRoot())
+    }
+
     /// The connection budget (Citus docs): concurrent multi-shard queries × shards per worker
     /// beyond what the shared pool allows makes required connections wait.
     func testConnectionBudgetShowsWaits() throws {

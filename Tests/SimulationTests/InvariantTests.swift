@@ -15,7 +15,9 @@ final class InvariantTests: XCTestCase {
             var scenario = try ScenarioBuilder.scenario(
                 workers: 3, workerCores: 4, shardCount: 12,
                 classes: [ScenarioBuilder.router(cpu: .exponential(mean: 0.004)),
-                          QueryClass(name: "report", kind: .multiShard, share: 0.3, table: "events", workerCPU: .exponential(mean: 0.01), coordinatorCPU: .constant(0.001))],
+                          QueryClass(name: "report", kind: .multiShard, share: 0.3, table: "events", workerCPU: .exponential(mean: 0.01), coordinatorCPU: .constant(0.001)),
+                          QueryClass(name: "copy", kind: .insertSelectCoordinator, share: 0.1, table: "events", workerCPU: .exponential(mean: 0.005),
+                                     coordinatorCPU: .constant(0.001), resultBytes: 4_096, writeBytes: 4_096)],
                 arrivals: .open(.step(before: 400, after: 0, at: .seconds(20)), sessions: 40), duration: .seconds(120), warmup: .seconds(2),
                 latency: .microseconds(300), tls: true, connectionSetupCPU: .milliseconds(2),
                 citus: { $0.statementTimeout = timeout; $0.maxAdaptiveExecutorPoolSize = pool; $0.maxSharedPoolSize = sharedLimit },

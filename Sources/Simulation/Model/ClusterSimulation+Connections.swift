@@ -83,7 +83,13 @@ extension ClusterSimulation {
             pools[p].roundDue = false
             openRound(pool: p, &s)
         }
-        if requests[Int(rid)].remaining == 0 && requests[Int(rid)].answered { releasePools(request: rid, &s) }
+        let r = requests[Int(rid)]
+        if r.remaining == 0 && r.answered {
+            releasePools(request: rid, &s)
+        } else if r.firstPoolBase >= 0 && p >= Int(r.firstPoolBase) && p < Int(r.firstPoolBase) + workers {
+            // A connection of insert_select_coordinator's first phase, opened after it ended.
+            releasePoolBlock(Int(r.firstPoolBase), session: r.session, &s)
+        }
         release(request: rid)
     }
 
@@ -171,7 +177,14 @@ extension ClusterSimulation {
     /// to max_cached_conns_per_worker; the rest close.
     mutating func releasePools(request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         let r = requests[Int(rid)]
+        if r.firstPoolBase >= 0 { releasePoolBlock(Int(r.firstPoolBase), session: r.session, &s) }
         guard r.poolBase >= 0 else { return }
+        releasePoolBlock(Int(r.poolBase), session: r.session, &s)
+    }
+
+    /// Idle connections of one block of pools go back to the session (or close).
+    mutating func releasePoolBlock(_ base: Int, session: Int32, _ s: inout Scheduler<ClusterEvent>) {
+        let r = (session: session, poolBase: base)
         for w in 0..<workers {
             let p = Int(r.poolBase) + w
             let free = pools[p].idle

@@ -87,6 +87,7 @@ extension ClusterSimulation {
         precondition(r.outstanding >= 0, "request \(id) released more often than referenced")
         guard r.active, r.answered, r.outstanding == 0 else { return }
         if r.poolBase >= 0 { freePoolBlocks.append(r.poolBase) }
+        if r.firstPoolBase >= 0 { freePoolBlocks.append(r.firstPoolBase) }
         requests[Int(id)].active = false
         freeRequests.append(id)
     }

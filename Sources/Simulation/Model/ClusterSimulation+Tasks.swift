@@ -22,7 +22,17 @@ extension ClusterSimulation {
         case .merge:
             freeTask(id)
             releasePools(request: t.request, &s)
-            answer(request: t.request, outcome: requests[Int(t.request)].failed ? .error : .ok, &s)
+            let r = requests[Int(t.request)]
+            if twoPhase[Int(r.cls)] && r.phase == 0 && !r.failed && !r.answered {
+                // The coordinator has the SELECT's rows: it re-routes them to the target shards
+                // (COPY over the same session's connections), a second fan-out of writes.
+                requests[Int(t.request)].phase = 1
+                requests[Int(t.request)].firstPoolBase = r.poolBase
+                requests[Int(t.request)].poolBase = -1
+                fanOut(request: t.request, &s)
+            } else {
+                answer(request: t.request, outcome: r.failed ? .error : .ok, &s)
+            }
             release(request: t.request)
         case .connect:
             // The handshake's round trips came first; the started backend is ready now.
@@ -43,14 +53,16 @@ extension ClusterSimulation {
         let r = requests[Int(t.request)]
         let cls = Int(r.cls)
         let table = classTable[cls]
-        let pages = (bytesRead[cls] / SimulationLayout.pageBytes).rounded(.up)
+        // insert_select_coordinator reads in its first phase and writes in its second.
+        let phase = twoPhase[cls] ? Int(r.phase) : -1
+        let pages = phase == 1 ? 0 : (bytesRead[cls] / SimulationLayout.pageBytes).rounded(.up)
         let hit = singleTenant[cls] ? tenantHitFlat[table * tenantCount + Int(r.tenant)] : shardScanHitFlat[shardOffset[table] + Int(t.shard)]
         let expectedMisses = pages * (1 - hit)
         var misses = expectedMisses.rounded(.down)
         if clusterStream.uniform() < expectedMisses - misses { misses += 1 }
         metrics.pagesRead[Int(t.worker)] += pages
         metrics.pagesMissed[Int(t.worker)] += misses
-        let written = writeBytes[cls]
+        let written = phase == 0 ? 0 : writeBytes[cls]
         if hasOperations && written > 0 { groupWAL[Int(shardGroupFlat[shardOffset[table] + Int(t.shard)])] += written }
         let ops = misses + (written > 0 ? 1 : 0)
         if ops > 0 {
@@ -72,7 +84,9 @@ extension ClusterSimulation {
     /// its bandwidth, store-and-forward), then the one-way latency: both known now, so one
     /// event delivers it.
     mutating func sendResult(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        let bytes = resultBytes[Int(requests[Int(tasks[Int(id)].request)].cls)]
+        let r = requests[Int(tasks[Int(id)].request)]
+        // The second phase of insert_select_coordinator returns only a command tag.
+        let bytes = twoPhase[Int(r.cls)] && r.phase == 1 ? 0 : resultBytes[Int(r.cls)]
         var done = s.now
         if bytes > 0 {
             metrics.bytesSent[Int(tasks[Int(id)].worker)] += bytes
@@ -100,7 +114,15 @@ extension ClusterSimulation {
         requests[Int(t.request)].cpuSeconds += Double(work) / 1e6
         tasks[Int(id)].stage = .workerCPU
         let node = Int(t.worker) + 1
-        cpu[node].arrive(job: id, work: .microseconds(work), at: s.now + latency)
+        var arrival = s.now + latency
+        let r = requests[Int(t.request)]
+        if twoPhase[Int(r.cls)] && r.phase == 1 && resultBytes[Int(r.cls)] > 0 {
+            // Re-routed rows leave through the coordinator's NIC egress (a FIFO link).
+            let transfer = SimDuration(seconds: resultBytes[Int(r.cls)] / coordinatorNICBytesPerSecond)
+            nicOutFreeAt = max(s.now, nicOutFreeAt) + transfer
+            arrival = nicOutFreeAt + latency
+        }
+        cpu[node].arrive(job: id, work: .microseconds(work), at: arrival)
         armCPU(node, &s)
     }
 

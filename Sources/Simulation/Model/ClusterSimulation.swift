@@ -27,6 +27,8 @@ public struct ClusterSimulation: EventHandler {
     // Hot-path copies of the scenario, flat so no event copies a struct holding references.
     let singleTenant: [Bool]
     let isWrite: [Bool]
+    /// insert_select_coordinator: a SELECT fan-out to the coordinator, then a write fan-out.
+    let twoPhase: [Bool]
     let bytesRead: [Double]
     let resultBytes: [Double]
     let writeBytes: [Double]
@@ -107,6 +109,8 @@ public struct ClusterSimulation: EventHandler {
     var diskWake: [WakeupSlot]
     /// The coordinator's NIC ingress, a FIFO link: when it is free again (store-and-forward).
     var nicFreeAt: SimTime = .zero
+    /// The coordinator's NIC egress (rows re-routed by insert_select_coordinator).
+    var nicOutFreeAt: SimTime = .zero
     /// Time the NIC spent transferring, µs (utilisation).
     var nicBusyMicroseconds: Double = 0
     /// The coordinator's shared-pool counters, one per (worker, database): index worker × databases + database.
@@ -160,6 +164,7 @@ public struct ClusterSimulation: EventHandler {
         classAlias = try AliasTable(weights: classes.map(\.share))
         singleTenant = classes.map(\.isSingleTenant)
         isWrite = classes.map(\.isWrite)
+        twoPhase = classes.map { $0.kind == .insertSelectCoordinator }
         bytesRead = classes.map(\.bytesRead)
         resultBytes = classes.map(\.resultBytes)
         writeBytes = classes.map(\.writeBytes)

@@ -37,6 +37,11 @@ struct RequestRecord {
     var slowStartPending = false
     /// First of this request's worker pools (multi-shard), −1 for router queries.
     var poolBase: Int32 = -1
+    /// insert_select_coordinator: 0 while the SELECT fans out and results come to the
+    /// coordinator, 1 while the coordinator re-routes the rows to the target shards; the
+    /// first phase's pool block (freed with the record).
+    var phase: UInt8 = 0
+    var firstPoolBase: Int32 = -1
     var active = false
     /// The client has been answered (done, timed out or failed); in-flight work may still drain.
     var answered = false
