@@ -96,8 +96,8 @@ enum TimelineReader {
                 var located = s
                 located.line = s.line + lineOffset
                 located.column = s.line == 1 && !block ? s.column + columnOffset : s.column + (block ? columnOffset : 0)
-                let text = s.line - 1 < lines.count ? String(lines[s.line - 1].dropFirst(max(0, s.column - 1))).trimmingSpaces : ""
-                return (located, text)
+                let rest = s.line - 1 < lines.count ? String(lines[s.line - 1].dropFirst(max(0, s.column - 1))) : ""
+                return (located, firstStatement(rest).trimmingSpaces)
             }
         } catch let e as InputError {
             for f in e.findings {
@@ -109,6 +109,18 @@ enum TimelineReader {
             reader.error(node, "\(error)")
             return nil
         }
+    }
+
+    /// The text up to the first `;` outside quotes (the statement's own text on its line).
+    static func firstStatement(_ line: String) -> String {
+        var quoted = false
+        var out = ""
+        for c in line {
+            out.append(c)
+            if c == "'" { quoted.toggle() }
+            if c == ";" && !quoted { break }
+        }
+        return out
     }
 
     /// A problem citus-sim can see before running: an unknown function, table or node.

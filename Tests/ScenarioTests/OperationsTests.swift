@@ -354,6 +354,10 @@ final class OperationsTests: XCTestCase {
             """)
         XCTAssertEqual(parse.count, 1)
         XCTAssertTrue(parse[0].hasPrefix("ops.yaml:23:36: error:"), parse[0])
+        // Two statements on one line are two entries, each labelled with its own text.
+        let two = try scenario(timeline: "  - {at: 1m, sql: \"SELECT citus_add_node('worker-5', 5432); SELECT citus_add_node('w;6', 5432);\"}")
+        XCTAssertEqual(two.timeline.map(\.label), ["SELECT citus_add_node('worker-5', 5432);", "SELECT citus_add_node('w;6', 5432);"])
+        XCTAssertEqual(two.timeline.map(\.column), [20, 61])
         // Adding a node makes it known to later statements.
         XCTAssertEqual(findings("""
               - {at: 1m, sql: "SELECT citus_add_node('worker-5', 5432);"}
