@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -43,7 +44,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"), .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
-        .target(name: "Reporting", dependencies: ["SimCore", "QueueingModels", "Scenario", "ClusterModel", "Planner", "Simulation", "Workload"]),
+        .target(name: "Reporting", dependencies: ["SimCore", "QueueingModels", "Scenario", "ClusterModel", "Planner", "Simulation", "Workload",
+                                                  .product(name: "Mustache", package: "swift-mustache")]),
         .executableTarget(
             name: "citus-sim",
             dependencies: [

@@ -52,6 +52,7 @@ public struct ClusterReport {
         if scenario.citus.statTenantsTrack { out.append(("stat_tenants.csv", statTenantsCSV)) }
         if scenario.citus.statStatementsTrack { out.append(("stat_statements.csv", statStatementsCSV)) }
         if !scenario.run.watchTenants.isEmpty { out.append(("timeseries_tenants.csv", seriesTenantsCSV)) }
+        out.append(("report.html", ClusterReportPage(report: self).html))
         if operationLog != nil {
             out += [("operations.csv", operationsCSV), ("transfers.csv", transfersCSV), ("tasks.csv", tasksCSV), ("messages.csv", messagesCSV)]
         }

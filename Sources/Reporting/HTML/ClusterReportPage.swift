@@ -1,0 +1,232 @@
+import Mustache
+import Scenario
+import SimCore
+import Simulation
+
+/// `report.html`: one self-contained page for a capacity review (no network requests, inline
+/// SVG charts, print styles). Text from the scenario goes through Mustache's `{{ }}` escaping;
+/// charts are built as SVG strings with `HTMLText.escape` on every label and inserted with
+/// `{{{ }}}`.
+struct ClusterReportPage {
+    let report: ClusterReport
+
+    var html: String {
+        do {
+            let template = try MustacheTemplate(string: Self.template)
+            return template.render(context)
+        } catch {
+            preconditionFailure("report template does not parse: \(error)")
+        }
+    }
+
+    // MARK: Context
+
+    func f(_ v: Double, _ d: Int) -> String { NumberFormat.fixed(v, d) }
+
+    func ci(_ name: String, _ digits: Int = 2) -> String {
+        guard let c = report.interval(name) else { return "" }
+        return c.count > 1 ? "\(f(c.mean, digits)) ± \(f(c.halfWidth, digits))" : f(c.mean, digits)
+    }
+
+    var context: [String: Any] {
+        let s = report.scenario
+        let gib = 1_073_741_824.0
+        var arrivals = ""
+        switch s.workload.arrivals {
+        case .open(let curve, let sessions): arrivals = "open loop, \(f(curve.maximum, 0)) queries/s at most, \(sessions) sessions"
+        case .closed(let clients, let think): arrivals = "closed loop, \(clients) clients, mean think time \(f(think.mean * 1e3, 1)) ms"
+        }
+        let slo = report.sloResults
+        let verdict = slo.isEmpty ? "No SLO given." : slo.allSatisfy(\.met) ? "Every p99 target is met." : "Not every p99 target is met."
+        var ctx: [String: Any] = [
+            "name": s.name,
+            "verdict": verdict,
+            "verdictClass": slo.isEmpty || slo.allSatisfy(\.met) ? "ok" : "bad",
+            "glance": [
+                ["key": "Coordinator", "value": "\(s.cluster.coordinator.cores) cores, \(f(s.cluster.coordinator.memoryBytes / gib, 0)) GiB, max_connections \(s.cluster.coordinator.maxConnections)"],
+                ["key": "Workers", "value": "\(s.cluster.workerCount) × \(s.cluster.worker.cores) cores, \(f(s.cluster.worker.memoryBytes / gib, 0)) GiB (cache \(f(s.cluster.worker.cacheBytes / gib, 0)) GiB), disk \(f(s.cluster.worker.diskBytesPerSecond / 1e6, 0)) MB/s, \(f(s.cluster.worker.diskIOPS, 0)) IOPS"],
+                ["key": "Network", "value": "\(f(s.cluster.networkLatency.seconds * 1e6, 0)) µs one way, TLS \(s.cluster.tls ? "on" : "off")"],
+                ["key": "Tables", "value": s.tables.map { "\($0.name) (\($0.kind == .reference ? "reference" : "distributed"))" }.joined(separator: ", ")],
+                ["key": "Tenants", "value": "\(s.workload.tenants.count), \(f(s.workload.tenants.totalBytes / gib, 1)) GiB"],
+                ["key": "Workload", "value": arrivals],
+                ["key": "Run", "value": "\(f(s.run.duration.seconds, 0)) s simulated, warm-up \(f(s.run.warmup.seconds, 0)) s, \(s.run.replications) replications, seed \(s.run.seed), \(Int(s.run.confidence * 100))% intervals"],
+            ] as [[String: String]],
+            "settings": settingsRows,
+            "slo": slo.map { ["class": $0.className, "target": f($0.targetMs, 1), "p99": "\(f($0.p99Ms.mean, 2)) (upper \(f($0.p99Ms.upper, 2)))", "met": $0.met ? "met" : "NOT met", "cls": $0.met ? "ok" : "bad"] },
+            "classes": s.workload.classes.map { c in
+                ["name": c.name, "kind": c.kind.rawValue, "throughput": ci("\(c.name).throughput_per_second", 1), "p50": ci("\(c.name).latency_p50_ms"),
+                 "p99": ci("\(c.name).latency_p99_ms"), "p999": ci("\(c.name).latency_p99_9_ms"), "timeouts": ci("\(c.name).timeouts", 0), "errors": ci("\(c.name).errors", 0)]
+            },
+            "nodes": report.nodeNames.map { n in
+                ["name": n, "cpu": ci("\(n).cpu_utilization", 3), "disk": ci("\(n).disk_utilization", 3), "hit": ci("\(n).cache_hit_ratio", 4),
+                 "conns": ci("\(n).connections_mean", 1), "peak": ci("\(n).connections_peak", 0), "limit": ci("\(n).max_connections", 0),
+                 "waits": ci("\(n).shared_pool_waits", 0), "refused": ci("\(n).connections_refused", 0)]
+            },
+            "latencyChart": latencyChart,
+            "throughputChart": throughputChart,
+            "cpuChart": cpuChart,
+            "connectionsChart": connectionsChart,
+            "tenantChart": tenantChart,
+            "topTenants": topTenants,
+        ]
+        if let log = report.operationLog {
+            ctx["hasOperations"] = true
+            ctx["operations"] = log.operations.enumerated().map { i, op in
+                ["n": String(i + 1), "line": String(op.line), "statement": op.label, "start": f(op.start.seconds, 1), "end": op.end.map { f($0.seconds, 1) } ?? "",
+                 "duration": op.end.map { f(($0 - op.start).seconds, 1) } ?? "", "status": op.status, "gib": f(op.bytesCopied / gib, 2),
+                 "blocked": f(op.writeBlockedSeconds, 1), "error": op.error ?? "", "cls": op.status == "error" ? "bad" : ""]
+            }
+            ctx["ganttChart"] = gantt(log)
+            ctx["messages"] = log.messages.prefix(200).map { ["time": f($0.time.seconds, 1), "text": $0.text] }
+        }
+        return ctx
+    }
+
+    /// Citus settings that differ from Citus's defaults.
+    var settingsRows: [[String: String]] {
+        let c = report.scenario.citus, d = CitusSpec()
+        var rows: [[String: String]] = []
+        func add(_ name: String, _ value: String, _ fallback: String) { if value != fallback { rows.append(["key": name, "value": value, "default": fallback]) } }
+        add("citus.shard_count", String(c.shardCount), String(d.shardCount))
+        add("citus.max_adaptive_executor_pool_size", String(c.maxAdaptiveExecutorPoolSize), String(d.maxAdaptiveExecutorPoolSize))
+        add("citus.max_shared_pool_size", String(c.maxSharedPoolSize), String(d.maxSharedPoolSize))
+        add("citus.max_cached_conns_per_worker", String(c.maxCachedConnsPerWorker), String(d.maxCachedConnsPerWorker))
+        add("citus.executor_slow_start_interval", "\(f(c.executorSlowStartInterval.seconds * 1e3, 0)) ms", "\(f(d.executorSlowStartInterval.seconds * 1e3, 0)) ms")
+        add("statement_timeout", c.statementTimeout.map { "\(f($0.seconds * 1e3, 0)) ms" } ?? "off", "off")
+        add("citus.force_max_query_parallelization", String(c.forceMaxQueryParallelization), String(d.forceMaxQueryParallelization))
+        add("citus.multi_shard_modify_mode", c.sequentialModifications ? "sequential" : "parallel", "parallel")
+        add("max_worker_processes", String(c.maxWorkerProcesses), String(d.maxWorkerProcesses))
+        return rows
+    }
+
+    // MARK: Charts
+
+    var series: [SeriesRow] { report.first.measurements.series }
+
+    /// Operation windows: each transfer from start to end.
+    var bands: [(from: Double, to: Double, label: String)] {
+        (report.operationLog?.transfers ?? []).compactMap { t in
+            t.end.map { (t.start.seconds, $0.seconds, "\(t.kind) \(t.source) → \(t.target)") }
+        }
+    }
+
+    var latencyChart: String {
+        let classes = report.scenario.workload.classes
+        return SVGLineChart(title: "Latency p99 per sample interval (shaded: operations running)", xLabel: "simulated time (s)", yLabel: "p99 latency (ms)",
+                            series: classes.indices.map { c in .init(name: classes[c].name, points: series.map { ($0.timeSeconds, $0.p99Ms[c]) }) },
+                            bands: bands, logY: true).svg
+    }
+
+    var throughputChart: String {
+        let classes = report.scenario.workload.classes
+        return SVGLineChart(title: "Throughput per class", xLabel: "simulated time (s)", yLabel: "queries per second",
+                            series: classes.indices.map { c in .init(name: classes[c].name, points: series.map { ($0.timeSeconds, $0.throughput[c]) }) },
+                            bands: bands).svg
+    }
+
+    var cpuChart: String {
+        SVGLineChart(title: "CPU utilisation per node", xLabel: "simulated time (s)", yLabel: "CPU busy (%)",
+                     series: report.nodeNames.indices.map { i in .init(name: report.nodeNames[i], points: series.map { ($0.timeSeconds, $0.cpuUtilization[i] * 100) }) },
+                     bands: bands).svg
+    }
+
+    var connectionsChart: String {
+        let workers = Array(report.nodeNames.dropFirst())
+        return SVGLineChart(title: "Connections in use per worker (max_connections \(report.scenario.cluster.worker.maxConnections))", xLabel: "simulated time (s)",
+                            yLabel: "backends", series: workers.indices.map { w in .init(name: workers[w], points: series.map { ($0.timeSeconds, Double($0.connections[w])) }) },
+                            bands: bands).svg
+    }
+
+    /// Zipf: tenant size and query share against rank, log-log (about 200 log-spaced ranks).
+    var tenantChart: String {
+        let t = report.scenario.workload.tenants
+        var ranks: [Int] = []
+        var r = 1.0
+        while Int(r) <= t.count { if ranks.last != Int(r) { ranks.append(Int(r)) }; r *= 1.05 }
+        if ranks.last != t.count { ranks.append(t.count) }
+        let total = t.activity.reduce(0, +)
+        return SVGLineChart(title: "Tenants by rank: data size (MiB) and share of queries (%)", xLabel: "tenant rank (1 = largest)", yLabel: "MiB / % (log)",
+                            series: [.init(name: "size (MiB)", points: ranks.map { (Double($0), t.sizeBytes[$0 - 1] / 1_048_576) }),
+                                     .init(name: "query share (%)", points: ranks.map { (Double($0), t.activity[$0 - 1] / total * 100) })],
+                            logX: true, logY: true).svg
+    }
+
+    var topTenants: [[String: String]] {
+        let m = report.first.measurements
+        let table = report.scenario.tables.firstIndex { $0.kind == .distributed } ?? 0
+        let top = (0..<m.tenantReads.count).filter { m.tenantReads[$0] + m.tenantWrites[$0] > 0 }
+            .sorted { a, b in
+                let qa = m.tenantReads[a] + m.tenantWrites[a], qb = m.tenantReads[b] + m.tenantWrites[b]
+                return qa != qb ? qa > qb : a < b
+            }.prefix(15)
+        return top.map { t in
+            let worker = Int(report.layout.shardWorker[table][Int(report.layout.tenantShard[table][t])])
+            return ["rank": String(t + 1), "key": report.tenantAttribute(t), "node": report.first.workerNames[worker],
+                    "size": f(report.scenario.workload.tenants.sizeBytes[t] / 1_073_741_824, 2), "queries": String(m.tenantReads[t] + m.tenantWrites[t]),
+                    "cpu": f(m.tenantCPUSeconds[t], 1)]
+        }
+    }
+
+    func gantt(_ log: OperationLog) -> String {
+        let kinds = ["move", "split", "reference_tables", "clone"]
+        let bars = log.transfers.compactMap { t -> SVGGantt.Bar? in
+            guard let end = t.end else { return nil }
+            let label = "\(t.kind) shard \(t.anchorShard) \(t.source) → \(t.target), \(f(t.bytes / 1_073_741_824, 2)) GiB, \(f(t.start.seconds, 1))–\(f(end.seconds, 1)) s, \(t.status)"
+            return SVGGantt.Bar(lane: t.target, start: t.start.seconds, end: end.seconds, label: label, kind: kinds.firstIndex(of: t.kind) ?? 0)
+        }
+        return SVGGantt(title: "Transfers over time, by target node (hover for details)", xLabel: "simulated time (s)", bars: bars, kinds: kinds).svg
+    }
+
+    // MARK: Template
+
+    static let template = """
+    <!DOCTYPE html>
+    <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+    <title>citus-sim: {{name}}</title>
+    <style>
+    body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#222;max-width:1000px;margin:24px auto;padding:0 16px}
+    h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
+    table{border-collapse:collapse;margin:8px 0;font-size:13px}th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
+    th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
+    .ok{color:#166c1c;font-weight:600}.bad{color:#b00020;font-weight:600}.verdict{font-size:16px;margin:8px 0}
+    .chart{display:block;margin:10px 0;max-width:100%;height:auto}.chart-title{font-weight:600;font-size:13px}
+    .tick{font-size:11px;fill:#555}.axis-label{font-size:12px;fill:#333}.legend{font-size:11px}
+    .axis{stroke:#444}.grid{stroke:#eee}.line{stroke-width:1.6}.band{fill:#f5b041;fill-opacity:0.18}
+    .muted{color:#666}
+    @media print{body{margin:0;max-width:none}h2{page-break-after:avoid}.chart{page-break-inside:avoid}}
+    </style></head><body>
+    <h1>{{name}}</h1>
+    <p class="muted">citus-sim capacity report. Figures are means with confidence half-widths over independent replications; time series come from the first replication.</p>
+    <p class="verdict {{verdictClass}}">{{verdict}}</p>
+    <h2>Scenario at a glance</h2>
+    <table>{{#glance}}<tr><th>{{key}}</th><td>{{value}}</td></tr>{{/glance}}</table>
+    {{#settings.0}}<p>Settings that differ from Citus's defaults:</p>{{/settings.0}}
+    <table>{{#settings}}<tr><th>{{key}}</th><td>{{value}}</td><td class="muted">default {{default}}</td></tr>{{/settings}}</table>
+    <h2>Service levels</h2>
+    <table><tr><th>class</th><th>p99 target (ms)</th><th>p99 (ms)</th><th>verdict</th></tr>
+    {{#slo}}<tr><td>{{class}}</td><td class="num">{{target}}</td><td class="num">{{p99}}</td><td class="{{cls}}">{{met}}</td></tr>{{/slo}}</table>
+    <h2>Query classes</h2>
+    <table><tr><th>class</th><th>kind</th><th>queries/s</th><th>p50 ms</th><th>p99 ms</th><th>p99.9 ms</th><th>timeouts</th><th>errors</th></tr>
+    {{#classes}}<tr><td>{{name}}</td><td>{{kind}}</td><td class="num">{{throughput}}</td><td class="num">{{p50}}</td><td class="num">{{p99}}</td><td class="num">{{p999}}</td><td class="num">{{timeouts}}</td><td class="num">{{errors}}</td></tr>{{/classes}}</table>
+    {{{latencyChart}}}
+    {{{throughputChart}}}
+    <h2>Nodes</h2>
+    <table><tr><th>node</th><th>CPU busy</th><th>disk busy</th><th>cache hit ratio</th><th>connections mean</th><th>peak</th><th>max_connections</th><th>shared-pool waits</th><th>refused</th></tr>
+    {{#nodes}}<tr><td>{{name}}</td><td class="num">{{cpu}}</td><td class="num">{{disk}}</td><td class="num">{{hit}}</td><td class="num">{{conns}}</td><td class="num">{{peak}}</td><td class="num">{{limit}}</td><td class="num">{{waits}}</td><td class="num">{{refused}}</td></tr>{{/nodes}}</table>
+    {{{cpuChart}}}
+    {{{connectionsChart}}}
+    {{#hasOperations}}
+    <h2>Operations</h2>
+    <table><tr><th>#</th><th>line</th><th>statement or event</th><th>start s</th><th>end s</th><th>duration s</th><th>status</th><th>GiB copied</th><th>write-blocked s</th><th>error</th></tr>
+    {{#operations}}<tr><td class="num">{{n}}</td><td class="num">{{line}}</td><td><code>{{statement}}</code></td><td class="num">{{start}}</td><td class="num">{{end}}</td><td class="num">{{duration}}</td><td class="{{cls}}">{{status}}</td><td class="num">{{gib}}</td><td class="num">{{blocked}}</td><td>{{error}}</td></tr>{{/operations}}</table>
+    {{{ganttChart}}}
+    <details><summary>Citus messages</summary><table>{{#messages}}<tr><td class="num">{{time}}</td><td><code>{{text}}</code></td></tr>{{/messages}}</table></details>
+    {{/hasOperations}}
+    <h2>Tenants</h2>
+    {{{tenantChart}}}
+    <table><tr><th>rank</th><th>tenant</th><th>node</th><th>data GiB</th><th>queries</th><th>worker CPU s</th></tr>
+    {{#topTenants}}<tr><td class="num">{{rank}}</td><td>{{key}}</td><td>{{node}}</td><td class="num">{{size}}</td><td class="num">{{queries}}</td><td class="num">{{cpu}}</td></tr>{{/topTenants}}</table>
+    </body></html>
+
+    """
+}
