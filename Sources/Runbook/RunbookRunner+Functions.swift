@@ -188,24 +188,9 @@ extension RunbookRunner {
         }
     }
 
-    /// `citus_move_shard_placement` pre-checks (FACTS D.2), then the metadata change.
+    /// `citus_move_shard_placement` pre-checks (FACTS D.2, `checkMove`), then the metadata change.
     mutating func move(_ shard: ShardID, from source: Node, to target: Node, mode: String, statement: SQLStatement) throws {
-        guard let s = state.shard(shard), let table = state.table(s.table) else { throw CitusError("could not find valid entry for shard \(shard)") }
-        guard !table.isReference else { throw CitusError("Table '\(table.name)' is a reference table, moving shard of a reference table is not supported") }
-        guard source.id != target.id else { throw CitusError("cannot move shard \(shard) to the node it is already on (\(source.address))") }
-        guard target.isActive, target.role == .primary else { throw CitusError("Moving shards to a non-active node is not supported") }
-        guard target.shouldHaveShards else {
-            throw CitusError("Moving shards to a node that shouldn't have a shard is not allowed. Please make sure the node has shouldhaveshards=true.")
-        }
-        if state.placements(of: shard).contains(where: { $0.node == target.id }) {
-            note(statement, CitusMessage(.warning, "shard is already present on node \(target.address)"))
-            return
-        }
-        guard state.placements(of: shard).contains(where: { $0.node == source.id }) else {
-            throw CitusError("could not find placement matching \"\(source.address)\"")
-        }
-        let group = state.colocatedShards(of: shard).map(\.id)
-        try requireReplicaIdentity(group, mode: mode)
+        guard try checkMove(shard, from: source.id, to: target.id, mode: try TransferMode(mode), statement: statement) else { return }
         state.moveShardGroup(of: shard, from: source.id, to: target.id)
     }
 

@@ -236,7 +236,7 @@ extension RunbookRunner {
 
     /// `citus_move_shard_placement`'s pre-checks (FACTS D.2) without moving; false when the
     /// shard is already on the target (a WARNING, no error).
-    public mutating func checkMove(_ shard: ShardID, from sourceID: NodeID, to targetID: NodeID, mode: TransferMode) throws -> Bool {
+    public mutating func checkMove(_ shard: ShardID, from sourceID: NodeID, to targetID: NodeID, mode: TransferMode, statement: SQLStatement? = nil) throws -> Bool {
         guard let s = state.shard(shard), let table = state.table(s.table) else { throw CitusError("could not find valid entry for shard \(shard)") }
         guard let source = state.node(sourceID), let target = state.node(targetID) else { throw CitusError("node with id \(targetID.rawValue) does not exist") }
         guard !table.isReference else { throw CitusError("Table '\(table.name)' is a reference table, moving shard of a reference table is not supported") }
@@ -246,7 +246,8 @@ extension RunbookRunner {
             throw CitusError("Moving shards to a node that shouldn't have a shard is not allowed. Please make sure the node has shouldhaveshards=true.")
         }
         if state.placements(of: shard).contains(where: { $0.node == target.id }) {
-            messages.append("\(file): WARNING:  shard is already present on node \(target.address)")
+            let warning = CitusMessage(.warning, "shard is already present on node \(target.address)")
+            if let statement { note(statement, warning) } else { messages.append("\(file): \(warning.description)") }
             return false
         }
         guard state.placements(of: shard).contains(where: { $0.node == source.id }) else {
