@@ -27,7 +27,6 @@ extension ClusterSimulation {
     /// One pass of the queue monitor.
     mutating func jobTick(_ j: Int, _ s: inout Scheduler<ClusterEvent>) {
         guard !ops!.jobs[j].cancelled, !ops!.jobs[j].queue.isFinished else { return }
-        ops!.jobs[j].monitorStarted = true
         let settings = ops!.runner.state.settings
         let running = ops!.jobs[j].queue.status.filter { $0 == .running }.count
         // Background workers: the maintenance daemon and the monitor take two of max_worker_processes.

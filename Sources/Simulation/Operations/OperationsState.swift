@@ -70,7 +70,6 @@ struct RunningJob {
     var chainOfTask: [Int]
     var attempts: [Int]
     var runRow: [Int]
-    var monitorStarted = false
     var cancelled = false
 }
 
