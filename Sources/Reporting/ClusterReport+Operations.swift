@@ -55,13 +55,10 @@ extension ClusterReport {
 
     /// summary.json's `operations` block: each operation with its duration over replications.
     var operationsJSON: JSONValue {
-        func ci(_ c: ConfidenceInterval) -> JSONValue {
-            .object([("mean", .number(c.mean, digits: 6)), ("ci_low", .number(c.lower, digits: 6)), ("ci_high", .number(c.upper, digits: 6))])
-        }
-        return .array((operationLog?.operations ?? []).enumerated().map { i, op in
+        .array((operationLog?.operations ?? []).enumerated().map { i, op in
             var fields: [(String, JSONValue)] = [("operation", .integer(Int64(i + 1))), ("line", .integer(Int64(op.line))), ("statement", .string(op.label)),
                                                  ("start_seconds", .number(op.start.seconds, digits: 3)), ("status", .string(op.status))]
-            fields += figures(of: "op\(i + 1)").map { ($0.0, ci($0.1)) }
+            fields += figures(of: "op\(i + 1)").map { ($0.0, Self.ciJSON($0.1)) }
             if let e = op.error { fields.append(("error", .string(e))) }
             return .object(fields)
         })

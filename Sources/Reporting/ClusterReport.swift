@@ -153,15 +153,21 @@ public struct ClusterReport {
 
     /// The `limit` tenants with the most queries in the measured window (first replication):
     /// attribute, colocation, node, reads, writes, queries, worker CPU seconds.
-    func tenantsCSV(limit: Int) -> String {
+    /// Tenants with queries, most queries first (ties by rank), at most `limit`.
+    func busiestTenants(limit: Int) -> ArraySlice<Int> {
         let m = first.measurements
-        let table = scenario.tables.firstIndex { $0.kind == .distributed } ?? 0
-        let colocation = layout.state.table(scenario.tables[table].name)?.colocationID.rawValue ?? 0
-        let top = (0..<m.tenantReads.count).filter { m.tenantReads[$0] + m.tenantWrites[$0] > 0 }
+        return (0..<m.tenantReads.count).filter { m.tenantReads[$0] + m.tenantWrites[$0] > 0 }
             .sorted { a, b in
                 let qa = m.tenantReads[a] + m.tenantWrites[a], qb = m.tenantReads[b] + m.tenantWrites[b]
                 return qa != qb ? qa > qb : a < b
             }.prefix(limit)
+    }
+
+    func tenantsCSV(limit: Int) -> String {
+        let m = first.measurements
+        let table = scenario.tables.firstIndex { $0.kind == .distributed } ?? 0
+        let colocation = layout.state.table(scenario.tables[table].name)?.colocationID.rawValue ?? 0
+        let top = busiestTenants(limit: limit)
         var w = CSVWriter(columns: ["tenant_attribute", "colocation_id", "nodename", "read_count", "write_count", "query_count", "cpu_usage_seconds"])
         for t in top {
             let shard = Int(layout.tenantShard[table][t])
@@ -193,10 +199,13 @@ public struct ClusterReport {
         return w.text
     }
 
+    /// An interval as summary.json writes it.
+    static func ciJSON(_ c: ConfidenceInterval) -> JSONValue {
+        .object([("mean", .number(c.mean, digits: 6)), ("ci_low", .number(c.lower, digits: 6)), ("ci_high", .number(c.upper, digits: 6))])
+    }
+
     var json: String {
-        func ci(_ c: ConfidenceInterval) -> JSONValue {
-            .object([("mean", .number(c.mean, digits: 6)), ("ci_low", .number(c.lower, digits: 6)), ("ci_high", .number(c.upper, digits: 6))])
-        }
+        let ci = Self.ciJSON
         let run: [(String, JSONValue)] = ["throughput_per_second", "timeout_rate", "error_rate", "single_tenant_share", "sessions_in_use_mean"]
             .compactMap { n in interval(n).map { (n, ci($0)) } }
         let classes: [JSONValue] = scenario.workload.classes.map { c in

@@ -37,7 +37,7 @@ enum TimelineReader {
                     }
                     entries.append(TimelineEntry(at: SimDuration(seconds: at), action: .sql(statement, text: source), line: statement.line, column: statement.column))
                 }
-            case (nil, let e?):
+            case (nil, _?):
                 let kind = m.string("event", allowed: ["node_fails", "node_returns", "rate_multiplier", "tenant_grows"])
                 var action: TimelineEntry.Action?
                 switch kind {
@@ -57,7 +57,7 @@ enum TimelineReader {
                     let activity = m.number("activity_factor", in: 0...1_000_000, lowerExclusive: true, default: 1)
                     if let rank, let size, let activity { action = .tenantGrows(rank: rank, size: size, activity: activity) }
                 default:
-                    _ = e
+                    break  // an unknown event name is already reported by `string(_:allowed:)`
                 }
                 if let at, let action {
                     entries.append(TimelineEntry(at: SimDuration(seconds: at), action: action, line: line, column: column))

@@ -154,12 +154,7 @@ struct ClusterReportPage {
     var topTenants: [[String: String]] {
         let m = report.first.measurements
         let table = report.scenario.tables.firstIndex { $0.kind == .distributed } ?? 0
-        let top = (0..<m.tenantReads.count).filter { m.tenantReads[$0] + m.tenantWrites[$0] > 0 }
-            .sorted { a, b in
-                let qa = m.tenantReads[a] + m.tenantWrites[a], qb = m.tenantReads[b] + m.tenantWrites[b]
-                return qa != qb ? qa > qb : a < b
-            }.prefix(15)
-        return top.map { t in
+        return report.busiestTenants(limit: 15).map { t in
             let worker = Int(report.layout.shardWorker[table][Int(report.layout.tenantShard[table][t])])
             return ["rank": String(t + 1), "key": report.tenantAttribute(t), "node": report.first.workerNames[worker],
                     "size": f(report.scenario.workload.tenants.sizeBytes[t] / 1_073_741_824, 2), "queries": String(m.tenantReads[t] + m.tenantWrites[t]),

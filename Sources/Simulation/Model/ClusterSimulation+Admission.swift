@@ -17,7 +17,7 @@ extension ClusterSimulation {
             count = 1
         } else {
             first = shardOffset[table]
-            count = (table + 1 < shardOffset.count ? shardOffset[table + 1] : shardWorkerFlat.count) - first
+            count = shardCount(ofTable: table)
         }
         for f in first..<(first + count) {
             let w = Int(shardWorkerFlat[f])

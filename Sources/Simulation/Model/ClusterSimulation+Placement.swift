@@ -7,29 +7,20 @@ import SimCore
 /// workers involved are re-estimated (Che) at once: a simplification, since a real cache
 /// warms up over minutes.
 extension ClusterSimulation {
+    /// Shards of scenario table `t` (0 for reference tables): flat indices shardOffset[t] ..< + count.
+    func shardCount(ofTable t: Int) -> Int {
+        (t + 1 < shardOffset.count ? shardOffset[t + 1] : shardWorkerFlat.count) - shardOffset[t]
+    }
+
     /// The CSR index of each worker's shards (range order) and the dense shard-group ids.
     mutating func rebuildShardIndex() {
-        let tables = scenario.tables.count
-        var list: [Int32] = [], start: [Int] = []
-        list.reserveCapacity(shardWorkerFlat.count)
-        for t in 0..<tables {
-            let count = (t + 1 < tables ? shardOffset[t + 1] : shardWorkerFlat.count) - shardOffset[t]
-            var perWorker = [[Int32]](repeating: [], count: workers)
-            for s in 0..<count { perWorker[Int(shardWorkerFlat[shardOffset[t] + s])].append(Int32(s)) }
-            for w in 0..<workers {
-                start.append(list.count)
-                list += perWorker[w]
-            }
-        }
-        start.append(list.count)
-        workerShardList = list
-        workerShardStart = start
+        rebuildWorkerShardList()
         // Groups: tables of one colocation group share ids (same shard count and ranges).
         var base: [(colocation: ColocationID, base: Int32)] = []
         var next: Int32 = 0
         shardGroupFlat = []
         for (t, spec) in scenario.tables.enumerated() {
-            let count = (t + 1 < tables ? shardOffset[t + 1] : shardWorkerFlat.count) - shardOffset[t]
+            let count = shardCount(ofTable: t)
             guard count > 0, let colocation = layout.state.table(spec.name)?.colocationID ?? ops?.runner.state.table(spec.name)?.colocationID else { continue }
             let b: Int32
             if let known = base.first(where: { $0.colocation == colocation }) {
@@ -45,6 +36,23 @@ extension ClusterSimulation {
         groupBlocked = Array(repeating: false, count: groups)
         groupNoReplicaIdentityFails = Array(repeating: false, count: groups)
         if groupWAL.count != groups { groupWAL = Array(repeating: 0, count: groups) }
+    }
+
+    /// Each worker's shards per table in range order (CSR), from `shardWorkerFlat`.
+    mutating func rebuildWorkerShardList() {
+        var list: [Int32] = [], start: [Int] = []
+        list.reserveCapacity(shardWorkerFlat.count)
+        for t in scenario.tables.indices {
+            var perWorker = [[Int32]](repeating: [], count: workers)
+            for s in 0..<shardCount(ofTable: t) { perWorker[Int(shardWorkerFlat[shardOffset[t] + s])].append(Int32(s)) }
+            for w in 0..<workers {
+                start.append(list.count)
+                list += perWorker[w]
+            }
+        }
+        start.append(list.count)
+        workerShardList = list
+        workerShardStart = start
     }
 
     /// Flat shard index of a distributed table's shard id (−1 when unknown).
@@ -94,13 +102,6 @@ extension ClusterSimulation {
         }
         rebuildWorkerShardList()
         refreshCaches(workers: [source, target])
-    }
-
-    /// The CSR part of `rebuildShardIndex` alone (group ids unchanged).
-    mutating func rebuildWorkerShardList() {
-        let saved = (groupBlocked, groupNoReplicaIdentityFails, groupWAL, shardGroupFlat)
-        rebuildShardIndex()
-        (groupBlocked, groupNoReplicaIdentityFails, groupWAL, shardGroupFlat) = saved
     }
 
     /// Re-estimates the caches of `workers` under the current placement.
