@@ -37,19 +37,20 @@ let package = Package(
         .target(name: "Workload", dependencies: ["SimCore"]),
         .target(name: "Runbook", dependencies: ["ClusterModel", "Planner"]),
         .target(name: "Simulation", dependencies: ["SimCore", "ClusterModel", "Planner", "Workload", "Runbook"]),
+        .target(name: "Advisor", dependencies: ["SimCore", "ClusterModel", "Workload", "Simulation", "Runbook"]),
         .target(
             name: "Scenario",
             dependencies: [
-                "SimCore", "QueueingModels", "ClusterModel", "Planner", "Workload", "Simulation", "Runbook",
+                "SimCore", "QueueingModels", "ClusterModel", "Planner", "Workload", "Simulation", "Runbook", "Advisor",
                 .product(name: "Yams", package: "Yams"), .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
-        .target(name: "Reporting", dependencies: ["SimCore", "QueueingModels", "Scenario", "ClusterModel", "Planner", "Simulation", "Workload",
+        .target(name: "Reporting", dependencies: ["SimCore", "QueueingModels", "Scenario", "ClusterModel", "Planner", "Simulation", "Workload", "Advisor",
                                                   .product(name: "Mustache", package: "swift-mustache")]),
         .executableTarget(
             name: "citus-sim",
             dependencies: [
-                "SimCore", "QueueingModels", "ClusterModel", "Planner", "Workload", "Simulation", "Scenario", "Reporting",
+                "SimCore", "QueueingModels", "ClusterModel", "Planner", "Workload", "Simulation", "Scenario", "Reporting", "Advisor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,6 +62,7 @@ let package = Package(
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "SimCore"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Workload", "SimCore", "ClusterModel", "QueueingModels", "TestSupport"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Reporting", "ClusterModel", "Planner", "Simulation", "Workload", "Runbook"]),
+        .testTarget(name: "AdvisorTests", dependencies: ["Advisor", "Simulation", "Workload", "SimCore", "Scenario", "Reporting"]),
         .testTarget(name: "CLITests", dependencies: ["citus-sim"]),
     ]
 )

@@ -1,3 +1,4 @@
+import Advisor
 import Scenario
 import SimCore
 import Simulation
@@ -36,12 +37,8 @@ public struct ClusterReport {
 
     var nodeNames: [String] { ["coordinator"] + first.workerNames }
 
-    /// Whether every class meets its p99 target (upper end of the interval).
-    public var sloResults: [(className: String, targetMs: Double, p99Ms: ConfidenceInterval, met: Bool)] {
-        scenario.sloP99Ms.compactMap { cls, target in
-            interval("\(cls).latency_p99_ms").map { (cls, target, $0, $0.upper <= target) }
-        }
-    }
+    /// The scenario's objectives against this run (met when the interval's upper end is within the target).
+    public var sloResults: [SLOCheck] { scenario.slo.checks(interval) }
 
     // MARK: Files
 
@@ -204,6 +201,12 @@ public struct ClusterReport {
         .object([("mean", .number(c.mean, digits: 6)), ("ci_low", .number(c.lower, digits: 6)), ("ci_high", .number(c.upper, digits: 6))])
     }
 
+    /// An objective as summary.json and advice.json write it.
+    static func sloJSON(_ s: SLOCheck) -> JSONValue {
+        .object([("objective", .string(s.objective)), ("metric", .string(s.metric)), ("target", .number(s.target, digits: 6)),
+                 ("unit", .string(s.unit == "%" ? "fraction" : s.unit)), ("measured", ciJSON(s.measured)), ("met", .bool(s.met))])
+    }
+
     var json: String {
         let ci = Self.ciJSON
         let run: [(String, JSONValue)] = ["throughput_per_second", "timeout_rate", "error_rate", "single_tenant_share", "sessions_in_use_mean"]
@@ -212,9 +215,7 @@ public struct ClusterReport {
             .object([("name", .string(c.name)), ("kind", .string(c.kind.rawValue))] + figures(of: c.name).map { ($0.0, ci($0.1)) })
         }
         let nodes: [JSONValue] = nodeNames.map { n in .object([("name", .string(n))] + figures(of: n).map { ($0.0, ci($0.1)) }) }
-        let slo: [JSONValue] = sloResults.map { s in
-            .object([("class", .string(s.className)), ("p99_target_ms", .number(s.targetMs, digits: 3)), ("p99_ms", ci(s.p99Ms)), ("met", .bool(s.met))])
-        }
+        let slo: [JSONValue] = sloResults.map(Self.sloJSON)
         return JSONValue.object([
             ("scenario", .string(scenario.name)), ("kind", .string("cluster")),
             ("seed", .string(String(scenario.run.seed))), ("replications", .integer(Int64(scenario.run.replications))),
@@ -242,7 +243,7 @@ public struct ClusterReport {
         }
         lines.append(TextTable.render(header: ["node", "cpu", "disk", "cache_hit", "conns", "pool_waiters"], rows: nodeRows).trimmingTrailingNewline)
         for s in sloResults {
-            lines.append("SLO \(s.className) p99 <= \(NumberFormat.fixed(s.targetMs, 1)) ms: \(s.met ? "met" : "NOT met") (\(NumberFormat.fixed(s.p99Ms.mean, 2)) ms, upper \(NumberFormat.fixed(s.p99Ms.upper, 2)))")
+            lines.append("SLO \(s.objective) <= \(s.targetText): \(s.met ? "met" : "NOT met") (\(s.measuredText))")
         }
         return lines.joined(separator: "\n")
     }

@@ -1,3 +1,4 @@
+import Advisor
 import SimCore
 import Simulation
 import Workload
@@ -9,7 +10,14 @@ enum ClusterScenarioReader {
     static let mib = 1_048_576.0
     static let kib = 1_024.0
 
-    static func read(_ root: YAMLMapping, name: String) -> ClusterScenario? {
+    /// Reads the scenario; `advisor` receives the `advisor` section when there is one.
+    static func read(_ root: YAMLMapping, name: String, advisor: inout AdvisorSpec?) -> ClusterScenario? {
+        let scenario = readScenario(root, name: name)
+        if let m = root.mapping("advisor", required: false) { advisor = AdvisorReader.read(m, scenario: scenario) }
+        return scenario
+    }
+
+    static func readScenario(_ root: YAMLMapping, name: String) -> ClusterScenario? {
         let reader = root.reader
         let run = readRun(root.mapping("run", required: false))
         let cluster = root.mapping("cluster").flatMap(readCluster)
@@ -20,7 +28,10 @@ enum ClusterScenarioReader {
         var workload: WorkloadSpec?
         if let w = workloadMap, let tenants { workload = readWorkload(w, tenants: tenants, tables: tables) }
         var slo: [(className: String, ms: Double)] = []
+        var sloSpec = SLOSpec()
         if let s = root.mapping("slo", required: false) {
+            if s.value("max_cpu_utilization") != nil { sloSpec.maxCPUUtilization = s.number("max_cpu_utilization", in: 0...1, lowerExclusive: true) }
+            if s.value("max_timeout_rate") != nil { sloSpec.maxTimeoutRate = s.number("max_timeout_rate", in: 0...1) }
             if let p99 = s.value("p99_ms") {
                 if let m = reader.mapping(p99, path: "slo.p99_ms") {
                     for (key, _, _) in m.entries {
@@ -63,7 +74,7 @@ enum ClusterScenarioReader {
             reader.error(root.mapping("run", required: false)?.value("watch_tenants"), "`run.watch_tenants` names rank \(over); there are \(workload.tenants.count) tenants")
             return nil
         }
-        return ClusterScenario(name: name, run: run, cluster: cluster, citus: citus, tables: tables, workload: workload, sloP99Ms: slo,
+        return ClusterScenario(name: name, run: run, cluster: cluster, citus: citus, tables: tables, workload: workload, slo: SLOSpec(p99Ms: slo, maxCPUUtilization: sloSpec.maxCPUUtilization, maxTimeoutRate: sloSpec.maxTimeoutRate),
                                timeline: timeline, operations: operations)
     }
 

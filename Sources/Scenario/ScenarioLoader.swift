@@ -1,3 +1,4 @@
+import Advisor
 import Foundation
 import Simulation
 
@@ -19,6 +20,35 @@ public enum ScenarioLoader {
 
     /// Loads `path`; returns the scenario and any warnings.
     public static func load(path: String) throws -> (LoadedScenario, [Finding]) {
+        let (scenario, _, findings) = try loadAll(path: path)
+        return (scenario, findings)
+    }
+
+    /// Loads a cluster scenario for `citus-sim recommend`: the scenario, its `advisor` section
+    /// (defaults when absent) and any warnings.
+    public static func loadForAdvice(path: String) throws -> (ClusterScenario, AdvisorSpec, [Finding]) {
+        try forAdvice(loadAll(path: path), file: path)
+    }
+
+    /// As `loadForAdvice(path:)`, from text; `file` names it in findings.
+    public static func loadForAdvice(text: String, file: String, name: String) throws -> (ClusterScenario, AdvisorSpec, [Finding]) {
+        try forAdvice(loadAll(text: text, file: file, name: name), file: file)
+    }
+
+    static func forAdvice(_ loaded: (LoadedScenario, AdvisorSpec?, [Finding]), file path: String) throws -> (ClusterScenario, AdvisorSpec, [Finding]) {
+        let (scenario, advisor, findings) = loaded
+        guard case .cluster(let cluster) = scenario else {
+            throw InputError(findings: [Finding(file: path, line: 0, column: 0, severity: .error,
+                                                message: "`recommend` sizes Citus clusters: the scenario must be `kind: cluster`")])
+        }
+        if cluster.slo.isEmpty {
+            throw InputError(findings: [Finding(file: path, line: 0, column: 0, severity: .error,
+                                                message: "`recommend` needs objectives: add an `slo` section (p99_ms per class, max_cpu_utilization, max_timeout_rate)")])
+        }
+        return (cluster, advisor ?? AdvisorSpec(), findings)
+    }
+
+    static func loadAll(path: String) throws -> (LoadedScenario, AdvisorSpec?, [Finding]) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError(findings: [Finding(file: path, line: 0, column: 0, severity: .error, message: "cannot read the file (missing or not readable)")])
         }
@@ -26,13 +56,20 @@ public enum ScenarioLoader {
             throw InputError(findings: [Finding(file: path, line: 0, column: 0, severity: .error, message: "the file is not UTF-8 text")])
         }
         let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        return try load(text: text, file: path, name: name)
+        return try loadAll(text: text, file: path, name: name)
     }
 
     /// Loads scenario text; `file` names it in findings.
     public static func load(text: String, file: String, name: String) throws -> (LoadedScenario, [Finding]) {
+        let (scenario, _, findings) = try loadAll(text: text, file: file, name: name)
+        return (scenario, findings)
+    }
+
+    /// Loads scenario text with its `advisor` section; `file` names it in findings.
+    public static func loadAll(text: String, file: String, name: String) throws -> (LoadedScenario, AdvisorSpec?, [Finding]) {
         let reader = YAMLReader(file: file)
         var scenario: LoadedScenario?
+        var advisor: AdvisorSpec?
         if let root = reader.parseRoot(text) {
             var version = root.integer("version", in: 1...Int.max)
             if let v = version, !supportedVersions.contains(v) {
@@ -43,7 +80,7 @@ public enum ScenarioLoader {
             if version != nil, kind == "station" {
                 scenario = StationScenarioReader.read(root, name: name).map(LoadedScenario.station)
             } else if version != nil, kind == "cluster" {
-                scenario = ClusterScenarioReader.read(root, name: name).map(LoadedScenario.cluster)
+                scenario = ClusterScenarioReader.read(root, name: name, advisor: &advisor).map(LoadedScenario.cluster)
             }
             if version != nil && kind != nil { root.finish() }
         }
@@ -52,6 +89,6 @@ public enum ScenarioLoader {
             throw InputError(findings: findings.isEmpty
                 ? [Finding(file: file, line: 0, column: 0, severity: .error, message: "the scenario could not be read")] : findings)
         }
-        return (scenario!, findings)
+        return (scenario!, advisor, findings)
     }
 }

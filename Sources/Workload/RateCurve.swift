@@ -35,6 +35,16 @@ public enum RateCurve: Sendable, Equatable {
         }
     }
 
+    /// The same curve with every rate multiplied by `factor` (traffic growth).
+    public func scaled(by factor: Double) -> RateCurve {
+        switch self {
+        case .constant(let r): return .constant(r * factor)
+        case .step(let a, let b, let at): return .step(before: a * factor, after: b * factor, at: at)
+        case .ramp(let a, let b, let s, let e): return .ramp(from: a * factor, to: b * factor, start: s, end: e)
+        case .diurnal(let m, let a, let p, let peak): return .diurnal(mean: m * factor, amplitude: a, period: p, peakAt: peak)
+        }
+    }
+
     /// Throws for negative or non-finite rates, amplitude outside [0, 1] or empty spans.
     public func validated() throws -> RateCurve {
         switch self {

@@ -30,6 +30,10 @@ public struct TenantPopulation: Sendable {
     /// Probability that a query belongs to each tenant, index = rank − 1 (sums to 1).
     public let activity: [Double]
     let sampler: AliasTable
+    /// The Zipf exponents and overrides the population was built from (for `grown(by:)`).
+    public let sizeExponent: Double
+    public let activityExponent: Double
+    public let overrides: [Override]
 
     public init(count: Int, totalBytes: Double, sizeExponent: Double, activityExponent: Double, overrides: [Override] = []) throws {
         try ParameterError.requirePositive(count, "tenants.count")
@@ -38,6 +42,9 @@ public struct TenantPopulation: Sendable {
             throw ParameterError(parameter: "tenants.largest.rank", value: "\(o.rank)", expected: "a rank in 1...\(count)")
         }
         self.count = count
+        self.sizeExponent = sizeExponent
+        self.activityExponent = activityExponent
+        self.overrides = overrides
         sizeBytes = TenantPopulation.apply(ZipfSampler.weights(count: count, exponent: sizeExponent).map { $0 * totalBytes },
                                            overrides.compactMap { o in o.sizeBytes.map { (o.rank, $0) } }, total: totalBytes)
         let explicitActivity = overrides.compactMap { o in o.activityShare.map { (o.rank, $0) } }
@@ -64,6 +71,15 @@ public struct TenantPopulation: Sendable {
     /// A tenant rank (1-based) drawn by activity.
     @inline(__always)
     public func sampleByActivity(_ stream: RandomStream) -> Int { sampler.sample(stream) + 1 }
+
+    /// The population after growth by `factor`: `factor` times the tenants and the data, with
+    /// the same exponents; explicit tenants keep their size and their share of activity.
+    public func grown(by factor: Double) throws -> TenantPopulation {
+        let fixed = overrides.reduce(0.0) { $0 + ($1.sizeBytes ?? 0) }
+        return try TenantPopulation(count: max(count, Int((Double(count) * factor).rounded())),
+                                    totalBytes: fixed + (totalBytes - fixed) * factor,
+                                    sizeExponent: sizeExponent, activityExponent: activityExponent, overrides: overrides)
+    }
 
     /// Total data bytes.
     public var totalBytes: Double { sizeBytes.reduce(0, +) }

@@ -45,7 +45,7 @@ final class ClusterScenarioTests: XCTestCase {
         guard case .open(let curve, let sessions) = s.workload.arrivals else { return XCTFail() }
         XCTAssertEqual(sessions, 10)
         XCTAssertEqual(curve, .step(before: 50, after: 80, at: .seconds(30)))
-        XCTAssertEqual(s.sloP99Ms.map(\.ms), [20])
+        XCTAssertEqual(s.slo.p99Ms.map(\.ms), [20])
         XCTAssertEqual(warnings.count, 1, "fewer than 3 replications")
     }
 

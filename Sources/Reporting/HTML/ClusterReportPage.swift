@@ -1,3 +1,4 @@
+import Advisor
 import Mustache
 import Scenario
 import SimCore
@@ -9,6 +10,8 @@ import Simulation
 /// `{{{ }}}`.
 struct ClusterReportPage {
     let report: ClusterReport
+    /// An HTML fragment (already escaped) placed after the verdict: the advisor's section.
+    var advice: String? = nil
 
     var html: String {
         do {
@@ -37,9 +40,12 @@ struct ClusterReportPage {
         case .closed(let clients, let think): arrivals = "closed loop, \(clients) clients, mean think time \(f(think.mean * 1e3, 1)) ms"
         }
         let slo = report.sloResults
-        let verdict = slo.isEmpty ? "No SLO given." : slo.allSatisfy(\.met) ? "Every p99 target is met." : "Not every p99 target is met."
+        let verdict = slo.isEmpty ? "No SLO given." : slo.allSatisfy(\.met) ? "Every objective is met." : "Not every objective is met: " + slo.filter { !$0.met }.map(\.missText).joined(separator: "; ") + "."
         var ctx: [String: Any] = [
             "name": s.name,
+            "advice": advice ?? "",
+            "hasAdvice": advice != nil,
+            "style": Self.style,
             "verdict": verdict,
             "verdictClass": slo.isEmpty || slo.allSatisfy(\.met) ? "ok" : "bad",
             "glance": [
@@ -52,7 +58,7 @@ struct ClusterReportPage {
                 ["key": "Run", "value": "\(f(s.run.duration.seconds, 0)) s simulated, warm-up \(f(s.run.warmup.seconds, 0)) s, \(s.run.replications) replications, seed \(s.run.seed), \(Int(s.run.confidence * 100))% intervals"],
             ] as [[String: String]],
             "settings": settingsRows,
-            "slo": slo.map { ["class": $0.className, "target": f($0.targetMs, 1), "p99": "\(f($0.p99Ms.mean, 2)) (upper \(f($0.p99Ms.upper, 2)))", "met": $0.met ? "met" : "NOT met", "cls": $0.met ? "ok" : "bad"] },
+            "slo": slo.map { ["class": $0.objective, "target": $0.targetText, "p99": $0.measuredText, "met": $0.met ? "met" : "NOT met", "cls": $0.met ? "ok" : "bad"] },
             "classes": s.workload.classes.map { c in
                 ["name": c.name, "kind": c.kind.rawValue, "throughput": ci("\(c.name).throughput_per_second", 1), "p50": ci("\(c.name).latency_p50_ms"),
                  "p99": ci("\(c.name).latency_p99_ms"), "p999": ci("\(c.name).latency_p99_9_ms"), "timeouts": ci("\(c.name).timeouts", 0), "errors": ci("\(c.name).errors", 0)]
@@ -178,27 +184,17 @@ struct ClusterReportPage {
     <!DOCTYPE html>
     <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
     <title>citus-sim: {{name}}</title>
-    <style>
-    body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#222;max-width:1000px;margin:24px auto;padding:0 16px}
-    h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
-    table{border-collapse:collapse;margin:8px 0;font-size:13px}th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
-    th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
-    .ok{color:#166c1c;font-weight:600}.bad{color:#b00020;font-weight:600}.verdict{font-size:16px;margin:8px 0}
-    .chart{display:block;margin:10px 0;max-width:100%;height:auto}.chart-title{font-weight:600;font-size:13px}
-    .tick{font-size:11px;fill:#555}.axis-label{font-size:12px;fill:#333}.legend{font-size:11px}
-    .axis{stroke:#444}.grid{stroke:#eee}.line{stroke-width:1.6}.band{fill:#f5b041;fill-opacity:0.18}
-    .muted{color:#666}
-    @media print{body{margin:0;max-width:none}h2{page-break-after:avoid}.chart{page-break-inside:avoid}}
-    </style></head><body>
+    <style>{{{style}}}</style></head><body>
     <h1>{{name}}</h1>
     <p class="muted">citus-sim capacity report. Figures are means with confidence half-widths over independent replications; time series come from the first replication.</p>
-    <p class="verdict {{verdictClass}}">{{verdict}}</p>
+    {{{advice}}}
+    <p class="verdict {{verdictClass}}">{{#hasAdvice}}The recommended cluster, simulated again in full: {{/hasAdvice}}{{verdict}}</p>
     <h2>Scenario at a glance</h2>
     <table>{{#glance}}<tr><th>{{key}}</th><td>{{value}}</td></tr>{{/glance}}</table>
     {{#settings.0}}<p>Settings that differ from Citus's defaults:</p>{{/settings.0}}
     <table>{{#settings}}<tr><th>{{key}}</th><td>{{value}}</td><td class="muted">default {{default}}</td></tr>{{/settings}}</table>
     <h2>Service levels</h2>
-    <table><tr><th>class</th><th>p99 target (ms)</th><th>p99 (ms)</th><th>verdict</th></tr>
+    <table><tr><th>objective</th><th>target</th><th>measured (mean, upper end of the interval)</th><th>verdict</th></tr>
     {{#slo}}<tr><td>{{class}}</td><td class="num">{{target}}</td><td class="num">{{p99}}</td><td class="{{cls}}">{{met}}</td></tr>{{/slo}}</table>
     <h2>Query classes</h2>
     <table><tr><th>class</th><th>kind</th><th>queries/s</th><th>p50 ms</th><th>p99 ms</th><th>p99.9 ms</th><th>timeouts</th><th>errors</th></tr>
@@ -223,5 +219,19 @@ struct ClusterReportPage {
     {{#topTenants}}<tr><td class="num">{{rank}}</td><td>{{key}}</td><td>{{node}}</td><td class="num">{{size}}</td><td class="num">{{queries}}</td><td class="num">{{cpu}}</td></tr>{{/topTenants}}</table>
     </body></html>
 
+    """
+
+    /// The page's CSS (shared by the advice page).
+    static let style = """
+    body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#222;max-width:1000px;margin:24px auto;padding:0 16px}
+    h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
+    table{border-collapse:collapse;margin:8px 0;font-size:13px}th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
+    th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
+    .ok{color:#166c1c;font-weight:600}.bad{color:#b00020;font-weight:600}.verdict{font-size:16px;margin:8px 0}
+    .chart{display:block;margin:10px 0;max-width:100%;height:auto}.chart-title{font-weight:600;font-size:13px}
+    .tick{font-size:11px;fill:#555}.axis-label{font-size:12px;fill:#333}.legend{font-size:11px}
+    .axis{stroke:#444}.grid{stroke:#eee}.line{stroke-width:1.6}.band{fill:#f5b041;fill-opacity:0.18}
+    .muted{color:#666}
+    @media print{body{margin:0;max-width:none}h2{page-break-after:avoid}.chart{page-break-inside:avoid}}
     """
 }

@@ -26,6 +26,8 @@ struct SVGLineChart {
     struct Series {
         var name: String
         var points: [(x: Double, y: Double)]
+        /// Draw dots (a scatter) instead of a line.
+        var dots = false
     }
 
     var title: String
@@ -79,8 +81,14 @@ struct SVGLineChart {
         for (i, s) in series.enumerated() {
             let pts = s.points.filter { $0.x.isFinite && $0.y.isFinite && (!logX || $0.x > 0) && (!logY || $0.y > 0) }
             guard !pts.isEmpty else { continue }
-            let path = pts.map { "\(n(px($0.x))),\(n(py($0.y)))" }.joined(separator: " ")
-            out += "<polyline class=\"line\" fill=\"none\" stroke=\"\(Self.color(i))\" points=\"\(path)\"><title>\(HTMLText.escape(s.name))</title></polyline>"
+            if s.dots {
+                for p in pts {
+                    out += "<circle cx=\"\(n(px(p.x)))\" cy=\"\(n(py(p.y)))\" r=\"3.5\" fill=\"\(Self.color(i))\" fill-opacity=\"0.75\"><title>\(HTMLText.escape(s.name))</title></circle>"
+                }
+            } else {
+                let path = pts.map { "\(n(px($0.x))),\(n(py($0.y)))" }.joined(separator: " ")
+                out += "<polyline class=\"line\" fill=\"none\" stroke=\"\(Self.color(i))\" points=\"\(path)\"><title>\(HTMLText.escape(s.name))</title></polyline>"
+            }
             let lx = left + plotW - 150, ly = top + 4 + Double(i) * 15
             out += "<rect x=\"\(n(lx))\" y=\"\(n(ly))\" width=\"10\" height=\"10\" fill=\"\(Self.color(i))\"/>"
             out += "<text class=\"legend\" x=\"\(n(lx + 14))\" y=\"\(n(ly + 9))\">\(HTMLText.escape(s.name))</text>"

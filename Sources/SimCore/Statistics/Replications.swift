@@ -30,25 +30,7 @@ public struct Replications: Sendable {
     /// worker threads) each time a replication completes, with the number done so far.
     public func run<R: Sendable>(threads: Int = 1, finished: (@Sendable (Int) -> Void)? = nil, _ body: @Sendable (Int, UInt64) -> R) -> [R] {
         let seeds = self.seeds
-        let box = ResultBox<R>(count: count)
-        let workers = max(1, min(threads, count))
-        if workers == 1 {
-            for i in 0..<count {
-                // Not `finished?(box.store(...))`: optional chaining would skip the store.
-                let done = box.store(i, body(i, seeds[i]))
-                finished?(done)
-            }
-        } else {
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var i = worker
-                while i < count {
-                    let done = box.store(i, body(i, seeds[i]))
-                    finished?(done)
-                    i += workers
-                }
-            }
-        }
-        return box.results()
+        return ParallelMap.map(count: count, threads: threads, finished: finished) { i in body(i, seeds[i]) }
     }
 
     /// A confidence interval for each metric, in the order of the first replication's
@@ -62,26 +44,4 @@ public struct Replications: Sendable {
             (first[m].name, try ConfidenceInterval(samples: runs.map { $0[m].value }, level: level))
         }
     }
-}
-
-/// Slots filled by index from several threads; each slot is written exactly once.
-private final class ResultBox<R>: @unchecked Sendable {
-    private var slots: [R?]
-    private var stored = 0
-    private let lock = DispatchSemaphore(value: 1)
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    /// Stores a result; returns how many are stored now.
-    @discardableResult
-    func store(_ index: Int, _ value: R) -> Int {
-        lock.wait()
-        slots[index] = value
-        stored += 1
-        let done = stored
-        lock.signal()
-        return done
-    }
-
-    func results() -> [R] { slots.map { $0! } }
 }

@@ -38,13 +38,19 @@ public enum ClusterRun {
         try SimulationLayout(scenario: scenario, meanArrivalRate: meanArrivalRate(scenario))
     }
 
-    /// One replication with `seed`.
+    /// One replication with `seed`. With `untilOperationsDone`, the run ends as soon as every
+    /// timeline operation has ended (or at `run.duration`), and the summary covers the time run.
     public static func run(_ scenario: ClusterScenario, layout: SimulationLayout, seed: UInt64,
-                           replay: RequestTrace? = nil, record: Bool = false) throws -> ClusterRunResult {
+                           replay: RequestTrace? = nil, record: Bool = false, untilOperationsDone: Bool = false) throws -> ClusterRunResult {
         var engine = Engine(model: try ClusterSimulation(scenario: scenario, layout: layout, seed: seed, replay: replay, record: record), queueCapacity: 4_096)
         engine.model.start(&engine.scheduler)
-        let end = SimTime.zero + scenario.run.duration
-        _ = engine.run(until: end)
+        var end = SimTime.zero + scenario.run.duration
+        if untilOperationsDone {
+            if engine.run(until: end, stopWhen: { $0.operationsDone }) == .stopped { end = max(engine.now, .zero + scenario.run.warmup + .seconds(1)) }
+            _ = engine.run(until: end)
+        } else {
+            _ = engine.run(until: end)
+        }
         let model = engine.model
         return ClusterRunResult(metrics: model.summary(at: end), measurements: model.metrics,
                                 events: engine.eventsHandled, workerNames: model.workerNames,
@@ -84,6 +90,10 @@ extension ClusterSimulation {
         out.append(Metric("coordinator.cpu_run_queue_mean", cpu[0].jobsInSystem.mean(at: end)))
         out.append(Metric("coordinator.nic_in_utilization", (current.nic - baseline.nic) / span))
         out.append(Metric("sessions_in_use_mean", sessions.reduce(0.0) { $0 + $1.held.mean(at: end) }))
+        // The busiest worker (the CPU objective of `slo.max_cpu_utilization`).
+        out.append(Metric("worker_cpu_utilization_max", (0..<workers).reduce(0.0) { busiest, w in
+            max(busiest, (current.cpu[w + 1] - baseline.cpu[w + 1]) / span / Double(cpu[w + 1].cores))
+        }))
         for (i, op) in (ops?.log.operations ?? []).enumerated() {
             // One block per operation (the timeline is the same in every replication).
             let end = op.end ?? end

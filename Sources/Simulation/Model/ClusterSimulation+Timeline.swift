@@ -42,6 +42,14 @@ extension ClusterSimulation {
         indexShardIDs()
     }
 
+    /// True once every timeline entry has happened, the DBA session has run all its statements
+    /// and every operation (transfers, jobs, failures) has ended.
+    public var operationsDone: Bool {
+        guard let ops else { return true }
+        return ops.timelineFired == scenario.timeline.count && ops.sessionNext == ops.sessionQueue.count && !ops.sessionBusy
+            && ops.log.operations.allSatisfy { $0.end != nil }
+    }
+
     /// Schedules every timeline entry at its time.
     mutating func scheduleTimeline(_ s: inout Scheduler<ClusterEvent>) {
         for (i, entry) in scenario.timeline.enumerated() {
@@ -51,6 +59,7 @@ extension ClusterSimulation {
 
     mutating func timelineEntry(_ i: Int, _ s: inout Scheduler<ClusterEvent>) {
         let entry = scenario.timeline[i]
+        ops!.timelineFired += 1
         switch entry.action {
         case .sql:
             ops!.sessionQueue.append(i)

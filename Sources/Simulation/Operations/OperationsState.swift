@@ -77,7 +77,8 @@ struct RunningJob {
 struct OperationsState {
     var runner: RunbookRunner
     var log = OperationLog()
-    var timelineNext = 0
+    /// Timeline entries that have happened.
+    var timelineFired = 0
     /// The DBA session: next SQL entry to run, and whether a statement holds it.
     var sessionQueue: [Int] = []
     var sessionNext = 0

@@ -28,6 +28,20 @@ public struct WorkloadSpec: Sendable {
         self.databases = databases
     }
 
+    /// The same workload with `factor` times the traffic: open-loop rates scaled (and the
+    /// application's sessions, so the pool is not the new bottleneck), or `factor` times the
+    /// closed-loop clients.
+    public func scaled(traffic factor: Double) -> WorkloadSpec {
+        var w = self
+        switch arrivals {
+        case .open(let curve, let sessions):
+            w.arrivals = .open(curve.scaled(by: factor), sessions: max(1, Int((Double(sessions) * factor).rounded(.up))))
+        case .closed(let clients, let think):
+            w.arrivals = .closed(clients: max(1, Int((Double(clients) * factor).rounded())), think: think)
+        }
+        return w
+    }
+
     /// Number of client sessions.
     public var sessions: Int {
         switch arrivals {
@@ -67,14 +81,14 @@ public struct ClusterScenario: Sendable {
     public var citus: CitusSpec
     public var tables: [TableSpec]
     public var workload: WorkloadSpec
-    /// p99 targets per class name, in milliseconds, in the scenario's order.
-    public var sloP99Ms: [(className: String, ms: Double)]
+    /// Service-level objectives (the run's verdict and the advisor's constraints).
+    public var slo: SLOSpec
     /// Operations and events over time, in `at` order (stable for equal times).
     public var timeline: [TimelineEntry]
     public var operations: OperationsSpec
 
     public init(name: String, run: RunSpec, cluster: ClusterSpec, citus: CitusSpec, tables: [TableSpec], workload: WorkloadSpec,
-                sloP99Ms: [(className: String, ms: Double)] = [], timeline: [TimelineEntry] = [], operations: OperationsSpec = OperationsSpec()) {
+                slo: SLOSpec = SLOSpec(), timeline: [TimelineEntry] = [], operations: OperationsSpec = OperationsSpec()) {
         self.timeline = timeline
         self.operations = operations
         self.name = name
@@ -83,6 +97,24 @@ public struct ClusterScenario: Sendable {
         self.citus = citus
         self.tables = tables
         self.workload = workload
-        self.sloP99Ms = sloP99Ms
+        self.slo = slo
     }
+}
+
+/// Service-level objectives: what a run must achieve to pass.
+public struct SLOSpec: Sendable {
+    /// p99 targets per class name, in milliseconds, in the scenario's order.
+    public var p99Ms: [(className: String, ms: Double)]
+    /// Highest mean CPU utilisation (0...1) of any worker and of the coordinator (nil = none).
+    public var maxCPUUtilization: Double?
+    /// Highest share of queries that time out or fail (nil = none).
+    public var maxTimeoutRate: Double?
+
+    public init(p99Ms: [(className: String, ms: Double)] = [], maxCPUUtilization: Double? = nil, maxTimeoutRate: Double? = nil) {
+        self.p99Ms = p99Ms
+        self.maxCPUUtilization = maxCPUUtilization
+        self.maxTimeoutRate = maxTimeoutRate
+    }
+
+    public var isEmpty: Bool { p99Ms.isEmpty && maxCPUUtilization == nil && maxTimeoutRate == nil }
 }

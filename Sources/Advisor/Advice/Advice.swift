@@ -1,0 +1,118 @@
+import SimCore
+import Simulation
+
+/// Everything `citus-sim recommend` found, in fixed orders (outputs are deterministic).
+public struct Advice: Sendable {
+    /// One step of the growth study: the recommended cluster at `factor` x today's traffic
+    /// (or tenants and data).
+    public struct GrowthStep: Sendable {
+        public enum Kind: String, Sendable { case traffic, tenants }
+        public var kind: Kind
+        public var factor: Double
+        /// Queries per second (traffic) or tenant count (tenants) at this step.
+        public var level: Double
+        public var evaluation: Evaluation
+    }
+
+    /// The cluster the planning horizon needs.
+    public struct Horizon: Sendable {
+        public var trafficGrowth: Double
+        public var tenantGrowth: Double
+        /// The recommendation at the horizon's load.
+        public var current: Evaluation
+        /// Workers needed at the horizon (same size and shard count), nil when none within the limits does.
+        public var workersNeeded: Int?
+        public var atNeeded: Evaluation?
+    }
+
+    /// One simulated scale-out of the recommended cluster.
+    public struct ScaleOutRun: Sendable {
+        /// `regular` (citus_add_node + citus_rebalance_start) or `snapshot` (clones promoted and split).
+        public var method: String
+        public var executorsPerNode: Int
+        public var parallelColocated: Bool
+        public var addedWorkers: Int
+        /// Simulated seconds from the first statement to the end of the rebalance (nil = not done within the limit).
+        public var durationSeconds: Double?
+        public var bytesCopied: Double
+        public var writeBlockedSeconds: Double
+        /// Worst interval p99 per class while the operation ran, and the steady-state p99 before it (ms).
+        public var peakP99Ms: [(className: String, during: Double, before: Double)]
+        public var error: String?
+        /// Meets `advisor.scale_out.max_duration` (nil when none is set).
+        public var withinLimit: Bool?
+    }
+
+    /// A tenant that may deserve its own shard.
+    public struct Isolation: Sendable {
+        public var rank: Int
+        public var activityShare: Double
+        public var dataBytes: Double
+        /// The tenant's load as a multiple of an average shard's.
+        public var shardLoadMultiple: Double
+        public var deserves: Bool
+        public var reason: String
+        /// Its worker (1-based) and that worker's CPU utilisation with and without the tenant (analytic).
+        public var worker: Int
+        public var workerCPUBefore: Double
+        public var workerCPUAfter: Double
+    }
+
+    /// The recommendation and the next-cheaper candidate run again with fresh seeds (held-out
+    /// replications, not used for the choice): the proof that the choice is right and minimal.
+    public struct Holdout: Sendable {
+        public var seed: UInt64
+        public var recommended: Evaluation
+        public var nextCheaper: Evaluation?
+        /// Meets every SLO on the held-out replications (the search's criterion: upper ends within targets).
+        public var recommendedMeets: Bool { recommended.meets }
+        /// Misses an SLO on the held-out replications (nil without a cheaper candidate).
+        public var nextCheaperMisses: Bool? { nextCheaper.map { !$0.meets } }
+    }
+
+    public var scenarioName: String
+    public var seed: UInt64
+    public var replications: Int
+    public var threads: Int
+    public var spec: AdvisorSpec
+    public var slo: SLOSpec
+    public var coordinator: InstanceType
+    /// Every candidate in enumeration order.
+    public var outcomes: [CandidateOutcome]
+    /// Index (into `outcomes`) of the recommendation.
+    public var recommended: Int?
+    /// Simulated candidates ranked: those meeting the SLOs by cost, then the others by how far they miss.
+    public var ranking: [Int]
+    /// The cost vs worst-SLO-ratio Pareto frontier among simulated candidates, by cost.
+    public var pareto: [Int]
+    /// When nothing meets the SLOs: the closest candidates (smallest worst ratio).
+    public var closest: [Int]
+    public var growth: [GrowthStep] = []
+    public var horizon: Horizon?
+    public var scaleOut: [ScaleOutRun] = []
+    public var isolation: [Isolation] = []
+    public var holdout: Holdout?
+    /// Documented rules with their verdicts for the recommendation (or the closest candidate).
+    public var rules: [RuleCheck] {
+        (recommended ?? closest.first).map { outcomes[$0].rules } ?? []
+    }
+
+    /// The next-cheaper simulated candidate than the recommendation (the proof that it is the cheapest).
+    public var nextCheaper: Int? {
+        guard let r = recommended else { return nil }
+        let cost = outcomes[r].candidate.costPerHour
+        return ranking.filter { outcomes[$0].candidate.costPerHour < cost }
+            .max { (outcomes[$0].candidate.costPerHour, -$0) < (outcomes[$1].candidate.costPerHour, -$1) }
+    }
+
+    /// The headline in one sentence.
+    public var headline: String {
+        if let r = recommended {
+            let o = outcomes[r]
+            return "Recommended: \(o.candidate.label) at \(SizingRules.fixed(o.candidate.costPerHour, 2))/h (workers and coordinator); meets every SLO with \(Int((o.evaluation?.checks.first?.measured.level ?? 0.95) * 100))% confidence."
+        }
+        let sims = outcomes.filter { $0.evaluation != nil }.count
+        let miss = closest.first.map { outcomes[$0].reason } ?? "every candidate was rejected before simulation"
+        return "No configuration meets every SLO (\(sims) simulated of \(outcomes.count)); closest: \(closest.first.map { outcomes[$0].candidate.label } ?? "none"): \(miss)."
+    }
+}

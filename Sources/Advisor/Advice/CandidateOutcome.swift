@@ -1,0 +1,30 @@
+/// What the advisor did with one candidate and what it found.
+public struct CandidateOutcome: Sendable {
+    public enum Verdict: String, Sendable {
+        /// The cheapest configuration meeting every SLO.
+        case recommended
+        /// Meets every SLO but costs more than the recommendation.
+        case meets
+        /// Simulated and misses an SLO.
+        case misses
+        /// Not simulated: a budget, rule or analytic bound rules it out.
+        case rejected
+    }
+
+    /// 1-based position in the enumeration (stable across runs and partitions).
+    public var id: Int
+    public var candidate: Candidate
+    public var rules: [RuleCheck]
+    public var load: AnalyticLoad?
+    /// Why it was not simulated (one line), nil when simulated.
+    public var rejection: String?
+    public var evaluation: Evaluation?
+    public var verdict: Verdict
+
+    /// One line saying why this candidate has its verdict.
+    public var reason: String {
+        if let rejection { return rejection }
+        guard let e = evaluation else { return "" }
+        return e.missText
+    }
+}

@@ -1,0 +1,162 @@
+import Simulation
+
+/// The sizing rules of the Citus documentation, each a pure function of a candidate and
+/// what the advisor knows about the workload. Citations point at the Citus docs' cluster
+/// management guide (docs.citusdata.com/en/stable/admin_guide/cluster_management.html).
+public enum SizingRules {
+    static let guide = "Citus docs, Cluster Management"
+    public static let shardCountCitation = "\(guide) › Choosing Cluster Size › Shard Count"
+    public static let hardwareCitation = "\(guide) › Choosing Cluster Size › Initial Hardware Size"
+
+    /// What the rules need besides the candidate.
+    public struct Context: Sendable {
+        public var kind: AdvisorSpec.WorkloadKind
+        /// Tenants' data today, bytes.
+        public var dataBytes: Double
+        public var singleNode: AdvisorSpec.SingleNode?
+        /// Workers needed at the end of the planning horizon if capacity grows with traffic.
+        public var horizonWorkers: Int
+        public var coordinator: InstanceType
+        public init(kind: AdvisorSpec.WorkloadKind, dataBytes: Double, singleNode: AdvisorSpec.SingleNode?, horizonWorkers: Int, coordinator: InstanceType) {
+            self.kind = kind
+            self.dataBytes = dataBytes
+            self.singleNode = singleNode
+            self.horizonWorkers = horizonWorkers
+            self.coordinator = coordinator
+        }
+    }
+
+    static let gb = 1e9
+
+    /// Shard counts the docs suggest: multi-tenant 32 below 100 GB, else 64 or 128;
+    /// real-time analytics 2x and 4x the workers' total cores.
+    public static func suggestedShardCounts(kind: AdvisorSpec.WorkloadKind, dataBytes: Double, workerCores: Int) -> [Int] {
+        switch kind {
+        case .multiTenant: return dataBytes < 100 * gb ? [32] : [64, 128]
+        case .realTimeAnalytics: return [2 * workerCores, 4 * workerCores]
+        }
+    }
+
+    /// Every rule for `c`, in a fixed order.
+    public static func checks(_ c: Candidate, _ ctx: Context, load: AnalyticLoad?) -> [RuleCheck] {
+        var out = [shardCount(c, ctx), roomToScale(c, ctx)]
+        if let load { out.append(connectionBudget(c, concurrent: load.concurrentMultiShard)) }
+        out += [singleNodeMigration(c, ctx), realTimeCores(c, ctx)]
+        if let load { out.append(workingSet(c, load)) }
+        out.append(coordinatorSize(c, ctx))
+        return out
+    }
+
+    /// Multi-tenant: 32 to 128 shards (32 below 100 GB, 64 or 128 larger). Real-time:
+    /// 2x to 4x the workers' total cores.
+    public static func shardCount(_ c: Candidate, _ ctx: Context) -> RuleCheck {
+        switch ctx.kind {
+        case .multiTenant:
+            let suggestion = ctx.dataBytes < 100 * gb ? "32 suggested below 100 GB" : "64 or 128 suggested above 100 GB"
+            return RuleCheck(id: "shard-count-multi-tenant", rule: "Multi-tenant SaaS: choose 32 to 128 shards; 32 for less than 100 GB of data, 64 or 128 for more",
+                             citation: shardCountCitation, verdict: (32...128).contains(c.shardCount) ? .pass : .fail,
+                             detail: "\(c.shardCount) shards for \(fixed(ctx.dataBytes / gb, 0)) GB of data (\(suggestion))", prunes: false)
+        case .realTimeAnalytics:
+            let low = 2 * c.workerCores, high = 4 * c.workerCores
+            return RuleCheck(id: "shard-count-real-time", rule: "Real-time analytics: shard count 2x to 4x the workers' total CPU cores (at least one shard per core)",
+                             citation: shardCountCitation, verdict: (low...high).contains(c.shardCount) ? .pass : .fail,
+                             detail: "\(c.shardCount) shards for \(c.workerCores) worker cores (2x = \(low), 4x = \(high))", prunes: false)
+        }
+    }
+
+    /// The shard count leaves room to scale out to the workers the horizon needs.
+    public static func roomToScale(_ c: Candidate, _ ctx: Context) -> RuleCheck {
+        let planned = max(c.workers, ctx.horizonWorkers)
+        return RuleCheck(id: "room-to-scale", rule: "The shard count is hard to change later: leave room to scale to the planned number of workers",
+                         citation: shardCountCitation, verdict: c.shardCount >= planned ? .pass : .fail,
+                         detail: "\(c.shardCount) shards for up to \(planned) workers planned", prunes: true)
+    }
+
+    /// Max concurrent queries x shard count <= workers x max_connections per worker.
+    public static func connectionBudget(_ c: Candidate, concurrent: Double) -> RuleCheck {
+        let q = Int(concurrent.rounded(.up))
+        let needed = q * c.shardCount, available = c.workers * c.maxConnections
+        let rule = "Connections needed (max concurrent queries x shard count) must not exceed the connections the workers accept (workers x max_connections)"
+        guard q > 0 else {
+            return RuleCheck(id: "connection-budget", rule: rule, citation: shardCountCitation, verdict: .notApplicable,
+                             detail: "no multi-shard queries", prunes: true)
+        }
+        let cmp = needed <= available ? "<=" : ">"
+        return RuleCheck(id: "connection-budget", rule: rule, citation: shardCountCitation, verdict: needed <= available ? .pass : .fail,
+                         detail: "\(c.shardCount) shards x \(grouped(q)) concurrent queries = \(grouped(needed)) connections \(cmp) \(c.workers) workers x \(grouped(c.maxConnections))",
+                         prunes: true)
+    }
+
+    /// Migrating from one node: the workers' cores and RAM together at least the original
+    /// instance's; expect 2-3x the performance.
+    public static func singleNodeMigration(_ c: Candidate, _ ctx: Context) -> RuleCheck {
+        let rule = "Migrating from a single node: workers' total cores and RAM at least the original instance's; expect a 2-3x performance improvement"
+        guard let one = ctx.singleNode else {
+            return RuleCheck(id: "single-node-migration", rule: rule, citation: hardwareCitation, verdict: .notApplicable, detail: "no single-node starting point given", prunes: true)
+        }
+        let memory = Double(c.workers) * c.instance.memoryGiB
+        let ok = c.workerCores >= one.cores && memory >= one.memoryGiB
+        return RuleCheck(id: "single-node-migration", rule: rule, citation: hardwareCitation, verdict: ok ? .pass : .fail,
+                         detail: "workers total \(c.workerCores) cores and \(fixed(memory, 0)) GiB vs the single node's \(one.cores) cores and \(fixed(one.memoryGiB, 0)) GiB", prunes: true)
+    }
+
+    /// Real-time: cores needed = current cores x current latency / desired latency.
+    public static func realTimeCores(_ c: Candidate, _ ctx: Context) -> RuleCheck {
+        let rule = "Real-time analytics: total cores = current cores x (current latency / desired latency)"
+        guard let one = ctx.singleNode, let l = one.latencyMs, let target = one.targetLatencyMs else {
+            return RuleCheck(id: "real-time-cores", rule: rule, citation: hardwareCitation, verdict: .notApplicable, detail: "no single-node latency and target given", prunes: true)
+        }
+        let needed = Int((Double(one.cores) * l / target).rounded(.up))
+        return RuleCheck(id: "real-time-cores", rule: rule, citation: hardwareCitation, verdict: c.workerCores >= needed ? .pass : .fail,
+                         detail: "\(c.workerCores) worker cores vs \(one.cores) x \(fixed(l, 1)) ms / \(fixed(target, 1)) ms = \(needed) needed", prunes: true)
+    }
+
+    /// Worker RAM so that the working set fits in memory.
+    public static func workingSet(_ c: Candidate, _ load: AnalyticLoad) -> RuleCheck {
+        let w = load.workingSetBytes.indices.max { load.workingSetBytes[$0] < load.workingSetBytes[$1] } ?? 0
+        let ws = load.workingSetBytes.isEmpty ? 0 : load.workingSetBytes[w]
+        let gib = 1_073_741_824.0
+        return RuleCheck(id: "working-set", rule: "Size worker RAM so that the working set fits in memory",
+                         citation: hardwareCitation, verdict: ws <= load.cacheBytes ? .pass : .fail,
+                         detail: "tenants making 90% of worker-\(w + 1)'s queries hold \(fixed(ws / gib, 1)) GiB; a \(c.instance.name) caches \(fixed(load.cacheBytes / gib, 1)) GiB",
+                         prunes: false)
+    }
+
+    /// The coordinator can be smaller than the workers and compute-optimised.
+    public static func coordinatorSize(_ c: Candidate, _ ctx: Context) -> RuleCheck {
+        let co = ctx.coordinator
+        let ok = co.family == .compute && co.memoryGiB <= c.instance.memoryGiB
+        return RuleCheck(id: "coordinator-size", rule: "The coordinator needs little memory: it can be smaller than a worker and compute-optimised",
+                         citation: hardwareCitation, verdict: ok ? .pass : .fail,
+                         detail: "coordinator \(co.name) (\(co.cores) cores, \(fixed(co.memoryGiB, 0)) GiB, \(co.family.rawValue)) vs worker \(c.instance.name) (\(fixed(c.instance.memoryGiB, 0)) GiB)",
+                         prunes: false)
+    }
+
+    // MARK: Formatting (no Foundation in this target)
+
+    /// 25600 -> "25,600".
+    public static func grouped(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return n < 0 ? "-" + out : out
+    }
+
+    /// Fixed-point text with `digits` decimals (0...3), deterministic.
+    public static func fixed(_ v: Double, _ digits: Int) -> String {
+        guard v.isFinite else { return v > 0 ? "inf" : v < 0 ? "-inf" : "nan" }
+        let scale = [1.0, 10, 100, 1000][max(0, min(digits, 3))]
+        let scaled = (abs(v) * scale).rounded()
+        let whole = Int(scaled / scale)
+        let frac = Int(scaled - Double(whole) * scale)
+        var text = String(whole)
+        if digits > 0 {
+            let f = String(frac)
+            text += "." + String(repeating: "0", count: max(0, min(digits, 3) - f.count)) + f
+        }
+        return (v < 0 && scaled > 0 ? "-" : "") + text
+    }
+}

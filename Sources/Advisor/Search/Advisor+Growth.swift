@@ -1,0 +1,107 @@
+import SimCore
+import Simulation
+import Workload
+
+extension Advisor {
+    /// Today's peak arrival rate, queries per second (closed loop: clients / mean think time).
+    public var peakRate: Double {
+        switch base.workload.arrivals {
+        case .open(let curve, _): return curve.maximum
+        case .closed(let clients, let think): return Double(clients) / max(think.mean, 0.001)
+        }
+    }
+
+    /// The recommendation at growing traffic, then at growing tenant counts (data with them),
+    /// each series stopping at the first step that misses an SLO.
+    func growth(of c: Candidate) throws -> [Advice.GrowthStep] {
+        var steps: [Advice.GrowthStep] = []
+        let factors = spec.growthSteps.sorted()
+        for kind in [Advice.GrowthStep.Kind.traffic, .tenants] {
+            for (k, f) in factors.enumerated() {
+                let s = try scenario(for: c, traffic: kind == .traffic ? f : 1, tenants: kind == .tenants ? f : 1)
+                let e = try evaluate(s, threads: threads)
+                progress?("growth (\(kind.rawValue))", k + 1, factors.count)
+                steps.append(Advice.GrowthStep(kind: kind, factor: f,
+                                               level: kind == .traffic ? peakRate * f : Double(s.workload.tenants.count), evaluation: e))
+                if !e.meets { break }
+            }
+        }
+        return steps
+    }
+
+    /// The recommendation at the horizon's traffic and tenants; if it misses, the fewest
+    /// workers of the same size and shard count that meet the SLOs there (at most one per
+    /// shard, tried in order, analytic bounds first).
+    func horizon(of c: Candidate) throws -> Advice.Horizon? {
+        guard spec.trafficGrowth > 1 || spec.tenantGrowth > 1 else { return nil }
+        let at = { (cand: Candidate) in try self.scenario(for: cand, traffic: self.spec.trafficGrowth * self.searchTraffic, tenants: self.spec.tenantGrowth) }
+        let now = try evaluate(at(c), threads: threads)
+        var result = Advice.Horizon(trafficGrowth: spec.trafficGrowth, tenantGrowth: spec.tenantGrowth, current: now, workersNeeded: nil, atNeeded: nil)
+        if now.meets {
+            result.workersNeeded = c.workers
+            result.atNeeded = now
+            return result
+        }
+        let cpuLimit = base.slo.maxCPUUtilization ?? 1
+        var tries = 0
+        var w = c.workers + 1
+        while w <= c.shardCount && tries < 6 {
+            var bigger = c
+            bigger.workers = w
+            let s = try at(bigger)
+            let layout = try ClusterRun.layout(for: s)
+            let load = AnalyticLoad(scenario: s, layout: layout)
+            if load.workerCPU.max() ?? 0 <= cpuLimit && load.workerDisk.allSatisfy({ $0 <= 1 }) {
+                tries += 1
+                progress?("horizon", tries, 6)
+                let e = try evaluate(s, layout: layout, threads: threads)
+                if e.meets {
+                    result.workersNeeded = w
+                    result.atNeeded = e
+                    break
+                }
+            }
+            w += 1
+        }
+        return result
+    }
+
+    /// Tenants by Zipf rank that may deserve their own shard: a tenant whose queries alone
+    /// exceed an average shard's load, or whose data is more than half a worker's cache.
+    /// What isolation buys is estimated from the analytic load: moved to its own worker,
+    /// its CPU leaves the worker it shares with its neighbours.
+    func isolation(of c: Candidate) throws -> [Advice.Isolation] {
+        let s = try scenario(for: c, traffic: searchTraffic)
+        let layout = try ClusterRun.layout(for: s)
+        let load = AnalyticLoad(scenario: s, layout: layout)
+        let tenants = s.workload.tenants
+        guard let ti = s.tables.firstIndex(where: { $0.kind == .distributed }) else { return [] }
+        let shares = s.workload.classes.reduce(0.0) { $0 + $1.share }
+        let singleCPU = s.workload.classes.filter(\.isSingleTenant).reduce(0.0) { $0 + load.rate * $1.share / shares * $1.workerCPU.mean }
+        var out: [Advice.Isolation] = []
+        for rank in 1...min(spec.isolationCandidates, tenants.count) {
+            let a = tenants.activity[rank - 1], bytes = tenants.sizeBytes[rank - 1]
+            let multiple = a * Double(c.shardCount)
+            let bigData = bytes > 0.5 * load.cacheBytes
+            let worker = Int(layout.shardWorker[ti][Int(layout.tenantShard[ti][rank - 1])])
+            let own = singleCPU * a / Double(s.cluster.worker.cores)
+            let before = load.workerCPU[worker], after = max(0, before - own)
+            // Worth a shard of its own when it loads its shard more than an average shard does and
+            // moving it away relieves its worker noticeably (5 CPU points), or when its data crowds the cache.
+            let relief = before - after
+            let deserves = (multiple >= 1 && relief >= 0.05) || bigData
+            let load = "\(SizingRules.fixed(multiple, 2))x an average shard's load"
+            let why: String
+            if deserves {
+                why = "\(load)\(bigData ? ", data more than half a worker's cache" : ""): isolating it to its own worker takes worker-\(worker + 1) CPU from \(SizingRules.fixed(before * 100, 0))% to \(SizingRules.fixed(after * 100, 0))% for its neighbours"
+            } else if multiple >= 1 {
+                why = "\(load), but only \(SizingRules.fixed(relief * 100, 1)) of worker-\(worker + 1)'s \(SizingRules.fixed(before * 100, 0)) CPU points: isolation buys little"
+            } else {
+                why = "\(load): not worth a shard of its own"
+            }
+            out.append(Advice.Isolation(rank: rank, activityShare: a, dataBytes: bytes, shardLoadMultiple: multiple, deserves: deserves, reason: why,
+                                        worker: worker + 1, workerCPUBefore: before, workerCPUAfter: after))
+        }
+        return out
+    }
+}

@@ -1,0 +1,239 @@
+import SimCore
+import Simulation
+import Workload
+
+/// The sizing advisor: enumerates configurations, rejects those the documented rules or the
+/// analytic bounds rule out, simulates the rest with common random numbers (the same seeds,
+/// hence the same requests, for every candidate) and picks the cheapest that meets every SLO
+/// with confidence. Then studies the recommendation: growth, the planning horizon, scale-out
+/// with each rebalance setting, snapshot-based node addition and tenant isolation.
+///
+/// Candidates run in parallel on `threads` threads (one candidate per job, its replications
+/// in sequence); results are merged in enumeration order, so the advice does not depend on
+/// the thread count.
+public struct Advisor: Sendable {
+    public let base: ClusterScenario
+    public let spec: AdvisorSpec
+    public let threads: Int
+    public let coordinator: InstanceType
+    /// Called with (phase, done, total) as work completes, from worker threads.
+    public var progress: (@Sendable (String, Int, Int) -> Void)?
+
+    public init(base: ClusterScenario, spec: AdvisorSpec, threads: Int, progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws {
+        self.base = base
+        self.spec = spec
+        self.threads = max(1, threads)
+        self.progress = progress
+        guard !spec.catalog.isEmpty else { throw ParameterError(parameter: "advisor.catalog", value: "[]", expected: "at least one instance type") }
+        if let name = spec.coordinator {
+            guard let c = spec.catalog.first(where: { $0.name == name }) else {
+                throw ParameterError(parameter: "advisor.coordinator", value: name, expected: "an instance in the catalog: \(spec.catalog.map(\.name).joined(separator: ", "))")
+            }
+            coordinator = c
+        } else {
+            coordinator = Self.defaultCoordinator(catalog: spec.catalog, cores: base.cluster.coordinator.cores)
+        }
+    }
+
+    /// The cheapest compute-family type with at least `cores` (the docs: the coordinator can be
+    /// compute-optimised); else the cheapest type with enough cores; else the largest.
+    static func defaultCoordinator(catalog: [InstanceType], cores: Int) -> InstanceType {
+        let cheapest = { (list: [InstanceType]) in list.min { ($0.pricePerHour, $0.cores) < ($1.pricePerHour, $1.cores) } }
+        return cheapest(catalog.filter { $0.family == .compute && $0.cores >= cores })
+            ?? cheapest(catalog.filter { $0.cores >= cores })
+            ?? catalog.max { ($0.cores, -$0.pricePerHour) < ($1.cores, -$1.pricePerHour) }!
+    }
+
+    // MARK: Candidates
+
+    /// Worker instance types searched, in catalog order (or `space.instances` order).
+    public var instances: [InstanceType] {
+        guard let names = spec.space.instances else { return spec.catalog }
+        return names.compactMap { n in spec.catalog.first { $0.name == n } }
+    }
+
+    public var dataBytes: Double { base.workload.tenants.totalBytes }
+
+    /// Every configuration of the search space, in a fixed order: instance, workers, shard
+    /// count, pool size, shared pool size, max_connections.
+    public func candidates() -> [Candidate] {
+        let workerCounts = spec.space.workerCounts ?? Array(spec.minWorkers...max(spec.minWorkers, spec.maxWorkers))
+        let pools = spec.space.poolSizes ?? [base.citus.maxAdaptiveExecutorPoolSize]
+        let shared = spec.space.sharedPoolSizes ?? [base.citus.maxSharedPoolSize]
+        let conns = spec.space.maxConnections ?? [base.cluster.worker.maxConnections]
+        var out: [Candidate] = []
+        for type in instances {
+            for w in workerCounts {
+                let shards = spec.space.shardCounts
+                    ?? SizingRules.suggestedShardCounts(kind: spec.workloadKind, dataBytes: dataBytes, workerCores: w * type.cores)
+                for sc in shards.sortedUnique() {
+                    for p in pools.sortedUnique() {
+                        for sp in shared.sortedUnique() {
+                            for mc in conns.sortedUnique() {
+                                out.append(Candidate(shardCount: sc, workers: w, instance: type, poolSize: p, sharedPoolSize: sp, maxConnections: mc,
+                                                     costPerHour: Double(w) * type.pricePerHour + coordinator.pricePerHour))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The run every candidate replication uses.
+    public var candidateRun: RunSpec {
+        var run = base.run
+        run.duration = spec.duration ?? base.run.duration
+        let half = SimDuration(microseconds: run.duration.microseconds / 2)
+        run.warmup = spec.warmup ?? (base.run.warmup < half ? base.run.warmup : half)
+        run.replications = spec.replications
+        return run
+    }
+
+    /// `c` as a scenario at `traffic` x and `tenants` x today's load.
+    public func scenario(for c: Candidate, traffic: Double = 1, tenants: Double = 1, seed: UInt64? = nil) throws -> ClusterScenario {
+        var s = c.scenario(from: base, coordinator: coordinator, run: candidateRun)
+        if let seed { s.run.seed = seed }
+        if traffic != 1 { s.workload = s.workload.scaled(traffic: traffic) }
+        if tenants != 1 { s.workload.tenants = try s.workload.tenants.grown(by: tenants) }
+        return s
+    }
+
+    /// Workers the horizon needs if capacity grows with the larger growth factor.
+    func horizonWorkers(_ c: Candidate) -> Int {
+        Int((Double(c.workers) * max(spec.trafficGrowth, spec.tenantGrowth)).rounded(.up))
+    }
+
+    public func ruleContext(_ c: Candidate) -> SizingRules.Context {
+        SizingRules.Context(kind: spec.workloadKind, dataBytes: dataBytes, singleNode: spec.singleNode, horizonWorkers: horizonWorkers(c), coordinator: coordinator)
+    }
+
+    /// The search's load: today's traffic plus the headroom.
+    var searchTraffic: Double { 1 + spec.headroom }
+
+    // MARK: Screening and evaluation
+
+    /// Budget, rules and analytic bounds for candidate `c` (number `id`); `rejection` is set
+    /// when it need not be simulated.
+    public func screen(_ c: Candidate, id: Int) throws -> (outcome: CandidateOutcome, scenario: ClusterScenario, layout: SimulationLayout?) {
+        let s = try scenario(for: c, traffic: searchTraffic)
+        var outcome = CandidateOutcome(id: id, candidate: c, rules: [], load: nil, rejection: nil, evaluation: nil, verdict: .rejected)
+        let ctx = ruleContext(c)
+        if let budget = spec.budgetPerHour, c.costPerHour > budget {
+            outcome.rules = SizingRules.checks(c, ctx, load: nil)
+            outcome.rejection = "costs \(SizingRules.fixed(c.costPerHour, 2))/h > budget \(SizingRules.fixed(budget, 2))/h"
+            return (outcome, s, nil)
+        }
+        let layout = try ClusterRun.layout(for: s)
+        let load = AnalyticLoad(scenario: s, layout: layout)
+        outcome.load = load
+        outcome.rules = SizingRules.checks(c, ctx, load: load)
+        if let rule = outcome.rules.first(where: \.rejects) {
+            outcome.rejection = "\(rule.id): \(rule.detail)"
+            return (outcome, s, layout)
+        }
+        let cpuLimit = base.slo.maxCPUUtilization ?? 1
+        let busiest = load.busiestWorker
+        if load.workerCPU[busiest] > cpuLimit {
+            outcome.rejection = "worker-\(busiest + 1) CPU >= \(SizingRules.fixed(load.workerCPU[busiest] * 100, 1))% (analytic lower bound) > \(SizingRules.fixed(cpuLimit * 100, 0))%"
+        } else if load.coordinatorCPU > cpuLimit {
+            outcome.rejection = "coordinator CPU >= \(SizingRules.fixed(load.coordinatorCPU * 100, 1))% (analytic lower bound) > \(SizingRules.fixed(cpuLimit * 100, 0))%"
+        } else if let w = load.workerDisk.indices.first(where: { load.workerDisk[$0] > 1 }) {
+            outcome.rejection = "worker-\(w + 1) needs >= \(SizingRules.grouped(Int(load.workerDiskReads[w]))) disk reads/s (cache misses) > \(SizingRules.grouped(Int(s.cluster.worker.diskIOPS))) IOPS"
+        }
+        return (outcome, s, layout)
+    }
+
+    /// `s` simulated with its replications on `threads` threads.
+    public func evaluate(_ s: ClusterScenario, layout: SimulationLayout? = nil, threads: Int = 1) throws -> Evaluation {
+        let layout = try layout ?? ClusterRun.layout(for: s)
+        let reps = try Replications(baseSeed: s.run.seed, count: s.run.replications)
+        let runs = reps.run(threads: threads) { _, seed in Result { try ClusterRun.run(s, layout: layout, seed: seed).metrics } }
+        let metrics = try runs.map { try $0.get() }
+        return Evaluation(intervals: try Replications.summarize(metrics, level: s.run.confidence), slo: base.slo,
+                          replications: s.run.replications, seed: s.run.seed)
+    }
+
+    /// Screens and simulates every candidate (in parallel), then ranks them.
+    public func search() throws -> (outcomes: [CandidateOutcome], ranking: [Int], pareto: [Int], closest: [Int], recommended: Int?) {
+        let list = candidates()
+        let progress = self.progress
+        let results = ParallelMap.map(count: list.count, threads: threads, finished: { progress?("candidates", $0, list.count) }) { i in
+            Result { () throws -> CandidateOutcome in
+                var (outcome, s, layout) = try screen(list[i], id: i + 1)
+                if outcome.rejection == nil {
+                    do {
+                        outcome.evaluation = try evaluate(s, layout: layout)
+                        outcome.verdict = outcome.evaluation!.meets ? .meets : .misses
+                    } catch {
+                        outcome.rejection = "cannot be simulated: \(error)"
+                    }
+                }
+                return outcome
+            }
+        }
+        var outcomes = try results.map { try $0.get() }
+        let ranked = Self.rank(outcomes)
+        if let r = ranked.recommended { outcomes[r].verdict = .recommended }
+        return (outcomes, ranked.ranking, ranked.pareto, ranked.closest, ranked.recommended)
+    }
+
+    /// Ranking, Pareto frontier and closest candidates of simulated outcomes.
+    static func rank(_ outcomes: [CandidateOutcome]) -> (ranking: [Int], pareto: [Int], closest: [Int], recommended: Int?) {
+        let simulated = outcomes.indices.filter { outcomes[$0].evaluation != nil }
+        let cost = { (i: Int) in outcomes[i].candidate.costPerHour }
+        let ratio = { (i: Int) in outcomes[i].evaluation!.worstRatio }
+        let meeting = simulated.filter { outcomes[$0].evaluation!.meets }.sorted { (cost($0), ratio($0), $0) < (cost($1), ratio($1), $1) }
+        let missing = simulated.filter { !outcomes[$0].evaluation!.meets }.sorted { (ratio($0), cost($0), $0) < (ratio($1), cost($1), $1) }
+        var pareto: [Int] = []
+        var best = Double.infinity
+        for i in simulated.sorted(by: { (cost($0), ratio($0), $0) < (cost($1), ratio($1), $1) }) where ratio(i) < best {
+            pareto.append(i)
+            best = ratio(i)
+        }
+        return (meeting + missing, pareto, meeting.isEmpty ? Array(missing.prefix(3)) : [], meeting.first)
+    }
+
+    /// The whole advice: search, then growth, horizon, scale-out and isolation studies of
+    /// the recommendation.
+    public func recommend() throws -> Advice {
+        let found = try search()
+        var advice = Advice(scenarioName: base.name, seed: base.run.seed, replications: spec.replications, threads: threads, spec: spec, slo: base.slo,
+                            coordinator: coordinator, outcomes: found.outcomes, recommended: found.recommended, ranking: found.ranking,
+                            pareto: found.pareto, closest: found.closest)
+        guard let r = found.recommended else { return advice }
+        let chosen = found.outcomes[r].candidate
+        advice.holdout = try holdout(recommended: chosen, nextCheaper: advice.nextCheaper.map { found.outcomes[$0].candidate })
+        advice.growth = try growth(of: chosen)
+        advice.horizon = try horizon(of: chosen)
+        if let plan = spec.scaleOut {
+            let add = plan.addWorkers ?? advice.horizon?.workersNeeded.map { max(1, $0 - chosen.workers) } ?? max(1, chosen.workers / 4)
+            advice.scaleOut = try scaleOut(of: chosen, adding: add, plan: plan)
+        }
+        advice.isolation = try isolation(of: chosen)
+        return advice
+    }
+}
+
+extension Advisor {
+    /// Seeds no candidate was chosen with: the stream "holdout" of the run seed.
+    public var holdoutSeed: UInt64 { RandomStream(runSeed: base.run.seed, name: "holdout").next64() }
+
+    /// The recommendation and the next-cheaper candidate with fresh seeds (held-out replications).
+    func holdout(recommended: Candidate, nextCheaper: Candidate?) throws -> Advice.Holdout {
+        let seed = holdoutSeed
+        let r = try evaluate(scenario(for: recommended, traffic: searchTraffic, seed: seed), threads: threads)
+        let n = try nextCheaper.map { try evaluate(scenario(for: $0, traffic: searchTraffic, seed: seed), threads: threads) }
+        progress?("held-out check", 1, 1)
+        return Advice.Holdout(seed: seed, recommended: r, nextCheaper: n)
+    }
+}
+
+extension Array where Element == Int {
+    func sortedUnique() -> [Int] {
+        var out: [Int] = []
+        for v in sorted() where out.last != v { out.append(v) }
+        return out
+    }
+}

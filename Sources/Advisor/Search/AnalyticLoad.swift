@@ -1,0 +1,86 @@
+import SimCore
+import Simulation
+import Workload
+
+/// Lower bounds on what a configuration must do, from the placement and cache layout alone
+/// (no queueing): CPU and disk utilisation per worker, coordinator CPU, and the working set
+/// each worker must cache. The advisor rejects a candidate before simulating it when a
+/// bound already breaks an SLO.
+///
+/// Assumptions: arrivals at the peak rate of the curve (open loop) or clients / mean think
+/// time (closed loop, an upper bound); router and reference-join queries run on their
+/// tenant's worker, fan-outs run one task per shard; pages that miss the cache are 8 KiB
+/// disk reads; connection set-up CPU is left out (so the bound stays a lower bound).
+public struct AnalyticLoad: Sendable {
+    /// Queries per second assumed.
+    public var rate: Double
+    /// CPU utilisation of each worker (core-seconds per second / cores).
+    public var workerCPU: [Double]
+    public var coordinatorCPU: Double
+    /// Disk reads per second and disk utilisation (reads / IOPS) of each worker.
+    public var workerDiskReads: [Double]
+    public var workerDisk: [Double]
+    /// Bytes of the tenants making 90% of each worker's single-tenant queries.
+    public var workingSetBytes: [Double]
+    /// What a worker can cache, bytes.
+    public var cacheBytes: Double
+    /// Multi-shard queries in flight if each took its p99 target (Little's law), at most the sessions.
+    public var concurrentMultiShard: Double
+
+    public var busiestWorker: Int { workerCPU.indices.max { workerCPU[$0] < workerCPU[$1] } ?? 0 }
+
+    public init(scenario s: ClusterScenario, layout: SimulationLayout) {
+        let w = s.workload
+        switch w.arrivals {
+        case .open(let curve, _): rate = curve.maximum
+        case .closed(let clients, let think): rate = Double(clients) / max(think.mean, 0.001)
+        }
+        let workers = s.cluster.workerCount
+        let tenants = w.tenants
+        var cpu = [Double](repeating: 0, count: workers), reads = [Double](repeating: 0, count: workers)
+        var coordinator = 0.0, multiShardRate = 0.0, multiShardSLO = 0.0
+        let shares = w.classes.reduce(0.0) { $0 + $1.share }
+        for c in w.classes {
+            let lambda = rate * c.share / shares
+            coordinator += lambda * c.coordinatorCPU.mean
+            guard let ti = s.tables.firstIndex(where: { $0.name == c.table }), !layout.tenantShard[ti].isEmpty else { continue }
+            let pages = c.bytesRead / SimulationLayout.pageBytes
+            if c.isSingleTenant {
+                for t in 0..<tenants.count {
+                    let worker = Int(layout.shardWorker[ti][Int(layout.tenantShard[ti][t])])
+                    let q = lambda * tenants.activity[t]
+                    cpu[worker] += q * c.workerCPU.mean
+                    reads[worker] += q * pages * (1 - layout.tenantHitRatio[ti][t])
+                }
+            } else {
+                multiShardRate += lambda
+                multiShardSLO = max(multiShardSLO, (s.slo.p99Ms.first { $0.className == c.name }?.ms ?? 1_000) / 1_000)
+                for (shard, worker) in layout.shardWorker[ti].enumerated() {
+                    cpu[Int(worker)] += lambda * c.workerCPU.mean
+                    reads[Int(worker)] += lambda * pages * (1 - layout.shardScanHitRatio[ti][shard])
+                }
+            }
+        }
+        workerCPU = cpu.map { $0 / Double(s.cluster.worker.cores) }
+        coordinatorCPU = coordinator / Double(s.cluster.coordinator.cores)
+        workerDiskReads = reads
+        workerDisk = reads.map { $0 / s.cluster.worker.diskIOPS }
+        cacheBytes = s.cluster.worker.cacheBytes
+        concurrentMultiShard = min(Double(w.sessions), (multiShardRate * multiShardSLO).rounded(.up))
+        // Working set: the most active tenants of each worker covering 90% of its tenants' activity.
+        var onWorker = [[Int]](repeating: [], count: workers)
+        if let ti = s.tables.firstIndex(where: { $0.kind == .distributed }), !layout.tenantShard[ti].isEmpty {
+            for t in 0..<tenants.count { onWorker[Int(layout.shardWorker[ti][Int(layout.tenantShard[ti][t])])].append(t) }
+        }
+        workingSetBytes = onWorker.map { ts in
+            let total = ts.reduce(0.0) { $0 + tenants.activity[$1] }
+            var covered = 0.0, bytes = 0.0
+            let byActivity = ts.sorted { (tenants.activity[$0], $1) > (tenants.activity[$1], $0) }
+            for t in byActivity where covered < 0.9 * total {
+                covered += tenants.activity[t]
+                bytes += tenants.sizeBytes[t]
+            }
+            return bytes
+        }
+    }
+}

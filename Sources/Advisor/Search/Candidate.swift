@@ -1,0 +1,54 @@
+import SimCore
+import Simulation
+
+/// One configuration the advisor considers: worker count and size, shard count and the
+/// connection settings that matter (FACTS G).
+public struct Candidate: Sendable, Equatable {
+    public var shardCount: Int
+    public var workers: Int
+    public var instance: InstanceType
+    /// `citus.max_adaptive_executor_pool_size`.
+    public var poolSize: Int
+    /// `citus.max_shared_pool_size` (0 = the coordinator's max_connections).
+    public var sharedPoolSize: Int
+    /// Workers' `max_connections`.
+    public var maxConnections: Int
+    /// Cost per hour: the workers plus the coordinator.
+    public var costPerHour: Double
+
+    public init(shardCount: Int, workers: Int, instance: InstanceType, poolSize: Int, sharedPoolSize: Int, maxConnections: Int, costPerHour: Double) {
+        self.shardCount = shardCount
+        self.workers = workers
+        self.instance = instance
+        self.poolSize = poolSize
+        self.sharedPoolSize = sharedPoolSize
+        self.maxConnections = maxConnections
+        self.costPerHour = costPerHour
+    }
+
+    /// A one-line name, e.g. `8 x general-16, 64 shards, pool 16`.
+    public var label: String {
+        "\(workers) x \(instance.name), \(shardCount) shards, pool \(poolSize), shared pool \(sharedPoolSize == 0 ? "default" : String(sharedPoolSize)), max_connections \(maxConnections)"
+    }
+
+    /// Total worker cores.
+    public var workerCores: Int { workers * instance.cores }
+
+    /// `base` with this configuration: workers, shard count (every distributed table that is
+    /// not colocated explicitly takes `citus.shard_count`), pool settings, the coordinator
+    /// `coordinator`, no timeline, and the advisor's run length.
+    public func scenario(from base: ClusterScenario, coordinator: InstanceType, run: RunSpec) -> ClusterScenario {
+        var s = base
+        s.run = run
+        s.run.watchTenants = []
+        s.timeline = []
+        s.cluster.workerCount = workers
+        s.cluster.worker = instance.node(like: base.cluster.worker, maxConnections: maxConnections)
+        s.cluster.coordinator = coordinator.node(like: base.cluster.coordinator, maxConnections: base.cluster.coordinator.maxConnections)
+        s.citus.shardCount = shardCount
+        s.citus.maxAdaptiveExecutorPoolSize = poolSize
+        s.citus.maxSharedPoolSize = sharedPoolSize
+        for i in s.tables.indices where s.tables[i].kind == .distributed { s.tables[i].shardCount = nil }
+        return s
+    }
+}

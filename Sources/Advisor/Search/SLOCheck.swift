@@ -1,0 +1,55 @@
+import SimCore
+import Simulation
+
+/// One objective of the scenario's `slo` against a measured interval; met when the upper
+/// end of the interval is within the target (met "with confidence").
+public struct SLOCheck: Sendable {
+    /// What is checked, e.g. `tenant_lookup p99`.
+    public var objective: String
+    /// The summary metric it reads.
+    public var metric: String
+    public var target: Double
+    /// Unit of `target` and `measured` for display: `ms` or `%` (fractions shown as percent).
+    public var unit: String
+    public var measured: ConfidenceInterval
+
+    public var met: Bool { measured.upper <= target }
+    /// measured upper / target: above 1 misses.
+    public var ratio: Double { target > 0 ? measured.upper / target : .infinity }
+
+    /// "tenant_lookup p99 71.2 ms > 50 ms" (what a miss looks like in one line).
+    public var missText: String {
+        "\(objective) \(Self.show(measured.upper, unit)) > \(Self.show(target, unit))"
+    }
+
+    /// The target for display, e.g. `50.0 ms` or `70.0%`.
+    public var targetText: String { Self.show(target, unit) }
+    /// The measurement for display: mean and upper end.
+    public var measuredText: String { "\(Self.show(measured.mean, unit)), upper \(Self.show(measured.upper, unit))" }
+
+    static func show(_ v: Double, _ unit: String) -> String {
+        unit == "%" ? "\(SizingRules.fixed(v * 100, 1))%" : "\(SizingRules.fixed(v, 1)) \(unit)"
+    }
+}
+
+extension SLOSpec {
+    /// The checks for a run whose summary intervals `interval(name)` returns; objectives
+    /// whose metric is missing are skipped.
+    public func checks(_ interval: (String) -> ConfidenceInterval?) -> [SLOCheck] {
+        var out: [SLOCheck] = []
+        for (cls, ms) in p99Ms {
+            if let ci = interval("\(cls).latency_p99_ms") {
+                out.append(SLOCheck(objective: "\(cls) p99", metric: "\(cls).latency_p99_ms", target: ms, unit: "ms", measured: ci))
+            }
+        }
+        if let cpu = maxCPUUtilization {
+            for (name, metric) in [("busiest worker CPU", "worker_cpu_utilization_max"), ("coordinator CPU", "coordinator.cpu_utilization")] {
+                if let ci = interval(metric) { out.append(SLOCheck(objective: name, metric: metric, target: cpu, unit: "%", measured: ci)) }
+            }
+        }
+        if let rate = maxTimeoutRate, let ci = interval("timeout_rate") {
+            out.append(SLOCheck(objective: "timeout rate", metric: "timeout_rate", target: rate, unit: "%", measured: ci))
+        }
+        return out
+    }
+}

@@ -1,0 +1,90 @@
+import SimCore
+import Simulation
+
+/// What `citus-sim recommend` searches and under which constraints (the scenario's
+/// `advisor` section; schema in Scenarios/README.md). The SLOs are the scenario's `slo`.
+public struct AdvisorSpec: Sendable {
+    /// The application type of the Citus docs, which selects the shard-count rule.
+    public enum WorkloadKind: String, Sendable, CaseIterable {
+        case multiTenant = "multi_tenant"
+        case realTimeAnalytics = "real_time_analytics"
+    }
+
+    /// "We run on one machine with `cores` and `memoryGiB` and see `latencyMs`; we need
+    /// `targetLatencyMs`" (the Citus docs' starting point for sizing).
+    public struct SingleNode: Sendable, Equatable {
+        public var cores: Int
+        public var memoryGiB: Double
+        public var latencyMs: Double?
+        public var targetLatencyMs: Double?
+        public init(cores: Int, memoryGiB: Double, latencyMs: Double? = nil, targetLatencyMs: Double? = nil) {
+            self.cores = cores
+            self.memoryGiB = memoryGiB
+            self.latencyMs = latencyMs
+            self.targetLatencyMs = targetLatencyMs
+        }
+    }
+
+    /// The dimensions of the search; nil lists are derived from the rules or the scenario.
+    public struct Space: Sendable {
+        /// Shard counts (nil = from the rule of `workloadKind`).
+        public var shardCounts: [Int]?
+        /// Worker counts (nil = every count in `minWorkers...maxWorkers`).
+        public var workerCounts: [Int]?
+        /// Worker instance names (nil = the whole catalog).
+        public var instances: [String]?
+        /// `citus.max_adaptive_executor_pool_size` values (nil = the scenario's).
+        public var poolSizes: [Int]?
+        /// `citus.max_shared_pool_size` values (nil = the scenario's).
+        public var sharedPoolSizes: [Int]?
+        /// Workers' `max_connections` values (nil = the scenario's).
+        public var maxConnections: [Int]?
+        public init() {}
+    }
+
+    /// The scale-out the operations advice simulates for the recommended cluster.
+    public struct ScaleOut: Sendable {
+        /// Workers added (nil = enough for the horizon's traffic, at least one).
+        public var addWorkers: Int?
+        /// `citus.max_background_task_executors_per_node` values to compare.
+        public var executorsPerNode: [Int] = [1, 2]
+        /// `parallel_transfer_colocated_shards` values to compare.
+        public var parallelColocated: [Bool] = [false, true]
+        /// Longest acceptable rebalance (the SLO for a planned scale-out; nil = none).
+        public var maxDuration: SimDuration?
+        /// Simulated time allowed for the scale-out runs.
+        public var runFor: SimDuration = .hours(2)
+        public init() {}
+    }
+
+    public var workloadKind: WorkloadKind = .multiTenant
+    /// Worker sizes to choose from.
+    public var catalog: [InstanceType] = DefaultCatalog.types
+    /// The coordinator's instance (nil = the cheapest compute-family type with at least as
+    /// many cores as the scenario's coordinator).
+    public var coordinator: String?
+    public var minWorkers = 2
+    public var maxWorkers = 16
+    /// Highest cost per hour (nil = none).
+    public var budgetPerHour: Double?
+    /// Growth over the planning horizon: traffic and tenants (data) multipliers.
+    public var trafficGrowth = 1.0
+    public var tenantGrowth = 1.0
+    /// Candidates must meet the SLOs at (1 + headroom) x today's traffic.
+    public var headroom = 0.0
+    public var singleNode: SingleNode?
+    public var space = Space()
+    /// Replications per candidate (common random numbers: the same seeds for every candidate).
+    public var replications = 3
+    /// Simulated time and warm-up per candidate replication (nil = the scenario's `run`).
+    public var duration: SimDuration?
+    public var warmup: SimDuration?
+    /// Traffic multipliers tried to find where the recommendation stops meeting the SLOs.
+    public var growthSteps: [Double] = [1.25, 1.5, 2, 3, 4]
+    /// The operations advice (nil = none).
+    public var scaleOut: ScaleOut? = ScaleOut()
+    /// Tenants (by Zipf rank) considered for isolation.
+    public var isolationCandidates = 3
+
+    public init() {}
+}

@@ -1,0 +1,189 @@
+import Advisor
+import Scenario
+import SimCore
+import Simulation
+
+/// The outputs of `citus-sim recommend`: recommendations.csv (every candidate), advice.json,
+/// report.html (the advice, then the recommended cluster's full report) and a terminal table.
+public struct AdviceReport {
+    public var advice: Advice
+    /// The recommended configuration run again like `citus-sim run` (nil when none).
+    public var recommended: ClusterReport?
+
+    /// Runs the advisor, then the recommended configuration in full with the scenario's run settings.
+    public static func run(_ scenario: ClusterScenario, spec: AdvisorSpec, threads: Int,
+                           progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> AdviceReport {
+        let advisor = try Advisor(base: scenario, spec: spec, threads: threads, progress: progress)
+        let advice = try advisor.recommend()
+        var report: ClusterReport?
+        if let r = advice.recommended {
+            var s = try advisor.scenario(for: advice.outcomes[r].candidate, traffic: 1 + spec.headroom)
+            s.run = scenario.run
+            report = try ClusterReport.run(s, threads: threads)
+        }
+        return AdviceReport(advice: advice, recommended: report)
+    }
+
+    public var files: [(name: String, contents: String)] {
+        [("recommendations.csv", recommendationsCSV), ("advice.json", json), ("report.html", html)]
+    }
+
+    // MARK: CSV
+
+    /// The SLO metrics, in the scenario's order (the same columns for every candidate).
+    var sloMetrics: [String] { advice.slo.checks { _ in ConfidenceInterval.placeholder }.map(\.metric) }
+
+    var recommendationsCSV: String {
+        let metrics = sloMetrics
+        var w = CSVWriter(columns: ["candidate", "verdict", "rank", "pareto", "instance", "workers", "worker_cores", "worker_memory_gib", "shard_count",
+                                    "pool_size", "shared_pool_size", "max_connections", "cost_per_hour", "analytic_busiest_worker_cpu",
+                                    "analytic_coordinator_cpu", "throughput_per_second"]
+                                   + metrics.flatMap { ["\($0)_mean", "\($0)_ci_high"] } + ["worst_slo_ratio", "reason"])
+        let rankOf = Dictionary(uniqueKeysWithValues: advice.ranking.enumerated().map { ($1, $0 + 1) })  // lookup only
+        for (i, o) in advice.outcomes.enumerated() {
+            let c = o.candidate
+            var row: [CSVWriter.Cell] = [.integer(Int64(o.id)), .text(o.verdict.rawValue), rankOf[i].map { .integer(Int64($0)) } ?? .text(""),
+                                         .text(advice.pareto.contains(i) ? "yes" : ""), .text(c.instance.name), .integer(Int64(c.workers)),
+                                         .integer(Int64(c.instance.cores)), .number(c.instance.memoryGiB, digits: 1), .integer(Int64(c.shardCount)),
+                                         .integer(Int64(c.poolSize)), .integer(Int64(c.sharedPoolSize)), .integer(Int64(c.maxConnections)),
+                                         .number(c.costPerHour, digits: 3)]
+            row.append(o.load.map { .number($0.workerCPU.max() ?? 0, digits: 4) } ?? .text(""))
+            row.append(o.load.map { .number($0.coordinatorCPU, digits: 4) } ?? .text(""))
+            let e = o.evaluation
+            row.append(e?.interval("throughput_per_second").map { .number($0.mean, digits: 2) } ?? .text(""))
+            for m in metrics {
+                let check = e?.checks.first { $0.metric == m }
+                row.append(check.map { .number($0.measured.mean, digits: 4) } ?? .text(""))
+                row.append(check.map { .number($0.measured.upper, digits: 4) } ?? .text(""))
+            }
+            row.append(e.map { .number($0.worstRatio, digits: 4) } ?? .text(""))
+            row.append(.text(o.verdict == .recommended ? "cheapest configuration meeting every SLO" : o.reason))
+            w.appendRow(row)
+        }
+        return w.text
+    }
+
+    // MARK: JSON
+
+    static func candidateJSON(_ o: CandidateOutcome) -> JSONValue {
+        let c = o.candidate
+        var fields: [(String, JSONValue)] = [
+            ("id", .integer(Int64(o.id))), ("label", .string(c.label)), ("verdict", .string(o.verdict.rawValue)),
+            ("instance", .string(c.instance.name)), ("workers", .integer(Int64(c.workers))), ("shard_count", .integer(Int64(c.shardCount))),
+            ("pool_size", .integer(Int64(c.poolSize))), ("shared_pool_size", .integer(Int64(c.sharedPoolSize))),
+            ("max_connections", .integer(Int64(c.maxConnections))), ("cost_per_hour", .number(c.costPerHour, digits: 3)),
+        ]
+        if let r = o.rejection { fields.append(("rejected_because", .string(r))) }
+        if let e = o.evaluation {
+            fields.append(("slo", .array(e.checks.map(ClusterReport.sloJSON))))
+            fields.append(("worst_slo_ratio", .number(e.worstRatio, digits: 4)))
+        }
+        return .object(fields)
+    }
+
+    static func rulesJSON(_ rules: [RuleCheck]) -> JSONValue {
+        .array(rules.map { r in
+            .object([("id", .string(r.id)), ("rule", .string(r.rule)), ("citation", .string(r.citation)), ("verdict", .string(r.verdict.rawValue)),
+                     ("detail", .string(r.detail)), ("prunes", .bool(r.prunes))])
+        })
+    }
+
+    var json: String {
+        let a = advice
+        var fields: [(String, JSONValue)] = [
+            ("scenario", .string(a.scenarioName)), ("seed", .string(String(a.seed))), ("replications_per_candidate", .integer(Int64(a.replications))),
+            ("headline", .string(a.headline)), ("coordinator", .string(a.coordinator.name)),
+            ("candidates_total", .integer(Int64(a.outcomes.count))),
+            ("candidates_simulated", .integer(Int64(a.outcomes.filter { $0.evaluation != nil }.count))),
+            ("recommended", a.recommended.map { Self.candidateJSON(a.outcomes[$0]) } ?? .null),
+            ("next_cheaper", a.nextCheaper.map { Self.candidateJSON(a.outcomes[$0]) } ?? .null),
+            ("closest", .array(a.closest.map { Self.candidateJSON(a.outcomes[$0]) })),
+            ("rules", Self.rulesJSON(a.rules)),
+            ("ranking", .array(a.ranking.prefix(20).map { Self.candidateJSON(a.outcomes[$0]) })),
+            ("pareto", .array(a.pareto.map { Self.candidateJSON(a.outcomes[$0]) })),
+            ("growth", .array(a.growth.map { g in
+                .object([("kind", .string(g.kind.rawValue)), ("factor", .number(g.factor, digits: 3)), ("level", .number(g.level, digits: 1)),
+                         ("meets", .bool(g.evaluation.meets)), ("detail", .string(g.evaluation.missText))])
+            })),
+        ]
+        if let h = a.holdout {
+            fields.append(("holdout", .object([
+                ("seed", .string(String(h.seed))), ("recommended_meets", .bool(h.recommendedMeets)),
+                ("recommended", .array(h.recommended.checks.map(ClusterReport.sloJSON))),
+                ("next_cheaper_misses", h.nextCheaperMisses.map { .bool($0) } ?? .null),
+                ("next_cheaper", h.nextCheaper.map { .array($0.checks.map(ClusterReport.sloJSON)) } ?? .null),
+            ])))
+        }
+        if let h = a.horizon {
+            fields.append(("horizon", .object([
+                ("traffic_growth", .number(h.trafficGrowth, digits: 3)), ("tenant_growth", .number(h.tenantGrowth, digits: 3)),
+                ("recommended_meets", .bool(h.current.meets)), ("recommended_detail", .string(h.current.missText)),
+                ("workers_needed", h.workersNeeded.map { .integer(Int64($0)) } ?? .null),
+            ])))
+        }
+        fields.append(("scale_out", .array(a.scaleOut.map { r in
+            .object([("method", .string(r.method)), ("executors_per_node", .integer(Int64(r.executorsPerNode))),
+                     ("parallel_transfer_colocated_shards", .bool(r.parallelColocated)), ("added_workers", .integer(Int64(r.addedWorkers))),
+                     ("duration_seconds", r.durationSeconds.map { .number($0, digits: 1) } ?? .null),
+                     ("bytes_copied", .number(r.bytesCopied, digits: 0)), ("write_blocked_seconds", .number(r.writeBlockedSeconds, digits: 3)),
+                     ("within_limit", r.withinLimit.map { .bool($0) } ?? .null), ("error", r.error.map { .string($0) } ?? .null),
+                     ("peak_p99_ms", .array(r.peakP99Ms.map { .object([("class", .string($0.className)), ("during", .number($0.during, digits: 2)), ("before", .number($0.before, digits: 2))]) })),
+            ])
+        })))
+        fields.append(("isolation", .array(a.isolation.map { t in
+            .object([("rank", .integer(Int64(t.rank))), ("activity_share", .number(t.activityShare, digits: 5)), ("data_bytes", .number(t.dataBytes, digits: 0)),
+                     ("shard_load_multiple", .number(t.shardLoadMultiple, digits: 3)), ("deserves_isolation", .bool(t.deserves)), ("reason", .string(t.reason))])
+        })))
+        fields.append(("candidates", .array(a.outcomes.map(Self.candidateJSON))))
+        return JSONValue.object(fields).render()
+    }
+
+    // MARK: Terminal
+
+    /// Headline, the ten best candidates, rules, growth and scale-out in aligned tables.
+    public func terminalSummary(color: Bool) -> String {
+        let a = advice
+        let paint = { (text: String, code: String) in color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+        var lines = [paint(a.headline, a.recommended == nil ? "1;31" : "1;32")]
+        let f = NumberFormat.fixed
+        let rows = a.ranking.prefix(10).enumerated().map { k, i -> [String] in
+            let o = a.outcomes[i]
+            return ["\(k + 1)", "\(o.id)", o.candidate.label, f(o.candidate.costPerHour, 2), o.evaluation.map { f($0.worstRatio, 2) } ?? "", o.verdict.rawValue]
+        }
+        lines.append(TextTable.render(header: ["rank", "id", "configuration", "cost_per_h", "worst_slo_ratio", "verdict"], rows: rows).trimmingTrailingNewline)
+        let rejected = a.outcomes.filter { $0.verdict == .rejected }.count
+        lines.append("\(a.outcomes.count) candidates: \(a.outcomes.count - rejected) simulated x \(a.replications) replications, \(rejected) rejected before simulation (reasons in recommendations.csv)")
+        if let n = a.nextCheaper { lines.append("next cheaper: \(a.outcomes[n].candidate.label): \(a.outcomes[n].reason)") }
+        if let h = a.holdout {
+            lines.append("held-out replications (seed \(h.seed)): recommendation \(h.recommendedMeets ? "meets every SLO" : "MISSES: " + h.recommended.missText)"
+                         + (h.nextCheaperMisses.map { $0 ? "; next cheaper misses (\(h.nextCheaper!.missText))" : "; next cheaper ALSO MEETS" } ?? ""))
+        }
+        if !a.rules.isEmpty {
+            lines.append(TextTable.render(header: ["rule", "verdict", "detail"], rows: a.rules.map { [$0.id, $0.verdict.rawValue, $0.detail] }).trimmingTrailingNewline)
+        }
+        for g in a.growth { lines.append("growth: \(g.kind.rawValue) x\(f(g.factor, 2)): \(g.evaluation.missText)") }
+        if let h = a.horizon {
+            lines.append("horizon (traffic x\(f(h.trafficGrowth, 2)), tenants x\(f(h.tenantGrowth, 2))): " + (h.current.meets ? "the recommendation still meets every SLO"
+                : h.workersNeeded.map { "needs \($0) workers" } ?? "no worker count up to the shard count meets the SLOs"))
+        }
+        for r in a.scaleOut {
+            let setting = r.method == "snapshot" ? "snapshot-based" : "executors/node \(r.executorsPerNode), parallel colocated \(r.parallelColocated)"
+            lines.append("scale-out +\(r.addedWorkers) (\(setting)): " + (r.durationSeconds.map { "\(f($0, 0)) s" } ?? "not finished\(r.error.map { ": \($0)" } ?? "")"))
+        }
+        for t in a.isolation where t.deserves { lines.append("isolate tenant \(t.rank): \(t.reason)") }
+        return lines.joined(separator: "\n")
+    }
+
+    // MARK: HTML
+
+    var html: String {
+        let fragment = AdvicePage(advice: advice).fragment
+        if let recommended { return ClusterReportPage(report: recommended, advice: fragment).html }
+        return AdvicePage(advice: advice).standalone
+    }
+}
+
+extension ConfidenceInterval {
+    /// Any interval: for listing the metrics an SLO reads.
+    static var placeholder: ConfidenceInterval { try! ConfidenceInterval(samples: [0]) }
+}

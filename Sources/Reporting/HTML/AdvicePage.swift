@@ -1,0 +1,134 @@
+import Advisor
+import Mustache
+
+/// The advice section of report.html: the recommendation, ranked candidates, the Pareto
+/// chart of cost vs the tightest SLO, the documented rules with pass/fail, growth, horizon,
+/// scale-out and isolation. Text goes through Mustache escaping; the chart through `HTMLText`.
+struct AdvicePage {
+    let advice: Advice
+
+    func f(_ v: Double, _ d: Int) -> String { NumberFormat.fixed(v, d) }
+
+    static func render(_ template: String, _ context: [String: Any]) -> String {
+        do {
+            return try MustacheTemplate(string: template).render(context)
+        } catch {
+            preconditionFailure("advice template does not parse: \(error)")
+        }
+    }
+
+    var fragment: String { Self.render(Self.template, context) }
+
+    /// A page of its own when no configuration is recommended (nothing to report in full).
+    var standalone: String {
+        Self.render("""
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>citus-sim advice: {{name}}</title><style>{{{style}}}</style></head><body>
+        <h1>{{name}}</h1>{{{fragment}}}</body></html>
+
+        """, ["name": advice.scenarioName, "style": ClusterReportPage.style, "fragment": fragment])
+    }
+
+    var paretoChart: String {
+        let a = advice
+        let sims = a.outcomes.indices.filter { a.outcomes[$0].evaluation != nil }
+        let point = { (i: Int) in (x: a.outcomes[i].candidate.costPerHour, y: a.outcomes[i].evaluation!.worstRatio) }
+        let ratios = sims.map { point($0).y }.filter { $0 > 0 }
+        let costs = sims.map { point($0).x }
+        var series = [
+            SVGLineChart.Series(name: "meets every SLO", points: sims.filter { a.outcomes[$0].evaluation!.meets }.map(point), dots: true),
+            SVGLineChart.Series(name: "misses an SLO", points: sims.filter { !a.outcomes[$0].evaluation!.meets }.map(point), dots: true),
+            SVGLineChart.Series(name: "Pareto frontier", points: a.pareto.map(point)),
+        ]
+        if let lo = costs.min(), let hi = costs.max() { series.append(SVGLineChart.Series(name: "SLO limit (ratio 1)", points: [(lo, 1), (hi, 1)])) }
+        let spread = (ratios.max() ?? 1) / max(ratios.min() ?? 1, 1e-9)
+        return SVGLineChart(title: "Cost vs the tightest SLO (measured upper end / target) per simulated candidate", xLabel: "cost per hour",
+                            yLabel: "worst SLO ratio (≤ 1 meets)", series: series, logY: spread > 20).svg
+    }
+
+    var context: [String: Any] {
+        let a = advice
+        let ranked: [[String: String]] = a.ranking.prefix(15).enumerated().map { k, i in
+            let o = a.outcomes[i]
+            return ["rank": "\(k + 1)", "id": "\(o.id)", "label": o.candidate.label, "cost": f(o.candidate.costPerHour, 2),
+                    "ratio": o.evaluation.map { f($0.worstRatio, 2) } ?? "", "verdict": o.verdict.rawValue,
+                    "cls": o.verdict == .misses ? "bad" : "ok",
+                    "reason": o.verdict == .recommended ? "cheapest configuration meeting every SLO" : o.reason]
+        }
+        let evidence: [[String: String]] = a.recommended.flatMap { a.outcomes[$0].evaluation }.map { e in
+            e.checks.map { ["objective": $0.objective, "target": $0.targetText, "measured": $0.measuredText, "met": $0.met ? "met" : "NOT met", "cls": $0.met ? "ok" : "bad"] }
+        } ?? []
+        let rules: [[String: String]] = a.rules.map { r in
+            ["id": r.id, "rule": r.rule, "citation": r.citation, "verdict": r.verdict.rawValue, "detail": r.detail,
+             "cls": r.verdict == .fail ? "bad" : r.verdict == .pass ? "ok" : "muted"]
+        }
+        let growth: [[String: String]] = a.growth.map { g in
+            ["kind": g.kind.rawValue, "factor": "×\(f(g.factor, 2))", "level": g.kind == .traffic ? "\(f(g.level, 0)) queries/s" : "\(f(g.level, 0)) tenants",
+             "verdict": g.evaluation.meets ? "meets" : "misses", "cls": g.evaluation.meets ? "ok" : "bad", "detail": g.evaluation.missText]
+        }
+        let horizon: String = a.horizon.map { h in
+            let head = "At the planning horizon (traffic ×\(f(h.trafficGrowth, 2)), tenants ×\(f(h.tenantGrowth, 2))) the recommended cluster "
+            if h.current.meets { return head + "still meets every SLO." }
+            return head + h.current.missText + "; " + (h.workersNeeded.map { "\($0) workers of the same size meet every SLO there." } ?? "no worker count up to the shard count meets the SLOs there.")
+        } ?? ""
+        let scale: [[String: String]] = a.scaleOut.map { r in
+            ["method": r.method == "snapshot" ? "snapshot-based (clone, promote, split)" : "citus_add_node + citus_rebalance_start",
+             "executors": r.method == "snapshot" ? "" : "\(r.executorsPerNode)", "parallel": r.method == "snapshot" ? "" : (r.parallelColocated ? "true" : "false"),
+             "added": "\(r.addedWorkers)", "duration": r.durationSeconds.map { "\(f($0 / 60, 1)) min" } ?? "not finished",
+             "gib": f(r.bytesCopied / 1_073_741_824, 1), "blocked": f(r.writeBlockedSeconds, 1),
+             "impact": r.peakP99Ms.map { "\($0.className) \(f($0.before, 1)) → \(f($0.during, 1)) ms" }.joined(separator: "; "),
+             "limit": r.withinLimit.map { $0 ? "within" : "over" } ?? "", "cls": r.withinLimit == false || r.durationSeconds == nil ? "bad" : "ok",
+             "error": r.error ?? ""]
+        }
+        let isolation: [[String: String]] = a.isolation.map { t in
+            ["rank": "\(t.rank)", "share": "\(f(t.activityShare * 100, 2))%", "gib": f(t.dataBytes / 1_073_741_824, 1), "multiple": f(t.shardLoadMultiple, 2),
+             "verdict": t.deserves ? "isolate" : "no", "cls": t.deserves ? "bad" : "ok", "reason": t.reason]
+        }
+        let rejected: [[String: String]] = a.outcomes.filter { $0.verdict == .rejected }.map { o in
+            ["id": "\(o.id)", "label": o.candidate.label, "cost": f(o.candidate.costPerHour, 2), "reason": o.reason]
+        }
+        return ["headline": a.headline, "headlineClass": a.recommended == nil ? "bad" : "ok", "ranked": ranked, "evidence": evidence,
+                "hasEvidence": !evidence.isEmpty, "rules": rules, "growth": growth, "hasGrowth": !growth.isEmpty, "horizon": horizon,
+                "scale": scale, "hasScale": !scale.isEmpty, "isolation": isolation, "hasIsolation": !isolation.isEmpty,
+                "rejected": rejected, "rejectedCount": "\(rejected.count)", "total": "\(a.outcomes.count)",
+                "simulated": "\(a.outcomes.count - rejected.count)", "replications": "\(a.replications)", "paretoChart": paretoChart,
+                "coordinator": "\(a.coordinator.name) (\(a.coordinator.cores) cores, \(f(a.coordinator.memoryGiB, 0)) GiB)",
+                "holdout": a.holdout.map { h in
+                    "Held-out check (fresh seed \(h.seed), \(h.recommended.replications) replications not used for the choice): the recommendation "
+                        + (h.recommendedMeets ? "meets every objective" : "misses: \(h.recommended.missText)")
+                        + (h.nextCheaperMisses.map { $0 ? "; the next-cheaper candidate misses: \(h.nextCheaper!.missText.dropFirst("misses ".count))." : "; the next-cheaper candidate meets them too." } ?? ".")
+                } ?? "",
+                "nextCheaper": a.nextCheaper.map { "Next cheaper simulated candidate: \(a.outcomes[$0].candidate.label), \(f(a.outcomes[$0].candidate.costPerHour, 2))/h: \(a.outcomes[$0].reason)." } ?? ""]
+    }
+
+    static let template = """
+    <h2>Sizing advice</h2>
+    <p class="verdict {{headlineClass}}">{{headline}}</p>
+    <p class="muted">{{total}} candidates: {{simulated}} simulated with {{replications}} replications each on common random numbers (the same requests for every candidate), {{rejectedCount}} rejected by the budget, the documented rules or analytic bounds. Coordinator: {{coordinator}}. A candidate meets an SLO when the upper end of its confidence interval is within the target.</p>
+    {{#hasEvidence}}<table><tr><th>objective</th><th>target</th><th>recommended (mean, upper end)</th><th>verdict</th></tr>
+    {{#evidence}}<tr><td>{{objective}}</td><td class="num">{{target}}</td><td class="num">{{measured}}</td><td class="{{cls}}">{{met}}</td></tr>{{/evidence}}</table>{{/hasEvidence}}
+    <p>{{nextCheaper}}</p>
+    <p>{{holdout}}</p>
+    <h3>Ranked candidates</h3>
+    <table><tr><th>rank</th><th>#</th><th>configuration</th><th>cost/h</th><th>worst SLO ratio</th><th>verdict</th><th>why</th></tr>
+    {{#ranked}}<tr><td class="num">{{rank}}</td><td class="num">{{id}}</td><td>{{label}}</td><td class="num">{{cost}}</td><td class="num">{{ratio}}</td><td class="{{cls}}">{{verdict}}</td><td>{{reason}}</td></tr>{{/ranked}}</table>
+    {{{paretoChart}}}
+    <h3>Rules from the Citus documentation</h3>
+    <table><tr><th>rule</th><th>source</th><th>verdict</th><th>figures</th></tr>
+    {{#rules}}<tr><td>{{rule}}</td><td class="muted">{{citation}}</td><td class="{{cls}}">{{verdict}}</td><td>{{detail}}</td></tr>{{/rules}}</table>
+    {{#hasGrowth}}<h3>Growth</h3>
+    <table><tr><th>grows</th><th>factor</th><th>load</th><th>verdict</th><th>figures</th></tr>
+    {{#growth}}<tr><td>{{kind}}</td><td class="num">{{factor}}</td><td class="num">{{level}}</td><td class="{{cls}}">{{verdict}}</td><td>{{detail}}</td></tr>{{/growth}}</table>{{/hasGrowth}}
+    <p>{{horizon}}</p>
+    {{#hasScale}}<h3>Scale-out: rebalance settings compared</h3>
+    <table><tr><th>method</th><th>executors per node</th><th>parallel colocated</th><th>workers added</th><th>duration</th><th>GiB copied</th><th>write-blocked s</th><th>p99 before → worst interval during</th><th>limit</th><th>error</th></tr>
+    {{#scale}}<tr><td>{{method}}</td><td class="num">{{executors}}</td><td>{{parallel}}</td><td class="num">{{added}}</td><td class="num {{cls}}">{{duration}}</td><td class="num">{{gib}}</td><td class="num">{{blocked}}</td><td>{{impact}}</td><td>{{limit}}</td><td>{{error}}</td></tr>{{/scale}}</table>{{/hasScale}}
+    {{#hasIsolation}}<h3>Tenant isolation</h3>
+    <table><tr><th>rank</th><th>share of queries</th><th>data GiB</th><th>× average shard load</th><th>verdict</th><th>why</th></tr>
+    {{#isolation}}<tr><td class="num">{{rank}}</td><td class="num">{{share}}</td><td class="num">{{gib}}</td><td class="num">{{multiple}}</td><td class="{{cls}}">{{verdict}}</td><td>{{reason}}</td></tr>{{/isolation}}</table>{{/hasIsolation}}
+    <details><summary>{{rejectedCount}} candidates rejected before simulation</summary>
+    <table><tr><th>#</th><th>configuration</th><th>cost/h</th><th>why</th></tr>
+    {{#rejected}}<tr><td class="num">{{id}}</td><td>{{label}}</td><td class="num">{{cost}}</td><td>{{reason}}</td></tr>{{/rejected}}</table></details>
+    """
+}

@@ -1,0 +1,138 @@
+import Advisor
+import Reporting
+import Scenario
+import Simulation
+import XCTest
+
+/// The search on a small scenario: the choice is the cheapest that meets the SLOs, held-out
+/// replications confirm it (and that the next-cheaper candidate misses), the output does not
+/// depend on the thread count, and impossible objectives yield the closest candidates.
+final class AdvisorSearchTests: XCTestCase {
+    static func yaml(slo: String = "p99_ms: {lookup: 14, dashboard: 150}\n  max_cpu_utilization: 0.8", advisor: String = "") -> String {
+        """
+        version: 1
+        kind: cluster
+        run: {seed: 11, duration: 20s, warmup: 5s, replications: 3}
+        cluster:
+          coordinator: {cores: 4, memory_gib: 8}
+          workers: {count: 2, cores: 2, memory_gib: 8}
+        tables:
+          - {name: events, type: distributed}
+        tenants: {count: 2000, total_size_gib: 2, size_zipf: 0.8, activity_zipf: 0.9}
+        workload:
+          arrivals: {rate_per_second: 400, sessions: 40}
+          classes:
+            - {name: lookup, kind: router, share: 0.98, table: events, worker_cpu: {distribution: exponential, mean: 2ms}, bytes_read_kib: 16}
+            - {name: dashboard, kind: multi_shard, share: 0.02, table: events, worker_cpu: {distribution: exponential, mean: 2ms}, coordinator_cpu: {distribution: exponential, mean: 1ms}}
+        slo:
+          \(slo)
+        advisor:
+          catalog:
+            - {name: small-2, family: general, cores: 2, memory_gib: 8, price_per_hour: 0.1}
+            - {name: small-4, family: general, cores: 4, memory_gib: 16, price_per_hour: 0.2}
+            - {name: comp-2, family: compute, cores: 2, memory_gib: 4, price_per_hour: 0.08}
+          coordinator: comp-2
+          min_workers: 1
+          max_workers: 4
+          growth_steps: [1.5]
+          scale_out: false
+        \(advisor)
+        """
+    }
+
+    static func load(_ text: String) throws -> (ClusterScenario, AdvisorSpec) {
+        let (s, spec, _) = try ScenarioLoader.loadForAdvice(text: text, file: "t.yaml", name: "t")
+        return (s, spec)
+    }
+
+    func testChoiceIsCheapestMeetingAndHeldOutReplicationsConfirmIt() throws {
+        let (s, spec) = try Self.load(Self.yaml())
+        let advice = try Advisor(base: s, spec: spec, threads: 2).recommend()
+        let r = try XCTUnwrap(advice.recommended, advice.headline)
+        let chosen = advice.outcomes[r]
+        XCTAssertEqual(chosen.verdict, .recommended)
+        // Every cheaper simulated candidate misses an SLO; every rejected cheaper one says why.
+        for o in advice.outcomes where o.candidate.costPerHour < chosen.candidate.costPerHour {
+            if let e = o.evaluation { XCTAssertFalse(e.meets, o.candidate.label) } else { XCTAssertNotNil(o.rejection) }
+        }
+        let h = try XCTUnwrap(advice.holdout)
+        XCTAssertNotEqual(h.seed, s.run.seed)
+        XCTAssertTrue(h.recommendedMeets, "held-out: \(h.recommended.missText)")
+        let next = try XCTUnwrap(advice.nextCheaper, "a cheaper simulated candidate exists in this space")
+        XCTAssertLessThan(advice.outcomes[next].candidate.costPerHour, chosen.candidate.costPerHour)
+        XCTAssertEqual(h.nextCheaperMisses, true, "held-out next cheaper: \(h.nextCheaper?.missText ?? "")")
+        // The rules the recommendation satisfies are part of the advice, with citations.
+        XCTAssertTrue(advice.rules.contains { $0.id == "shard-count-multi-tenant" && $0.verdict == .pass && $0.citation.contains("Shard Count") })
+        // Pareto frontier: cost rises and the worst ratio falls along it.
+        let front = advice.pareto.map { (advice.outcomes[$0].candidate.costPerHour, advice.outcomes[$0].evaluation!.worstRatio) }
+        XCTAssertFalse(front.isEmpty)
+        for (a, b) in zip(front, front.dropFirst()) { XCTAssertLessThanOrEqual(a.0, b.0); XCTAssertGreaterThan(a.1, b.1) }
+        // Growth stops at the first step that misses or after the last.
+        XCTAssertFalse(advice.growth.isEmpty)
+    }
+
+    func testAdviceDoesNotDependOnThreadCount() throws {
+        let (s, spec) = try Self.load(Self.yaml(advisor: "  max_workers: 2\n  isolation_candidates: 2").replacingOccurrences(of: "  max_workers: 4\n", with: ""))
+        let one = try AdviceReport.run(s, spec: spec, threads: 1)
+        let two = try AdviceReport.run(s, spec: spec, threads: 2)
+        XCTAssertEqual(one.files.map(\.name), two.files.map(\.name))
+        for (a, b) in zip(one.files, two.files) { XCTAssertEqual(a.contents, b.contents, a.name) }
+    }
+
+    func testImpossibleObjectiveReportsTheClosestCandidates() throws {
+        let (s, spec) = try Self.load(Self.yaml(slo: "p99_ms: {lookup: 0.01}", advisor: "  search: {worker_counts: [1, 2]}"))
+        let advice = try Advisor(base: s, spec: spec, threads: 2).recommend()
+        XCTAssertNil(advice.recommended)
+        XCTAssertFalse(advice.closest.isEmpty)
+        XCTAssertLessThanOrEqual(advice.closest.count, 3)
+        XCTAssertTrue(advice.headline.hasPrefix("No configuration meets every SLO"), advice.headline)
+        XCTAssertTrue(advice.headline.contains("lookup p99"), advice.headline)
+        // Closest first: the smallest worst ratio.
+        let ratios = advice.closest.map { advice.outcomes[$0].evaluation!.worstRatio }
+        XCTAssertEqual(ratios, ratios.sorted())
+    }
+
+    func testBudgetRejectsWithTheFigures() throws {
+        let (s, spec) = try Self.load(Self.yaml(advisor: "  budget_per_hour: 0.15"))
+        let advisor = try Advisor(base: s, spec: spec, threads: 1)
+        let list = advisor.candidates()
+        let expensive = try XCTUnwrap(list.firstIndex { $0.costPerHour > 0.15 })
+        let screened = try advisor.screen(list[expensive], id: expensive + 1).outcome
+        XCTAssertEqual(screened.rejection, "costs \(SizingRules.fixed(list[expensive].costPerHour, 2))/h > budget 0.15/h")
+    }
+
+    func testConnectionBudgetRejectsBeforeSimulation() throws {
+        // 200 sessions of dashboards at 1 s each: 200 concurrent x 32 shards = 6,400 > 2 x 100.
+        var text = Self.yaml(slo: "p99_ms: {lookup: 14, dashboard: 1000}", advisor: "  search: {worker_counts: [2], max_connections: [100]}")
+        text = text.replacingOccurrences(of: "{rate_per_second: 400, sessions: 40}", with: "{rate_per_second: 400, sessions: 200}")
+        text = text.replacingOccurrences(of: "share: 0.02", with: "share: 0.5").replacingOccurrences(of: "share: 0.98", with: "share: 0.5")
+        let (s, spec) = try Self.load(text)
+        let advisor = try Advisor(base: s, spec: spec, threads: 1)
+        let c = try XCTUnwrap(advisor.candidates().first)
+        let outcome = try advisor.screen(c, id: 1).outcome
+        XCTAssertEqual(outcome.rejection, "connection-budget: 32 shards x 200 concurrent queries = 6,400 connections > 2 workers x 100")
+    }
+
+    func testAnalyticCPUIsALowerBoundOfTheSimulatedCPU() throws {
+        let (s, spec) = try Self.load(Self.yaml())
+        let advisor = try Advisor(base: s, spec: spec, threads: 2)
+        for c in advisor.candidates() where c.workers == 2 {
+            let (outcome, scenario, layout) = try advisor.screen(c, id: 1)
+            let load = try XCTUnwrap(outcome.load)
+            let simulated = try advisor.evaluate(scenario, layout: layout, threads: 2)
+            let cpu = try XCTUnwrap(simulated.interval("worker_cpu_utilization_max")).mean
+            let bound = load.workerCPU.max()!
+            // Lower bound (connection set-up left out), and not a loose one.
+            XCTAssertLessThanOrEqual(bound, cpu * 1.05, c.label)
+            XCTAssertGreaterThan(bound, cpu * 0.7, c.label)
+        }
+    }
+
+    func testCandidatesFollowTheShardCountRule() throws {
+        let (s, spec) = try Self.load(Self.yaml())
+        let advisor = try Advisor(base: s, spec: spec, threads: 1)
+        // 2 GiB of data: below 100 GB, so 32 shards.
+        XCTAssertEqual(Set(advisor.candidates().map(\.shardCount)), [32])
+        XCTAssertEqual(advisor.candidates().count, 3 * 4)  // every catalog type (the coordinator's too) x 1...4 workers
+    }
+}
