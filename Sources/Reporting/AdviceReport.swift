@@ -38,7 +38,7 @@ public struct AdviceReport {
         var w = CSVWriter(columns: ["candidate", "verdict", "rank", "pareto", "instance", "workers", "worker_cores", "worker_memory_gib", "shard_count",
                                     "pool_size", "shared_pool_size", "max_connections", "cost_per_hour", "analytic_busiest_worker_cpu",
                                     "analytic_coordinator_cpu", "throughput_per_second"]
-                                   + metrics.flatMap { ["\($0)_mean", "\($0)_ci_high"] } + ["worst_slo_ratio", "reason"])
+                                   + metrics.flatMap { ["\($0)_mean", "\($0)_ci_high"] } + ["worst_slo_ratio", "confirmation_worst_slo_ratio", "reason"])
         let rankOf = Dictionary(uniqueKeysWithValues: advice.ranking.enumerated().map { ($1, $0 + 1) })  // lookup only
         for (i, o) in advice.outcomes.enumerated() {
             let c = o.candidate
@@ -57,7 +57,8 @@ public struct AdviceReport {
                 row.append(check.map { .number($0.measured.upper, digits: 4) } ?? .text(""))
             }
             row.append(e.map { .number($0.worstRatio, digits: 4) } ?? .text(""))
-            row.append(.text(o.verdict == .recommended ? "cheapest configuration meeting every SLO" : o.reason))
+            row.append(o.confirmation.map { .number($0.worstRatio, digits: 4) } ?? .text(""))
+            row.append(.text(o.verdict == .recommended ? "cheapest configuration meeting every SLO, confirmed on fresh replications" : o.reason))
             w.appendRow(row)
         }
         return w.text
@@ -77,6 +78,10 @@ public struct AdviceReport {
         if let e = o.evaluation {
             fields.append(("slo", .array(e.checks.map(ClusterReport.sloJSON))))
             fields.append(("worst_slo_ratio", .number(e.worstRatio, digits: 4)))
+        }
+        if let e = o.confirmation {
+            fields.append(("confirmation", .array(e.checks.map(ClusterReport.sloJSON))))
+            fields.append(("confirmation_worst_slo_ratio", .number(e.worstRatio, digits: 4)))
         }
         return .object(fields)
     }
@@ -117,7 +122,7 @@ public struct AdviceReport {
         if let h = a.horizon {
             fields.append(("horizon", .object([
                 ("traffic_growth", .number(h.trafficGrowth, digits: 3)), ("tenant_growth", .number(h.tenantGrowth, digits: 3)),
-                ("recommended_meets", .bool(h.current.meets)), ("recommended_detail", .string(h.current.missText)),
+                ("recommended_meets_at_horizon", .bool(h.current.meets)), ("recommended_at_horizon", .string(h.current.missText)),
                 ("workers_needed", h.workersNeeded.map { .integer(Int64($0)) } ?? .null),
             ])))
         }
@@ -125,7 +130,7 @@ public struct AdviceReport {
             .object([("method", .string(r.method)), ("executors_per_node", .integer(Int64(r.executorsPerNode))),
                      ("parallel_transfer_colocated_shards", .bool(r.parallelColocated)), ("added_workers", .integer(Int64(r.addedWorkers))),
                      ("duration_seconds", r.durationSeconds.map { .number($0, digits: 1) } ?? .null),
-                     ("bytes_copied", .number(r.bytesCopied, digits: 0)), ("write_blocked_seconds", .number(r.writeBlockedSeconds, digits: 3)),
+                     ("bytes_copied", .number(r.bytesCopied, digits: 0)), ("write_blocked_group_seconds", .number(r.writeBlockedGroupSeconds, digits: 3)),
                      ("within_limit", r.withinLimit.map { .bool($0) } ?? .null), ("error", r.error.map { .string($0) } ?? .null),
                      ("peak_p99_ms", .array(r.peakP99Ms.map { .object([("class", .string($0.className)), ("during", .number($0.during, digits: 2)), ("before", .number($0.before, digits: 2))]) })),
             ])

@@ -12,11 +12,11 @@ extension ClusterReport {
     /// One row per timeline entry (and per background job): start, end, status, Citus's error.
     var operationsCSV: String {
         var w = CSVWriter(columns: ["operation", "line", "statement", "start_s", "end_s", "duration_s", "status", "bytes_copied_gib",
-                                    "write_blocked_s", "error"])
+                                    "write_blocked_group_s", "error"])
         for (i, op) in (operationLog?.operations ?? []).enumerated() {
             let duration: CSVWriter.Cell = op.end.map { .number(($0 - op.start).seconds, digits: 3) } ?? .text("")
             w.appendRow([.integer(Int64(i + 1)), .integer(Int64(op.line)), .text(op.label), Self.seconds(op.start), Self.seconds(op.end), duration,
-                         .text(op.status), .number(op.bytesCopied / 1_073_741_824, digits: 4), .number(op.writeBlockedSeconds, digits: 3), .text(op.error ?? "")])
+                         .text(op.status), .number(op.bytesCopied / 1_073_741_824, digits: 4), .number(op.writeBlockedGroupSeconds, digits: 3), .text(op.error ?? "")])
         }
         return w.text
     }

@@ -12,6 +12,9 @@ enum AdvisorReader {
         set(m.string("workload", allowed: AdvisorSpec.WorkloadKind.allCases.map(\.rawValue), default: "multi_tenant")) {
             spec.workloadKind = AdvisorSpec.WorkloadKind(rawValue: $0)!
         }
+        if m.value("fan_out_work") != nil {
+            set(m.string("fan_out_work", allowed: AdvisorSpec.FanOutWork.allCases.map(\.rawValue))) { spec.fanOutWork = AdvisorSpec.FanOutWork(rawValue: $0) }
+        }
         if let node = m.value("catalog") {
             if let catalog = readCatalog(node, m.reader) { spec.catalog = catalog } else { ok = false }
         }

@@ -4,13 +4,14 @@ import QueueingModels
 import Simulation
 import Reporting
 import SimCore
+import Advisor
 
 /// `citus-sim bench ...`: speed benchmarks. Timings are wall-clock of this process;
 /// compare ratios measured side by side, not absolute figures across machines.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a speed benchmark.",
-        subcommands: [Kernel.self, RunScenario.self, Rebalance.self]
+        subcommands: [Kernel.self, RunScenario.self, Rebalance.self, Recommend.self]
     )
 
     struct Kernel: ParsableCommand {
@@ -198,5 +199,58 @@ extension Duration {
     var seconds: Double {
         let c = components
         return Double(c.seconds) + Double(c.attoseconds) / 1e18
+    }
+}
+
+extension Bench {
+    struct Recommend: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "recommend",
+            abstract: "Advisor speed: the candidate search of a fixed scenario on 1 thread and on N threads, side by side.",
+            discussion: """
+                Runs the search (screening and simulation of every candidate, no growth or scale-out studies) of \
+                Benchmarks/recommend-bench.yaml alternately on 1 and on --threads threads, --rounds times, keeping each \
+                one's best. Prints candidates, candidates_simulated, seconds_1_thread, seconds_N_threads and speedup on \
+                stdout; fails if the two searches disagree (the result must not depend on the thread count).
+                """
+        )
+
+        @Option(help: "The advisor scenario.")
+        var scenario: String = "Benchmarks/recommend-bench.yaml"
+
+        @Option(help: "Threads for the parallel run.")
+        var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+        @Option(help: "Alternating rounds (best of each).")
+        var rounds: Int = 1
+
+        func validate() throws {
+            guard threads >= 2 else { throw ValidationError("--threads must be at least 2 to measure a speed-up, got \(threads)") }
+            guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1, got \(rounds)") }
+        }
+
+        func run() throws {
+            let (cluster, spec) = try CLI.loadForAdvice(scenario)
+            let clock = ContinuousClock()
+            var best = [Duration.seconds(1e9), Duration.seconds(1e9)]
+            var results: [[String]] = [[], []]
+            var counts = (0, 0)
+            for _ in 0..<rounds {
+                for (k, t) in [1, threads].enumerated() {
+                    let advisor = try Advisor(base: cluster, spec: spec, threads: t)
+                    var found: [CandidateOutcome] = []
+                    let elapsed = try clock.measure { found = try advisor.search().outcomes }
+                    best[k] = min(best[k], elapsed)
+                    results[k] = found.map { "\($0.id) \($0.verdict.rawValue) \($0.reason)" }
+                    counts = (found.count, found.filter { $0.evaluation != nil }.count)
+                }
+            }
+            guard results[0] == results[1] else { throw ValidationError("the 1-thread and \(threads)-thread searches disagree") }
+            print("candidates: \(counts.0)")
+            print("candidates_simulated: \(counts.1)")
+            print("seconds_1_thread: \(NumberFormat.fixed(best[0].seconds, 2))")
+            print("seconds_\(threads)_threads: \(NumberFormat.fixed(best[1].seconds, 2))")
+            print("speedup: \(NumberFormat.fixed(best[0].seconds / best[1].seconds, 2))")
+        }
     }
 }

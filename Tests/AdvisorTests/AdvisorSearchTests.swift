@@ -51,6 +51,12 @@ final class AdvisorSearchTests: XCTestCase {
         let r = try XCTUnwrap(advice.recommended, advice.headline)
         let chosen = advice.outcomes[r]
         XCTAssertEqual(chosen.verdict, .recommended)
+        // Confirmed on fresh replications; cheaper candidates that met only in the search are marked.
+        XCTAssertEqual(chosen.confirmation?.meets, true)
+        for o in advice.outcomes where o.verdict == .unconfirmed {
+            XCTAssertLessThanOrEqual(o.candidate.costPerHour, chosen.candidate.costPerHour)
+            XCTAssertEqual(o.confirmation?.meets, false)
+        }
         // Every cheaper simulated candidate misses an SLO; every rejected cheaper one says why.
         for o in advice.outcomes where o.candidate.costPerHour < chosen.candidate.costPerHour {
             if let e = o.evaluation { XCTAssertFalse(e.meets, o.candidate.label) } else { XCTAssertNotNil(o.rejection) }
@@ -126,6 +132,22 @@ final class AdvisorSearchTests: XCTestCase {
             XCTAssertLessThanOrEqual(bound, cpu * 1.05, c.label)
             XCTAssertGreaterThan(bound, cpu * 0.7, c.label)
         }
+    }
+
+    func testSplitFanOutKeepsEachQuerysTotalWork() throws {
+        let (s, _) = try Self.load(Self.yaml())
+        let type = DefaultCatalog.types[0]
+        let c64 = Candidate(shardCount: 64, workers: 2, instance: type, poolSize: 16, sharedPoolSize: 0, maxConnections: 1000, costPerHour: 1)
+        let split = c64.scenario(from: s, coordinator: type, run: s.run, fanOutWork: .split)
+        let perShard = c64.scenario(from: s, coordinator: type, run: s.run, fanOutWork: .perShard)
+        let dashboard = { (x: ClusterScenario) in x.workload.classes.first { $0.name == "dashboard" }! }
+        let lookup = { (x: ClusterScenario) in x.workload.classes.first { $0.name == "lookup" }! }
+        // 32 -> 64 shards: half the work per shard task, the same per query; router queries unchanged.
+        XCTAssertEqual(dashboard(split).workerCPU.mean * 64, dashboard(s).workerCPU.mean * 32, accuracy: 1e-12)
+        XCTAssertEqual(dashboard(split).workerCPU.cv, dashboard(s).workerCPU.cv, accuracy: 1e-9)
+        XCTAssertEqual(dashboard(perShard).workerCPU, dashboard(s).workerCPU)
+        XCTAssertEqual(lookup(split).workerCPU, lookup(s).workerCPU)
+        XCTAssertEqual(split.citus.shardCount, 64)
     }
 
     func testCandidatesFollowTheShardCountRule() throws {

@@ -215,7 +215,7 @@ final class OperationsTests: XCTestCase {
         XCTAssertEqual(l.operations[1].bytesCopied, 0, "promotion copies no shard data")
         XCTAssertFalse(l.transfers.contains { $0.kind == "move" })
         XCTAssertGreaterThan(l.operations[0].bytesCopied, 0, "the base backup copies the primary")
-        XCTAssertGreaterThan(l.operations[1].writeBlockedSeconds, 0, "writes to the primary wait for the clone to catch up")
+        XCTAssertGreaterThan(l.operations[1].writeBlockedGroupSeconds, 0, "writes to the primary wait for the clone to catch up")
         // The promoted clone serves queries afterwards.
         XCTAssertEqual(r.workerNames.last, "worker-5")
         XCTAssertGreaterThan(r.measurements.pagesRead[4], 0)

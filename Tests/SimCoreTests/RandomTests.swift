@@ -66,4 +66,14 @@ final class RandomTests: XCTestCase {
         }
         XCTAssertThrowsError(try SpecialFunctions.hurwitzZeta(s: 1, q: 1))
     }
+
+    func testScaledDistributionKeepsShapeAndScalesTheMean() throws {
+        let shapes: [Distribution] = [.constant(2), .exponential(mean: 2), try .lognormal(mean: 2, cv: 1.5), try .gamma(mean: 2, cv: 0.5),
+                                      .pareto(shape: 3, scale: 1), .weibull(shape: 1.5, scale: 2), .uniform(low: 1, high: 3)]
+        for d in shapes {
+            let s = d.scaled(by: 0.25)
+            XCTAssertEqual(s.mean, d.mean * 0.25, accuracy: d.mean * 1e-12, "\(d)")
+            XCTAssertEqual(s.cv, d.cv, accuracy: 1e-9, "\(d)")
+        }
+    }
 }

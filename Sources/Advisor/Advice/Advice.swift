@@ -35,8 +35,9 @@ public struct Advice: Sendable {
         /// Simulated seconds from the first statement to the end of the rebalance (nil = not done within the limit).
         public var durationSeconds: Double?
         public var bytesCopied: Double
-        public var writeBlockedSeconds: Double
-        /// Worst interval p99 per class while the operation ran, and the steady-state p99 before it (ms).
+        /// Shard-group seconds of blocked writes (summed over the groups blocked).
+        public var writeBlockedGroupSeconds: Double
+        /// Worst interval p99 per class while the operation ran, and the steady-state p99 (the search's mean), ms.
         public var peakP99Ms: [(className: String, during: Double, before: Double)]
         public var error: String?
         /// Meets `advisor.scale_out.max_duration` (nil when none is set).
@@ -97,11 +98,13 @@ public struct Advice: Sendable {
         (recommended ?? closest.first).map { outcomes[$0].rules } ?? []
     }
 
-    /// The next-cheaper simulated candidate than the recommendation (the proof that it is the cheapest).
+    /// The most expensive candidate cheaper than the recommendation that was simulated or
+    /// rejected by a documented rule (the held-out check simulates it: the proof that the
+    /// recommendation is the cheapest). Ties: the lowest id.
     public var nextCheaper: Int? {
         guard let r = recommended else { return nil }
         let cost = outcomes[r].candidate.costPerHour
-        return ranking.filter { outcomes[$0].candidate.costPerHour < cost }
+        return outcomes.indices.filter { (outcomes[$0].evaluation != nil || outcomes[$0].rejectedBy == .rule) && outcomes[$0].candidate.costPerHour < cost }
             .max { (outcomes[$0].candidate.costPerHour, -$0) < (outcomes[$1].candidate.costPerHour, -$1) }
     }
 
@@ -112,6 +115,10 @@ public struct Advice: Sendable {
             return "Recommended: \(o.candidate.label) at \(SizingRules.fixed(o.candidate.costPerHour, 2))/h (workers and coordinator); meets every SLO with \(Int((o.evaluation?.checks.first?.measured.level ?? 0.95) * 100))% confidence."
         }
         let sims = outcomes.filter { $0.evaluation != nil }.count
+        let unconfirmed = outcomes.filter { $0.verdict == .unconfirmed }.count
+        if unconfirmed > 0 && !outcomes.contains(where: { $0.verdict == .meets }) {
+            return "No configuration meets every SLO: \(unconfirmed) met in the search but missed on confirmation replications (near the limits; more replications or a longer advisor.duration would settle them)."
+        }
         let miss = closest.first.map { outcomes[$0].reason } ?? "every candidate was rejected before simulation"
         return "No configuration meets every SLO (\(sims) simulated of \(outcomes.count)); closest: \(closest.first.map { outcomes[$0].candidate.label } ?? "none"): \(miss)."
     }

@@ -7,6 +7,8 @@ public struct CandidateOutcome: Sendable {
         case meets
         /// Simulated and misses an SLO.
         case misses
+        /// Met every SLO in the search but missed on the confirmation replications (a lucky draw).
+        case unconfirmed
         /// Not simulated: a budget, rule or analytic bound rules it out.
         case rejected
     }
@@ -16,15 +18,22 @@ public struct CandidateOutcome: Sendable {
     public var candidate: Candidate
     public var rules: [RuleCheck]
     public var load: AnalyticLoad?
+    /// What rejected a candidate before simulation.
+    public enum Rejection: String, Sendable { case budget, rule, bound, error }
+
     /// Why it was not simulated (one line), nil when simulated.
     public var rejection: String?
+    public var rejectedBy: Rejection?
     public var evaluation: Evaluation?
+    /// The confirmation replications (fresh seeds), for the cheapest candidates that met in the search.
+    public var confirmation: Evaluation?
     public var verdict: Verdict
 
     /// One line saying why this candidate has its verdict.
     public var reason: String {
         if let rejection { return rejection }
         guard let e = evaluation else { return "" }
+        if verdict == .unconfirmed, let c = confirmation { return "met in the search; on confirmation replications " + c.missText }
         return e.missText
     }
 }

@@ -90,14 +90,17 @@ extension Advisor {
             // moving it away relieves its worker noticeably (5 CPU points), or when its data crowds the cache.
             let relief = before - after
             let deserves = (multiple >= 1 && relief >= 0.05) || bigData
-            let load = "\(SizingRules.fixed(multiple, 2))x an average shard's load"
+            let loadText = "\(SizingRules.fixed(multiple, 2))x an average shard's load"
             let why: String
-            if deserves {
-                why = "\(load)\(bigData ? ", data more than half a worker's cache" : ""): isolating it to its own worker takes worker-\(worker + 1) CPU from \(SizingRules.fixed(before * 100, 0))% to \(SizingRules.fixed(after * 100, 0))% for its neighbours"
+            let gib = 1_073_741_824.0
+            if deserves && relief >= 0.05 {
+                why = "\(loadText)\(bigData ? ", data more than half a worker's cache" : ""): isolating it to its own worker takes worker-\(worker + 1) CPU from \(SizingRules.fixed(before * 100, 0))% to \(SizingRules.fixed(after * 100, 0))% for its neighbours"
+            } else if deserves {
+                why = "its data (\(SizingRules.fixed(bytes / gib, 1)) GiB) is more than half a worker's cache (\(SizingRules.fixed(load.cacheBytes / gib, 1)) GiB): on a worker of its own it stops evicting its neighbours' pages"
             } else if multiple >= 1 {
-                why = "\(load), but only \(SizingRules.fixed(relief * 100, 1)) of worker-\(worker + 1)'s \(SizingRules.fixed(before * 100, 0)) CPU points: isolation buys little"
+                why = "\(loadText), but only \(SizingRules.fixed(relief * 100, 1)) of worker-\(worker + 1)'s \(SizingRules.fixed(before * 100, 0)) CPU points: isolation buys little"
             } else {
-                why = "\(load): not worth a shard of its own"
+                why = "\(loadText): not worth a shard of its own"
             }
             out.append(Advice.Isolation(rank: rank, activityShare: a, dataBytes: bytes, shardLoadMultiple: multiple, deserves: deserves, reason: why,
                                         worker: worker + 1, workerCPUBefore: before, workerCPUAfter: after))

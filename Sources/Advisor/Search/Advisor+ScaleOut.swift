@@ -7,14 +7,14 @@ extension Advisor {
     /// per rebalance setting (executors per node x parallel colocated transfers) with
     /// citus_add_node + citus_rebalance_start, and once with snapshot-based addition (a clone
     /// of each of the first workers, promoted and split). Runs stop when the operation ends.
-    func scaleOut(of c: Candidate, adding: Int, plan: AdvisorSpec.ScaleOut) throws -> [Advice.ScaleOutRun] {
+    func scaleOut(of c: Candidate, adding: Int, plan: AdvisorSpec.ScaleOut, steady: Evaluation?) throws -> [Advice.ScaleOutRun] {
         let settings: [(method: String, executors: Int, parallel: Bool)] = plan.executorsPerNode.sortedUnique().flatMap { e in
             [false, true].filter { plan.parallelColocated.contains($0) }.map { ("regular", e, $0) }
         } + [("snapshot", 0, false)]
         let total = settings.count
         let progress = self.progress
         let results = ParallelMap.map(count: total, threads: threads, finished: { progress?("scale-out", $0, total) }) { i in
-            Result { try self.scaleOutRun(c, adding: adding, plan: plan, method: settings[i].method, executors: settings[i].executors, parallel: settings[i].parallel) }
+            Result { try self.scaleOutRun(c, adding: adding, plan: plan, steady: steady, method: settings[i].method, executors: settings[i].executors, parallel: settings[i].parallel) }
         }
         return try results.map { try $0.get() }
     }
@@ -38,7 +38,7 @@ extension Advisor {
         ]
     }
 
-    func scaleOutRun(_ c: Candidate, adding: Int, plan: AdvisorSpec.ScaleOut, method: String, executors: Int, parallel: Bool) throws -> Advice.ScaleOutRun {
+    func scaleOutRun(_ c: Candidate, adding: Int, plan: AdvisorSpec.ScaleOut, steady: Evaluation?, method: String, executors: Int, parallel: Bool) throws -> Advice.ScaleOutRun {
         var s = try scenario(for: c)
         let start = max(s.run.warmup, .seconds(30))
         s.run.warmup = start
@@ -60,13 +60,13 @@ extension Advisor {
         let series = result.measurements.series
         let classes = s.workload.classes
         let peaks = classes.indices.map { k -> (className: String, during: Double, before: Double) in
-            let before = series.filter { $0.timeSeconds <= start.seconds }.suffix(3).map { $0.p99Ms[k] }.max() ?? 0
+            let before = steady?.interval("\(classes[k].name).latency_p99_ms")?.mean ?? 0
             let during = series.filter { $0.timeSeconds > start.seconds }.map { $0.p99Ms[k] }.max() ?? 0
             return (classes[k].name, during, before)
         }
         return Advice.ScaleOutRun(method: method, executorsPerNode: executors, parallelColocated: parallel, addedWorkers: adding,
                                   durationSeconds: duration, bytesCopied: ops.reduce(0) { $0 + $1.bytesCopied },
-                                  writeBlockedSeconds: ops.reduce(0) { $0 + $1.writeBlockedSeconds }, peakP99Ms: peaks, error: error,
+                                  writeBlockedGroupSeconds: ops.reduce(0) { $0 + $1.writeBlockedGroupSeconds }, peakP99Ms: peaks, error: error,
                                   withinLimit: plan.maxDuration.map { limit in duration.map { $0 <= limit.seconds } ?? false })
     }
 }

@@ -93,7 +93,7 @@ public struct Advisor: Sendable {
 
     /// `c` as a scenario at `traffic` x and `tenants` x today's load.
     public func scenario(for c: Candidate, traffic: Double = 1, tenants: Double = 1, seed: UInt64? = nil) throws -> ClusterScenario {
-        var s = c.scenario(from: base, coordinator: coordinator, run: candidateRun)
+        var s = c.scenario(from: base, coordinator: coordinator, run: candidateRun, fanOutWork: spec.effectiveFanOutWork)
         if let seed { s.run.seed = seed }
         if traffic != 1 { s.workload = s.workload.scaled(traffic: traffic) }
         if tenants != 1 { s.workload.tenants = try s.workload.tenants.grown(by: tenants) }
@@ -118,11 +118,12 @@ public struct Advisor: Sendable {
     /// when it need not be simulated.
     public func screen(_ c: Candidate, id: Int) throws -> (outcome: CandidateOutcome, scenario: ClusterScenario, layout: SimulationLayout?) {
         let s = try scenario(for: c, traffic: searchTraffic)
-        var outcome = CandidateOutcome(id: id, candidate: c, rules: [], load: nil, rejection: nil, evaluation: nil, verdict: .rejected)
+        var outcome = CandidateOutcome(id: id, candidate: c, rules: [], load: nil, rejection: nil, rejectedBy: nil, evaluation: nil, verdict: .rejected)
         let ctx = ruleContext(c)
         if let budget = spec.budgetPerHour, c.costPerHour > budget {
             outcome.rules = SizingRules.checks(c, ctx, load: nil)
             outcome.rejection = "costs \(SizingRules.fixed(c.costPerHour, 2))/h > budget \(SizingRules.fixed(budget, 2))/h"
+            outcome.rejectedBy = .budget
             return (outcome, s, nil)
         }
         let layout = try ClusterRun.layout(for: s)
@@ -131,6 +132,7 @@ public struct Advisor: Sendable {
         outcome.rules = SizingRules.checks(c, ctx, load: load)
         if let rule = outcome.rules.first(where: \.rejects) {
             outcome.rejection = "\(rule.id): \(rule.detail)"
+            outcome.rejectedBy = .rule
             return (outcome, s, layout)
         }
         let cpuLimit = base.slo.maxCPUUtilization ?? 1
@@ -142,6 +144,7 @@ public struct Advisor: Sendable {
         } else if let w = load.workerDisk.indices.first(where: { load.workerDisk[$0] > 1 }) {
             outcome.rejection = "worker-\(w + 1) needs >= \(SizingRules.grouped(Int(load.workerDiskReads[w]))) disk reads/s (cache misses) > \(SizingRules.grouped(Int(s.cluster.worker.diskIOPS))) IOPS"
         }
+        if outcome.rejection != nil { outcome.rejectedBy = .bound }
         return (outcome, s, layout)
     }
 
@@ -168,15 +171,37 @@ public struct Advisor: Sendable {
                         outcome.verdict = outcome.evaluation!.meets ? .meets : .misses
                     } catch {
                         outcome.rejection = "cannot be simulated: \(error)"
+                        outcome.rejectedBy = .error
                     }
                 }
                 return outcome
             }
         }
         var outcomes = try results.map { try $0.get() }
+        try confirm(&outcomes)
         let ranked = Self.rank(outcomes)
         if let r = ranked.recommended { outcomes[r].verdict = .recommended }
         return (outcomes, ranked.ranking, ranked.pareto, ranked.closest, ranked.recommended)
+    }
+
+    /// Seeds of the confirmation replications: the stream "confirmation" of the run seed.
+    public var confirmationSeed: UInt64 { RandomStream(runSeed: base.run.seed, name: "confirmation").next64() }
+
+    /// Runs the cheapest candidates that met every SLO again with fresh seeds, cheapest first,
+    /// until one meets again (or `confirmations` were tried); those that miss become `unconfirmed`.
+    func confirm(_ outcomes: inout [CandidateOutcome]) throws {
+        let order = outcomes.indices.filter { outcomes[$0].verdict == .meets }
+            .sorted { (outcomes[$0].candidate.costPerHour, outcomes[$0].evaluation!.worstRatio, $0) < (outcomes[$1].candidate.costPerHour, outcomes[$1].evaluation!.worstRatio, $1) }
+        let reps = spec.confirmationReplications ?? 2 * spec.replications
+        for (k, i) in order.prefix(spec.confirmations).enumerated() {
+            var s = try scenario(for: outcomes[i].candidate, traffic: searchTraffic, seed: confirmationSeed)
+            s.run.replications = reps
+            let e = try evaluate(s, threads: threads)
+            progress?("confirmation", k + 1, min(order.count, spec.confirmations))
+            outcomes[i].confirmation = e
+            if e.meets { return }
+            outcomes[i].verdict = .unconfirmed
+        }
     }
 
     /// Ranking, Pareto frontier and closest candidates of simulated outcomes.
@@ -184,15 +209,18 @@ public struct Advisor: Sendable {
         let simulated = outcomes.indices.filter { outcomes[$0].evaluation != nil }
         let cost = { (i: Int) in outcomes[i].candidate.costPerHour }
         let ratio = { (i: Int) in outcomes[i].evaluation!.worstRatio }
-        let meeting = simulated.filter { outcomes[$0].evaluation!.meets }.sorted { (cost($0), ratio($0), $0) < (cost($1), ratio($1), $1) }
-        let missing = simulated.filter { !outcomes[$0].evaluation!.meets }.sorted { (ratio($0), cost($0), $0) < (ratio($1), cost($1), $1) }
+        // Meeting: met in the search and not refuted by confirmation replications.
+        let meeting = simulated.filter { outcomes[$0].verdict == .meets }.sorted { (cost($0), ratio($0), $0) < (cost($1), ratio($1), $1) }
+        let missing = simulated.filter { outcomes[$0].verdict != .meets }.sorted { (ratio($0), cost($0), $0) < (ratio($1), cost($1), $1) }
         var pareto: [Int] = []
         var best = Double.infinity
         for i in simulated.sorted(by: { (cost($0), ratio($0), $0) < (cost($1), ratio($1), $1) }) where ratio(i) < best {
             pareto.append(i)
             best = ratio(i)
         }
-        return (meeting + missing, pareto, meeting.isEmpty ? Array(missing.prefix(3)) : [], meeting.first)
+        // Recommended: the cheapest that met in the search and again on confirmation replications.
+        let recommended = meeting.first.flatMap { outcomes[$0].confirmation?.meets == true ? $0 : nil }
+        return (meeting + missing, pareto, recommended == nil ? Array(missing.prefix(3)) : [], recommended)
     }
 
     /// The whole advice: search, then growth, horizon, scale-out and isolation studies of
@@ -209,7 +237,7 @@ public struct Advisor: Sendable {
         advice.horizon = try horizon(of: chosen)
         if let plan = spec.scaleOut {
             let add = plan.addWorkers ?? advice.horizon?.workersNeeded.map { max(1, $0 - chosen.workers) } ?? max(1, chosen.workers / 4)
-            advice.scaleOut = try scaleOut(of: chosen, adding: add, plan: plan)
+            advice.scaleOut = try scaleOut(of: chosen, adding: add, plan: plan, steady: found.outcomes[r].evaluation)
         }
         advice.isolation = try isolation(of: chosen)
         return advice
@@ -220,11 +248,17 @@ extension Advisor {
     /// Seeds no candidate was chosen with: the stream "holdout" of the run seed.
     public var holdoutSeed: UInt64 { RandomStream(runSeed: base.run.seed, name: "holdout").next64() }
 
-    /// The recommendation and the next-cheaper candidate with fresh seeds (held-out replications).
+    /// The recommendation and the next-cheaper candidate with fresh seeds (held-out
+    /// replications, as many as the confirmation's).
     func holdout(recommended: Candidate, nextCheaper: Candidate?) throws -> Advice.Holdout {
         let seed = holdoutSeed
-        let r = try evaluate(scenario(for: recommended, traffic: searchTraffic, seed: seed), threads: threads)
-        let n = try nextCheaper.map { try evaluate(scenario(for: $0, traffic: searchTraffic, seed: seed), threads: threads) }
+        let run = { (c: Candidate) throws -> Evaluation in
+            var s = try self.scenario(for: c, traffic: self.searchTraffic, seed: seed)
+            s.run.replications = self.spec.confirmationReplications ?? 2 * self.spec.replications
+            return try self.evaluate(s, threads: self.threads)
+        }
+        let r = try run(recommended)
+        let n = try nextCheaper.map(run)
         progress?("held-out check", 1, 1)
         return Advice.Holdout(seed: seed, recommended: r, nextCheaper: n)
     }

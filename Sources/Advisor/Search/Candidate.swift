@@ -37,7 +37,8 @@ public struct Candidate: Sendable, Equatable {
     /// `base` with this configuration: workers, shard count (every distributed table that is
     /// not colocated explicitly takes `citus.shard_count`), pool settings, the coordinator
     /// `coordinator`, no timeline, and the advisor's run length.
-    public func scenario(from base: ClusterScenario, coordinator: InstanceType, run: RunSpec) -> ClusterScenario {
+    public func scenario(from base: ClusterScenario, coordinator: InstanceType, run: RunSpec,
+                         fanOutWork: AdvisorSpec.FanOutWork = .perShard) -> ClusterScenario {
         var s = base
         s.run = run
         s.run.watchTenants = []
@@ -49,6 +50,14 @@ public struct Candidate: Sendable, Equatable {
         s.citus.maxAdaptiveExecutorPoolSize = poolSize
         s.citus.maxSharedPoolSize = sharedPoolSize
         for i in s.tables.indices where s.tables[i].kind == .distributed { s.tables[i].shardCount = nil }
+        if fanOutWork == .split {
+            for i in s.workload.classes.indices where !s.workload.classes[i].isSingleTenant {
+                let table = base.tables.first { $0.name == s.workload.classes[i].table }
+                let k = Double(table?.shardCount ?? base.citus.shardCount) / Double(shardCount)
+                s.workload.classes[i].workerCPU = s.workload.classes[i].workerCPU.scaled(by: k)
+                s.workload.classes[i].bytesRead *= k
+            }
+        }
         return s
     }
 }

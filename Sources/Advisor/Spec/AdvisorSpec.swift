@@ -58,6 +58,14 @@ public struct AdvisorSpec: Sendable {
     }
 
     public var workloadKind: WorkloadKind = .multiTenant
+    /// How a fan-out's work changes with the shard count: `split` keeps each query's total
+    /// CPU and bytes read and divides them among the shards (a scan of the table: real-time
+    /// analytics); `per_shard` keeps the cost of each shard task (an index lookup per shard).
+    /// The scenario's figures are per shard task at its own `citus.shard_count`.
+    public enum FanOutWork: String, Sendable, CaseIterable { case split, perShard = "per_shard" }
+    /// nil = `split` for real-time analytics, `per_shard` for multi-tenant.
+    public var fanOutWork: FanOutWork?
+    public var effectiveFanOutWork: FanOutWork { fanOutWork ?? (workloadKind == .realTimeAnalytics ? .split : .perShard) }
     /// Worker sizes to choose from.
     public var catalog: [InstanceType] = DefaultCatalog.types
     /// The coordinator's instance (nil = the cheapest compute-family type with at least as
@@ -76,6 +84,12 @@ public struct AdvisorSpec: Sendable {
     public var space = Space()
     /// Replications per candidate (common random numbers: the same seeds for every candidate).
     public var replications = 3
+    /// The cheapest candidates meeting every SLO in the search are run again with fresh seeds
+    /// (`confirmationReplications` each, default twice `replications`), cheapest first, at most
+    /// `confirmations` of them; the first that meets again is recommended. This guards against
+    /// the winner's curse: among many noisy estimates, the cheapest "meeting" one is often lucky.
+    public var confirmations = 5
+    public var confirmationReplications: Int?
     /// Simulated time and warm-up per candidate replication (nil = the scenario's `run`).
     public var duration: SimDuration?
     public var warmup: SimDuration?

@@ -53,11 +53,15 @@ struct AdvicePage {
             let o = a.outcomes[i]
             return ["rank": "\(k + 1)", "id": "\(o.id)", "label": o.candidate.label, "cost": f(o.candidate.costPerHour, 2),
                     "ratio": o.evaluation.map { f($0.worstRatio, 2) } ?? "", "verdict": o.verdict.rawValue,
-                    "cls": o.verdict == .misses ? "bad" : "ok",
-                    "reason": o.verdict == .recommended ? "cheapest configuration meeting every SLO" : o.reason]
+                    "cls": o.verdict == .misses || o.verdict == .unconfirmed ? "bad" : "ok",
+                    "reason": o.verdict == .recommended ? "cheapest configuration meeting every SLO, confirmed on fresh replications" : o.reason]
         }
-        let evidence: [[String: String]] = a.recommended.flatMap { a.outcomes[$0].evaluation }.map { e in
-            e.checks.map { ["objective": $0.objective, "target": $0.targetText, "measured": $0.measuredText, "met": $0.met ? "met" : "NOT met", "cls": $0.met ? "ok" : "bad"] }
+        let evidence: [[String: String]] = a.recommended.flatMap { r in a.outcomes[r].evaluation.map { ($0, a.outcomes[r].confirmation) } }.map { e, c in
+            e.checks.map { check in
+                let confirmed = c?.checks.first { $0.metric == check.metric }
+                return ["objective": check.objective, "target": check.targetText, "measured": check.measuredText, "confirmed": confirmed?.measuredText ?? "",
+                        "met": check.met && confirmed?.met != false ? "met" : "NOT met", "cls": check.met && confirmed?.met != false ? "ok" : "bad"]
+            }
         } ?? []
         let rules: [[String: String]] = a.rules.map { r in
             ["id": r.id, "rule": r.rule, "citation": r.citation, "verdict": r.verdict.rawValue, "detail": r.detail,
@@ -76,7 +80,7 @@ struct AdvicePage {
             ["method": r.method == "snapshot" ? "snapshot-based (clone, promote, split)" : "citus_add_node + citus_rebalance_start",
              "executors": r.method == "snapshot" ? "" : "\(r.executorsPerNode)", "parallel": r.method == "snapshot" ? "" : (r.parallelColocated ? "true" : "false"),
              "added": "\(r.addedWorkers)", "duration": r.durationSeconds.map { "\(f($0 / 60, 1)) min" } ?? "not finished",
-             "gib": f(r.bytesCopied / 1_073_741_824, 1), "blocked": f(r.writeBlockedSeconds, 1),
+             "gib": f(r.bytesCopied / 1_073_741_824, 1), "blocked": f(r.writeBlockedGroupSeconds, 1),
              "impact": r.peakP99Ms.map { "\($0.className) \(f($0.before, 1)) → \(f($0.during, 1)) ms" }.joined(separator: "; "),
              "limit": r.withinLimit.map { $0 ? "within" : "over" } ?? "", "cls": r.withinLimit == false || r.durationSeconds == nil ? "bad" : "ok",
              "error": r.error ?? ""]
@@ -99,15 +103,15 @@ struct AdvicePage {
                         + (h.recommendedMeets ? "meets every objective" : "misses: \(h.recommended.missText)")
                         + (h.nextCheaperMisses.map { $0 ? "; the next-cheaper candidate misses: \(h.nextCheaper!.missText.dropFirst("misses ".count))." : "; the next-cheaper candidate meets them too." } ?? ".")
                 } ?? "",
-                "nextCheaper": a.nextCheaper.map { "Next cheaper simulated candidate: \(a.outcomes[$0].candidate.label), \(f(a.outcomes[$0].candidate.costPerHour, 2))/h: \(a.outcomes[$0].reason)." } ?? ""]
+                "nextCheaper": a.nextCheaper.map { "Next cheaper candidate (simulated or rejected by a documented rule): \(a.outcomes[$0].candidate.label), \(f(a.outcomes[$0].candidate.costPerHour, 2))/h: \(a.outcomes[$0].reason)." } ?? ""]
     }
 
     static let template = """
     <h2>Sizing advice</h2>
     <p class="verdict {{headlineClass}}">{{headline}}</p>
     <p class="muted">{{total}} candidates: {{simulated}} simulated with {{replications}} replications each on common random numbers (the same requests for every candidate), {{rejectedCount}} rejected by the budget, the documented rules or analytic bounds. Coordinator: {{coordinator}}. A candidate meets an SLO when the upper end of its confidence interval is within the target.</p>
-    {{#hasEvidence}}<table><tr><th>objective</th><th>target</th><th>recommended (mean, upper end)</th><th>verdict</th></tr>
-    {{#evidence}}<tr><td>{{objective}}</td><td class="num">{{target}}</td><td class="num">{{measured}}</td><td class="{{cls}}">{{met}}</td></tr>{{/evidence}}</table>{{/hasEvidence}}
+    {{#hasEvidence}}<table><tr><th>objective</th><th>target</th><th>search (mean, upper end)</th><th>confirmation replications (mean, upper end)</th><th>verdict</th></tr>
+    {{#evidence}}<tr><td>{{objective}}</td><td class="num">{{target}}</td><td class="num">{{measured}}</td><td class="num">{{confirmed}}</td><td class="{{cls}}">{{met}}</td></tr>{{/evidence}}</table>{{/hasEvidence}}
     <p>{{nextCheaper}}</p>
     <p>{{holdout}}</p>
     <h3>Ranked candidates</h3>
@@ -122,7 +126,7 @@ struct AdvicePage {
     {{#growth}}<tr><td>{{kind}}</td><td class="num">{{factor}}</td><td class="num">{{level}}</td><td class="{{cls}}">{{verdict}}</td><td>{{detail}}</td></tr>{{/growth}}</table>{{/hasGrowth}}
     <p>{{horizon}}</p>
     {{#hasScale}}<h3>Scale-out: rebalance settings compared</h3>
-    <table><tr><th>method</th><th>executors per node</th><th>parallel colocated</th><th>workers added</th><th>duration</th><th>GiB copied</th><th>write-blocked s</th><th>p99 before → worst interval during</th><th>limit</th><th>error</th></tr>
+    <table><tr><th>method</th><th>executors per node</th><th>parallel colocated</th><th>workers added</th><th>duration</th><th>GiB copied</th><th>write-blocked group·s</th><th>p99 before → worst interval during</th><th>limit</th><th>error</th></tr>
     {{#scale}}<tr><td>{{method}}</td><td class="num">{{executors}}</td><td>{{parallel}}</td><td class="num">{{added}}</td><td class="num {{cls}}">{{duration}}</td><td class="num">{{gib}}</td><td class="num">{{blocked}}</td><td>{{impact}}</td><td>{{limit}}</td><td>{{error}}</td></tr>{{/scale}}</table>{{/hasScale}}
     {{#hasIsolation}}<h3>Tenant isolation</h3>
     <table><tr><th>rank</th><th>share of queries</th><th>data GiB</th><th>× average shard load</th><th>verdict</th><th>why</th></tr>

@@ -80,7 +80,7 @@ struct ClusterReportPage {
             ctx["operations"] = log.operations.enumerated().map { i, op in
                 ["n": String(i + 1), "line": String(op.line), "statement": op.label, "start": f(op.start.seconds, 1), "end": op.end.map { f($0.seconds, 1) } ?? "",
                  "duration": op.end.map { f(($0 - op.start).seconds, 1) } ?? "", "status": op.status, "gib": f(op.bytesCopied / gib, 2),
-                 "blocked": f(op.writeBlockedSeconds, 1), "error": op.error ?? "", "cls": op.status == "error" ? "bad" : ""]
+                 "blocked": f(op.writeBlockedGroupSeconds, 1), "error": op.error ?? "", "cls": op.status == "error" ? "bad" : ""]
             }
             ctx["ganttChart"] = gantt(log)
             ctx["messages"] = log.messages.prefix(200).map { ["time": f($0.time.seconds, 1), "text": $0.text] }
@@ -208,7 +208,7 @@ struct ClusterReportPage {
     {{{connectionsChart}}}
     {{#hasOperations}}
     <h2>Operations</h2>
-    <table><tr><th>#</th><th>line</th><th>statement or event</th><th>start s</th><th>end s</th><th>duration s</th><th>status</th><th>GiB copied</th><th>write-blocked s</th><th>error</th></tr>
+    <table><tr><th>#</th><th>line</th><th>statement or event</th><th>start s</th><th>end s</th><th>duration s</th><th>status</th><th>GiB copied</th><th>write-blocked group·s</th><th>error</th></tr>
     {{#operations}}<tr><td class="num">{{n}}</td><td class="num">{{line}}</td><td><code>{{statement}}</code></td><td class="num">{{start}}</td><td class="num">{{end}}</td><td class="num">{{duration}}</td><td class="{{cls}}">{{status}}</td><td class="num">{{gib}}</td><td class="num">{{blocked}}</td><td>{{error}}</td></tr>{{/operations}}</table>
     {{{ganttChart}}}
     <details><summary>Citus messages</summary><table>{{#messages}}<tr><td class="num">{{time}}</td><td><code>{{text}}</code></td></tr>{{/messages}}</table></details>

@@ -86,6 +86,19 @@ public enum Distribution: Sendable, Equatable {
         }
     }
 
+    /// The same shape with every value multiplied by `k` > 0 (mean x k, same coefficient of variation).
+    public func scaled(by k: Double) -> Distribution {
+        switch self {
+        case .constant(let v): return .constant(v * k)
+        case .exponential(let m): return .exponential(mean: m * k)
+        case .lognormal(let zeta, let sigma): return .lognormal(zeta: zeta + Glibc.log(k), sigma: sigma)
+        case .gamma(let shape, let theta): return .gamma(shape: shape, scale: theta * k)
+        case .pareto(let a, let b): return .pareto(shape: a, scale: b * k)
+        case .weibull(let shape, let lambda): return .weibull(shape: shape, scale: lambda * k)
+        case .uniform(let lo, let hi): return .uniform(low: lo * k, high: hi * k)
+        }
+    }
+
     /// Coefficient of variation, sd / mean.
     public var cv: Double {
         let m = mean

@@ -3,9 +3,9 @@ import Dispatch
 /// Independent jobs run on several threads, results in job order: the output does not
 /// depend on the number of threads (STYLE: parallelism only across independent runs).
 public enum ParallelMap {
-    /// `body(i)` for every i in 0..<count on up to `threads` threads (job i on thread
-    /// i mod threads). `finished(done)` is called from the worker threads after each job
-    /// with the number done so far.
+    /// `body(i)` for every i in 0..<count on up to `threads` threads; each thread takes the
+    /// next job not yet started (jobs of uneven cost keep every thread busy). `finished(done)`
+    /// is called from the worker threads after each job with the number done so far.
     public static func map<R: Sendable>(count: Int, threads: Int, finished: (@Sendable (Int) -> Void)? = nil,
                                         _ body: @Sendable (Int) -> R) -> [R] {
         let box = ResultBox<R>(count: count)
@@ -17,12 +17,10 @@ public enum ParallelMap {
                 finished?(done)
             }
         } else {
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var i = worker
-                while i < count {
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while let i = box.take() {
                     let done = box.store(i, body(i))
                     finished?(done)
-                    i += workers
                 }
             }
         }
@@ -34,9 +32,19 @@ public enum ParallelMap {
 private final class ResultBox<R>: @unchecked Sendable {
     private var slots: [R?]
     private var stored = 0
+    private var next = 0
     private let lock = DispatchSemaphore(value: 1)
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    /// The next job index nobody has taken, or nil when all are taken.
+    func take() -> Int? {
+        lock.wait()
+        defer { lock.signal() }
+        guard next < slots.count else { return nil }
+        next += 1
+        return next - 1
+    }
 
     /// Stores a result; returns how many are stored now.
     @discardableResult

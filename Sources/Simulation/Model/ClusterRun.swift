@@ -98,7 +98,7 @@ extension ClusterSimulation {
             // One block per operation (the timeline is the same in every replication).
             let end = op.end ?? end
             out.append(Metric("op\(i + 1).duration_seconds", (end - op.start).seconds))
-            out.append(Metric("op\(i + 1).write_blocked_seconds", op.writeBlockedSeconds))
+            out.append(Metric("op\(i + 1).write_blocked_group_seconds", op.writeBlockedGroupSeconds))
             out.append(Metric("op\(i + 1).bytes_copied", op.bytesCopied))
         }
         for w in 0..<workers {

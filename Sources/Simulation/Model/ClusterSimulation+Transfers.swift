@@ -478,7 +478,7 @@ extension ClusterSimulation {
         ops!.log.transfers[log].error = error
         let op = chainOperation(t.chain)
         if status == "done" { ops!.log.operations[op].bytesCopied += t.bytes }  // a promotion's bytes are 0: it copies nothing
-        if let start = ops!.log.transfers[log].blockStart { ops!.log.operations[op].writeBlockedSeconds += (s.now - start).seconds * Double(t.anchors.count) }
+        if let start = ops!.log.transfers[log].blockStart { ops!.log.operations[op].writeBlockedGroupSeconds += (s.now - start).seconds * Double(t.anchors.count) }
         if status == "done" {
             advanceChain(t.chain, failed: nil, &s)
         } else if status == "error" {

@@ -15,8 +15,9 @@ public struct OperationLog: Sendable {
         /// Citus's error, as psql prints it.
         public var error: String?
         public var bytesCopied: Double = 0
-        /// Seconds during which writes to some shard group were blocked by this operation (sum over groups).
-        public var writeBlockedSeconds: Double = 0
+        /// Shard-group seconds of blocked writes: for each shard group this operation blocked, how
+        /// long, summed over the groups (8 s on 11 groups = 88).
+        public var writeBlockedGroupSeconds: Double = 0
     }
 
     /// One shard-group transfer (a move, a split, reference tables to a node, a base backup).
