@@ -228,8 +228,8 @@ public struct ClusterReport {
         ] + (operationLog == nil ? [] : [("operations", operationsJSON)])).render()
     }
 
-    /// A short table for the terminal.
-    public var terminalSummary: String {
+    /// A short table for the terminal; with `color`, SLO verdicts in green or red (ANSI).
+    public func terminalSummary(color: Bool = false) -> String {
         var lines = ["\(scenario.name): \(scenario.cluster.workerCount) workers x \(scenario.cluster.worker.cores) cores, \(scenario.citus.shardCount) shards, \(scenario.workload.tenants.count) tenants, \(scenario.run.replications) replications"]
         if let t = interval("throughput_per_second") { lines.append("throughput  \(NumberFormat.fixed(t.mean, 1)) ± \(NumberFormat.fixed(t.halfWidth, 1)) queries/s") }
         let rows = scenario.workload.classes.map { c -> [String] in
@@ -243,7 +243,8 @@ public struct ClusterReport {
         }
         lines.append(TextTable.render(header: ["node", "cpu", "disk", "cache_hit", "conns", "pool_waiters"], rows: nodeRows).trimmingTrailingNewline)
         for s in sloResults {
-            lines.append("SLO \(s.objective) <= \(s.targetText): \(s.met ? "met" : "NOT met") (\(s.measuredText))")
+            let verdict = s.met ? "met" : "NOT met"
+            lines.append("SLO \(s.objective) <= \(s.targetText): \(color ? "\u{1B}[\(s.met ? "32" : "1;31")m\(verdict)\u{1B}[0m" : verdict) (\(s.measuredText))")
         }
         return lines.joined(separator: "\n")
     }

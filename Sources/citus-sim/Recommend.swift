@@ -48,8 +48,7 @@ struct Recommend: ParsableCommand {
         let dir = out ?? "Reports/\(cluster.name)"
         let files = report.files
         try CLI.reportingInternalErrors { try OutputDirectory.write(files, to: dir) }
-        let color = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        print(report.terminalSummary(color: color))
+        print(report.terminalSummary(color: CLI.colorOnStdout))
         print("wrote \(files.map { "\(dir)/\($0.name)" }.joined(separator: ", "))")
         if report.advice.recommended == nil { throw ExitCode(1) }
     }

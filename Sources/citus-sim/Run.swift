@@ -81,7 +81,7 @@ struct Run: ParsableCommand {
                     try Data(TraceOutput.render(recorded, classes: cluster.workload.classes.map(\.name)).utf8).write(to: URL(fileURLWithPath: writeTrace), options: .atomic)
                 }
             }
-            print(report.terminalSummary)
+            print(report.terminalSummary(color: CLI.colorOnStdout))
             print("wrote \(files.map { "\(dir)/\($0.name)" }.joined(separator: ", "))\(writeTrace.map { ", \($0)" } ?? "")")
         }
     }
@@ -129,6 +129,9 @@ enum CLI {
             throw ExitCode(3)
         }
     }
+
+    /// ANSI colour only when stdout is a terminal and NO_COLOR is unset (no-color.org).
+    static var colorOnStdout: Bool { isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
 
     static func printError(_ message: String) {
         FileHandle.standardError.write(Data((message + "\n").utf8))

@@ -85,6 +85,24 @@ final class AdvisorSearchTests: XCTestCase {
         for (a, b) in zip(one.files, two.files) { XCTAssertEqual(a.contents, b.contents, a.name) }
     }
 
+    func testAdviceOutputsEscapeInputAndColourOnlyWhenAsked() throws {
+        var text = Self.yaml(advisor: "  search: {worker_counts: [2, 3]}\n  growth_steps: [1.25]")
+        text = text.replacingOccurrences(of: "name: small-4,", with: "name: \"=<script>x</script>\",").replacingOccurrences(of: "  growth_steps: [1.5]\n", with: "")
+        let (s, spec) = try Self.load(text)
+        let report = try AdviceReport.run(s, spec: spec, threads: 2)
+        let html = try XCTUnwrap(report.files.first { $0.name == "report.html" }?.contents)
+        XCTAssertFalse(html.contains("<script"), "no script element, ever")
+        XCTAssertTrue(html.contains("=&lt;script&gt;x&lt;/script&gt;"))
+        XCTAssertTrue(html.contains("Sizing advice") && html.contains("Rules from the Citus documentation"))
+        XCTAssertTrue(html.contains("Cost vs the tightest SLO"), "Pareto chart")
+        XCTAssertFalse(html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http"), "self-contained")
+        let csv = try XCTUnwrap(report.files.first { $0.name == "recommendations.csv" }?.contents)
+        XCTAssertTrue(csv.contains(",'=<script>x</script>,"), "formula neutralised in CSV")
+        XCTAssertEqual(csv.split(separator: "\n").count, 1 + report.advice.outcomes.count)
+        XCTAssertFalse(report.terminalSummary(color: false).contains("\u{1B}["))
+        XCTAssertTrue(report.terminalSummary(color: true).contains("\u{1B}["))
+    }
+
     func testImpossibleObjectiveReportsTheClosestCandidates() throws {
         let (s, spec) = try Self.load(Self.yaml(slo: "p99_ms: {lookup: 0.01}", advisor: "  search: {worker_counts: [1, 2]}"))
         let advice = try Advisor(base: s, spec: spec, threads: 2).recommend()
