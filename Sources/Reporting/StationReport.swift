@@ -79,6 +79,9 @@ public struct StationReport {
         ]).render()
     }
 
+    /// `report.html`: the page a reader opens.
+    public var html: String { StationReportPage(report: self).html }
+
     /// A short table for the terminal.
     public var terminalSummary: String {
         var lines = ["\(scenario.name): \(scenario.station.discipline.rawValue) station, \(scenario.station.servers) server(s), load \(NumberFormat.fixed(scenario.station.utilization, 3)), \(scenario.run.replications) replications"]

@@ -48,10 +48,10 @@ struct Run: ParsableCommand {
             let report = try CLI.reportingInternalErrors { try StationReport.run(station, threads: threads) }
             let dir = out ?? "Reports/\(station.name)"
             try CLI.reportingInternalErrors {
-                try OutputDirectory.write([("summary.json", report.json), ("summary.csv", report.csv)], to: dir)
+                try OutputDirectory.write([("summary.json", report.json), ("summary.csv", report.csv), ("report.html", report.html)], to: dir)
             }
             print(report.terminalSummary)
-            print("wrote \(dir)/summary.json, \(dir)/summary.csv")
+            print("wrote \(dir)/summary.json, \(dir)/summary.csv, \(dir)/report.html")
         case .cluster(var cluster):
             if let seed { cluster.run.seed = seed }
             if let replications { cluster.run.replications = replications }

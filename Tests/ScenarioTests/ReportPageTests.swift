@@ -48,4 +48,30 @@ final class ReportPageTests: XCTestCase {
         XCTAssertTrue(html.contains("class=\"band\""), "operation windows shaded")
         XCTAssertTrue(html.contains("rebalance_table_shards"))
     }
+
+    func testStationPageComparesWithTheClosedForm() throws {
+        let (loaded, _) = try ScenarioLoader.load(text: """
+            version: 1
+            kind: station
+            run: {seed: 7, replications: 4}
+            station:
+              discipline: ps
+              servers: 2
+              arrival_rate_per_second: 100
+              service: {distribution: exponential, mean: 10ms}
+              customers: 20_000
+              warmup_customers: 1_000
+            """, file: "s.yaml", name: "<b>station</b>")
+        guard case .station(let s) = loaded else { return XCTFail("not a station scenario") }
+        let report = try StationReport.run(s, threads: 1)
+        let html = report.html
+        XCTAssertTrue(html.contains("&lt;b&gt;station&lt;/b&gt;"), "the name is escaped")
+        XCTAssertFalse(html.contains("<b>station"))
+        XCTAssertTrue(html.contains("<meta name=\"citus-sim-charts\" content=\"1\">"))
+        XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, 1)
+        // The M/M/2-PS mean response has a closed form: the page shows it and says where it lies.
+        let exact = try XCTUnwrap(report.exact("response_latency_mean_ms"))
+        XCTAssertTrue(html.contains(NumberFormat.fixed(exact, 4)))
+        XCTAssertTrue(html.contains("within the interval") || html.contains("outside the interval"))
+    }
 }

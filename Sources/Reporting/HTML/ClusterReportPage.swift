@@ -16,7 +16,10 @@ struct ClusterReportPage {
     var html: String {
         do {
             let template = try MustacheTemplate(string: Self.template)
-            return template.render(context)
+            // The page says how many charts it holds, so the render check can count them drawn.
+            let page = template.render(context)
+            let charts = page.components(separatedBy: "<svg ").count - 1
+            return page.replacingOccurrences(of: "<!--charts-->", with: "<meta name=\"citus-sim-charts\" content=\"\(charts)\">")
         } catch {
             preconditionFailure("report template does not parse: \(error)")
         }
@@ -71,6 +74,7 @@ struct ClusterReportPage {
             "latencyChart": latencyChart,
             "throughputChart": throughputChart,
             "cpuChart": cpuChart,
+            "nodeHeatmaps": nodeHeatmaps,
             "connectionsChart": connectionsChart,
             "tenantChart": tenantChart,
             "topTenants": topTenants,
@@ -136,6 +140,19 @@ struct ClusterReportPage {
                      bands: bands).svg
     }
 
+    /// CPU and disk busy per node and interval as heatmaps (coordinator first; disk for workers).
+    var nodeHeatmaps: String {
+        let times = series.map(\.timeSeconds)
+        let cpu = SVGHeatmap(title: "CPU busy per node and interval", rows: report.nodeNames.indices.map { i in
+            (report.nodeNames[i], series.map { $0.cpuUtilization[i] })
+        }, times: times, fullScale: "100% busy")
+        let workers = Array(report.nodeNames.dropFirst())
+        let disk = SVGHeatmap(title: "Disk busy per worker and interval", rows: workers.indices.map { w in
+            (workers[w], series.map { w < $0.diskUtilization.count ? $0.diskUtilization[w] : 0 })
+        }, times: times, fullScale: "100% busy")
+        return cpu.svg + disk.svg
+    }
+
     var connectionsChart: String {
         let workers = Array(report.nodeNames.dropFirst())
         return SVGLineChart(title: "Connections in use per worker (max_connections \(report.scenario.cluster.worker.maxConnections))", xLabel: "simulated time (s)",
@@ -183,7 +200,7 @@ struct ClusterReportPage {
     static let template = """
     <!DOCTYPE html>
     <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-    <title>citus-sim: {{name}}</title>
+    <!--charts--><title>citus-sim: {{name}}</title>
     <style>{{{style}}}</style></head><body>
     <h1>{{name}}</h1>
     <p class="muted">citus-sim capacity report. Figures are means with confidence half-widths over independent replications; time series come from the first replication.</p>
@@ -205,6 +222,7 @@ struct ClusterReportPage {
     <table><tr><th>node</th><th>CPU busy</th><th>disk busy</th><th>cache hit ratio</th><th>connections mean</th><th>peak</th><th>max_connections</th><th>shared-pool waits</th><th>refused</th></tr>
     {{#nodes}}<tr><td>{{name}}</td><td class="num">{{cpu}}</td><td class="num">{{disk}}</td><td class="num">{{hit}}</td><td class="num">{{conns}}</td><td class="num">{{peak}}</td><td class="num">{{limit}}</td><td class="num">{{waits}}</td><td class="num">{{refused}}</td></tr>{{/nodes}}</table>
     {{{cpuChart}}}
+    {{{nodeHeatmaps}}}
     {{{connectionsChart}}}
     {{#hasOperations}}
     <h2>Operations</h2>

@@ -228,3 +228,62 @@ struct SVGGantt {
 
     func f(_ v: Double) -> String { NumberFormat.fixed(v, 1) }
 }
+
+/// An inline SVG heatmap: one row per node, one column per sample interval, the cell's colour
+/// the value in 0...1 (white → amber → red), with a colour legend and a `<title>` per row.
+/// Reads better than one line per node once there are more than a handful of nodes.
+struct SVGHeatmap {
+    var title: String
+    var rows: [(label: String, values: [Double])]
+    /// End of each column's interval, seconds (for the time axis).
+    var times: [Double]
+    /// What a value of 1 means, for the legend (e.g. "100% busy").
+    var fullScale: String
+    var width = 760.0
+
+    static func color(_ v: Double) -> String {
+        let x = min(1, max(0, v.isFinite ? v : 0))
+        // White (0) → amber (0.5) → red (1).
+        let (r, g, b): (Double, Double, Double) = x < 0.5
+            ? (255, 255 - (255 - 191) * x * 2, 255 - 255 * x * 2)
+            : (255 - (255 - 192) * (x - 0.5) * 2, 191 - 191 * (x - 0.5) * 2, 0)
+        return "rgb(\(Int(r.rounded())),\(Int(g.rounded())),\(Int(b.rounded())))"
+    }
+
+    var svg: String {
+        let left = 96.0, right = 16.0, top = 36.0, rowH = 14.0, bottom = 52.0
+        let height = top + rowH * Double(rows.count) + bottom
+        let plotW = width - left - right
+        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"\(n(width))\" height=\"\(n(height))\" role=\"img\" aria-label=\"\(HTMLText.escape(title))\">"
+        out += "<title>\(HTMLText.escape(title))</title>"
+        out += "<text x=\"\(n(left))\" y=\"18\" class=\"chart-title\">\(HTMLText.escape(title))</text>"
+        let columns = times.count
+        guard columns > 0, !rows.isEmpty else { return out + "<text x=\"\(n(left))\" y=\"\(n(top + 20))\">no data</text></svg>" }
+        let cellW = plotW / Double(columns)
+        for (r, row) in rows.enumerated() {
+            let y = top + rowH * Double(r)
+            let mean = row.values.isEmpty ? 0 : row.values.reduce(0, +) / Double(row.values.count)
+            out += "<g><title>\(HTMLText.escape(row.label)): mean \(NumberFormat.fixed(mean * 100, 1))%, peak \(NumberFormat.fixed((row.values.max() ?? 0) * 100, 1))%</title>"
+            for (c, v) in row.values.prefix(columns).enumerated() {
+                out += "<rect x=\"\(n(left + cellW * Double(c)))\" y=\"\(n(y))\" width=\"\(n(cellW + 0.3))\" height=\"\(n(rowH - 1))\" fill=\"\(Self.color(v))\"/>"
+            }
+            out += "</g><text class=\"tick\" x=\"\(n(left - 6))\" y=\"\(n(y + rowH - 3))\" text-anchor=\"end\">\(HTMLText.escape(row.label))</text>"
+        }
+        let axisY = top + rowH * Double(rows.count)
+        let t0 = 0.0, t1 = times.last ?? 1
+        for t in SVGLineChart.ticks(t0, t1, log: false) where t <= t1 {
+            let x = left + plotW * (t - t0) / max(t1 - t0, 1e-9)
+            out += "<text class=\"tick\" x=\"\(n(x))\" y=\"\(n(axisY + 14))\" text-anchor=\"middle\">\(SVGLineChart.label(t))</text>"
+        }
+        out += "<text class=\"axis-label\" x=\"\(n(left + plotW / 2))\" y=\"\(n(axisY + 30))\" text-anchor=\"middle\">simulated time (s)</text>"
+        // Legend: 0 ... 1.
+        let lx = left, ly = axisY + 38
+        for k in 0..<20 {
+            out += "<rect x=\"\(n(lx + Double(k) * 6))\" y=\"\(n(ly))\" width=\"6\" height=\"8\" fill=\"\(Self.color(Double(k) / 19))\"/>"
+        }
+        out += "<text class=\"legend\" x=\"\(n(lx + 126))\" y=\"\(n(ly + 8))\">0 → \(HTMLText.escape(fullScale))</text>"
+        return out + "</svg>"
+    }
+
+    func n(_ v: Double) -> String { NumberFormat.fixed(v, 1) }
+}
