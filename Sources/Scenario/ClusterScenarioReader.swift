@@ -66,6 +66,18 @@ enum ClusterScenarioReader {
                            "citus.max_shared_pool_size (\(citus.maxSharedPoolSize == 0 ? "0 = coordinator max_connections \(cluster.coordinator.maxConnections)" : String(citus.maxSharedPoolSize))) lets the coordinator open more connections to a worker than its max_connections (\(cluster.worker.maxConnections)) accepts: expect refused connections; the Citus docs advise keeping it below")
         }
         warnAboutCache(root, cluster: cluster, tenants: workload.tenants)
+        let scenario = ClusterScenario(name: name, run: run, cluster: cluster, citus: citus, tables: tables, workload: workload)
+        let estimate = ResourceEstimate(scenario)
+        if estimate.memoryBytes > 64 * gib {
+            reader.error(root.mapping("tenants", required: false)?.node ?? root.node,
+                         "this scenario would need about \(ResourceEstimate.text(bytes: estimate.memoryBytes)) of memory per replication (tenants, workers, shards and time series); reduce tenants, workers or the run's duration / sample_interval")
+            return nil
+        }
+        let hours = estimate.seconds(threads: 2, replications: run.replications)
+        if hours > 3_600 {
+            reader.warning(root.mapping("run", required: false)?.node ?? root.node,
+                           "this run would take about \(ResourceEstimate.text(seconds: hours)) on 2 cores (about \(Int(estimate.events / 1e6)) million events at ~3 million a second per core); shorten run.duration, lower the rate or the replications")
+        }
         for entry in timeline where entry.at >= run.duration {
             reader.append(Finding(file: reader.file, line: entry.line, column: entry.column, severity: .warning,
                                   message: "this timeline entry is at or after the end of the run (\(run.duration)); it will not happen"))
@@ -90,6 +102,12 @@ enum ClusterScenarioReader {
         if perWorker > cache {
             root.reader.warning(node, "data per worker (\(gibText(perWorker)) on average) exceeds a worker's cache (\(gibText(cache))): expect disk reads for the less active tenants")
         }
+    }
+
+    /// A whole number under `key` larger than `limit` (also written as 1e12), for a message with estimates.
+    static func beyond(_ m: YAMLMapping, _ key: String, limit: Double) -> (value: Double, text: String)? {
+        guard case .scalar(let s)? = m.value(key), let v = Double(s.string.replacingUnderscores), v.isFinite, v > limit, v == v.rounded() else { return nil }
+        return (v, s.string)
     }
 
     /// The items of a YAML sequence (empty for anything else).
@@ -150,7 +168,12 @@ enum ClusterScenarioReader {
         var count: Int?
         var worker: NodeSpec?
         if let w = m.mapping("workers") {
-            count = w.integer("count", in: 1...100_000)
+            if let huge = beyond(w, "count", limit: 100_000) {
+                w.reader.error(w.value("count"), "`cluster.workers.count` is \(huge.text): \(ResourceEstimate.text(bytes: huge.value * ResourceEstimate.bytesPerWorker)) of memory before any time series, and every fan-out would open tasks on all of them; this build simulates up to 100,000 workers")
+                _ = w.value("count")
+            } else {
+                count = w.integer("count", in: 1...100_000)
+            }
             worker = readNode(WorkerView(w).mapping, defaultMaxConnections: 1_000)
         }
         let latency = seconds(m, "network_latency", default: 0.00025, allowZero: true)
@@ -273,6 +296,10 @@ enum ClusterScenarioReader {
     }
 
     static func readTenants(_ m: YAMLMapping) -> TenantPopulation? {
+        if let huge = beyond(m, "count", limit: 10_000_000) {
+            m.reader.error(m.value("count"), "`tenants.count` is \(huge.text): \(ResourceEstimate.text(bytes: ResourceEstimate.tenantBytes(huge.value))) of memory for the tenants alone (about \(Int(ResourceEstimate.bytesPerTenant)) bytes each per table); this build simulates up to 10,000,000 tenants. Model the largest tenants explicitly (`largest`) and scale the rest down")
+            return nil
+        }
         let count = m.integer("count", in: 1...10_000_000)
         let total = m.number("total_size_gib", in: 0...1e9)
         let sizeZipf = m.number("size_zipf", in: 0...10, default: 1)

@@ -32,6 +32,24 @@ final class ClusterScenarioTests: XCTestCase {
         } catch { return ["\(error)"] }
     }
 
+    func testAbsurdSizesAreRefusedWithEstimates() throws {
+        let tenants = findings(valid.replacingOccurrences(of: "tenants: {count: 100,", with: "tenants: {count: 1000000000000,")).filter { $0.contains("error:") }
+        XCTAssertEqual(tenants.count, 1, "\(tenants)")
+        XCTAssertTrue(tenants[0].hasPrefix("c.yaml:11:18: error: `tenants.count` is 1000000000000: 90.9 TiB of memory"), tenants[0])
+        let workers = findings(valid.replacingOccurrences(of: "workers: {count: 2,", with: "workers: {count: 1e6,"))
+        XCTAssertTrue(workers.contains { $0.contains("`cluster.workers.count` is 1e6: 3.8 GiB of memory") }, "\(workers)")
+        // Found by `citus-sim fuzz`: 1e308 workers overflowed the estimate's formatting (a crash).
+        let overflow = findings(valid.replacingOccurrences(of: "workers: {count: 2,", with: "workers: {count: 1e308,"))
+        XCTAssertTrue(overflow.contains { $0.contains("`cluster.workers.count` is 1e308: more than a zettabyte of memory") }, "\(overflow)")
+        // A year at 50,000 queries/s: allowed, but the user is told what it costs first.
+        let year = valid.replacingOccurrences(of: "duration: 1m", with: "duration: 8760h").replacingOccurrences(of: "rate_per_second: 50,", with: "rate_per_second: 50000,")
+        let (_, warnings) = try ScenarioLoader.load(text: year, file: "c.yaml", name: "c")
+        XCTAssertTrue(warnings.contains { $0.message.contains("this run would take about") && $0.message.contains("days") || $0.message.contains("years") }, "\(warnings)")
+        // Time series of a long run at a short interval: refused on memory.
+        let series = findings(year.replacingOccurrences(of: "replications: 2}", with: "replications: 2, sample_interval: 1ms}"))
+        XCTAssertTrue(series.contains { $0.contains("would need about") && $0.contains("of memory per replication") }, "\(series)")
+    }
+
     func testValidClusterScenario() throws {
         let (loaded, warnings) = try ScenarioLoader.load(text: valid, file: "c.yaml", name: "c")
         guard case .cluster(let s) = loaded else { return XCTFail() }

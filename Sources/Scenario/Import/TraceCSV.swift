@@ -6,7 +6,15 @@ import Workload
 /// microsecond precision, the tenant's rank 1...N, the class name), sorted by time.
 public enum TraceCSV {
     public static func read(path: String, classes: [String], tenants: Int) throws -> RequestTrace {
-        let table = try CSVTable.read(path: path)
+        try read(table: CSVTable.read(path: path), file: path, classes: classes, tenants: tenants)
+    }
+
+    /// As `read(path:...)`, from CSV text; `file` names it in findings.
+    public static func read(text: String, file: String, classes: [String], tenants: Int) throws -> RequestTrace {
+        try read(table: CSVTable.parse(text, file: file), file: file, classes: classes, tenants: tenants)
+    }
+
+    static func read(table: CSVTable, file path: String, classes: [String], tenants: Int) throws -> RequestTrace {
         func fail(_ line: Int, _ message: String) -> InputError {
             InputError(findings: [Finding(file: path, line: line, column: 0, severity: .error, message: message)])
         }
