@@ -41,6 +41,7 @@ struct Recommend: ParsableCommand {
         if let seed { cluster.run.seed = seed }
         if let budget { spec.budgetPerHour = budget }
         let bar = ProgressBar()
+        InterruptNotice.install(directory: out ?? "Reports/\(cluster.name)", unit: "steps of the current phase")
         let report = try CLI.reportingInternalErrors {
             try AdviceReport.run(cluster, spec: spec, threads: threads, progress: bar.report)
         }
@@ -76,6 +77,7 @@ final class ProgressBar: @unchecked Sendable {
     private let lock = NSLock()
 
     func report(_ phase: String, _ done: Int, _ total: Int) {
+        InterruptNotice.progress(done, total)
         guard enabled, total > 0 else { return }
         lock.lock()
         defer { lock.unlock() }

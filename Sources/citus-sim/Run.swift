@@ -69,6 +69,8 @@ struct Run: ParsableCommand {
                 }
             }
             let progress = Progress(total: cluster.run.replications)
+            InterruptNotice.install(directory: out ?? "Reports/\(cluster.name)", unit: "replications")
+            InterruptNotice.progress(0, cluster.run.replications)
             let report = try CLI.reportingInternalErrors {
                 try ClusterReport.run(cluster, threads: threads, replay: replay, recordTrace: writeTrace != nil, progress: progress.report)
             }
@@ -149,6 +151,7 @@ final class Progress: @unchecked Sendable {
     init(total: Int) { self.total = total }
 
     func report(_ done: Int) {
+        InterruptNotice.progress(done, total)
         guard enabled, ContinuousClock.now - start > .seconds(1) else { return }
         lock.lock()
         defer { lock.unlock() }

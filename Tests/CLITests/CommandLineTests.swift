@@ -49,6 +49,64 @@ final class CommandLineTests: XCTestCase {
         try ["summary.json", "summary.csv"].map { try String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8) }.joined()
     }
 
+    /// SIGINT during a run: a message on stderr saying nothing was written and how far it got,
+    /// exit 130, and the output directory as it was.
+    func testInterruptedRunLeavesPreviousResults() throws {
+        let dir = try temporaryDirectory().appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try "previous".write(to: dir.appendingPathComponent("summary.json"), atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = CLI.executable
+        p.arguments = ["run", "Scenarios/multi-tenant-saas.yaml", "--out", dir.path, "--threads", "1"]
+        p.currentDirectoryURL = CLI.packageRoot
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = Pipe()
+        try p.run()
+        Thread.sleep(forTimeInterval: 3)  // loaded and simulating (a replication takes far longer)
+        p.interrupt()
+        let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 130, e)
+        XCTAssertTrue(e.contains("interrupted: nothing written; the previous results in \(dir.path) are unchanged. replications finished before the interrupt: 0/3"), e)
+        XCTAssertEqual(try String(contentsOf: dir.appendingPathComponent("summary.json"), encoding: .utf8), "previous")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["summary.json"])
+    }
+
+    /// `recommend` with an objective nothing meets: exit 1, the closest candidates named, files written.
+    func testRecommendWithoutAnAnswerExitsOne() throws {
+        let tmp = try temporaryDirectory()
+        let scenario = tmp.appendingPathComponent("s.yaml")
+        try """
+            version: 1
+            kind: cluster
+            run: {seed: 1, duration: 10s, warmup: 2s, replications: 3}
+            cluster:
+              coordinator: {cores: 4, memory_gib: 8}
+              workers: {count: 2, cores: 2, memory_gib: 8}
+            tables:
+              - {name: events, type: distributed}
+            tenants: {count: 200, total_size_gib: 1}
+            workload:
+              arrivals: {rate_per_second: 100, sessions: 20}
+              classes:
+                - {name: lookup, kind: router, share: 1, table: events, worker_cpu: {distribution: exponential, mean: 2ms}}
+            slo:
+              p99_ms: {lookup: 0.01}
+            advisor:
+              search: {worker_counts: [1], instances: [general-2, general-4]}
+              scale_out: false
+            """.write(to: scenario, atomically: true, encoding: .utf8)
+        let out = tmp.appendingPathComponent("advice")
+        let r = try run(["recommend", scenario.path, "--out", out.path, "--threads", "2"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("No configuration meets every SLO (2 simulated of 2); closest: 1 x general-2"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")
+        for f in ["recommendations.csv", "advice.json", "report.html"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(f).path), f)
+        }
+    }
+
     /// Same scenario and seed in two processes (and with different thread counts) give
     /// byte-identical files; another seed changes them.
     func testRunsAreByteIdenticalAcrossProcessesAndThreadCounts() throws {
