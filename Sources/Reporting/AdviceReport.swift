@@ -11,10 +11,12 @@ public struct AdviceReport {
     public var recommended: ClusterReport?
 
     /// Runs the advisor, then the recommended configuration in full with the scenario's run settings.
-    public static func run(_ scenario: ClusterScenario, spec: AdvisorSpec, threads: Int,
+    /// With `screened` (every candidate's screening and simulation, e.g. merged from partial
+    /// results), the search is not run again.
+    public static func run(_ scenario: ClusterScenario, spec: AdvisorSpec, threads: Int, screened: [CandidateOutcome]? = nil,
                            progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> AdviceReport {
         let advisor = try Advisor(base: scenario, spec: spec, threads: threads, progress: progress)
-        let advice = try advisor.recommend()
+        let advice = try screened.map(advisor.complete) ?? advisor.recommend()
         var report: ClusterReport?
         if let r = advice.recommended {
             var s = try advisor.scenario(for: advice.outcomes[r].candidate, traffic: 1 + spec.headroom)

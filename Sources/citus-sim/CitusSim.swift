@@ -7,7 +7,7 @@ struct CitusSim: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "citus-sim",
         abstract: "Discrete-event simulator and sizing advisor for Citus clusters.",
-        subcommands: [Run.self, Validate.self, Recommend.self, ShardOf.self, Plan.self, Apply.self, Bench.self, Fuzz.self]
+        subcommands: [Run.self, Validate.self, Recommend.self, ShardOf.self, Plan.self, Apply.self, Bench.self, Fuzz.self, Merge.self]
     )
 
     /// Exit codes are part of the interface (README): 0 ok, 2 invalid input (including

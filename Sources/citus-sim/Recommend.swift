@@ -31,7 +31,21 @@ struct Recommend: ParsableCommand {
     @Option(help: "Threads (default: all cores). Results do not depend on it.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(help: "Evaluate only slice i of N of the candidates (e.g. 3/8) and write DIR/partial.json for `citus-sim merge`.")
+    var partition: String?
+
+    /// (i, N) from `--partition i/N`.
+    var slice: (index: Int, count: Int)? {
+        guard let partition else { return nil }
+        let parts = partition.split(separator: "/")
+        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(i) else { return nil }
+        return (i, n)
+    }
+
     func validate() throws {
+        if partition != nil && slice == nil {
+            throw ValidationError("--partition must be i/N with 1 <= i <= N (e.g. 3/8), got \(partition!)")
+        }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
         if let budget, !(budget > 0 && budget.isFinite) { throw ValidationError("--budget must be a positive cost per hour, got \(budget)") }
     }
@@ -40,6 +54,10 @@ struct Recommend: ParsableCommand {
         var (cluster, spec) = try CLI.loadForAdvice(scenario)
         if let seed { cluster.run.seed = seed }
         if let budget { spec.budgetPerHour = budget }
+        if let slice {
+            try runPartition(cluster, spec, slice)
+            return
+        }
         let bar = ProgressBar()
         InterruptNotice.install(directory: out ?? "Reports/\(cluster.name)", unit: "steps of the current phase")
         let report = try CLI.reportingInternalErrors {
@@ -47,6 +65,99 @@ struct Recommend: ParsableCommand {
         }
         bar.finish()
         let dir = out ?? "Reports/\(cluster.name)"
+        let files = report.files
+        try CLI.reportingInternalErrors { try OutputDirectory.write(files, to: dir) }
+        print(report.terminalSummary(color: CLI.colorOnStdout))
+        print("wrote \(files.map { "\(dir)/\($0.name)" }.joined(separator: ", "))")
+        if report.advice.recommended == nil { throw ExitCode(1) }
+    }
+}
+
+extension Recommend {
+    /// `--partition i/N`: the slice's screening and simulation, written as DIR/partial.json.
+    func runPartition(_ cluster: ClusterScenario, _ spec: AdvisorSpec, _ slice: (index: Int, count: Int)) throws {
+        let dir = out ?? "Reports/\(cluster.name)/partial-\(slice.index)-of-\(slice.count)"
+        guard let text = try? String(contentsOfFile: scenario, encoding: .utf8) else {
+            CLI.printError("\(scenario):0:0: error: cannot read the file")
+            throw ExitCode(2)
+        }
+        let bar = ProgressBar()
+        InterruptNotice.install(directory: dir, unit: "candidates of this partition")
+        let partial = try CLI.reportingInternalErrors { () throws -> AdvicePartial in
+            let advisor = try Advisor(base: cluster, spec: spec, threads: threads, progress: bar.report)
+            let outcomes = try advisor.screenAndSimulate(partition: slice.index, of: slice.count)
+            return AdvicePartial(scenarioName: cluster.name, scenarioText: text, seed: cluster.run.seed, budget: spec.budgetPerHour,
+                                 partition: slice.index, partitions: slice.count, candidatesTotal: advisor.candidates().count, outcomes: outcomes)
+        }
+        bar.finish()
+        try CLI.reportingInternalErrors { try OutputDirectory.write([("partial.json", partial.json)], to: dir) }
+        print("partition \(slice.index)/\(slice.count): \(partial.outcomes.count) of \(partial.candidatesTotal) candidates; wrote \(dir)/partial.json")
+    }
+}
+
+/// `citus-sim merge PARTIALS... --out DIR`: finishes a partitioned search.
+struct Merge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Combine the partial results of `recommend --partition i/N` (all N of them) and finish the advice.",
+        discussion: """
+        Checks that the partials come from one search (same scenario text, seed, budget and N) and cover every slice once, \
+        then confirms, ranks, runs the held-out check and the growth and scale-out studies, and writes the same files as an \
+        unpartitioned `recommend` (byte for byte). Exit codes: 0 a configuration meets every SLO, 1 none does, 2 invalid input, 3 internal error.
+        """
+    )
+
+    @Argument(help: "partial.json files (or directories holding one).")
+    var partials: [String]
+
+    @Option(name: .shortAndLong, help: "Output directory (default: Reports/<scenario name>).")
+    var out: String?
+
+    @Option(help: "Threads (default: all cores). Results do not depend on it.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard !partials.isEmpty else { throw ValidationError("give the partial.json files of every partition") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    }
+
+    func run() throws {
+        var raws: [AdvicePartial.Raw] = []
+        for given in partials {
+            var isDir: ObjCBool = false
+            let path = FileManager.default.fileExists(atPath: given, isDirectory: &isDir) && isDir.boolValue ? "\(given)/partial.json" : given
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                CLI.printError("\(path): error: cannot read the file")
+                throw ExitCode(2)
+            }
+            do { raws.append(try AdvicePartial.parse(text, file: path)) } catch let e as AdvicePartial.ReadError {
+                CLI.printError(e.description)
+                throw ExitCode(2)
+            }
+        }
+        let first = raws[0]
+        var cluster: ClusterScenario
+        var spec: AdvisorSpec
+        do {
+            (cluster, spec, _) = try ScenarioLoader.loadForAdvice(text: first.scenarioText, file: "\(first.file) (scenario_text)", name: first.scenarioName)
+        } catch let e as InputError {
+            CLI.printError(e.description)
+            throw ExitCode(2)
+        }
+        cluster.run.seed = first.seed
+        spec.budgetPerHour = first.budget
+        let bar = ProgressBar()
+        let dir = out ?? "Reports/\(cluster.name)"
+        InterruptNotice.install(directory: dir, unit: "steps of the current phase")
+        let advisor = try CLI.reportingInternalErrors { try Advisor(base: cluster, spec: spec, threads: threads) }
+        let screened: [CandidateOutcome]
+        do { screened = try AdvicePartial.merge(raws, advisor: advisor) } catch let e as AdvicePartial.ReadError {
+            CLI.printError(e.description)
+            throw ExitCode(2)
+        }
+        let report = try CLI.reportingInternalErrors {
+            try AdviceReport.run(cluster, spec: spec, threads: threads, screened: screened, progress: bar.report)
+        }
+        bar.finish()
         let files = report.files
         try CLI.reportingInternalErrors { try OutputDirectory.write(files, to: dir) }
         print(report.terminalSummary(color: CLI.colorOnStdout))

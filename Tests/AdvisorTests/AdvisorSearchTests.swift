@@ -103,6 +103,28 @@ final class AdvisorSearchTests: XCTestCase {
         XCTAssertTrue(report.terminalSummary(color: true).contains("\u{1B}["))
     }
 
+    /// Three partitions written as partial results, read back and merged, give the same files as
+    /// the unpartitioned search, byte for byte; incomplete or mixed partials are refused.
+    func testPartitionedSearchMergesToTheSameAdvice() throws {
+        let text = Self.yaml(advisor: "  search: {worker_counts: [1, 2, 3]}")
+        let (s, spec) = try Self.load(text)
+        let whole = try AdviceReport.run(s, spec: spec, threads: 2)
+        let advisor = try Advisor(base: s, spec: spec, threads: 2)
+        let partials = try (1...3).map { i in
+            AdvicePartial(scenarioName: s.name, scenarioText: text, seed: s.run.seed, budget: nil, partition: i, partitions: 3,
+                          candidatesTotal: advisor.candidates().count, outcomes: try advisor.screenAndSimulate(partition: i, of: 3)).json
+        }
+        XCTAssertEqual(partials.count, 3)
+        let raws = try partials.enumerated().map { try AdvicePartial.parse($1, file: "p\($0 + 1).json") }
+        let merged = try AdviceReport.run(s, spec: spec, threads: 1, screened: AdvicePartial.merge(raws.reversed(), advisor: advisor))
+        XCTAssertEqual(whole.files.map(\.name), merged.files.map(\.name))
+        for (a, b) in zip(whole.files, merged.files) { XCTAssertEqual(a.contents, b.contents, a.name) }
+        XCTAssertThrowsError(try AdvicePartial.merge(Array(raws.prefix(2)), advisor: advisor)) { e in
+            XCTAssertTrue("\(e)".contains("missing 3"), "\(e)")
+        }
+        XCTAssertThrowsError(try AdvicePartial.parse("{}", file: "x.json"))
+    }
+
     func testImpossibleObjectiveReportsTheClosestCandidates() throws {
         let (s, spec) = try Self.load(Self.yaml(slo: "p99_ms: {lookup: 0.01}", advisor: "  search: {worker_counts: [1, 2]}"))
         let advice = try Advisor(base: s, spec: spec, threads: 2).recommend()

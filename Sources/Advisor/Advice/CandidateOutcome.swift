@@ -29,6 +29,19 @@ public struct CandidateOutcome: Sendable {
     public var confirmation: Evaluation?
     public var verdict: Verdict
 
+    public init(id: Int, candidate: Candidate, rules: [RuleCheck], load: AnalyticLoad?, rejection: String?, rejectedBy: Rejection?,
+                evaluation: Evaluation?, confirmation: Evaluation? = nil, verdict: Verdict) {
+        self.id = id
+        self.candidate = candidate
+        self.rules = rules
+        self.load = load
+        self.rejection = rejection
+        self.rejectedBy = rejectedBy
+        self.evaluation = evaluation
+        self.confirmation = confirmation
+        self.verdict = verdict
+    }
+
     /// One line saying why this candidate has its verdict.
     public var reason: String {
         if let rejection { return rejection }

@@ -158,13 +158,17 @@ public struct Advisor: Sendable {
                           replications: s.run.replications, seed: s.run.seed)
     }
 
-    /// Screens and simulates every candidate (in parallel), then ranks them.
-    public func search() throws -> (outcomes: [CandidateOutcome], ranking: [Int], pareto: [Int], closest: [Int], recommended: Int?) {
-        let list = candidates()
+    /// Screens and simulates the candidates of `slice` (1-based partition `index` of `count`:
+    /// candidates whose 0-based position p has p mod count = index − 1), in parallel; results in
+    /// candidate order. The whole search is the slice 1 of 1.
+    public func screenAndSimulate(partition index: Int = 1, of count: Int = 1) throws -> [CandidateOutcome] {
+        let all = candidates()
+        let picked = all.indices.filter { $0 % count == index - 1 }
         let progress = self.progress
-        let results = ParallelMap.map(count: list.count, threads: threads, finished: { progress?("candidates", $0, list.count) }) { i in
+        let results = ParallelMap.map(count: picked.count, threads: threads, finished: { progress?("candidates", $0, picked.count) }) { k in
             Result { () throws -> CandidateOutcome in
-                var (outcome, s, layout) = try screen(list[i], id: i + 1)
+                let i = picked[k]
+                var (outcome, s, layout) = try screen(all[i], id: i + 1)
                 if outcome.rejection == nil {
                     do {
                         outcome.evaluation = try evaluate(s, layout: layout)
@@ -177,7 +181,17 @@ public struct Advisor: Sendable {
                 return outcome
             }
         }
-        var outcomes = try results.map { try $0.get() }
+        return try results.map { try $0.get() }
+    }
+
+    /// Screens and simulates every candidate, confirms the cheapest that met, and ranks them.
+    public func search() throws -> (outcomes: [CandidateOutcome], ranking: [Int], pareto: [Int], closest: [Int], recommended: Int?) {
+        try rankConfirmed(screenAndSimulate())
+    }
+
+    /// Confirmation and ranking of a complete set of screened outcomes (in candidate order).
+    func rankConfirmed(_ screened: [CandidateOutcome]) throws -> (outcomes: [CandidateOutcome], ranking: [Int], pareto: [Int], closest: [Int], recommended: Int?) {
+        var outcomes = screened
         try confirm(&outcomes)
         let ranked = Self.rank(outcomes)
         if let r = ranked.recommended { outcomes[r].verdict = .recommended }
@@ -226,7 +240,17 @@ public struct Advisor: Sendable {
     /// The whole advice: search, then growth, horizon, scale-out and isolation studies of
     /// the recommendation.
     public func recommend() throws -> Advice {
-        let found = try search()
+        try complete(screenAndSimulate())
+    }
+
+    /// The advice from every candidate's screening and simulation (in candidate order, e.g.
+    /// merged from partitions): confirmation, ranking, held-out check and the studies.
+    public func complete(_ screened: [CandidateOutcome]) throws -> Advice {
+        let expected = candidates().count
+        guard screened.count == expected, screened.enumerated().allSatisfy({ $0.element.id == $0.offset + 1 }) else {
+            throw ParameterError(parameter: "partial results", value: "\(screened.count) candidates", expected: "all \(expected) candidates, each once")
+        }
+        let found = try rankConfirmed(screened)
         var advice = Advice(scenarioName: base.name, seed: base.run.seed, replications: spec.replications, threads: threads, spec: spec, slo: base.slo,
                             coordinator: coordinator, outcomes: found.outcomes, recommended: found.recommended, ranking: found.ranking,
                             pareto: found.pareto, closest: found.closest)

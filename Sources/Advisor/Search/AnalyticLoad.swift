@@ -29,6 +29,19 @@ public struct AnalyticLoad: Sendable {
 
     public var busiestWorker: Int { workerCPU.indices.max { workerCPU[$0] < workerCPU[$1] } ?? 0 }
 
+    /// From its parts (a partial result read back).
+    public init(rate: Double, workerCPU: [Double], coordinatorCPU: Double, workerDiskReads: [Double], workerDisk: [Double],
+                workingSetBytes: [Double], cacheBytes: Double, concurrentMultiShard: Double) {
+        self.rate = rate
+        self.workerCPU = workerCPU
+        self.coordinatorCPU = coordinatorCPU
+        self.workerDiskReads = workerDiskReads
+        self.workerDisk = workerDisk
+        self.workingSetBytes = workingSetBytes
+        self.cacheBytes = cacheBytes
+        self.concurrentMultiShard = concurrentMultiShard
+    }
+
     public init(scenario s: ClusterScenario, layout: SimulationLayout) {
         let w = s.workload
         switch w.arrivals {

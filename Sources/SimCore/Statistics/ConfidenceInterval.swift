@@ -18,6 +18,15 @@ public struct ConfidenceInterval: Sendable, Equatable {
     /// Half-width relative to the mean (0 when the mean is 0).
     public var relativeHalfWidth: Double { mean == 0 ? 0 : halfWidth / abs(mean) }
 
+    /// An interval from its parts (as written by `summary.json` or a partial result).
+    public init(mean: Double, halfWidth: Double, standardDeviation: Double, count: Int, level: Double) {
+        self.mean = mean
+        self.halfWidth = halfWidth
+        self.standardDeviation = standardDeviation
+        self.count = count
+        self.level = level
+    }
+
     /// The interval for the mean of `samples` (mean ± t_{n-1, (1+level)/2} · s / √n),
     /// computed with GSL's statistics and t quantile. Throws for an empty sample, a
     /// non-finite value or a level outside (0, 1).
