@@ -12,25 +12,39 @@ import Simulation
 public struct AdvicePartial {
     public static let format = "citus-sim-advice-partial"
 
-    public var scenarioName: String
-    /// The scenario file's text (YAML), parsed again by `merge`.
-    public var scenarioText: String
-    public var seed: UInt64
-    public var budget: Double?
-    public var partition: Int
-    public var partitions: Int
-    public var candidatesTotal: Int
+    /// Which search and which slice of it.
+    public struct Header: Equatable {
+        public var scenarioName: String
+        /// The scenario file's text (YAML), parsed again by `merge`.
+        public var scenarioText: String
+        public var seed: UInt64
+        public var budget: Double?
+        public var partition: Int
+        public var partitions: Int
+        public var candidatesTotal: Int
+
+        public init(scenarioName: String, scenarioText: String, seed: UInt64, budget: Double?, partition: Int, partitions: Int, candidatesTotal: Int) {
+            self.scenarioName = scenarioName
+            self.scenarioText = scenarioText
+            self.seed = seed
+            self.budget = budget
+            self.partition = partition
+            self.partitions = partitions
+            self.candidatesTotal = candidatesTotal
+        }
+
+        /// Same search (all but the slice).
+        func sameSearch(as other: Header) -> Bool {
+            scenarioText == other.scenarioText && seed == other.seed && budget == other.budget && partitions == other.partitions
+                && candidatesTotal == other.candidatesTotal
+        }
+    }
+
+    public var header: Header
     public var outcomes: [CandidateOutcome]
 
-    public init(scenarioName: String, scenarioText: String, seed: UInt64, budget: Double?, partition: Int, partitions: Int,
-                candidatesTotal: Int, outcomes: [CandidateOutcome]) {
-        self.scenarioName = scenarioName
-        self.scenarioText = scenarioText
-        self.seed = seed
-        self.budget = budget
-        self.partition = partition
-        self.partitions = partitions
-        self.candidatesTotal = candidatesTotal
+    public init(header: Header, outcomes: [CandidateOutcome]) {
+        self.header = header
         self.outcomes = outcomes
     }
 
@@ -62,11 +76,12 @@ public struct AdvicePartial {
             }
             return .object(f)
         }
+        let h = header
         return JSONValue.object([
-            ("format", .string(Self.format)), ("version", .integer(1)), ("scenario", .string(scenarioName)),
-            ("scenario_text", .string(scenarioText)), ("seed", .string(String(seed))), ("budget_per_hour", budget.map(Self.exact) ?? .null),
-            ("partition", .integer(Int64(partition))), ("partitions", .integer(Int64(partitions))),
-            ("candidates_total", .integer(Int64(candidatesTotal))), ("outcomes", .array(items)),
+            ("format", .string(Self.format)), ("version", .integer(1)), ("scenario", .string(h.scenarioName)),
+            ("scenario_text", .string(h.scenarioText)), ("seed", .string(String(h.seed))), ("budget_per_hour", h.budget.map(Self.exact) ?? .null),
+            ("partition", .integer(Int64(h.partition))), ("partitions", .integer(Int64(h.partitions))),
+            ("candidates_total", .integer(Int64(h.candidatesTotal))), ("outcomes", .array(items)),
         ]).render()
     }
 
@@ -93,20 +108,14 @@ public struct AdvicePartial {
             throw fail("missing or malformed fields (scenario, scenario_text, seed, partition, partitions, candidates_total, outcomes)")
         }
         let budget = (root["budget_per_hour"] as? String).flatMap(Double.init)
-        return Raw(file: file, scenarioName: name, scenarioText: scenarioText, seed: seed, budget: budget, partition: partition,
-                   partitions: partitions, candidatesTotal: total, items: items)
+        return Raw(file: file, header: Header(scenarioName: name, scenarioText: scenarioText, seed: seed, budget: budget, partition: partition,
+                                              partitions: partitions, candidatesTotal: total), items: items)
     }
 
     /// A partial as read, before its outcomes are rebuilt against the advisor.
     public struct Raw {
         public var file: String
-        public var scenarioName: String
-        public var scenarioText: String
-        public var seed: UInt64
-        public var budget: Double?
-        public var partition: Int
-        public var partitions: Int
-        public var candidatesTotal: Int
+        public var header: Header
         var items: [[String: Any]]
 
         /// The outcomes, rebuilt with `advisor`'s candidates and rules.
@@ -150,16 +159,17 @@ public struct AdvicePartial {
     /// outcome in candidate order.
     public static func merge(_ partials: [Raw], advisor: Advisor) throws -> [CandidateOutcome] {
         guard let first = partials.first else { throw ReadError(file: "merge", reason: "no partial results given") }
-        for p in partials where p.scenarioText != first.scenarioText || p.seed != first.seed || p.budget != first.budget || p.partitions != first.partitions {
+        for p in partials where !p.header.sameSearch(as: first.header) {
             throw ReadError(file: p.file, reason: "comes from another search than \(first.file) (scenario, seed, budget or partition count differ)")
         }
-        let seen = partials.map(\.partition).sorted()
-        guard seen == Array(1...first.partitions) else {
-            let missing = Set(1...first.partitions).subtracting(seen).sorted()
-            throw ReadError(file: first.file, reason: "the partitions do not cover 1...\(first.partitions) exactly once (have \(seen.map(String.init).joined(separator: ", "))\(missing.isEmpty ? "" : "; missing \(missing.map(String.init).joined(separator: ", "))"))")
+        let n = first.header.partitions
+        let seen = partials.map(\.header.partition).sorted()
+        guard n >= 1, seen == Array(1...n) else {
+            let missing = Set(1...max(1, n)).subtracting(seen).sorted()
+            throw ReadError(file: first.file, reason: "the partitions do not cover 1...\(n) exactly once (have \(seen.map(String.init).joined(separator: ", "))\(missing.isEmpty ? "" : "; missing \(missing.map(String.init).joined(separator: ", "))"))")
         }
         let outcomes = try partials.flatMap { try $0.outcomes(advisor) }.sorted { $0.id < $1.id }
-        guard outcomes.count == first.candidatesTotal, outcomes.count == advisor.candidates().count else {
+        guard outcomes.count == first.header.candidatesTotal, outcomes.count == advisor.candidates().count else {
             throw ReadError(file: first.file, reason: "\(outcomes.count) candidates in the partials; the search has \(advisor.candidates().count)")
         }
         return outcomes

@@ -58,18 +58,7 @@ struct Recommend: ParsableCommand {
             try runPartition(cluster, spec, slice)
             return
         }
-        let bar = ProgressBar()
-        InterruptNotice.install(directory: out ?? "Reports/\(cluster.name)", unit: "steps of the current phase")
-        let report = try CLI.reportingInternalErrors {
-            try AdviceReport.run(cluster, spec: spec, threads: threads, progress: bar.report)
-        }
-        bar.finish()
-        let dir = out ?? "Reports/\(cluster.name)"
-        let files = report.files
-        try CLI.reportingInternalErrors { try OutputDirectory.write(files, to: dir) }
-        print(report.terminalSummary(color: CLI.colorOnStdout))
-        print("wrote \(files.map { "\(dir)/\($0.name)" }.joined(separator: ", "))")
-        if report.advice.recommended == nil { throw ExitCode(1) }
+        try CLI.advise(cluster, spec, screened: nil, threads: threads, out: out)
     }
 }
 
@@ -86,12 +75,13 @@ extension Recommend {
         let partial = try CLI.reportingInternalErrors { () throws -> AdvicePartial in
             let advisor = try Advisor(base: cluster, spec: spec, threads: threads, progress: bar.report)
             let outcomes = try advisor.screenAndSimulate(partition: slice.index, of: slice.count)
-            return AdvicePartial(scenarioName: cluster.name, scenarioText: text, seed: cluster.run.seed, budget: spec.budgetPerHour,
-                                 partition: slice.index, partitions: slice.count, candidatesTotal: advisor.candidates().count, outcomes: outcomes)
+            return AdvicePartial(header: .init(scenarioName: cluster.name, scenarioText: text, seed: cluster.run.seed, budget: spec.budgetPerHour,
+                                               partition: slice.index, partitions: slice.count, candidatesTotal: advisor.candidates().count),
+                                 outcomes: outcomes)
         }
         bar.finish()
         try CLI.reportingInternalErrors { try OutputDirectory.write([("partial.json", partial.json)], to: dir) }
-        print("partition \(slice.index)/\(slice.count): \(partial.outcomes.count) of \(partial.candidatesTotal) candidates; wrote \(dir)/partial.json")
+        print("partition \(slice.index)/\(slice.count): \(partial.outcomes.count) of \(partial.header.candidatesTotal) candidates; wrote \(dir)/partial.json")
     }
 }
 
@@ -134,39 +124,45 @@ struct Merge: ParsableCommand {
                 throw ExitCode(2)
             }
         }
-        let first = raws[0]
+        let first = raws[0].header
         var cluster: ClusterScenario
         var spec: AdvisorSpec
         do {
-            (cluster, spec, _) = try ScenarioLoader.loadForAdvice(text: first.scenarioText, file: "\(first.file) (scenario_text)", name: first.scenarioName)
+            (cluster, spec, _) = try ScenarioLoader.loadForAdvice(text: first.scenarioText, file: "\(raws[0].file) (scenario_text)", name: first.scenarioName)
         } catch let e as InputError {
             CLI.printError(e.description)
             throw ExitCode(2)
         }
         cluster.run.seed = first.seed
         spec.budgetPerHour = first.budget
-        let bar = ProgressBar()
-        let dir = out ?? "Reports/\(cluster.name)"
-        InterruptNotice.install(directory: dir, unit: "steps of the current phase")
         let advisor = try CLI.reportingInternalErrors { try Advisor(base: cluster, spec: spec, threads: threads) }
         let screened: [CandidateOutcome]
         do { screened = try AdvicePartial.merge(raws, advisor: advisor) } catch let e as AdvicePartial.ReadError {
             CLI.printError(e.description)
             throw ExitCode(2)
         }
-        let report = try CLI.reportingInternalErrors {
-            try AdviceReport.run(cluster, spec: spec, threads: threads, screened: screened, progress: bar.report)
-        }
-        bar.finish()
-        let files = report.files
-        try CLI.reportingInternalErrors { try OutputDirectory.write(files, to: dir) }
-        print(report.terminalSummary(color: CLI.colorOnStdout))
-        print("wrote \(files.map { "\(dir)/\($0.name)" }.joined(separator: ", "))")
-        if report.advice.recommended == nil { throw ExitCode(1) }
+        try CLI.advise(cluster, spec, screened: screened, threads: threads, out: out)
     }
 }
 
 extension CLI {
+    /// Runs (or, with `screened`, finishes) the advisor, writes its files all or nothing, prints
+    /// the summary; exit code 1 when no configuration meets every SLO.
+    static func advise(_ cluster: ClusterScenario, _ spec: AdvisorSpec, screened: [CandidateOutcome]?, threads: Int, out: String?) throws {
+        let dir = out ?? "Reports/\(cluster.name)"
+        let bar = ProgressBar()
+        InterruptNotice.install(directory: dir, unit: "steps of the current phase")
+        let report = try reportingInternalErrors {
+            try AdviceReport.run(cluster, spec: spec, threads: threads, screened: screened, progress: bar.report)
+        }
+        bar.finish()
+        let files = report.files
+        try reportingInternalErrors { try OutputDirectory.write(files, to: dir) }
+        print(report.terminalSummary(color: colorOnStdout))
+        print("wrote \(files.map { "\(dir)/\($0.name)" }.joined(separator: ", "))")
+        if report.advice.recommended == nil { throw ExitCode(1) }
+    }
+
     /// Loads a scenario for the advisor, printing warnings; on errors prints all findings and exits 2.
     static func loadForAdvice(_ path: String) throws -> (ClusterScenario, AdvisorSpec) {
         do {

@@ -111,8 +111,9 @@ final class AdvisorSearchTests: XCTestCase {
         let whole = try AdviceReport.run(s, spec: spec, threads: 2)
         let advisor = try Advisor(base: s, spec: spec, threads: 2)
         let partials = try (1...3).map { i in
-            AdvicePartial(scenarioName: s.name, scenarioText: text, seed: s.run.seed, budget: nil, partition: i, partitions: 3,
-                          candidatesTotal: advisor.candidates().count, outcomes: try advisor.screenAndSimulate(partition: i, of: 3)).json
+            AdvicePartial(header: .init(scenarioName: s.name, scenarioText: text, seed: s.run.seed, budget: nil, partition: i, partitions: 3,
+                                        candidatesTotal: advisor.candidates().count),
+                          outcomes: try advisor.screenAndSimulate(partition: i, of: 3)).json
         }
         XCTAssertEqual(partials.count, 3)
         let raws = try partials.enumerated().map { try AdvicePartial.parse($1, file: "p\($0 + 1).json") }
