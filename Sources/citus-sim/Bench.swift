@@ -239,7 +239,7 @@ extension Bench {
                 for (k, t) in [1, threads].enumerated() {
                     let advisor = try Advisor(base: cluster, spec: spec, threads: t)
                     var found: [CandidateOutcome] = []
-                    let elapsed = try clock.measure { found = try advisor.search().outcomes }
+                    let elapsed = try clock.measure { found = try advisor.screenAndSimulate() }
                     best[k] = min(best[k], elapsed)
                     results[k] = found.map { "\($0.id) \($0.verdict.rawValue) \($0.reason)" }
                     counts = (found.count, found.filter { $0.evaluation != nil }.count)

@@ -184,11 +184,6 @@ public struct Advisor: Sendable {
         return try results.map { try $0.get() }
     }
 
-    /// Screens and simulates every candidate, confirms the cheapest that met, and ranks them.
-    public func search() throws -> (outcomes: [CandidateOutcome], ranking: [Int], pareto: [Int], closest: [Int], recommended: Int?) {
-        try rankConfirmed(screenAndSimulate())
-    }
-
     /// Confirmation and ranking of a complete set of screened outcomes (in candidate order).
     func rankConfirmed(_ screened: [CandidateOutcome]) throws -> (outcomes: [CandidateOutcome], ranking: [Int], pareto: [Int], closest: [Int], recommended: Int?) {
         var outcomes = screened
