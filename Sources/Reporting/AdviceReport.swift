@@ -137,6 +137,7 @@ public struct AdviceReport {
                      ("peak_p99_ms", .array(r.peakP99Ms.map { .object([("class", .string($0.className)), ("during", .number($0.during, digits: 2)), ("before", .number($0.before, digits: 2))]) })),
             ])
         })))
+        fields.append(("snapshot_verdict", a.snapshotVerdict.map { .string($0) } ?? .null))
         fields.append(("isolation", .array(a.isolation.map { t in
             .object([("rank", .integer(Int64(t.rank))), ("activity_share", .number(t.activityShare, digits: 5)), ("data_bytes", .number(t.dataBytes, digits: 0)),
                      ("shard_load_multiple", .number(t.shardLoadMultiple, digits: 3)), ("deserves_isolation", .bool(t.deserves)), ("reason", .string(t.reason))])
@@ -177,6 +178,7 @@ public struct AdviceReport {
             let setting = r.method == "snapshot" ? "snapshot-based" : "executors/node \(r.executorsPerNode), parallel colocated \(r.parallelColocated)"
             lines.append("scale-out +\(r.addedWorkers) (\(setting)): " + (r.durationSeconds.map { "\(f($0, 0)) s" } ?? "not finished\(r.error.map { ": \($0)" } ?? "")"))
         }
+        if let v = a.snapshotVerdict { lines.append(v) }
         for t in a.isolation where t.deserves { lines.append("isolate tenant \(t.rank): \(t.reason)") }
         return lines.joined(separator: "\n")
     }

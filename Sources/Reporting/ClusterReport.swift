@@ -178,6 +178,14 @@ public struct ClusterReport {
     /// citus_stat_statements: calls per class and executor; single-tenant classes also per
     /// partition key, the 50,000 most called (citus.stat_statements_max).
     var statStatementsCSV: String {
+        var w = CSVWriter(columns: ["query", "executor", "partition_key", "calls"])
+        for r in statStatementsRows.prefix(50_000) { w.appendRow([.text(r.query), .text(r.executor), .text(r.key), .integer(r.calls)]) }
+        return w.text
+    }
+
+    /// Like `citus_stat_statements` (first replication): one row per class, executor and partition
+    /// key (router classes per tenant), most calls first.
+    var statStatementsRows: [(query: String, executor: String, key: String, calls: Int64)] {
         let m = first.measurements
         var rows: [(query: String, executor: String, key: String, calls: Int64, order: (Int, Int))] = []
         for (c, cls) in scenario.workload.classes.enumerated() {
@@ -191,9 +199,7 @@ public struct ClusterReport {
             }
         }
         rows.sort { $0.calls != $1.calls ? $0.calls > $1.calls : $0.order < $1.order }
-        var w = CSVWriter(columns: ["query", "executor", "partition_key", "calls"])
-        for r in rows.prefix(50_000) { w.appendRow([.text(r.query), .text(r.executor), .text(r.key), .integer(r.calls)]) }
-        return w.text
+        return rows.map { ($0.query, $0.executor, $0.key, $0.calls) }
     }
 
     /// An interval as summary.json writes it.

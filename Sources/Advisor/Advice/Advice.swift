@@ -108,6 +108,33 @@ public struct Advice: Sendable {
             .max { (outcomes[$0].candidate.costPerHour, -$0) < (outcomes[$1].candidate.costPerHour, -$1) }
     }
 
+    /// Whether snapshot-based node addition is worth it for this cluster, in one sentence: faster
+    /// than the best regular rebalance, and with p99 during the operation within the targets
+    /// (nil without both kinds of scale-out run).
+    public var snapshotVerdict: String? {
+        let regular = scaleOut.filter { $0.method == "regular" && $0.durationSeconds != nil }
+        guard let best = regular.min(by: { ($0.durationSeconds!, $0.executorsPerNode) < ($1.durationSeconds!, $1.executorsPerNode) }),
+              let snap = scaleOut.first(where: { $0.method == "snapshot" }) else { return nil }
+        let minutes = { (s: Double) in SizingRules.fixed(s / 60, 1) + " min" }
+        let setting = "executors per node \(best.executorsPerNode), parallel colocated \(best.parallelColocated)"
+        guard let sd = snap.durationSeconds else {
+            return "Snapshot-based addition did not finish\(snap.error.map { " (\($0))" } ?? ""): add nodes with citus_add_node and rebalance (\(minutes(best.durationSeconds!)) with \(setting))."
+        }
+        // The worst interval p99 during the operation against each class's target.
+        let worst = { (r: ScaleOutRun) -> (ratio: Double, text: String) in
+            let items = r.peakP99Ms.compactMap { p in slo.p99Ms.first { $0.className == p.className }.map { (p.during / $0.ms, "\(p.className) \(SizingRules.fixed(p.during, 0)) ms (target \(SizingRules.fixed($0.ms, 0)))") } }
+            return items.max { $0.0 < $1.0 } ?? (0, "")
+        }
+        let s = worst(snap)
+        if sd < best.durationSeconds! && s.ratio <= 1 {
+            return "Snapshot-based addition is worth it: \(minutes(sd)) instead of \(minutes(best.durationSeconds!)) (best rebalance: \(setting)), no shard data copied, and p99 stays within its targets while it runs."
+        }
+        if sd < best.durationSeconds! {
+            return "Snapshot-based addition is faster (\(minutes(sd)) instead of \(minutes(best.durationSeconds!))) but blocks writes on the split nodes' shard groups: p99 reaches \(s.text) while it runs; worth it only in a quiet window."
+        }
+        return "Snapshot-based addition is not worth it here: \(minutes(sd)) against \(minutes(best.durationSeconds!)) for a rebalance with \(setting)."
+    }
+
     /// The headline in one sentence.
     public var headline: String {
         if let r = recommended {

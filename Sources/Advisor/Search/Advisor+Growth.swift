@@ -4,12 +4,7 @@ import Workload
 
 extension Advisor {
     /// Today's peak arrival rate, queries per second (closed loop: clients / mean think time).
-    public var peakRate: Double {
-        switch base.workload.arrivals {
-        case .open(let curve, _): return curve.maximum
-        case .closed(let clients, let think): return Double(clients) / max(think.mean, 0.001)
-        }
-    }
+    public var peakRate: Double { base.workload.peakArrivalRate }
 
     /// The recommendation at growing traffic, then at growing tenant counts (data with them),
     /// each series stopping at the first step that misses an SLO.

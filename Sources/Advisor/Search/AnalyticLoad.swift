@@ -44,10 +44,7 @@ public struct AnalyticLoad: Sendable {
 
     public init(scenario s: ClusterScenario, layout: SimulationLayout) {
         let w = s.workload
-        switch w.arrivals {
-        case .open(let curve, _): rate = curve.maximum
-        case .closed(let clients, let think): rate = Double(clients) / max(think.mean, 0.001)
-        }
+        rate = w.peakArrivalRate
         let workers = s.cluster.workerCount
         let tenants = w.tenants
         var cpu = [Double](repeating: 0, count: workers), reads = [Double](repeating: 0, count: workers)

@@ -94,7 +94,7 @@ struct AdvicePage {
         }
         return ["headline": a.headline, "headlineClass": a.recommended == nil ? "bad" : "ok", "ranked": ranked, "evidence": evidence,
                 "hasEvidence": !evidence.isEmpty, "rules": rules, "growth": growth, "hasGrowth": !growth.isEmpty, "horizon": horizon,
-                "scale": scale, "hasScale": !scale.isEmpty, "isolation": isolation, "hasIsolation": !isolation.isEmpty,
+                "scale": scale, "hasScale": !scale.isEmpty, "snapshotVerdict": a.snapshotVerdict ?? "", "isolation": isolation, "hasIsolation": !isolation.isEmpty,
                 "rejected": rejected, "rejectedCount": "\(rejected.count)", "total": "\(a.outcomes.count)",
                 "simulated": "\(a.outcomes.count - rejected.count)", "replications": "\(a.replications)", "paretoChart": paretoChart,
                 "coordinator": "\(a.coordinator.name) (\(a.coordinator.cores) cores, \(f(a.coordinator.memoryGiB, 0)) GiB)",
@@ -127,7 +127,8 @@ struct AdvicePage {
     <p>{{horizon}}</p>
     {{#hasScale}}<h3>Scale-out: rebalance settings compared</h3>
     <table><tr><th>method</th><th>executors per node</th><th>parallel colocated</th><th>workers added</th><th>duration</th><th>GiB copied</th><th>write-blocked group·s</th><th>p99 before → worst interval during</th><th>limit</th><th>error</th></tr>
-    {{#scale}}<tr><td>{{method}}</td><td class="num">{{executors}}</td><td>{{parallel}}</td><td class="num">{{added}}</td><td class="num {{cls}}">{{duration}}</td><td class="num">{{gib}}</td><td class="num">{{blocked}}</td><td>{{impact}}</td><td>{{limit}}</td><td>{{error}}</td></tr>{{/scale}}</table>{{/hasScale}}
+    {{#scale}}<tr><td>{{method}}</td><td class="num">{{executors}}</td><td>{{parallel}}</td><td class="num">{{added}}</td><td class="num {{cls}}">{{duration}}</td><td class="num">{{gib}}</td><td class="num">{{blocked}}</td><td>{{impact}}</td><td>{{limit}}</td><td>{{error}}</td></tr>{{/scale}}</table>
+    <p>{{snapshotVerdict}}</p>{{/hasScale}}
     {{#hasIsolation}}<h3>Tenant isolation</h3>
     <table><tr><th>rank</th><th>share of queries</th><th>data GiB</th><th>× average shard load</th><th>verdict</th><th>why</th></tr>
     {{#isolation}}<tr><td class="num">{{rank}}</td><td class="num">{{share}}</td><td class="num">{{gib}}</td><td class="num">{{multiple}}</td><td class="{{cls}}">{{verdict}}</td><td>{{reason}}</td></tr>{{/isolation}}</table>{{/hasIsolation}}

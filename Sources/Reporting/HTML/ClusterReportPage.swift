@@ -69,7 +69,8 @@ struct ClusterReportPage {
             "nodes": report.nodeNames.map { n in
                 ["name": n, "cpu": ci("\(n).cpu_utilization", 3), "disk": ci("\(n).disk_utilization", 3), "hit": ci("\(n).cache_hit_ratio", 4),
                  "conns": ci("\(n).connections_mean", 1), "peak": ci("\(n).connections_peak", 0), "limit": ci("\(n).max_connections", 0),
-                 "waits": ci("\(n).shared_pool_waits", 0), "refused": ci("\(n).connections_refused", 0)]
+                 "waits": ci("\(n).shared_pool_waits", 0), "refused": ci("\(n).connections_refused", 0),
+                 "nic": ci(n == "coordinator" ? "coordinator.nic_in_utilization" : "\(n).nic_out_utilization", 3)]
             },
             "latencyChart": latencyChart,
             "throughputChart": throughputChart,
@@ -78,6 +79,10 @@ struct ClusterReportPage {
             "connectionsChart": connectionsChart,
             "tenantChart": tenantChart,
             "topTenants": topTenants,
+            "tenantsTitle": report.scenario.citus.statTenantsTrack ? "citus_stat_tenants: the busiest tenants" : "The busiest tenants",
+            "statStatements": report.scenario.citus.statStatementsTrack ? report.statStatementsRows.prefix(20).map { r in
+                ["query": r.query, "executor": r.executor, "key": r.key, "calls": String(r.calls)]
+            } : [],
         ]
         if let log = report.operationLog {
             ctx["hasOperations"] = true
@@ -129,8 +134,14 @@ struct ClusterReportPage {
 
     var throughputChart: String {
         let classes = report.scenario.workload.classes
-        return SVGLineChart(title: "Throughput per class", xLabel: "simulated time (s)", yLabel: "queries per second",
-                            series: classes.indices.map { c in .init(name: classes[c].name, points: series.map { ($0.timeSeconds, $0.throughput[c]) }) },
+        let interval = report.scenario.run.sampleInterval.seconds
+        // Timeouts per second for the classes that had any (statement_timeout cancellations).
+        let timeouts = classes.indices.filter { c in series.contains { $0.timeouts[c] > 0 } }.map { c in
+            SVGLineChart.Series(name: "\(classes[c].name) timeouts", points: series.map { ($0.timeSeconds, Double($0.timeouts[c]) / interval) })
+        }
+        return SVGLineChart(title: timeouts.isEmpty ? "Throughput per class" : "Throughput and timeouts per class", xLabel: "simulated time (s)",
+                            yLabel: "queries per second",
+                            series: classes.indices.map { c in .init(name: classes[c].name, points: series.map { ($0.timeSeconds, $0.throughput[c]) }) } + timeouts,
                             bands: bands).svg
     }
 
@@ -219,8 +230,8 @@ struct ClusterReportPage {
     {{{latencyChart}}}
     {{{throughputChart}}}
     <h2>Nodes</h2>
-    <table><tr><th>node</th><th>CPU busy</th><th>disk busy</th><th>cache hit ratio</th><th>connections mean</th><th>peak</th><th>max_connections</th><th>shared-pool waits</th><th>refused</th></tr>
-    {{#nodes}}<tr><td>{{name}}</td><td class="num">{{cpu}}</td><td class="num">{{disk}}</td><td class="num">{{hit}}</td><td class="num">{{conns}}</td><td class="num">{{peak}}</td><td class="num">{{limit}}</td><td class="num">{{waits}}</td><td class="num">{{refused}}</td></tr>{{/nodes}}</table>
+    <table><tr><th>node</th><th>CPU busy</th><th>disk busy</th><th>cache hit ratio</th><th>NIC busy (coordinator in, workers out)</th><th>connections mean</th><th>peak</th><th>max_connections</th><th>shared-pool waits</th><th>refused</th></tr>
+    {{#nodes}}<tr><td>{{name}}</td><td class="num">{{cpu}}</td><td class="num">{{disk}}</td><td class="num">{{hit}}</td><td class="num">{{nic}}</td><td class="num">{{conns}}</td><td class="num">{{peak}}</td><td class="num">{{limit}}</td><td class="num">{{waits}}</td><td class="num">{{refused}}</td></tr>{{/nodes}}</table>
     {{{cpuChart}}}
     {{{nodeHeatmaps}}}
     {{{connectionsChart}}}
@@ -233,8 +244,12 @@ struct ClusterReportPage {
     {{/hasOperations}}
     <h2>Tenants</h2>
     {{{tenantChart}}}
+    <h3>{{tenantsTitle}}</h3>
     <table><tr><th>rank</th><th>tenant</th><th>node</th><th>data GiB</th><th>queries</th><th>worker CPU s</th></tr>
     {{#topTenants}}<tr><td class="num">{{rank}}</td><td>{{key}}</td><td>{{node}}</td><td class="num">{{size}}</td><td class="num">{{queries}}</td><td class="num">{{cpu}}</td></tr>{{/topTenants}}</table>
+    {{#statStatements.0}}<h3>citus_stat_statements: the 20 most called (query, executor, partition key)</h3>
+    <table><tr><th>query</th><th>executor</th><th>partition_key</th><th>calls</th></tr>
+    {{#statStatements}}<tr><td>{{query}}</td><td>{{executor}}</td><td>{{key}}</td><td class="num">{{calls}}</td></tr>{{/statStatements}}</table>{{/statStatements.0}}
     </body></html>
 
     """

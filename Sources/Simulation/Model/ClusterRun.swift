@@ -28,8 +28,8 @@ public enum ClusterRun {
             let n = 1_000
             let d = scenario.run.duration
             return (0..<n).reduce(0.0) { $0 + curve.rate(at: .zero + SimDuration(seconds: d.seconds * (Double($1) + 0.5) / Double(n))) } / Double(n)
-        case .closed(let clients, let think):
-            return Double(clients) / max(think.mean, 0.001)
+        case .closed:
+            return scenario.workload.peakArrivalRate
         }
     }
 

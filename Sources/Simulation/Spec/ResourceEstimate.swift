@@ -25,11 +25,7 @@ public struct ResourceEstimate: Sendable {
         memoryBytes = Double(s.workload.tenants.count) * Self.bytesPerTenant * Double(tables)
             + nodes * Self.bytesPerWorker + shards * Self.bytesPerShard
             + samples * 64 * (nodes * 5 + Double(s.workload.classes.count) * 4)
-        var rate = 0.0
-        switch s.workload.arrivals {
-        case .open(let curve, _): rate = curve.maximum
-        case .closed(let clients, let think): rate = Double(clients) / max(think.mean, 0.001)
-        }
+        let rate = s.workload.peakArrivalRate
         let shares = s.workload.classes.reduce(0.0) { $0 + $1.share }
         let perQuery = s.workload.classes.reduce(0.0) { sum, c in
             sum + c.share / max(shares, 1e-12) * (c.isSingleTenant ? 12 : 4 + 3 * Double(s.citus.shardCount))

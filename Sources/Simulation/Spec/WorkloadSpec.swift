@@ -42,6 +42,15 @@ public struct WorkloadSpec: Sendable {
         return w
     }
 
+    /// The highest arrival rate, queries per second: the rate curve's maximum (open loop), or
+    /// clients / mean think time (closed loop; an upper bound, response time ignored).
+    public var peakArrivalRate: Double {
+        switch arrivals {
+        case .open(let curve, _): return curve.maximum
+        case .closed(let clients, let think): return Double(clients) / max(think.mean, 0.001)
+        }
+    }
+
     /// Number of client sessions.
     public var sessions: Int {
         switch arrivals {
