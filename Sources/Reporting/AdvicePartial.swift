@@ -51,31 +51,34 @@ public struct AdvicePartial {
     static func exact(_ v: Double) -> JSONValue { .string(v.description) }
     static func exact(_ list: [Double]) -> JSONValue { .array(list.map(exact)) }
 
+    /// One candidate's screening and simulation as JSON (exact numbers).
+    static func itemJSON(_ o: CandidateOutcome) -> JSONValue {
+        var f: [(String, JSONValue)] = [("id", .integer(Int64(o.id))), ("verdict", .string(o.verdict.rawValue))]
+        if let r = o.rejection { f.append(("rejection", .string(r))) }
+        if let r = o.rejectedBy { f.append(("rejected_by", .string(r.rawValue))) }
+        if let l = o.load {
+            f.append(("load", .object([
+                ("rate", Self.exact(l.rate)), ("worker_cpu", Self.exact(l.workerCPU)), ("coordinator_cpu", Self.exact(l.coordinatorCPU)),
+                ("worker_disk_reads", Self.exact(l.workerDiskReads)), ("worker_disk", Self.exact(l.workerDisk)),
+                ("working_set_bytes", Self.exact(l.workingSetBytes)), ("cache_bytes", Self.exact(l.cacheBytes)),
+                ("concurrent_multi_shard", Self.exact(l.concurrentMultiShard)),
+            ])))
+        }
+        if let e = o.evaluation {
+            f.append(("evaluation", .object([
+                ("seed", .string(String(e.seed))), ("replications", .integer(Int64(e.replications))),
+                ("intervals", .array(e.intervals.map { name, ci in
+                    .array([.string(name), Self.exact(ci.mean), Self.exact(ci.halfWidth), Self.exact(ci.standardDeviation),
+                            .integer(Int64(ci.count)), Self.exact(ci.level)])
+                })),
+            ])))
+        }
+        return .object(f)
+    }
+
     /// The partial as JSON text.
     public var json: String {
-        let items: [JSONValue] = outcomes.map { o in
-            var f: [(String, JSONValue)] = [("id", .integer(Int64(o.id))), ("verdict", .string(o.verdict.rawValue))]
-            if let r = o.rejection { f.append(("rejection", .string(r))) }
-            if let r = o.rejectedBy { f.append(("rejected_by", .string(r.rawValue))) }
-            if let l = o.load {
-                f.append(("load", .object([
-                    ("rate", Self.exact(l.rate)), ("worker_cpu", Self.exact(l.workerCPU)), ("coordinator_cpu", Self.exact(l.coordinatorCPU)),
-                    ("worker_disk_reads", Self.exact(l.workerDiskReads)), ("worker_disk", Self.exact(l.workerDisk)),
-                    ("working_set_bytes", Self.exact(l.workingSetBytes)), ("cache_bytes", Self.exact(l.cacheBytes)),
-                    ("concurrent_multi_shard", Self.exact(l.concurrentMultiShard)),
-                ])))
-            }
-            if let e = o.evaluation {
-                f.append(("evaluation", .object([
-                    ("seed", .string(String(e.seed))), ("replications", .integer(Int64(e.replications))),
-                    ("intervals", .array(e.intervals.map { name, ci in
-                        .array([.string(name), Self.exact(ci.mean), Self.exact(ci.halfWidth), Self.exact(ci.standardDeviation),
-                                .integer(Int64(ci.count)), Self.exact(ci.level)])
-                    })),
-                ])))
-            }
-            return .object(f)
-        }
+        let items: [JSONValue] = outcomes.map(Self.itemJSON)
         let h = header
         return JSONValue.object([
             ("format", .string(Self.format)), ("version", .integer(1)), ("scenario", .string(h.scenarioName)),
@@ -120,39 +123,42 @@ public struct AdvicePartial {
 
         /// The outcomes, rebuilt with `advisor`'s candidates and rules.
         public func outcomes(_ advisor: Advisor) throws -> [CandidateOutcome] {
-            func fail(_ why: String) -> ReadError { ReadError(file: file, reason: why) }
-            let all = advisor.candidates()
-            let d = { (any: Any?) -> Double? in (any as? String).flatMap(Double.init) }
-            let ds = { (any: Any?) -> [Double]? in (any as? [String])?.compactMap(Double.init) }
-            return try items.map { item in
-                guard let id = item["id"] as? Int, (1...all.count).contains(id), let v = item["verdict"] as? String,
-                      let verdict = CandidateOutcome.Verdict(rawValue: v) else { throw fail("a candidate without a valid id or verdict") }
-                let c = all[id - 1]
-                var load: AnalyticLoad?
-                if let l = item["load"] as? [String: Any] {
-                    guard let rate = d(l["rate"]), let cpu = ds(l["worker_cpu"]), let co = d(l["coordinator_cpu"]), let reads = ds(l["worker_disk_reads"]),
-                          let disk = ds(l["worker_disk"]), let ws = ds(l["working_set_bytes"]), let cache = d(l["cache_bytes"]),
-                          let conc = d(l["concurrent_multi_shard"]) else { throw fail("candidate \(id): malformed load") }
-                    load = AnalyticLoad(rate: rate, workerCPU: cpu, coordinatorCPU: co, workerDiskReads: reads, workerDisk: disk,
-                                        workingSetBytes: ws, cacheBytes: cache, concurrentMultiShard: conc)
-                }
-                var evaluation: Evaluation?
-                if let e = item["evaluation"] as? [String: Any] {
-                    guard let seed = (e["seed"] as? String).flatMap(UInt64.init), let reps = e["replications"] as? Int,
-                          let rows = e["intervals"] as? [[Any]] else { throw fail("candidate \(id): malformed evaluation") }
-                    let intervals = try rows.map { row -> (name: String, interval: ConfidenceInterval) in
-                        guard row.count == 6, let name = row[0] as? String, let mean = d(row[1]), let half = d(row[2]), let sd = d(row[3]),
-                              let n = row[4] as? Int, let level = d(row[5]) else { throw fail("candidate \(id): malformed interval") }
-                        return (name, ConfidenceInterval(mean: mean, halfWidth: half, standardDeviation: sd, count: n, level: level))
-                    }
-                    evaluation = Evaluation(intervals: intervals, slo: advisor.base.slo, replications: reps, seed: seed)
-                }
-                return CandidateOutcome(id: id, candidate: c, rules: SizingRules.checks(c, advisor.ruleContext(c), load: load), load: load,
-                                        rejection: item["rejection"] as? String,
-                                        rejectedBy: (item["rejected_by"] as? String).flatMap(CandidateOutcome.Rejection.init),
-                                        evaluation: evaluation, confirmation: nil, verdict: verdict)
-            }
+            try items.map { try AdvicePartial.outcome(from: $0, advisor: advisor, file: file) }
         }
+    }
+
+    /// One candidate's outcome from its JSON, rebuilt with `advisor`'s candidates and rules.
+    static func outcome(from item: [String: Any], advisor: Advisor, file: String) throws -> CandidateOutcome {
+        func fail(_ why: String) -> ReadError { ReadError(file: file, reason: why) }
+        let all = advisor.candidates()
+        let d = { (any: Any?) -> Double? in (any as? String).flatMap(Double.init) }
+        let ds = { (any: Any?) -> [Double]? in (any as? [String])?.compactMap(Double.init) }
+        guard let id = item["id"] as? Int, (1...all.count).contains(id), let v = item["verdict"] as? String,
+              let verdict = CandidateOutcome.Verdict(rawValue: v) else { throw fail("a candidate without a valid id or verdict") }
+        let c = all[id - 1]
+        var load: AnalyticLoad?
+        if let l = item["load"] as? [String: Any] {
+            guard let rate = d(l["rate"]), let cpu = ds(l["worker_cpu"]), let co = d(l["coordinator_cpu"]), let reads = ds(l["worker_disk_reads"]),
+                  let disk = ds(l["worker_disk"]), let ws = ds(l["working_set_bytes"]), let cache = d(l["cache_bytes"]),
+                  let conc = d(l["concurrent_multi_shard"]) else { throw fail("candidate \(id): malformed load") }
+            load = AnalyticLoad(rate: rate, workerCPU: cpu, coordinatorCPU: co, workerDiskReads: reads, workerDisk: disk,
+                                workingSetBytes: ws, cacheBytes: cache, concurrentMultiShard: conc)
+        }
+        var evaluation: Evaluation?
+        if let e = item["evaluation"] as? [String: Any] {
+            guard let seed = (e["seed"] as? String).flatMap(UInt64.init), let reps = e["replications"] as? Int,
+                  let rows = e["intervals"] as? [[Any]] else { throw fail("candidate \(id): malformed evaluation") }
+            let intervals = try rows.map { row -> (name: String, interval: ConfidenceInterval) in
+                guard row.count == 6, let name = row[0] as? String, let mean = d(row[1]), let half = d(row[2]), let sd = d(row[3]),
+                      let n = row[4] as? Int, let level = d(row[5]) else { throw fail("candidate \(id): malformed interval") }
+                return (name, ConfidenceInterval(mean: mean, halfWidth: half, standardDeviation: sd, count: n, level: level))
+            }
+            evaluation = Evaluation(intervals: intervals, slo: advisor.base.slo, replications: reps, seed: seed)
+        }
+        return CandidateOutcome(id: id, candidate: c, rules: SizingRules.checks(c, advisor.ruleContext(c), load: load), load: load,
+                                rejection: item["rejection"] as? String,
+                                rejectedBy: (item["rejected_by"] as? String).flatMap(CandidateOutcome.Rejection.init),
+                                evaluation: evaluation, confirmation: nil, verdict: verdict)
     }
 
     /// Checks that `partials` are the N slices of one search, each once, and returns every

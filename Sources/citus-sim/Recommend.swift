@@ -31,6 +31,9 @@ struct Recommend: ParsableCommand {
     @Option(help: "Threads (default: all cores). Results do not depend on it.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Flag(help: "Continue an interrupted search: candidates already finished (kept in DIR.checkpoint/) are not run again.")
+    var resume = false
+
     @Option(help: "Evaluate only slice i of N of the candidates (e.g. 3/8) and write DIR/partial.json for `citus-sim merge`.")
     var partition: String?
 
@@ -58,7 +61,31 @@ struct Recommend: ParsableCommand {
             try runPartition(cluster, spec, slice)
             return
         }
-        try CLI.advise(cluster, spec, screened: nil, threads: threads, out: out)
+        // Each finished candidate is checkpointed beside the output, so an interrupt loses little.
+        let dir = out ?? "Reports/\(cluster.name)"
+        guard let text = try? String(contentsOfFile: scenario, encoding: .utf8) else {
+            CLI.printError("\(scenario):0:0: error: cannot read the file")
+            throw ExitCode(2)
+        }
+        let bar = ProgressBar()
+        InterruptNotice.install(directory: dir, unit: "candidates (kept in \(dir).checkpoint/ for --resume)")
+        let screened = try CLI.reportingInternalErrors { () throws -> [CandidateOutcome] in
+            let advisor = try Advisor(base: cluster, spec: spec, threads: threads, progress: bar.report)
+            let header = AdvicePartial.Header(scenarioName: cluster.name, scenarioText: text, seed: cluster.run.seed, budget: spec.budgetPerHour,
+                                              partition: 1, partitions: 1, candidatesTotal: advisor.candidates().count)
+            let done = resume ? try AdviceCheckpoint.finished(directory: dir + ".checkpoint", header: header, advisor: advisor) : [:]
+            if resume { CLI.printError("resuming: \(done.count) of \(header.candidatesTotal) candidates already finished") }
+            let checkpoint = try AdviceCheckpoint(directory: dir + ".checkpoint", header: header)
+            return try advisor.screenAndSimulate(finished: done, finishedOne: checkpoint.record)
+        }
+        bar.finish()
+        do {
+            try CLI.advise(cluster, spec, screened: screened, threads: threads, out: out)
+        } catch let code as ExitCode where code.rawValue == 1 {
+            try? FileManager.default.removeItem(atPath: dir + ".checkpoint")  // written; no configuration meets the SLOs
+            throw code
+        }
+        try? FileManager.default.removeItem(atPath: dir + ".checkpoint")
     }
 }
 

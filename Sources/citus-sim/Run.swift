@@ -8,7 +8,7 @@ import Workload
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Simulate a scenario and write its results (summary.json, CSV files) to a directory.",
-        discussion: "Exit codes: 0 ok, 2 invalid input (all findings printed as file:line:col), 3 internal error."
+        discussion: "Exit codes: 0 ok, 1 an SLO is not met (with --check), 2 invalid input (all findings printed as file:line:col), 3 internal error."
     )
 
     @Argument(help: "The scenario file (YAML).")
@@ -31,6 +31,9 @@ struct Run: ParsableCommand {
 
     @Option(help: "Write the first replication's requests to this CSV file (time_s,tenant,query_class).")
     var writeTrace: String?
+
+    @Flag(help: "Exit with code 1 when an objective of the scenario's `slo` is not met (results are still written).")
+    var check = false
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
@@ -85,6 +88,7 @@ struct Run: ParsableCommand {
             }
             print(report.terminalSummary(color: CLI.colorOnStdout))
             print("wrote \(files.map { "\(dir)/\($0.name)" }.joined(separator: ", "))\(writeTrace.map { ", \($0)" } ?? "")")
+            if check && !report.sloResults.allSatisfy(\.met) { throw ExitCode(1) }
         }
     }
 }

@@ -126,6 +126,39 @@ final class AdvisorSearchTests: XCTestCase {
         XCTAssertThrowsError(try AdvicePartial.parse("{}", file: "x.json"))
     }
 
+    /// An interrupted search resumes from its checkpoint: candidates finished before the
+    /// interrupt are read back, the rest run, and the advice is the same, byte for byte.
+    func testResumedSearchGivesTheSameAdvice() throws {
+        let text = Self.yaml(advisor: "  search: {worker_counts: [1, 2]}")
+        let (s, spec) = try Self.load(text)
+        let whole = try AdviceReport.run(s, spec: spec, threads: 2)
+        let advisor = try Advisor(base: s, spec: spec, threads: 2)
+        let header = AdvicePartial.Header(scenarioName: s.name, scenarioText: text, seed: s.run.seed, budget: nil, partition: 1, partitions: 1,
+                                          candidatesTotal: advisor.candidates().count)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("citus-sim-checkpoint-\(UUID().uuidString)").path
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
+        let checkpoint = try AdviceCheckpoint(directory: dir, header: header)
+        _ = try advisor.screenAndSimulate(finishedOne: checkpoint.record)
+        // The "interrupt": half the candidates never finished.
+        for id in stride(from: 2, through: header.candidatesTotal, by: 2) { try FileManager.default.removeItem(atPath: "\(dir)/candidate-\(id).json") }
+        let done = try AdviceCheckpoint.finished(directory: dir, header: header, advisor: advisor)
+        XCTAssertEqual(done.keys.sorted(), Array(stride(from: 1, through: header.candidatesTotal, by: 2)))
+        let ranDir = dir + "-ran"
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: ranDir) }
+        let ran = try AdviceCheckpoint(directory: ranDir, header: header)
+        let resumed = try advisor.screenAndSimulate(finished: done, finishedOne: ran.record)
+        let ranIDs = try FileManager.default.contentsOfDirectory(atPath: ranDir).compactMap { name in
+            name.hasPrefix("candidate-") ? Int(name.dropFirst("candidate-".count).dropLast(".json".count)) : nil
+        }
+        XCTAssertEqual(ranIDs.sorted(), Array(stride(from: 2, through: header.candidatesTotal, by: 2)), "only the unfinished ones run")
+        let report = try AdviceReport.run(s, spec: spec, threads: 1, screened: resumed)
+        for (a, b) in zip(whole.files, report.files) { XCTAssertEqual(a.contents, b.contents, a.name) }
+        // A checkpoint of another search is not used.
+        var other = header
+        other.seed += 1
+        XCTAssertTrue(try AdviceCheckpoint.finished(directory: dir, header: other, advisor: advisor).isEmpty)
+    }
+
     func testImpossibleObjectiveReportsTheClosestCandidates() throws {
         let (s, spec) = try Self.load(Self.yaml(slo: "p99_ms: {lookup: 0.01}", advisor: "  search: {worker_counts: [1, 2]}"))
         let advice = try Advisor(base: s, spec: spec, threads: 2).recommend()

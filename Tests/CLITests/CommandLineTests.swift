@@ -73,6 +73,35 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["summary.json"])
     }
 
+    /// `run --check` exits 1 when an objective is missed, and still writes the results.
+    func testRunCheckExitsOneOnAMissedSLO() throws {
+        let tmp = try temporaryDirectory()
+        let scenario = tmp.appendingPathComponent("s.yaml")
+        try """
+            version: 1
+            kind: cluster
+            run: {seed: 1, duration: 10s, warmup: 2s, replications: 3}
+            cluster:
+              coordinator: {cores: 4, memory_gib: 8}
+              workers: {count: 2, cores: 2, memory_gib: 8}
+            tables:
+              - {name: events, type: distributed}
+            tenants: {count: 200, total_size_gib: 1}
+            workload:
+              arrivals: {rate_per_second: 100, sessions: 20}
+              classes:
+                - {name: lookup, kind: router, share: 1, table: events, worker_cpu: {distribution: exponential, mean: 2ms}}
+            slo:
+              p99_ms: {lookup: 0.01}
+            """.write(to: scenario, atomically: true, encoding: .utf8)
+        let out = tmp.appendingPathComponent("out")
+        let missed = try run(["run", scenario.path, "--out", out.path, "--check"])
+        XCTAssertEqual(missed.status, 1, missed.stderr)
+        XCTAssertTrue(missed.stdout.contains("SLO lookup p99 <= 0.0 ms: NOT met"), missed.stdout)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("summary.json").path))
+        XCTAssertEqual(try run(["run", scenario.path, "--out", out.path]).status, 0, "without --check a miss is not an error")
+    }
+
     /// `recommend` with an objective nothing meets: exit 1, the closest candidates named, files written.
     func testRecommendWithoutAnAnswerExitsOne() throws {
         let tmp = try temporaryDirectory()

@@ -161,13 +161,17 @@ public struct Advisor: Sendable {
     /// Screens and simulates the candidates of `slice` (1-based partition `index` of `count`:
     /// candidates whose 0-based position p has p mod count = index − 1), in parallel; results in
     /// candidate order. The whole search is the slice 1 of 1.
-    public func screenAndSimulate(partition index: Int = 1, of count: Int = 1) throws -> [CandidateOutcome] {
+    /// Candidates in `finished` (by id, from an interrupted run) are not run again; `finishedOne`
+    /// is called with each candidate completed here (from worker threads).
+    public func screenAndSimulate(partition index: Int = 1, of count: Int = 1, finished: [Int: CandidateOutcome] = [:],
+                                  finishedOne: (@Sendable (CandidateOutcome) -> Void)? = nil) throws -> [CandidateOutcome] {
         let all = candidates()
         let picked = all.indices.filter { $0 % count == index - 1 }
         let progress = self.progress
         let results = ParallelMap.map(count: picked.count, threads: threads, finished: { progress?("candidates", $0, picked.count) }) { k in
             Result { () throws -> CandidateOutcome in
                 let i = picked[k]
+                if let done = finished[i + 1] { return done }
                 var (outcome, s, layout) = try screen(all[i], id: i + 1)
                 if outcome.rejection == nil {
                     do {
@@ -178,6 +182,7 @@ public struct Advisor: Sendable {
                         outcome.rejectedBy = .error
                     }
                 }
+                finishedOne?(outcome)
                 return outcome
             }
         }
