@@ -126,8 +126,12 @@ public struct Advice: Sendable {
             return items.max { $0.0 < $1.0 } ?? (0, "")
         }
         let s = worst(snap)
+        // Classes without a target still matter: say how long their requests waited at worst.
+        let untargeted = snap.peakP99Ms.filter { p in !slo.p99Ms.contains { $0.className == p.className } && p.during > 10 * max(p.before, 1) }
+            .max { $0.during < $1.during }
+        let caveat = untargeted.map { "; but \($0.className), which has no target, reaches a p99 of \(SizingRules.fixed($0.during, 0)) ms (\(SizingRules.fixed($0.before, 0)) ms before) while writes are blocked" } ?? ""
         if sd < best.durationSeconds! && s.ratio <= 1 {
-            return "Snapshot-based addition is worth it: \(minutes(sd)) instead of \(minutes(best.durationSeconds!)) (best rebalance: \(setting)), no shard data copied, and p99 stays within its targets while it runs."
+            return "Snapshot-based addition is worth it: \(minutes(sd)) instead of \(minutes(best.durationSeconds!)) (best rebalance: \(setting)), no shard data copied, and p99 stays within its targets while it runs\(caveat)."
         }
         if sd < best.durationSeconds! {
             return "Snapshot-based addition is faster (\(minutes(sd)) instead of \(minutes(best.durationSeconds!))) but blocks writes on the split nodes' shard groups: p99 reaches \(s.text) while it runs; worth it only in a quiet window."
