@@ -55,6 +55,10 @@ struct Fuzz: ParsableCommand {
         FuzzCrashTrap.install(directory: out, hangSeconds: hangSeconds)
         let stream = RandomStream(runSeed: seed, name: "fuzz")
         let baseState = try? ClusterCSV.load(nodesPath: "Scenarios/metadata/nodes.csv", shardsPath: "Scenarios/metadata/shards.csv")
+        // Lines of every source, split once, per target (splices pick from these).
+        let lines = Dictionary(uniqueKeysWithValues: Target.allCases.map { t in
+            (t, corpus.filter { $0.target == t }.map { $0.text.split(separator: "\n", omittingEmptySubsequences: false) })
+        })  // lookup only
         let start = ContinuousClock.now
         var counts = [Target: (runs: Int, accepted: Int)]()
         var found = 0
@@ -62,10 +66,10 @@ struct Fuzz: ParsableCommand {
         while ContinuousClock.now - start < .seconds(seconds) {
             i += 1
             let target = Target.allCases[Int(stream.uniform() * Double(Target.allCases.count)) % Target.allCases.count]
-            let bases = corpus.filter { $0.target == target }
+            let bases = corpus.filter { $0.target == target && !$0.spliceOnly }
             guard !bases.isEmpty else { continue }
             let base = bases[Int(stream.uniform() * Double(bases.count)) % bases.count]
-            let input = Mutator.mutate(base.text, corpus: bases.map(\.text), stream: stream)
+            let input = Mutator.mutate(base.text, lines: lines[target] ?? [], stream: stream)
             FuzzCrashTrap.arm(input, name: "\(target.rawValue)-\(seed)-\(i)", ext: base.ext)
             let t0 = ContinuousClock.now
             let accepted = Self.exercise(target, input, base: base, state: baseState)
@@ -146,6 +150,8 @@ enum Corpus {
         var name: String
         var ext: String
         var text: String
+        /// Only a source of lines to splice in (Citus's vectors), never an input by itself.
+        var spliceOnly = false
     }
 
     static func load() -> [Item] {
@@ -158,6 +164,12 @@ enum Corpus {
                 let target: Fuzz.Target? = ext == "yaml" ? .scenario : ext == "sql" ? .sql : ext == "csv" ? .csv : nil
                 if let target { items.append(Item(target: target, name: name, ext: ext, text: text)) }
             }
+        }
+        // Citus's regression-test vectors (shard ids, hash values, node names, plans): their lines are
+        // spliced into every kind of input.
+        for name in ((try? fm.contentsOfDirectory(atPath: "Tests/Fixtures/citus/vectors")) ?? []).sorted() where name.hasSuffix(".json") {
+            guard let text = try? String(contentsOfFile: "Tests/Fixtures/citus/vectors/\(name)", encoding: .utf8) else { continue }
+            for target in Fuzz.Target.allCases { items.append(Item(target: target, name: "vector-\(name)", ext: "json", text: text, spliceOnly: true)) }
         }
         // A request trace, so the trace importer has a seed too.
         items.append(Item(target: .csv, name: "trace.csv", ext: "csv", text: "time_s,tenant,query_class\n0.001,1,lookup\n0.002,7,dashboard\n1.5,1000,lookup\n"))
@@ -173,7 +185,8 @@ enum Mutator {
                          "citus_move_shard_placement(", "citus_rebalance_start(", "isolate_tenant_to_new_shard(", "'CASCADE'", "NULL",
                          "ALTER SYSTEM SET ", "pg_reload_conf()", "\"\"", "\r\n", "count: ", "shard_count: ", "rate_per_second: "]
 
-    static func mutate(_ text: String, corpus: [String], stream: RandomStream) -> String {
+    /// `lines`: the lines of each splice source.
+    static func mutate(_ text: String, lines: [[Substring]], stream: RandomStream) -> String {
         var bytes = Array(text.utf8)
         let edits = 1 + Int(stream.uniform() * 4)
         for _ in 0..<edits {
@@ -190,7 +203,9 @@ enum Mutator {
                 bytes.insert(contentsOf: Array(tokens[Int(stream.uniform() * Double(tokens.count)) % tokens.count].utf8), at: pos)
             case 5:
                 // Splice a line of another corpus file.
-                let other = corpus[Int(stream.uniform() * Double(corpus.count)) % corpus.count].split(separator: "\n", omittingEmptySubsequences: false)
+                guard !lines.isEmpty else { continue }
+                let other = lines[Int(stream.uniform() * Double(lines.count)) % lines.count]
+                guard !other.isEmpty else { continue }
                 let line = other[Int(stream.uniform() * Double(other.count)) % other.count]
                 bytes.insert(contentsOf: Array((line + "\n").utf8), at: pos)
             default:
