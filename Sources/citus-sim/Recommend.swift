@@ -63,10 +63,7 @@ struct Recommend: ParsableCommand {
         }
         // Each finished candidate is checkpointed beside the output, so an interrupt loses little.
         let dir = out ?? "Reports/\(cluster.name)"
-        guard let text = try? String(contentsOfFile: scenario, encoding: .utf8) else {
-            CLI.printError("\(scenario):0:0: error: cannot read the file")
-            throw ExitCode(2)
-        }
+        let text = try scenarioText()
         let bar = ProgressBar()
         InterruptNotice.install(directory: dir, unit: "candidates (kept in \(dir).checkpoint/ for --resume)")
         let screened = try CLI.reportingInternalErrors { () throws -> [CandidateOutcome] in
@@ -79,13 +76,23 @@ struct Recommend: ParsableCommand {
             return try advisor.screenAndSimulate(finished: done, finishedOne: checkpoint.record)
         }
         bar.finish()
+        // Once the advice is written (exit 0, or 1: no configuration meets the SLOs) the checkpoint goes.
         do {
             try CLI.advise(cluster, spec, screened: screened, threads: threads, out: out)
         } catch let code as ExitCode where code.rawValue == 1 {
-            try? FileManager.default.removeItem(atPath: dir + ".checkpoint")  // written; no configuration meets the SLOs
+            try? FileManager.default.removeItem(atPath: dir + ".checkpoint")
             throw code
         }
         try? FileManager.default.removeItem(atPath: dir + ".checkpoint")
+    }
+
+    /// The scenario file's text (embedded in checkpoints and partial results).
+    func scenarioText() throws -> String {
+        guard let text = try? String(contentsOfFile: scenario, encoding: .utf8) else {
+            CLI.printError("\(scenario):0:0: error: cannot read the file")
+            throw ExitCode(2)
+        }
+        return text
     }
 }
 
@@ -93,10 +100,7 @@ extension Recommend {
     /// `--partition i/N`: the slice's screening and simulation, written as DIR/partial.json.
     func runPartition(_ cluster: ClusterScenario, _ spec: AdvisorSpec, _ slice: (index: Int, count: Int)) throws {
         let dir = out ?? "Reports/\(cluster.name)/partial-\(slice.index)-of-\(slice.count)"
-        guard let text = try? String(contentsOfFile: scenario, encoding: .utf8) else {
-            CLI.printError("\(scenario):0:0: error: cannot read the file")
-            throw ExitCode(2)
-        }
+        let text = try scenarioText()
         let bar = ProgressBar()
         InterruptNotice.install(directory: dir, unit: "candidates of this partition")
         let partial = try CLI.reportingInternalErrors { () throws -> AdvicePartial in

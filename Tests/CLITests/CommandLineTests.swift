@@ -73,11 +73,10 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["summary.json"])
     }
 
-    /// `run --check` exits 1 when an objective is missed, and still writes the results.
-    func testRunCheckExitsOneOnAMissedSLO() throws {
-        let tmp = try temporaryDirectory()
-        let scenario = tmp.appendingPathComponent("s.yaml")
-        try """
+    /// A small cluster scenario whose p99 target (0.01 ms) nothing meets, written to `dir`/s.yaml.
+    static func impossibleSLOScenario(in dir: URL, advisor: String = "") throws -> URL {
+        let scenario = dir.appendingPathComponent("s.yaml")
+        try ("""
             version: 1
             kind: cluster
             run: {seed: 1, duration: 10s, warmup: 2s, replications: 3}
@@ -93,7 +92,15 @@ final class CommandLineTests: XCTestCase {
                 - {name: lookup, kind: router, share: 1, table: events, worker_cpu: {distribution: exponential, mean: 2ms}}
             slo:
               p99_ms: {lookup: 0.01}
-            """.write(to: scenario, atomically: true, encoding: .utf8)
+
+            """ + advisor).write(to: scenario, atomically: true, encoding: .utf8)
+        return scenario
+    }
+
+    /// `run --check` exits 1 when an objective is missed, and still writes the results.
+    func testRunCheckExitsOneOnAMissedSLO() throws {
+        let tmp = try temporaryDirectory()
+        let scenario = try Self.impossibleSLOScenario(in: tmp)
         let out = tmp.appendingPathComponent("out")
         let missed = try run(["run", scenario.path, "--out", out.path, "--check"])
         XCTAssertEqual(missed.status, 1, missed.stderr)
@@ -105,27 +112,11 @@ final class CommandLineTests: XCTestCase {
     /// `recommend` with an objective nothing meets: exit 1, the closest candidates named, files written.
     func testRecommendWithoutAnAnswerExitsOne() throws {
         let tmp = try temporaryDirectory()
-        let scenario = tmp.appendingPathComponent("s.yaml")
-        try """
-            version: 1
-            kind: cluster
-            run: {seed: 1, duration: 10s, warmup: 2s, replications: 3}
-            cluster:
-              coordinator: {cores: 4, memory_gib: 8}
-              workers: {count: 2, cores: 2, memory_gib: 8}
-            tables:
-              - {name: events, type: distributed}
-            tenants: {count: 200, total_size_gib: 1}
-            workload:
-              arrivals: {rate_per_second: 100, sessions: 20}
-              classes:
-                - {name: lookup, kind: router, share: 1, table: events, worker_cpu: {distribution: exponential, mean: 2ms}}
-            slo:
-              p99_ms: {lookup: 0.01}
+        let scenario = try Self.impossibleSLOScenario(in: tmp, advisor: """
             advisor:
               search: {worker_counts: [1], instances: [general-2, general-4]}
               scale_out: false
-            """.write(to: scenario, atomically: true, encoding: .utf8)
+            """)
         let out = tmp.appendingPathComponent("advice")
         let r = try run(["recommend", scenario.path, "--out", out.path, "--threads", "2"])
         XCTAssertEqual(r.status, 1, r.stderr)
