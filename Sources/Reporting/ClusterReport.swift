@@ -35,7 +35,12 @@ public struct ClusterReport {
         intervals.compactMap { name, ci in name.hasPrefix(prefix + ".") ? (String(name.dropFirst(prefix.count + 1)), ci) : nil }
     }
 
-    var nodeNames: [String] { ["coordinator"] + first.workerNames }
+    /// Nodes in the order of the CPU series: the first coordinator, the workers, the
+    /// coordinators the timeline adds.
+    var nodeNames: [String] { ["coordinator"] + first.workerNames + first.coordinatorNames.dropFirst() }
+    /// Node `i` of `nodeNames` as a worker index, nil for a coordinator.
+    func workerIndex(ofNode i: Int) -> Int? { i >= 1 && i <= first.workerNames.count ? i - 1 : nil }
+    func isCoordinator(_ node: String) -> Bool { first.coordinatorNames.contains(node) }
 
     /// The scenario's objectives against this run (met when the interval's upper end is within the target).
     public var sloResults: [SLOCheck] { scenario.slo.checks(interval) }
@@ -89,7 +94,7 @@ public struct ClusterReport {
         var w = CSVWriter(columns: ["node", "data_gib"] + Self.nodeColumns)
         for (i, node) in nodeNames.enumerated() {
             let f = figures(of: node)
-            let data = i == 0 || i - 1 >= layout.workerBytes.count ? 0 : layout.workerBytes[i - 1] / 1_073_741_824
+            let data = workerIndex(ofNode: i).map { $0 < layout.workerBytes.count ? layout.workerBytes[$0] / 1_073_741_824 : 0 } ?? 0
             w.appendRow([.text(node), .number(data, digits: 3)] + Self.nodeColumns.map { col in f.first { $0.0 == col }.map { .number($0.1.mean, digits: 4) } ?? .text("") })
         }
         return w.text
@@ -128,11 +133,11 @@ public struct ClusterReport {
         var w = CSVWriter(columns: ["time_s", "node", "cpu_utilization", "disk_utilization", "connections", "shared_pool_in_use", "sessions_in_use", "session_waiters"])
         for row in first.measurements.series {
             for (i, node) in nodeNames.enumerated() {
-                let worker = i - 1
+                let worker = workerIndex(ofNode: i)
                 w.appendRow([.number(row.timeSeconds, digits: 3), .text(node), .number(row.cpuUtilization[i], digits: 4),
-                             worker >= 0 ? .number(row.diskUtilization[worker], digits: 4) : .text(""),
-                             worker >= 0 ? .integer(Int64(row.connections[worker])) : .text(""),
-                             worker >= 0 ? .integer(Int64(row.sharedPoolInUse[worker])) : .text(""),
+                             worker.map { .number(row.diskUtilization[$0], digits: 4) } ?? .text(""),
+                             worker.map { .integer(Int64(row.connections[$0])) } ?? .text(""),
+                             worker.map { .integer(Int64(row.sharedPoolInUse[$0])) } ?? .text(""),
                              .integer(Int64(row.sessionsInUse)), .integer(Int64(row.sessionWaiters))])
             }
         }

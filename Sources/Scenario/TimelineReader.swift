@@ -5,10 +5,10 @@ import Yams
 
 /// Reads a scenario's `timeline` (schema in Scenarios/README.md): each entry has `at` and
 /// either `sql` (one or more Citus statements) or `event` (node_fails, node_returns,
-/// rate_multiplier). Statements are parsed now; a parse error, an unknown function, or a
-/// table or node the scenario does not have is a validation error located in the file.
-/// Errors Citus raises at run time (a node that must be emptied first, a missing replica
-/// identity) are recorded when the statement runs.
+/// rate_multiplier, tenant_grows, add_coordinator). Statements are parsed now; a parse error,
+/// an unknown function, or a table or node the scenario does not have is a validation error
+/// located in the file. Errors Citus raises at run time (a node that must be emptied first, a
+/// missing replica identity) are recorded when the statement runs.
 enum TimelineReader {
     static func read(_ root: YAMLMapping, tables: [TableSpec]?, workerCount: Int?, tenantCount: Int?) -> [TimelineEntry]? {
         let tenantCount = max(1, tenantCount ?? 10_000_000)
@@ -38,7 +38,7 @@ enum TimelineReader {
                     entries.append(TimelineEntry(at: SimDuration(seconds: at), action: .sql(statement, text: source), line: statement.line, column: statement.column))
                 }
             case (nil, _?):
-                let kind = m.string("event", allowed: ["node_fails", "node_returns", "rate_multiplier", "tenant_grows"])
+                let kind = m.string("event", allowed: ["node_fails", "node_returns", "rate_multiplier", "tenant_grows", "add_coordinator"])
                 var action: TimelineEntry.Action?
                 switch kind {
                 case "node_fails", "node_returns":
@@ -56,6 +56,15 @@ enum TimelineReader {
                     let size = m.number("size_factor", in: 0...1_000_000, lowerExclusive: true, default: 1)
                     let activity = m.number("activity_factor", in: 0...1_000_000, lowerExclusive: true, default: 1)
                     if let rank, let size, let activity { action = .tenantGrows(rank: rank, size: size, activity: activity) }
+                case "add_coordinator":
+                    if let name = m.string("node") {
+                        if nodes.contains(name) {
+                            reader.error(m.value("node"), "`\(m.qualified("node"))` is `\(name)`, already a node of the cluster; name the new coordinator differently (nodes at this point: \(nodes.joined(separator: ", ")))")
+                        } else {
+                            nodes.append(name)
+                            action = .coordinatorAdded(name: name)
+                        }
+                    }
                 default:
                     break  // an unknown event name is already reported by `string(_:allowed:)`
                 }
@@ -68,7 +77,7 @@ enum TimelineReader {
                 reader.error(event, "a timeline entry has either `sql` or `event`, not both")
                 ok = false
             case (nil, nil):
-                reader.error(item, "`timeline[\(i)]` needs `sql` (Citus statements) or `event` (node_fails, node_returns, rate_multiplier, tenant_grows)")
+                reader.error(item, "`timeline[\(i)]` needs `sql` (Citus statements) or `event` (node_fails, node_returns, rate_multiplier, tenant_grows, add_coordinator)")
                 ok = false
             }
             m.finish()

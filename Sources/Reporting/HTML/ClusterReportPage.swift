@@ -70,7 +70,7 @@ struct ClusterReportPage {
                 ["name": n, "cpu": ci("\(n).cpu_utilization", 3), "disk": ci("\(n).disk_utilization", 3), "hit": ci("\(n).cache_hit_ratio", 4),
                  "conns": ci("\(n).connections_mean", 1), "peak": ci("\(n).connections_peak", 0), "limit": ci("\(n).max_connections", 0),
                  "waits": ci("\(n).shared_pool_waits", 0), "refused": ci("\(n).connections_refused", 0),
-                 "nic": ci(n == "coordinator" ? "coordinator.nic_in_utilization" : "\(n).nic_out_utilization", 3)]
+                 "nic": ci(report.isCoordinator(n) ? "\(n).nic_in_utilization" : "\(n).nic_out_utilization", 3)]
             },
             "latencyChart": latencyChart,
             "throughputChart": throughputChart,
@@ -157,7 +157,7 @@ struct ClusterReportPage {
         let cpu = SVGHeatmap(title: "CPU busy per node and interval", rows: report.nodeNames.indices.map { i in
             (report.nodeNames[i], series.map { $0.cpuUtilization[i] })
         }, times: times, fullScale: "100% busy")
-        let workers = Array(report.nodeNames.dropFirst())
+        let workers = report.first.workerNames
         let disk = SVGHeatmap(title: "Disk busy per worker and interval", rows: workers.indices.map { w in
             (workers[w], series.map { w < $0.diskUtilization.count ? $0.diskUtilization[w] : 0 })
         }, times: times, fullScale: "100% busy")
@@ -165,7 +165,7 @@ struct ClusterReportPage {
     }
 
     var connectionsChart: String {
-        let workers = Array(report.nodeNames.dropFirst())
+        let workers = report.first.workerNames
         return SVGLineChart(title: "Connections in use per worker (max_connections \(report.scenario.cluster.worker.maxConnections))", xLabel: "simulated time (s)",
                             yLabel: "backends", series: workers.indices.map { w in .init(name: workers[w], points: series.map { ($0.timeSeconds, Double($0.connections[w])) }) },
                             bands: bands).svg

@@ -10,6 +10,9 @@ public struct ClusterRunResult: Sendable {
     public var events: UInt64
     /// Workers' names, for per-node outputs.
     public var workerNames: [String]
+    /// `coordinator`, then the coordinators the timeline adds; per-node series (CPU) list the
+    /// first coordinator, the workers, then the added coordinators.
+    public var coordinatorNames: [String] = ["coordinator"]
     /// Events by kind, in `ClusterEvent` order.
     public var eventCounts: [UInt64]
     /// The requests made, when the run recorded them.
@@ -53,7 +56,7 @@ public enum ClusterRun {
         }
         let model = engine.model
         return ClusterRunResult(metrics: model.summary(at: end), measurements: model.metrics,
-                                events: engine.eventsHandled, workerNames: model.workerNames,
+                                events: engine.eventsHandled, workerNames: model.workerNames, coordinatorNames: model.coordinatorNames,
                                 eventCounts: model.eventCounts, trace: model.recorded, operations: model.ops?.log)
     }
 }
@@ -88,7 +91,13 @@ extension ClusterSimulation {
         }
         out.append(Metric("coordinator.cpu_utilization", (current.cpu[0] - baseline.cpu[0]) / span / Double(cpu[0].cores)))
         out.append(Metric("coordinator.cpu_run_queue_mean", cpu[0].jobsInSystem.mean(at: end)))
-        out.append(Metric("coordinator.nic_in_utilization", (current.nic - baseline.nic) / span))
+        out.append(Metric("coordinator.nic_in_utilization", (current.nic[0] - baseline.nic[0]) / span))
+        for c in 1..<max(1, coordinators) {
+            let node = cpuNode(coordinator: UInt8(c)), name = coordinatorNames[c]
+            out.append(Metric("\(name).cpu_utilization", (current.cpu[node] - baseline.cpu[node]) / span / Double(cpu[node].cores)))
+            out.append(Metric("\(name).cpu_run_queue_mean", cpu[node].jobsInSystem.mean(at: end)))
+            out.append(Metric("\(name).nic_in_utilization", (current.nic[c] - baseline.nic[c]) / span))
+        }
         out.append(Metric("sessions_in_use_mean", sessions.reduce(0.0) { $0 + $1.held.mean(at: end) }))
         // The busiest worker (the CPU objective of `slo.max_cpu_utilization`).
         out.append(Metric("worker_cpu_utilization_max", (0..<workers).reduce(0.0) { busiest, w in
@@ -112,7 +121,7 @@ extension ClusterSimulation {
             out.append(Metric("\(name).connections_peak", backends[w].held.maximum))
             out.append(Metric("\(name).max_connections", Double(scenario.cluster.worker.maxConnections)))
             out.append(Metric("\(name).shared_pool_waits", Double(m.connectionWaits[w])))
-            out.append(Metric("\(name).shared_pool_waiters_mean", (0..<databases).reduce(0.0) { $0 + sharedPool[w * databases + $1].waiting.mean(at: end) }))
+            out.append(Metric("\(name).shared_pool_waiters_mean", sharedPoolWaitersMean(worker: w, at: end)))
             out.append(Metric("\(name).shared_pool_wait_seconds", m.connectionWaitSeconds[w]))
             out.append(Metric("\(name).optional_connections_skipped", Double(m.optionalConnectionsSkipped[w])))
             out.append(Metric("\(name).connections_refused", Double(m.connectionsRefused[w])))

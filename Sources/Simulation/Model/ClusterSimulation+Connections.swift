@@ -5,7 +5,8 @@ extension ClusterSimulation {
     /// A required connection waits for a shared-pool slot; an optional one is skipped when
     /// none is free (FACTS G). The caller has counted the waiter in the request's references.
     mutating func requestConnection(waiter: UInt32, worker: Int, required: Bool, _ s: inout Scheduler<ClusterEvent>) {
-        let shared = poolIndex(worker: worker, session: requests[Int(waiterRequest(waiter))].session)
+        let r = requests[Int(waiterRequest(waiter))]
+        let shared = poolIndex(worker: worker, coordinator: r.coordinator, session: r.session)
         if required {
             if sharedPool[shared].acquire(waiter, at: s.now) {
                 openBackend(waiter: waiter, worker: worker, &s)
@@ -31,7 +32,8 @@ extension ClusterSimulation {
     mutating func openBackend(waiter: UInt32, worker: Int, _ s: inout Scheduler<ClusterEvent>) {
         guard backends[worker].tryAcquire(at: s.now) else {
             metrics.connectionsRefused[worker] += 1
-            releaseSharedSlot(worker: worker, session: requests[Int(waiterRequest(waiter))].session, &s)
+            let r = requests[Int(waiterRequest(waiter))]
+            releaseSharedSlot(worker: worker, coordinator: r.coordinator, session: r.session, &s)
             if waiter & poolWaiterFlag != 0 {
                 connectionAbandoned(pool: Int(waiter & ~poolWaiterFlag), &s)
             } else {
@@ -64,7 +66,7 @@ extension ClusterSimulation {
             if requests[Int(rid)].answered {
                 // The client is gone (timeout): keep the connection for the session.
                 freeTask(id)
-                returnConnection(session: requests[Int(rid)].session, worker: Int(t.worker), &s)
+                returnConnection(session: requests[Int(rid)].session, coordinator: requests[Int(rid)].coordinator, worker: Int(t.worker), &s)
                 release(request: rid)
             } else {
                 send(task: id, &s)
@@ -88,7 +90,7 @@ extension ClusterSimulation {
             releasePools(request: rid, &s)
         } else if r.firstPoolBase >= 0 && p >= Int(r.firstPoolBase) && p < Int(r.firstPoolBase) + workers {
             // A connection of insert_select_coordinator's first phase, opened after it ended.
-            releasePoolBlock(Int(r.firstPoolBase), session: r.session, &s)
+            releasePoolBlock(Int(r.firstPoolBase), session: r.session, coordinator: r.coordinator, &s)
         }
         release(request: rid)
     }
@@ -177,36 +179,36 @@ extension ClusterSimulation {
     /// to max_cached_conns_per_worker; the rest close.
     mutating func releasePools(request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         let r = requests[Int(rid)]
-        if r.firstPoolBase >= 0 { releasePoolBlock(Int(r.firstPoolBase), session: r.session, &s) }
+        if r.firstPoolBase >= 0 { releasePoolBlock(Int(r.firstPoolBase), session: r.session, coordinator: r.coordinator, &s) }
         guard r.poolBase >= 0 else { return }
-        releasePoolBlock(Int(r.poolBase), session: r.session, &s)
+        releasePoolBlock(Int(r.poolBase), session: r.session, coordinator: r.coordinator, &s)
     }
 
     /// Idle connections of one block of pools go back to the session (or close).
-    mutating func releasePoolBlock(_ base: Int, session: Int32, _ s: inout Scheduler<ClusterEvent>) {
-        let r = (session: session, poolBase: base)
+    mutating func releasePoolBlock(_ base: Int, session: Int32, coordinator: UInt8, _ s: inout Scheduler<ClusterEvent>) {
         for w in 0..<workers {
-            let p = Int(r.poolBase) + w
+            let p = base + w
             let free = pools[p].idle
             pools[p].open -= free
             pools[p].idle = 0
-            for _ in 0..<free { returnConnection(session: r.session, worker: w, &s) }
+            for _ in 0..<free { returnConnection(session: session, coordinator: coordinator, worker: w, &s) }
         }
     }
 
-    /// Keeps the connection in the session's cache if there is room and the slot's
-    /// connections are younger than max_cached_connection_lifetime, else closes it.
-    mutating func returnConnection(session: Int32, worker: Int, _ s: inout Scheduler<ClusterEvent>) {
+    /// Keeps the connection in the session's cache if there is room, the slot's connections
+    /// are younger than max_cached_connection_lifetime and the session is still on the
+    /// coordinator that opened it; else closes it.
+    mutating func returnConnection(session: Int32, coordinator: UInt8, worker: Int, _ s: inout Scheduler<ClusterEvent>) {
         let slot = Int(session) * workers + worker
         if session >= 0 && cached[slot] == 0 && s.now - cachedSince[slot] >= cachedLifetime {
             cachedSince[slot] = s.now  // a fresh connection starts a new lifetime
         }
         let young = s.now - cachedSince[slot] < cachedLifetime
-        if session >= 0 && young && cached[slot] < maxCached {
+        if session >= 0 && young && cached[slot] < maxCached && sessionCoordinator[Int(session)] == coordinator {
             cached[slot] += 1
         } else {
             _ = backends[worker].release(at: s.now)
-            releaseSharedSlot(worker: worker, session: session, &s)
+            releaseSharedSlot(worker: worker, coordinator: coordinator, session: session, &s)
         }
     }
 
@@ -215,10 +217,10 @@ extension ClusterSimulation {
         waiter & poolWaiterFlag == 0 ? tasks[Int(waiter)].request : pools[Int(waiter & ~poolWaiterFlag)].request
     }
 
-    /// Returns a shared-pool slot of `session`'s database; a waiting required connection
-    /// (of the same database) takes it at once.
-    mutating func releaseSharedSlot(worker: Int, session: Int32, _ s: inout Scheduler<ClusterEvent>) {
-        guard let next = sharedPool[poolIndex(worker: worker, session: session)].release(at: s.now) else { return }
+    /// Returns a shared-pool slot of `coordinator` for `session`'s database; a waiting
+    /// required connection (of the same coordinator and database) takes it at once.
+    mutating func releaseSharedSlot(worker: Int, coordinator: UInt8, session: Int32, _ s: inout Scheduler<ClusterEvent>) {
+        guard let next = sharedPool[poolIndex(worker: worker, coordinator: coordinator, session: session)].release(at: s.now) else { return }
         let since = next & poolWaiterFlag == 0 ? tasks[Int(next)].waitStart : pools[Int(next & ~poolWaiterFlag)].waitStart
         metrics.connectionWaitSeconds[worker] += (s.now - since).seconds
         openBackend(waiter: next, worker: worker, &s)

@@ -16,7 +16,7 @@ extension ClusterSimulation {
         record.active = true
         record.coordinatorWork = Self.draw(coordinatorCPU[cls], demandStream)
         let id = newRequest(record)
-        if hasOperations && coordinatorDown {
+        if hasOperations && liveCoordinators.isEmpty {
             // No coordinator: the client's connection fails at once.
             metrics.failedOnDownNode += 1
             answer(request: id, outcome: .error, &s)
@@ -30,7 +30,7 @@ extension ClusterSimulation {
             requests[Int(id)].session = session
             begin(request: id, &s)
         } else if sessions[Int(tenant) % databases].acquire(id, at: s.now) {
-            requests[Int(id)].session = freeSessions[Int(tenant) % databases].removeLast()
+            requests[Int(id)].session = popFreeSession(database: Int(tenant) % databases)
             begin(request: id, &s)
         } else {
             metrics.sessionWaits[cls] += 1  // waits with session −1 until one is released
@@ -40,13 +40,79 @@ extension ClusterSimulation {
     /// Planning on the coordinator (half the coordinator CPU drawn for fan-outs; the other
     /// half merges).
     mutating func begin(request id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+        if coordinators > 1 { connectSession(request: id, &s) }
         let r = requests[Int(id)]
         let planWork = singleTenant[Int(r.cls)] ? r.coordinatorWork : r.coordinatorWork / 2
         requests[Int(id)].started = s.now
         requests[Int(id)].outstanding += 1
         let t = newTask(TaskRecord(request: id, worker: -1, shard: -1, pool: -1, stage: .plan))
-        cpu[0].arrive(job: t, work: .microseconds(planWork), at: s.now)
-        armCPU(0, &s)
+        let node = cpuNode(coordinator: r.coordinator)
+        cpu[node].arrive(job: t, work: .microseconds(planWork), at: s.now)
+        armCPU(node, &s)
+    }
+
+    /// The coordinator the load balancer connects `session` to: live[(session / databases) mod
+    /// live.count] among the coordinators joined and up (its current one when none is up).
+    func targetCoordinator(session: Int32) -> UInt8 {
+        liveCoordinators.isEmpty ? sessionCoordinator[Int(session)] : UInt8(liveCoordinators[(Int(session) / databases) % liveCoordinators.count])
+    }
+
+    /// A free session of database `d` (open loop). With several coordinators the requests take
+    /// turns over the live ones (the application's pool spreads them evenly), each taking the
+    /// most recently used session connected to its coordinator, or any free one.
+    mutating func popFreeSession(database d: Int) -> Int32 {
+        if coordinators == 1 { return freeSessions[d].removeLast() }
+        let base = d * coordinators
+        if !liveCoordinators.isEmpty {
+            let c = Int(liveCoordinators[nextCoordinatorTurn % liveCoordinators.count])
+            nextCoordinatorTurn += 1
+            if let session = freeSessions[base + c].popLast() { return session }
+        }
+        let c = (0..<coordinators).first { !freeSessions[base + $0].isEmpty }!
+        return freeSessions[base + c].removeLast()
+    }
+
+    /// A session is free again: on the stack of the coordinator it (re)connects to.
+    mutating func pushFreeSession(_ session: Int32) {
+        let d = Int(session) % databases
+        freeSessions[d * coordinators + (coordinators == 1 ? 0 : Int(targetCoordinator(session: session)))].append(session)
+    }
+
+    /// The live coordinators changed: free sessions reconnect to their target coordinators
+    /// and move to their stacks (lowest on top); sessions in use move when they are released.
+    mutating func rebalanceFreeSessions(_ s: inout Scheduler<ClusterEvent>) {
+        for d in 0..<databases {
+            let free = (0..<coordinators).flatMap { freeSessions[d * coordinators + $0] }.sorted(by: >)
+            for c in 0..<coordinators { freeSessions[d * coordinators + c] = [] }
+            for session in free {
+                reconnect(session: session, &s)
+                pushFreeSession(session)
+            }
+        }
+    }
+
+    /// Several coordinators: the session runs the query on its target coordinator.
+    mutating func connectSession(request id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+        let session = requests[Int(id)].session
+        reconnect(session: session, &s)
+        requests[Int(id)].coordinator = sessionCoordinator[Int(session)]
+    }
+
+    /// A session whose target coordinator changed reconnects: the connections it cached
+    /// through its old coordinator close (their shared-pool slots go to that coordinator's
+    /// waiters).
+    mutating func reconnect(session: Int32, _ s: inout Scheduler<ClusterEvent>) {
+        let old = sessionCoordinator[Int(session)], target = targetCoordinator(session: session)
+        guard old != target else { return }
+        for w in 0..<workers {
+            let slot = Int(session) * workers + w
+            while cached[slot] > 0 {
+                cached[slot] -= 1
+                _ = backends[w].release(at: s.now)
+                releaseSharedSlot(worker: w, coordinator: old, session: session, &s)
+            }
+        }
+        sessionCoordinator[Int(session)] = target
     }
 
     /// The client gets its answer; the session goes to the next request.
@@ -71,7 +137,8 @@ extension ClusterSimulation {
                 requests[Int(next)].session = session
                 begin(request: next, &s)
             } else {
-                freeSessions[d].append(session)
+                if coordinators > 1 { reconnect(session: session, &s) }
+                pushFreeSession(session)
             }
         }
     }
@@ -119,14 +186,14 @@ extension ClusterSimulation {
                 let p = Int(r.poolBase) + w
                 requests[Int(id)].remaining -= pools[p].total - pools[p].cursor
                 pools[p].cursor = pools[p].total
-                if sharedPool[poolIndex(worker: w, session: r.session)].cancelWait(UInt32(p) | poolWaiterFlag, at: s.now) {
+                if sharedPool[poolIndex(worker: w, coordinator: r.coordinator, session: r.session)].cancelWait(UInt32(p) | poolWaiterFlag, at: s.now) {
                     pools[p].connecting -= 1
                     requests[Int(id)].outstanding -= 1
                 }
             }
         } else if r.waitingTask >= 0 {
             let t = r.waitingTask
-            if sharedPool[poolIndex(worker: Int(tasks[Int(t)].worker), session: r.session)].cancelWait(UInt32(t), at: s.now) {
+            if sharedPool[poolIndex(worker: Int(tasks[Int(t)].worker), coordinator: r.coordinator, session: r.session)].cancelWait(UInt32(t), at: s.now) {
                 freeTask(UInt32(t))
                 requests[Int(id)].waitingTask = -1
                 requests[Int(id)].outstanding -= 1

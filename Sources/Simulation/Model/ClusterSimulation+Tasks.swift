@@ -91,9 +91,10 @@ extension ClusterSimulation {
         if bytes > 0 {
             metrics.bytesSent[Int(tasks[Int(id)].worker)] += bytes
             let transfer = SimDuration(seconds: bytes / coordinatorNICBytesPerSecond)
-            done = max(s.now, nicFreeAt) + transfer
-            nicFreeAt = done
-            nicBusyMicroseconds += Double(transfer.microseconds)
+            let c = Int(r.coordinator)
+            done = max(s.now, nicFreeAt[c]) + transfer
+            nicFreeAt[c] = done
+            nicBusyMicroseconds[c] += Double(transfer.microseconds)
         }
         tasks[Int(id)].stage = .back
         s.schedule(.deliver, at: done + latency, priority: .completion, payload: id)
@@ -119,8 +120,9 @@ extension ClusterSimulation {
         if twoPhase[Int(r.cls)] && r.phase == 1 && resultBytes[Int(r.cls)] > 0 {
             // Re-routed rows leave through the coordinator's NIC egress (a FIFO link).
             let transfer = SimDuration(seconds: resultBytes[Int(r.cls)] / coordinatorNICBytesPerSecond)
-            nicOutFreeAt = max(s.now, nicOutFreeAt) + transfer
-            arrival = nicOutFreeAt + latency
+            let c = Int(r.coordinator)
+            nicOutFreeAt[c] = max(s.now, nicOutFreeAt[c]) + transfer
+            arrival = nicOutFreeAt[c] + latency
         }
         cpu[node].arrive(job: id, work: .microseconds(work), at: arrival)
         armCPU(node, &s)
@@ -151,7 +153,7 @@ extension ClusterSimulation {
         freeTask(id)
         let rid = t.request
         if t.pool < 0 {
-            returnConnection(session: requests[Int(rid)].session, worker: Int(t.worker), &s)
+            returnConnection(session: requests[Int(rid)].session, coordinator: requests[Int(rid)].coordinator, worker: Int(t.worker), &s)
             answer(request: rid, outcome: .ok, &s)
             return release(request: rid)
         }
@@ -169,8 +171,9 @@ extension ClusterSimulation {
                 let r = requests[Int(rid)]
                 requests[Int(rid)].outstanding += 1
                 let merge = newTask(TaskRecord(request: rid, worker: -1, shard: -1, pool: -1, stage: .merge))
-                cpu[0].arrive(job: merge, work: .microseconds(r.coordinatorWork - r.coordinatorWork / 2), at: s.now)
-                armCPU(0, &s)
+                let node = cpuNode(coordinator: r.coordinator)
+                cpu[node].arrive(job: merge, work: .microseconds(r.coordinatorWork - r.coordinatorWork / 2), at: s.now)
+                armCPU(node, &s)
             }
         }
         release(request: rid)

@@ -35,6 +35,7 @@ extension ClusterSimulation {
         for (w, id) in layout.workerIDs.enumerated() { state.workerOfNode[Int(id.rawValue)] = Int32(w) }
         state.nodeOfWorker = layout.workerIDs.map { Optional($0) } + Array(repeating: nil, count: spare)
         state.parkedOnNode = Array(repeating: [], count: workers)
+        state.coordinatorOperation = Array(repeating: nil, count: coordinators)
         state.maxWorkerProcesses = scenario.citus.maxWorkerProcesses
         state.tenantSizes = scenario.workload.tenants.sizeBytes
         state.tenantActivity = scenario.workload.tenants.activity
@@ -69,7 +70,7 @@ extension ClusterSimulation {
             guard let node = nodeIndex(named: name) else {
                 return endOperation(op, at: s.now, error: "ERROR:  node \(name) does not exist")
             }
-            if node == 0 { coordinatorDown = true } else { workerDown[node - 1] = true }
+            if let c = coordinator(atNode: node) { setCoordinator(c, down: true, &s) } else { workerDown[node - 1] = true }
             note("LOG:  \(name) failed\(standby ? "; its standby is promoted after detection" : "; no standby")", at: s.now)
             if standby {
                 let back = scenario.operations.failureDetection + scenario.operations.standbyPromotion
@@ -91,8 +92,36 @@ extension ClusterSimulation {
             let op = beginOperation(entry, at: s.now)
             tenantGrows(rank - 1, size: size, activity: activity)
             endOperation(op, at: s.now)
+        case .coordinatorAdded(let name):
+            // Like citus_add_node's activation: the metadata is synced to the new node first.
+            let op = beginOperation(entry, at: s.now)
+            let c = coordinatorNames.firstIndex(of: name)!
+            ops!.coordinatorOperation[c] = op
+            let sync = scenario.operations.metadataSyncPerPlacement * Int64(ops!.runner.state.placements.count)
+            s.schedule(.coordinatorJoins, at: s.now + sync, priority: .control, payload: UInt32(c))
         }
     }
+
+    /// An added coordinator has the metadata: sessions are balanced onto it from their next query.
+    mutating func coordinatorJoins(_ c: Int, _ s: inout Scheduler<ClusterEvent>) {
+        coordinatorJoined[c] = true
+        updateLiveCoordinators(&s)
+        note("LOG:  \(coordinatorNames[c]) accepts client sessions (\(liveCoordinators.count) coordinators up)", at: s.now)
+        if let op = ops!.coordinatorOperation[c] { endOperation(op, at: s.now) }
+    }
+
+    mutating func setCoordinator(_ c: Int, down: Bool, _ s: inout Scheduler<ClusterEvent>) {
+        coordinatorDown[c] = down
+        updateLiveCoordinators(&s)
+    }
+
+    mutating func updateLiveCoordinators(_ s: inout Scheduler<ClusterEvent>) {
+        liveCoordinators = (0..<coordinators).filter { coordinatorJoined[$0] && !coordinatorDown[$0] }.map { Int32($0) }
+        if thinkTime == nil { rebalanceFreeSessions(&s) }
+    }
+
+    /// The coordinator at a node index (`nodeIndex(named:)`), nil for a worker.
+    func coordinator(atNode node: Int) -> Int? { node == 0 ? 0 : node > workers ? node - workers : nil }
 
     /// A tenant's data and activity grow: shard sizes (metadata too, so later rebalances see
     /// them), disk use, the tenant sampler and every worker's cache estimate change.
@@ -120,9 +149,10 @@ extension ClusterSimulation {
         refreshCaches(workers: (0..<Int32(workers)).filter { ops!.nodeOfWorker[Int($0)] != nil })
     }
 
-    /// Node index: 0 the coordinator, w + 1 worker w (also spare workers by their timeline name).
+    /// Node index: 0 the coordinator, w + 1 worker w (also spare workers by their timeline
+    /// name), workers + c added coordinator c (as CPU nodes are numbered).
     func nodeIndex(named name: String) -> Int? {
-        if name == "coordinator" { return 0 }
+        if let c = coordinatorNames.firstIndex(of: name) { return cpuNode(coordinator: UInt8(c)) }
         if let n = ops?.runner.state.node(name: name, port: 5432), Int(n.id.rawValue) < ops!.workerOfNode.count {
             let w = ops!.workerOfNode[Int(n.id.rawValue)]
             if w >= 0 { return Int(w) + 1 }
@@ -132,15 +162,15 @@ extension ClusterSimulation {
     }
 
     mutating func nodeBack(_ node: Int, _ s: inout Scheduler<ClusterEvent>) {
-        if node == 0 {
-            coordinatorDown = false
+        if let c = coordinator(atNode: node) {
+            setCoordinator(c, down: false, &s)
         } else {
             workerDown[node - 1] = false
             let parked = ops!.parkedOnNode[node - 1]
             ops!.parkedOnNode[node - 1] = []
             for rid in parked { resume(request: rid, &s) }
         }
-        note("LOG:  \(node == 0 ? "coordinator" : "worker \(node)") is available again", at: s.now)
+        note("LOG:  \(coordinator(atNode: node).map { coordinatorNames[$0] } ?? "worker \(node)") is available again", at: s.now)
     }
 
     // MARK: The DBA session
@@ -157,6 +187,11 @@ extension ClusterSimulation {
 
     mutating func run(_ statement: SQLStatement, entry: Int, _ s: inout Scheduler<ClusterEvent>) {
         let op = beginOperation(scenario.timeline[entry], at: s.now)
+        if coordinatorDown[0] {
+            // The DBA session connects to the first coordinator only (DDL and cluster
+            // operations go through it, even when other coordinators take queries).
+            return endOperation(op, at: s.now, error: "FATAL:  connection to server at \"coordinator\" failed: the first coordinator is down; DDL and cluster operations run only through it")
+        }
         let before = ops!.runner.messages.count
         let nodesBefore = ops!.runner.state.nodes.count
         do {

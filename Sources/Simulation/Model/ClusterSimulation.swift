@@ -63,9 +63,16 @@ public struct ClusterSimulation: EventHandler {
     var groupBlocked: [Bool] = []
     var groupNoReplicaIdentityFails: [Bool] = []
     var groupWAL: [Double] = []
-    /// Failed nodes: workers, and the coordinator.
+    /// Failed nodes: workers, and coordinators.
     var workerDown: [Bool]
-    var coordinatorDown = false
+    var coordinatorDown: [Bool]
+    /// Coordinators that have joined (the first from the start; others by `add_coordinator`
+    /// once their metadata is synced).
+    var coordinatorJoined: [Bool]
+    /// Coordinators that have joined and are up, in index order: sessions are balanced over them.
+    var liveCoordinators: [Int32] = [0]
+    /// The coordinator each client session is connected to (its cached connections live there).
+    var sessionCoordinator: [UInt8]
     /// Open-loop arrival rate multiplier (timeline `rate_multiplier`), and the candidate rate
     /// of the thinning (the curve's maximum times the largest multiplier, so a run without
     /// multipliers draws exactly as before).
@@ -88,6 +95,10 @@ public struct ClusterSimulation: EventHandler {
     let workers: Int
     /// `worker-1`... for the scenario's workers, then the names the timeline adds.
     public let workerNames: [String]
+    /// `coordinator`, then the coordinators the timeline adds (`add_coordinator`), each of
+    /// the coordinator's size.
+    public let coordinatorNames: [String]
+    let coordinators: Int
     let latency: SimDuration
     let connectDelay: SimDuration
     let connectCPU: SimDuration
@@ -102,25 +113,30 @@ public struct ClusterSimulation: EventHandler {
     let demandStream: RandomStream
     let clusterStream: RandomStream
 
-    // Resources: node 0 is the coordinator, node w + 1 is worker w.
+    // Resources: CPU node 0 is the first coordinator, node w + 1 is worker w, node
+    // workers + c is added coordinator c (`cpuNode(coordinator:)`); disks: 0 and w + 1.
     var cpu: [ProcessorSharingServer]
     var cpuWake: [WakeupSlot]
     var disks: [Disk]
     var diskWake: [WakeupSlot]
-    /// The coordinator's NIC ingress, a FIFO link: when it is free again (store-and-forward).
-    var nicFreeAt: SimTime = .zero
-    /// The coordinator's NIC egress (rows re-routed by insert_select_coordinator).
-    var nicOutFreeAt: SimTime = .zero
-    /// Time the NIC spent transferring, µs (utilisation).
-    var nicBusyMicroseconds: Double = 0
-    /// The coordinator's shared-pool counters, one per (worker, database): index worker × databases + database.
+    /// Per coordinator: its NIC ingress, a FIFO link: when it is free again (store-and-forward).
+    var nicFreeAt: [SimTime]
+    /// Per coordinator: its NIC egress (rows re-routed by insert_select_coordinator).
+    var nicOutFreeAt: [SimTime]
+    /// Per coordinator: time its NIC ingress spent transferring, µs (utilisation).
+    var nicBusyMicroseconds: [Double]
+    /// Shared-pool counters: each coordinator keeps its own (in its shared memory), one per
+    /// (worker, database): index (coordinator × workers + worker) × databases + database.
     var sharedPool: [TokenPool]
     /// Backend slots (max_connections) of each worker.
     var backends: [TokenPool]
     /// Client sessions of each database.
     var sessions: [TokenPool]
-    /// Session indices not in use (open loop), per database, lowest on top.
+    /// Session indices not in use (open loop), per database and coordinator (index
+    /// database × coordinators + coordinator: the sessions connected to it), lowest on top.
     var freeSessions: [[Int32]]
+    /// Round robin over live coordinators for the next request's session (several coordinators).
+    var nextCoordinatorTurn = 0
     /// Connections each session keeps per worker: index session × workers + worker.
     var cached: [Int32]
     /// When the slot's cached connection was first kept (its age for the lifetime limit).
@@ -142,8 +158,8 @@ public struct ClusterSimulation: EventHandler {
     public internal(set) var recorded: RequestTrace?
     var nextSample: SimTime
     /// Resource integrals at the end of the warm-up and at the last sample.
-    var baseline: (cpu: [Double], disk: [Double], nic: Double)
-    var lastIntegrals: (cpu: [Double], disk: [Double], nic: Double)
+    var baseline: (cpu: [Double], disk: [Double], nic: [Double])
+    var lastIntegrals: (cpu: [Double], disk: [Double], nic: [Double])
     var lastSampleTime: SimTime = .zero
     /// Events handled, by kind (`ClusterEvent` raw value).
     public internal(set) var eventCounts = [UInt64](repeating: 0, count: ClusterEvent.allCases.count)
@@ -221,6 +237,20 @@ public struct ClusterSimulation: EventHandler {
         workers = scenario.cluster.workerCount + spareNames.count
         workerNames = (1...scenario.cluster.workerCount).map { "worker-\($0)" } + spareNames
         workerDown = Array(repeating: false, count: workers)
+        coordinatorNames = ["coordinator"] + scenario.timeline.compactMap { e in
+            if case .coordinatorAdded(let name) = e.action { return name }
+            return nil
+        }
+        coordinators = coordinatorNames.count
+        guard coordinators <= Int(UInt8.max) else {
+            throw ParameterError(parameter: "timeline.add_coordinator", value: "\(coordinators) coordinators", expected: "at most \(UInt8.max)")
+        }
+        coordinatorDown = Array(repeating: false, count: coordinators)
+        coordinatorJoined = [true] + Array(repeating: false, count: coordinators - 1)
+        sessionCoordinator = Array(repeating: 0, count: scenario.workload.sessions)
+        nicFreeAt = Array(repeating: .zero, count: coordinators)
+        nicOutFreeAt = Array(repeating: .zero, count: coordinators)
+        nicBusyMicroseconds = Array(repeating: 0, count: coordinators)
         latency = scenario.cluster.networkLatency
         connectDelay = scenario.cluster.networkLatency * (2 * scenario.cluster.connectionRoundTrips)
         connectCPU = scenario.cluster.connectionSetupCPU + (scenario.cluster.tls ? scenario.cluster.tlsHandshakeCPU : .zero)
@@ -234,16 +264,20 @@ public struct ClusterSimulation: EventHandler {
         let c = scenario.cluster
         let limit = sharedPoolLimit
         cpu = try [ProcessorSharingServer(cores: c.coordinator.cores)] + (0..<workers).map { _ in try ProcessorSharingServer(cores: c.worker.cores) }
-        cpuWake = Array(repeating: WakeupSlot(), count: workers + 1)
+            + (1..<coordinators).map { _ in try ProcessorSharingServer(cores: c.coordinator.cores) }
+        cpuWake = Array(repeating: WakeupSlot(), count: workers + coordinators)
         disks = try [c.coordinator].map { try Disk(iops: $0.diskIOPS, bytesPerSecond: $0.diskBytesPerSecond, accessLatency: $0.diskLatency) }
             + (0..<workers).map { _ in try Disk(iops: c.worker.diskIOPS, bytesPerSecond: c.worker.diskBytesPerSecond, accessLatency: c.worker.diskLatency) }
         diskWake = Array(repeating: WakeupSlot(), count: workers + 1)
-        sharedPool = try (0..<(workers * k)).map { _ in try TokenPool(capacity: limit) }
+        sharedPool = try (0..<(coordinators * workers * k)).map { _ in try TokenPool(capacity: limit) }
         // PostgreSQL keeps superuser_reserved_connections (3) of max_connections.
         backends = try (0..<workers).map { _ in try TokenPool(capacity: max(0, c.worker.maxConnections - 3)) }
         let sessionCount = scenario.workload.sessions
         sessions = try (0..<k).map { d in try TokenPool(capacity: (sessionCount - d + k - 1) / k) }
-        freeSessions = (0..<k).map { d in stride(from: Int32(d), to: Int32(sessionCount), by: k).reversed() }
+        let coordinatorCount = coordinators
+        freeSessions = (0..<(k * coordinatorCount)).map { i in
+            i % coordinatorCount == 0 ? stride(from: Int32(i / coordinatorCount), to: Int32(sessionCount), by: k).reversed() : []
+        }
         cached = Array(repeating: 0, count: scenario.workload.sessions * workers)
         cachedSince = Array(repeating: .zero, count: scenario.workload.sessions * workers)
         metrics = SimulationMetrics(classes: classes.map(\.name), workers: workers, tenants: scenario.workload.tenants.count,
@@ -262,7 +296,8 @@ public struct ClusterSimulation: EventHandler {
             metrics.watch(groups: groups, count: 2 * scenario.run.watchTenants.count, classes: singleTenant)
         }
         nextSample = .zero + scenario.run.sampleInterval
-        let zeros = (cpu: [Double](repeating: 0, count: workers + 1), disk: [Double](repeating: 0, count: workers + 1), nic: 0.0)
+        let zeros = (cpu: [Double](repeating: 0, count: workers + coordinators), disk: [Double](repeating: 0, count: workers + 1),
+                     nic: [Double](repeating: 0, count: coordinators))
         baseline = zeros
         lastIntegrals = zeros
         rebuildShardIndex()
@@ -335,6 +370,7 @@ public struct ClusterSimulation: EventHandler {
         case .copyNetwork: copyPartDone(task: event.payload, &s)
         case .jobTick: jobTick(Int(event.payload), &s)
         case .nodeBack: nodeBack(Int(event.payload), &s)
+        case .coordinatorJoins: coordinatorJoins(Int(event.payload), &s)
         case .deferredDrop: deferredDrop(Int(event.payload))
         }
     }
@@ -390,8 +426,23 @@ public struct ClusterSimulation: EventHandler {
         return base
     }
 
-    /// The shared-pool counter for connections of `session`'s database to `worker`.
-    @inline(__always) func poolIndex(worker: Int, session: Int32) -> Int { worker * databases + Int(session) % databases }
+    /// The shared-pool counter of `coordinator` for connections of `session`'s database to `worker`.
+    @inline(__always) func poolIndex(worker: Int, coordinator: UInt8, session: Int32) -> Int {
+        (Int(coordinator) * workers + worker) * databases + Int(session) % databases
+    }
+
+    /// The CPU node of coordinator `c` (0 for the first; added ones follow the workers).
+    @inline(__always) func cpuNode(coordinator c: UInt8) -> Int { c == 0 ? 0 : workers + Int(c) }
+
+    /// Shared-pool slots in use towards `worker`, over every coordinator and database.
+    func sharedPoolInUse(worker w: Int) -> Int {
+        (0..<coordinators).reduce(0) { sum, c in (0..<databases).reduce(sum) { $0 + sharedPool[(c * workers + w) * databases + $1].inUse } }
+    }
+
+    /// Mean waiters for shared-pool slots towards `worker` until `end`, over coordinators and databases.
+    func sharedPoolWaitersMean(worker w: Int, at end: SimTime) -> Double {
+        (0..<coordinators).reduce(0.0) { sum, c in (0..<databases).reduce(sum) { $0 + sharedPool[(c * workers + w) * databases + $1].waiting.mean(at: end) } }
+    }
 
     /// A demand in microseconds drawn from `d`. Static on purpose: calling a non-mutating
     /// method of this (large) struct from a mutating one makes Swift copy the whole model.
@@ -404,7 +455,7 @@ extension ClusterSimulation {
     /// drained, all three counts agree.
     public func connectionAccounting() -> (perWorker: [(backends: Int, shared: Int, cached: Int)], activeRequests: Int) {
         let perWorker = (0..<workers).map { w in
-            (backends[w].inUse, (0..<databases).reduce(0) { $0 + sharedPool[w * databases + $1].inUse },
+            (backends[w].inUse, sharedPoolInUse(worker: w),
              stride(from: w, to: cached.count, by: workers).reduce(0) { $0 + Int(cached[$1]) })
         }
         return (perWorker, requests.filter(\.active).count)

@@ -8,6 +8,8 @@ public enum ClusterEvent: UInt8, Sendable, CaseIterable {
     /// a transfer's catch-up poll; a copy chunk's network transfer ended; the background
     /// task queue monitor's loop; a failed node is back; a moved shard's old copy is dropped.
     case timeline, session, transferStep, transferPoll, copyNetwork, jobTick, nodeBack, deferredDrop
+    /// An added coordinator's metadata is synced: it takes client sessions (payload: its index).
+    case coordinatorJoins
 }
 
 /// What a task is doing now.
@@ -22,6 +24,8 @@ struct RequestRecord {
     var cls: Int32 = 0
     var tenant: Int32 = 0
     var session: Int32 = -1
+    /// The coordinator running the query (the session's, when it began).
+    var coordinator: UInt8 = 0
     var arrival: SimTime = .zero
     /// When the request got its session and started on the coordinator.
     var started: SimTime = .zero

@@ -151,10 +151,10 @@ public struct SeriesRow: Sendable {
 
 extension ClusterSimulation {
     /// Integrals of busy cores, disk busy time and NIC busy time, per node, at `time`.
-    func integrals(at time: SimTime) -> (cpu: [Double], disk: [Double], nic: Double) {
+    func integrals(at time: SimTime) -> (cpu: [Double], disk: [Double], nic: [Double]) {
         // NIC: transfer time booked so far, less what is still ahead of `time`.
         (cpu.map { $0.busyCores.integral(at: time) }, disks.map { $0.utilization.integral(at: time) },
-         nicBusyMicroseconds - Double(max(0, (nicFreeAt - time).microseconds)))
+         nicFreeAt.indices.map { nicBusyMicroseconds[$0] - Double(max(0, (nicFreeAt[$0] - time).microseconds)) })
     }
 
     /// A time-series row for the interval that ends now, or the warm-up mark.
@@ -183,13 +183,13 @@ extension ClusterSimulation {
             metrics.intervalCompleted[c] = 0
             metrics.intervalTimeouts[c] = 0
         }
-        for node in 0...workers {
+        for node in cpu.indices {
             row.cpuUtilization.append((current.cpu[node] - lastIntegrals.cpu[node]) / span / Double(cpu[node].cores))
         }
         for w in 0..<workers {
             row.diskUtilization.append((current.disk[w + 1] - lastIntegrals.disk[w + 1]) / span)
             row.connections.append(backends[w].inUse)
-            row.sharedPoolInUse.append((0..<databases).reduce(0) { $0 + sharedPool[w * databases + $1].inUse })
+            row.sharedPoolInUse.append(sharedPoolInUse(worker: w))
         }
         for g in metrics.watchIntervalLatency.indices {
             let h = metrics.watchIntervalLatency[g]

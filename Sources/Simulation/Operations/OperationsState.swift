@@ -112,6 +112,8 @@ struct OperationsState {
     var groupTransfer: [Int32] = []
     /// Requests parked while their node is down (`wait` failure mode), per worker.
     var parkedOnNode: [[UInt32]] = []
+    /// Per coordinator: the `add_coordinator` operation waiting for its metadata sync.
+    var coordinatorOperation: [Int?] = []
     var meanArrivalRate: Double
     /// Tenants' sizes and activity weights as the timeline changed them (`tenant_grows`).
     var tenantSizes: [Double] = []

@@ -20,6 +20,10 @@ public struct TimelineEntry: Sendable {
         case rateMultiplier(Double)
         /// Tenant `rank`'s data grows by `size` (bytes × factor) and its activity weight by `activity`.
         case tenantGrows(rank: Int, size: Double, activity: Double)
+        /// A second (third...) coordinator of the coordinator's size joins under `name`: once
+        /// the metadata is synced to it, client sessions are balanced across the coordinators
+        /// that are up. Timeline SQL (DDL, rebalancing) still runs through the first.
+        case coordinatorAdded(name: String)
     }
 
     /// When, from the start of the run.
@@ -44,6 +48,7 @@ public struct TimelineEntry: Sendable {
         case .nodeReturns(let node): return "\(node) returns"
         case .rateMultiplier(let f): return "arrival rate x\(f)"
         case .tenantGrows(let rank, let size, let activity): return "tenant \(rank) grows: data x\(size), activity x\(activity)"
+        case .coordinatorAdded(let name): return "coordinator \(name) added (clients balanced; DDL through the first)"
         }
     }
 }
