@@ -94,6 +94,7 @@ extension RunbookRunner {
             try r.requireReplicaIdentity(plan.sources, mode: try c.string("shard_transfer_mode"))
             r.state.apply(plan)
         }),
+        "alter_distributed_table": (alterTableSignature, { r, c in try r.alterDistributedTable(c) }),
         "citus_split_shard_by_split_points": (sig(("shard_id", nil), ("split_points", nil), ("node_ids", nil), ("shard_transfer_mode", .string("auto"))), { r, c in
             let points = try c.list("split_points").map { p -> Int32 in
                 guard let v = Int32(p) else { throw CitusError("invalid split point \"\(p)\": expected an int32 hash value") }

@@ -50,6 +50,9 @@ public enum TimedOperation: Sendable {
     /// `citus_promote_clone_and_rebalance`: writes to the primary blocked until the clone has
     /// caught up, promotion, then the clone takes its half of the shard groups (no copy).
     case promoteClone(clone: NodeID, plan: [CloneSplitPlanner.Row])
+    /// `alter_distributed_table(shard_count := n)`: writes to `tables` wait while their data
+    /// is re-inserted into new shards (INSERT ... SELECT); the metadata changes at the end.
+    case alterTable(tables: [String], shardCount: Int)
     /// `citus_rebalance_wait()`: the session waits for the running job.
     case waitForJob
     /// `citus_rebalance_stop()`: cancels the running job.
@@ -69,7 +72,7 @@ extension RunbookRunner {
     public static let timedFunctions: Set<String> = [
         "citus_move_shard_placement", "rebalance_table_shards", "citus_drain_node", "citus_rebalance_start", "citus_rebalance_wait",
         "citus_rebalance_stop", "isolate_tenant_to_new_shard", "citus_split_shard_by_split_points", "citus_add_clone_node",
-        "citus_promote_clone_and_rebalance",
+        "citus_promote_clone_and_rebalance", "alter_distributed_table",
     ]
 
     /// Every function a timeline may call.
@@ -177,6 +180,10 @@ extension RunbookRunner {
             note(c.statement, CitusMessage(.detail, "Rebalance scheduled as background job"))
             note(c.statement, CitusMessage(.hint, "To monitor progress, run: SELECT * FROM citus_rebalance_status();"))
             return .job(id: Int64(jobCount), tasks: tasks, mode: mode)
+        case "alter_distributed_table":
+            let plan = try alterTablePlan(c)
+            for t in plan.tables { for m in Self.conversionNotices(t, start: true) { note(c.statement, m) } }
+            return .alterTable(tables: plan.tables, shardCount: plan.shardCount)
         case "citus_rebalance_wait": return .waitForJob
         case "citus_rebalance_stop": return .stopJob
         case "isolate_tenant_to_new_shard":

@@ -144,9 +144,18 @@ enum TimelineReader {
             return nil
         }
         let tableArgument: [String: (String, Int)] = ["rebalance_table_shards": ("relation", 0), "isolate_tenant_to_new_shard": ("table_name", 0),
-                                                       "replicate_table_shards": ("relation", 0), "get_rebalance_table_shards_plan": ("relation", 0)]
+                                                       "replicate_table_shards": ("relation", 0), "get_rebalance_table_shards_plan": ("relation", 0),
+                                                       "alter_distributed_table": ("table_name", 0)]
         if let (name, position) = tableArgument[f], let t = argument(name, position), !tables.contains(t) {
             return "\(f): table `\(t)` is not in the scenario; tables: \(tables.joined(separator: ", "))"
+        }
+        if f == "alter_distributed_table" {
+            let unsupported = arguments.enumerated().contains { i, a in
+                (a.name == "distribution_column" || a.name == "colocate_with" || (a.name == nil && (i == 1 || i == 3))) && a.value != .null
+            }
+            if unsupported {
+                return "alter_distributed_table: citus-sim simulates a change of shard_count (with cascade_to_colocated) only; distribution_column and colocate_with are not modelled"
+            }
         }
         let nodeArguments: [String: [(String, Int)]] = [
             "citus_remove_node": [("nodename", 0)], "citus_set_node_property": [("nodename", 0)], "citus_drain_node": [("nodename", 0)],

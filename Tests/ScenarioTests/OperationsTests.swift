@@ -7,7 +7,7 @@ import XCTest
 /// Citus behaviour it checks; scenarios are small so the suite stays fast.
 final class OperationsTests: XCTestCase {
     /// A 4-worker cluster with write traffic, and `timeline` (YAML lines, indented 2).
-    func scenario(workers: Int = 4, shards: Int = 8, identity: Bool = true, rate: Double = 400, duration: String = "6m",
+    func scenario(workers: Int = 4, shards: Int = 8, identity: Bool = true, rate: Double = 400, duration: String = "6m", sessions: Int = 64,
                   operations: String = "", updateShare: Double = 0.2, tables: String? = nil, watch: String = "[]", timeline: String) throws -> ClusterScenario {
         let yaml = """
             version: 1
@@ -26,7 +26,7 @@ final class OperationsTests: XCTestCase {
             """)
             tenants: {count: 2000, total_size_gib: 16, size_zipf: 0.8, activity_zipf: 0.9}
             workload:
-              arrivals: {rate_per_second: \(rate), sessions: 64}
+              arrivals: {rate_per_second: \(rate), sessions: \(sessions)}
               classes:
                 - {name: lookup, kind: router, share: \(1 - updateShare), table: events, worker_cpu: {distribution: exponential, mean: 1ms}, bytes_read_kib: 16}
                 - {name: update, kind: router, share: \(updateShare), table: events, command: update, worker_cpu: {distribution: exponential, mean: 1ms}, write_bytes_kib: 8}
@@ -328,6 +328,66 @@ final class OperationsTests: XCTestCase {
         XCTAssertEqual(a.messages.map(\.text), b.messages.map(\.text))
     }
 
+    // MARK: alter_distributed_table
+
+    /// alter_distributed_table(shard_count := 32, cascade) (commands/alter_table.c): writes to
+    /// the tables wait for the whole conversion (ExclusiveLock), reads go on (enough sessions
+    /// that the waiting writes do not hold them all); every byte is re-inserted into the new
+    /// shards; afterwards queries run against the new shards.
+    func testAlterDistributedTableBlocksWritesForTheWholeConversion() throws {
+        let s = try scenario(duration: "4m", sessions: 480, updateShare: 0.02, timeline: """
+              - {at: 1m, sql: "SELECT alter_distributed_table('events', shard_count := 32, cascade_to_colocated := true);"}
+            """)
+        let r = try run(s)
+        let l = try XCTUnwrap(r.operations)
+        let op = l.operations[0]
+        XCTAssertEqual(op.status, "done", op.error ?? "")
+        let end = try XCTUnwrap(op.end)
+        let seconds = (end - op.start).seconds
+        XCTAssertGreaterThan(seconds, 5)
+        XCTAssertEqual(op.bytesCopied, 16 * 1_073_741_824, accuracy: 1e6, "all of events and accounts")
+        XCTAssertEqual(op.writeBlockedGroupSeconds, seconds * 8, accuracy: 1e-6, "the 8 old shard groups, for the whole statement")
+        let t = l.transfers[0]
+        XCTAssertEqual(t.kind, "alter_table")
+        XCTAssertEqual(t.blockStart, op.start)
+        XCTAssertGreaterThan(t.writesDelayed, Int(0.015 * 400 * seconds), "2% of 400 queries/s are updates")
+        let from = op.start.seconds + 10, to = end.seconds
+        let during = r.measurements.series.filter { $0.timeSeconds > from && $0.timeSeconds <= to }
+        let update = 1, lookup = 0
+        XCTAssertFalse(during.isEmpty)
+        XCTAssertEqual(during.map { $0.throughput[update] }.max(), 0, "no update completes while the table is locked")
+        XCTAssertEqual(during.map { $0.throughput[lookup] }.min()!, 392, accuracy: 392 * 0.25, "lookups go on")
+        let settled = to + 30
+        let after = r.measurements.series.filter { $0.timeSeconds > settled }
+        let updatesAfter: Double = after.map { $0.throughput[update] }.reduce(0, +) / Double(after.count)
+        XCTAssertEqual(updatesAfter, 8, accuracy: 8 * 0.2, "updates run again, on the new shards")
+        XCTAssertEqual(r.measurements.errors.reduce(0, +), 0)
+        let notices: [String] = l.messages.map { $0.1 }.filter { $0.hasPrefix("NOTICE") }
+        XCTAssertEqual(notices, [
+            "NOTICE:  creating a new table for public.events", "NOTICE:  moving the data of public.events",
+            "NOTICE:  creating a new table for public.accounts", "NOTICE:  moving the data of public.accounts",
+            "NOTICE:  dropping the old public.events", "NOTICE:  renaming the new table to public.events",
+            "NOTICE:  dropping the old public.accounts", "NOTICE:  renaming the new table to public.accounts",
+        ])
+    }
+
+    /// The repartitioning copy runs max_adaptive_executor_pool_size streams per source worker:
+    /// a pool of 1 makes the conversion slower than the default 16.
+    func testAlterDistributedTableCopiesInParallelUpToThePoolSize() throws {
+        func duration(pool: Int) throws -> Double {
+            let s = try scenario(rate: 50, duration: "10m", operations: "", timeline: """
+                  - {at: 10s, sql: "SELECT alter_distributed_table('events', shard_count := 16, cascade_to_colocated := true);"}
+                """)
+            var c = s
+            c.citus.maxAdaptiveExecutorPoolSize = pool
+            let op = try XCTUnwrap(try run(c).operations?.operations.first)
+            XCTAssertEqual(op.status, "done", op.error ?? "")
+            return (try XCTUnwrap(op.end) - op.start).seconds
+        }
+        let one = try duration(pool: 1), sixteen = try duration(pool: 16)
+        XCTAssertGreaterThan(one, 1.5 * sixteen, "one stream per worker: \(one) s; sixteen: \(sixteen) s")
+    }
+
     // MARK: Validation
 
     /// Statements that cannot be parsed or name an unknown function, table or node are
@@ -346,6 +406,10 @@ final class OperationsTests: XCTestCase {
         XCTAssertTrue(findings("  - {at: 1m, sql: \"SELECT citus_drain_node('worker-9', 5432);\"}")[0].contains("node `worker-9` is not in the cluster"))
         XCTAssertTrue(findings("  - {at: 1m, sql: \"SELECT rebalance_table_shards('nope');\"}")[0].contains("table `nope` is not in the scenario"))
         XCTAssertTrue(findings("  - {at: 1m, event: node_fails, node: worker-7}")[0].contains("nodes at this point of the timeline"))
+        XCTAssertEqual(findings("  - {at: 1m, sql: \"SELECT alter_distributed_table('events', distribution_column := 'b');\"}"), [
+            "ops.yaml:20:20: error: alter_distributed_table: citus-sim simulates a change of shard_count (with cascade_to_colocated) only; distribution_column and colocate_with are not modelled",
+        ])
+        XCTAssertTrue(findings("  - {at: 1m, sql: \"SELECT alter_distributed_table('nope', shard_count := 4);\"}")[0].contains("table `nope` is not in the scenario"))
         let parse = findings("""
               - at: 1m
                 sql: |

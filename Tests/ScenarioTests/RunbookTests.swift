@@ -126,4 +126,68 @@ final class RunbookTests: XCTestCase {
         XCTAssertFalse(r.state.placements.contains { $0.node == w2.id })
         XCTAssertEqual(r.state.placements.count, 6)
     }
+
+    /// alter_distributed_table as Citus's regression test alter_distributed_table.sql runs it
+    /// (shard-count steps): the converted table gets new shard ids and a colocation group for
+    /// the new count, placed round robin; cascade keeps its colocated tables with it; without
+    /// cascade the colocation breaks. NOTICEs per table as ConvertTable raises them.
+    func testAlterDistributedTableShardCountAsCitus() throws {
+        let r = try run("""
+            SET citus.shard_count TO 4;
+            SELECT citus_add_node('w1', 5432);
+            SELECT citus_add_node('w2', 5432);
+            CREATE TABLE dist_table (a int, b int);
+            SELECT create_distributed_table('dist_table', 'a', colocate_with := 'none');
+            CREATE TABLE colocation_table (a int, b int);
+            SELECT create_distributed_table('colocation_table', 'a', colocate_with := 'dist_table');
+            CREATE TABLE colocation_table_2 (a int, b int);
+            SELECT create_distributed_table('colocation_table_2', 'a', colocate_with := 'none');
+            SELECT alter_distributed_table('dist_table', shard_count := 8, cascade_to_colocated := true);
+            SELECT alter_distributed_table('dist_table', shard_count := 10, cascade_to_colocated := false);
+            """)
+        let s = r.state
+        XCTAssertEqual(["dist_table", "colocation_table", "colocation_table_2"].map { s.shards(of: $0).count }, [10, 8, 4])
+        let group = { (t: String) in s.table(t)!.colocationID }
+        XCTAssertNotEqual(group("dist_table"), group("colocation_table"), "cascade_to_colocated := false breaks the colocation")
+        XCTAssertNotEqual(group("colocation_table"), group("colocation_table_2"))
+        XCTAssertEqual(s.colocationGroups.count, 3, "the groups left without tables are gone")
+        // Shard ids: 3 × 4 at creation (102008-102019), 2 × 8 by the cascade, then 10.
+        XCTAssertEqual(s.shards(of: "colocation_table").map(\.id.rawValue), Array(102_028...102_035))
+        XCTAssertEqual(s.shards(of: "dist_table").map(\.id.rawValue), Array(102_036...102_045))
+        XCTAssertEqual(s.shards(of: "dist_table").map(\.range!), HashRange.uniform(shardCount: 10))
+        let w1 = s.node(name: "w1", port: 5432)!.id, w2 = s.node(name: "w2", port: 5432)!.id
+        XCTAssertEqual(s.shards(of: "dist_table").map { s.placements(of: $0.id).map(\.node) }, (0..<10).map { [$0 % 2 == 0 ? w1 : w2] })
+        let notices = { (t: String) in ["creating a new table for public.\(t)", "moving the data of public.\(t)", "dropping the old public.\(t)", "renaming the new table to public.\(t)"] }
+        XCTAssertEqual(r.messages, (notices("dist_table").map { "r.sql:10: NOTICE:  \($0)" } + notices("colocation_table").map { "r.sql:10: NOTICE:  \($0)" }
+                                    + notices("dist_table").map { "r.sql:11: NOTICE:  \($0)" }))
+    }
+
+    /// Citus's parameter checks, with its texts (CheckAlterDistributedTableConversionParameters).
+    func testAlterDistributedTableRefusesWhatCitusRefuses() {
+        let setUp = """
+            SELECT citus_add_node('w1', 5432);
+            CREATE TABLE t (a int);
+            SELECT create_distributed_table('t', 'a', shard_count := 4);
+            CREATE TABLE u (a int);
+            SELECT create_distributed_table('u', 'a', colocate_with := 't');
+            CREATE TABLE r (a int);
+            SELECT create_reference_table('r');
+
+            """
+        XCTAssertEqual(runError(setUp + "SELECT alter_distributed_table('t', shard_count := 8);"), """
+            r.sql:8:1: error: ERROR:  cascade_to_colocated parameter is necessary
+            DETAIL:  this table is colocated with some other tables
+            HINT:  cascade_to_colocated := false will break the current colocation, cascade_to_colocated := true will change the shard count of colocated tables too.
+            """)
+        XCTAssertEqual(runError(setUp + "SELECT alter_distributed_table('t', shard_count := 4, cascade_to_colocated := true);"),
+                       "r.sql:8:1: error: ERROR:  this call doesn't change any properties of the table\nHINT:  check citus_tables view to see current properties of the table")
+        XCTAssertEqual(runError(setUp + "SELECT alter_distributed_table('t', shard_count := 0);"),
+                       "r.sql:8:1: error: ERROR:  shard_count cannot be 0\nHINT:  if you no longer want this to be a distributed table you can try undistribute_table() function")
+        XCTAssertEqual(runError(setUp + "SELECT alter_distributed_table('t');"),
+                       "r.sql:8:1: error: ERROR:  you have to specify at least one of the distribution_column, shard_count or colocate_with parameters")
+        XCTAssertEqual(runError(setUp + "SELECT alter_distributed_table('t', cascade_to_colocated := true);"),
+                       "r.sql:8:1: error: ERROR:  shard_count or colocate_with is necessary for cascading to colocated tables")
+        XCTAssertEqual(runError(setUp + "SELECT alter_distributed_table('r', shard_count := 8);"),
+                       "r.sql:8:1: error: ERROR:  cannot alter table because the table is not distributed")
+    }
 }

@@ -31,6 +31,11 @@ extension ClusterSimulation {
             }
             return
         }
+        if isWrite[cls] && tableWritesBlocked[table] {
+            requests[Int(rid)].outstanding += 1
+            ops!.parkedOnTable[table].append((rid, s.now))
+            return
+        }
         if isWrite[cls] {
             for f in first..<(first + count) {
                 let g = Int(shardGroupFlat[f])

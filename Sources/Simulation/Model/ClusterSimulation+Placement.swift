@@ -21,7 +21,8 @@ extension ClusterSimulation {
         shardGroupFlat = []
         for (t, spec) in scenario.tables.enumerated() {
             let count = shardCount(ofTable: t)
-            guard count > 0, let colocation = layout.state.table(spec.name)?.colocationID ?? ops?.runner.state.table(spec.name)?.colocationID else { continue }
+            // The metadata as it is now (a conversion may have moved a table to another group).
+            guard count > 0, let colocation = ops?.runner.state.table(spec.name)?.colocationID ?? layout.state.table(spec.name)?.colocationID else { continue }
             let b: Int32
             if let known = base.first(where: { $0.colocation == colocation }) {
                 b = known.base

@@ -36,6 +36,8 @@ extension ClusterSimulation {
         state.nodeOfWorker = layout.workerIDs.map { Optional($0) } + Array(repeating: nil, count: spare)
         state.parkedOnNode = Array(repeating: [], count: workers)
         state.coordinatorOperation = Array(repeating: nil, count: coordinators)
+        state.parkedOnTable = Array(repeating: [], count: scenario.tables.count)
+        tableWritesBlocked = Array(repeating: false, count: scenario.tables.count)
         state.maxWorkerProcesses = scenario.citus.maxWorkerProcesses
         state.tenantSizes = scenario.workload.tenants.sizeBytes
         state.tenantActivity = scenario.workload.tenants.activity
@@ -225,6 +227,10 @@ extension ClusterSimulation {
                 let chain = newChain(TransferChain(owner: .session(operation: op), items: [], mode: .blockWrites))
                 ops!.sessionBusy = true
                 startClone(clone: id, primary: primary, chain: chain, &s)
+            case .alterTable(let tables, let count):
+                let chain = newChain(TransferChain(owner: .session(operation: op), items: [], mode: .blockWrites))
+                ops!.sessionBusy = true
+                startConversion(tables: tables, shardCount: count, chain: chain, &s)
             case .promoteClone(let clone, let plan):
                 let chain = newChain(TransferChain(owner: .session(operation: op), items: [], mode: .blockWrites))
                 ops!.sessionBusy = true

@@ -151,8 +151,12 @@ extension ClusterSimulation {
             guard let id = nodeOfWorker[Int(w)], let n = state.node(id) else { return "worker-\(w + 1)" }
             return n.name
         }
-        let source = name(t.source)
+        var source = name(t.source)
         var target = name(t.target)
+        if t.kind == .convert {
+            source = t.convertNames.joined(separator: ", ")
+            target = "\(t.convertShardCount) shards"
+        }
         if t.kind == .clone, let clone = t.planned?.target, let c = ops!.runner.clones.first(where: { $0.id == clone }) { target = c.name }
         var task: Int64?
         if case .task(_, let id) = ops!.chains[t.chain].owner { task = id }
@@ -244,6 +248,17 @@ extension ClusterSimulation {
         let t = ops!.transfers[id]
         ops!.transfers[id].phase = .indexes
         ops!.log.transfers[t.log].indexStart = s.now
+        if t.kind == .convert {
+            // Every worker builds the indexes of its new shards at once.
+            for (w, work) in t.convertIndexWork.enumerated() where work > 0 {
+                ops!.transfers[id].indexParts += 1
+                let task = newTask(TaskRecord(request: UInt32(id), worker: Int32(w), shard: -1, pool: -1, stage: .copy))
+                cpu[w + 1].arrive(job: task, work: SimDuration(seconds: work), at: s.now)
+                armCPU(w + 1, &s)
+            }
+            if ops!.transfers[id].indexParts == 0 { transferStep(id, &s) }
+            return
+        }
         var work = 0.0
         if let anchor = t.anchors.first, t.kind == .move || t.kind == .split {
             let g = group(of: anchor)
@@ -254,6 +269,7 @@ extension ClusterSimulation {
             }
         }
         guard work > 0 else { return transferStep(id, &s) }
+        ops!.transfers[id].indexParts = 1
         let task = newTask(TaskRecord(request: UInt32(id), worker: t.target, shard: -1, pool: -1, stage: .copy))
         cpu[Int(t.target) + 1].arrive(job: task, work: SimDuration(seconds: work), at: s.now)
         armCPU(Int(t.target) + 1, &s)
@@ -311,6 +327,10 @@ extension ClusterSimulation {
             let bytes = ops!.transfers[id].pendingShards.removeFirst()
             let k: Int
             if let slot { k = slot; ops!.transfers[id].streams[k] = (bytes, 0) } else { k = ops!.transfers[id].streams.count; ops!.transfers[id].streams.append((bytes, 0)) }
+            if !ops!.transfers[id].pendingEnds.isEmpty {
+                let end = ops!.transfers[id].pendingEnds.removeFirst()
+                if k < ops!.transfers[id].streamEnds.count { ops!.transfers[id].streamEnds[k] = end } else { ops!.transfers[id].streamEnds.append(end) }
+            }
             startChunk(id, stream: k, &s)
         }
         if ops!.transfers[id].streams.allSatisfy({ $0.left <= 0 && $0.parts == 0 }) && ops!.transfers[id].pendingShards.isEmpty {
@@ -330,13 +350,14 @@ extension ClusterSimulation {
             parts += 1
             return newTask(TaskRecord(request: UInt32(id), worker: node, shard: Int32(k), pool: -1, stage: .copy))
         }
-        let src = Int(t.source) + 1, dst = Int(t.target) + 1
-        cpu[src].arrive(job: part(t.source), work: cpuWork, at: s.now)
-        cpu[dst].arrive(job: part(t.target), work: cpuWork, at: s.now)
+        let (from, to) = k < t.streamEnds.count ? t.streamEnds[k] : (t.source, t.target)
+        let src = Int(from) + 1, dst = Int(to) + 1
+        cpu[src].arrive(job: part(from), work: cpuWork, at: s.now)
+        cpu[dst].arrive(job: part(to), work: cpuWork, at: s.now)
         armCPU(src, &s)
         if dst != src { armCPU(dst, &s) }
-        disks[src].submit(request: part(t.source), operations: ios, bytes: chunk, at: s.now)
-        disks[dst].submit(request: part(t.target), operations: ios, bytes: chunk, at: s.now)
+        disks[src].submit(request: part(from), operations: ios, bytes: chunk, at: s.now)
+        disks[dst].submit(request: part(to), operations: ios, bytes: chunk, at: s.now)
         armDisk(src, &s)
         if dst != src { armDisk(dst, &s) }
         if src != dst {
@@ -344,7 +365,7 @@ extension ClusterSimulation {
             let done = max(s.now, ops!.nicFreeAt[src]) + transfer
             ops!.nicFreeAt[src] = done
             if src > 0 { metrics.bytesSent[src - 1] += chunk }
-            s.schedule(.copyNetwork, at: done + latency, priority: .completion, payload: part(t.source))
+            s.schedule(.copyNetwork, at: done + latency, priority: .completion, payload: part(from))
         }
         ops!.transfers[id].streams[k].parts = parts
     }
@@ -355,7 +376,10 @@ extension ClusterSimulation {
         freeTask(tid)
         let id = Int(task.request)
         guard !ops!.transfers[id].finished else { return }
-        if task.shard < 0 { return transferStep(id, &s) }
+        if task.shard < 0 {
+            ops!.transfers[id].indexParts -= 1
+            return ops!.transfers[id].indexParts > 0 ? () : transferStep(id, &s)
+        }
         let k = Int(task.shard)
         ops!.transfers[id].streams[k].parts -= 1
         guard ops!.transfers[id].streams[k].parts == 0 else { return }
@@ -432,6 +456,8 @@ extension ClusterSimulation {
             }
             ops!.runner.state.apply(t.split!)
             do { try rebuildPlacement() } catch { return failTransfer(id, error: "ERROR:  \(error)", &s) }
+        case .convert:
+            if let error = commitConversion(id, at: s.now) { return failTransfer(id, error: error, &s) }
         case .clone:
             if let clone = t.promotionClone {
                 for a in t.anchors where group(of: a) >= 0 {
@@ -467,6 +493,7 @@ extension ClusterSimulation {
         ops!.transfers[id].phase = .done
         let t = ops!.transfers[id]
         if t.blocked { unblock(transfer: id, &s) }
+        if t.kind == .convert { unblockTables(transfer: id, &s) }
         for a in t.anchors where group(of: a) >= 0 {
             let g = Int(group(of: a))
             groupNoReplicaIdentityFails[g] = false
@@ -478,7 +505,9 @@ extension ClusterSimulation {
         ops!.log.transfers[log].error = error
         let op = chainOperation(t.chain)
         if status == "done" { ops!.log.operations[op].bytesCopied += t.bytes }  // a promotion's bytes are 0: it copies nothing
-        if let start = ops!.log.transfers[log].blockStart { ops!.log.operations[op].writeBlockedGroupSeconds += (s.now - start).seconds * Double(t.anchors.count) }
+        if let start = ops!.log.transfers[log].blockStart {
+            ops!.log.operations[op].writeBlockedGroupSeconds += (s.now - start).seconds * Double(t.kind == .convert ? t.convertGroups : t.anchors.count)
+        }
         if status == "done" {
             advanceChain(t.chain, failed: nil, &s)
         } else if status == "error" {

@@ -61,6 +61,8 @@ public struct ClusterSimulation: EventHandler {
     /// Per group: writes are blocked (a move's final phase or block_writes), and UPDATE/DELETE
     /// fail on tables without a replica identity (a force_logical transfer); WAL written, bytes.
     var groupBlocked: [Bool] = []
+    /// Per scenario table: writes wait for a table lock (alter_distributed_table).
+    var tableWritesBlocked: [Bool] = []
     var groupNoReplicaIdentityFails: [Bool] = []
     var groupWAL: [Double] = []
     /// Failed nodes: workers, and coordinators.

@@ -10,7 +10,7 @@ import SimCore
 /// the start → set-up → copy → index build → commit. Catch-up waits poll every second until
 /// the target has applied the source's WAL position taken when the wait began.
 struct ActiveTransfer {
-    enum Kind: String { case move, referenceTables = "reference_tables", split, clone }
+    enum Kind: String { case move, referenceTables = "reference_tables", split, clone, convert = "alter_table" }
     enum Phase { case setup, copy, catchUp1, indexes, catchUp2, blocked, promote, done }
 
     var kind: Kind
@@ -31,6 +31,12 @@ struct ActiveTransfer {
     /// and chunk parts still outstanding.
     var pendingShards: [Double] = []
     var streams: [(left: Double, parts: Int32)] = []
+    /// A conversion's streams each have their own source and target worker (parallel to
+    /// `pendingShards` and `streams`); other transfers use `source` and `target`.
+    var pendingEnds: [(source: Int32, target: Int32)] = []
+    var streamEnds: [(source: Int32, target: Int32)] = []
+    /// Index builds still running (a conversion builds on every worker at once).
+    var indexParts: Int32 = 0
     var maxStreams: Int = 16
     /// CPU per copied byte relative to COPY (1; a base backup's file stream costs less).
     var cpuShare = 1.0
@@ -43,6 +49,13 @@ struct ActiveTransfer {
     var catchUpStart: SimTime = .zero
     var blocked = false
     var finished = false
+    /// alter_distributed_table: scenario indices and names of the tables converted, the new
+    /// shard count, the shard groups whose writes wait, and the index-build CPU per worker (s).
+    var convertTables: [Int] = []
+    var convertNames: [String] = []
+    var convertShardCount = 0
+    var convertGroups = 0
+    var convertIndexWork: [Double] = []
     /// Promotion of a clone: the clone and the split plan.
     var promotionClone: NodeID?
     var promotionPlan: [CloneSplitPlanner.Row]?
@@ -108,6 +121,8 @@ struct OperationsState {
     var diskUsed: [Double]
     /// Per group: writes queued while it is blocked (request ids), and when each was parked.
     var parkedWrites: [[(request: UInt32, since: SimTime)]] = []
+    /// Per scenario table: writes waiting for a table lock (alter_distributed_table's ExclusiveLock).
+    var parkedOnTable: [[(request: UInt32, since: SimTime)]] = []
     /// Per group: the transfer blocking or tracking it (−1 when none).
     var groupTransfer: [Int32] = []
     /// Requests parked while their node is down (`wait` failure mode), per worker.

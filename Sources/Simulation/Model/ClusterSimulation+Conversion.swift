@@ -1,0 +1,113 @@
+import ClusterModel
+import Planner
+import Runbook
+import SimCore
+
+/// `alter_distributed_table(table, shard_count := n[, cascade_to_colocated := true])` in
+/// simulated time, as Citus's `ConvertTable` runs it: the table is opened with an
+/// ExclusiveLock (writes wait, reads go on against the old shards), a new table with n shards
+/// is created, `INSERT INTO new SELECT * FROM old` repartitions every row (each old shard's
+/// rows stream to the workers of the new shards they hash to, up to
+/// max_adaptive_executor_pool_size streams per source worker, costed like a shard copy:
+/// CPU on both sides, a disk read, the network, a disk write), the indexes are built on the
+/// new shards, the old table is dropped and the new one renamed. With cascade, the colocated
+/// tables follow in the same statement. Simplification: all tables' writes wait from the
+/// start (Citus locks a cascaded table when its turn comes).
+extension ClusterSimulation {
+    mutating func startConversion(tables names: [String], shardCount: Int, chain: Int, _ s: inout Scheduler<ClusterEvent>) {
+        var trial = ops!.runner.state
+        let map = ops!.workerOfNode
+        let after: (tenantShard: [[Int32]], shardWorker: [[Int32]], workerShards: [[[Int32]]], shardBytes: [[Double]])
+        do {
+            try trial.convertShardCount(of: names, to: shardCount)
+            after = try SimulationLayout.placement(state: trial, scenario: scenario, workerIndex: { Int($0.rawValue) < map.count ? map[Int($0.rawValue)] : -1 },
+                                                   workerCount: workers, sizes: ops!.tenantSizes)
+        } catch {
+            return finishChain(chain, error: (error as? CitusError)?.description ?? "ERROR:  \(error)", &s)
+        }
+        let indices = names.compactMap { n in scenario.tables.firstIndex { $0.name == n } }
+        var t = ActiveTransfer(kind: .convert, log: -1, chain: chain, mode: .blockWrites, source: -1, target: -1, anchors: [], bytes: 0)
+        t.convertTables = indices
+        t.convertNames = names
+        t.convertShardCount = shardCount
+        t.convertGroups = indices.first.map { ops!.shardWorker[$0].count } ?? 0
+        t.convertIndexWork = Array(repeating: 0, count: workers)
+        var sources = Set<Int32>()  // membership only
+        for ti in indices {
+            let spec = scenario.tables[ti]
+            let old = ops!.shardWorker[ti]
+            // Bytes from each old shard to each worker of the new shards.
+            var flow = [Double](repeating: 0, count: old.count * workers)
+            for tenant in 0..<tenantCount {
+                let w = after.shardWorker[ti][Int(after.tenantShard[ti][tenant])]
+                guard w >= 0 else { continue }
+                flow[Int(ops!.tenantShard[ti][tenant]) * workers + Int(w)] += ops!.tenantSizes[tenant] * spec.dataShare
+            }
+            for shard in old.indices where old[shard] >= 0 {
+                for w in 0..<workers where flow[shard * workers + w] > 0 {
+                    t.pendingShards.append(flow[shard * workers + w])
+                    t.pendingEnds.append((old[shard], Int32(w)))
+                    t.bytes += flow[shard * workers + w]
+                    sources.insert(old[shard])
+                }
+            }
+            for (shard, bytes) in after.shardBytes[ti].enumerated() where after.shardWorker[ti][shard] >= 0 {
+                t.convertIndexWork[Int(after.shardWorker[ti][shard])] += bytes / 1_073_741_824 * Double(spec.secondaryIndexes) * scenario.operations.indexBuildSecondsPerGiB
+            }
+        }
+        t.maxStreams = max(1, Int(poolSize)) * max(1, sources.count)
+        let id = addTransfer(t, at: s.now)
+        ops!.transfers[id].blocked = true
+        ops!.log.transfers[ops!.transfers[id].log].blockStart = s.now
+        for ti in indices { tableWritesBlocked[ti] = true }
+        s.schedule(.transferStep, at: s.now + scenario.operations.blockingOverhead, priority: .control, payload: UInt32(id))
+    }
+
+    /// The data is in the new shards: the metadata switches (old table dropped, new one
+    /// renamed), the placement is rebuilt, shard sizes and disk use follow. Returns an error text.
+    mutating func commitConversion(_ id: Int, at now: SimTime) -> String? {
+        let t = ops!.transfers[id]
+        func bytesPerWorker() -> [Double] {
+            var bytes = [Double](repeating: 0, count: workers)
+            for ti in t.convertTables {
+                for (shard, w) in ops!.shardWorker[ti].enumerated() where w >= 0 { bytes[Int(w)] += ops!.shardBytes[ti][shard] }
+            }
+            return bytes
+        }
+        let before = bytesPerWorker()
+        do {
+            try ops!.runner.state.convertShardCount(of: t.convertNames, to: t.convertShardCount)
+            try rebuildPlacement()
+        } catch {
+            return (error as? CitusError)?.description ?? "ERROR:  \(error)"
+        }
+        for ti in t.convertTables {
+            for m in t.convertNames.indices where scenario.tables[ti].name == t.convertNames[m] {
+                for notice in RunbookRunner.conversionNotices(t.convertNames[m], start: false) { note(notice.description, at: now) }
+            }
+            for (shard, id) in ops!.runner.state.shards(of: scenario.tables[ti].name).enumerated() where shard < ops!.shardBytes[ti].count {
+                ops!.runner.state.setSize(of: id.id, bytes: Int64(ops!.shardBytes[ti][shard].rounded()))
+            }
+        }
+        let afterBytes = bytesPerWorker()
+        for w in 0..<workers { ops!.diskUsed[w] = max(0, ops!.diskUsed[w] + afterBytes[w] - before[w]) }
+        return nil
+    }
+
+    /// The tables' lock is released: the writes that waited go on (against the new shards).
+    mutating func unblockTables(transfer id: Int, _ s: inout Scheduler<ClusterEvent>) {
+        let log = ops!.transfers[id].log
+        var resumed: [UInt32] = []
+        for ti in ops!.transfers[id].convertTables {
+            tableWritesBlocked[ti] = false
+            for p in ops!.parkedOnTable[ti] {
+                ops!.log.transfers[log].writeBlockedSeconds += (s.now - p.since).seconds
+                ops!.log.transfers[log].writesDelayed += 1
+                resumed.append(p.request)
+            }
+            ops!.parkedOnTable[ti] = []
+        }
+        ops!.transfers[id].blocked = false
+        for rid in resumed { resume(request: rid, &s) }
+    }
+}
