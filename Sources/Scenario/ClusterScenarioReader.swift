@@ -48,7 +48,18 @@ enum ClusterScenarioReader {
         }
         let timeline = TimelineReader.read(root, tables: tables, workerCount: cluster?.workerCount, tenantCount: workload?.tenants.count)
         let operations = readOperations(root.mapping("operations", required: false))
-        guard let run, let cluster, let citus, let tables, let workload, let timeline, let operations else { return nil }
+        guard let run, let cluster, let citus, let tables, var workload, let timeline, let operations else { return nil }
+        // Tenants that `new_tenants` events add exist from the start, with no data and no queries.
+        let joining = timeline.reduce(0) { n, e in
+            if case .newTenants(_, let count, _, _) = e.action { return n + count }
+            return n
+        }
+        if joining > 0 {
+            do { workload.tenants = try workload.tenants.appendingDormant(joining) } catch {
+                reader.error(root.value("timeline"), "\(error)")
+                return nil
+            }
+        }
         // Cross-checks a DBA would want to hear about.
         if run.warmup >= run.duration {
             reader.error(root.mapping("run", required: false)?.value("warmup"), "`run.warmup` must be shorter than `run.duration`")

@@ -5,7 +5,7 @@ import Yams
 
 /// Reads a scenario's `timeline` (schema in Scenarios/README.md): each entry has `at` and
 /// either `sql` (one or more Citus statements) or `event` (node_fails, node_returns,
-/// rate_multiplier, tenant_grows, add_coordinator). Statements are parsed now; a parse error,
+/// rate_multiplier, tenant_grows, add_coordinator, new_tenants). Statements are parsed now; a parse error,
 /// an unknown function, or a table or node the scenario does not have is a validation error
 /// located in the file. Errors Citus raises at run time (a node that must be emptied first, a
 /// missing replica identity) are recorded when the statement runs.
@@ -22,6 +22,7 @@ enum TimelineReader {
         let tableNames = (tables ?? []).map(\.name)
         var entries: [TimelineEntry] = []
         var ok = true
+        var newTenants = 0  // tenants the timeline's `new_tenants` events add so far
         for (i, item) in node.array().enumerated() {
             guard let m = reader.mapping(item, path: "timeline[\(i)]") else { ok = false; continue }
             let at = m.duration("at", allowZero: true)
@@ -38,7 +39,7 @@ enum TimelineReader {
                     entries.append(TimelineEntry(at: SimDuration(seconds: at), action: .sql(statement, text: source), line: statement.line, column: statement.column))
                 }
             case (nil, _?):
-                let kind = m.string("event", allowed: ["node_fails", "node_returns", "rate_multiplier", "tenant_grows", "add_coordinator"])
+                let kind = m.string("event", allowed: ["node_fails", "node_returns", "rate_multiplier", "tenant_grows", "add_coordinator", "new_tenants"])
                 var action: TimelineEntry.Action?
                 switch kind {
                 case "node_fails", "node_returns":
@@ -56,6 +57,14 @@ enum TimelineReader {
                     let size = m.number("size_factor", in: 0...1_000_000, lowerExclusive: true, default: 1)
                     let activity = m.number("activity_factor", in: 0...1_000_000, lowerExclusive: true, default: 1)
                     if let rank, let size, let activity { action = .tenantGrows(rank: rank, size: size, activity: activity) }
+                case "new_tenants":
+                    let count = m.integer("count", in: 1...1_000_000)
+                    let size = m.value("size_mib") == nil ? Optional<Double>.none : m.number("size_mib", in: 0...1e9, lowerExclusive: true).map { $0 * 1_048_576 }
+                    let activity = m.number("activity_factor", in: 0...1_000_000, lowerExclusive: true, default: 1)
+                    if let count, let activity, m.value("size_mib") == nil || size != nil {
+                        action = .newTenants(first: tenantCount + newTenants, count: count, sizeBytes: size, activity: activity)
+                        newTenants += count
+                    }
                 case "add_coordinator":
                     if let name = m.string("node") {
                         if nodes.contains(name) {
@@ -77,7 +86,7 @@ enum TimelineReader {
                 reader.error(event, "a timeline entry has either `sql` or `event`, not both")
                 ok = false
             case (nil, nil):
-                reader.error(item, "`timeline[\(i)]` needs `sql` (Citus statements) or `event` (node_fails, node_returns, rate_multiplier, tenant_grows, add_coordinator)")
+                reader.error(item, "`timeline[\(i)]` needs `sql` (Citus statements) or `event` (node_fails, node_returns, rate_multiplier, tenant_grows, add_coordinator, new_tenants)")
                 ok = false
             }
             m.finish()

@@ -23,8 +23,11 @@ public struct TenantPopulation: Sendable {
         }
     }
 
-    /// Number of tenants.
+    /// Number of tenants, including tenants a timeline adds later (`baseCount` onwards).
     public let count: Int
+    /// Tenants that exist from the start; ranks after these join during the run
+    /// (`appendingDormant`), with no data and no queries until then.
+    public let baseCount: Int
     /// Data bytes of each tenant, index = rank − 1.
     public let sizeBytes: [Double]
     /// Probability that a query belongs to each tenant, index = rank − 1 (sums to 1).
@@ -42,6 +45,7 @@ public struct TenantPopulation: Sendable {
             throw ParameterError(parameter: "tenants.largest.rank", value: "\(o.rank)", expected: "a rank in 1...\(count)")
         }
         self.count = count
+        baseCount = count
         self.sizeExponent = sizeExponent
         self.activityExponent = activityExponent
         self.overrides = overrides
@@ -53,6 +57,25 @@ public struct TenantPopulation: Sendable {
         }
         activity = TenantPopulation.apply(ZipfSampler.weights(count: count, exponent: activityExponent), explicitActivity, total: 1)
         sampler = try AliasTable(weights: activity)
+    }
+
+    /// The population with `extra` tenants after the last rank that hold no data and get no
+    /// queries until a timeline event gives them some (the simulation's `new_tenants`).
+    public func appendingDormant(_ extra: Int) throws -> TenantPopulation {
+        try ParameterError.requireNonNegative(Double(extra), "new_tenants.count")
+        return try TenantPopulation(count: count + extra, baseCount: baseCount, sizeBytes: sizeBytes + Array(repeating: 0, count: extra),
+                                    activity: activity + Array(repeating: 0, count: extra), from: self)
+    }
+
+    private init(count: Int, baseCount: Int, sizeBytes: [Double], activity: [Double], from other: TenantPopulation) throws {
+        self.count = count
+        self.baseCount = baseCount
+        self.sizeBytes = sizeBytes
+        self.activity = activity
+        sampler = try AliasTable(weights: activity)
+        sizeExponent = other.sizeExponent
+        activityExponent = other.activityExponent
+        overrides = other.overrides
     }
 
     /// Replaces the given ranks' values and rescales the others to keep `total`.
@@ -76,7 +99,7 @@ public struct TenantPopulation: Sendable {
     /// the same exponents; explicit tenants keep their size and their share of activity.
     public func grown(by factor: Double) throws -> TenantPopulation {
         let fixed = overrides.reduce(0.0) { $0 + ($1.sizeBytes ?? 0) }
-        return try TenantPopulation(count: max(count, Int((Double(count) * factor).rounded())),
+        return try TenantPopulation(count: max(baseCount, Int((Double(baseCount) * factor).rounded())),
                                     totalBytes: fixed + (totalBytes - fixed) * factor,
                                     sizeExponent: sizeExponent, activityExponent: activityExponent, overrides: overrides)
     }

@@ -288,6 +288,31 @@ final class OperationsTests: XCTestCase {
 
     /// A tenant that grows gets more of the queries from then on; a rank outside the
     /// population is a validation error.
+    /// new_tenants: 200 tenants join at 1m, each twice as active as the mean of the 2,000
+    /// tenants there from the start: they then get 0.2 / 1.2 of the queries, none before.
+    /// Their data (the mean tenant's size each) lands on their shards' workers.
+    func testNewTenantsJoin() throws {
+        let s = try scenario(duration: "3m", timeline: """
+              - {at: 1m, event: new_tenants, count: 200, activity_factor: 2}
+            """)
+        XCTAssertEqual(s.workload.tenants.count, 2_200)
+        XCTAssertEqual(s.workload.tenants.baseCount, 2_000)
+        XCTAssertEqual(s.workload.tenants.sizeBytes[2_000...].max(), 0, "no data before they join")
+        let r = try run(s)
+        XCTAssertEqual(r.operations?.operations.first?.status, "done")
+        let m = r.measurements
+        let joined = (2_000..<2_200).reduce(0) { $0 + Int(m.tenantReads[$1] + m.tenantWrites[$1]) }
+        let all = (0..<2_200).reduce(0) { $0 + Int(m.tenantReads[$1] + m.tenantWrites[$1]) }
+        let expected = Double(all) * (120.0 / 180.0) * (0.2 / 1.2)
+        XCTAssertEqual(Double(joined), expected, accuracy: expected * 0.05, "\(joined) of \(all) queries")
+        // The same run with the event after the end: the dormant tenants get nothing.
+        let never = try run(try scenario(duration: "3m", timeline: "  - {at: 10m, event: new_tenants, count: 200, activity_factor: 2}"))
+        XCTAssertEqual((2_000..<2_200).reduce(0) { $0 + Int(never.measurements.tenantReads[$1] + never.measurements.tenantWrites[$1]) }, 0)
+        XCTAssertThrowsError(try scenario(timeline: "  - {at: 1m, event: new_tenants, count: 0}")) { error in
+            XCTAssertTrue("\(error)".contains("ops.yaml:20:41: error: `timeline[0].count`"), "\(error)")
+        }
+    }
+
     func testTenantGrows() throws {
         let s = try scenario(duration: "3m", watch: "[5]", timeline: """
               - {at: 1m, event: tenant_grows, rank: 5, size_factor: 20, activity_factor: 50}

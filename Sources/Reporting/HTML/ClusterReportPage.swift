@@ -56,7 +56,8 @@ struct ClusterReportPage {
                 ["key": "Workers", "value": "\(s.cluster.workerCount) × \(s.cluster.worker.cores) cores, \(f(s.cluster.worker.memoryBytes / gib, 0)) GiB (cache \(f(s.cluster.worker.cacheBytes / gib, 0)) GiB), disk \(f(s.cluster.worker.diskBytesPerSecond / 1e6, 0)) MB/s, \(f(s.cluster.worker.diskIOPS, 0)) IOPS"],
                 ["key": "Network", "value": "\(f(s.cluster.networkLatency.seconds * 1e6, 0)) µs one way, TLS \(s.cluster.tls ? "on" : "off")"],
                 ["key": "Tables", "value": s.tables.map { "\($0.name) (\($0.kind == .reference ? "reference" : "distributed"))" }.joined(separator: ", ")],
-                ["key": "Tenants", "value": "\(s.workload.tenants.count), \(f(s.workload.tenants.totalBytes / gib, 1)) GiB"],
+                ["key": "Tenants", "value": "\(s.workload.tenants.baseCount), \(f(s.workload.tenants.totalBytes / gib, 1)) GiB"
+                    + (s.workload.tenants.count > s.workload.tenants.baseCount ? "; \(s.workload.tenants.count - s.workload.tenants.baseCount) more join during the run (timeline)" : "")],
                 ["key": "Workload", "value": arrivals],
                 ["key": "Run", "value": "\(f(s.run.duration.seconds, 0)) s simulated, warm-up \(f(s.run.warmup.seconds, 0)) s, \(s.run.replications) replications, seed \(s.run.seed), \(Int(s.run.confidence * 100))% intervals"],
             ] as [[String: String]],
@@ -176,8 +177,9 @@ struct ClusterReportPage {
         let t = report.scenario.workload.tenants
         var ranks: [Int] = []
         var r = 1.0
-        while Int(r) <= t.count { if ranks.last != Int(r) { ranks.append(Int(r)) }; r *= 1.05 }
-        if ranks.last != t.count { ranks.append(t.count) }
+        // The tenants at the start (ones a timeline adds have no data yet).
+        while Int(r) <= t.baseCount { if ranks.last != Int(r) { ranks.append(Int(r)) }; r *= 1.05 }
+        if ranks.last != t.baseCount { ranks.append(t.baseCount) }
         let total = t.activity.reduce(0, +)
         return SVGLineChart(title: "Tenants by rank: data size (MiB) and share of queries (%)", xLabel: "tenant rank (1 = largest)", yLabel: "MiB / % (log)",
                             series: [.init(name: "size (MiB)", points: ranks.map { (Double($0), t.sizeBytes[$0 - 1] / 1_048_576) }),

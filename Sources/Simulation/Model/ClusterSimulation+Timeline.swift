@@ -94,6 +94,10 @@ extension ClusterSimulation {
             let op = beginOperation(entry, at: s.now)
             tenantGrows(rank - 1, size: size, activity: activity)
             endOperation(op, at: s.now)
+        case .newTenants(let first, let count, let size, let activity):
+            let op = beginOperation(entry, at: s.now)
+            tenantsJoin(first: first, count: count, sizeBytes: size, activity: activity)
+            endOperation(op, at: s.now)
         case .coordinatorAdded(let name):
             // Like citus_add_node's activation: the metadata is synced to the new node first.
             let op = beginOperation(entry, at: s.now)
@@ -129,18 +133,41 @@ extension ClusterSimulation {
     /// them), disk use, the tenant sampler and every worker's cache estimate change.
     mutating func tenantGrows(_ t: Int, size: Double, activity: Double) {
         guard t >= 0 && t < tenantCount else { return }
-        let added = ops!.tenantSizes[t] * (size - 1)
-        ops!.tenantSizes[t] *= size
-        for (ti, spec) in scenario.tables.enumerated() where !ops!.tenantShard[ti].isEmpty {
-            let shard = Int(ops!.tenantShard[ti][t])
-            ops!.shardBytes[ti][shard] += added * spec.dataShare
-            let w = Int(ops!.shardWorker[ti][shard])
-            if w >= 0 { ops!.diskUsed[w] += added * spec.dataShare }
-            let id = ops!.shardIDFlat[shardOffset[ti] + shard]
-            ops!.runner.state.setSize(of: id, bytes: Int64(ops!.shardBytes[ti][shard].rounded()))
+        setTenants([t], sizeBytes: ops!.tenantSizes[t] * size, weight: ops!.tenantActivity[t] * activity)
+    }
+
+    /// Tenants join (`new_tenants`): each gets `sizeBytes` of data (nil: the mean tenant's at
+    /// the start) and the mean starting tenant's activity weight times `activity`.
+    mutating func tenantsJoin(first: Int, count: Int, sizeBytes: Double?, activity: Double) {
+        let base = scenario.workload.tenants.baseCount
+        let start = scenario.workload.tenants.sizeBytes.prefix(base)
+        let size = sizeBytes ?? start.reduce(0, +) / Double(max(1, base))
+        let weight = activity * scenario.workload.tenants.activity.prefix(base).reduce(0, +) / Double(max(1, base))
+        setTenants(Array(max(0, first)..<min(tenantCount, first + count)), sizeBytes: size, weight: weight)
+    }
+
+    /// Sets tenants' data (bytes) and activity weight: shard sizes (in the metadata too), disk
+    /// use, the tenant samplers and the workers' cache estimates follow.
+    mutating func setTenants(_ tenants: [Int], sizeBytes: Double, weight: Double) {
+        guard !tenants.isEmpty else { return }
+        var activityChanged = false
+        for t in tenants {
+            let added = sizeBytes - ops!.tenantSizes[t]
+            ops!.tenantSizes[t] = sizeBytes
+            for (ti, spec) in scenario.tables.enumerated() where !ops!.tenantShard[ti].isEmpty {
+                let shard = Int(ops!.tenantShard[ti][t])
+                ops!.shardBytes[ti][shard] += added * spec.dataShare
+                let w = Int(ops!.shardWorker[ti][shard])
+                if w >= 0 { ops!.diskUsed[w] += added * spec.dataShare }
+                let id = ops!.shardIDFlat[shardOffset[ti] + shard]
+                ops!.runner.state.setSize(of: id, bytes: Int64(ops!.shardBytes[ti][shard].rounded()))
+            }
+            if ops!.tenantActivity[t] != weight {
+                ops!.tenantActivity[t] = weight
+                activityChanged = true
+            }
         }
-        if activity != 1 {
-            ops!.tenantActivity[t] *= activity
+        if activityChanged {
             let weights = ops!.tenantActivity
             if let sampler = try? AliasTable(weights: weights) { tenantSampler = sampler }
             if !tenantSamplerByDatabase.isEmpty {

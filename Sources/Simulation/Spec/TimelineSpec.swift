@@ -24,6 +24,10 @@ public struct TimelineEntry: Sendable {
         /// the metadata is synced to it, client sessions are balanced across the coordinators
         /// that are up. Timeline SQL (DDL, rebalancing) still runs through the first.
         case coordinatorAdded(name: String)
+        /// `count` tenants join (0-based indices `first`..., after the scenario's tenants): each
+        /// with `sizeBytes` of data (nil: the mean tenant's) and the mean tenant's activity
+        /// times `activity`.
+        case newTenants(first: Int, count: Int, sizeBytes: Double?, activity: Double)
     }
 
     /// When, from the start of the run.
@@ -49,6 +53,7 @@ public struct TimelineEntry: Sendable {
         case .rateMultiplier(let f): return "arrival rate x\(f)"
         case .tenantGrows(let rank, let size, let activity): return "tenant \(rank) grows: data x\(size), activity x\(activity)"
         case .coordinatorAdded(let name): return "coordinator \(name) added (clients balanced; DDL through the first)"
+        case .newTenants(let first, let count, _, let activity): return "\(count) new tenants (ranks \(first + 1)-\(first + count)), activity x\(activity)"
         }
     }
 }
