@@ -101,6 +101,13 @@ public struct RunbookRunner {
             let v = try int()
             guard (1...100).contains(v) else { throw CitusError("\(v) is outside the valid range for parameter \"citus.shard_replication_factor\" (1 .. 100)") }
             state.settings.shardReplicationFactor = Int(v)
+        case "citus.metadata_sync_mode":
+            var text = ""
+            if case .string(let t) = value { text = t } else if case .number(let t) = value { text = t }
+            guard ["transactional", "nontransactional"].contains(text) else {
+                throw CitusError("invalid value for parameter \"citus.metadata_sync_mode\": \"\(text)\"", hint: "Available values: transactional, nontransactional.")
+            }
+            state.settings.metadataSyncNontransactional = text == "nontransactional"
         case "citus.next_shard_id": state.settings.nextShardID = try int()
         case "citus.next_placement_id": state.settings.nextPlacementID = try int()
         case "citus.rebalancer_by_disk_size_base_cost": state.settings.rebalancerByDiskSizeBaseCost = try int()

@@ -217,6 +217,7 @@ enum ClusterScenarioReader {
         set(m.string("multi_shard_modify_mode", allowed: ["parallel", "sequential"], default: "parallel")) { c.sequentialModifications = $0 == "sequential" }
         set(m.string("stat_statements_track", allowed: ["none", "all"], default: "none")) { c.statStatementsTrack = $0 == "all" }
         set(m.string("stat_tenants_track", allowed: ["none", "all"], default: "none")) { c.statTenantsTrack = $0 == "all" }
+        set(m.string("metadata_sync_mode", allowed: ["transactional", "nontransactional"], default: "transactional")) { c.metadataSyncNontransactional = $0 == "nontransactional" }
         set(m.integer("stat_tenants_limit", in: 1...10_000, default: 100)) { c.statTenantsLimit = $0 }
         set(m.integer("max_worker_processes", in: 3...262_143, default: 8)) { c.maxWorkerProcesses = $0 }
         m.finish()
@@ -237,6 +238,7 @@ enum ClusterScenarioReader {
         set(m.number("index_build_seconds_per_gib", in: 0...1e6, default: o.indexBuildSecondsPerGiB)) { o.indexBuildSecondsPerGiB = $0 }
         set(seconds(m, "deferred_drop_interval", default: o.deferredDropInterval.seconds, allowZero: true)) { o.deferredDropInterval = $0 }
         set(seconds(m, "metadata_sync_per_placement", default: o.metadataSyncPerPlacement.seconds, allowZero: true)) { o.metadataSyncPerPlacement = $0 }
+        set(m.number("metadata_sync_bytes_per_placement", in: 0...1e9, default: o.metadataSyncBytesPerPlacement)) { o.metadataSyncBytesPerPlacement = $0 }
         set(m.number("physical_apply_mib_per_second", in: 0...1e6, lowerExclusive: true, default: o.physicalApplyBytesPerSecond / mib)) { o.physicalApplyBytesPerSecond = $0 * mib }
         set(seconds(m, "promotion_time", default: o.promotionTime.seconds, allowZero: true)) { o.promotionTime = $0 }
         set(m.number("base_backup_cpu_share", in: 0...10, default: o.baseBackupCPUShare)) { o.baseBackupCPUShare = $0 }

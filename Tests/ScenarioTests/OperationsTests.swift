@@ -288,6 +288,29 @@ final class OperationsTests: XCTestCase {
 
     /// A tenant that grows gets more of the queries from then on; a rank outside the
     /// population is a validation error.
+    /// citus.metadata_sync_mode (FACTS H; citus PRs 6537, 6728): a transactional sync holds
+    /// everything in one transaction and fails at PostgreSQL's 1 GiB allocation limit on large
+    /// metadata, and the node is not added; `nontransactional` adds it.
+    func testTransactionalMetadataSyncRunsOutOfMemoryOnLargeMetadata() throws {
+        let s = try scenario(duration: "3m", operations: "operations: {metadata_sync_bytes_per_placement: 100000000}", timeline: """
+              - {at: 10s, sql: "SELECT citus_add_node('worker-5', 5432);"}
+              - {at: 20s, sql: "SELECT citus_drain_node('worker-5', 5432);"}
+              - {at: 30s, sql: "SET citus.metadata_sync_mode TO 'nontransactional';"}
+              - {at: 40s, sql: "SELECT citus_add_node('worker-5', 5432);"}
+              - {at: 50s, sql: "SELECT citus_drain_node('worker-5', 5432);"}
+            """)
+        let ops = try log(s).operations
+        XCTAssertEqual(ops.map(\.status), ["error", "error", "done", "done", "done"])
+        XCTAssertEqual(ops[0].error, "ERROR:  invalid memory alloc request size 1073741824")
+        XCTAssertEqual(ops[1].error, "ERROR:  node at \"worker-5:5432\" does not exist", "the failed activation added nothing")
+        // 8 + 8 shards and the reference table on 5 nodes: 21 placements, 2.1 GB needed; it
+        // fails when half of the 200 µs-per-placement sync has run.
+        XCTAssertEqual((try XCTUnwrap(ops[0].end) - ops[0].start).seconds, 21 * 200e-6 * 1_073_741_824 / 2.1e9, accuracy: 1e-5)
+        XCTAssertEqual((try XCTUnwrap(ops[3].end) - ops[3].start).seconds, 21 * 200e-6, accuracy: 1e-5)
+        let bad = try log(try scenario(duration: "2m", timeline: "  - {at: 1m, sql: \"SET citus.metadata_sync_mode TO 'sometimes';\"}")).operations
+        XCTAssertEqual(bad[0].error, "ERROR:  invalid value for parameter \"citus.metadata_sync_mode\": \"sometimes\"\nHINT:  Available values: transactional, nontransactional.")
+    }
+
     /// new_tenants: 200 tenants join at 1m, each twice as active as the mean of the 2,000
     /// tenants there from the start: they then get 0.2 / 1.2 of the queries, none before.
     /// Their data (the mean tenant's size each) lands on their shards' workers.

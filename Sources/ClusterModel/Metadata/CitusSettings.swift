@@ -18,6 +18,8 @@ public struct CitusSettings: Sendable, Equatable {
     public var maxBackgroundTaskExecutorsPerNode = 1
     /// The default rebalance strategy (`pg_dist_rebalance_strategy.default_strategy`; by_disk_size since Citus 12.0).
     public var defaultRebalanceStrategy = "by_disk_size"
+    /// `citus.metadata_sync_mode`: false = `transactional` (default), true = `nontransactional`.
+    public var metadataSyncNontransactional = false
 
     public init() {}
 }

@@ -28,6 +28,7 @@ extension ClusterSimulation {
         let spare = workers - scenario.cluster.workerCount
         var runner = RunbookRunner(state: layout.state, file: scenario.name)
         runner.state.settings.shardCount = scenario.citus.shardCount
+        runner.state.settings.metadataSyncNontransactional = scenario.citus.metadataSyncNontransactional
         var state = OperationsState(runner: runner, tenantShard: layout.tenantShard, shardWorker: layout.shardWorker, shardBytes: layout.shardBytes,
                                     diskUsed: layout.workerBytes + Array(repeating: 0, count: spare), initialWorkers: layout.workerIDs.count,
                                     meanArrivalRate: ClusterRun.meanArrivalRate(scenario))
@@ -223,6 +224,7 @@ extension ClusterSimulation {
         }
         let before = ops!.runner.messages.count
         let nodesBefore = ops!.runner.state.nodes.count
+        let stateBefore = ops!.runner.state
         do {
             let result = try ops!.runner.begin(statement)
             flushMessages(from: before, at: s.now)
@@ -230,10 +232,19 @@ extension ClusterSimulation {
             switch result {
             case nil:
                 if ops!.runner.state.nodes.count > nodesBefore {
-                    // citus_add_node: activation syncs metadata to the node (transactional mode).
-                    let added = ops!.runner.state.nodes.last!
-                    attachWorker(added.id)
-                    let sync = scenario.operations.metadataSyncPerPlacement * Int64(ops!.runner.state.placements.count)
+                    // citus_add_node: activation syncs the metadata to the node.
+                    let placements = Double(ops!.runner.state.placements.count)
+                    var sync = scenario.operations.metadataSyncPerPlacement * Int64(placements)
+                    let memory = placements * scenario.operations.metadataSyncBytesPerPlacement
+                    if !ops!.runner.state.settings.metadataSyncNontransactional && memory >= OperationsSpec.metadataSyncMemoryLimit {
+                        // One coordinated transaction holds it all: it fails when the memory
+                        // reaches PostgreSQL's allocation limit, and the node is not added.
+                        ops!.runner.state = stateBefore
+                        sync = SimDuration(seconds: sync.seconds * OperationsSpec.metadataSyncMemoryLimit / memory)
+                        ops!.sessionHeldError = "ERROR:  invalid memory alloc request size 1073741824"
+                    } else {
+                        attachWorker(ops!.runner.state.nodes.last!.id)
+                    }
                     ops!.sessionBusy = true
                     ops!.sessionHeldBy = op
                     s.schedule(.session, at: s.now + sync, priority: .control)
@@ -288,7 +299,8 @@ extension ClusterSimulation {
 
     /// The session's held statement is over (metadata sync, a job waited for).
     mutating func sessionResumes(_ s: inout Scheduler<ClusterEvent>) {
-        if let op = ops!.sessionHeldBy { endOperation(op, at: s.now) }
+        if let op = ops!.sessionHeldBy { endOperation(op, at: s.now, error: ops!.sessionHeldError) }
+        ops!.sessionHeldError = nil
         ops!.sessionHeldBy = nil
         ops!.sessionBusy = false
         ops!.sessionWaitsForJob = false

@@ -127,6 +127,9 @@ struct OperationsState {
     var groupTransfer: [Int32] = []
     /// Requests parked while their node is down (`wait` failure mode), per worker.
     var parkedOnNode: [[UInt32]] = []
+    /// The error the statement holding the session ends with (a transactional metadata sync
+    /// that ran out of memory), when it resumes.
+    var sessionHeldError: String?
     /// Per coordinator: the `add_coordinator` operation waiting for its metadata sync.
     var coordinatorOperation: [Int?] = []
     var meanArrivalRate: Double

@@ -96,6 +96,9 @@ public struct CitusSpec: Sendable, Equatable {
     public var statStatementsTrack = false
     /// `citus.stat_tenants_track = 'all'`.
     public var statTenantsTrack = false
+    /// `citus.metadata_sync_mode`: `transactional` (one coordinated transaction, the default)
+    /// or `nontransactional` (one transaction per command, for very large metadata; FACTS H).
+    public var metadataSyncNontransactional = false
     /// `citus.stat_tenants_limit`.
     public var statTenantsLimit = 100
     /// PostgreSQL's `max_worker_processes` on the coordinator (a restart setting): background

@@ -30,6 +30,12 @@ public struct OperationsSpec: Sendable, Equatable {
     public var deferredDropInterval = SimDuration.seconds(15)
     /// Metadata sync of a new node per shard placement (transactional mode), seconds (assumption).
     public var metadataSyncPerPlacement = SimDuration.microseconds(200)
+    /// Memory a transactional metadata sync holds per placement until it commits, bytes
+    /// (PostgreSQL's invalidation messages and Citus's command lists). Calibrated to one report:
+    /// a cluster with ~800K shards hit PostgreSQL's 1 GiB allocation limit (citus PR 6537).
+    public var metadataSyncBytesPerPlacement = 1_342.0
+    /// PostgreSQL's MaxAllocSize: a transactional sync that needs more fails.
+    public static let metadataSyncMemoryLimit = 1_073_741_824.0
     /// Physical (streaming) replication apply rate of a clone, bytes/s (assumption).
     public var physicalApplyBytesPerSecond = 200_000_000.0
     /// CPU of a base backup per byte, as a share of COPY's (assumption: a file stream with
