@@ -52,6 +52,7 @@ final class SecondCoordinatorTests: XCTestCase {
         XCTAssertLessThan(mean(after) { $0.p99Ms[0] }, 0.6 * mean(before) { $0.p99Ms[0] })
         XCTAssertEqual(r.value("error_rate"), 0)
         XCTAssertEqual(r.value("coordinator-2.cpu_utilization"), 0.425 / 2, accuracy: 0.425 / 2 * 0.05, "half the window at 0.425")
+        XCTAssertEqual(r.value("coordinator_cpu_utilization_max"), (0.85 + 0.425) / 2, accuracy: 0.6375 * 0.03, "the first coordinator is the busier one")
         let op = try XCTUnwrap(r.operations?.operations.first)
         XCTAssertEqual(op.status, "done")
         XCTAssertGreaterThan(try XCTUnwrap(op.end), op.start, "the metadata is synced before it takes sessions")

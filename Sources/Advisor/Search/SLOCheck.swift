@@ -43,7 +43,10 @@ extension SLOSpec {
             }
         }
         if let cpu = maxCPUUtilization {
-            for (name, metric) in [("busiest worker CPU", "worker_cpu_utilization_max"), ("coordinator CPU", "coordinator.cpu_utilization")] {
+            // With coordinators added by the timeline, the busiest of them.
+            let coordinator = interval("coordinator_cpu_utilization_max") != nil
+                ? ("busiest coordinator CPU", "coordinator_cpu_utilization_max") : ("coordinator CPU", "coordinator.cpu_utilization")
+            for (name, metric) in [("busiest worker CPU", "worker_cpu_utilization_max"), coordinator] {
                 if let ci = interval(metric) { out.append(SLOCheck(objective: name, metric: metric, target: cpu, unit: "%", measured: ci)) }
             }
         }

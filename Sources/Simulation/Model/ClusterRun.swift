@@ -92,6 +92,13 @@ extension ClusterSimulation {
         out.append(Metric("coordinator.cpu_utilization", (current.cpu[0] - baseline.cpu[0]) / span / Double(cpu[0].cores)))
         out.append(Metric("coordinator.cpu_run_queue_mean", cpu[0].jobsInSystem.mean(at: end)))
         out.append(Metric("coordinator.nic_in_utilization", (current.nic[0] - baseline.nic[0]) / span))
+        if coordinators > 1 {
+            // The busiest coordinator (the CPU objective of `slo.max_cpu_utilization`).
+            out.append(Metric("coordinator_cpu_utilization_max", (0..<coordinators).reduce(0.0) { busiest, c in
+                let node = cpuNode(coordinator: UInt8(c))
+                return max(busiest, (current.cpu[node] - baseline.cpu[node]) / span / Double(cpu[node].cores))
+            }))
+        }
         for c in 1..<max(1, coordinators) {
             let node = cpuNode(coordinator: UInt8(c)), name = coordinatorNames[c]
             out.append(Metric("\(name).cpu_utilization", (current.cpu[node] - baseline.cpu[node]) / span / Double(cpu[node].cores)))
