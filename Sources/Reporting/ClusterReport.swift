@@ -43,7 +43,7 @@ public struct ClusterReport {
     func isCoordinator(_ node: String) -> Bool { first.coordinatorNames.contains(node) }
 
     /// The scenario's objectives against this run (met when the interval's upper end is within the target).
-    public var sloResults: [SLOCheck] { scenario.slo.checks(interval) }
+    public var sloResults: [SLOCheck] { scenario.slo.checks(interval, severalCoordinators: first.coordinatorNames.count > 1) }
 
     // MARK: Files
 

@@ -1,3 +1,4 @@
+import Reporting
 import Scenario
 import SimCore
 import Simulation
@@ -56,6 +57,20 @@ final class SecondCoordinatorTests: XCTestCase {
         let op = try XCTUnwrap(r.operations?.operations.first)
         XCTAssertEqual(op.status, "done")
         XCTAssertGreaterThan(try XCTUnwrap(op.end), op.start, "the metadata is synced before it takes sessions")
+    }
+
+    /// slo.max_cpu_utilization holds for the busiest coordinator once the timeline adds one:
+    /// 85% on the first coordinator before the second joins fails a 70% objective.
+    func testCPUObjectiveAppliesToTheBusiestCoordinator() throws {
+        var s = try scenario(coordinatorCores: 2, rate: 1_700, duration: "2m", timeline: "  - {at: 1m, event: add_coordinator, node: coordinator-2}")
+        s.slo.maxCPUUtilization = 0.7
+        s.run.replications = 2
+        let report = try ClusterReport.run(s, threads: 1)
+        let check = try XCTUnwrap(report.sloResults.first { $0.objective == "busiest coordinator CPU" })
+        XCTAssertEqual(check.metric, "coordinator_cpu_utilization_max")
+        XCTAssertEqual(check.measured.mean, (0.85 + 0.425) / 2, accuracy: 0.05)
+        XCTAssertFalse(report.sloResults.contains { $0.metric == "coordinator.cpu_utilization" })
+        XCTAssertFalse(check.met)
     }
 
     /// Each coordinator counts its own connections against citus.max_shared_pool_size (the

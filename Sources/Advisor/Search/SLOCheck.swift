@@ -34,8 +34,9 @@ public struct SLOCheck: Sendable {
 
 extension SLOSpec {
     /// The checks for a run whose summary intervals `interval(name)` returns; objectives
-    /// whose metric is missing are skipped.
-    public func checks(_ interval: (String) -> ConfidenceInterval?) -> [SLOCheck] {
+    /// whose metric is missing are skipped. With `severalCoordinators` (a timeline added
+    /// some), the coordinator CPU objective applies to the busiest of them.
+    public func checks(_ interval: (String) -> ConfidenceInterval?, severalCoordinators: Bool = false) -> [SLOCheck] {
         var out: [SLOCheck] = []
         for (cls, ms) in p99Ms {
             if let ci = interval("\(cls).latency_p99_ms") {
@@ -44,7 +45,7 @@ extension SLOSpec {
         }
         if let cpu = maxCPUUtilization {
             // With coordinators added by the timeline, the busiest of them.
-            let coordinator = interval("coordinator_cpu_utilization_max") != nil
+            let coordinator = severalCoordinators
                 ? ("busiest coordinator CPU", "coordinator_cpu_utilization_max") : ("coordinator CPU", "coordinator.cpu_utilization")
             for (name, metric) in [("busiest worker CPU", "worker_cpu_utilization_max"), coordinator] {
                 if let ci = interval(metric) { out.append(SLOCheck(objective: name, metric: metric, target: cpu, unit: "%", measured: ci)) }
