@@ -462,4 +462,16 @@ extension ClusterSimulation {
         }
         return (perWorker, requests.filter(\.active).count)
     }
+
+    /// What is wrong with the connection accounting once every request should have drained:
+    /// requests left, and workers whose backends or shared-pool slots differ from the
+    /// connections sessions cache. Empty when consistent (for tests).
+    public func drainedAccountingProblems() -> [String] {
+        let (perWorker, active) = connectionAccounting()
+        var problems = active == 0 ? [] : ["\(active) requests still active"]
+        for (w, a) in perWorker.enumerated() where a.backends != a.cached || a.shared != a.cached {
+            problems.append("worker \(w): \(a.backends) backends, \(a.shared) shared-pool slots, \(a.cached) cached connections")
+        }
+        return problems
+    }
 }
