@@ -109,27 +109,6 @@ extension ClusterSimulation {
         }
     }
 
-    /// An added coordinator has the metadata: sessions are balanced onto it from their next query.
-    mutating func coordinatorJoins(_ c: Int, _ s: inout Scheduler<ClusterEvent>) {
-        coordinatorJoined[c] = true
-        updateLiveCoordinators(&s)
-        note("LOG:  \(coordinatorNames[c]) accepts client sessions (\(liveCoordinators.count) coordinators up)", at: s.now)
-        if let op = ops!.coordinatorOperation[c] { endOperation(op, at: s.now) }
-    }
-
-    mutating func setCoordinator(_ c: Int, down: Bool, _ s: inout Scheduler<ClusterEvent>) {
-        coordinatorDown[c] = down
-        updateLiveCoordinators(&s)
-    }
-
-    mutating func updateLiveCoordinators(_ s: inout Scheduler<ClusterEvent>) {
-        liveCoordinators = (0..<coordinators).filter { coordinatorJoined[$0] && !coordinatorDown[$0] }.map { Int32($0) }
-        if thinkTime == nil { rebalanceFreeSessions(&s) }
-    }
-
-    /// The coordinator at a node index (`nodeIndex(named:)`), nil for a worker.
-    func coordinator(atNode node: Int) -> Int? { node == 0 ? 0 : node > workers ? node - workers : nil }
-
     /// A tenant's data and activity grow: shard sizes (metadata too, so later rebalances see
     /// them), disk use, the tenant sampler and every worker's cache estimate change.
     mutating func tenantGrows(_ t: Int, size: Double, activity: Double) {
