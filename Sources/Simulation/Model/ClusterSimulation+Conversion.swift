@@ -82,11 +82,10 @@ extension ClusterSimulation {
             return (error as? CitusError)?.description ?? "ERROR:  \(error)"
         }
         for ti in t.convertTables {
-            for m in t.convertNames.indices where scenario.tables[ti].name == t.convertNames[m] {
-                for notice in RunbookRunner.conversionNotices(t.convertNames[m], start: false) { note(notice.description, at: now) }
-            }
-            for (shard, id) in ops!.runner.state.shards(of: scenario.tables[ti].name).enumerated() where shard < ops!.shardBytes[ti].count {
-                ops!.runner.state.setSize(of: id.id, bytes: Int64(ops!.shardBytes[ti][shard].rounded()))
+            let name = scenario.tables[ti].name
+            for notice in RunbookRunner.conversionNotices(name, start: false) { note(notice.description, at: now) }
+            for (i, shard) in ops!.runner.state.shards(of: name).enumerated() where i < ops!.shardBytes[ti].count {
+                ops!.runner.state.setSize(of: shard.id, bytes: Int64(ops!.shardBytes[ti][i].rounded()))
             }
         }
         let afterBytes = bytesPerWorker()
