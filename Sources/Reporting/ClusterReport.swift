@@ -36,10 +36,12 @@ public struct ClusterReport {
     }
 
     /// Nodes in the order of the CPU series: the first coordinator, the workers, the
-    /// coordinators the timeline adds.
-    var nodeNames: [String] { ["coordinator"] + first.workerNames + first.coordinatorNames.dropFirst() }
-    /// Node `i` of `nodeNames` as a worker index, nil for a coordinator.
-    func workerIndex(ofNode i: Int) -> Int? { i >= 1 && i <= first.workerNames.count ? i - 1 : nil }
+    /// coordinators the timeline adds. A coordinator with shards is also shard node 0.
+    var nodeNames: [String] { ["coordinator"] + first.workerNames.dropFirst(1 - nodeOffset) + first.coordinatorNames.dropFirst() }
+    /// Node `i` of `nodeNames` as a shard-node (worker) index, nil for a coordinator without shards.
+    func workerIndex(ofNode i: Int) -> Int? { (0..<first.workerNames.count).contains(i - nodeOffset) ? i - nodeOffset : nil }
+    /// Node index of shard node 0: 0 when the coordinator holds shards, else 1.
+    var nodeOffset: Int { scenario.cluster.coordinatorHasShards ? 0 : 1 }
     func isCoordinator(_ node: String) -> Bool { first.coordinatorNames.contains(node) }
 
     /// The scenario's objectives against this run (met when the interval's upper end is within the target).

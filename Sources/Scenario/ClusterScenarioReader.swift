@@ -76,6 +76,18 @@ enum ClusterScenarioReader {
             reader.warning(root.mapping("citus", required: false)?.node ?? root.node,
                            "citus.max_shared_pool_size (\(citus.maxSharedPoolSize == 0 ? "0 = coordinator max_connections \(cluster.coordinator.maxConnections)" : String(citus.maxSharedPoolSize))) lets the coordinator open more connections to a worker than its max_connections (\(cluster.worker.maxConnections)) accepts: expect refused connections; the Citus docs advise keeping it below")
         }
+        if cluster.coordinatorHasShards {
+            let local = citus.localPoolLimit(coordinatorMaxConnections: cluster.coordinator.maxConnections)
+            let key = root.mapping("cluster", required: false)?.value("coordinator_has_shards") ?? root.node
+            if workload.sessions + 1 > local && citus.enableLocalExecution {
+                reader.warning(key, "with \(workload.sessions) client sessions on the coordinator and citus.local_shared_pool_size \(local), Citus opens no connections to the coordinator's own shards (client backends + 1 must stay within it): multi-shard queries run those shards one at a time in the client's backend, after the remote ones")
+            } else if !citus.enableLocalExecution {
+                reader.warning(key, "citus.enable_local_execution is off: queries on the coordinator's shards need loopback connections (within citus.local_shared_pool_size \(local)) and fail without one")
+            }
+            if cluster.coordinator.maxConnections - 3 - workload.sessions <= 0 {
+                reader.warning(key, "the client sessions take all of the coordinator's max_connections (\(cluster.coordinator.maxConnections), 3 reserved): no loopback connection to its shards can open")
+            }
+        }
         warnAboutCache(root, cluster: cluster, tenants: workload.tenants)
         let scenario = ClusterScenario(name: name, run: run, cluster: cluster, citus: citus, tables: tables, workload: workload)
         let estimate = ResourceEstimate(scenario)
@@ -194,10 +206,13 @@ enum ClusterScenarioReader {
         } ?? true
         let setup = seconds(m, "connection_setup_cpu", default: 0.002, allowZero: true)
         let handshake = seconds(m, "tls_handshake_cpu", default: 0.003, allowZero: true)
+        let hasShards = bool(m, "coordinator_has_shards", false)
         m.finish()
-        guard let coordinator, let count, let worker, let latency, let tls, let setup, let handshake else { return nil }
-        return ClusterSpec(coordinator: coordinator, worker: worker, workerCount: count, networkLatency: latency, tls: tls,
-                           connectionSetupCPU: setup, tlsHandshakeCPU: handshake)
+        guard let coordinator, let count, let worker, let latency, let tls, let setup, let handshake, let hasShards else { return nil }
+        var spec = ClusterSpec(coordinator: coordinator, worker: worker, workerCount: count, networkLatency: latency, tls: tls,
+                               connectionSetupCPU: setup, tlsHandshakeCPU: handshake)
+        spec.coordinatorHasShards = hasShards
+        return spec
     }
 
     static func readCitus(_ m: YAMLMapping?) -> CitusSpec? {
@@ -208,6 +223,8 @@ enum ClusterScenarioReader {
         set(m.integer("shard_count", in: 1...64_000, default: 32)) { c.shardCount = $0 }
         set(m.integer("max_adaptive_executor_pool_size", in: 1...1_000_000, default: 16)) { c.maxAdaptiveExecutorPoolSize = $0 }
         set(m.integer("max_shared_pool_size", in: -1...1_000_000, default: 0)) { c.maxSharedPoolSize = $0 }
+        set(m.integer("local_shared_pool_size", in: -1...1_000_000, default: 0)) { c.localSharedPoolSize = $0 }
+        set(bool(m, "enable_local_execution", true)) { c.enableLocalExecution = $0 }
         set(m.integer("max_cached_conns_per_worker", in: 0...1_000_000, default: 1)) { c.maxCachedConnsPerWorker = $0 }
         set(seconds(m, "max_cached_connection_lifetime", default: 600)) { c.maxCachedConnectionLifetime = $0 }
         set(seconds(m, "executor_slow_start_interval", default: 0.01, allowZero: true)) { c.executorSlowStartInterval = $0 }

@@ -24,6 +24,19 @@ final class AdvisorInputTests: XCTestCase {
         }
     }
 
+    /// The advisor sizes workers: shards on the coordinator are refused, by the loader and the library.
+    func testShardsOnTheCoordinatorAreRefused() throws {
+        let t = text("  min_workers: 2\n").replacingOccurrences(of: "cluster:\n", with: "cluster:\n  coordinator_has_shards: true\n")
+        let e = findings(t)
+        XCTAssertEqual(e.count, 1, "\(e)")
+        XCTAssertTrue(e.first?.contains("set `cluster.coordinator_has_shards` to false") ?? false, "\(e)")
+        let (base, _) = try ScenarioLoader.load(text: t, file: "a.yaml", name: "a")
+        guard case .cluster(let s) = base else { return XCTFail("not a cluster scenario") }
+        XCTAssertThrowsError(try Advisor(base: s, spec: AdvisorSpec(), threads: 1)) { error in
+            XCTAssertTrue("\(error)".contains("cluster.coordinator_has_shards"), "\(error)")
+        }
+    }
+
     func testEmptyCatalogIsAnErrorWithLocation() {
         let t = text("  catalog: []\n")
         let e = findings(t)

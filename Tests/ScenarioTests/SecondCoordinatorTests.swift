@@ -151,6 +151,7 @@ final class SecondCoordinatorTests: XCTestCase {
     }
 }
 
-private extension ClusterRunResult {
+extension ClusterRunResult {
+    /// A summary figure by name (NaN when absent, so comparisons fail).
     func value(_ name: String) -> Double { metrics.first { $0.name == name }?.value ?? .nan }
 }

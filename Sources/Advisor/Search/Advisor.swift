@@ -25,6 +25,10 @@ public struct Advisor: Sendable {
         self.threads = max(1, threads)
         self.progress = progress
         guard !spec.catalog.isEmpty else { throw ParameterError(parameter: "advisor.catalog", value: "[]", expected: "at least one instance type") }
+        guard !base.cluster.coordinatorHasShards else {
+            throw ParameterError(parameter: "cluster.coordinator_has_shards", value: "true",
+                                 expected: "false for recommend, which sizes clusters whose workers hold the shards (`citus-sim run` simulates shards on the coordinator)")
+        }
         if let name = spec.coordinator {
             guard let c = spec.catalog.first(where: { $0.name == name }) else {
                 throw ParameterError(parameter: "advisor.coordinator", value: name, expected: "an instance in the catalog: \(spec.catalog.map(\.name).joined(separator: ", "))")

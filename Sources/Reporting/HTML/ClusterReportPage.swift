@@ -53,6 +53,7 @@ struct ClusterReportPage {
             "verdictClass": slo.isEmpty || slo.allSatisfy(\.met) ? "ok" : "bad",
             "glance": [
                 ["key": "Coordinator", "value": "\(s.cluster.coordinator.cores) cores, \(f(s.cluster.coordinator.memoryBytes / gib, 0)) GiB, max_connections \(s.cluster.coordinator.maxConnections)"
+                    + (s.cluster.coordinatorHasShards ? "; holds shards (local execution, citus.local_shared_pool_size \(s.citus.localPoolLimit(coordinatorMaxConnections: s.cluster.coordinator.maxConnections)))" : "")
                     + (report.first.coordinatorNames.count > 1 ? "; the timeline adds \(report.first.coordinatorNames.dropFirst().joined(separator: ", ")) of the same size" : "")],
                 ["key": "Workers", "value": "\(s.cluster.workerCount) × \(s.cluster.worker.cores) cores, \(f(s.cluster.worker.memoryBytes / gib, 0)) GiB (cache \(f(s.cluster.worker.cacheBytes / gib, 0)) GiB), disk \(f(s.cluster.worker.diskBytesPerSecond / 1e6, 0)) MB/s, \(f(s.cluster.worker.diskIOPS, 0)) IOPS"],
                 ["key": "Network", "value": "\(f(s.cluster.networkLatency.seconds * 1e6, 0)) µs one way, TLS \(s.cluster.tls ? "on" : "off")"],

@@ -47,7 +47,7 @@ struct WorkerCache {
                 bytes += sizeBytes[r] * t.dataShare
             }
         }
-        let che = try CheCache(pages: pages, rates: rates, capacity: scenario.cluster.worker.cacheBytes / pageBytes)
+        let che = try CheCache(pages: pages, rates: rates, capacity: scenario.cluster.spec(ofShardNode: Int(w)).cacheBytes / pageBytes)
         // Scan hit ratio of each shard on this worker: page-weighted mean over its tenants.
         var hitPages = shardBytes.map { [Double](repeating: 0, count: $0.count) }
         var allPages = hitPages

@@ -105,10 +105,16 @@ extension ClusterSimulation {
             out.append(Metric("\(name).cpu_run_queue_mean", cpu[node].jobsInSystem.mean(at: end)))
             out.append(Metric("\(name).nic_in_utilization", (current.nic[c] - baseline.nic[c]) / span))
         }
+        if localWorker >= 0 {
+            out.append(Metric("coordinator.local_executions_per_second", Double(m.localExecutions) / window))
+            out.append(Metric("coordinator.local_failovers", Double(m.localFailovers)))
+        }
         out.append(Metric("sessions_in_use_mean", sessions.reduce(0.0) { $0 + $1.held.mean(at: end) }))
-        // The busiest worker (the CPU objective of `slo.max_cpu_utilization`).
+        // The busiest worker (the CPU objective of `slo.max_cpu_utilization`; a coordinator
+        // with shards has its own objective).
         out.append(Metric("worker_cpu_utilization_max", (0..<workers).reduce(0.0) { busiest, w in
-            max(busiest, (current.cpu[w + 1] - baseline.cpu[w + 1]) / span / Double(cpu[w + 1].cores))
+            let node = node(ofWorker: w)
+            return w == localWorker ? busiest : max(busiest, (current.cpu[node] - baseline.cpu[node]) / span / Double(cpu[node].cores))
         }))
         for (i, op) in (ops?.log.operations ?? []).enumerated() {
             // One block per operation (the timeline is the same in every replication).
@@ -118,15 +124,19 @@ extension ClusterSimulation {
             out.append(Metric("op\(i + 1).bytes_copied", op.bytesCopied))
         }
         for w in 0..<workers {
-            let name = workerNames[w]
-            out.append(Metric("\(name).cpu_utilization", (current.cpu[w + 1] - baseline.cpu[w + 1]) / span / Double(cpu[w + 1].cores)))
-            out.append(Metric("\(name).cpu_run_queue_mean", cpu[w + 1].jobsInSystem.mean(at: end)))
-            out.append(Metric("\(name).disk_utilization", (current.disk[w + 1] - baseline.disk[w + 1]) / span))
-            out.append(Metric("\(name).nic_out_utilization", m.bytesSent[w] / (scenario.cluster.worker.nicBytesPerSecond * window)))
+            let name = workerNames[w], node = node(ofWorker: w), spec = scenario.cluster.spec(ofShardNode: w)
+            if w != localWorker {  // a coordinator with shards has its CPU and NIC figures above
+                out.append(Metric("\(name).cpu_utilization", (current.cpu[node] - baseline.cpu[node]) / span / Double(cpu[node].cores)))
+                out.append(Metric("\(name).cpu_run_queue_mean", cpu[node].jobsInSystem.mean(at: end)))
+            }
+            out.append(Metric("\(name).disk_utilization", (current.disk[node] - baseline.disk[node]) / span))
+            if w != localWorker {
+                out.append(Metric("\(name).nic_out_utilization", m.bytesSent[w] / (spec.nicBytesPerSecond * window)))
+            }
             out.append(Metric("\(name).cache_hit_ratio", m.pagesRead[w] > 0 ? 1 - m.pagesMissed[w] / m.pagesRead[w] : 1))
             out.append(Metric("\(name).connections_mean", backends[w].held.mean(at: end)))
             out.append(Metric("\(name).connections_peak", backends[w].held.maximum))
-            out.append(Metric("\(name).max_connections", Double(scenario.cluster.worker.maxConnections)))
+            out.append(Metric("\(name).max_connections", Double(spec.maxConnections)))
             out.append(Metric("\(name).shared_pool_waits", Double(m.connectionWaits[w])))
             out.append(Metric("\(name).shared_pool_waiters_mean", sharedPoolWaitersMean(worker: w, at: end)))
             out.append(Metric("\(name).shared_pool_wait_seconds", m.connectionWaitSeconds[w]))

@@ -3,11 +3,14 @@ import SimCore
 extension ClusterSimulation {
     /// Opens a connection to `worker` for `waiter` (a router task, or a pool with the flag).
     /// A required connection waits for a shared-pool slot; an optional one is skipped when
-    /// none is free (FACTS G). The caller has counted the waiter in the request's references.
+    /// none is free (FACTS G). Loopback connections of a coordinator with shards are always
+    /// optional, counted against citus.local_shared_pool_size and refused while the client
+    /// backends + 1 exceed it. The caller has counted the waiter in the request's references.
     mutating func requestConnection(waiter: UInt32, worker: Int, required: Bool, _ s: inout Scheduler<ClusterEvent>) {
         let r = requests[Int(waiterRequest(waiter))]
         let shared = poolIndex(worker: worker, coordinator: r.coordinator, session: r.session)
-        if required {
+        let loopback = isLocal(worker: Int32(worker), coordinator: r.coordinator)
+        if required && !loopback {
             if sharedPool[shared].acquire(waiter, at: s.now) {
                 openBackend(waiter: waiter, worker: worker, &s)
             } else {
@@ -19,12 +22,21 @@ extension ClusterSimulation {
                     pools[Int(waiter & ~poolWaiterFlag)].waitStart = s.now
                 }
             }
-        } else if sharedPool[shared].tryAcquire(at: s.now) {
+        } else if (!loopback || clientBackends(coordinator: 0) + 1 <= localPoolLimit) && sharedPool[shared].tryAcquire(at: s.now) {
             openBackend(waiter: waiter, worker: worker, &s)
         } else {
             metrics.optionalConnectionsSkipped[worker] += 1
-            connectionAbandoned(pool: Int(waiter & ~poolWaiterFlag), &s)
+            if waiter & poolWaiterFlag != 0 {
+                connectionAbandoned(pool: Int(waiter & ~poolWaiterFlag), &s)
+            } else {
+                failRouter(task: waiter, &s)  // a loopback connection with local execution off
+            }
         }
+    }
+
+    /// Client sessions connected to coordinator `c` (each is a client backend there).
+    func clientBackends(coordinator c: UInt8) -> Int {
+        coordinators == 1 ? sessionCoordinator.count : sessionCoordinator.reduce(0) { $0 + ($1 == c ? 1 : 0) }
     }
 
     /// With a shared-pool slot: take a backend on the worker (refused when its
@@ -42,6 +54,7 @@ extension ClusterSimulation {
             return
         }
         metrics.connectionsOpened[worker] += 1
+        let loopback = isLocal(worker: Int32(worker), coordinator: requests[Int(waiterRequest(waiter))].coordinator)
         let connect: UInt32
         defer { tasks[Int(connect)].started = s.now }
         if waiter & poolWaiterFlag != 0 {
@@ -53,9 +66,10 @@ extension ClusterSimulation {
             tasks[Int(waiter)].stage = .connect
             connect = waiter
         }
-        // The handshake's round trips, then the backend's start-up CPU on the worker.
-        cpu[worker + 1].arrive(job: connect, work: connectCPU, at: s.now + connectDelay)
-        armCPU(worker + 1, &s)
+        // The handshake's round trips (none over loopback), then the backend's start-up CPU.
+        let node = node(ofWorker: worker)
+        cpu[node].arrive(job: connect, work: connectCPU, at: loopback ? s.now : s.now + connectDelay)
+        armCPU(node, &s)
     }
 
     /// A new connection is ready.
@@ -99,11 +113,21 @@ extension ClusterSimulation {
     mutating func connectionAbandoned(pool p: Int, _ s: inout Scheduler<ClusterEvent>) {
         pools[p].connecting -= 1
         let rid = pools[p].request
-        if pools[p].open + pools[p].connecting == 0 && pools[p].cursor < pools[p].total && !requests[Int(rid)].answered {
-            // No connection at all to this worker: the whole query fails.
-            requests[Int(rid)].failed = true
-            answer(request: rid, outcome: .error, &s)
-            abandon(request: rid, &s)
+        if pools[p].open + pools[p].connecting == 0 && pools[p].cursor < pools[p].total && !requests[Int(rid)].answered && pools[p].local == .none {
+            let r = requests[Int(rid)]
+            if localExecution && !twoPhase[Int(r.cls)] && isLocal(worker: pools[p].worker, coordinator: r.coordinator) {
+                // No loopback connection: the pool fails over to local execution, which runs
+                // its tasks in-process after the remote ones (FACTS G, adaptive_executor.c).
+                pools[p].local = .waiting
+                requests[Int(rid)].localPool = Int32(p)
+                metrics.localFailovers += 1
+                localPoolProgress(request: rid, &s)
+            } else {
+                // No connection at all to this worker: the whole query fails.
+                requests[Int(rid)].failed = true
+                answer(request: rid, outcome: .error, &s)
+                abandon(request: rid, &s)
+            }
         }
         if pools[p].roundDue && pools[p].connecting == 0 {
             pools[p].roundDue = false
@@ -130,7 +154,7 @@ extension ClusterSimulation {
             return
         }
         pools[p].nextRound += 1
-        for i in 0..<want {
+        for i in 0..<want where pools[p].local == .none {  // a failover stops the round
             pools[p].connecting += 1
             requests[Int(rid)].outstanding += 1
             requestConnection(waiter: UInt32(p) | poolWaiterFlag, worker: Int(pool.worker), required: initiated == 0 && i == 0, &s)
@@ -170,7 +194,7 @@ extension ClusterSimulation {
         guard !r.answered, r.poolBase >= 0 else { return }
         for w in 0..<workers {
             let p = Int(r.poolBase) + w
-            guard pools[p].cursor < pools[p].total else { continue }
+            guard pools[p].cursor < pools[p].total, pools[p].local == .none, !r.remoteHeld else { continue }
             if pools[p].connecting > 0 { pools[p].roundDue = true } else { openRound(pool: p, &s) }
         }
     }
@@ -188,7 +212,11 @@ extension ClusterSimulation {
     mutating func releasePoolBlock(_ base: Int, session: Int32, coordinator: UInt8, _ s: inout Scheduler<ClusterEvent>) {
         for w in 0..<workers {
             let p = base + w
-            let free = pools[p].idle
+            var free = pools[p].idle
+            if pools[p].local == .running && free > 0 {
+                free -= 1  // the backend itself, not a connection
+                pools[p].local = .none
+            }
             pools[p].open -= free
             pools[p].idle = 0
             for _ in 0..<free { returnConnection(session: session, coordinator: coordinator, worker: w, &s) }

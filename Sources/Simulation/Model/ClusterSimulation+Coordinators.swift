@@ -26,7 +26,12 @@ extension ClusterSimulation {
     }
 
     /// The coordinator at a node index (`nodeIndex(named:)`), nil for a worker.
-    func coordinator(atNode node: Int) -> Int? { node == 0 ? 0 : node > workers ? node - workers : nil }
+    func coordinator(atNode node: Int) -> Int? {
+        node == 0 ? 0 : node >= workers + nodeOffset ? node - (workers + nodeOffset - 1) : nil
+    }
+
+    /// The worker (shard node) at a node index, nil for a coordinator without shards.
+    func worker(atNode node: Int) -> Int? { (0..<workers).contains(node - nodeOffset) ? node - nodeOffset : nil }
 
     /// The coordinator the load balancer connects `session` to: live[(session / databases) mod
     /// live.count] among the coordinators joined and up (its current one when none is up).

@@ -143,11 +143,12 @@ extension ClusterSimulation {
     /// timeouts are rare next to the events of a run).
     mutating func cancelRunningTasks(request id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         for t in tasks.indices where tasks[t].live && tasks[t].request == id && tasks[t].stage == .workerCPU {
-            let node = Int(tasks[t].worker) + 1
+            let node = node(ofWorker: Int(tasks[t].worker))
             if cpu[node].remove(job: UInt32(t), at: s.now) {
                 metrics.cancelledTasks += 1
                 tasks[t].stage = .back
-                s.schedule(.deliver, after: latency, priority: .completion, payload: UInt32(t))
+                let local = isLocal(worker: tasks[t].worker, coordinator: requests[Int(id)].coordinator)
+                s.schedule(.deliver, after: local ? .zero : latency, priority: .completion, payload: UInt32(t))
             }
             armCPU(node, &s)
         }

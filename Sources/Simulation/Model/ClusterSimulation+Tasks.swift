@@ -67,7 +67,7 @@ extension ClusterSimulation {
         let ops = misses + (written > 0 ? 1 : 0)
         if ops > 0 {
             tasks[Int(id)].stage = .disk
-            let node = Int(t.worker) + 1
+            let node = node(ofWorker: Int(t.worker))
             disks[node].submit(request: id, operations: ops, bytes: misses * SimulationLayout.pageBytes + written, at: s.now)
             armDisk(node, &s)
         } else {
@@ -85,6 +85,11 @@ extension ClusterSimulation {
     /// event delivers it.
     mutating func sendResult(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         let r = requests[Int(tasks[Int(id)].request)]
+        if isLocal(worker: tasks[Int(id)].worker, coordinator: r.coordinator) {
+            // The coordinator's own shard: the rows are already in its memory.
+            tasks[Int(id)].stage = .back
+            return s.schedule(.deliver, at: s.now, priority: .completion, payload: id)
+        }
         // The second phase of insert_select_coordinator returns only a command tag.
         let bytes = twoPhase[Int(r.cls)] && r.phase == 1 ? 0 : resultBytes[Int(r.cls)]
         var done = s.now
@@ -114,10 +119,13 @@ extension ClusterSimulation {
         let work = Self.draw(workerCPU[Int(requests[Int(t.request)].cls)], demandStream)
         requests[Int(t.request)].cpuSeconds += Double(work) / 1e6
         tasks[Int(id)].stage = .workerCPU
-        let node = Int(t.worker) + 1
-        var arrival = s.now + latency
+        let node = node(ofWorker: Int(t.worker))
         let r = requests[Int(t.request)]
-        if twoPhase[Int(r.cls)] && r.phase == 1 && resultBytes[Int(r.cls)] > 0 {
+        // The coordinator's own shards: in-process or over a loopback connection, no network.
+        let remote = !isLocal(worker: t.worker, coordinator: r.coordinator)
+        if t.local { metrics.localExecutions += 1 }
+        var arrival = remote ? s.now + latency : s.now
+        if remote && twoPhase[Int(r.cls)] && r.phase == 1 && resultBytes[Int(r.cls)] > 0 {
             // Re-routed rows leave through the coordinator's NIC egress (a FIFO link).
             let transfer = SimDuration(seconds: resultBytes[Int(r.cls)] / coordinatorNICBytesPerSecond)
             let c = Int(r.coordinator)
@@ -138,6 +146,11 @@ extension ClusterSimulation {
         let worker = shardWorkerFlat[shardOffset[table] + Int(shard)]
         requests[Int(rid)].outstanding += 1
         let id = newTask(TaskRecord(request: rid, worker: worker, shard: shard, pool: -1, stage: .waiting))
+        if localExecution && isLocal(worker: worker, coordinator: r.coordinator) {
+            // Local execution: the session's own backend runs the shard query (FACTS G).
+            tasks[Int(id)].local = true
+            return send(task: id, &s)
+        }
         let slot = Int(r.session) * workers + Int(worker)
         if cached[slot] > 0 {
             cached[slot] -= 1
@@ -153,7 +166,9 @@ extension ClusterSimulation {
         freeTask(id)
         let rid = t.request
         if t.pool < 0 {
-            returnConnection(session: requests[Int(rid)].session, coordinator: requests[Int(rid)].coordinator, worker: Int(t.worker), &s)
+            if !t.local {
+                returnConnection(session: requests[Int(rid)].session, coordinator: requests[Int(rid)].coordinator, worker: Int(t.worker), &s)
+            }
             answer(request: rid, outcome: .ok, &s)
             return release(request: rid)
         }
@@ -164,6 +179,7 @@ extension ClusterSimulation {
         pools[p].taskMicroseconds += (s.now - t.started).microseconds
         requests[Int(rid)].remaining -= 1
         dispatch(pool: p, &s)
+        if requests[Int(rid)].localPool >= 0 { localPoolProgress(request: rid, &s) }
         if requests[Int(rid)].remaining == 0 {
             if requests[Int(rid)].answered {
                 releasePools(request: rid, &s)
@@ -198,12 +214,21 @@ extension ClusterSimulation {
             pool.total = n
             pool.nextRound = max(1, maxCached)
             pool.target = sequentialWrites && isWrite[cls] ? 1 : forceMaxParallelization ? max(1, n) : poolSize
-            // The pool starts with the session's cached connections to this worker.
-            let slot = Int(r.session) * workers + w
-            let borrowed = n > 0 ? min(cached[slot], pool.target) : 0
-            cached[slot] -= borrowed
-            pool.open = borrowed
-            pool.idle = borrowed
+            if n > 0 && sequentialWrites && isWrite[cls] && localExecution && !twoPhase[cls] && isLocal(worker: Int32(w), coordinator: r.coordinator) {
+                // ShouldExecuteTasksLocally: a sequential execution runs the local tasks
+                // in-process first, then the remote ones (local_executor.c).
+                pool.local = .running
+                pool.idle = 1
+                requests[Int(rid)].localPool = base + Int32(w)
+                requests[Int(rid)].remoteHeld = true
+            } else {
+                // The pool starts with the session's cached connections to this worker.
+                let slot = Int(r.session) * workers + w
+                let borrowed = n > 0 ? min(cached[slot], pool.target) : 0
+                cached[slot] -= borrowed
+                pool.open = borrowed
+                pool.idle = borrowed
+            }
             pools[Int(base) + w] = pool
         }
         requests[Int(rid)].remaining = remaining
@@ -213,14 +238,37 @@ extension ClusterSimulation {
         }
         for w in 0..<workers where pools[Int(base) + w].total > 0 {
             let p = Int(base) + w
-            dispatch(pool: p, &s)
-            if pools[p].open > 0 && slowStart {
-                // The session's cached connection is the first round: the next one comes
-                // after the slow-start interval (a fast query never opens another).
-                scheduleSlowStartTick(request: rid, &s)
-            } else {
-                openRound(pool: p, &s)
-            }
+            if requests[Int(rid)].remoteHeld && p != Int(requests[Int(rid)].localPool) { continue }
+            startPool(p, &s)
+        }
+    }
+
+    /// A pool's first tasks go to its connections; then its first slow-start round.
+    mutating func startPool(_ p: Int, _ s: inout Scheduler<ClusterEvent>) {
+        dispatch(pool: p, &s)
+        guard pools[p].local == .none else { return }
+        if pools[p].open > 0 && slowStart {
+            // The session's cached connection is the first round: the next one comes
+            // after the slow-start interval (a fast query never opens another).
+            scheduleSlowStartTick(request: pools[p].request, &s)
+        } else {
+            openRound(pool: p, &s)
+        }
+    }
+
+    /// After a shard task of a query with an in-process pool: a failed-over pool starts once
+    /// every remote task has ended; remote pools held back start once the local tasks have.
+    mutating func localPoolProgress(request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+        let lp = Int(requests[Int(rid)].localPool)
+        let localLeft = pools[lp].total - pools[lp].cursor + pools[lp].busy
+        if pools[lp].local == .waiting && requests[Int(rid)].remaining == localLeft {
+            pools[lp].local = .running
+            pools[lp].idle += 1
+            dispatch(pool: lp, &s)
+        } else if requests[Int(rid)].remoteHeld && localLeft == 0 && !requests[Int(rid)].answered {
+            requests[Int(rid)].remoteHeld = false
+            let base = Int(requests[Int(rid)].poolBase)
+            for w in 0..<workers where base + w != lp && pools[base + w].total > 0 { startPool(base + w, &s) }
         }
     }
 
@@ -235,8 +283,9 @@ extension ClusterSimulation {
             pools[p].idle -= 1
             pools[p].busy += 1
             requests[Int(rid)].outstanding += 1
-            let id = newTask(TaskRecord(request: rid, worker: pool.worker, shard: shard, pool: Int32(p), stage: .waiting))
-            send(task: id, &s)
+            var task = TaskRecord(request: rid, worker: pool.worker, shard: shard, pool: Int32(p), stage: .waiting)
+            task.local = pool.local == .running
+            send(task: newTask(task), &s)
         }
     }
 }

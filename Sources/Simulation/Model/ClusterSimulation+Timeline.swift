@@ -73,7 +73,8 @@ extension ClusterSimulation {
             guard let node = nodeIndex(named: name) else {
                 return endOperation(op, at: s.now, error: "ERROR:  node \(name) does not exist")
             }
-            if let c = coordinator(atNode: node) { setCoordinator(c, down: true, &s) } else { workerDown[node - 1] = true }
+            if let c = coordinator(atNode: node) { setCoordinator(c, down: true, &s) }
+            if let w = worker(atNode: node) { workerDown[w] = true }  // both for a coordinator with shards
             note("LOG:  \(name) failed\(standby ? "; its standby is promoted after detection" : "; no standby")", at: s.now)
             if standby {
                 let back = scenario.operations.failureDetection + scenario.operations.standbyPromotion
@@ -158,25 +159,24 @@ extension ClusterSimulation {
         refreshCaches(workers: (0..<Int32(workers)).filter { ops!.nodeOfWorker[Int($0)] != nil })
     }
 
-    /// Node index: 0 the coordinator, w + 1 worker w (also spare workers by their timeline
-    /// name), workers + c added coordinator c (as CPU nodes are numbered).
+    /// Node index, as CPU nodes are numbered: 0 the coordinator, `node(ofWorker: w)` worker w
+    /// (also spare workers by their timeline name), then the added coordinators.
     func nodeIndex(named name: String) -> Int? {
         if let c = coordinatorNames.firstIndex(of: name) { return cpuNode(coordinator: UInt8(c)) }
         if let n = ops?.runner.state.node(name: name, port: 5432), Int(n.id.rawValue) < ops!.workerOfNode.count {
             let w = ops!.workerOfNode[Int(n.id.rawValue)]
-            if w >= 0 { return Int(w) + 1 }
+            if w >= 0 { return node(ofWorker: Int(w)) }
         }
         if name.hasPrefix("worker-"), let k = Int(name.dropFirst(7)), (1...scenario.cluster.workerCount).contains(k) { return k }
         return nil
     }
 
     mutating func nodeBack(_ node: Int, _ s: inout Scheduler<ClusterEvent>) {
-        if let c = coordinator(atNode: node) {
-            setCoordinator(c, down: false, &s)
-        } else {
-            workerDown[node - 1] = false
-            let parked = ops!.parkedOnNode[node - 1]
-            ops!.parkedOnNode[node - 1] = []
+        if let c = coordinator(atNode: node) { setCoordinator(c, down: false, &s) }
+        if let w = worker(atNode: node) {
+            workerDown[w] = false
+            let parked = ops!.parkedOnNode[w]
+            ops!.parkedOnNode[w] = []
             for rid in parked { resume(request: rid, &s) }
         }
         note("LOG:  \(coordinator(atNode: node).map { coordinatorNames[$0] } ?? "worker \(node)") is available again", at: s.now)

@@ -148,7 +148,7 @@ extension ClusterSimulation {
         let nodeOfWorker = ops!.nodeOfWorker
         let name = { (w: Int32) -> String in
             guard w >= 0 else { return "coordinator" }
-            guard let id = nodeOfWorker[Int(w)], let n = state.node(id) else { return "worker-\(w + 1)" }
+            guard let id = nodeOfWorker[Int(w)], let n = state.node(id) else { return "shard node \(w)" }
             return n.name
         }
         var source = name(t.source)
@@ -253,8 +253,8 @@ extension ClusterSimulation {
             for (w, work) in t.convertIndexWork.enumerated() where work > 0 {
                 ops!.transfers[id].indexParts += 1
                 let task = newTask(TaskRecord(request: UInt32(id), worker: Int32(w), shard: -1, pool: -1, stage: .copy))
-                cpu[w + 1].arrive(job: task, work: SimDuration(seconds: work), at: s.now)
-                armCPU(w + 1, &s)
+                cpu[node(ofWorker: w)].arrive(job: task, work: SimDuration(seconds: work), at: s.now)
+                armCPU(node(ofWorker: w), &s)
             }
             if ops!.transfers[id].indexParts == 0 { transferStep(id, &s) }
             return
@@ -271,8 +271,8 @@ extension ClusterSimulation {
         guard work > 0 else { return transferStep(id, &s) }
         ops!.transfers[id].indexParts = 1
         let task = newTask(TaskRecord(request: UInt32(id), worker: t.target, shard: -1, pool: -1, stage: .copy))
-        cpu[Int(t.target) + 1].arrive(job: task, work: SimDuration(seconds: work), at: s.now)
-        armCPU(Int(t.target) + 1, &s)
+        cpu[node(ofWorker: Int(t.target))].arrive(job: task, work: SimDuration(seconds: work), at: s.now)
+        armCPU(node(ofWorker: Int(t.target)), &s)
     }
 
     /// WAL written so far to the groups on worker `w`, bytes.
@@ -351,7 +351,8 @@ extension ClusterSimulation {
             return newTask(TaskRecord(request: UInt32(id), worker: node, shard: Int32(k), pool: -1, stage: .copy))
         }
         let (from, to) = k < t.streamEnds.count ? t.streamEnds[k] : (t.source, t.target)
-        let src = Int(from) + 1, dst = Int(to) + 1
+        // −1 is the coordinator (reference tables it copies from).
+        let src = from < 0 ? 0 : node(ofWorker: Int(from)), dst = to < 0 ? 0 : node(ofWorker: Int(to))
         cpu[src].arrive(job: part(from), work: cpuWork, at: s.now)
         cpu[dst].arrive(job: part(to), work: cpuWork, at: s.now)
         armCPU(src, &s)
@@ -364,7 +365,7 @@ extension ClusterSimulation {
             let transfer = SimDuration(seconds: chunk / (src == 0 ? scenario.cluster.coordinator : scenario.cluster.worker).nicBytesPerSecond)
             let done = max(s.now, ops!.nicFreeAt[src]) + transfer
             ops!.nicFreeAt[src] = done
-            if src > 0 { metrics.bytesSent[src - 1] += chunk }
+            if from >= 0 { metrics.bytesSent[Int(from)] += chunk }
             s.schedule(.copyNetwork, at: done + latency, priority: .completion, payload: part(from))
         }
         ops!.transfers[id].streams[k].parts = parts

@@ -94,8 +94,21 @@ public struct ClusterSimulation: EventHandler {
     let sequentialWrites: Bool
     let poolSize: Int32
     let coordinatorNICBytesPerSecond: Double
+    /// Shard nodes: `coordinator` first when it holds shards, the scenario's workers, then the
+    /// spare workers the timeline adds. "Worker" below means shard node.
     let workers: Int
-    /// `worker-1`... for the scenario's workers, then the names the timeline adds.
+    /// CPU/disk node of worker w: w + nodeOffset (1; 0 when the coordinator holds shards, so
+    /// that worker 0 is node 0, the coordinator).
+    let nodeOffset: Int
+    /// The worker that is the first coordinator (it holds shards), −1 otherwise. Its queries on
+    /// it run in-process (local execution) or over loopback connections (FACTS G).
+    let localWorker: Int32
+    /// `citus.enable_local_execution`.
+    let localExecution: Bool
+    /// citus.local_shared_pool_size in effect (0: no loopback connections).
+    let localPoolLimit: Int
+    /// `worker-1`... for the scenario's workers (after `coordinator` when it holds shards), then
+    /// the names the timeline adds.
     public let workerNames: [String]
     /// `coordinator`, then the coordinators the timeline adds (`add_coordinator`), each of
     /// the coordinator's size.
@@ -115,8 +128,8 @@ public struct ClusterSimulation: EventHandler {
     let demandStream: RandomStream
     let clusterStream: RandomStream
 
-    // Resources: CPU node 0 is the first coordinator, node w + 1 is worker w, node
-    // workers + c is added coordinator c (`cpuNode(coordinator:)`); disks: 0 and w + 1.
+    // Resources: CPU node 0 is the first coordinator, node w + nodeOffset is worker w
+    // (`node(ofWorker:)`), then added coordinators (`cpuNode(coordinator:)`); disks likewise.
     var cpu: [ProcessorSharingServer]
     var cpuWake: [WakeupSlot]
     var disks: [Disk]
@@ -236,8 +249,13 @@ public struct ClusterSimulation: EventHandler {
         poolSize = Int32(citus.maxAdaptiveExecutorPoolSize)
         coordinatorNICBytesPerSecond = scenario.cluster.coordinator.nicBytesPerSecond
         let spareNames = hasOperations ? Self.spareWorkerNames(scenario) : []
-        workers = scenario.cluster.workerCount + spareNames.count
-        workerNames = (1...scenario.cluster.workerCount).map { "worker-\($0)" } + spareNames
+        let hasShards = scenario.cluster.coordinatorHasShards
+        workers = scenario.cluster.shardNodeCount + spareNames.count
+        nodeOffset = hasShards ? 0 : 1
+        localWorker = hasShards ? 0 : -1
+        localExecution = scenario.citus.enableLocalExecution
+        localPoolLimit = scenario.citus.localPoolLimit(coordinatorMaxConnections: scenario.cluster.coordinator.maxConnections)
+        workerNames = (hasShards ? ["coordinator"] : []) + (1...scenario.cluster.workerCount).map { "worker-\($0)" } + spareNames
         workerDown = Array(repeating: false, count: workers)
         coordinatorNames = ["coordinator"] + scenario.timeline.compactMap { e in
             if case .coordinatorAdded(let name) = e.action { return name }
@@ -265,16 +283,25 @@ public struct ClusterSimulation: EventHandler {
         clusterStream = RandomStream(runSeed: seed, name: "cluster.cache")
         let c = scenario.cluster
         let limit = sharedPoolLimit
-        cpu = try [ProcessorSharingServer(cores: c.coordinator.cores)] + (0..<workers).map { _ in try ProcessorSharingServer(cores: c.worker.cores) }
+        let workerServers = workers + nodeOffset - 1  // workers that are not the coordinator
+        cpu = try [ProcessorSharingServer(cores: c.coordinator.cores)] + (0..<workerServers).map { _ in try ProcessorSharingServer(cores: c.worker.cores) }
             + (1..<coordinators).map { _ in try ProcessorSharingServer(cores: c.coordinator.cores) }
-        cpuWake = Array(repeating: WakeupSlot(), count: workers + coordinators)
+        cpuWake = Array(repeating: WakeupSlot(), count: cpu.count)
         disks = try [c.coordinator].map { try Disk(iops: $0.diskIOPS, bytesPerSecond: $0.diskBytesPerSecond, accessLatency: $0.diskLatency) }
-            + (0..<workers).map { _ in try Disk(iops: c.worker.diskIOPS, bytesPerSecond: c.worker.diskBytesPerSecond, accessLatency: c.worker.diskLatency) }
-        diskWake = Array(repeating: WakeupSlot(), count: workers + 1)
-        sharedPool = try (0..<(coordinators * workers * k)).map { _ in try TokenPool(capacity: limit) }
-        // PostgreSQL keeps superuser_reserved_connections (3) of max_connections.
-        backends = try (0..<workers).map { _ in try TokenPool(capacity: max(0, c.worker.maxConnections - 3)) }
+            + (0..<workerServers).map { _ in try Disk(iops: c.worker.diskIOPS, bytesPerSecond: c.worker.diskBytesPerSecond, accessLatency: c.worker.diskLatency) }
+        diskWake = Array(repeating: WakeupSlot(), count: disks.count)
+        // The first coordinator's counter for its own shards is citus.local_shared_pool_size.
+        let local = Int(localWorker)
+        let localLimit = localPoolLimit
+        sharedPool = try (0..<(coordinators * workers * k)).map { i in
+            try TokenPool(capacity: i / k == local ? localLimit : limit)  // i / k = coordinator × workers + worker
+        }
+        // PostgreSQL keeps superuser_reserved_connections (3) of max_connections; on a
+        // coordinator with shards the client sessions take backends too.
         let sessionCount = scenario.workload.sessions
+        backends = try (0..<workers).map { w in
+            try TokenPool(capacity: w == local ? max(0, c.coordinator.maxConnections - 3 - sessionCount) : max(0, c.worker.maxConnections - 3))
+        }
         sessions = try (0..<k).map { d in try TokenPool(capacity: (sessionCount - d + k - 1) / k) }
         let coordinatorCount = coordinators
         freeSessions = (0..<(k * coordinatorCount)).map { i in
@@ -298,7 +325,7 @@ public struct ClusterSimulation: EventHandler {
             metrics.watch(groups: groups, count: 2 * scenario.run.watchTenants.count, classes: singleTenant)
         }
         nextSample = .zero + scenario.run.sampleInterval
-        let zeros = (cpu: [Double](repeating: 0, count: workers + coordinators), disk: [Double](repeating: 0, count: workers + 1),
+        let zeros = (cpu: [Double](repeating: 0, count: cpu.count), disk: [Double](repeating: 0, count: disks.count),
                      nic: [Double](repeating: 0, count: coordinators))
         baseline = zeros
         lastIntegrals = zeros
@@ -434,7 +461,13 @@ public struct ClusterSimulation: EventHandler {
     }
 
     /// The CPU node of coordinator `c` (0 for the first; added ones follow the workers).
-    @inline(__always) func cpuNode(coordinator c: UInt8) -> Int { c == 0 ? 0 : workers + Int(c) }
+    @inline(__always) func cpuNode(coordinator c: UInt8) -> Int { c == 0 ? 0 : workers + nodeOffset - 1 + Int(c) }
+
+    /// The CPU and disk node of worker `w`.
+    @inline(__always) func node(ofWorker w: Int) -> Int { w + nodeOffset }
+
+    /// Worker `w` is the coordinator running the query (its own shards: no network).
+    @inline(__always) func isLocal(worker w: Int32, coordinator c: UInt8) -> Bool { w == localWorker && c == 0 }
 
     /// Shared-pool slots in use towards `worker`, over every coordinator and database.
     func sharedPoolInUse(worker w: Int) -> Int {

@@ -41,6 +41,11 @@ struct RequestRecord {
     var slowStartPending = false
     /// First of this request's worker pools (multi-shard), −1 for router queries.
     var poolBase: Int32 = -1
+    /// The pool executing the coordinator's own shards in-process, −1 if none; while
+    /// `remoteHeld`, the remote pools wait for it (sequential modifications run local tasks
+    /// first, FACTS G / local_executor.c).
+    var localPool: Int32 = -1
+    var remoteHeld = false
     /// insert_select_coordinator: 0 while the SELECT fans out and results come to the
     /// coordinator, 1 while the coordinator re-routes the rows to the target shards; the
     /// first phase's pool block (freed with the record).
@@ -70,6 +75,8 @@ struct TaskRecord {
     var started: SimTime = .zero
     /// False once the record is back on the free list.
     var live = true
+    /// A router task run in-process by the coordinator's backend (local execution: no connection).
+    var local = false
 }
 
 /// The adaptive executor's pool for one worker within one multi-shard query (FACTS G).
@@ -98,4 +105,17 @@ struct PoolRecord {
     var connectsDone: Int32 = 0
     var connectMicroseconds: Int64 = 0
     var target: Int32 = 16
+    /// The pool to the coordinator's own shards executes in-process, one task at a time
+    /// (FACTS G): `.waiting` until the query's remote tasks end (a failover), `.running` then.
+    var local = LocalExecution.none
+}
+
+/// Local execution of a pool to the coordinator's own shards.
+enum LocalExecution: UInt8 {
+    /// Over loopback connections (or a remote pool).
+    case none
+    /// Failed over (no loopback connection could be made): waits for the remote tasks to end.
+    case waiting
+    /// Executing in the coordinator's backend: one virtual idle connection.
+    case running
 }

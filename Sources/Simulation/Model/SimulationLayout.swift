@@ -4,7 +4,8 @@ import Workload
 
 /// Where every tenant's data lives and how well each worker caches it, built with Citus's
 /// own placement rules (`ClusterState` DDL): workers `worker-1`...`worker-N` (port 5432)
-/// added in order, tables created in scenario order.
+/// added in order, tables created in scenario order. With `cluster.coordinator_has_shards`
+/// the coordinator is shard node 0 (the "workers" below are then the shard nodes).
 ///
 /// Tenant keys: tenant rank r is the value r of an integer distribution column, or
 /// `tenant-r` for text columns. Indices here are dense: worker w is 0-based, tenant t is
@@ -36,6 +37,7 @@ public struct SimulationLayout: Sendable {
         state.settings.shardCount = scenario.citus.shardCount
         try state.addNode(name: "coordinator", port: 5432, groupID: 0)
         for w in 1...scenario.cluster.workerCount { try state.addNode(name: "worker-\(w)", port: 5432) }
+        if scenario.cluster.coordinatorHasShards { try state.setShouldHaveShards(name: "coordinator", port: 5432, true) }
         for t in scenario.tables {
             switch t.kind {
             case .reference: try state.createReferenceTable(t.name, hasReplicaIdentity: t.hasReplicaIdentity)
@@ -47,7 +49,8 @@ public struct SimulationLayout: Sendable {
                                                  colocateWith: t.colocateWith.map { .table($0) } ?? .default, hasReplicaIdentity: t.hasReplicaIdentity)
             }
         }
-        let workers = state.nodes.filter { !$0.isCoordinator }
+        // Shard nodes: the coordinator first when it holds shards, then the workers.
+        let workers = state.nodes.filter { !$0.isCoordinator || scenario.cluster.coordinatorHasShards }
         workerIDs = workers.map(\.id)
         let workerIndex = Dictionary(uniqueKeysWithValues: workers.enumerated().map { ($1.id, Int32($0)) })  // lookup only
         let tenants = scenario.workload.tenants

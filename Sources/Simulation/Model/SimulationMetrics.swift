@@ -14,6 +14,10 @@ public struct SimulationMetrics: Sendable {
     public var sessionWaits: [Int]
     /// Shard tasks cancelled on a worker's CPU by statement_timeout.
     public var cancelledTasks = 0
+    /// Coordinator with shards: shard tasks its backends ran in-process (local execution),
+    /// and multi-shard pools that failed over to it for want of a loopback connection.
+    public var localExecutions = 0
+    public var localFailovers = 0
     /// Requests answered with an error because a node they needed was down.
     public var failedOnDownNode = 0
     /// Per class: total time from getting a session to the answer (µs), successful requests.
@@ -187,7 +191,8 @@ extension ClusterSimulation {
             row.cpuUtilization.append((current.cpu[node] - lastIntegrals.cpu[node]) / span / Double(cpu[node].cores))
         }
         for w in 0..<workers {
-            row.diskUtilization.append((current.disk[w + 1] - lastIntegrals.disk[w + 1]) / span)
+            let node = node(ofWorker: w)
+            row.diskUtilization.append((current.disk[node] - lastIntegrals.disk[node]) / span)
             row.connections.append(backends[w].inUse)
             row.sharedPoolInUse.append(sharedPoolInUse(worker: w))
         }

@@ -54,6 +54,10 @@ public struct ClusterSpec: Sendable, Equatable {
     public var connectionSetupCPU: SimDuration
     /// Extra worker CPU for the TLS handshake.
     public var tlsHandshakeCPU: SimDuration
+    /// The coordinator holds shards (`citus_set_node_property('coordinator', 'shouldhaveshards',
+    /// true)`): it is the first node of Citus's round robin (it sorts before `worker-1`), and
+    /// queries it runs on its own shards use local execution (FACTS G).
+    public var coordinatorHasShards = false
 
     public init(coordinator: NodeSpec, worker: NodeSpec, workerCount: Int, networkLatency: SimDuration, tls: Bool = true,
                 connectionSetupCPU: SimDuration = .milliseconds(2), tlsHandshakeCPU: SimDuration = .milliseconds(3)) {
@@ -66,6 +70,12 @@ public struct ClusterSpec: Sendable, Equatable {
         self.tlsHandshakeCPU = tlsHandshakeCPU
     }
 
+    /// Shard nodes in placement order: the coordinator first when it has shards, then the workers.
+    public var shardNodeCount: Int { workerCount + (coordinatorHasShards ? 1 : 0) }
+
+    /// The size of shard node `w` (index into the shard nodes).
+    public func spec(ofShardNode w: Int) -> NodeSpec { coordinatorHasShards && w == 0 ? coordinator : worker }
+
     /// Round trips to open a connection: TCP, startup/auth, plus TLS.
     public var connectionRoundTrips: Int64 { tls ? 3 : 2 }
 }
@@ -77,6 +87,11 @@ public struct CitusSpec: Sendable, Equatable {
     public var maxAdaptiveExecutorPoolSize = 16
     /// `citus.max_shared_pool_size`: 0 = the coordinator's max_connections, −1 = no limit.
     public var maxSharedPoolSize = 0
+    /// `citus.local_shared_pool_size`: connections the coordinator may open to itself for its own
+    /// shards; 0 = half its max_connections, −1 = never (FACTS G).
+    public var localSharedPoolSize = 0
+    /// `citus.enable_local_execution`.
+    public var enableLocalExecution = true
     /// `citus.max_cached_conns_per_worker`.
     public var maxCachedConnsPerWorker = 1
     /// `citus.max_cached_connection_lifetime`: a cached connection older than this is
@@ -107,6 +122,11 @@ public struct CitusSpec: Sendable, Equatable {
     public var maxWorkerProcesses = 8
 
     public init() {}
+
+    /// The limit on connections from the coordinator to itself (local shards), 0 when none may open.
+    public func localPoolLimit(coordinatorMaxConnections: Int) -> Int {
+        localSharedPoolSize == 0 ? coordinatorMaxConnections / 2 : max(0, localSharedPoolSize)
+    }
 
     /// The shared-pool limit for connections from the coordinator to one worker.
     public func sharedPoolLimit(coordinatorMaxConnections: Int) -> Int {
