@@ -4,7 +4,8 @@ import Workload
 import XCTest
 
 final class InvariantTests: XCTestCase {
-    /// For many seeds and settings: once arrivals stop and everything drains, no request is
+    /// For many seeds and settings (shards on the coordinator or not, loopback pools, local
+    /// execution on or off): once arrivals stop and everything drains, no request is
     /// left and every backend and shared-pool slot belongs to a session's cached connection.
     func testConnectionsAreNeverLeaked() throws {
         for seed in UInt64(1)...12 {
@@ -12,6 +13,7 @@ final class InvariantTests: XCTestCase {
             func pick<T>(_ options: [T]) -> T { rng = rng &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407; return options[Int(rng >> 33) % options.count] }
             let timeout: SimDuration? = pick([nil, .milliseconds(30), .milliseconds(200)])
             let pool = pick([1, 4, 16]), sharedLimit = pick([0, 6, 40]), workerMax = pick([30, 200]), databases = pick([1, 3])
+            let hasShards = pick([false, true]), localLimit = pick([0, 6, -1]), localExecution = pick([true, true, false])
             var scenario = try ScenarioBuilder.scenario(
                 workers: 3, workerCores: 4, shardCount: 12,
                 classes: [ScenarioBuilder.router(cpu: .exponential(mean: 0.004)),
@@ -20,9 +22,11 @@ final class InvariantTests: XCTestCase {
                                      coordinatorCPU: .constant(0.001), resultBytes: 4_096, writeBytes: 4_096)],
                 arrivals: .open(.step(before: 400, after: 0, at: .seconds(20)), sessions: 40), duration: .seconds(120), warmup: .seconds(2),
                 latency: .microseconds(300), tls: true, connectionSetupCPU: .milliseconds(2),
-                citus: { $0.statementTimeout = timeout; $0.maxAdaptiveExecutorPoolSize = pool; $0.maxSharedPoolSize = sharedLimit },
+                citus: { $0.statementTimeout = timeout; $0.maxAdaptiveExecutorPoolSize = pool; $0.maxSharedPoolSize = sharedLimit
+                         $0.localSharedPoolSize = localLimit; $0.enableLocalExecution = localExecution },
                 workerMaxConnections: workerMax)
             scenario.workload.databases = databases
+            scenario.cluster.coordinatorHasShards = hasShards
             var engine = Engine(model: try ClusterSimulation(scenario: scenario, layout: try ClusterRun.layout(for: scenario), seed: seed))
             engine.model.start(&engine.scheduler)
             _ = engine.run(until: .zero + scenario.run.duration)
