@@ -76,6 +76,13 @@ enum ClusterScenarioReader {
             reader.warning(root.mapping("citus", required: false)?.node ?? root.node,
                            "citus.max_shared_pool_size (\(citus.maxSharedPoolSize == 0 ? "0 = coordinator max_connections \(cluster.coordinator.maxConnections)" : String(citus.maxSharedPoolSize))) lets the coordinator open more connections to a worker than its max_connections (\(cluster.worker.maxConnections)) accepts: expect refused connections; the Citus docs advise keeping it below")
         }
+        let perDatabase = (workload.sessions + workload.databases - 1) / workload.databases
+        if citus.maxSharedPoolSize >= 0, citus.statementTimeout == nil, workload.classes.contains(where: { !$0.isSingleTenant }),
+           perDatabase * max(1, citus.maxCachedConnsPerWorker) > shared {
+            let citusMap = root.mapping("citus", required: false)
+            reader.warning(citusMap?.value("max_shared_pool_size") ?? citusMap?.node ?? root.node,
+                           "\(perDatabase) client sessions per database can cache \(max(1, citus.maxCachedConnsPerWorker)) connection(s) each to every worker, more than the \(shared) citus.max_shared_pool_size allows: a fan-out then waits for a slot until another session's cached connection closes (up to citus.max_cached_connection_lifetime, \(Int(citus.maxCachedConnectionLifetime.seconds)) s), and Citus does not time these waits out; set statement_timeout, use fewer sessions (pgbouncer) or a larger pool")
+        }
         if cluster.coordinatorHasShards {
             let local = citus.localPoolLimit(coordinatorMaxConnections: cluster.coordinator.maxConnections)
             let key = root.mapping("cluster", required: false)?.value("coordinator_has_shards") ?? root.node

@@ -84,6 +84,23 @@ final class ClusterScenarioTests: XCTestCase {
                        "c.yaml:17:12: error: `slo.p99_ms.lookpu` names no query class; classes: lookup")
     }
 
+    /// More sessions (each caching a connection per worker) than max_shared_pool_size, with
+    /// fan-outs and no statement_timeout: fan-outs can wait for a slot for minutes. Warned at
+    /// the setting; quiet with a timeout or within the pool.
+    func testSharedPoolSmallerThanSessionsWarns() throws {
+        let fanOut = valid.replacingOccurrences(of: "kind: router", with: "kind: multi_shard")
+        let tight = fanOut.replacingOccurrences(of: "citus: {shard_count: 8, statement_timeout: 2s}", with: "citus: {shard_count: 8, max_shared_pool_size: 4}")
+        let (_, warnings) = try ScenarioLoader.load(text: tight, file: "c.yaml", name: "c")
+        let messages = warnings.map(\.description)
+        XCTAssertTrue(messages.contains { $0.hasPrefix("c.yaml:7:47: warning: 10 client sessions per database can cache 1 connection(s) each to every worker, more than the 4 citus.max_shared_pool_size allows") }, "\(messages)")
+        for quiet in [fanOut.replacingOccurrences(of: "statement_timeout: 2s", with: "statement_timeout: 2s, max_shared_pool_size: 4"),
+                      tight.replacingOccurrences(of: "max_shared_pool_size: 4", with: "max_shared_pool_size: 10"),
+                      valid.replacingOccurrences(of: "citus: {shard_count: 8, statement_timeout: 2s}", with: "citus: {shard_count: 8, max_shared_pool_size: 4}")] {
+            let (_, none) = try ScenarioLoader.load(text: quiet, file: "c.yaml", name: "c")
+            XCTAssertFalse(none.contains { $0.message.contains("max_shared_pool_size allows") }, "\(none)")
+        }
+    }
+
     func testCacheWarnings() throws {
         let whale = valid.replacingOccurrences(of: "tenants: {count: 100, total_size_gib: 1}", with: "tenants: {count: 100, total_size_gib: 200, size_zipf: 2}")
         let (_, warnings) = try ScenarioLoader.load(text: whale, file: "c.yaml", name: "c")
