@@ -169,7 +169,10 @@ struct ClusterReportPage {
 
     var connectionsChart: String {
         let workers = report.first.workerNames
-        return SVGLineChart(title: "Connections in use per worker (max_connections \(report.scenario.cluster.worker.maxConnections))", xLabel: "simulated time (s)",
+        let c = report.scenario.cluster
+        let limits = c.coordinatorHasShards ? "workers' max_connections \(c.worker.maxConnections), the coordinator's loopback connections within its \(c.coordinator.maxConnections)"
+            : "max_connections \(c.worker.maxConnections)"
+        return SVGLineChart(title: "Connections in use per worker (\(limits))", xLabel: "simulated time (s)",
                             yLabel: "backends", series: workers.indices.map { w in .init(name: workers[w], points: series.map { ($0.timeSeconds, Double($0.connections[w])) }) },
                             bands: bands).svg
     }
