@@ -303,6 +303,7 @@ enum ClusterScenarioReader {
             }
             let identity = bool(m, "replica_identity", true)
             let indexes = m.integer("secondary_indexes", in: 0...1_000, default: 0)
+            let rowBytes = m.number("row_bytes", in: 1...1e9, default: 200)
             var spec: TableSpec?
             if let name, let type {
                 if tables.contains(where: { $0.name == name }) { reader.error(m.value("name"), "duplicate table name `\(name)`") }
@@ -323,9 +324,10 @@ enum ClusterScenarioReader {
                 }
             }
             m.finish()
-            if var spec, let identity, let indexes {
+            if var spec, let identity, let indexes, let rowBytes {
                 spec.hasReplicaIdentity = identity
                 spec.secondaryIndexes = indexes
+                spec.rowBytes = rowBytes
                 tables.append(spec)
             } else { ok = false }
         }
@@ -455,15 +457,25 @@ enum ClusterScenarioReader {
         }
         let worker = c.mapping("worker_cpu").flatMap(DistributionReader.read)
         let coordinator = c.mapping("coordinator_cpu", required: false).flatMap(DistributionReader.read) ?? (c.value("coordinator_cpu") == nil ? .constant(0.0002) : nil)
-        let read = c.number("bytes_read_kib", in: 0...1e9, default: 8)
-        let result = c.number("result_bytes_kib", in: 0...1e9, default: 1)
-        let write = c.number("write_bytes_kib", in: 0...1e9, default: 0)
+        // Volumes in KiB, or in rows of the class's table (× its row_bytes); not both.
+        let rowBytes = (tables ?? []).first { $0.name == table }?.rowBytes ?? 200
+        func volume(_ kibKey: String, _ rowsKey: String, default fallback: Double) -> Double? {
+            guard c.value(rowsKey) != nil else { return c.number(kibKey, in: 0...1e9, default: fallback).map { $0 * kib } }
+            if c.value(kibKey) != nil {
+                c.reader.error(c.value(rowsKey), "give `\(c.qualified(kibKey))` or `\(c.qualified(rowsKey))`, not both")
+                return nil
+            }
+            return c.number(rowsKey, in: 0...1e12).map { $0 * rowBytes }
+        }
+        let read = volume("bytes_read_kib", "rows_read", default: 8)
+        let result = volume("result_bytes_kib", "rows_returned", default: 1)
+        let write = volume("write_bytes_kib", "rows_written", default: 0)
         let command = c.value("command") == nil ? "" : c.string("command", allowed: QueryClass.Command.allCases.map(\.rawValue))
         c.finish()
         guard let name, let kind, let share, let table, distributed.contains(table), let worker, let coordinator, let read, let result, let write,
               let command else { return nil }
         return QueryClass(name: name, kind: kind, share: share, table: table, workerCPU: worker, coordinatorCPU: coordinator,
-                          bytesRead: read * kib, resultBytes: result * kib, writeBytes: write * kib, command: QueryClass.Command(rawValue: command))
+                          bytesRead: read, resultBytes: result, writeBytes: write, command: QueryClass.Command(rawValue: command))
     }
 }
 

@@ -101,6 +101,22 @@ final class ClusterScenarioTests: XCTestCase {
         }
     }
 
+    /// Row counts convert through the table's row width; KiB and rows of one volume conflict.
+    func testRowCountsUseTheTablesRowWidth() throws {
+        let rows = valid.replacingOccurrences(of: "- {name: events, type: distributed}", with: "- {name: events, type: distributed, row_bytes: 400}")
+            .replacingOccurrences(of: "worker_cpu: {distribution: exponential, mean: 1ms}}", with: "worker_cpu: {distribution: exponential, mean: 1ms}, rows_read: 50, rows_returned: 10, rows_written: 2}")
+        let (loaded, _) = try ScenarioLoader.load(text: rows, file: "c.yaml", name: "c")
+        guard case .cluster(let s) = loaded else { return XCTFail("not a cluster scenario") }
+        XCTAssertEqual(s.tables[0].rowBytes, 400)
+        let c = s.workload.classes[0]
+        XCTAssertEqual([c.bytesRead, c.resultBytes, c.writeBytes], [20_000, 4_000, 800])
+        let both = rows.replacingOccurrences(of: "rows_read: 50", with: "rows_read: 50, bytes_read_kib: 4")
+        let e = findings(both).filter { $0.contains(": error: ") }
+        XCTAssertEqual(e.count, 1, "\(e)")
+        XCTAssertTrue(e.first?.hasPrefix("c.yaml:15:109: error: ") ?? false, "\(e)")
+        XCTAssertTrue(e.first?.contains("give `workload.classes[0].bytes_read_kib` or `workload.classes[0].rows_read`, not both") ?? false, "\(e)")
+    }
+
     func testCacheWarnings() throws {
         let whale = valid.replacingOccurrences(of: "tenants: {count: 100, total_size_gib: 1}", with: "tenants: {count: 100, total_size_gib: 200, size_zipf: 2}")
         let (_, warnings) = try ScenarioLoader.load(text: whale, file: "c.yaml", name: "c")

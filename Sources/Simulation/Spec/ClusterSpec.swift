@@ -154,6 +154,9 @@ public struct TableSpec: Sendable, Equatable {
     public var hasReplicaIdentity: Bool
     /// Indexes besides the primary key, rebuilt on the target of a move or split.
     public var secondaryIndexes: Int
+    /// Average stored row, bytes (tuple header included): converts a query class's rows
+    /// read, returned and written into bytes.
+    public var rowBytes: Double = 200
 
     public init(name: String, kind: Kind, columnType: String = "bigint", colocateWith: String? = nil, shardCount: Int? = nil,
                 dataShare: Double = 1, referenceBytes: Double = 0, hasReplicaIdentity: Bool = true, secondaryIndexes: Int = 0) {
