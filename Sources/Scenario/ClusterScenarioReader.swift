@@ -76,6 +76,7 @@ enum ClusterScenarioReader {
             reader.warning(root.mapping("citus", required: false)?.node ?? root.node,
                            "citus.max_shared_pool_size (\(citus.maxSharedPoolSize == 0 ? "0 = coordinator max_connections \(cluster.coordinator.maxConnections)" : String(citus.maxSharedPoolSize))) lets the coordinator open more connections to a worker than its max_connections (\(cluster.worker.maxConnections)) accepts: expect refused connections; the Citus docs advise keeping it below")
         }
+        if citus.schemaBasedSharding && !checkSchemaBased(root, tables: tables, workload: workload, timeline: timeline) { return nil }
         let perDatabase = (workload.sessions + workload.databases - 1) / workload.databases
         if citus.maxSharedPoolSize >= 0, citus.statementTimeout == nil, workload.classes.contains(where: { !$0.isSingleTenant }),
            perDatabase * max(1, citus.maxCachedConnsPerWorker) > shared {
@@ -222,6 +223,31 @@ enum ClusterScenarioReader {
         return spec
     }
 
+    /// Schema-based tenants: what this build simulates of them (each tenant's queries stay in its
+    /// schema; no timeline), all problems reported.
+    static func checkSchemaBased(_ root: YAMLMapping, tables: [TableSpec], workload: WorkloadSpec, timeline: [TimelineEntry]) -> Bool {
+        let reader = root.reader
+        let key = root.mapping("citus", required: false)?.value("enable_schema_based_sharding") ?? root.node
+        var ok = true
+        if workload.tenants.count > 20_000 {
+            reader.error(key, "schema-based sharding with \(workload.tenants.count) tenant schemas: this build places up to 20,000 schemas (a single-shard colocation group each); model the largest tenants and scale the rest down")
+            ok = false
+        }
+        if let c = workload.classes.first(where: { !$0.isSingleTenant }) {
+            reader.error(key, "schema-based sharding: class `\(c.name)` (\(c.kind.rawValue)) would query every tenant's schema; only router and reference_join classes (one tenant's schema) are simulated")
+            ok = false
+        }
+        if let t = tables.first(where: { $0.kind == .distributed && ($0.shardCount != nil || $0.colocateWith != nil) }) {
+            reader.error(key, "schema-based sharding: table `\(t.name)` has one shard in each tenant's schema, colocated within it; remove its `shard_count` and `colocate_with`")
+            ok = false
+        }
+        if !timeline.isEmpty {
+            reader.error(root.value("timeline") ?? key, "timelines are not simulated with schema-based sharding yet (moves of schema groups, isolation); remove `timeline` or `citus.enable_schema_based_sharding`")
+            ok = false
+        }
+        return ok
+    }
+
     static func readCitus(_ m: YAMLMapping?) -> CitusSpec? {
         var c = CitusSpec()
         guard let m else { return c }
@@ -232,6 +258,7 @@ enum ClusterScenarioReader {
         set(m.integer("max_shared_pool_size", in: -1...1_000_000, default: 0)) { c.maxSharedPoolSize = $0 }
         set(m.integer("local_shared_pool_size", in: -1...1_000_000, default: 0)) { c.localSharedPoolSize = $0 }
         set(bool(m, "enable_local_execution", true)) { c.enableLocalExecution = $0 }
+        set(bool(m, "enable_schema_based_sharding", false)) { c.schemaBasedSharding = $0 }
         set(m.integer("max_cached_conns_per_worker", in: 0...1_000_000, default: 1)) { c.maxCachedConnsPerWorker = $0 }
         set(seconds(m, "max_cached_connection_lifetime", default: 600)) { c.maxCachedConnectionLifetime = $0 }
         set(seconds(m, "executor_slow_start_interval", default: 0.01, allowZero: true)) { c.executorSlowStartInterval = $0 }

@@ -65,6 +65,26 @@ final class PlacementVectorTests: XCTestCase {
         XCTAssertEqual(checked, 2_200)
     }
 
+    /// The bulk path for schema-based tenants makes exactly the metadata that one
+    /// create_distributed_table(t, NULL) per table (colocating a schema's tables) makes.
+    func testSchemaTablesInBulkMatchOneByOne() throws {
+        var bulk = ClusterState()
+        try bulk.addNode(name: "coordinator", port: 5432, groupID: 0)
+        for n in ["b-node", "a-node", "c-node"] { try bulk.addNode(name: n, port: 5432) }
+        try bulk.createReferenceTable("plans")
+        try bulk.createDistributedTable("events", columnType: .bigint, shardCount: 4)
+        var single = bulk
+        let schemas = (1...10).map { "tenant_\($0)" }
+        try bulk.createSchemaTables(schemas: schemas, tables: [("orders", true), ("items", false)])
+        for s in schemas {
+            try single.createDistributedTable("\(s).orders", columnType: nil, hasReplicaIdentity: true)
+            try single.createDistributedTable("\(s).items", columnType: nil, colocateWith: .table("\(s).orders"), hasReplicaIdentity: false)
+        }
+        XCTAssertEqual(bulk, single)
+        XCTAssertEqual(Set(schemas.compactMap { bulk.shards(of: "\($0).orders").first.flatMap { bulk.placements(of: $0.id).first?.node } }).count, 3, "schemas spread over the three workers")
+        XCTAssertThrowsError(try bulk.createSchemaTables(schemas: ["tenant_1"], tables: [("orders", true)]))
+    }
+
     func testColocationReuseRules() throws {
         var state = ClusterState()
         try state.addNode(name: "w2", port: 5432)

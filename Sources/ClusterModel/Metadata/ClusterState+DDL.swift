@@ -49,7 +49,7 @@ extension ClusterState {
         if let n = explicitCount, !(1...64_000).contains(n) {
             throw ClusterError("\(n) is outside the valid range for parameter \"shard_count\" (1 .. 64000)")
         }
-        guard let columnType else { return try createSingleShardTable(name, colocateWith: colocateWith) }
+        guard let columnType else { return try createSingleShardTable(name, colocateWith: colocateWith, hasReplicaIdentity: hasReplicaIdentity) }
         let rf = settings.shardReplicationFactor
         let workers = shardNodes
         guard !workers.isEmpty else { throw ClusterError("no worker nodes are available for placing shards") }
@@ -113,25 +113,48 @@ extension ClusterState {
 
     /// A single-shard table: the first table of a new colocation group goes to sorted
     /// position colocationId mod W (`EmptySingleShardTableColocationDecideNodeId`).
-    mutating func createSingleShardTable(_ name: String, colocateWith: ColocateWith) throws {
+    mutating func createSingleShardTable(_ name: String, colocateWith: ColocateWith, hasReplicaIdentity: Bool = true) throws {
         let workers = shardNodes
         guard !workers.isEmpty else { throw ClusterError("no worker nodes are available for placing shards") }
         if case .table(let other) = colocateWith {
             guard let o = table(other), o.kind == .singleShard, let source = shards(of: other).first else {
                 throw ClusterError("cannot colocate tables \(other) and \(name)")
             }
-            appendTable(DistributedTable(name: name, kind: .singleShard, colocationID: o.colocationID))
+            appendTable(DistributedTable(name: name, kind: .singleShard, colocationID: o.colocationID, hasReplicaIdentity: hasReplicaIdentity))
             let id = nextShardID()
             insertShard(Shard(id: id, table: name, range: nil))
             for p in placements(of: source.id) { insertPlacement(Placement(id: nextPlacementID(), shard: id, node: p.node)) }
             return
         }
         let group = newColocationGroup(shardCount: 1, replicationFactor: 1, columnType: nil)
-        appendTable(DistributedTable(name: name, kind: .singleShard, colocationID: group))
+        appendTable(DistributedTable(name: name, kind: .singleShard, colocationID: group, hasReplicaIdentity: hasReplicaIdentity))
         let id = nextShardID()
         insertShard(Shard(id: id, table: name, range: nil))
         let target = workers[Int(group.rawValue) % workers.count]
         insertPlacement(Placement(id: nextPlacementID(), shard: id, node: target.id))
+    }
+
+    /// Schema-based sharding: for each schema in order, `schema.table` for every table, as
+    /// `create_distributed_table(t, NULL)` would make them (the first starts a new single-shard
+    /// colocation group on sorted shard node colocationId mod W, the others join it), in time
+    /// linear in the tables made (`createDistributedTable` looks tables up by scanning, fine
+    /// for a few but quadratic for thousands of schemas).
+    public mutating func createSchemaTables(schemas: [String], tables: [(name: String, hasReplicaIdentity: Bool)]) throws {
+        let workers = shardNodes
+        guard !workers.isEmpty else { throw ClusterError("no worker nodes are available for placing shards") }
+        let existing = Set(self.tables.map(\.name))  // membership only
+        for schema in schemas {
+            let group = newColocationGroup(shardCount: 1, replicationFactor: 1, columnType: nil)
+            let target = workers[Int(group.rawValue) % workers.count]
+            for t in tables {
+                let name = "\(schema).\(t.name)"
+                guard !existing.contains(name) else { throw ClusterError("table \"\(name)\" is already distributed") }
+                appendTable(DistributedTable(name: name, kind: .singleShard, colocationID: group, hasReplicaIdentity: t.hasReplicaIdentity))
+                let id = nextShardID()
+                insertShard(Shard(id: id, table: name, range: nil))
+                insertPlacementOfNewShard(Placement(id: nextPlacementID(), shard: id, node: target.id))
+            }
+        }
     }
 
     /// Copies reference-table shards to active primaries that lack them (Citus does this

@@ -118,6 +118,7 @@ public struct ClusterState: Sendable, Equatable {
 
     /// Inserts a shard row; precondition: its id is new.
     public mutating func insertShard(_ shard: Shard) {
+        if shards.last.map({ $0.id < shard.id }) ?? true { return shards.append(shard) }  // the usual case: the newest id
         let i = shards.firstIndex { $0.id > shard.id } ?? shards.count
         precondition(i == 0 || shards[i - 1].id != shard.id, "shard \(shard.id) inserted twice")
         shards.insert(shard, at: i)
@@ -135,6 +136,12 @@ public struct ClusterState: Sendable, Equatable {
                      "shard \(placement.shard) placed twice on node \(placement.node)")
         let i = placements.firstIndex { $0.id > placement.id } ?? placements.count
         placements.insert(placement, at: i)
+    }
+
+    /// Inserts the first placement of a shard just inserted (no duplicate to look for).
+    mutating func insertPlacementOfNewShard(_ placement: Placement) {
+        if placements.last.map({ $0.id < placement.id }) ?? true { return placements.append(placement) }
+        insertPlacement(placement)
     }
 
     /// Removes one placement.

@@ -57,7 +57,7 @@ struct ClusterReportPage {
                     + (report.first.coordinatorNames.count > 1 ? "; the timeline adds \(report.first.coordinatorNames.dropFirst().joined(separator: ", ")) of the same size" : "")],
                 ["key": "Workers", "value": "\(s.cluster.workerCount) × \(s.cluster.worker.cores) cores, \(f(s.cluster.worker.memoryBytes / gib, 0)) GiB (cache \(f(s.cluster.worker.cacheBytes / gib, 0)) GiB), disk \(f(s.cluster.worker.diskBytesPerSecond / 1e6, 0)) MB/s, \(f(s.cluster.worker.diskIOPS, 0)) IOPS"],
                 ["key": "Network", "value": "\(f(s.cluster.networkLatency.seconds * 1e6, 0)) µs one way, TLS \(s.cluster.tls ? "on" : "off")"],
-                ["key": "Tables", "value": s.tables.map { "\($0.name) (\($0.kind == .reference ? "reference" : "distributed"))" }.joined(separator: ", ")],
+                ["key": "Tables", "value": s.tables.map { "\($0.name) (\($0.kind == .reference ? "reference" : s.citus.schemaBasedSharding ? "single-shard, in every tenant's schema" : "distributed"))" }.joined(separator: ", ")],
                 ["key": "Tenants", "value": "\(s.workload.tenants.baseCount), \(f(s.workload.tenants.totalBytes / gib, 1)) GiB"
                     + (s.workload.tenants.count > s.workload.tenants.baseCount ? "; \(s.workload.tenants.count - s.workload.tenants.baseCount) more join during the run (timeline)" : "")],
                 ["key": "Workload", "value": arrivals],

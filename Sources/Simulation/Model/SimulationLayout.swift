@@ -38,7 +38,8 @@ public struct SimulationLayout: Sendable {
         try state.addNode(name: "coordinator", port: 5432, groupID: 0)
         for w in 1...scenario.cluster.workerCount { try state.addNode(name: "worker-\(w)", port: 5432) }
         if scenario.cluster.coordinatorHasShards { try state.setShouldHaveShards(name: "coordinator", port: 5432, true) }
-        for t in scenario.tables {
+        let schemaBased = scenario.citus.schemaBasedSharding
+        for t in scenario.tables where !schemaBased || t.kind == .reference {
             switch t.kind {
             case .reference: try state.createReferenceTable(t.name, hasReplicaIdentity: t.hasReplicaIdentity)
             case .distributed:
@@ -50,14 +51,17 @@ public struct SimulationLayout: Sendable {
             }
         }
         // Shard nodes: the coordinator first when it holds shards, then the workers.
+        if schemaBased { try Self.createTenantSchemas(&state, scenario: scenario) }
         let workers = state.nodes.filter { !$0.isCoordinator || scenario.cluster.coordinatorHasShards }
         workerIDs = workers.map(\.id)
         let workerIndex = Dictionary(uniqueKeysWithValues: workers.enumerated().map { ($1.id, Int32($0)) })  // lookup only
         let tenants = scenario.workload.tenants
-        let placement = try Self.placement(state: state, scenario: scenario, workerIndex: { workerIndex[$0] ?? -1 }, workerCount: workers.count)
+        let placement = schemaBased
+            ? Self.schemaPlacement(state: state, scenario: scenario, workerIndex: { workerIndex[$0] ?? -1 }, workerCount: workers.count)
+            : try Self.placement(state: state, scenario: scenario, workerIndex: { workerIndex[$0] ?? -1 }, workerCount: workers.count)
         let (tenantShard, shardWorker, workerShards, shardBytes) = (placement.tenantShard, placement.shardWorker, placement.workerShards, placement.shardBytes)
         // Shard sizes in the metadata, so by_disk_size rebalances see the data.
-        for (ti, t) in scenario.tables.enumerated() where t.kind == .distributed {
+        for (ti, t) in scenario.tables.enumerated() where t.kind == .distributed && !schemaBased {
             for (i, shard) in state.shards(of: t.name).enumerated() { state.setSize(of: shard.id, bytes: Int64(shardBytes[ti][i].rounded())) }
         }
         self.state = state
@@ -80,6 +84,41 @@ public struct SimulationLayout: Sendable {
         tenantHitRatio = tenantHit
         shardScanHitRatio = scanHit
         self.workerBytes = workerBytes
+    }
+
+    /// Schema-based sharding: tenant r (1-based) is schema `tenant_r`, created in rank order
+    /// after the reference tables; its first distributed table starts a new single-shard
+    /// colocation group (placed on sorted shard node colocationId mod W, FACTS A.5) and the
+    /// others join it (`tenant_r.<table>`).
+    static func createTenantSchemas(_ state: inout ClusterState, scenario: ClusterScenario) throws {
+        let distributed = scenario.tables.filter { $0.kind == .distributed }.map { (name: $0.name, hasReplicaIdentity: $0.hasReplicaIdentity) }
+        try state.createSchemaTables(schemas: (1...scenario.workload.tenants.count).map { "tenant_\($0)" }, tables: distributed)
+    }
+
+    /// As `placement`, for schema-based tenants: per distributed table, tenant t's shard is
+    /// index t (its schema's single shard), on the node Citus placed it.
+    static func schemaPlacement(state: ClusterState, scenario: ClusterScenario, workerIndex: (NodeID) -> Int32, workerCount: Int)
+        -> (tenantShard: [[Int32]], shardWorker: [[Int32]], workerShards: [[[Int32]]], shardBytes: [[Double]]) {
+        let tenants = scenario.workload.tenants
+        var nodeOfShard: [ShardID: NodeID] = [:]  // lookup only
+        for p in state.placements { nodeOfShard[p.shard] = p.node }
+        var shardOfTable: [String: ShardID] = [:]  // lookup only
+        for s in state.shards { shardOfTable[s.table] = s.id }
+        var tenantShard: [[Int32]] = [], shardWorker: [[Int32]] = [], workerShards: [[[Int32]]] = [], shardBytes: [[Double]] = []
+        for t in scenario.tables {
+            guard t.kind == .distributed else {
+                tenantShard.append([]); shardWorker.append([]); workerShards.append(Array(repeating: [], count: workerCount)); shardBytes.append([])
+                continue
+            }
+            let owner = (1...tenants.count).map { r in shardOfTable["tenant_\(r).\(t.name)"].flatMap { nodeOfShard[$0] }.map(workerIndex) ?? -1 }
+            var perWorker = [[Int32]](repeating: [], count: workerCount)
+            for (s, w) in owner.enumerated() where w >= 0 { perWorker[Int(w)].append(Int32(s)) }
+            tenantShard.append((0..<Int32(tenants.count)).map { $0 })
+            shardWorker.append(owner)
+            workerShards.append(perWorker)
+            shardBytes.append(tenants.sizeBytes.map { $0 * t.dataShare })
+        }
+        return (tenantShard, shardWorker, workerShards, shardBytes)
     }
 
     /// Where tenants and shards live under `state`: per scenario table, each tenant's shard

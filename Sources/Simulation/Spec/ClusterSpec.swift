@@ -92,6 +92,10 @@ public struct CitusSpec: Sendable, Equatable {
     public var localSharedPoolSize = 0
     /// `citus.enable_local_execution`.
     public var enableLocalExecution = true
+    /// `citus.enable_schema_based_sharding` when the tenants' schemas were created: every tenant
+    /// is a schema holding the scenario's distributed tables as single-shard tables, colocated
+    /// per schema and placed by Citus's rule for a new single-shard group (FACTS A.5).
+    public var schemaBasedSharding = false
     /// `citus.max_cached_conns_per_worker`.
     public var maxCachedConnsPerWorker = 1
     /// `citus.max_cached_connection_lifetime`: a cached connection older than this is
