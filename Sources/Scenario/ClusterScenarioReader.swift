@@ -72,9 +72,10 @@ enum ClusterScenarioReader {
             return nil
         }
         let shared = citus.sharedPoolLimit(coordinatorMaxConnections: cluster.coordinator.maxConnections)
-        if shared > cluster.worker.maxConnections - 3 {
+        let smallestMaxConnections = (0..<cluster.workerCount).map { cluster.workerSpec($0).maxConnections }.min() ?? cluster.worker.maxConnections
+        if shared > smallestMaxConnections - 3 {
             reader.warning(root.mapping("citus", required: false)?.node ?? root.node,
-                           "citus.max_shared_pool_size (\(citus.maxSharedPoolSize == 0 ? "0 = coordinator max_connections \(cluster.coordinator.maxConnections)" : String(citus.maxSharedPoolSize))) lets the coordinator open more connections to a worker than its max_connections (\(cluster.worker.maxConnections)) accepts: expect refused connections; the Citus docs advise keeping it below")
+                           "citus.max_shared_pool_size (\(citus.maxSharedPoolSize == 0 ? "0 = coordinator max_connections \(cluster.coordinator.maxConnections)" : String(citus.maxSharedPoolSize))) lets the coordinator open more connections to a worker than its max_connections (\(smallestMaxConnections)) accepts: expect refused connections; the Citus docs advise keeping it below")
         }
         if citus.schemaBasedSharding && !checkSchemaBased(root, tables: tables, workload: workload, timeline: timeline) { return nil }
         let perDatabase = (workload.sessions + workload.databases - 1) / workload.databases
@@ -198,14 +199,34 @@ enum ClusterScenarioReader {
         let coordinator = m.mapping("coordinator").flatMap { readNode($0, defaultMaxConnections: 500) }
         var count: Int?
         var worker: NodeSpec?
-        if let w = m.mapping("workers") {
+        var sizes: [NodeSpec] = []
+        // One group (a mapping), or groups of different sizes (a list of mappings), each with `count`.
+        func group(_ w: YAMLMapping) -> (Int, NodeSpec)? {
+            var n: Int?
             if let huge = beyond(w, "count", limit: 100_000) {
-                w.reader.error(w.value("count"), "`cluster.workers.count` is \(huge.text): \(ResourceEstimate.text(bytes: huge.value * ResourceEstimate.bytesPerWorker)) of memory before any time series, and every fan-out would open tasks on all of them; this build simulates up to 100,000 workers")
+                w.reader.error(w.value("count"), "`\(w.qualified("count"))` is \(huge.text): \(ResourceEstimate.text(bytes: huge.value * ResourceEstimate.bytesPerWorker)) of memory before any time series, and every fan-out would open tasks on all of them; this build simulates up to 100,000 workers")
                 _ = w.value("count")
             } else {
-                count = w.integer("count", in: 1...100_000)
+                n = w.integer("count", in: 1...100_000)
             }
-            worker = readNode(WorkerView(w).mapping, defaultMaxConnections: 1_000)
+            let node = readNode(WorkerView(w).mapping, defaultMaxConnections: 1_000)
+            guard let n, let node else { return nil }
+            return (n, node)
+        }
+        if let list = m.value("workers"), case .sequence = list {
+            var groups: [(Int, NodeSpec)] = [], ok = true
+            for (i, item) in items(list).enumerated() {
+                if let g = m.reader.mapping(item, path: "cluster.workers[\(i)]").flatMap(group) { groups.append(g) } else { ok = false }
+            }
+            if groups.isEmpty && ok { m.reader.error(list, "`cluster.workers` must be a mapping or a non-empty list of worker groups") }
+            if ok, let first = groups.first {
+                count = groups.reduce(0) { $0 + $1.0 }
+                worker = first.1
+                if groups.count > 1 { sizes = groups.flatMap { Array(repeating: $0.1, count: $0.0) } }
+                if count! > 100_000 { m.reader.error(list, "`cluster.workers` has \(count!) workers in all; this build simulates up to 100,000"); count = nil }
+            }
+        } else if let w = m.mapping("workers") {
+            if let g = group(w) { (count, worker) = (g.0, g.1) }
         }
         let latency = seconds(m, "network_latency", default: 0.00025, allowZero: true)
         let tls = m.value("tls").map { v -> Bool? in
@@ -220,6 +241,7 @@ enum ClusterScenarioReader {
         var spec = ClusterSpec(coordinator: coordinator, worker: worker, workerCount: count, networkLatency: latency, tls: tls,
                                connectionSetupCPU: setup, tlsHandshakeCPU: handshake)
         spec.coordinatorHasShards = hasShards
+        spec.workerSizes = sizes
         return spec
     }
 

@@ -45,6 +45,10 @@ public enum ScenarioLoader {
             throw InputError(findings: [Finding(file: path, line: 0, column: 0, severity: .error,
                                                 message: "`recommend` needs objectives: add an `slo` section (p99_ms per class, max_cpu_utilization, max_timeout_rate)")])
         }
+        if !cluster.cluster.workerSizes.isEmpty {
+            throw InputError(findings: [Finding(file: path, line: 0, column: 0, severity: .error,
+                                                message: "`recommend` sizes clusters of one worker size: give `cluster.workers` as one group (`citus-sim run` simulates groups of different sizes)")])
+        }
         if cluster.citus.schemaBasedSharding {
             throw InputError(findings: [Finding(file: path, line: 0, column: 0, severity: .error,
                                                 message: "`recommend` searches shard counts of hash-distributed tables: schema-based sharding (`citus.enable_schema_based_sharding`) is for `citus-sim run`")])

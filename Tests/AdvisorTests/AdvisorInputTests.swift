@@ -35,6 +35,9 @@ final class AdvisorInputTests: XCTestCase {
         XCTAssertThrowsError(try Advisor(base: s, spec: AdvisorSpec(), threads: 1)) { error in
             XCTAssertTrue("\(error)".contains("cluster.coordinator_has_shards"), "\(error)")
         }
+        let groups = text("  min_workers: 2\n").replacingOccurrences(of: "  workers: {count: 2, cores: 2, memory_gib: 8}\n",
+                                                                       with: "  workers:\n    - {count: 1, cores: 2, memory_gib: 8}\n    - {count: 1, cores: 4, memory_gib: 8}\n")
+        XCTAssertTrue(findings(groups).first?.contains("give `cluster.workers` as one group") ?? false, "\(findings(groups))")
     }
 
     func testEmptyCatalogIsAnErrorWithLocation() {

@@ -25,6 +25,9 @@ public struct Advisor: Sendable {
         self.threads = max(1, threads)
         self.progress = progress
         guard !spec.catalog.isEmpty else { throw ParameterError(parameter: "advisor.catalog", value: "[]", expected: "at least one instance type") }
+        guard base.cluster.workerSizes.isEmpty else {
+            throw ParameterError(parameter: "cluster.workers", value: "groups of different sizes", expected: "one worker size for recommend (`citus-sim run` simulates groups)")
+        }
         guard !base.cluster.coordinatorHasShards else {
             throw ParameterError(parameter: "cluster.coordinator_has_shards", value: "true",
                                  expected: "false for recommend, which sizes clusters whose workers hold the shards (`citus-sim run` simulates shards on the coordinator)")

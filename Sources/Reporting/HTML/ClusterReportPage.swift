@@ -55,7 +55,9 @@ struct ClusterReportPage {
                 ["key": "Coordinator", "value": "\(s.cluster.coordinator.cores) cores, \(f(s.cluster.coordinator.memoryBytes / gib, 0)) GiB, max_connections \(s.cluster.coordinator.maxConnections)"
                     + (s.cluster.coordinatorHasShards ? "; holds shards (local execution, citus.local_shared_pool_size \(s.citus.localPoolLimit(coordinatorMaxConnections: s.cluster.coordinator.maxConnections)))" : "")
                     + (report.first.coordinatorNames.count > 1 ? "; the timeline adds \(report.first.coordinatorNames.dropFirst().joined(separator: ", ")) of the same size" : "")],
-                ["key": "Workers", "value": "\(s.cluster.workerCount) × \(s.cluster.worker.cores) cores, \(f(s.cluster.worker.memoryBytes / gib, 0)) GiB (cache \(f(s.cluster.worker.cacheBytes / gib, 0)) GiB), disk \(f(s.cluster.worker.diskBytesPerSecond / 1e6, 0)) MB/s, \(f(s.cluster.worker.diskIOPS, 0)) IOPS"],
+                ["key": "Workers", "value": s.cluster.workerGroups.map { g in
+                    "\(g.count) × \(g.node.cores) cores, \(f(g.node.memoryBytes / gib, 0)) GiB (cache \(f(g.node.cacheBytes / gib, 0)) GiB), disk \(f(g.node.diskBytesPerSecond / 1e6, 0)) MB/s, \(f(g.node.diskIOPS, 0)) IOPS"
+                }.joined(separator: "; then ")],
                 ["key": "Network", "value": "\(f(s.cluster.networkLatency.seconds * 1e6, 0)) µs one way, TLS \(s.cluster.tls ? "on" : "off")"],
                 ["key": "Tables", "value": s.tables.map { "\($0.name) (\($0.kind == .reference ? "reference" : s.citus.schemaBasedSharding ? "single-shard, in every tenant's schema" : "distributed"))" }.joined(separator: ", ")],
                 ["key": "Tenants", "value": "\(s.workload.tenants.baseCount), \(f(s.workload.tenants.totalBytes / gib, 1)) GiB"

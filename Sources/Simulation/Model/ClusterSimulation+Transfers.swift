@@ -78,7 +78,7 @@ extension ClusterSimulation {
             }
             let shards = groupBytes(g)
             let size = shards.reduce(0, +)
-            let disk = scenario.cluster.worker.diskBytes
+            let disk = scenario.cluster.spec(ofShardNode: Int(target)).diskBytes
             let after = disk - ops!.diskUsed[Int(target)] - size
             if after < disk * 0.10 {
                 throw CitusError(
@@ -362,7 +362,7 @@ extension ClusterSimulation {
         armDisk(src, &s)
         if dst != src { armDisk(dst, &s) }
         if src != dst {
-            let transfer = SimDuration(seconds: chunk / (src == 0 ? scenario.cluster.coordinator : scenario.cluster.worker).nicBytesPerSecond)
+            let transfer = SimDuration(seconds: chunk / (from < 0 ? scenario.cluster.coordinator : scenario.cluster.spec(ofShardNode: Int(from))).nicBytesPerSecond)
             let done = max(s.now, ops!.nicFreeAt[src]) + transfer
             ops!.nicFreeAt[src] = done
             if from >= 0 { metrics.bytesSent[Int(from)] += chunk }

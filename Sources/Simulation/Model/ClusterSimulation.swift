@@ -284,11 +284,14 @@ public struct ClusterSimulation: EventHandler {
         let c = scenario.cluster
         let limit = sharedPoolLimit
         let workerServers = workers + nodeOffset - 1  // workers that are not the coordinator
-        cpu = try [ProcessorSharingServer(cores: c.coordinator.cores)] + (0..<workerServers).map { _ in try ProcessorSharingServer(cores: c.worker.cores) }
+        cpu = try [ProcessorSharingServer(cores: c.coordinator.cores)] + (0..<workerServers).map { try ProcessorSharingServer(cores: c.workerSpec($0).cores) }
             + (1..<coordinators).map { _ in try ProcessorSharingServer(cores: c.coordinator.cores) }
         cpuWake = Array(repeating: WakeupSlot(), count: cpu.count)
         disks = try [c.coordinator].map { try Disk(iops: $0.diskIOPS, bytesPerSecond: $0.diskBytesPerSecond, accessLatency: $0.diskLatency) }
-            + (0..<workerServers).map { _ in try Disk(iops: c.worker.diskIOPS, bytesPerSecond: c.worker.diskBytesPerSecond, accessLatency: c.worker.diskLatency) }
+            + (0..<workerServers).map { i in
+                let n = c.workerSpec(i)
+                return try Disk(iops: n.diskIOPS, bytesPerSecond: n.diskBytesPerSecond, accessLatency: n.diskLatency)
+            }
         diskWake = Array(repeating: WakeupSlot(), count: disks.count)
         // The first coordinator's counter for its own shards is citus.local_shared_pool_size.
         let local = Int(localWorker)
@@ -300,7 +303,7 @@ public struct ClusterSimulation: EventHandler {
         // coordinator with shards the client sessions take backends too.
         let sessionCount = scenario.workload.sessions
         backends = try (0..<workers).map { w in
-            try TokenPool(capacity: w == local ? max(0, c.coordinator.maxConnections - 3 - sessionCount) : max(0, c.worker.maxConnections - 3))
+            try TokenPool(capacity: w == local ? max(0, c.coordinator.maxConnections - 3 - sessionCount) : max(0, c.spec(ofShardNode: w).maxConnections - 3))
         }
         sessions = try (0..<k).map { d in try TokenPool(capacity: (sessionCount - d + k - 1) / k) }
         let coordinatorCount = coordinators

@@ -58,6 +58,9 @@ public struct ClusterSpec: Sendable, Equatable {
     /// true)`): it is the first node of Citus's round robin (it sorts before `worker-1`), and
     /// queries it runs on its own shards use local execution (FACTS G).
     public var coordinatorHasShards = false
+    /// Per worker, in order, when the workers come in groups of different sizes (empty: all
+    /// are `worker`, the first group's size, which workers the timeline adds also get).
+    public var workerSizes: [NodeSpec] = []
 
     public init(coordinator: NodeSpec, worker: NodeSpec, workerCount: Int, networkLatency: SimDuration, tls: Bool = true,
                 connectionSetupCPU: SimDuration = .milliseconds(2), tlsHandshakeCPU: SimDuration = .milliseconds(3)) {
@@ -74,7 +77,22 @@ public struct ClusterSpec: Sendable, Equatable {
     public var shardNodeCount: Int { workerCount + (coordinatorHasShards ? 1 : 0) }
 
     /// The size of shard node `w` (index into the shard nodes).
-    public func spec(ofShardNode w: Int) -> NodeSpec { coordinatorHasShards && w == 0 ? coordinator : worker }
+    public func spec(ofShardNode w: Int) -> NodeSpec {
+        coordinatorHasShards ? (w == 0 ? coordinator : workerSpec(w - 1)) : workerSpec(w)
+    }
+
+    /// The workers as runs of one size, in order: (count, size).
+    public var workerGroups: [(count: Int, node: NodeSpec)] {
+        var groups: [(count: Int, node: NodeSpec)] = []
+        for i in 0..<workerCount {
+            let n = workerSpec(i)
+            if let last = groups.last, last.node == n { groups[groups.count - 1].count += 1 } else { groups.append((1, n)) }
+        }
+        return groups
+    }
+
+    /// The size of worker `i` (0-based: `worker-(i + 1)`; spare workers the timeline adds are `worker`).
+    public func workerSpec(_ i: Int) -> NodeSpec { i < workerSizes.count ? workerSizes[i] : worker }
 
     /// Round trips to open a connection: TCP, startup/auth, plus TLS.
     public var connectionRoundTrips: Int64 { tls ? 3 : 2 }
