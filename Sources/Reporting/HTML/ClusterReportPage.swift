@@ -48,6 +48,10 @@ struct ClusterReportPage {
             "name": s.name,
             "advice": advice ?? "",
             "hasAdvice": advice != nil,
+            "hasLocalExecution": s.cluster.coordinatorHasShards,
+            "localExecution": s.cluster.coordinatorHasShards
+                ? "The coordinator holds shards: its backends ran \(ci("coordinator.local_executions_per_second", 1)) shard tasks per second in-process (local execution, no connection); \(ci("coordinator.local_failovers", 0)) multi-shard pools found no loopback connection and failed over to running the coordinator's shards one at a time."
+                : "",
             "style": Self.style,
             "verdict": verdict,
             "verdictClass": slo.isEmpty || slo.allSatisfy(\.met) ? "ok" : "bad",
@@ -240,7 +244,7 @@ struct ClusterReportPage {
     {{{throughputChart}}}
     <h2>Nodes</h2>
     <table><tr><th>node</th><th>CPU busy</th><th>disk busy</th><th>cache hit ratio</th><th>NIC busy (coordinator in, workers out)</th><th>connections mean</th><th>peak</th><th>max_connections</th><th>shared-pool waits</th><th>refused</th></tr>
-    {{#nodes}}<tr><td>{{name}}</td><td class="num">{{cpu}}</td><td class="num">{{disk}}</td><td class="num">{{hit}}</td><td class="num">{{nic}}</td><td class="num">{{conns}}</td><td class="num">{{peak}}</td><td class="num">{{limit}}</td><td class="num">{{waits}}</td><td class="num">{{refused}}</td></tr>{{/nodes}}</table>
+    {{#nodes}}<tr><td>{{name}}</td><td class="num">{{cpu}}</td><td class="num">{{disk}}</td><td class="num">{{hit}}</td><td class="num">{{nic}}</td><td class="num">{{conns}}</td><td class="num">{{peak}}</td><td class="num">{{limit}}</td><td class="num">{{waits}}</td><td class="num">{{refused}}</td></tr>{{/nodes}}</table>{{#hasLocalExecution}}<p>{{localExecution}}</p>{{/hasLocalExecution}}
     {{{cpuChart}}}
     {{{nodeHeatmaps}}}
     {{{connectionsChart}}}
