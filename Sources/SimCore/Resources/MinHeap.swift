@@ -35,29 +35,33 @@ struct MinHeap<Element: HeapOrdered>: Sendable {
     func firstIndex(where predicate: (Element) -> Bool) -> Int? { elements.firstIndex(where: predicate) }
 
     private mutating func siftUp(_ start: Int) {
-        var child = start
-        let element = elements[child]
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard Element.precedes(element, elements[parent]) else { break }
-            elements[child] = elements[parent]
-            child = parent
+        elements.withUnsafeMutableBufferPointer { h in
+            var child = start
+            let element = h[child]
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard Element.precedes(element, h[parent]) else { break }
+                h[child] = h[parent]
+                child = parent
+            }
+            h[child] = element
         }
-        elements[child] = element
     }
 
     private mutating func siftDown(_ start: Int) {
-        var hole = start
-        let element = elements[hole]
-        let n = elements.count
-        while true {
-            var child = 2 * hole + 1
-            if child >= n { break }
-            if child + 1 < n && Element.precedes(elements[child + 1], elements[child]) { child += 1 }
-            guard Element.precedes(elements[child], element) else { break }
-            elements[hole] = elements[child]
-            hole = child
+        elements.withUnsafeMutableBufferPointer { h in
+            var hole = start
+            let element = h[hole]
+            let n = h.count
+            while true {
+                var child = 2 * hole + 1
+                if child >= n { break }
+                if child + 1 < n && Element.precedes(h[child + 1], h[child]) { child += 1 }
+                guard Element.precedes(h[child], element) else { break }
+                h[hole] = h[child]
+                hole = child
+            }
+            h[hole] = element
         }
-        elements[hole] = element
     }
 }

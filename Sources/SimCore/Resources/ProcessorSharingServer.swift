@@ -56,18 +56,29 @@ public struct ProcessorSharingServer: Sendable {
     public var activeJobs: Int { heap.count }
 
     /// Cores each active job receives now: min(1, c/n).
-    public var ratePerJob: Double { heap.isEmpty ? 1 : min(1, Double(cores) / Double(heap.count)) }
+    public var ratePerJob: Double { Self.rate(jobs: heap.count, cores: cores) }
 
-    /// Brings virtual time up to `now`, letting pending jobs join at their instants.
+    /// min(1, c/n); 1 without dividing when n <= c (the common case on many-core nodes).
+    @inline(__always)
+    static func rate(jobs n: Int, cores c: Int) -> Double { n <= c ? 1 : Double(c) / Double(n) }
+
+    /// Brings virtual time up to `now`, letting pending jobs join at their instants. The
+    /// prediction of the next completion already looked ahead across them, so joining does
+    /// not make it stale.
+    @inline(__always)
     mutating func advance(to now: SimTime) {
         precondition(now >= lastUpdate, "ProcessorSharingServer advanced backwards to \(now) from \(lastUpdate)")
+        if pendingHead < pending.count { joinPending(upTo: now) }
+        integrate(to: now)
+    }
+
+    private mutating func joinPending(upTo now: SimTime) {
         while pendingHead < pending.count, pending[pendingHead].time <= now.microseconds {
             let first = pending[pendingHead]
             integrate(to: SimTime(microseconds: first.time))
             pendingHead += 1
             heap.push(Entry(tag: virtualTime + Double(first.work), sequence: first.sequence, job: first.job))
             recordOccupancy(at: lastUpdate)
-            nextIsStale = true
         }
         if pendingHead == pending.count {
             pending.removeAll(keepingCapacity: true)
@@ -76,13 +87,14 @@ public struct ProcessorSharingServer: Sendable {
             pending.removeFirst(pendingHead)
             pendingHead = 0
         }
-        if now != lastUpdate { nextIsStale = true }
-        integrate(to: now)
     }
 
+    @inline(__always)
     private mutating func integrate(to now: SimTime) {
-        if !heap.isEmpty {
-            virtualTime += Double(now.microseconds - lastUpdate.microseconds) * ratePerJob
+        let n = heap.count
+        if n > 0 {
+            let dt = Double(now.microseconds - lastUpdate.microseconds)
+            virtualTime += n <= cores ? dt : dt * Double(cores) / Double(n)
         }
         lastUpdate = now
     }
@@ -125,11 +137,11 @@ public struct ProcessorSharingServer: Sendable {
         var minTag = heap.first?.tag ?? .infinity
         var i = pendingHead
         while true {
-            let rate = n == 0 ? 1 : min(1, Double(cores) / Double(n))
-            let completion = n == 0 ? Double.infinity : t + max(0, (minTag - v) / rate)
+            let shared = n > cores
+            let completion = n == 0 ? Double.infinity : t + max(0, shared ? (minTag - v) * Double(n) / Double(cores) : minTag - v)
             if i < pending.count, Double(pending[i].time) < completion {
                 let a = pending[i]
-                if n > 0 { v += (Double(a.time) - t) * rate }
+                if n > 0 { v += shared ? (Double(a.time) - t) * Double(cores) / Double(n) : Double(a.time) - t }
                 t = Double(a.time)
                 n += 1
                 minTag = min(minTag, v + Double(a.work))
@@ -148,6 +160,8 @@ public struct ProcessorSharingServer: Sendable {
     }
 
     private mutating func pushPending(_ item: (time: Int64, sequence: UInt64, job: UInt32, work: Int64)) {
+        // Sequence numbers only grow, so an arrival no earlier than the last goes at the end.
+        if pending.count == pendingHead || pending[pending.count - 1].time <= item.time { return pending.append(item) }
         var i = pending.count
         while i > pendingHead && (pending[i - 1].time, pending[i - 1].sequence) > (item.time, item.sequence) { i -= 1 }
         pending.insert(item, at: i)
