@@ -140,14 +140,25 @@ final class ResourceTests: XCTestCase {
         XCTAssertThrowsError(try Disk(iops: 0, bytesPerSecond: 1, accessLatency: .zero))
     }
 
-    func testWakeupSlotKeepsEarliestOnly() {
+    func testWakeupSlotSchedulesOnlyEarlierThanPending() {
         var slot = WakeupSlot()
         XCTAssertTrue(slot.needsWakeup(at: .zero + ms(10)))
         XCTAssertFalse(slot.needsWakeup(at: .zero + ms(12)))
         XCTAssertTrue(slot.needsWakeup(at: .zero + ms(5)))
         slot.fired(at: .zero + ms(5))
+        // The wake-up at 10 ms is still in the queue: due at 10 ms again needs no second one.
+        XCTAssertEqual(slot.armedAt, .zero + ms(10))
+        XCTAssertFalse(slot.needsWakeup(at: .zero + ms(10)))
+        XCTAssertTrue(slot.needsWakeup(at: .zero + ms(8)))
+        slot.fired(at: .zero + ms(8))
+        slot.fired(at: .zero + ms(10))
         XCTAssertNil(slot.armedAt)
         XCTAssertFalse(slot.needsWakeup(at: nil))
+        // Past four pending instants the latest is forgotten: a later due time schedules again.
+        for t in [40, 30, 20, 10, 5] { XCTAssertTrue(slot.needsWakeup(at: .zero + ms(Int64(t)))) }
+        for t in [5, 10, 20, 30] { slot.fired(at: .zero + ms(Int64(t))) }
+        XCTAssertNil(slot.armedAt)
+        XCTAssertTrue(slot.needsWakeup(at: .zero + ms(40)))
     }
 }
 

@@ -20,7 +20,7 @@ public enum StopReason: Equatable, Sendable {
     case eventLimit
 }
 
-/// Runs a model's events in (time, priority, sequence) order on one thread.
+/// Runs a model's events (queued ones and timers) in (time, priority, sequence) order on one thread.
 ///
 /// ```swift
 /// var engine = Engine(model: MyModel())
@@ -59,17 +59,37 @@ public struct Engine<Model: EventHandler>: ~Copyable {
         defer { handledTotal &+= handled }
         while true {
             if handled == maxEvents { return .eventLimit }
-            guard let event = scheduler.queue.top else { return .queueEmpty }
+            // The next event: the queue's top or the earliest timer, whichever comes first.
+            let queued = scheduler.queue.top
+            var timer = -1
+            let event: Event<Model.Kind>
+            if let t = scheduler.timers.top, queued.map({ Event.precedes(t.event, $0) }) ?? true {
+                event = t.event
+                timer = t.id
+            } else if let queued {
+                event = queued
+            } else {
+                return .queueEmpty
+            }
             if event.time > limit {
                 scheduler.clock = limit
                 return .timeLimit
             }
             scheduler.clock = event.time
-            scheduler.handledEventAtTop = true
-            model.handle(event, scheduler: &scheduler)
-            if scheduler.handledEventAtTop {
-                scheduler.handledEventAtTop = false
-                scheduler.queue.removeTop()
+            if timer >= 0 {
+                scheduler.firingTimer = timer
+                model.handle(event, scheduler: &scheduler)
+                if scheduler.firingTimer >= 0 {  // not set again: it has fired
+                    scheduler.firingTimer = -1
+                    scheduler.timers.cancel(timer)
+                }
+            } else {
+                scheduler.handledEventAtTop = true
+                model.handle(event, scheduler: &scheduler)
+                if scheduler.handledEventAtTop {
+                    scheduler.handledEventAtTop = false
+                    scheduler.queue.removeTop()
+                }
             }
             handled &+= 1
             if scheduler.stopRequested || stopWhen(model) { return .stopped }

@@ -8,6 +8,10 @@ public struct Scheduler<Kind: Sendable>: ~Copyable {
     @inlinable public var now: SimTime { clock }
     @usableFromInline var clock: SimTime = .zero
     @usableFromInline var queue: EventQueue<Kind>
+    /// Resource wake-ups that move in place (`setTimer`).
+    @usableFromInline var timers = TimerHeap<Kind>()
+    /// The timer whose event is being handled, until the handler sets it again; −1 otherwise.
+    @usableFromInline var firingTimer = -1
     @usableFromInline var nextSequence: UInt64 = 0
     /// True while the handled event still occupies the top of the heap.
     @usableFromInline var handledEventAtTop = false
@@ -18,7 +22,9 @@ public struct Scheduler<Kind: Sendable>: ~Copyable {
     }
 
     /// Events waiting to happen.
-    @inlinable public var pendingCount: Int { queue.count - (handledEventAtTop ? 1 : 0) }
+    @inlinable public var pendingCount: Int {
+        queue.count - (handledEventAtTop ? 1 : 0) + timers.count - (firingTimer >= 0 ? 1 : 0)
+    }
 
     /// Schedules `kind` at the instant `time` (not in the past).
     @inlinable
@@ -39,6 +45,22 @@ public struct Scheduler<Kind: Sendable>: ~Copyable {
     @inlinable
     public mutating func schedule(_ kind: Kind, after delay: SimDuration, priority: EventPriority, payload: UInt32 = 0) {
         schedule(kind, at: now + delay, priority: priority, payload: payload)
+    }
+
+    /// Arms timer `id` (a small integer the model chooses, e.g. a resource's index) to fire
+    /// `kind` at `time`, replacing the event it had pending; disarms it when `time` is nil.
+    /// A timer set again to its pending instant keeps its place among events at that instant.
+    @inlinable
+    public mutating func setTimer(_ id: Int, _ kind: Kind, at time: SimTime?, priority: EventPriority, payload: UInt32 = 0) {
+        let firing = firingTimer == id
+        if firing { firingTimer = -1 }
+        guard let time else { return timers.cancel(id) }
+        if !firing, let pending = timers.event(of: id), pending.time == time, pending.priority == priority, pending.payload == payload {
+            return
+        }
+        precondition(time >= clock, "timer \(id) (\(kind)) set to \(time), before now (\(now))")
+        timers.set(id, Event(time: time, order: UInt64(priority.rawValue) << 56 | nextSequence, kind: kind, payload: payload))
+        nextSequence &+= 1
     }
 
     /// Asks the engine to return after the current event.

@@ -130,10 +130,10 @@ public struct ClusterSimulation: EventHandler {
 
     // Resources: CPU node 0 is the first coordinator, node w + nodeOffset is worker w
     // (`node(ofWorker:)`), then added coordinators (`cpuNode(coordinator:)`); disks likewise.
+    /// Each keeps one wake-up at its next completion: scheduler timer `node` for CPU node
+    /// `node`, `cpu.count + node` for disk `node`.
     var cpu: [ProcessorSharingServer]
-    var cpuWake: [WakeupSlot]
     var disks: [Disk]
-    var diskWake: [WakeupSlot]
     /// Per coordinator: its NIC ingress, a FIFO link: when it is free again (store-and-forward).
     var nicFreeAt: [SimTime]
     /// Per coordinator: its NIC egress (rows re-routed by insert_select_coordinator).
@@ -286,13 +286,11 @@ public struct ClusterSimulation: EventHandler {
         let workerServers = workers + nodeOffset - 1  // workers that are not the coordinator
         cpu = try [ProcessorSharingServer(cores: c.coordinator.cores)] + (0..<workerServers).map { try ProcessorSharingServer(cores: c.workerSpec($0).cores) }
             + (1..<coordinators).map { _ in try ProcessorSharingServer(cores: c.coordinator.cores) }
-        cpuWake = Array(repeating: WakeupSlot(), count: cpu.count)
         disks = try [c.coordinator].map { try Disk(iops: $0.diskIOPS, bytesPerSecond: $0.diskBytesPerSecond, accessLatency: $0.diskLatency) }
             + (0..<workerServers).map { i in
                 let n = c.workerSpec(i)
                 return try Disk(iops: n.diskIOPS, bytesPerSecond: n.diskBytesPerSecond, accessLatency: n.diskLatency)
             }
-        diskWake = Array(repeating: WakeupSlot(), count: disks.count)
         // The first coordinator's counter for its own shards is citus.local_shared_pool_size.
         let local = Int(localWorker)
         let localLimit = localPoolLimit
@@ -375,12 +373,10 @@ public struct ClusterSimulation: EventHandler {
             arrive(session: Int32(event.payload), &s)
         case .cpuWake:
             let node = Int(event.payload)
-            cpuWake[node].fired(at: now)
             while let t = cpu[node].popCompleted(at: now) { cpuDone(task: t, node: node, &s) }
             armCPU(node, &s)
         case .diskWake:
             let node = Int(event.payload)
-            diskWake[node].fired(at: now)
             while let t = disks[node].popCompleted(at: now) { diskDone(task: t, &s) }
             armDisk(node, &s)
         case .deliver:
@@ -414,14 +410,14 @@ public struct ClusterSimulation: EventHandler {
 
     // MARK: Resource wake-ups
 
+    /// Moves CPU node `node`'s wake-up to its next completion (after any change to its jobs).
     mutating func armCPU(_ node: Int, _ s: inout Scheduler<ClusterEvent>) {
-        let due = cpu[node].nextCompletionTime
-        if cpuWake[node].needsWakeup(at: due) { s.schedule(.cpuWake, at: due!, priority: .completion, payload: UInt32(node)) }
+        s.setTimer(node, .cpuWake, at: cpu[node].nextCompletionTime, priority: .completion, payload: UInt32(node))
     }
 
+    /// Moves disk `node`'s wake-up to its next event.
     mutating func armDisk(_ node: Int, _ s: inout Scheduler<ClusterEvent>) {
-        let due = disks[node].nextEventTime
-        if diskWake[node].needsWakeup(at: due) { s.schedule(.diskWake, at: due!, priority: .completion, payload: UInt32(node)) }
+        s.setTimer(cpu.count + node, .diskWake, at: disks[node].nextEventTime, priority: .completion, payload: UInt32(node))
     }
 
 
