@@ -158,11 +158,11 @@ public struct ClusterSimulation: EventHandler {
     var cachedSince: [SimTime]
 
     // Records with free lists.
-    var requests: [RequestRecord] = []
+    var requests = RecordTable<RequestRecord>()
     var freeRequests: [UInt32] = []
-    var tasks: [TaskRecord] = []
+    var tasks = RecordTable<TaskRecord>()
     var freeTasks: [UInt32] = []
-    var pools: [PoolRecord] = []
+    var pools = RecordTable<PoolRecord>()
     var freePoolBlocks: [Int32] = []
 
     public internal(set) var metrics: SimulationMetrics
@@ -450,7 +450,7 @@ public struct ClusterSimulation: EventHandler {
     mutating func newPoolBlock() -> Int32 {
         if let base = freePoolBlocks.popLast() { return base }
         let base = Int32(pools.count)
-        pools.append(contentsOf: repeatElement(PoolRecord(), count: workers))
+        pools.append(PoolRecord(), count: workers)
         return base
     }
 

@@ -1,0 +1,74 @@
+/// A growable table of plain records (no references inside) addressed by index, for a
+/// model's hot state: tasks, requests, pools.
+///
+/// Unlike `Array`, an element access pays no copy-on-write uniqueness check: the records
+/// live in a manually managed buffer that one owner object frees. The price is reference
+/// semantics: a copy of the table shares its records, and growing one copy leaves the
+/// other's view dangling. A model holds exactly one table per kind and never copies it
+/// (the engine owns the model). Indices are checked with `precondition`.
+public struct RecordTable<Record>: @unchecked Sendable {
+    /// Frees the buffer when the last copy of the table goes.
+    final class Owner {
+        var base: UnsafeMutablePointer<Record>
+        init(_ base: UnsafeMutablePointer<Record>) { self.base = base }
+        deinit { base.deallocate() }
+    }
+
+    @usableFromInline var base: UnsafeMutablePointer<Record>
+    /// Records in the table.
+    public private(set) var count = 0
+    @usableFromInline var capacity: Int
+    private var owner: Owner
+
+    /// An empty table with room for `capacity` records before it grows.
+    public init(capacity: Int = 64) {
+        precondition(_isPOD(Record.self), "RecordTable holds plain records only, not \(Record.self)")
+        self.capacity = max(1, capacity)
+        base = .allocate(capacity: self.capacity)
+        owner = Owner(base)
+    }
+
+    /// The record at `index`, read and modified in place.
+    @inlinable
+    public subscript(index: Int) -> Record {
+        unsafeAddress {
+            precondition(index >= 0 && index < count, "record \(index) out of 0..<\(count)")
+            return UnsafePointer(base + index)
+        }
+        nonmutating unsafeMutableAddress {
+            precondition(index >= 0 && index < count, "record \(index) out of 0..<\(count)")
+            return base + index
+        }
+    }
+
+    /// Adds `record` at index `count`.
+    public mutating func append(_ record: Record) {
+        if count == capacity { grow(to: 2 * capacity) }
+        (base + count).initialize(to: record)
+        count += 1
+    }
+
+    /// Adds `n` copies of `record`.
+    public mutating func append(_ record: Record, count n: Int) {
+        if count + n > capacity { grow(to: max(2 * capacity, count + n)) }
+        (base + count).initialize(repeating: record, count: n)
+        count += n
+    }
+
+    /// Indices of the records, `0..<count`.
+    public var indices: Range<Int> { 0..<count }
+
+    /// The records for which `isIncluded` holds, in index order.
+    public func filter(_ isIncluded: (Record) -> Bool) -> [Record] {
+        indices.compactMap { isIncluded(self[$0]) ? self[$0] : nil }
+    }
+
+    private mutating func grow(to newCapacity: Int) {
+        let bigger = UnsafeMutablePointer<Record>.allocate(capacity: newCapacity)
+        bigger.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = bigger
+        owner.base = bigger
+        capacity = newCapacity
+    }
+}
