@@ -8,7 +8,7 @@ import XCTest
 /// replications confirm it (and that the next-cheaper candidate misses), the output does not
 /// depend on the thread count, and impossible objectives yield the closest candidates.
 final class AdvisorSearchTests: XCTestCase {
-    static func yaml(slo: String = "p99_ms: {lookup: 14, dashboard: 150}\n  max_cpu_utilization: 0.8", advisor: String = "") -> String {
+    static func yaml(slo: String = "p99_ms: {lookup: 12.5, dashboard: 140}\n  max_cpu_utilization: 0.8", advisor: String = "") -> String {
         """
         version: 1
         kind: cluster
