@@ -135,7 +135,8 @@ extension ClusterSimulation {
     /// slow-start round, the statement timeout — and the cases with more state (timeline,
     /// local execution, insert_select_coordinator's NIC egress). Only the demand of the
     /// pool's next task is drawn earlier in the stream than an event would draw it.
-    func canDeliverEarly(task id: UInt32, at time: SimTime) -> Bool {
+    /// (Mutating only so that calling it from a handler does not copy the model.)
+    mutating func canDeliverEarly(task id: UInt32, at time: SimTime) -> Bool {
         let t = tasks[Int(id)]
         guard earlyDelivery && earlyDeliveryAllowed, t.pool >= 0 else { return false }
         let r = requests[Int(t.request)]
