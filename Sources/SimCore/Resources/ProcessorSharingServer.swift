@@ -8,7 +8,7 @@
 /// finish up to 1 µs late, never early.
 ///
 /// Protocol for the owner: after `arrive`, `remove` or `popCompleted`, ask
-/// `nextCompletionTime` and keep one wake-up event scheduled (see `WakeupSlot`); on the
+/// `nextCompletionTime` and keep one wake-up scheduled (`Scheduler.setTimer`); on the
 /// wake-up, call `popCompleted(at:)` until it returns nil.
 ///
 /// A job may be given an arrival instant in the future (a request still travelling to
