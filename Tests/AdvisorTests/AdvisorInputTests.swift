@@ -10,7 +10,7 @@ final class AdvisorInputTests: XCTestCase {
 
     func text(_ advisor: String, slo: String = "slo: {p99_ms: {lookup: 10}}") -> String {
          AdvisorSearchTests.yaml().components(separatedBy: "advisor:\n")[0]
-            .replacingOccurrences(of: "slo:\n  p99_ms: {lookup: 14, dashboard: 150}\n  max_cpu_utilization: 0.8\n", with: slo + "\n") + "advisor:\n" + advisor
+            .replacingOccurrences(of: "slo:\n  " + AdvisorSearchTests.defaultSLO + "\n", with: slo + "\n") + "advisor:\n" + advisor
     }
 
     func findings(_ text: String) -> [String] {
