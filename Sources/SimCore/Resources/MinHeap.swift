@@ -32,6 +32,18 @@ struct MinHeap<Element: HeapOrdered>: Sendable {
         return removed
     }
 
+    /// Removes and returns the minimum; precondition: not empty.
+    @discardableResult
+    mutating func removeFirst() -> Element {
+        let first = elements[0]
+        let last = elements.removeLast()
+        if !elements.isEmpty {
+            elements[0] = last
+            siftDown(0)
+        }
+        return first
+    }
+
     func firstIndex(where predicate: (Element) -> Bool) -> Int? { elements.firstIndex(where: predicate) }
 
     private mutating func siftUp(_ start: Int) {

@@ -176,7 +176,7 @@ public struct ProcessorSharingServer: Sendable {
         guard let first = heap.first else { return nil }
         let tolerance = max(1e-6, virtualTime * 1e-12)
         guard first.tag <= virtualTime + tolerance else { return nil }
-        heap.remove(at: 0)
+        heap.removeFirst()
         completed &+= 1
         recordOccupancy(at: now)
         nextIsStale = true

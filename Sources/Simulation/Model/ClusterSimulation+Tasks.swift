@@ -55,7 +55,7 @@ extension ClusterSimulation {
         let table = classTable[cls]
         // insert_select_coordinator reads in its first phase and writes in its second.
         let phase = twoPhase[cls] ? Int(r.phase) : -1
-        let pages = phase == 1 ? 0 : (bytesRead[cls] / SimulationLayout.pageBytes).rounded(.up)
+        let pages = phase == 1 ? 0 : pagesRead[cls]
         let hit = singleTenant[cls] ? tenantHitFlat[table * tenantCount + Int(r.tenant)] : shardScanHitFlat[shardOffset[table] + Int(t.shard)]
         let expectedMisses = pages * (1 - hit)
         var misses = expectedMisses.rounded(.down)

@@ -30,6 +30,8 @@ public struct ClusterSimulation: EventHandler {
     /// insert_select_coordinator: a SELECT fan-out to the coordinator, then a write fan-out.
     let twoPhase: [Bool]
     let bytesRead: [Double]
+    /// Pages a shard task of the class reads: bytes read / page size, rounded up.
+    let pagesRead: [Double]
     let resultBytes: [Double]
     let writeBytes: [Double]
     let workerCPU: [Distribution]
@@ -203,6 +205,7 @@ public struct ClusterSimulation: EventHandler {
         isWrite = classes.map(\.isWrite)
         twoPhase = classes.map { $0.kind == .insertSelectCoordinator }
         bytesRead = classes.map(\.bytesRead)
+        pagesRead = classes.map { ($0.bytesRead / SimulationLayout.pageBytes).rounded(.up) }
         resultBytes = classes.map(\.resultBytes)
         writeBytes = classes.map(\.writeBytes)
         workerCPU = classes.map(\.workerCPU)
@@ -487,7 +490,14 @@ public struct ClusterSimulation: EventHandler {
 
     /// A demand in microseconds drawn from `d`. Static on purpose: calling a non-mutating
     /// method of this (large) struct from a mutating one makes Swift copy the whole model.
-    static func draw(_ d: Distribution, _ stream: RandomStream) -> Int64 { max(0, Int64((d.sample(stream) * 1e6).rounded())) }
+    static func draw(_ d: Distribution, _ stream: RandomStream) -> Int64 {
+        // Rounded half away from zero as `rounded()` does, without its library call: x − trunc(x)
+        // is exact in floating point.
+        let x = d.sample(stream) * 1e6
+        guard x > 0 else { return 0 }
+        let whole = x.rounded(.towardZero)
+        return Int64(x - whole >= 0.5 ? whole + 1 : whole)
+    }
 }
 
 extension ClusterSimulation {
