@@ -50,6 +50,7 @@ public struct Scheduler<Kind: Sendable>: ~Copyable {
     /// Arms timer `id` (a small integer the model chooses, e.g. a resource's index) to fire
     /// `kind` at `time`, replacing the event it had pending; disarms it when `time` is nil.
     /// A timer set again to its pending instant keeps its place among events at that instant.
+    /// An id stands for one wake-up: give it the same kind every time.
     @inlinable
     public mutating func setTimer(_ id: Int, _ kind: Kind, at time: SimTime?, priority: EventPriority, payload: UInt32 = 0) {
         let firing = firingTimer == id

@@ -106,11 +106,15 @@ public struct ProcessorSharingServer: Sendable {
         precondition(time >= lastUpdate, "job \(job) arrives at \(time), before the server's time \(lastUpdate)")
         let sequence = nextSequence
         nextSequence &+= 1
-        nextIsStale = true
         if time > lastUpdate || pendingHead < pending.count && pending[pendingHead].time <= time.microseconds {
             pushPending((time.microseconds, sequence, job, work.microseconds))
+            // A job joining no earlier than the predicted completion cannot move it (the
+            // look-ahead stops at the first arrival at or after the completion).
+            if let due = cachedNextCompletion, !nextIsStale, time >= due { return }
+            nextIsStale = true
             return
         }
+        nextIsStale = true
         heap.push(Entry(tag: virtualTime + Double(work.microseconds), sequence: sequence, job: job))
         recordOccupancy(at: time)
     }
