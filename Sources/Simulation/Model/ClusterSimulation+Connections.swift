@@ -83,19 +83,18 @@ extension ClusterSimulation {
                 returnConnection(session: requests[Int(rid)].session, coordinator: requests[Int(rid)].coordinator, worker: Int(t.worker), &s)
                 release(request: rid)
             } else {
-                send(task: id, at: s.now, &s)
+                send(task: id, &s)
             }
             return
         }
         freeTask(id)
         let p = Int(t.pool)
         pools[p].connecting -= 1
-        requests[Int(rid)].connecting -= 1
         pools[p].open += 1
         pools[p].idle += 1
         pools[p].connectsDone += 1
         pools[p].connectMicroseconds += (s.now - t.started).microseconds
-        dispatch(pool: p, at: s.now, &s)
+        dispatch(pool: p, &s)
         if pools[p].roundDue && pools[p].connecting == 0 {
             pools[p].roundDue = false
             openRound(pool: p, &s)
@@ -114,7 +113,6 @@ extension ClusterSimulation {
     mutating func connectionAbandoned(pool p: Int, _ s: inout Scheduler<ClusterEvent>) {
         pools[p].connecting -= 1
         let rid = pools[p].request
-        requests[Int(rid)].connecting -= 1
         if pools[p].open + pools[p].connecting == 0 && pools[p].cursor < pools[p].total && !requests[Int(rid)].answered && pools[p].local == .none {
             let r = requests[Int(rid)]
             if localExecution && !twoPhase[Int(r.cls)] && isLocal(worker: pools[p].worker, coordinator: r.coordinator) {
@@ -158,7 +156,6 @@ extension ClusterSimulation {
         pools[p].nextRound += 1
         for i in 0..<want where pools[p].local == .none {  // a failover stops the round
             pools[p].connecting += 1
-            requests[Int(rid)].connecting += 1
             requests[Int(rid)].outstanding += 1
             requestConnection(waiter: UInt32(p) | poolWaiterFlag, worker: Int(pool.worker), required: initiated == 0 && i == 0, &s)
         }
@@ -173,7 +170,6 @@ extension ClusterSimulation {
     mutating func scheduleSlowStartTick(request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         guard !requests[Int(rid)].slowStartPending else { return }
         requests[Int(rid)].slowStartPending = true
-        requests[Int(rid)].slowStartDue = s.now + slowStartInterval
         requests[Int(rid)].outstanding += 1
         s.schedule(.slowStart, after: slowStartInterval, priority: .completion, payload: rid)
     }

@@ -124,7 +124,6 @@ extension ClusterSimulation {
                 pools[p].cursor = pools[p].total
                 if sharedPool[poolIndex(worker: w, coordinator: r.coordinator, session: r.session)].cancelWait(UInt32(p) | poolWaiterFlag, at: s.now) {
                     pools[p].connecting -= 1
-                    requests[Int(id)].connecting -= 1
                     requests[Int(id)].outstanding -= 1
                 }
             }
@@ -149,7 +148,7 @@ extension ClusterSimulation {
                 metrics.cancelledTasks += 1
                 tasks[t].stage = .back
                 let local = isLocal(worker: tasks[t].worker, coordinator: requests[Int(id)].coordinator)
-                scheduleDelivery(task: UInt32(t), at: local ? s.now : s.now + latency, &s)
+                s.schedule(.deliver, after: local ? .zero : latency, priority: .completion, payload: UInt32(t))
             }
             armCPU(node, &s)
         }

@@ -82,13 +82,13 @@ extension ClusterSimulation {
 
     /// The result crosses the coordinator's NIC ingress, a FIFO link (results serialise at
     /// its bandwidth, store-and-forward), then the one-way latency: both known now, so one
-    /// event delivers it, or none (`canDeliverEarly`).
+    /// event delivers it.
     mutating func sendResult(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         let r = requests[Int(tasks[Int(id)].request)]
         if isLocal(worker: tasks[Int(id)].worker, coordinator: r.coordinator) {
             // The coordinator's own shard: the rows are already in its memory.
             tasks[Int(id)].stage = .back
-            return scheduleDelivery(task: id, at: s.now, &s)
+            return s.schedule(.deliver, at: s.now, priority: .completion, payload: id)
         }
         // The second phase of insert_select_coordinator returns only a command tag.
         let bytes = twoPhase[Int(r.cls)] && r.phase == 1 ? 0 : resultBytes[Int(r.cls)]
@@ -102,56 +102,20 @@ extension ClusterSimulation {
             nicBusyMicroseconds[c] += Double(transfer.microseconds)
         }
         tasks[Int(id)].stage = .back
-        let arrival = done + latency
-        if canDeliverEarly(task: id, at: arrival) {
-            shardTaskDone(task: id, at: arrival, &s)
-        } else {
-            scheduleDelivery(task: id, at: arrival, &s)
-        }
-    }
-
-    /// A `deliver` event for the task's result reaching the coordinator at `time`.
-    mutating func scheduleDelivery(task id: UInt32, at time: SimTime, _ s: inout Scheduler<ClusterEvent>) {
-        let p = Int(tasks[Int(id)].pool)
-        if p >= 0 { pools[p].deliveriesPending += 1 }
-        s.schedule(.deliver, at: time, priority: .completion, payload: id)
+        s.schedule(.deliver, at: done + latency, priority: .completion, payload: id)
     }
 
     /// A result arrived at the coordinator.
     mutating func delivered(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         precondition(tasks[Int(id)].stage == .back, "delivery for a task in stage \(tasks[Int(id)].stage)")
-        let p = Int(tasks[Int(id)].pool)
-        if p >= 0 { pools[p].deliveriesPending -= 1 }
-        shardTaskDone(task: id, at: s.now, &s)
+        shardTaskDone(task: id, &s)
     }
 
-    /// True when a fan-out task's result, due at the coordinator at `time`, can be accounted
-    /// for now with the same outcome as a `deliver` event at `time`: nothing that reads its
-    /// pool or request can happen in between. Its pool's next task is sent at `time` (a
-    /// future arrival on the worker) and the merge cannot start before `time`. Excluded:
-    /// anything that looks at the pool before then — a connection of the request being
-    /// opened (it would take the next task, or a failure would stop the query), another of
-    /// the pool's results travelling with an event (it would take the next task first), a
-    /// slow-start round, the statement timeout — and the cases with more state (timeline,
-    /// local execution, insert_select_coordinator's NIC egress). Only the demand of the
-    /// pool's next task is drawn earlier in the stream than an event would draw it.
-    /// (Mutating only so that calling it from a handler does not copy the model.)
-    mutating func canDeliverEarly(task id: UInt32, at time: SimTime) -> Bool {
+    /// Sends a shard task over an established connection: it reaches the worker's CPU after
+    /// the one-way latency (a future arrival on the worker's processor-sharing CPU, no event).
+    mutating func send(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         let t = tasks[Int(id)]
-        guard earlyDelivery && earlyDeliveryAllowed, t.pool >= 0 else { return false }
-        let r = requests[Int(t.request)]
-        guard !twoPhase[Int(r.cls)], !r.answered, !r.failed, r.connecting == 0, pools[Int(t.pool)].deliveriesPending == 0 else { return false }
-        if r.slowStartPending && r.slowStartDue <= time { return false }
-        if let statementTimeout, r.arrival + statementTimeout <= time { return false }
-        return true
-    }
-
-    /// Sends a shard task over an established connection at `time` (now, or a result's
-    /// arrival accounted for ahead of time): it reaches the worker's CPU after the one-way
-    /// latency (a future arrival on the worker's processor-sharing CPU, no event).
-    mutating func send(task id: UInt32, at time: SimTime, _ s: inout Scheduler<ClusterEvent>) {
-        let t = tasks[Int(id)]
-        tasks[Int(id)].started = time
+        tasks[Int(id)].started = s.now
         let work = Self.draw(workerCPU[Int(requests[Int(t.request)].cls)], demandStream)
         requests[Int(t.request)].cpuSeconds += Double(work) / 1e6
         tasks[Int(id)].stage = .workerCPU
@@ -160,7 +124,7 @@ extension ClusterSimulation {
         // The coordinator's own shards: in-process or over a loopback connection, no network.
         let remote = !isLocal(worker: t.worker, coordinator: r.coordinator)
         if t.local { metrics.localExecutions += 1 }
-        var arrival = remote ? time + latency : time
+        var arrival = remote ? s.now + latency : s.now
         if remote && twoPhase[Int(r.cls)] && r.phase == 1 && resultBytes[Int(r.cls)] > 0 {
             // Re-routed rows leave through the coordinator's NIC egress (a FIFO link).
             let transfer = SimDuration(seconds: resultBytes[Int(r.cls)] / coordinatorNICBytesPerSecond)
@@ -185,20 +149,19 @@ extension ClusterSimulation {
         if localExecution && isLocal(worker: worker, coordinator: r.coordinator) {
             // Local execution: the session's own backend runs the shard query (FACTS G).
             tasks[Int(id)].local = true
-            return send(task: id, at: s.now, &s)
+            return send(task: id, &s)
         }
         let slot = Int(r.session) * workers + Int(worker)
         if cached[slot] > 0 {
             cached[slot] -= 1
-            send(task: id, at: s.now, &s)
+            send(task: id, &s)
         } else {
             requestConnection(waiter: id, worker: Int(worker), required: true, &s)
         }
     }
 
-    /// A shard task's result reached (or, accounted for ahead of time, reaches) the
-    /// coordinator at `time`.
-    mutating func shardTaskDone(task id: UInt32, at time: SimTime, _ s: inout Scheduler<ClusterEvent>) {
+    /// A shard task's result reached the coordinator.
+    mutating func shardTaskDone(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         let t = tasks[Int(id)]
         freeTask(id)
         let rid = t.request
@@ -213,10 +176,9 @@ extension ClusterSimulation {
         pools[p].busy -= 1
         pools[p].idle += 1
         pools[p].tasksDone += 1
-        pools[p].taskMicroseconds += (time - t.started).microseconds
+        pools[p].taskMicroseconds += (s.now - t.started).microseconds
         requests[Int(rid)].remaining -= 1
-        if time > requests[Int(rid)].lastDelivery { requests[Int(rid)].lastDelivery = time }
-        dispatch(pool: p, at: time, &s)
+        dispatch(pool: p, &s)
         if requests[Int(rid)].localPool >= 0 { localPoolProgress(request: rid, &s) }
         if requests[Int(rid)].remaining == 0 {
             if requests[Int(rid)].answered {
@@ -226,8 +188,7 @@ extension ClusterSimulation {
                 requests[Int(rid)].outstanding += 1
                 let merge = newTask(TaskRecord(request: rid, worker: -1, shard: -1, pool: -1, stage: .merge))
                 let node = cpuNode(coordinator: r.coordinator)
-                // Once every result is in (some may have been accounted for ahead of time).
-                cpu[node].arrive(job: merge, work: .microseconds(r.coordinatorWork - r.coordinatorWork / 2), at: r.lastDelivery)
+                cpu[node].arrive(job: merge, work: .microseconds(r.coordinatorWork - r.coordinatorWork / 2), at: s.now)
                 armCPU(node, &s)
             }
         }
@@ -284,7 +245,7 @@ extension ClusterSimulation {
 
     /// A pool's first tasks go to its connections; then its first slow-start round.
     mutating func startPool(_ p: Int, _ s: inout Scheduler<ClusterEvent>) {
-        dispatch(pool: p, at: s.now, &s)
+        dispatch(pool: p, &s)
         guard pools[p].local == .none else { return }
         if pools[p].open > 0 && slowStart {
             // The session's cached connection is the first round: the next one comes
@@ -303,7 +264,7 @@ extension ClusterSimulation {
         if pools[lp].local == .waiting && requests[Int(rid)].remaining == localLeft {
             pools[lp].local = .running
             pools[lp].idle += 1
-            dispatch(pool: lp, at: s.now, &s)
+            dispatch(pool: lp, &s)
         } else if requests[Int(rid)].remoteHeld && localLeft == 0 && !requests[Int(rid)].answered {
             requests[Int(rid)].remoteHeld = false
             let base = Int(requests[Int(rid)].poolBase)
@@ -311,9 +272,8 @@ extension ClusterSimulation {
         }
     }
 
-    /// Idle connections take the next shard tasks (late binding) at `time` (now, or when a
-    /// result accounted for ahead of time arrives).
-    mutating func dispatch(pool p: Int, at time: SimTime, _ s: inout Scheduler<ClusterEvent>) {
+    /// Idle connections take the next shard tasks (late binding).
+    mutating func dispatch(pool p: Int, _ s: inout Scheduler<ClusterEvent>) {
         let rid = pools[p].request
         let table = classTable[Int(requests[Int(rid)].cls)]
         while pools[p].idle > 0 && pools[p].cursor < pools[p].total {
@@ -325,7 +285,7 @@ extension ClusterSimulation {
             requests[Int(rid)].outstanding += 1
             var task = TaskRecord(request: rid, worker: pool.worker, shard: shard, pool: Int32(p), stage: .waiting)
             task.local = pool.local == .running
-            send(task: newTask(task), at: time, &s)
+            send(task: newTask(task), &s)
         }
     }
 }

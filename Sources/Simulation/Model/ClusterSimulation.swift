@@ -107,12 +107,6 @@ public struct ClusterSimulation: EventHandler {
     let localWorker: Int32
     /// `citus.enable_local_execution`.
     let localExecution: Bool
-    /// Fan-out results may be accounted for when they leave the worker (`canDeliverEarly`):
-    /// not with a timeline, shards on the coordinator or several coordinators.
-    let earlyDelivery: Bool
-    /// Allows accounting for results ahead of time where it is safe (the default); tests turn
-    /// it off to check that doing so changes no outcome, only the number of events.
-    public var earlyDeliveryAllowed = true
     /// citus.local_shared_pool_size in effect (0: no loopback connections).
     let localPoolLimit: Int
     /// `worker-1`... for the scenario's workers (after `coordinator` when it holds shards), then
@@ -271,7 +265,6 @@ public struct ClusterSimulation: EventHandler {
             return nil
         }
         coordinators = coordinatorNames.count
-        earlyDelivery = !hasOperations && !hasShards && coordinators == 1
         guard coordinators <= Int(UInt8.max) else {
             throw ParameterError(parameter: "timeline.add_coordinator", value: "\(coordinators) coordinators", expected: "at most \(UInt8.max)")
         }

@@ -37,14 +37,8 @@ struct RequestRecord {
     var remaining: Int32 = 0
     /// The router query's task, while it waits for a shared-pool slot; −1 otherwise.
     var waitingTask: Int32 = -1
-    /// A slow-start timer for this request's pools is scheduled, and when it fires.
+    /// A slow-start timer for this request's pools is scheduled.
     var slowStartPending = false
-    var slowStartDue: SimTime = .zero
-    /// Connections being opened (or waiting for a slot) over all of this request's pools.
-    var connecting: Int32 = 0
-    /// The latest instant a shard result reaches the coordinator among those accounted for
-    /// ahead of time (`deliverEarly`): the merge cannot start before it.
-    var lastDelivery: SimTime = .zero
     /// First of this request's worker pools (multi-shard), −1 for router queries.
     var poolBase: Int32 = -1
     /// The pool executing the coordinator's own shards in-process, −1 if none; while
@@ -98,8 +92,6 @@ struct PoolRecord {
     var busy: Int32 = 0
     /// Connections being opened (or waiting for a shared-pool slot as the required one).
     var connecting: Int32 = 0
-    /// Results of this pool's tasks travelling back with a `deliver` event.
-    var deliveriesPending: Int32 = 0
     /// Connections the next slow-start round may open.
     var nextRound: Int32 = 1
     /// A slow-start round is due but waits for connecting ones to finish.
