@@ -4,15 +4,16 @@ protocol HeapOrdered: Sendable {
     static func precedes(_ a: Self, _ b: Self) -> Bool
 }
 
-/// A binary min-heap, shared by the resources that keep jobs in time or tag order
-/// (`ProcessorSharingServer`, `DelayLine`). The event queue has its own, specialised over
-/// a manually managed buffer.
-struct MinHeap<Element: HeapOrdered>: Sendable {
-    private(set) var elements: [Element] = []
+/// A binary min-heap of plain values, shared by the resources that keep jobs in time or
+/// tag order (`ProcessorSharingServer`, `DelayLine`). The elements live in a `RecordTable`,
+/// so no operation pays a copy-on-write check; like the table, a copy of the heap shares
+/// its elements (its owner never copies it). The event queue has its own heap.
+struct MinHeap<Element: HeapOrdered>: @unchecked Sendable {
+    private var elements = RecordTable<Element>(capacity: 16)
 
     var count: Int { elements.count }
-    var isEmpty: Bool { elements.isEmpty }
-    var first: Element? { elements.first }
+    var isEmpty: Bool { elements.count == 0 }
+    var first: Element? { elements.count == 0 ? nil : elements.base.pointee }
 
     mutating func push(_ element: Element) {
         elements.append(element)
@@ -25,7 +26,7 @@ struct MinHeap<Element: HeapOrdered>: Sendable {
         let removed = elements[index]
         let last = elements.removeLast()
         if index < elements.count {
-            elements[index] = last
+            elements.base[index] = last
             siftUp(index)
             siftDown(index)
         }
@@ -35,45 +36,46 @@ struct MinHeap<Element: HeapOrdered>: Sendable {
     /// Removes and returns the minimum; precondition: not empty.
     @discardableResult
     mutating func removeFirst() -> Element {
-        let first = elements[0]
+        precondition(elements.count > 0, "removeFirst on an empty heap")
+        let first = elements.base.pointee
         let last = elements.removeLast()
-        if !elements.isEmpty {
-            elements[0] = last
+        if elements.count > 0 {
+            elements.base.pointee = last
             siftDown(0)
         }
         return first
     }
 
-    func firstIndex(where predicate: (Element) -> Bool) -> Int? { elements.firstIndex(where: predicate) }
-
-    private mutating func siftUp(_ start: Int) {
-        elements.withUnsafeMutableBufferPointer { h in
-            var child = start
-            let element = h[child]
-            while child > 0 {
-                let parent = (child - 1) / 2
-                guard Element.precedes(element, h[parent]) else { break }
-                h[child] = h[parent]
-                child = parent
-            }
-            h[child] = element
-        }
+    func firstIndex(where predicate: (Element) -> Bool) -> Int? {
+        elements.indices.first { predicate(elements[$0]) }
     }
 
-    private mutating func siftDown(_ start: Int) {
-        elements.withUnsafeMutableBufferPointer { h in
-            var hole = start
-            let element = h[hole]
-            let n = h.count
-            while true {
-                var child = 2 * hole + 1
-                if child >= n { break }
-                if child + 1 < n && Element.precedes(h[child + 1], h[child]) { child += 1 }
-                guard Element.precedes(h[child], element) else { break }
-                h[hole] = h[child]
-                hole = child
-            }
-            h[hole] = element
+    private func siftUp(_ start: Int) {
+        let h = elements.base
+        var child = start
+        let element = h[child]
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard Element.precedes(element, h[parent]) else { break }
+            h[child] = h[parent]
+            child = parent
         }
+        h[child] = element
+    }
+
+    private func siftDown(_ start: Int) {
+        let h = elements.base
+        let n = elements.count
+        var hole = start
+        let element = h[hole]
+        while true {
+            var child = 2 * hole + 1
+            if child >= n { break }
+            if child + 1 < n && Element.precedes(h[child + 1], h[child]) { child += 1 }
+            guard Element.precedes(h[child], element) else { break }
+            h[hole] = h[child]
+            hole = child
+        }
+        h[hole] = element
     }
 }

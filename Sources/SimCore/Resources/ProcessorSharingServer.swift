@@ -15,7 +15,14 @@
 /// the server). It joins the sharing at that instant without an event: the server
 /// applies pending arrivals whenever it is advanced, and `nextCompletionTime` looks ahead
 /// across them, so the result is the same as arriving with an event at that instant.
-public struct ProcessorSharingServer: Sendable {
+public struct ProcessorSharingServer: @unchecked Sendable {
+    struct PendingArrival {
+        var time: Int64
+        var sequence: UInt64
+        var job: UInt32
+        var work: Int64
+    }
+
     struct Entry: HeapOrdered {
         var tag: Double
         var sequence: UInt64
@@ -34,12 +41,27 @@ public struct ProcessorSharingServer: Sendable {
     /// Jobs that arrive later: (arrival time µs, sequence, job, work µs), sorted by
     /// (time, sequence) from `pendingHead` on. Arrivals come almost in order, so inserting
     /// is nearly always an append; joined arrivals advance the head (compacted now and then).
-    var pending: [(time: Int64, sequence: UInt64, job: UInt32, work: Int64)] = []
+    /// A plain-record table (no copy-on-write checks; the server's owner never copies it).
+    var pending = RecordTable<PendingArrival>(capacity: 16)
     var pendingHead = 0
+    /// Occupancy statistics: jobs n (and busy cores min(n, c)) since `lastChange`, their
+    /// integrals in jobs × µs from `statisticsStart`, and the largest n; one update per change.
+    var statisticsStart: SimTime
+    var lastChange: SimTime
+    var jobsSinceChange = 0
+    var jobsArea: Double = 0
+    var busyArea: Double = 0
+    var maximumJobs = 0
     /// Busy cores over time, min(n, c).
-    public private(set) var busyCores: TimeWeightedAverage
+    public var busyCores: TimeWeightedAverage {
+        TimeWeightedAverage(start: statisticsStart, lastChange: lastChange, value: Double(min(jobsSinceChange, cores)),
+                            area: busyArea, maximum: Double(min(maximumJobs, cores)))
+    }
     /// Jobs in the server over time.
-    public private(set) var jobsInSystem: TimeWeightedAverage
+    public var jobsInSystem: TimeWeightedAverage {
+        TimeWeightedAverage(start: statisticsStart, lastChange: lastChange, value: Double(jobsSinceChange),
+                            area: jobsArea, maximum: Double(maximumJobs))
+    }
     /// Jobs completed so far.
     public private(set) var completed: UInt64 = 0
 
@@ -47,8 +69,8 @@ public struct ProcessorSharingServer: Sendable {
     public init(cores: Int, at time: SimTime = .zero) throws {
         try ParameterError.requirePositive(cores, "ProcessorSharingServer.cores")
         self.cores = cores
-        busyCores = TimeWeightedAverage(at: time)
-        jobsInSystem = TimeWeightedAverage(at: time)
+        statisticsStart = time
+        lastChange = time
         lastUpdate = time
     }
 
@@ -81,7 +103,7 @@ public struct ProcessorSharingServer: Sendable {
             recordOccupancy(at: lastUpdate)
         }
         if pendingHead == pending.count {
-            pending.removeAll(keepingCapacity: true)
+            pending.removeAll()
             pendingHead = 0
         } else if pendingHead >= 64 && pendingHead * 2 >= pending.count {
             pending.removeFirst(pendingHead)
@@ -107,7 +129,7 @@ public struct ProcessorSharingServer: Sendable {
         let sequence = nextSequence
         nextSequence &+= 1
         if time > lastUpdate || pendingHead < pending.count && pending[pendingHead].time <= time.microseconds {
-            pushPending((time.microseconds, sequence, job, work.microseconds))
+            pushPending(PendingArrival(time: time.microseconds, sequence: sequence, job: job, work: work.microseconds))
             // A job joining no earlier than the predicted completion cannot move it (the
             // look-ahead stops at the first arrival at or after the completion).
             if let due = cachedNextCompletion, !nextIsStale, time >= due { return }
@@ -166,7 +188,7 @@ public struct ProcessorSharingServer: Sendable {
         }
     }
 
-    private mutating func pushPending(_ item: (time: Int64, sequence: UInt64, job: UInt32, work: Int64)) {
+    private mutating func pushPending(_ item: PendingArrival) {
         // Sequence numbers only grow, so an arrival no earlier than the last goes at the end.
         if pending.count == pendingHead || pending[pending.count - 1].time <= item.time { return pending.append(item) }
         var i = pending.count
@@ -191,7 +213,7 @@ public struct ProcessorSharingServer: Sendable {
     /// false if it is not here. O(n).
     public mutating func remove(job: UInt32, at now: SimTime) -> Bool {
         advance(to: now)
-        if let p = pending[pendingHead...].firstIndex(where: { $0.job == job }) {
+        if let p = (pendingHead..<pending.count).first(where: { pending[$0].job == job }) {
             pending.remove(at: p)
             nextIsStale = true
             return true
@@ -205,16 +227,25 @@ public struct ProcessorSharingServer: Sendable {
 
     /// Forgets utilisation history before `now` (end of warm-up).
     public mutating func resetStatistics(at now: SimTime) {
-        busyCores.reset(at: now)
-        jobsInSystem.reset(at: now)
+        let jobs = jobsSinceChange
+        statisticsStart = now
+        lastChange = now
+        jobsArea = 0
+        busyArea = 0
+        maximumJobs = jobs
         completed = 0
     }
 
     /// Statistics after a change in the number of jobs (callers update the next completion
     /// once, at the end of their public operation).
     private mutating func recordOccupancy(at now: SimTime) {
-        if heap.isEmpty { virtualTime = 0 }  // rebase: keeps V small and tags exact
-        busyCores.set(Double(min(heap.count, cores)), at: now)
-        jobsInSystem.set(Double(heap.count), at: now)
+        let n = heap.count
+        if n == 0 { virtualTime = 0 }  // rebase: keeps V small and tags exact
+        let dt = Double(now.microseconds - lastChange.microseconds)
+        busyArea += Double(min(jobsSinceChange, cores)) * dt
+        jobsArea += Double(jobsSinceChange) * dt
+        lastChange = now
+        jobsSinceChange = n
+        if n > maximumJobs { maximumJobs = n }
     }
 }

@@ -19,6 +19,15 @@ public struct TimeWeightedAverage: Sendable, Equatable {
         maximum = value
     }
 
+    /// A history accumulated elsewhere (a resource that integrates several quantities at once).
+    init(start: SimTime, lastChange: SimTime, value: Double, area: Double, maximum: Double) {
+        self.start = start
+        self.lastChange = lastChange
+        self.value = value
+        self.area = area
+        self.maximum = maximum
+    }
+
     /// Records that the quantity is `newValue` from `time` on.
     public mutating func set(_ newValue: Double, at time: SimTime) {
         area += value * Double(time.microseconds - lastChange.microseconds)

@@ -55,6 +55,41 @@ public struct RecordTable<Record>: @unchecked Sendable {
         count += n
     }
 
+    /// Removes and returns the last record; precondition: not empty.
+    public mutating func removeLast() -> Record {
+        precondition(count > 0, "removeLast on an empty table")
+        count -= 1
+        return (base + count).move()
+    }
+
+    /// Removes every record, keeping the buffer.
+    public mutating func removeAll() {
+        count = 0
+    }
+
+    /// Removes the first `k` records, moving the rest to the front.
+    public mutating func removeFirst(_ k: Int) {
+        precondition(k >= 0 && k <= count, "removeFirst(\(k)) of \(count) records")
+        base.moveInitialize(from: base + k, count: count - k)  // plain records: overlap allowed
+        count -= k
+    }
+
+    /// Inserts `record` at `index`, moving the records from there one place on.
+    public mutating func insert(_ record: Record, at index: Int) {
+        precondition(index >= 0 && index <= count, "insert at \(index) of \(count) records")
+        if count == capacity { grow(to: 2 * capacity) }
+        (base + index + 1).moveInitialize(from: base + index, count: count - index)
+        (base + index).initialize(to: record)
+        count += 1
+    }
+
+    /// Removes the record at `index`, moving the later ones one place back.
+    public mutating func remove(at index: Int) {
+        precondition(index >= 0 && index < count, "remove at \(index) of \(count) records")
+        (base + index).moveInitialize(from: base + index + 1, count: count - index - 1)
+        count -= 1
+    }
+
     /// Indices of the records, `0..<count`.
     public var indices: Range<Int> { 0..<count }
 
