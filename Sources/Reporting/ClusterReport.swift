@@ -160,9 +160,9 @@ public struct ClusterReport {
     /// Tenants with queries, most queries first (ties by rank), at most `limit`.
     func busiestTenants(limit: Int) -> ArraySlice<Int> {
         let m = first.measurements
-        return (0..<m.tenantReads.count).filter { m.tenantReads[$0] + m.tenantWrites[$0] > 0 }
+        return (0..<m.tenantCounts.count).filter { m.tenantCounts[$0].queries > 0 }
             .sorted { a, b in
-                let qa = m.tenantReads[a] + m.tenantWrites[a], qb = m.tenantReads[b] + m.tenantWrites[b]
+                let qa = m.tenantCounts[a].queries, qb = m.tenantCounts[b].queries
                 return qa != qb ? qa > qb : a < b
             }.prefix(limit)
     }
@@ -176,8 +176,8 @@ public struct ClusterReport {
         for t in top {
             let shard = Int(layout.tenantShard[table][t])
             let worker = Int(layout.shardWorker[table][shard])
-            w.appendRow([.text(tenantAttribute(t)), .integer(Int64(colocation)), .text(first.workerNames[worker]), .integer(Int64(m.tenantReads[t])),
-                         .integer(Int64(m.tenantWrites[t])), .integer(Int64(m.tenantReads[t] + m.tenantWrites[t])), .number(m.tenantCPUSeconds[t], digits: 6)])
+            w.appendRow([.text(tenantAttribute(t)), .integer(Int64(colocation)), .text(first.workerNames[worker]), .integer(Int64(m.tenantCounts[t].reads)),
+                         .integer(Int64(m.tenantCounts[t].writes)), .integer(Int64(m.tenantCounts[t].queries)), .number(m.tenantCounts[t].cpuSeconds, digits: 6)])
         }
         return w.text
     }

@@ -324,13 +324,13 @@ final class OperationsTests: XCTestCase {
         let r = try run(s)
         XCTAssertEqual(r.operations?.operations.first?.status, "done")
         let m = r.measurements
-        let joined = (2_000..<2_200).reduce(0) { $0 + Int(m.tenantReads[$1] + m.tenantWrites[$1]) }
-        let all = (0..<2_200).reduce(0) { $0 + Int(m.tenantReads[$1] + m.tenantWrites[$1]) }
+        let joined = (2_000..<2_200).reduce(0) { $0 + Int(m.tenantCounts[$1].queries) }
+        let all = (0..<2_200).reduce(0) { $0 + Int(m.tenantCounts[$1].queries) }
         let expected = Double(all) * (120.0 / 180.0) * (0.2 / 1.2)
         XCTAssertEqual(Double(joined), expected, accuracy: expected * 0.05, "\(joined) of \(all) queries")
         // The same run with the event after the end: the dormant tenants get nothing.
         let never = try run(try scenario(duration: "3m", timeline: "  - {at: 10m, event: new_tenants, count: 200, activity_factor: 2}"))
-        XCTAssertEqual((2_000..<2_200).reduce(0) { $0 + Int(never.measurements.tenantReads[$1] + never.measurements.tenantWrites[$1]) }, 0)
+        XCTAssertEqual((2_000..<2_200).reduce(0) { $0 + Int(never.measurements.tenantCounts[$1].queries) }, 0)
         XCTAssertThrowsError(try scenario(timeline: "  - {at: 1m, event: new_tenants, count: 0}")) { error in
             XCTAssertTrue("\(error)".contains("ops.yaml:20:41: error: `timeline[0].count`"), "\(error)")
         }

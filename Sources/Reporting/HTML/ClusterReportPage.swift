@@ -204,8 +204,8 @@ struct ClusterReportPage {
         return report.busiestTenants(limit: 15).map { t in
             let worker = Int(report.layout.shardWorker[table][Int(report.layout.tenantShard[table][t])])
             return ["rank": String(t + 1), "key": report.tenantAttribute(t), "node": report.first.workerNames[worker],
-                    "size": f(report.scenario.workload.tenants.sizeBytes[t] / 1_073_741_824, 2), "queries": String(m.tenantReads[t] + m.tenantWrites[t]),
-                    "cpu": f(m.tenantCPUSeconds[t], 1)]
+                    "size": f(report.scenario.workload.tenants.sizeBytes[t] / 1_073_741_824, 2), "queries": String(m.tenantCounts[t].queries),
+                    "cpu": f(m.tenantCounts[t].cpuSeconds, 1)]
         }
     }
 

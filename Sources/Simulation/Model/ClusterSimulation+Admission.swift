@@ -13,7 +13,7 @@ extension ClusterSimulation {
         // Shards the request touches: the tenant's, or all of the table's.
         let first: Int, count: Int
         if singleTenant[cls] {
-            first = shardOffset[table] + Int(tenantShardFlat[table * tenantCount + Int(r.tenant)])
+            first = shardOffset[table] + Int(tenantFlat[table * tenantCount + Int(r.tenant)].shard)
             count = 1
         } else {
             first = shardOffset[table]

@@ -111,7 +111,7 @@ extension ClusterSimulation {
             guard let cache = try? WorkerCache(worker: w, scenario: scenario, tenantShard: ops!.tenantShard, shardWorker: ops!.shardWorker,
                                                shardBytes: ops!.shardBytes, meanArrivalRate: ops!.meanArrivalRate,
                                                sizes: ops!.tenantSizes, activity: ops!.tenantActivity) else { continue }
-            for h in cache.tenantHits { tenantHitFlat[h.table * tenantCount + h.tenant] = h.hit }
+            for h in cache.tenantHits { tenantFlat[h.table * tenantCount + h.tenant].hit = h.hit }
             for h in cache.shardScanHits { shardScanHitFlat[shardOffset[h.table] + h.shard] = h.hit }
         }
     }
@@ -139,7 +139,8 @@ extension ClusterSimulation {
         ops!.tenantShard = placement.tenantShard
         ops!.shardWorker = placement.shardWorker
         ops!.shardBytes = placement.shardBytes
-        tenantShardFlat = placement.tenantShard.flatMap { $0.isEmpty ? [Int32](repeating: 0, count: tenantCount) : $0 }
+        let shards = placement.tenantShard.flatMap { $0.isEmpty ? [Int32](repeating: 0, count: tenantCount) : $0 }
+        for i in tenantFlat.indices { tenantFlat[i].shard = shards[i] }
         var offsets: [Int] = [], total = 0
         for t in scenario.tables.indices { offsets.append(total); total += placement.shardWorker[t].count }
         shardOffset = offsets

@@ -56,7 +56,7 @@ extension ClusterSimulation {
         // insert_select_coordinator reads in its first phase and writes in its second.
         let phase = twoPhase[cls] ? Int(r.phase) : -1
         let pages = phase == 1 ? 0 : pagesRead[cls]
-        let hit = singleTenant[cls] ? tenantHitFlat[table * tenantCount + Int(r.tenant)] : shardScanHitFlat[shardOffset[table] + Int(t.shard)]
+        let hit = singleTenant[cls] ? tenantFlat[table * tenantCount + Int(r.tenant)].hit : shardScanHitFlat[shardOffset[table] + Int(t.shard)]
         let expectedMisses = pages * (1 - hit)
         var misses = expectedMisses.rounded(.down)
         if clusterStream.uniform() < expectedMisses - misses { misses += 1 }
@@ -142,7 +142,7 @@ extension ClusterSimulation {
     mutating func routerDispatch(request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         let r = requests[Int(rid)]
         let table = classTable[Int(r.cls)]
-        let shard = tenantShardFlat[table * tenantCount + Int(r.tenant)]
+        let shard = tenantFlat[table * tenantCount + Int(r.tenant)].shard
         let worker = shardWorkerFlat[shardOffset[table] + Int(shard)]
         requests[Int(rid)].outstanding += 1
         let id = newTask(TaskRecord(request: rid, worker: worker, shard: shard, pool: -1, stage: .waiting))

@@ -42,8 +42,9 @@ public struct ClusterSimulation: EventHandler {
     let databases: Int
     let tenantCount: Int
     // Placement (changed by moves, splits and promotions; see ClusterSimulation+Placement).
-    /// tenant's shard: index table × tenants + tenant.
-    var tenantShardFlat: [Int32]
+    /// Per tenant and table (index table × tenants + tenant): its shard and its cache hit
+    /// ratio, side by side so a query's first look at its tenant brings both into the cache.
+    var tenantFlat: [TenantSlot]
     /// shard's worker: index shardOffset[table] + shard.
     var shardWorkerFlat: [Int32]
     var shardOffset: [Int]
@@ -51,8 +52,7 @@ public struct ClusterSimulation: EventHandler {
     /// workerShardList[workerShardStart[table × workers + worker] ..< workerShardStart[... + 1]].
     var workerShardList: [Int32] = []
     var workerShardStart: [Int] = []
-    /// Hit ratios: tenant index table × tenants + tenant; shard scan index shardOffset[table] + shard.
-    var tenantHitFlat: [Double]
+    /// Hit ratios of shard scans: index shardOffset[table] + shard.
     var shardScanHitFlat: [Double]
     /// Dense shard-group id of each flat shard (colocated shards with the same range share one).
     var shardGroupFlat: [Int32] = []
@@ -221,8 +221,10 @@ public struct ClusterSimulation: EventHandler {
         }
         tenantCount = scenario.workload.tenants.count
         let tables = scenario.tables.count
-        tenantShardFlat = layout.tenantShard.flatMap { $0.isEmpty ? [Int32](repeating: 0, count: scenario.workload.tenants.count) : $0 }
-        tenantHitFlat = layout.tenantHitRatio.flatMap { $0.isEmpty ? [Double](repeating: 1, count: scenario.workload.tenants.count) : $0 }
+        let shards = layout.tenantShard.flatMap { $0.isEmpty ? [Int32](repeating: 0, count: scenario.workload.tenants.count) : $0 }
+        let hits = layout.tenantHitRatio.flatMap { $0.isEmpty ? [Double](repeating: 1, count: scenario.workload.tenants.count) : $0 }
+        precondition(shards.count == hits.count, "tenant shards and hit ratios differ in length")
+        tenantFlat = zip(shards, hits).map { TenantSlot(shard: $0, hit: $1) }
         var offsets: [Int] = [], total = 0
         for t in 0..<tables { offsets.append(total); total += layout.shardWorker[t].count }
         shardOffset = offsets

@@ -12,6 +12,12 @@ public enum ClusterEvent: UInt8, Sendable, CaseIterable {
     case coordinatorJoins
 }
 
+/// A tenant's shard in one table and the cache hit ratio of its pages there.
+struct TenantSlot {
+    var shard: Int32
+    var hit: Double
+}
+
 /// What a task is doing now.
 enum TaskStage: UInt8 {
     case plan, merge, waiting, connect, workerCPU, disk, back

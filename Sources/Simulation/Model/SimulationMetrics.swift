@@ -34,10 +34,9 @@ public struct SimulationMetrics: Sendable {
     /// Per worker: pages read and pages that missed the cache.
     public var pagesRead: [Double]
     public var pagesMissed: [Double]
-    /// Per tenant (rank − 1): reads, writes and worker CPU seconds (citus_stat_tenants).
-    public var tenantReads: [Int32]
-    public var tenantWrites: [Int32]
-    public var tenantCPUSeconds: [Double]
+    /// Per tenant (rank − 1): reads, writes and worker CPU seconds (citus_stat_tenants), one
+    /// record per tenant so a query's answer updates one cache line.
+    public var tenantCounts: [TenantCounts]
     /// Per class and tenant: calls of single-tenant classes (citus_stat_statements partition keys).
     public var routerCallsByTenant: [[Int32]]
     /// Time series, one row per sample interval (after the warm-up).
@@ -74,9 +73,7 @@ public struct SimulationMetrics: Sendable {
         bytesSent = Array(repeating: 0, count: workers)
         pagesRead = Array(repeating: 0, count: workers)
         pagesMissed = Array(repeating: 0, count: workers)
-        tenantReads = Array(repeating: 0, count: tenants)
-        tenantWrites = Array(repeating: 0, count: tenants)
-        tenantCPUSeconds = Array(repeating: 0, count: tenants)
+        tenantCounts = Array(repeating: TenantCounts(), count: tenants)
         routerCallsByTenant = Array(repeating: trackStatements ? [Int32](repeating: 0, count: tenants) : [], count: c)
         intervalLatency = Array(repeating: LatencyHistogram(), count: c)
         intervalCompleted = Array(repeating: 0, count: c)
@@ -101,16 +98,16 @@ public struct SimulationMetrics: Sendable {
         case .error:
             errors[cls] += 1
         }
-        if write { tenantWrites[tenant] += 1 } else { tenantReads[tenant] += 1 }
+        if write { tenantCounts[tenant].writes += 1 } else { tenantCounts[tenant].reads += 1 }
         if trackStatements && !routerCallsByTenant[cls].isEmpty { routerCallsByTenant[cls][tenant] += 1 }
-        tenantCPUSeconds[tenant] += cpuSeconds
+        tenantCounts[tenant].cpuSeconds += cpuSeconds
     }
 
     /// Forgets everything counted so far (end of the warm-up).
     mutating func reset() {
         let tracked = routerCallsByTenant.map { !$0.isEmpty }
         let (groups, watched, classes) = (watchGroup, watchLatency.count, watchClass)
-        self = SimulationMetrics(classes: classNames, workers: connectionWaits.count, tenants: tenantReads.count, trackStatements: trackStatements)
+        self = SimulationMetrics(classes: classNames, workers: connectionWaits.count, tenants: tenantCounts.count, trackStatements: trackStatements)
         for c in tracked.indices where !tracked[c] { routerCallsByTenant[c] = [] }
         watch(groups: groups, count: watched, classes: classes)
     }
@@ -209,4 +206,14 @@ extension ClusterSimulation {
         }
         metrics.series.append(row)
     }
+}
+
+/// One tenant's figures in citus_stat_tenants terms.
+public struct TenantCounts: Sendable {
+    public var reads: Int32 = 0
+    public var writes: Int32 = 0
+    /// Worker CPU seconds of the tenant's queries.
+    public var cpuSeconds: Double = 0
+    /// Reads and writes.
+    public var queries: Int32 { reads + writes }
 }
