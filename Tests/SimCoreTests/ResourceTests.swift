@@ -219,3 +219,82 @@ final class FutureArrivalTests: XCTestCase {
         XCTAssertEqual(ps.nextCompletionTime, .zero + .milliseconds(10))
     }
 }
+
+final class ProcessorSharingReferenceTests: XCTestCase {
+    /// The server against a direct reference (each job's remaining work advanced at
+    /// min(1, c/n) between events) under bursts that queue up to ~150 jobs, with some jobs
+    /// cancelled: the same completions in the same order at the same microseconds (the
+    /// reference rounds as the server does; 1 µs allowed where float sums round apart).
+    func testMatchesDirectReferenceUnderDeepQueues() throws {
+        for seed in UInt64(1)...12 {
+            let rng = RandomStream(runSeed: seed, name: "ps-reference")
+            let cores = [1, 4, 16][Int(seed % 3)]
+            // Bursts of arrivals at 3x capacity, then quiet spells: queues grow past 100 jobs.
+            var jobs: [(arrival: Int64, work: Int64)] = []
+            var t: Int64 = 0
+            for i in 0..<1_500 {
+                let burst = (i / 150) % 2 == 0
+                t += Int64(rng.exponential(mean: burst ? 1_000 / 3 : 4_000))
+                jobs.append((t, Int64(rng.exponential(mean: 1_000 * Double(cores))) + 1))
+            }
+            let cancelled = Set((0..<jobs.count).filter { $0 % 17 == 5 })
+
+            var ps = try ProcessorSharingServer(cores: cores)
+            var order: [UInt32] = [], instants: [Int64] = []
+            var next = 0, maxJobs = 0, steps = 0
+            while next < jobs.count || ps.nextCompletionTime != nil {
+                steps += 1
+                guard steps < 10 * jobs.count else { return XCTFail("seed \(seed): the server stopped making progress") }
+                let completion = ps.nextCompletionTime?.microseconds ?? .max
+                if next < jobs.count && jobs[next].arrival < completion {
+                    let now = SimTime(microseconds: jobs[next].arrival)
+                    ps.arrive(job: UInt32(next), work: .microseconds(jobs[next].work), at: now)
+                    // Cancel an earlier job, if still there, when job + 3 arrives.
+                    if next >= 3, cancelled.contains(next - 3) { _ = ps.remove(job: UInt32(next - 3), at: now) }
+                    maxJobs = max(maxJobs, ps.activeJobs)
+                    next += 1
+                } else {
+                    while let j = ps.popCompleted(at: SimTime(microseconds: completion)) {
+                        order.append(j)
+                        instants.append(completion)
+                    }
+                }
+            }
+            XCTAssertGreaterThan(maxJobs, 60, "seed \(seed): the bursts must queue deeply")
+
+            // Reference: remaining work per job, advanced between events; like the server, a
+            // completion happens at the next whole microsecond (the job shares the cores
+            // until then), and jobs done by then leave in order of remaining work.
+            var active: [(job: Int, left: Double)] = []
+            var clock = 0.0
+            var refOrder: [UInt32] = [], refInstants: [Double] = []
+            var k = 0
+            func advance(to time: Double) {
+                guard !active.isEmpty else { clock = time; return }
+                let rate = min(1, Double(cores) / Double(active.count))
+                for i in active.indices { active[i].left -= (time - clock) * rate }
+                clock = time
+            }
+            while k < jobs.count || !active.isEmpty {
+                let rate = active.isEmpty ? 1 : min(1, Double(cores) / Double(active.count))
+                let least = active.map(\.left).min()
+                let done = least.map { (clock + max(0, $0) / rate).rounded(.up) } ?? .infinity
+                if k < jobs.count && Double(jobs[k].arrival) < done {
+                    advance(to: Double(jobs[k].arrival))
+                    active.append((k, Double(jobs[k].work)))
+                    if k >= 3, cancelled.contains(k - 3) { active.removeAll { $0.job == k - 3 } }
+                    k += 1
+                } else {
+                    advance(to: done)
+                    let finished = active.filter { $0.left <= 1e-6 }.sorted { ($0.left, $0.job) < ($1.left, $1.job) }
+                    active.removeAll { $0.left <= 1e-6 }
+                    refOrder += finished.map { UInt32($0.job) }
+                    refInstants += finished.map { _ in done }
+                }
+            }
+            XCTAssertEqual(order, refOrder, "seed \(seed): completion order")
+            let worst = zip(instants, refInstants).map { abs(Double($0) - $1) }.max() ?? 0
+            XCTAssertLessThanOrEqual(worst, 1, "seed \(seed): completion instants (µs)")
+        }
+    }
+}

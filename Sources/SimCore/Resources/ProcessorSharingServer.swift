@@ -3,8 +3,8 @@
 /// This is how PostgreSQL backends share a machine's cores. Work is measured in
 /// microseconds of CPU at full core speed. The implementation keeps a virtual time `V`
 /// (work received by each active job, which is the same for all of them) and each job's
-/// finishing tag (V at arrival + work) in a min-heap, so an arrival or a departure costs
-/// O(log n). Completion instants are rounded up to the next microsecond, so a job may
+/// finishing tag (V at arrival + work) in a sorted queue (`SortedQueue`: a departure is
+/// O(1), an arrival a short scan from the end). Completion instants are rounded up to the next microsecond, so a job may
 /// finish up to 1 µs late, never early.
 ///
 /// Protocol for the owner: after `arrive`, `remove` or `popCompleted`, ask
@@ -34,7 +34,7 @@ public struct ProcessorSharingServer: @unchecked Sendable {
 
     /// Number of cores (servers), c.
     public let cores: Int
-    var heap = MinHeap<Entry>()
+    var heap = SortedQueue<Entry>()
     var virtualTime: Double = 0
     var lastUpdate: SimTime = .zero
     var nextSequence: UInt64 = 0
