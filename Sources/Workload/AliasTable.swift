@@ -33,10 +33,24 @@ public struct AliasTable: Sendable {
     /// An index in 0..<count.
     @inline(__always)
     public func sample(_ stream: RandomStream) -> Int {
+        sample(uniform: stream.uniform())
+    }
+
+    /// The index a uniform draw `uniform` in [0, 1) selects (`sample(_:)` with the draw
+    /// made by the caller, who may draw it ahead and `prefetch` its entry).
+    @inline(__always)
+    public func sample(uniform: Double) -> Int {
         let n = entries.count
-        let u = stream.uniform() * Double(n)
+        let u = uniform * Double(n)
         let i = min(Int(u), n - 1)
         let e = entries[i]
         return (u - Double(i)) < e.probability ? i : Int(e.alias)
+    }
+
+    /// Starts fetching the entry `sample(uniform: uniform)` will read: a table of 100,000
+    /// tenants does not fit in the cache, and its entries are read at random.
+    @inline(__always)
+    public func prefetch(uniform: Double) {
+        Prefetch.read(entries, at: min(Int(uniform * Double(entries.count)), entries.count - 1))
     }
 }

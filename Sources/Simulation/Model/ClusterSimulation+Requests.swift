@@ -5,9 +5,22 @@ extension ClusterSimulation {
     /// A new request: tenant and class from the workload streams, demands drawn now so
     /// every configuration sees the same ones; then it waits for a session if needed.
     mutating func arrive(session: Int32?, tenant given: Int32? = nil, cls givenClass: Int? = nil, _ s: inout Scheduler<ClusterEvent>) {
-        let sampler = session != nil && !tenantSamplerByDatabase.isEmpty ? tenantSamplerByDatabase[Int(session!) % databases] : tenantSampler
-        let tenant = given ?? Int32(sampler.sample(tenantStream))
+        let tenant: Int32
+        if let given {
+            tenant = given
+        } else if session != nil && !tenantSamplerByDatabase.isEmpty {
+            tenant = Int32(tenantSamplerByDatabase[Int(session!) % databases].sample(tenantStream))
+        } else {
+            // The stream's draws are used in the same order, one arrival ahead: the next
+            // arrival's entry is fetched while this request runs.
+            let u = nextTenantUniform ?? tenantStream.uniform()
+            nextTenantUniform = tenantStream.uniform()
+            tenantSampler.prefetch(uniform: nextTenantUniform!)
+            tenant = Int32(tenantSampler.sample(uniform: u))
+        }
         let cls = givenClass ?? classAlias.sample(classStream)
+        if singleTenant[cls] { Prefetch.read(tenantFlat, at: classTable[cls] * tenantCount + Int(tenant)) }
+        Prefetch.read(metrics.tenantCounts, at: Int(tenant))
         recorded?.append(time: s.now, tenant: tenant, cls: Int32(cls))
         var record = RequestRecord()
         record.cls = Int32(cls)

@@ -37,6 +37,8 @@ public struct ClusterSimulation: EventHandler {
     let workerCPU: [Distribution]
     let coordinatorCPU: [Distribution]
     var tenantSampler: AliasTable
+    /// The tenant stream's next draw, made one arrival ahead (see `arrive`).
+    var nextTenantUniform: Double?
     /// Closed loop with several databases: each client draws tenants of its own database.
     var tenantSamplerByDatabase: [AliasTable]
     let databases: Int
