@@ -56,3 +56,22 @@ final class DatabasesTests: XCTestCase {
         XCTAssertGreaterThan(three.value("worker-1.connections_refused") + three.value("lookup.errors"), 0)
     }
 }
+
+final class TenantStreamTests: XCTestCase {
+    /// The model draws each arrival's tenant one arrival ahead (to prefetch the alias entry):
+    /// the recorded tenants must still be the `workload.tenants` stream's draws in order, as
+    /// a plain sampler over the same activity gives them.
+    func testTenantsFollowTheNamedStreamInOrder() throws {
+        let s = try ScenarioBuilder.scenario(
+            workers: 2, workerCores: 4, shardCount: 8, classes: [ScenarioBuilder.router(cpu: .exponential(mean: 0.001))],
+            arrivals: .open(.constant(500), sessions: 20), duration: .seconds(10), warmup: .zero)
+        let seed: UInt64 = 7
+        let trace = try XCTUnwrap(try ClusterRun.run(s, layout: try ClusterRun.layout(for: s), seed: seed, record: true).trace)
+        XCTAssertGreaterThan(trace.count, 4_000)
+        let sampler = try AliasTable(weights: s.workload.tenants.activity)
+        let stream = RandomStream(runSeed: seed, name: "workload.tenants")
+        let expected = (0..<trace.count).map { _ in Int32(sampler.sample(stream)) }
+        XCTAssertEqual(trace.tenants, expected)
+        XCTAssertGreaterThan(Set(expected).count, 100, "many tenants drawn")
+    }
+}
