@@ -136,8 +136,9 @@ public struct ClusterSimulation: EventHandler {
     // (`node(ofWorker:)`), then added coordinators (`cpuNode(coordinator:)`); disks likewise.
     /// Each keeps one wake-up at its next completion: scheduler timer `node` for CPU node
     /// `node`, `cpu.count + node` for disk `node`.
-    var cpu: [ProcessorSharingServer]
-    var disks: [Disk]
+    /// Fixed tables, so a handler's `cpu[node].…` pays no copy-on-write check.
+    var cpu: FixedTable<ProcessorSharingServer>
+    var disks: FixedTable<Disk>
     /// Per coordinator: its NIC ingress, a FIFO link: when it is free again (store-and-forward).
     var nicFreeAt: [SimTime]
     /// Per coordinator: its NIC egress (rows re-routed by insert_select_coordinator).
@@ -291,13 +292,13 @@ public struct ClusterSimulation: EventHandler {
         let c = scenario.cluster
         let limit = sharedPoolLimit
         let workerServers = workers + nodeOffset - 1  // workers that are not the coordinator
-        cpu = try [ProcessorSharingServer(cores: c.coordinator.cores)] + (0..<workerServers).map { try ProcessorSharingServer(cores: c.workerSpec($0).cores) }
-            + (1..<coordinators).map { _ in try ProcessorSharingServer(cores: c.coordinator.cores) }
-        disks = try [c.coordinator].map { try Disk(iops: $0.diskIOPS, bytesPerSecond: $0.diskBytesPerSecond, accessLatency: $0.diskLatency) }
+        cpu = FixedTable(try [ProcessorSharingServer(cores: c.coordinator.cores)] + (0..<workerServers).map { try ProcessorSharingServer(cores: c.workerSpec($0).cores) }
+            + (1..<coordinators).map { _ in try ProcessorSharingServer(cores: c.coordinator.cores) })
+        disks = FixedTable(try [c.coordinator].map { try Disk(iops: $0.diskIOPS, bytesPerSecond: $0.diskBytesPerSecond, accessLatency: $0.diskLatency) }
             + (0..<workerServers).map { i in
                 let n = c.workerSpec(i)
                 return try Disk(iops: n.diskIOPS, bytesPerSecond: n.diskBytesPerSecond, accessLatency: n.diskLatency)
-            }
+            })
         // The first coordinator's counter for its own shards is citus.local_shared_pool_size.
         let local = Int(localWorker)
         let localLimit = localPoolLimit
