@@ -4,8 +4,8 @@
 /// microseconds of CPU at full core speed. The implementation keeps a virtual time `V`
 /// (work received by each active job, which is the same for all of them) and each job's
 /// finishing tag (V at arrival + work) in a sorted queue (`SortedQueue`: a departure is
-/// O(1), an arrival a short scan from the end). Completion instants are rounded up to the next microsecond, so a job may
-/// finish up to 1 µs late, never early.
+/// O(1), an arrival a short scan from the end). Completion instants are rounded up to the
+/// next microsecond, so a job may finish up to 1 µs late, never early.
 ///
 /// Protocol for the owner: after `arrive`, `remove` or `popCompleted`, ask
 /// `nextCompletionTime` and keep one wake-up scheduled (`Scheduler.setTimer`); on the
@@ -34,7 +34,8 @@ public struct ProcessorSharingServer: @unchecked Sendable {
 
     /// Number of cores (servers), c.
     public let cores: Int
-    var heap = SortedQueue<Entry>()
+    /// Active jobs by finishing tag.
+    var active = SortedQueue<Entry>()
     var virtualTime: Double = 0
     var lastUpdate: SimTime = .zero
     var nextSequence: UInt64 = 0
@@ -75,10 +76,10 @@ public struct ProcessorSharingServer: @unchecked Sendable {
     }
 
     /// Jobs currently sharing the cores (not counting future arrivals).
-    public var activeJobs: Int { heap.count }
+    public var activeJobs: Int { active.count }
 
     /// Cores each active job receives now: min(1, c/n).
-    public var ratePerJob: Double { Self.rate(jobs: heap.count, cores: cores) }
+    public var ratePerJob: Double { Self.rate(jobs: active.count, cores: cores) }
 
     /// min(1, c/n); 1 without dividing when n <= c (the common case on many-core nodes).
     @inline(__always)
@@ -99,7 +100,7 @@ public struct ProcessorSharingServer: @unchecked Sendable {
             let first = pending[pendingHead]
             integrate(to: SimTime(microseconds: first.time))
             pendingHead += 1
-            heap.push(Entry(tag: virtualTime + Double(first.work), sequence: first.sequence, job: first.job))
+            active.push(Entry(tag: virtualTime + Double(first.work), sequence: first.sequence, job: first.job))
             recordOccupancy(at: lastUpdate)
         }
         if pendingHead == pending.count {
@@ -113,7 +114,7 @@ public struct ProcessorSharingServer: @unchecked Sendable {
 
     @inline(__always)
     private mutating func integrate(to now: SimTime) {
-        let n = heap.count
+        let n = active.count
         if n > 0 {
             let dt = Double(now.microseconds - lastUpdate.microseconds)
             virtualTime += n <= cores ? dt : dt * Double(cores) / Double(n)
@@ -137,7 +138,7 @@ public struct ProcessorSharingServer: @unchecked Sendable {
             return
         }
         nextIsStale = true
-        heap.push(Entry(tag: virtualTime + Double(work.microseconds), sequence: sequence, job: job))
+        active.push(Entry(tag: virtualTime + Double(work.microseconds), sequence: sequence, job: job))
         recordOccupancy(at: time)
     }
 
@@ -159,8 +160,8 @@ public struct ProcessorSharingServer: @unchecked Sendable {
     /// Looks ahead across pending arrivals (they only join before the first completion if
     /// they arrive earlier); the state itself is not changed.
     private mutating func updateNextCompletion() {
-        var v = virtualTime, t = Double(lastUpdate.microseconds), n = heap.count
-        var minTag = heap.first?.tag ?? .infinity
+        var v = virtualTime, t = Double(lastUpdate.microseconds), n = active.count
+        var minTag = active.first?.tag ?? .infinity
         var i = pendingHead
         while true {
             let shared = n > cores
@@ -199,10 +200,10 @@ public struct ProcessorSharingServer: @unchecked Sendable {
     /// Removes and returns one job that has finished by `now`, or nil if none has.
     public mutating func popCompleted(at now: SimTime) -> UInt32? {
         advance(to: now)
-        guard let first = heap.first else { return nil }
+        guard let first = active.first else { return nil }
         let tolerance = max(1e-6, virtualTime * 1e-12)
         guard first.tag <= virtualTime + tolerance else { return nil }
-        heap.removeFirst()
+        active.removeFirst()
         completed &+= 1
         recordOccupancy(at: now)
         nextIsStale = true
@@ -218,8 +219,8 @@ public struct ProcessorSharingServer: @unchecked Sendable {
             nextIsStale = true
             return true
         }
-        guard let index = heap.firstIndex(where: { $0.job == job }) else { return false }
-        heap.remove(at: index)
+        guard let index = active.firstIndex(where: { $0.job == job }) else { return false }
+        active.remove(at: index)
         recordOccupancy(at: now)
         nextIsStale = true
         return true
@@ -239,7 +240,7 @@ public struct ProcessorSharingServer: @unchecked Sendable {
     /// Statistics after a change in the number of jobs (callers update the next completion
     /// once, at the end of their public operation).
     private mutating func recordOccupancy(at now: SimTime) {
-        let n = heap.count
+        let n = active.count
         if n == 0 { virtualTime = 0 }  // rebase: keeps V small and tags exact
         let dt = Double(now.microseconds - lastChange.microseconds)
         busyArea += Double(min(jobsSinceChange, cores)) * dt
