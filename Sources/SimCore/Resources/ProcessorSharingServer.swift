@@ -23,7 +23,7 @@ public struct ProcessorSharingServer: @unchecked Sendable {
         var work: Int64
     }
 
-    struct Entry: HeapOrdered {
+    struct Entry: QueueOrdered {
         var tag: Double
         var sequence: UInt64
         var job: UInt32

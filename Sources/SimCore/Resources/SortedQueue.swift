@@ -1,12 +1,19 @@
+/// Elements a `SortedQueue` can order: a strict order (ties broken by the element itself,
+/// e.g. with a sequence number, so the order is total and deterministic).
+protocol QueueOrdered: Sendable {
+    static func precedes(_ a: Self, _ b: Self) -> Bool
+}
+
 /// A min-priority queue of plain values kept as one sorted run, `elements[head..<count]`
 /// ascending: the minimum is read and removed in O(1) (the head advances), and an element
 /// is inserted by moving the larger ones one place on.
 ///
 /// For the short queues of a processor-sharing server (tens of jobs, new jobs mostly
-/// finishing after those present) this beats a binary heap, whose sifts branch
-/// unpredictably at every level; a long queue pays one block move per insertion.
-/// Like `MinHeap`, a copy shares its elements (its owner never copies it).
-struct SortedQueue<Element: HeapOrdered>: @unchecked Sendable {
+/// finishing after those present) or a delay line (items mostly due in entry order) this
+/// beats a binary heap, whose sifts branch unpredictably at every level; a long queue pays
+/// one block move per insertion. Like `RecordTable`, a copy shares its elements (its owner
+/// never copies it).
+struct SortedQueue<Element: QueueOrdered>: @unchecked Sendable {
     private var elements = RecordTable<Element>(capacity: 16)
     /// Index of the minimum in `elements`.
     private var head = 0

@@ -55,13 +55,6 @@ public struct RecordTable<Record>: @unchecked Sendable {
         count += n
     }
 
-    /// Removes and returns the last record; precondition: not empty.
-    public mutating func removeLast() -> Record {
-        precondition(count > 0, "removeLast on an empty table")
-        count -= 1
-        return (base + count).move()
-    }
-
     /// Removes every record, keeping the buffer.
     public mutating func removeAll() {
         count = 0
