@@ -105,12 +105,16 @@ public struct ClusterReport {
     var seriesClassesCSV: String {
         // With a timeline, two columns mark the operation windows.
         let marks = operationLog != nil
-        var w = CSVWriter(columns: ["time_s", "class", "throughput_per_second", "latency_p50_ms", "latency_p99_ms", "timeouts"]
+        // An interval without a completed query has no percentile: its cells are empty, and the
+        // requests still waiting (and the oldest one's age) say what the interval was like.
+        var w = CSVWriter(columns: ["time_s", "class", "throughput_per_second", "latency_p50_ms", "latency_p99_ms", "timeouts", "waiting", "oldest_waiting_ms"]
                           + (marks ? ["transfers_running", "write_blocked_groups"] : []))
         for row in first.measurements.series {
             for (c, cls) in scenario.workload.classes.enumerated() {
+                let none = row.completed[c] == 0
                 w.appendRow([.number(row.timeSeconds, digits: 3), .text(cls.name), .number(row.throughput[c], digits: 3),
-                             .number(row.p50Ms[c], digits: 3), .number(row.p99Ms[c], digits: 3), .integer(Int64(row.timeouts[c]))]
+                             none ? .text("") : .number(row.p50Ms[c], digits: 3), none ? .text("") : .number(row.p99Ms[c], digits: 3),
+                             .integer(Int64(row.timeouts[c])), .integer(Int64(row.waiting[c])), .number(row.oldestWaitingMs[c], digits: 1)]
                             + (marks ? [.integer(Int64(row.transfersRunning)), .integer(Int64(row.writeBlockedGroups))] : []))
             }
         }
@@ -260,6 +264,7 @@ public struct ClusterReport {
             let verdict = s.met ? "met" : "NOT met"
             lines.append("SLO \(s.objective) <= \(s.targetText): \(color ? "\u{1B}[\(s.met ? "32" : "1;31")m\(verdict)\u{1B}[0m" : verdict) (\(s.measuredText))")
         }
+        lines += operationsSummary
         return lines.joined(separator: "\n")
     }
 }

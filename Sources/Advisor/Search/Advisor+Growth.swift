@@ -74,7 +74,8 @@ extension Advisor {
         let shares = s.workload.classes.reduce(0.0) { $0 + $1.share }
         let singleCPU = s.workload.classes.filter(\.isSingleTenant).reduce(0.0) { $0 + load.rate * $1.share / shares * $1.workerCPU.mean }
         var out: [Advice.Isolation] = []
-        for rank in 1...min(spec.isolationCandidates, tenants.count) {
+        // `isolation_candidates: 0` asks for no study (an empty range, never 1...0).
+        for rank in stride(from: 1, through: min(spec.isolationCandidates, tenants.count), by: 1) {
             let a = tenants.activity[rank - 1], bytes = tenants.sizeBytes[rank - 1]
             let multiple = a * Double(c.shardCount)
             let bigData = bytes > 0.5 * load.cacheBytes

@@ -61,7 +61,7 @@ extension Advisor {
         let classes = s.workload.classes
         let peaks = classes.indices.map { k -> (className: String, during: Double, before: Double) in
             let before = steady?.interval("\(classes[k].name).latency_p99_ms")?.mean ?? 0
-            let during = series.filter { $0.timeSeconds > start.seconds }.map { $0.p99Ms[k] }.max() ?? 0
+            let during = series.filter { $0.timeSeconds > start.seconds }.map { $0.worstLatencyMs(k) }.max() ?? 0
             return (classes[k].name, during, before)
         }
         return Advice.ScaleOutRun(method: method, executorsPerNode: executors, parallelColocated: parallel, addedWorkers: adding,

@@ -39,7 +39,10 @@ struct ClusterReportPage {
         let gib = 1_073_741_824.0
         var arrivals = ""
         switch s.workload.arrivals {
-        case .open(let curve, let sessions): arrivals = "open loop, \(f(curve.maximum, 0)) queries/s at most, \(sessions) sessions"
+        case .open(let curve, let sessions):
+            // The peak with the timeline's rate changes, not only the scheduled curve's.
+            let peak = report.peakOfferedRate, start = report.offeredRate(at: .zero)
+            arrivals = "open loop, " + (peak > start * (1 + 1e-9) ? "\(f(start, 0)) queries/s at the start, \(f(peak, 0)) at most" : "\(f(curve.maximum, 0)) queries/s at most") + ", \(sessions) sessions"
         case .closed(let clients, let think): arrivals = "closed loop, \(clients) clients, mean think time \(f(think.mean * 1e3, 1)) ms"
         }
         let slo = report.sloResults
@@ -61,12 +64,13 @@ struct ClusterReportPage {
                     + (report.first.coordinatorNames.count > 1 ? "; the timeline adds \(report.first.coordinatorNames.dropFirst().joined(separator: ", ")) of the same size" : "")],
                 ["key": "Workers", "value": s.cluster.workerGroups.map { g in
                     "\(g.count) × \(g.node.cores) cores, \(f(g.node.memoryBytes / gib, 0)) GiB (cache \(f(g.node.cacheBytes / gib, 0)) GiB), disk \(f(g.node.diskBytesPerSecond / 1e6, 0)) MB/s, \(f(g.node.diskIOPS, 0)) IOPS"
-                }.joined(separator: "; then ")],
+                }.joined(separator: "; then ") + workersAdded],
                 ["key": "Network", "value": "\(f(s.cluster.networkLatency.seconds * 1e6, 0)) µs one way, TLS \(s.cluster.tls ? "on" : "off")"],
                 ["key": "Tables", "value": s.tables.map { "\($0.name) (\($0.kind == .reference ? "reference" : s.citus.schemaBasedSharding ? "single-shard, in every tenant's schema" : "distributed"))" }.joined(separator: ", ")],
                 ["key": "Tenants", "value": "\(s.workload.tenants.baseCount), \(f(s.workload.tenants.totalBytes / gib, 1)) GiB"
                     + (s.workload.tenants.count > s.workload.tenants.baseCount ? "; \(s.workload.tenants.count - s.workload.tenants.baseCount) more join during the run (timeline)" : "")],
                 ["key": "Workload", "value": arrivals],
+                ["key": "Changes during the run", "value": changesText],
                 ["key": "Run", "value": "\(f(s.run.duration.seconds, 0)) s simulated, warm-up \(f(s.run.warmup.seconds, 0)) s, \(s.run.replications) replications, seed \(s.run.seed), \(Int(s.run.confidence * 100))% intervals"],
             ] as [[String: String]],
             "settings": settingsRows,
@@ -97,13 +101,30 @@ struct ClusterReportPage {
             ctx["hasOperations"] = true
             ctx["operations"] = log.operations.enumerated().map { i, op in
                 ["n": String(i + 1), "line": String(op.line), "statement": op.label, "start": f(op.start.seconds, 1), "end": op.end.map { f($0.seconds, 1) } ?? "",
-                 "duration": op.end.map { f(($0 - op.start).seconds, 1) } ?? "", "status": op.status, "gib": f(op.bytesCopied / gib, 2),
-                 "blocked": f(op.writeBlockedGroupSeconds, 1), "error": op.error ?? "", "cls": op.status == "error" ? "bad" : ""]
+                 "duration": op.end.map { f(($0 - op.start).seconds, 1) } ?? "≥ \(f((SimTime.zero + s.run.duration - op.start).seconds, 1))",
+                 "status": op.end == nil ? "\(op.status): did not finish within the run" : op.status, "gib": f(op.bytesCopied / gib, 2),
+                 "blocked": f(op.writeBlockedGroupSeconds, 1), "error": op.error ?? "", "cls": op.status == "error" || op.end == nil ? "bad" : ""]
             }
             ctx["ganttChart"] = gantt(log)
             ctx["messages"] = log.messages.prefix(200).map { ["time": f($0.time.seconds, 1), "text": $0.text] }
         }
         return ctx
+    }
+
+    /// The run's changes in one line ("none" for a steady run).
+    var changesText: String {
+        let changes = report.runChanges
+        guard !changes.isEmpty else { return "none: the figures describe one steady phase" }
+        let list = changes.map { "at \(f($0.seconds, 0)) s: \($0.text)" }.joined(separator: "; ")
+        return list + (changes.contains(where: \.changesRate) ? ". The figures below average these phases; the charts show each interval." : ".")
+    }
+
+    /// "; the timeline adds worker-5, worker-6 (7 workers from 120 s)" when it adds workers.
+    var workersAdded: String {
+        let ops = (report.operationLog?.operations ?? []).filter { $0.status == "done" && $0.label.contains("citus_add_node(") }
+        guard let last = ops.last?.end else { return "" }
+        let n = report.workerCount(at: last)
+        return "; the timeline adds \(ops.count) worker\(ops.count == 1 ? "" : "s") of the first group's size (\(n) workers from \(f(last.seconds, 0)) s)"
     }
 
     /// Citus settings that differ from Citus's defaults.
@@ -136,9 +157,18 @@ struct ClusterReportPage {
 
     var latencyChart: String {
         let classes = report.scenario.workload.classes
-        return SVGLineChart(title: "Latency p99 per sample interval (shaded: operations running)", xLabel: "simulated time (s)", yLabel: "p99 latency (ms)",
-                            series: classes.indices.map { c in .init(name: classes[c].name, points: series.map { ($0.timeSeconds, $0.p99Ms[c]) }) },
-                            bands: bands, logY: true).svg
+        // No completed query in an interval: no p99, a gap in the line. Where a class had such an
+        // interval while its requests waited (blocked writes), the oldest waiting request's age
+        // is drawn dashed, so the gap does not read as "fast".
+        let p99 = classes.indices.map { c in
+            SVGLineChart.Series(name: classes[c].name, points: series.map { ($0.timeSeconds, $0.completed[c] > 0 ? $0.p99Ms[c] : .nan) })
+        }
+        let stalled = classes.indices.filter { c in series.contains { $0.completed[c] == 0 && $0.waiting[c] > 0 } }
+        let waiting = stalled.map { c in
+            SVGLineChart.Series(name: "\(classes[c].name): oldest waiting", points: series.map { ($0.timeSeconds, $0.waiting[c] > 0 ? $0.oldestWaitingMs[c] : .nan) }, dashed: true)
+        }
+        return SVGLineChart(title: "Latency p99 per sample interval (shaded: operations running; gaps: no query completed)", xLabel: "simulated time (s)",
+                            yLabel: "p99 latency (ms)", series: p99 + waiting, bands: bands, logY: true).svg
     }
 
     var throughputChart: String {

@@ -28,6 +28,24 @@ struct SVGLineChart {
         var points: [(x: Double, y: Double)]
         /// Draw dots (a scatter) instead of a line.
         var dots = false
+        /// Draw the line dashed (a figure of another kind beside the main lines).
+        var dashed = false
+    }
+
+    /// The drawable stretches of a series: points split where a value is missing (not finite,
+    /// or not positive on a log axis).
+    static func runs(_ points: [(x: Double, y: Double)], logX: Bool, logY: Bool) -> [[(x: Double, y: Double)]] {
+        var out: [[(x: Double, y: Double)]] = [], current: [(x: Double, y: Double)] = []
+        for p in points {
+            if p.x.isFinite && p.y.isFinite && (!logX || p.x > 0) && (!logY || p.y > 0) {
+                current.append(p)
+            } else if !current.isEmpty {
+                out.append(current)
+                current = []
+            }
+        }
+        if !current.isEmpty { out.append(current) }
+        return out
     }
 
     var title: String
@@ -54,7 +72,10 @@ struct SVGLineChart {
         guard !all.isEmpty else {
             return out + "<text x=\"\(n(left))\" y=\"\(n(top + plotH / 2))\">no data</text></svg>"
         }
-        let (x0, x1) = Self.range(all.map(\.x) + bands.flatMap { [$0.from, $0.to] }, log: logX, includeZero: false)
+        // Time runs from the first to the last point exactly (a 1200 s run ends at 1200 s, not at the
+        // next round number); a log axis keeps its decades.
+        let xs = all.map(\.x) + bands.flatMap { [$0.from, $0.to] }
+        let (x0, x1) = logX ? Self.range(xs, log: true, includeZero: false) : Self.exactRange(xs)
         let (y0, y1) = Self.range(all.map(\.y), log: logY, includeZero: !logY)
         func px(_ x: Double) -> Double { left + plotW * Self.unit(x, x0, x1, logX) }
         func py(_ y: Double) -> Double { top + plotH * (1 - Self.unit(y, y0, y1, logY)) }
@@ -86,8 +107,14 @@ struct SVGLineChart {
                     out += "<circle cx=\"\(n(px(p.x)))\" cy=\"\(n(py(p.y)))\" r=\"3.5\" fill=\"\(Self.color(i))\" fill-opacity=\"0.75\"><title>\(HTMLText.escape(s.name))</title></circle>"
                 }
             } else {
-                let path = pts.map { "\(n(px($0.x))),\(n(py($0.y)))" }.joined(separator: " ")
-                out += "<polyline class=\"line\" fill=\"none\" stroke=\"\(Self.color(i))\" points=\"\(path)\"><title>\(HTMLText.escape(s.name))</title></polyline>"
+                // A point without a value (NaN: an interval with no completed query) breaks the line:
+                // the gap shows, rather than a straight line drawn through the missing intervals.
+                for run in Self.runs(s.points, logX: logX, logY: logY) {
+                    let path = run.map { "\(n(px($0.x))),\(n(py($0.y)))" }.joined(separator: " ")
+                    out += run.count == 1
+                        ? "<circle cx=\"\(n(px(run[0].x)))\" cy=\"\(n(py(run[0].y)))\" r=\"2\" fill=\"\(Self.color(i))\"><title>\(HTMLText.escape(s.name))</title></circle>"
+                        : "<polyline class=\"line\"\(s.dashed ? " stroke-dasharray=\"5 3\"" : "") fill=\"none\" stroke=\"\(Self.color(i))\" points=\"\(path)\"><title>\(HTMLText.escape(s.name))</title></polyline>"
+                }
             }
             let lx = left + plotW - 150, ly = top + 4 + Double(i) * 15
             out += "<rect x=\"\(n(lx))\" y=\"\(n(ly))\" width=\"10\" height=\"10\" fill=\"\(Self.color(i))\"/>"
@@ -110,6 +137,12 @@ struct SVGLineChart {
         if hi <= lo { hi = lo + 1 }
         let step = niceStep((hi - lo) / 5)
         return ((lo / step).rounded(.down) * step, (hi / step).rounded(.up) * step)
+    }
+
+    /// The values' own minimum and maximum (a degenerate range widened by 1).
+    static func exactRange(_ values: [Double]) -> (Double, Double) {
+        let lo = values.min() ?? 0, hi = values.max() ?? 1
+        return hi > lo ? (lo, hi) : (lo, lo + 1)
     }
 
     static func unit(_ v: Double, _ lo: Double, _ hi: Double, _ log: Bool) -> Double {

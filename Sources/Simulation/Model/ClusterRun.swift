@@ -118,6 +118,9 @@ extension ClusterSimulation {
         }))
         for (i, op) in (ops?.log.operations ?? []).enumerated() {
             // One block per operation (the timeline is the same in every replication).
+            // `finished` is 1 when the operation returned within the run, 0 when it was still
+            // running at the end (its duration is then only a lower bound: the run's remainder).
+            out.append(Metric("op\(i + 1).finished", op.end == nil ? 0 : 1))
             let end = op.end ?? end
             out.append(Metric("op\(i + 1).duration_seconds", (end - op.start).seconds))
             out.append(Metric("op\(i + 1).write_blocked_group_seconds", op.writeBlockedGroupSeconds))

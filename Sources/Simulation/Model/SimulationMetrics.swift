@@ -132,6 +132,12 @@ public struct SeriesRow: Sendable {
     public var p50Ms: [Double]
     public var p99Ms: [Double]
     public var timeouts: [Int]
+    /// Per class: queries completed in the interval (0: p50 and p99 are not defined and are
+    /// written as empty cells, drawn as a gap), requests arrived but not answered at the end of
+    /// the interval, and the age of the oldest of them in ms (0 when none wait).
+    public var completed: [Int] = []
+    public var waiting: [Int] = []
+    public var oldestWaitingMs: [Double] = []
     /// Per node (coordinator first): CPU utilisation in the interval (0...1).
     public var cpuUtilization: [Double]
     /// Per worker: disk utilisation in the interval, connections in use at the end, shared-pool slots in use.
@@ -148,6 +154,13 @@ public struct SeriesRow: Sendable {
     public var watchThroughput: [Double] = []
     public var watchP50Ms: [Double] = []
     public var watchP99Ms: [Double] = []
+
+    /// Class `c`'s worst latency seen in the interval, ms: its p99, or the age of its oldest
+    /// request still waiting when that is longer (a blocked write has no completion to count,
+    /// yet its client has waited that long at least).
+    public func worstLatencyMs(_ c: Int) -> Double {
+        max(completed[c] > 0 ? p99Ms[c] : 0, oldestWaitingMs[c])
+    }
 }
 
 extension ClusterSimulation {
@@ -175,7 +188,17 @@ extension ClusterSimulation {
         let n = classes.count
         var row = SeriesRow(timeSeconds: now.seconds, throughput: [], p50Ms: [], p99Ms: [], timeouts: [], cpuUtilization: [],
                             diskUtilization: [], connections: [], sharedPoolInUse: [], sessionsInUse: sessions.reduce(0) { $0 + $1.inUse }, sessionWaiters: sessions.reduce(0) { $0 + $1.waiterCount })
+        row.waiting = Array(repeating: 0, count: n)
+        row.oldestWaitingMs = Array(repeating: 0, count: n)
+        // Requests still waiting for an answer (a blocked write, a queue): their number and the
+        // oldest one's age, so an interval without completions still says how bad it was.
+        for i in 0..<requests.count where requests[i].active && !requests[i].answered {
+            let c = Int(requests[i].cls)
+            row.waiting[c] += 1
+            row.oldestWaitingMs[c] = max(row.oldestWaitingMs[c], (now - requests[i].arrival).seconds * 1e3)
+        }
         for c in 0..<n {
+            row.completed.append(metrics.intervalCompleted[c])
             row.throughput.append(Double(metrics.intervalCompleted[c]) / (span / 1e6))
             row.p50Ms.append(metrics.intervalLatency[c].percentileMilliseconds(50))
             row.p99Ms.append(metrics.intervalLatency[c].percentileMilliseconds(99))
@@ -202,7 +225,16 @@ extension ClusterSimulation {
         }
         if let ops {
             row.transfersRunning = ops.transfers.filter { !$0.finished }.count
-            row.writeBlockedGroups = groupBlocked.filter { $0 }.count
+            // Shard groups blocked by a transfer, and every group of a table whose writes wait on a
+            // table lock (alter_distributed_table), each counted once.
+            var blocked = groupBlocked
+            for t in scenario.tables.indices where t < tableWritesBlocked.count && tableWritesBlocked[t] {
+                for f in shardOffset[t]..<(shardOffset[t] + shardCount(ofTable: t)) where f < shardGroupFlat.count {
+                    let g = Int(shardGroupFlat[f])
+                    if g < blocked.count { blocked[g] = true }
+                }
+            }
+            row.writeBlockedGroups = blocked.filter { $0 }.count
         }
         metrics.series.append(row)
     }
