@@ -134,6 +134,7 @@ public struct AdviceReport {
                      ("duration_seconds", r.durationSeconds.map { .number($0, digits: 1) } ?? .null),
                      ("bytes_copied", .number(r.bytesCopied, digits: 0)), ("write_blocked_group_seconds", .number(r.writeBlockedGroupSeconds, digits: 3)),
                      ("within_limit", r.withinLimit.map { .bool($0) } ?? .null), ("error", r.error.map { .string($0) } ?? .null),
+                     ("settings", .array(r.settings.map { .string($0) })), ("runbook", .array(r.runbook.map { .string($0) })),
                      ("peak_p99_ms", .array(r.peakP99Ms.map { .object([("class", .string($0.className)), ("during", .number($0.during, digits: 2)), ("before", .number($0.before, digits: 2))]) })),
             ])
         })))
@@ -175,10 +176,11 @@ public struct AdviceReport {
                 : h.workersNeeded.map { "needs \($0) workers" } ?? "no worker count up to the shard count meets the SLOs"))
         }
         for r in a.scaleOut {
-            let setting = r.method == "snapshot" ? "snapshot-based" : "executors/node \(r.executorsPerNode), parallel colocated \(r.parallelColocated)"
+            let setting = r.method == "snapshot" ? "snapshot-based" : r.settings.joined(separator: ", ")
             lines.append("scale-out +\(r.addedWorkers) (\(setting)): " + (r.durationSeconds.map { "\(f($0, 0)) s" } ?? "not finished\(r.error.map { ": \($0)" } ?? "")"))
         }
         if let v = a.snapshotVerdict { lines.append(v) }
+        if let n = a.nothingSimulated { lines.append("nothing was simulated: every candidate was rejected before simulation (\(n)); the reasons are in recommendations.csv") }
         for t in a.isolation where t.deserves { lines.append("isolate tenant \(t.rank): \(t.reason)") }
         return lines.joined(separator: "\n")
     }

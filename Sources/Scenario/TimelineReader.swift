@@ -93,7 +93,35 @@ enum TimelineReader {
         }
         guard ok else { return nil }
         // Stable by time: entries with the same `at` keep their file order.
-        return entries.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
+        let sorted = entries.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
+        warnExecutorLimits(sorted, reader: reader)
+        return sorted
+    }
+
+    /// Warns at each background rebalance (`citus_rebalance_start`) that starts while
+    /// `citus.max_background_task_executors_per_node` exceeds `citus.max_background_task_executors`
+    /// (1 on a fresh Citus 13.2 cluster): the global limit caps the tasks running at once, so the
+    /// per-node setting cannot take effect.
+    static func warnExecutorLimits(_ entries: [TimelineEntry], reader: YAMLReader) {
+        var global = 1, perNode = 1
+        for e in entries {
+            guard case .sql(let statement, _) = e.action else { continue }
+            switch statement.kind {
+            case .set(let name, let value, _):
+                let v: Int?
+                switch value {
+                case .number(let n), .string(let n): v = Int(n)
+                default: v = nil
+                }
+                if name == "citus.max_background_task_executors", let v { global = v }
+                if name == "citus.max_background_task_executors_per_node", let v { perNode = v }
+            case .call(let function, _) where function == "citus_rebalance_start" && perNode > global:
+                reader.append(Finding(file: reader.file, line: statement.line, column: statement.column, severity: .warning, message:
+                    "\(function) runs with citus.max_background_task_executors_per_node = \(perNode) but citus.max_background_task_executors = \(global)\(global == 1 ? " (Citus 13.2's default)" : ""): at most \(global) task\(global == 1 ? "" : "s") run at once cluster-wide, so the per-node setting cannot take effect; also set citus.max_background_task_executors (for example ALTER SYSTEM SET citus.max_background_task_executors = \(perNode * 4); SELECT pg_reload_conf();)"))
+            default:
+                break
+            }
+        }
     }
 
     /// The statements of a `sql` value with their positions in the scenario file and their text.

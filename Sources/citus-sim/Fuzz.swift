@@ -109,7 +109,7 @@ struct Fuzz: ParsableCommand {
                 let (loaded, advisor, _) = try ScenarioLoader.loadAll(text: input, file: "fuzz.yaml", name: "fuzz")
                 if case .cluster(let s) = loaded {
                     _ = ResourceEstimate(s)
-                    if let advisor { _ = try? Advisor(base: s, spec: advisor, threads: 1).candidates().count }
+                    if let advisor { exerciseAdvisor(s, advisor) }
                 }
                 return true
             } catch { return false }
@@ -134,6 +134,35 @@ struct Fuzz: ParsableCommand {
                 return true
             } catch { return false }
         }
+    }
+
+    /// The advisor's candidate list and, on a tiny copy of the scenario (a few seconds simulated,
+    /// 2 replications, a short scale-out), its studies of the cheapest candidate: a crash in a
+    /// study on a value the loader accepts (`isolation_candidates: 0` once) is found here.
+    /// Domain errors thrown by a study are outcomes, not findings.
+    static func exerciseAdvisor(_ s: ClusterScenario, _ spec: AdvisorSpec) {
+        guard let advisor = try? Advisor(base: s, spec: spec, threads: 1) else { return }
+        let candidates = advisor.candidates()
+        guard let cheapest = candidates.min(by: { ($0.costPerHour, $0.workers) < ($1.costPerHour, $1.workers) }),
+              s.workload.tenants.count <= 50_000, cheapest.workers <= 16, cheapest.shardCount <= 512 else { return }
+        var tiny = s
+        tiny.run.duration = .seconds(4)
+        tiny.run.warmup = .seconds(1)
+        tiny.run.replications = 2
+        tiny.timeline = []
+        var small = spec
+        small.replications = 2
+        small.duration = .seconds(4)
+        small.warmup = .seconds(1)
+        small.growthSteps = Array(spec.growthSteps.prefix(1))
+        if var plan = small.scaleOut {
+            plan.runFor = .seconds(20)
+            plan.executorsPerNode = Array(plan.executorsPerNode.prefix(1))
+            plan.parallelColocated = Array(plan.parallelColocated.prefix(1))
+            plan.addWorkers = plan.addWorkers.map { min($0, 2) }
+            small.scaleOut = plan
+        }
+        _ = try? Advisor(base: tiny, spec: small, threads: 1).studies(of: cheapest)
     }
 
     static func residentMiB() -> Int {
@@ -183,7 +212,8 @@ enum Mutator {
                          "-1", "0", "1e308", "-1e308", "NaN", "inf", "9223372036854775807", "99999999999999999999", "1_000_000_000_000",
                          "0x10", "1.5", "250ms", "0s", "-5m", "1e6h", "\t", "\u{0}", "é", "\u{FEFF}", "SELECT ", "(", ")", ";", "--", ":=",
                          "citus_move_shard_placement(", "citus_rebalance_start(", "isolate_tenant_to_new_shard(", "'CASCADE'", "NULL",
-                         "ALTER SYSTEM SET ", "pg_reload_conf()", "\"\"", "\r\n", "count: ", "shard_count: ", "rate_per_second: "]
+                         "ALTER SYSTEM SET ", "pg_reload_conf()", "\"\"", "\r\n", "count: ", "shard_count: ", "rate_per_second: ",
+                         "isolation_candidates: ", "growth_steps: ", "executors_per_node: ", "add_workers: "]
 
     /// `lines`: the lines of each splice source.
     static func mutate(_ text: String, lines: [[Substring]], stream: RandomStream) -> String {

@@ -24,6 +24,10 @@ final class SizingRulesTests: XCTestCase {
         XCTAssertEqual(SizingRules.shardCount(candidate(4, general8, shards: 128), context(gb: 600)).verdict, .pass)
         XCTAssertEqual(SizingRules.shardCount(candidate(4, general8, shards: 16), context()).verdict, .fail)
         XCTAssertEqual(SizingRules.shardCount(candidate(4, general8, shards: 256), context(gb: 600)).verdict, .fail)
+        // Issue 23: 32 shards for 301 GB is not what the rule suggests, so it does not pass.
+        let big = SizingRules.shardCount(candidate(4, general8, shards: 32), context(gb: 301))
+        XCTAssertEqual(big.verdict, .fail, big.detail)
+        XCTAssertEqual(big.detail, "32 shards for 301 GB of data (64 or 128 suggested above 100 GB)")
     }
 
     func testRealTimeShardCountIsTwoToFourTimesCores() {
@@ -36,13 +40,44 @@ final class SizingRulesTests: XCTestCase {
     }
 
     func testConnectionBudgetWithTheDocsArithmetic() {
-        let over = SizingRules.connectionBudget(candidate(8, general8, shards: 64, maxConnections: 500), concurrent: 400)
+        let over = SizingRules.connectionBudget(candidate(8, general8, shards: 64, maxConnections: 500), expected: 400, bound: 400)
         XCTAssertEqual(over.verdict, .fail)
         XCTAssertTrue(over.rejects)
-        XCTAssertEqual(over.detail, "64 shards x 400 concurrent queries = 25,600 connections > 8 workers x 500")
+        XCTAssertEqual(over.detail, "64 shards x 400 concurrent multi-shard queries (expected: rate x no-queue latency) = 25,600 connections > 8 workers x 500 = 4,000")
         // 32 x 100 = 3,200 <= 8 x 500 = 4,000.
-        XCTAssertEqual(SizingRules.connectionBudget(candidate(8, general8, shards: 32), concurrent: 100).verdict, .pass)
-        XCTAssertEqual(SizingRules.connectionBudget(candidate(8, general8, shards: 32), concurrent: 0).verdict, .notApplicable)
+        XCTAssertEqual(SizingRules.connectionBudget(candidate(8, general8, shards: 32), expected: 100, bound: 100).verdict, .pass)
+        XCTAssertEqual(SizingRules.connectionBudget(candidate(8, general8, shards: 32), expected: 0, bound: 0).verdict, .notApplicable)
+    }
+
+    /// Issue 23: only the expected concurrency of multi-shard queries rejects a candidate; a
+    /// bound taken from the latency target (or the sessions) that exceeds the budget is said,
+    /// with its figures, and left to the simulation.
+    func testConnectionBudgetRejectsOnlyOnTheExpectedConcurrency() {
+        let c = candidate(4, general8, shards: 32, maxConnections: 1_000)
+        let check = SizingRules.connectionBudget(c, expected: 7, bound: 200)
+        XCTAssertEqual(check.verdict, .pass)
+        XCTAssertFalse(check.rejects)
+        XCTAssertTrue(check.detail.contains("32 shards x 7 concurrent multi-shard queries"), check.detail)
+        XCTAssertTrue(check.detail.contains("it would need 6,400: only a bound, so the simulation decides"), check.detail)
+    }
+
+    /// Issue 23: the DBA's case, 200 sessions, 10% of 3,000 queries/s multi-shard at a few ms
+    /// each: the expected concurrency is a handful, not the 200 sessions, and the candidate is
+    /// simulated.
+    func testExpectedMultiShardConcurrencyComesFromTheWorkload() throws {
+        let yaml = AdvisorSearchTests.yaml(advisor: "").replacingOccurrences(of: "rate_per_second: 400, sessions: 40", with: "rate_per_second: 3000, sessions: 200")
+            .replacingOccurrences(of: "share: 0.98", with: "share: 0.9").replacingOccurrences(of: "share: 0.02", with: "share: 0.1")
+        let (s, spec) = try AdvisorSearchTests.load(yaml)
+        let advisor = try Advisor(base: s, spec: spec, threads: 1)
+        let c = Candidate(shardCount: 32, workers: 4, instance: general8, poolSize: 16, sharedPoolSize: 0, maxConnections: 1_000, costPerHour: 1)
+        let screened = try advisor.screen(c, id: 1).outcome
+        let load = try XCTUnwrap(screened.load)
+        // 300 fan-outs/s x (1 ms plan + 2 rounds x 2 ms + 0.5 ms) ~ 1.65 in flight; the SLO bound is 200.
+        XCTAssertLessThan(load.expectedMultiShard, 10)
+        XCTAssertEqual(load.concurrentMultiShard, 200)
+        let rule = try XCTUnwrap(screened.rules.first { $0.id == "connection-budget" })
+        XCTAssertEqual(rule.verdict, .pass, rule.detail)
+        XCTAssertNotEqual(screened.rejectedBy, .rule, screened.rejection ?? "")
     }
 
     func testMigrationFromOneNodeNeedsAtLeastItsCoresAndMemory() {

@@ -42,6 +42,11 @@ public struct Advice: Sendable {
         public var error: String?
         /// Meets `advisor.scale_out.max_duration` (nil when none is set).
         public var withinLimit: Bool?
+        /// Every setting the run used that differs from a fresh cluster, as `name = value`
+        /// (the global executor limit included: a per-node setting alone does not take effect).
+        public var settings: [String] = []
+        /// The statements the run executed, in order: the runbook a DBA would run.
+        public var runbook: [String] = []
     }
 
     /// A tenant that may deserve its own shard.
@@ -93,9 +98,23 @@ public struct Advice: Sendable {
     public var scaleOut: [ScaleOutRun] = []
     public var isolation: [Isolation] = []
     public var holdout: Holdout?
-    /// Documented rules with their verdicts for the recommendation (or the closest candidate).
+    /// Documented rules with their verdicts for the recommendation, or the closest candidate,
+    /// or, when nothing was simulated, the cheapest candidate (so the reader sees why).
     public var rules: [RuleCheck] {
-        (recommended ?? closest.first).map { outcomes[$0].rules } ?? []
+        let cheapest = outcomes.indices.min { (outcomes[$0].candidate.costPerHour, $0) < (outcomes[$1].candidate.costPerHour, $1) }
+        return (recommended ?? closest.first ?? cheapest).map { outcomes[$0].rules } ?? []
+    }
+
+    /// When no candidate was simulated: how many each reason rejected, most first, as
+    /// "connection-budget: 40; budget: 8" (nil when something was simulated).
+    public var nothingSimulated: String? {
+        guard !outcomes.isEmpty, outcomes.allSatisfy({ $0.evaluation == nil }) else { return nil }
+        var counts: [(String, Int)] = []
+        for o in outcomes {
+            let key = o.rejectedBy == .rule ? String((o.rejection ?? "rule").prefix { $0 != ":" }) : o.rejectedBy?.rawValue ?? "not simulated"
+            if let i = counts.firstIndex(where: { $0.0 == key }) { counts[i].1 += 1 } else { counts.append((key, 1)) }
+        }
+        return counts.enumerated().sorted { ($0.element.1, -$0.offset) > ($1.element.1, -$1.offset) }.map { "\($0.element.0): \($0.element.1)" }.joined(separator: "; ")
     }
 
     /// The most expensive candidate cheaper than the recommendation that was simulated or
@@ -116,7 +135,9 @@ public struct Advice: Sendable {
         guard let best = regular.min(by: { ($0.durationSeconds!, $0.executorsPerNode) < ($1.durationSeconds!, $1.executorsPerNode) }),
               let snap = scaleOut.first(where: { $0.method == "snapshot" }) else { return nil }
         let minutes = { (s: Double) in SizingRules.fixed(s / 60, 1) + " min" }
-        let setting = "executors per node \(best.executorsPerNode), parallel colocated \(best.parallelColocated)"
+        // Every setting the run used, the global executor limit included (issue 23: naming only the
+        // per-node one made the figure impossible to reproduce).
+        let setting = best.settings.isEmpty ? "executors per node \(best.executorsPerNode), parallel colocated \(best.parallelColocated)" : best.settings.joined(separator: ", ")
         guard let sd = snap.durationSeconds else {
             return "Snapshot-based addition did not finish\(snap.error.map { " (\($0))" } ?? ""): add nodes with citus_add_node and rebalance (\(minutes(best.durationSeconds!)) with \(setting))."
         }

@@ -64,9 +64,24 @@ extension Advisor {
             let during = series.filter { $0.timeSeconds > start.seconds }.map { $0.worstLatencyMs(k) }.max() ?? 0
             return (classes[k].name, during, before)
         }
-        return Advice.ScaleOutRun(method: method, executorsPerNode: executors, parallelColocated: parallel, addedWorkers: adding,
-                                  durationSeconds: duration, bytesCopied: ops.reduce(0) { $0 + $1.bytesCopied },
-                                  writeBlockedGroupSeconds: ops.reduce(0) { $0 + $1.writeBlockedGroupSeconds }, peakP99Ms: peaks, error: error,
-                                  withinLimit: plan.maxDuration.map { limit in duration.map { $0 <= limit.seconds } ?? false })
+        var run = Advice.ScaleOutRun(method: method, executorsPerNode: executors, parallelColocated: parallel, addedWorkers: adding,
+                                     durationSeconds: duration, bytesCopied: ops.reduce(0) { $0 + $1.bytesCopied },
+                                     writeBlockedGroupSeconds: ops.reduce(0) { $0 + $1.writeBlockedGroupSeconds }, peakP99Ms: peaks, error: error,
+                                     withinLimit: plan.maxDuration.map { limit in duration.map { $0 <= limit.seconds } ?? false })
+        run.runbook = Self.scaleOutSQL(workers: c.workers, adding: adding, method: method, executors: executors, parallel: parallel)
+        run.settings = Self.scaleOutSettings(workers: c.workers, adding: adding, method: method, executors: executors, parallel: parallel,
+                                             maxWorkerProcesses: s.citus.maxWorkerProcesses)
+        return run
+    }
+
+    /// The settings a scale-out run uses, as `name = value`: both executor limits (the global
+    /// one caps the per-node one), the rebalance's own parameter, and max_worker_processes
+    /// (background executors are background workers; a restart setting).
+    static func scaleOutSettings(workers: Int, adding: Int, method: String, executors: Int, parallel: Bool, maxWorkerProcesses: Int) -> [String] {
+        guard method != "snapshot" else { return ["snapshot-based node addition (citus_add_clone_node, citus_promote_clone_and_rebalance)"] }
+        return ["citus.max_background_task_executors = \(executors * (workers + adding))",
+                "citus.max_background_task_executors_per_node = \(executors)",
+                "parallel_transfer_colocated_shards := \(parallel)",
+                "max_worker_processes = \(maxWorkerProcesses)"]
     }
 }

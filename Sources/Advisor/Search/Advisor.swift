@@ -264,14 +264,28 @@ public struct Advisor: Sendable {
         guard let r = found.recommended else { return advice }
         let chosen = found.outcomes[r].candidate
         advice.holdout = try holdout(recommended: chosen, nextCheaper: advice.nextCheaper.map { found.outcomes[$0].candidate })
+        try study(chosen, steady: found.outcomes[r].evaluation, into: &advice)
+        return advice
+    }
+
+    /// An advice holding only the studies of `chosen` (no search): what the fuzzer runs on tiny
+    /// scenarios, so that every value `validate` accepts is known to run through the studies.
+    public func studies(of chosen: Candidate) throws -> Advice {
+        var advice = Advice(scenarioName: base.name, seed: base.run.seed, replications: spec.replications, threads: threads, spec: spec, slo: base.slo,
+                            coordinator: coordinator, outcomes: [], recommended: nil, ranking: [], pareto: [], closest: [])
+        try study(chosen, steady: nil, into: &advice)
+        return advice
+    }
+
+    /// The studies of a chosen candidate: growth, horizon, scale-out and isolation.
+    func study(_ chosen: Candidate, steady: Evaluation?, into advice: inout Advice) throws {
         advice.growth = try growth(of: chosen)
         advice.horizon = try horizon(of: chosen)
         if let plan = spec.scaleOut {
             let add = plan.addWorkers ?? advice.horizon?.workersNeeded.map { max(1, $0 - chosen.workers) } ?? max(1, chosen.workers / 4)
-            advice.scaleOut = try scaleOut(of: chosen, adding: add, plan: plan, steady: found.outcomes[r].evaluation)
+            advice.scaleOut = try scaleOut(of: chosen, adding: add, plan: plan, steady: steady)
         }
         advice.isolation = try isolation(of: chosen)
-        return advice
     }
 }
 

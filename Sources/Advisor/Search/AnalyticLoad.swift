@@ -24,14 +24,19 @@ public struct AnalyticLoad: Sendable {
     public var workingSetBytes: [Double]
     /// What a worker can cache, bytes.
     public var cacheBytes: Double
-    /// Multi-shard queries in flight if each took its p99 target (Little's law), at most the sessions.
+    /// Multi-shard queries in flight if each took its p99 target (Little's law), at most the
+    /// sessions: an upper bound, since a query that meets its target takes less.
     public var concurrentMultiShard: Double
+    /// Multi-shard queries in flight at their no-queue latency (Little's law: rate × latency,
+    /// the latency from the classes' mean CPU per shard task, the tasks per connection and the
+    /// network round trip), at most the sessions: the expected concurrency the docs' rule means.
+    public var expectedMultiShard: Double
 
     public var busiestWorker: Int { workerCPU.indices.max { workerCPU[$0] < workerCPU[$1] } ?? 0 }
 
     /// From its parts (a partial result read back).
     public init(rate: Double, workerCPU: [Double], coordinatorCPU: Double, workerDiskReads: [Double], workerDisk: [Double],
-                workingSetBytes: [Double], cacheBytes: Double, concurrentMultiShard: Double) {
+                workingSetBytes: [Double], cacheBytes: Double, concurrentMultiShard: Double, expectedMultiShard: Double) {
         self.rate = rate
         self.workerCPU = workerCPU
         self.coordinatorCPU = coordinatorCPU
@@ -40,6 +45,7 @@ public struct AnalyticLoad: Sendable {
         self.workingSetBytes = workingSetBytes
         self.cacheBytes = cacheBytes
         self.concurrentMultiShard = concurrentMultiShard
+        self.expectedMultiShard = expectedMultiShard
     }
 
     public init(scenario s: ClusterScenario, layout: SimulationLayout) {
@@ -48,7 +54,7 @@ public struct AnalyticLoad: Sendable {
         let workers = s.cluster.workerCount
         let tenants = w.tenants
         var cpu = [Double](repeating: 0, count: workers), reads = [Double](repeating: 0, count: workers)
-        var coordinator = 0.0, multiShardRate = 0.0, multiShardSLO = 0.0
+        var coordinator = 0.0, multiShardRate = 0.0, multiShardSLO = 0.0, multiShardBusy = 0.0
         let shares = w.classes.reduce(0.0) { $0 + $1.share }
         for c in w.classes {
             let lambda = rate * c.share / shares
@@ -65,6 +71,13 @@ public struct AnalyticLoad: Sendable {
             } else {
                 multiShardRate += lambda
                 multiShardSLO = max(multiShardSLO, (s.slo.p99Ms.first { $0.className == c.name }?.ms ?? 1_000) / 1_000)
+                // No-queue latency: each worker runs its shards' tasks over at most pool (and cores)
+                // connections at once; plus planning/merging and one round trip.
+                let perWorker = (layout.shardWorker[ti].count + workers - 1) / max(1, workers)
+                let parallel = max(1, min(perWorker, s.citus.maxAdaptiveExecutorPoolSize, s.cluster.worker.cores))
+                let rounds = Double((perWorker + parallel - 1) / parallel)
+                let latency = c.coordinatorCPU.mean + rounds * c.workerCPU.mean + 2 * s.cluster.networkLatency.seconds
+                multiShardBusy += lambda * latency
                 for (shard, worker) in layout.shardWorker[ti].enumerated() {
                     cpu[Int(worker)] += lambda * c.workerCPU.mean
                     reads[Int(worker)] += lambda * pages * (1 - layout.shardScanHitRatio[ti][shard])
@@ -77,6 +90,7 @@ public struct AnalyticLoad: Sendable {
         workerDisk = reads.map { $0 / s.cluster.worker.diskIOPS }
         cacheBytes = s.cluster.worker.cacheBytes
         concurrentMultiShard = min(Double(w.sessions), (multiShardRate * multiShardSLO).rounded(.up))
+        expectedMultiShard = min(Double(w.sessions), multiShardBusy)
         // Working set: the most active tenants of each worker covering 90% of its tenants' activity.
         var onWorker = [[Int]](repeating: [], count: workers)
         if let ti = s.tables.firstIndex(where: { $0.kind == .distributed }), !layout.tenantShard[ti].isEmpty {

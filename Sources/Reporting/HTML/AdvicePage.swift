@@ -83,7 +83,7 @@ struct AdvicePage {
              "gib": f(r.bytesCopied / 1_073_741_824, 1), "blocked": f(r.writeBlockedGroupSeconds, 1),
              "impact": r.peakP99Ms.map { "\($0.className) \(f($0.before, 1)) → \(f($0.during, 1)) ms" }.joined(separator: "; "),
              "limit": r.withinLimit.map { $0 ? "within" : "over" } ?? "", "cls": r.withinLimit == false || r.durationSeconds == nil ? "bad" : "ok",
-             "error": r.error ?? ""]
+             "error": r.error ?? "", "settings": r.settings.joined(separator: "; ")]
         }
         let isolation: [[String: String]] = a.isolation.map { t in
             ["rank": "\(t.rank)", "share": "\(f(t.activityShare * 100, 2))%", "gib": f(t.dataBytes / 1_073_741_824, 1), "multiple": f(t.shardLoadMultiple, 2),
@@ -92,7 +92,13 @@ struct AdvicePage {
         let rejected: [[String: String]] = a.outcomes.filter { $0.verdict == .rejected }.map { o in
             ["id": "\(o.id)", "label": o.candidate.label, "cost": f(o.candidate.costPerHour, 2), "reason": o.reason]
         }
-        return ["headline": a.headline, "headlineClass": a.recommended == nil ? "bad" : "ok", "ranked": ranked, "evidence": evidence,
+        let cheapest = a.outcomes.indices.min { (a.outcomes[$0].candidate.costPerHour, $0) < (a.outcomes[$1].candidate.costPerHour, $1) }
+        let nothing = a.nothingSimulated.map { counts in
+            "Nothing was simulated: every one of the \(a.outcomes.count) candidates was rejected before simulation (\(counts)). "
+                + (cheapest.map { "The cheapest, \(a.outcomes[$0].candidate.label), was rejected because \(a.outcomes[$0].reason); its rules are below." } ?? "")
+        } ?? ""
+        return ["nothingSimulated": nothing, "hasSimulated": a.nothingSimulated == nil, "detailsOpen": a.nothingSimulated == nil ? "" : " open",
+                "headline": a.headline, "headlineClass": a.recommended == nil ? "bad" : "ok", "ranked": ranked, "evidence": evidence,
                 "hasEvidence": !evidence.isEmpty, "rules": rules, "growth": growth, "hasGrowth": !growth.isEmpty, "horizon": horizon,
                 "scale": scale, "hasScale": !scale.isEmpty, "snapshotVerdict": a.snapshotVerdict ?? "", "isolation": isolation, "hasIsolation": !isolation.isEmpty,
                 "rejected": rejected, "rejectedCount": "\(rejected.count)", "total": "\(a.outcomes.count)",
@@ -117,7 +123,8 @@ struct AdvicePage {
     <h3>Ranked candidates</h3>
     <table><tr><th>rank</th><th>#</th><th>configuration</th><th>cost/h</th><th>worst SLO ratio</th><th>verdict</th><th>why</th></tr>
     {{#ranked}}<tr><td class="num">{{rank}}</td><td class="num">{{id}}</td><td>{{label}}</td><td class="num">{{cost}}</td><td class="num">{{ratio}}</td><td class="{{cls}}">{{verdict}}</td><td>{{reason}}</td></tr>{{/ranked}}</table>
-    {{{paretoChart}}}
+    {{#hasSimulated}}{{{paretoChart}}}{{/hasSimulated}}
+    {{^hasSimulated}}<p class="verdict bad">{{nothingSimulated}}</p>{{/hasSimulated}}
     <h3>Rules from the Citus documentation</h3>
     <table><tr><th>rule</th><th>source</th><th>verdict</th><th>figures</th></tr>
     {{#rules}}<tr><td>{{rule}}</td><td class="muted">{{citation}}</td><td class="{{cls}}">{{verdict}}</td><td>{{detail}}</td></tr>{{/rules}}</table>
@@ -126,13 +133,13 @@ struct AdvicePage {
     {{#growth}}<tr><td>{{kind}}</td><td class="num">{{factor}}</td><td class="num">{{level}}</td><td class="{{cls}}">{{verdict}}</td><td>{{detail}}</td></tr>{{/growth}}</table>{{/hasGrowth}}
     <p>{{horizon}}</p>
     {{#hasScale}}<h3>Scale-out: rebalance settings compared</h3>
-    <table><tr><th>method</th><th>executors per node</th><th>parallel colocated</th><th>workers added</th><th>duration</th><th>GiB copied</th><th>write-blocked group·s</th><th>p99 before → worst interval during</th><th>limit</th><th>error</th></tr>
-    {{#scale}}<tr><td>{{method}}</td><td class="num">{{executors}}</td><td>{{parallel}}</td><td class="num">{{added}}</td><td class="num {{cls}}">{{duration}}</td><td class="num">{{gib}}</td><td class="num">{{blocked}}</td><td>{{impact}}</td><td>{{limit}}</td><td>{{error}}</td></tr>{{/scale}}</table>
+    <table><tr><th>method</th><th>executors per node</th><th>parallel colocated</th><th>workers added</th><th>duration</th><th>GiB copied</th><th>write-blocked group·s</th><th>p99 before → worst interval during</th><th>limit</th><th>error</th><th>settings used</th></tr>
+    {{#scale}}<tr><td>{{method}}</td><td class="num">{{executors}}</td><td>{{parallel}}</td><td class="num">{{added}}</td><td class="num {{cls}}">{{duration}}</td><td class="num">{{gib}}</td><td class="num">{{blocked}}</td><td>{{impact}}</td><td>{{limit}}</td><td>{{error}}</td><td><code>{{settings}}</code></td></tr>{{/scale}}</table>
     <p>{{snapshotVerdict}}</p>{{/hasScale}}
     {{#hasIsolation}}<h3>Tenant isolation</h3>
     <table><tr><th>rank</th><th>share of queries</th><th>data GiB</th><th>× average shard load</th><th>verdict</th><th>why</th></tr>
     {{#isolation}}<tr><td class="num">{{rank}}</td><td class="num">{{share}}</td><td class="num">{{gib}}</td><td class="num">{{multiple}}</td><td class="{{cls}}">{{verdict}}</td><td>{{reason}}</td></tr>{{/isolation}}</table>{{/hasIsolation}}
-    <details><summary>{{rejectedCount}} candidates rejected before simulation</summary>
+    <details{{detailsOpen}}><summary>{{rejectedCount}} candidates rejected before simulation</summary>
     <table><tr><th>#</th><th>configuration</th><th>cost/h</th><th>why</th></tr>
     {{#rejected}}<tr><td class="num">{{id}}</td><td>{{label}}</td><td class="num">{{cost}}</td><td>{{reason}}</td></tr>{{/rejected}}</table></details>
     """
