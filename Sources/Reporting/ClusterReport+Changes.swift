@@ -87,7 +87,7 @@ extension ClusterReport {
     /// interval while it ran (waiting requests' age included) and after it (mean of up to six;
     /// nil when it did not finish or nothing followed), ms. Intervals without a completed query
     /// are left out of the means.
-    func latencyAround(_ op: OperationLog.Operation) -> [(className: String, before: Double?, during: Double?, after: Double?)] {
+    public func latencyAround(_ op: OperationLog.Operation) -> [(className: String, before: Double?, during: Double?, after: Double?)] {
         let series = first.measurements.series
         let step = scenario.run.sampleInterval.seconds
         let start = op.start.seconds, end = op.end?.seconds

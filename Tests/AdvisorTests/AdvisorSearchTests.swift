@@ -235,3 +235,33 @@ final class AdvisorSearchTests: XCTestCase {
         XCTAssertEqual(advisor.candidates().count, 3 * 4)  // every catalog type (the coordinator's too) x 1...4 workers
     }
 }
+
+/// Issue 23: the studies of a recommendation on values `validate` accepts.
+final class AdvisorStudyTests: XCTestCase {
+    /// `isolation_candidates: 0` (accepted by validate) asks for no isolation study; it crashed
+    /// with "Range requires lowerBound <= upperBound".
+    func testNoIsolationCandidatesRuns() throws {
+        let (s, spec) = try AdvisorSearchTests.load(AdvisorSearchTests.yaml(advisor: "  isolation_candidates: 0"))
+        XCTAssertEqual(spec.isolationCandidates, 0)
+        let advisor = try Advisor(base: s, spec: spec, threads: 1)
+        let cheapest = try XCTUnwrap(advisor.candidates().min { $0.costPerHour < $1.costPerHour })
+        let advice = try advisor.studies(of: cheapest)
+        XCTAssertTrue(advice.isolation.isEmpty)
+        XCTAssertFalse(advice.growth.isEmpty, "the other studies still ran")
+    }
+
+    /// Item 5: a scale-out run names every setting it used, the global executor limit included,
+    /// and the statements it ran; the two agree.
+    func testScaleOutNamesEverySettingItUsed() throws {
+        let yaml = AdvisorSearchTests.yaml(advisor: "").replacingOccurrences(of: "  scale_out: false", with: "  scale_out: {add_workers: 1, executors_per_node: [2], parallel_colocated: [true], run_for: 10m}")
+        let (s, spec) = try AdvisorSearchTests.load(yaml)
+        let advisor = try Advisor(base: s, spec: spec, threads: 1)
+        let c = try XCTUnwrap(advisor.candidates().first { $0.workers == 2 })
+        let advice = try advisor.studies(of: c)
+        let run = try XCTUnwrap(advice.scaleOut.first { $0.method == "regular" })
+        XCTAssertEqual(run.settings, ["citus.max_background_task_executors = 6", "citus.max_background_task_executors_per_node = 2",
+                                      "parallel_transfer_colocated_shards := true", "max_worker_processes = 8"])
+        XCTAssertTrue(run.runbook.contains("ALTER SYSTEM SET citus.max_background_task_executors = 6;"), "\(run.runbook)")
+        XCTAssertTrue(run.runbook.contains("SELECT citus_rebalance_start(parallel_transfer_colocated_shards := true);"), "\(run.runbook)")
+    }
+}

@@ -65,18 +65,20 @@ final class SizingRulesTests: XCTestCase {
     /// each: the expected concurrency is a handful, not the 200 sessions, and the candidate is
     /// simulated.
     func testExpectedMultiShardConcurrencyComesFromTheWorkload() throws {
-        let yaml = AdvisorSearchTests.yaml(advisor: "").replacingOccurrences(of: "rate_per_second: 400, sessions: 40", with: "rate_per_second: 3000, sessions: 200")
+        let yaml = AdvisorSearchTests.yaml(slo: "p99_ms: {lookup: 12.5}", advisor: "").replacingOccurrences(of: "rate_per_second: 400, sessions: 40", with: "rate_per_second: 3000, sessions: 200")
             .replacingOccurrences(of: "share: 0.98", with: "share: 0.9").replacingOccurrences(of: "share: 0.02", with: "share: 0.1")
         let (s, spec) = try AdvisorSearchTests.load(yaml)
         let advisor = try Advisor(base: s, spec: spec, threads: 1)
         let c = Candidate(shardCount: 32, workers: 4, instance: general8, poolSize: 16, sharedPoolSize: 0, maxConnections: 1_000, costPerHour: 1)
         let screened = try advisor.screen(c, id: 1).outcome
         let load = try XCTUnwrap(screened.load)
-        // 300 fan-outs/s x (1 ms plan + 2 rounds x 2 ms + 0.5 ms) ~ 1.65 in flight; the SLO bound is 200.
+        // 300 fan-outs/s x (1 ms plan + 2 ms on each worker's 8 shards over 16 connections + 0.5 ms) ~ 1 in flight;
+        // without a target for the fan-outs the bound is the 200 sessions.
         XCTAssertLessThan(load.expectedMultiShard, 10)
         XCTAssertEqual(load.concurrentMultiShard, 200)
         let rule = try XCTUnwrap(screened.rules.first { $0.id == "connection-budget" })
         XCTAssertEqual(rule.verdict, .pass, rule.detail)
+        XCTAssertTrue(rule.detail.contains("at the latency target's concurrency (200 queries) it would need 6,400: only a bound"), rule.detail)
         XCTAssertNotEqual(screened.rejectedBy, .rule, screened.rejection ?? "")
     }
 

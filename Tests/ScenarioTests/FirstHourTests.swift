@@ -1,0 +1,151 @@
+import Reporting
+import Scenario
+import SimCore
+import Simulation
+import XCTest
+
+/// Issue 23, a DBA's first hour: results that looked right but were not. Each test failed on
+/// the build before the fix.
+final class FirstHourTests: XCTestCase {
+    /// A 4-worker cluster with lookups and updates, and `timeline` (YAML lines, indented 2).
+    func scenario(duration: String = "4m", rate: Double = 400, sessions: Int = 480, updateShare: Double = 0.02,
+                  arrivals: String = "", timeline: String) throws -> ClusterScenario {
+        let yaml = """
+            version: 1
+            kind: cluster
+            run: {seed: 11, duration: \(duration), warmup: 0s, replications: 1, sample_interval: 10s}
+            cluster:
+              coordinator: {cores: 8, memory_gib: 32}
+              workers: {count: 4, cores: 8, memory_gib: 64, disk_mb_per_second: 2000, max_connections: 1000}
+            citus: {shard_count: 8}
+            tables:
+              - {name: events, type: distributed, data_share: 0.8}
+              - {name: accounts, type: distributed, colocate_with: events, data_share: 0.2}
+            tenants: {count: 2000, total_size_gib: 16, size_zipf: 0.8, activity_zipf: 0.9}
+            workload:
+              arrivals: {rate_per_second: \(rate), sessions: \(sessions)\(arrivals)}
+              classes:
+                - {name: lookup, kind: router, share: \(1 - updateShare), table: events, worker_cpu: {distribution: exponential, mean: 1ms}, bytes_read_kib: 16}
+                - {name: update, kind: router, share: \(updateShare), table: events, command: update, worker_cpu: {distribution: exponential, mean: 1ms}, write_bytes_kib: 8}
+            timeline:
+            \(timeline)
+            """
+        let (loaded, _) = try ScenarioLoader.load(text: yaml, file: "first-hour.yaml", name: "first-hour")
+        guard case .cluster(let s) = loaded else { throw XCTSkip("not a cluster scenario") }
+        return s
+    }
+
+    func report(_ s: ClusterScenario) throws -> ClusterReport { try ClusterReport.run(s, threads: 1) }
+
+    func file(_ r: ClusterReport, _ name: String) throws -> String { try XCTUnwrap(r.files.first { $0.name == name }?.contents, name) }
+
+    /// Item 2: an operation still running at the end is reported as unfinished everywhere a
+    /// duration appears: `opN.finished` 0 in summary.csv, a warning on stdout, and "did not
+    /// finish within the run" in the report; a finished one has `finished` 1.
+    func testUnfinishedOperationIsReportedEverywhere() throws {
+        let s = try scenario(duration: "50s", timeline: """
+              - {at: 30s, sql: "SELECT citus_add_node('worker-5', 5432);"}
+              - {at: 40s, sql: "SELECT citus_rebalance_start();"}
+            """)
+        let r = try report(s)
+        let ops = try XCTUnwrap(r.first.operations).operations
+        let job = try XCTUnwrap(ops.firstIndex { $0.label.hasPrefix("background job") })
+        XCTAssertNil(ops[job].end, "3 GiB cannot move in 10 s")
+        let summary = try file(r, "summary.csv")
+        XCTAssertTrue(summary.contains("\nop1.finished,1.000000,"), summary)
+        XCTAssertTrue(summary.contains("\nop\(job + 1).finished,0.000000,"), summary)
+        let terminal = r.terminalSummary()
+        XCTAssertTrue(terminal.contains("warning: op\(job + 1) (background job"), terminal)
+        XCTAssertTrue(terminal.contains("did not finish within the run"), terminal)
+        XCTAssertTrue(try file(r, "report.html").contains("did not finish within the run"))
+    }
+
+    /// Items 6 and 9: during alter_distributed_table every write waits. The time series counts
+    /// the blocked shard groups (the table lock covers all 8), leaves the updates' percentiles
+    /// empty instead of 0, and says how many updates wait and how old the oldest is; the chart
+    /// draws the gap and the waiting age; stdout gives p99 before, during and after.
+    func testWriteBlockDuringConversionIsVisibleInTheTimeSeries() throws {
+        let s = try scenario(timeline: """
+              - {at: 1m, sql: "SELECT alter_distributed_table('events', shard_count := 32, cascade_to_colocated := true);"}
+            """)
+        let r = try report(s)
+        let op = try XCTUnwrap(r.first.operations?.operations.first)
+        let end = try XCTUnwrap(op.end)
+        let during = r.first.measurements.series.filter { $0.timeSeconds > op.start.seconds + 10 && $0.timeSeconds <= end.seconds }
+        XCTAssertFalse(during.isEmpty)
+        let update = 1
+        for row in during {
+            XCTAssertEqual(row.writeBlockedGroups, 8, "every old shard group of the locked tables, at \(row.timeSeconds) s")
+            XCTAssertEqual(row.completed[update], 0)
+            XCTAssertGreaterThan(row.waiting[update], 0)
+            XCTAssertGreaterThan(row.oldestWaitingMs[update], (row.timeSeconds - op.start.seconds - 10) * 1e3, "the oldest update waits since the lock")
+        }
+        let csv = try file(r, "timeseries_classes.csv")
+        let t = NumberFormat.fixed(during[0].timeSeconds, 3)
+        let line = try XCTUnwrap(csv.split(separator: "\n").first { $0.hasPrefix("\(t),update,") })
+        XCTAssertTrue(line.hasPrefix("\(t),update,0.000,,,0,"), "no percentile without a completion: \(line)")
+        let html = try file(r, "report.html")
+        XCTAssertTrue(html.contains("update: oldest waiting"))
+        let terminal = r.terminalSummary()
+        XCTAssertTrue(terminal.contains("op1 p99 ms before → worst interval during → after: lookup"), terminal)
+        // The worst interval for updates is at least the lock's length, not 0.
+        let around = r.latencyAround(op)
+        XCTAssertGreaterThan(try XCTUnwrap(around[update].during), (end - op.start).seconds * 1e3 * 0.8)
+    }
+
+    /// Item 6: the headers name what the timeline changes: the peak rate after a rate
+    /// multiplier, the workers it adds, and that the summary averages the phases; the time axis
+    /// ends at the run's end.
+    func testHeadersSayWhatChangedAndWhen() throws {
+        let s = try scenario(duration: "200s", rate: 300, sessions: 100, timeline: """
+              - {at: 20s, sql: "SELECT citus_add_node('worker-5', 5432);"}
+              - {at: 100s, event: rate_multiplier, factor: 2}
+            """)
+        let r = try report(s)
+        let html = try file(r, "report.html")
+        XCTAssertTrue(html.contains("300 queries/s at the start, 600 at most"), "the header's rate follows the timeline")
+        XCTAssertTrue(html.contains("the timeline adds 1 worker of the first group&#39;s size (5 workers from 20 s)"))
+        XCTAssertTrue(html.contains("at 100 s: arrival rate ×2.00 of the schedule (timeline): 600 queries/s from here"))
+        XCTAssertTrue(r.terminalSummary().contains("note: the arrival rate changes during the run, so the figures above average its phases"))
+        // No tick of the time axis beyond the run's 200 s.
+        let from = try XCTUnwrap(html.range(of: "Latency p99 per sample interval"))
+        let to = try XCTUnwrap(html.range(of: "</svg>", range: from.upperBound..<html.endIndex))
+        let chart = String(html[from.upperBound..<to.lowerBound])
+        let ticks = chart.components(separatedBy: "<text class=\"tick\" x=\"").dropFirst().compactMap { part -> Double? in
+            guard part.contains("text-anchor=\"middle\"") else { return nil }
+            let text = part.split(separator: ">", maxSplits: 1).last?.split(separator: "<").first
+            return text.flatMap { Double($0) }
+        }
+        XCTAssertFalse(ticks.isEmpty)
+        XCTAssertLessThanOrEqual(ticks.max() ?? 0, 200)
+    }
+
+    /// Item 5: validate warns when the per-node executor limit cannot take effect.
+    func testPerNodeExecutorsAboveTheGlobalLimitWarn() throws {
+        let text = { (global: String) in """
+            version: 1
+            kind: cluster
+            cluster:
+              coordinator: {cores: 8, memory_gib: 32}
+              workers: {count: 4, cores: 8, memory_gib: 64}
+            tables:
+              - {name: events, type: distributed}
+            tenants: {count: 100, total_size_gib: 1}
+            workload:
+              arrivals: {rate_per_second: 10}
+              classes:
+                - {name: lookup, kind: router, share: 1, worker_cpu: {distribution: constant, value: 1ms}}
+            timeline:
+              - at: 1m
+                sql: |
+                  \(global)ALTER SYSTEM SET citus.max_background_task_executors_per_node = 2;
+                  SELECT citus_rebalance_start();
+            """ }
+        let (_, warnings) = try ScenarioLoader.load(text: text(""), file: "e.yaml", name: "e")
+        let w = try XCTUnwrap(warnings.first { $0.message.contains("max_background_task_executors_per_node = 2") }, "\(warnings)")
+        XCTAssertTrue(w.message.contains("citus.max_background_task_executors = 1 (Citus 13.2's default)"), w.message)
+        XCTAssertEqual(w.line, 17, "the citus_rebalance_start line")
+        let (_, fine) = try ScenarioLoader.load(text: text("ALTER SYSTEM SET citus.max_background_task_executors = 8;\n      "), file: "e.yaml", name: "e")
+        XCTAssertFalse(fine.contains { $0.message.contains("cannot take effect") }, "\(fine)")
+    }
+}
