@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "ClusterModel", "TestSupport"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "SimCore"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Workload", "SimCore", "ClusterModel", "QueueingModels", "TestSupport"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Reporting", "ClusterModel", "Planner", "Simulation", "Workload", "Runbook"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Reporting", "Advisor", "ClusterModel", "Planner", "Simulation", "Workload", "Runbook"]),
         .testTarget(name: "AdvisorTests", dependencies: ["Advisor", "Simulation", "Workload", "SimCore", "Scenario", "Reporting"]),
         .testTarget(name: "CLITests", dependencies: ["citus-sim"]),
     ]

@@ -26,7 +26,12 @@ enum ClusterScenarioReader {
         let tenants = root.mapping("tenants").flatMap(readTenants)
         let workloadMap = root.mapping("workload")
         var workload: WorkloadSpec?
-        if let w = workloadMap, let tenants { workload = readWorkload(w, tenants: tenants, tables: tables) }
+        // The workload is read even when the tenants section failed (against a stand-in
+        // population), so that all of its errors are listed in the same pass.
+        if let w = workloadMap, let population = tenants ?? (try? TenantPopulation(count: 1, totalBytes: 1, sizeExponent: 0, activityExponent: 0)) {
+            let read = readWorkload(w, tenants: population, tables: tables)
+            if tenants != nil { workload = read }
+        }
         var slo: [(className: String, ms: Double)] = []
         var sloSpec = SLOSpec()
         if let s = root.mapping("slo", required: false) {

@@ -18,8 +18,10 @@ enum TimelineReader {
             reader.error(node, "`timeline` must be a list of entries with `at` and `sql` or `event`")
             return nil
         }
-        var nodes = ["coordinator"] + (0..<(workerCount ?? 0)).map { "worker-\($0 + 1)" }
-        let tableNames = (tables ?? []).map(\.name)
+        // Names are checked only against sections that parsed: errors that depend on a failed
+        // section wait until it is fixed rather than mislead.
+        var nodes: [String]? = workerCount.map { ["coordinator"] + (0..<$0).map { "worker-\($0 + 1)" } }
+        let tableNames = tables?.map(\.name)
         var entries: [TimelineEntry] = []
         var ok = true
         var newTenants = 0  // tenants the timeline's `new_tenants` events add so far
@@ -45,8 +47,8 @@ enum TimelineReader {
                 case "node_fails", "node_returns":
                     let name = m.string("node")
                     let standby = kind == "node_fails" ? ClusterScenarioReader.bool(m, "standby", false) : false
-                    if let name, !nodes.contains(name) {
-                        reader.error(m.value("node"), "`\(m.qualified("node"))` is `\(name)`; nodes at this point of the timeline: \(nodes.joined(separator: ", "))")
+                    if let name, let known = nodes, !known.contains(name) {
+                        reader.error(m.value("node"), "`\(m.qualified("node"))` is `\(name)`; nodes at this point of the timeline: \(known.joined(separator: ", "))")
                     } else if let name, let standby {
                         action = kind == "node_fails" ? .nodeFails(node: name, standby: standby) : .nodeReturns(node: name)
                     }
@@ -67,10 +69,10 @@ enum TimelineReader {
                     }
                 case "add_coordinator":
                     if let name = m.string("node") {
-                        if nodes.contains(name) {
-                            reader.error(m.value("node"), "`\(m.qualified("node"))` is `\(name)`, already a node of the cluster; name the new coordinator differently (nodes at this point: \(nodes.joined(separator: ", ")))")
+                        if let known = nodes, known.contains(name) {
+                            reader.error(m.value("node"), "`\(m.qualified("node"))` is `\(name)`, already a node of the cluster; name the new coordinator differently (nodes at this point: \(known.joined(separator: ", ")))")
                         } else {
-                            nodes.append(name)
+                            nodes?.append(name)
                             action = .coordinatorAdded(name: name)
                         }
                     }
@@ -170,7 +172,9 @@ enum TimelineReader {
     }
 
     /// A problem citus-sim can see before running: an unknown function, table or node.
-    static func check(_ s: SQLStatement, tables: [String], nodes: inout [String]) -> String? {
+    /// `nodes` nil: the cluster section did not parse, so node names are not checked (an error
+    /// listing only the coordinator would mislead); `tables` likewise when the tables did not.
+    static func check(_ s: SQLStatement, tables: [String]?, nodes: inout [String]?) -> String? {
         guard case .call(let f, let arguments) = s.kind else { return nil }
         guard RunbookRunner.knownFunctions.contains(f) else {
             return "citus-sim does not simulate \(f)() in a timeline; supported: \(RunbookRunner.knownFunctions.joined(separator: ", "))"
@@ -183,7 +187,7 @@ enum TimelineReader {
         let tableArgument: [String: (String, Int)] = ["rebalance_table_shards": ("relation", 0), "isolate_tenant_to_new_shard": ("table_name", 0),
                                                        "replicate_table_shards": ("relation", 0), "get_rebalance_table_shards_plan": ("relation", 0),
                                                        "alter_distributed_table": ("table_name", 0)]
-        if let (name, position) = tableArgument[f], let t = argument(name, position), !tables.contains(t) {
+        if let tables, let (name, position) = tableArgument[f], let t = argument(name, position), !tables.contains(t) {
             return "\(f): table `\(t)` is not in the scenario; tables: \(tables.joined(separator: ", "))"
         }
         if f == "alter_distributed_table" {
@@ -199,13 +203,14 @@ enum TimelineReader {
             "citus_move_shard_placement": [("source_node_name", 1), ("target_node_name", 3)], "citus_add_clone_node": [("primary_hostname", 2)],
             "get_snapshot_based_node_split_plan": [("primary_node_name", 0)],
         ]
+        guard let known = nodes else { return nil }
         for (name, position) in nodeArguments[f] ?? [] {
-            if let n = argument(name, position), !nodes.contains(n) {
-                return "\(f): node `\(n)` is not in the cluster at this point of the timeline; nodes: \(nodes.joined(separator: ", "))"
+            if let n = argument(name, position), !known.contains(n) {
+                return "\(f): node `\(n)` is not in the cluster at this point of the timeline; nodes: \(known.joined(separator: ", "))"
             }
         }
-        if f == "citus_add_node", let n = argument("nodename", 0), !nodes.contains(n) { nodes.append(n) }
-        if f == "citus_add_clone_node", let n = argument("replica_hostname", 0), !nodes.contains(n) { nodes.append(n) }
+        if f == "citus_add_node", let n = argument("nodename", 0), !known.contains(n) { nodes?.append(n) }
+        if f == "citus_add_clone_node", let n = argument("replica_hostname", 0), !known.contains(n) { nodes?.append(n) }
         return nil
     }
 }

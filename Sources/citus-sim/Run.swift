@@ -1,7 +1,9 @@
+import Advisor
 import ArgumentParser
 import Foundation
 import Reporting
 import Scenario
+import Simulation
 import Workload
 
 /// `citus-sim run SCENARIO`: simulate a scenario and write its results.
@@ -71,6 +73,7 @@ struct Run: ParsableCommand {
                     throw ExitCode(2)
                 }
             }
+            try CLI.preflight(cluster, path: scenario)
             let progress = Progress(total: cluster.run.replications)
             InterruptNotice.install(directory: out ?? "Reports/\(cluster.name)", unit: "replications")
             InterruptNotice.progress(0, cluster.run.replications)
@@ -104,8 +107,9 @@ struct Validate: ParsableCommand {
     var scenario: String
 
     func run() throws {
-        _ = try CLI.load(scenario)
+        let loaded = try CLI.load(scenario)
         print("\(scenario): valid")
+        if case .cluster(let s) = loaded { try CLI.preflight(s, path: scenario) }
     }
 }
 
@@ -121,6 +125,14 @@ enum CLI {
             printError(error.description)
             throw ExitCode(2)
         }
+    }
+
+    /// The sanity check before simulating: figures on stdout, warnings on stderr as
+    /// `file: warning: ...`.
+    static func preflight(_ s: ClusterScenario, path: String) throws {
+        let p = try reportingInternalErrors { try Preflight(s) }
+        for line in p.lines { print(line) }
+        for w in p.warnings { printError("\(path): warning: \(w)") }
     }
 
     /// Runs `body`; an unexpected error is reported as an internal error, exit code 3.

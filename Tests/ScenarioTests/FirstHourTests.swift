@@ -1,7 +1,9 @@
+import Advisor
 import Reporting
 import Scenario
 import SimCore
 import Simulation
+import Workload
 import XCTest
 
 /// Issue 23, a DBA's first hour: results that looked right but were not. Each test failed on
@@ -147,5 +149,69 @@ final class FirstHourTests: XCTestCase {
         XCTAssertEqual(w.line, 17, "the citus_rebalance_start line")
         let (_, fine) = try ScenarioLoader.load(text: text("ALTER SYSTEM SET citus.max_background_task_executors = 8;\n      "), file: "e.yaml", name: "e")
         XCTAssertFalse(fine.contains { $0.message.contains("cannot take effect") }, "\(fine)")
+    }
+
+    /// Item 7: a section that fails to parse does not hide the errors of the others (the
+    /// workload's are listed when the tenants failed), and no follow-on error pretends the
+    /// cluster has only a coordinator.
+    func testAllErrorsAtOnceWithoutMisleadingFollowOns() throws {
+        let yaml = """
+            version: 1
+            kind: cluster
+            cluster:
+              coordinator: {cores: 8, memory_gib: 32}
+              workers: {count: 4, cores: -8, memory_gib: 64}
+            tables:
+              - {name: events, type: distributed}
+            tenants: {count: 0, total_size_gib: 1}
+            workload:
+              arrivals: {rate_per_second: 10, sessions: -5}
+              classes:
+                - {name: lookup, kind: routr, share: 1, worker_cpu: {distribution: constant, value: 1ms}}
+                - {name: dash, kind: multi_shard, share: -1, table: nope, worker_cpu: {distribution: constant, value: 1ms}}
+            timeline:
+              - {at: 1m, sql: "SELECT citus_drain_node('worker-2', 5432);"}
+            """
+        XCTAssertThrowsError(try ScenarioLoader.load(text: yaml, file: "bad.yaml", name: "bad")) { error in
+            let findings = (error as? InputError)?.findings ?? []
+            let at = findings.map { "\($0.line):\($0.column)" }
+            XCTAssertEqual(at, ["5:30", "8:18", "10:45", "12:28", "13:46", "13:57"], "\(findings)")
+            XCTAssertFalse(findings.contains { $0.message.contains("nodes: coordinator") }, "\(findings)")
+        }
+    }
+
+    /// Item 8: the sanity check before simulating: a node offered more than its capacity is
+    /// warned with the figures; a `largest` list that makes rank 4 busier than ranks 2 and 3 is
+    /// warned; an operation that cannot finish within `run.duration` even on an idle cluster is
+    /// warned with the duration it needs.
+    func testPreflightWarnsBeforeSimulating() throws {
+        let overloaded = try scenario(rate: 40_000, sessions: 480, timeline: "  []")
+        let p = try Preflight(overloaded)
+        XCTAssertTrue(p.lines[0].hasPrefix("offered load at the peak rate (40000 queries/s)"), p.lines[0])
+        XCTAssertTrue(p.warnings.contains { $0.hasPrefix("worker-") && $0.contains("the queue will grow without bound") }, "\(p.warnings)")
+        XCTAssertTrue(try Preflight(try scenario(timeline: "  []")).warnings.isEmpty, "400 queries/s on 32 cores is fine")
+
+        var s = try scenario(timeline: "  []")
+        s.workload.tenants = try TenantPopulation(count: 2000, totalBytes: 16 * 1_073_741_824, sizeExponent: 0.8, activityExponent: 0.9,
+                                                  overrides: [.init(rank: 4, activityShare: 0.05)])
+        let ranks = try Preflight(s).warnings
+        XCTAssertTrue(ranks.contains { $0.hasPrefix("tenants.largest makes rank 4 busier (5.0% of the queries) than rank 2") }, "\(ranks)")
+
+        let long = try scenario(duration: "50s", timeline: """
+              - {at: 30s, sql: "SELECT citus_add_node('worker-5', 5432);"}
+              - {at: 40s, sql: "SELECT citus_rebalance_start();"}
+            """)
+        let ops = try Preflight(long)
+        let w = try XCTUnwrap(ops.warnings.first { $0.hasPrefix("op3 (background job 1") }, "\(ops.warnings)")
+        XCTAssertTrue(w.contains("cannot finish within run.duration (50 s)"), w)
+        // The estimate agrees with the simulated run under this light load within a few percent.
+        let estimate = try XCTUnwrap(ops.lines.first { $0.hasPrefix("op3 ") })
+        var longer = long
+        longer.run.duration = .minutes(20)
+        let job = try XCTUnwrap(try ClusterRun.run(longer, layout: try ClusterRun.layout(for: longer), seed: 5).operations?.operations[2])
+        let simulated = (try XCTUnwrap(job.end) - job.start).seconds
+        let idle = try XCTUnwrap(Double(estimate.components(separatedBy: "about ")[1].split(separator: " ")[0]))
+        XCTAssertLessThanOrEqual(idle, simulated + 1, "idle is a lower bound")
+        XCTAssertGreaterThan(idle, simulated * 0.8, "\(estimate) against \(simulated) s under load")
     }
 }
