@@ -185,15 +185,19 @@ final class AdvisorSearchTests: XCTestCase {
     }
 
     func testConnectionBudgetRejectsBeforeSimulation() throws {
-        // 200 sessions of dashboards at 1 s each: 200 concurrent x 32 shards = 6,400 > 2 x 100.
-        var text = Self.yaml(slo: "p99_ms: {lookup: 14, dashboard: 1000}", advisor: "  search: {worker_counts: [2], max_connections: [100]}")
+        // 200 dashboards/s over a 50 ms network: each takes ~102 ms without queueing (1 ms planning,
+        // 8 rounds of 0.1 ms on each worker's 2 cores, a 100 ms round trip), so ~21 are in flight:
+        // 21 x 32 shards = 672 connections > 2 workers x 100.
+        var text = Self.yaml(slo: "p99_ms: {lookup: 140, dashboard: 1000}", advisor: "  search: {worker_counts: [2], max_connections: [100]}")
         text = text.replacingOccurrences(of: "{rate_per_second: 400, sessions: 40}", with: "{rate_per_second: 400, sessions: 200}")
         text = text.replacingOccurrences(of: "share: 0.02", with: "share: 0.5").replacingOccurrences(of: "share: 0.98", with: "share: 0.5")
+            .replacingOccurrences(of: "worker_cpu: {distribution: exponential, mean: 2ms}, coordinator_cpu", with: "worker_cpu: {distribution: exponential, mean: 0.1ms}, coordinator_cpu")
+            .replacingOccurrences(of: "  coordinator: {cores: 4, memory_gib: 8}", with: "  coordinator: {cores: 4, memory_gib: 8}\n  network_latency: 50ms")
         let (s, spec) = try Self.load(text)
         let advisor = try Advisor(base: s, spec: spec, threads: 1)
         let c = try XCTUnwrap(advisor.candidates().first)
         let outcome = try advisor.screen(c, id: 1).outcome
-        XCTAssertEqual(outcome.rejection, "connection-budget: 32 shards x 200 concurrent queries = 6,400 connections > 2 workers x 100")
+        XCTAssertEqual(outcome.rejection, "connection-budget: 32 shards x 21 concurrent multi-shard queries (expected: rate x no-queue latency) = 672 connections > 2 workers x 100 = 200")
     }
 
     func testAnalyticCPUIsALowerBoundOfTheSimulatedCPU() throws {

@@ -37,21 +37,23 @@ public struct Preflight: Sendable {
         if multiplier > 1 { peak.workload = s.workload.scaled(traffic: multiplier) }
         let load = AnalyticLoad(scenario: peak, layout: try ClusterRun.layout(for: peak))
         let f = { (v: Double) in SizingRules.fixed(v * 100, 0) + "%" }
+        let shift = s.cluster.coordinatorHasShards ? 0 : 1
+        let name = { (w: Int) in w + shift == 0 ? "the coordinator (its shards)" : "worker-\(w + shift)" }
         let busiestCPU = load.busiestWorker
         let busiestDisk = load.workerDisk.indices.max { load.workerDisk[$0] < load.workerDisk[$1] } ?? 0
         let rate = SizingRules.fixed(load.rate, 0)
         lines.append("offered load at the peak rate (\(rate) queries/s\(multiplier > 1 ? ", the timeline's ×\(SizingRules.fixed(multiplier, 2)) included" : "")), a lower bound: "
-                     + "coordinator CPU \(f(load.coordinatorCPU)); worker CPU \(f(load.workerCPU.min() ?? 0))–\(f(load.workerCPU.max() ?? 0)) (busiest worker-\(busiestCPU + 1)); "
-                     + "worker disk reads \(f(load.workerDisk.min() ?? 0))–\(f(load.workerDisk.max() ?? 0)) of IOPS (busiest worker-\(busiestDisk + 1))")
+                     + "coordinator CPU \(f(load.coordinatorCPU)); worker CPU \(f(load.workerCPU.min() ?? 0))–\(f(load.workerCPU.max() ?? 0)) (busiest \(name(busiestCPU))); "
+                     + "worker disk reads \(f(load.workerDisk.min() ?? 0))–\(f(load.workerDisk.max() ?? 0)) of IOPS (busiest \(name(busiestDisk)))")
         let unbounded = "the queue will grow without bound and latency with it"
         if load.coordinatorCPU > 1 {
             warnings.append("the coordinator's \(s.cluster.coordinator.cores) cores are offered \(f(load.coordinatorCPU)) of their capacity at \(rate) queries/s: \(unbounded)")
         }
         for w in load.workerCPU.indices where load.workerCPU[w] > 1 {
-            warnings.append("worker-\(w + 1)'s \(s.cluster.spec(ofShardNode: w).cores) cores are offered \(f(load.workerCPU[w])) of their capacity at \(rate) queries/s: \(unbounded)")
+            warnings.append("\(name(w))'s \(s.cluster.spec(ofShardNode: w).cores) cores are offered \(f(load.workerCPU[w])) of their capacity at \(rate) queries/s: \(unbounded)")
         }
         for w in load.workerDisk.indices where load.workerDisk[w] > 1 {
-            warnings.append("worker-\(w + 1)'s disk is offered \(SizingRules.grouped(Int(load.workerDiskReads[w]))) reads/s (cache misses), \(f(load.workerDisk[w])) of its IOPS: \(unbounded)")
+            warnings.append("\(name(w))'s disk is offered \(SizingRules.grouped(Int(load.workerDiskReads[w]))) reads/s (cache misses), \(f(load.workerDisk[w])) of its IOPS: \(unbounded)")
         }
     }
 

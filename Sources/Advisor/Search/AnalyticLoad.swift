@@ -51,7 +51,8 @@ public struct AnalyticLoad: Sendable {
     public init(scenario s: ClusterScenario, layout: SimulationLayout) {
         let w = s.workload
         rate = w.peakArrivalRate
-        let workers = s.cluster.workerCount
+        // Shard nodes (a coordinator with shards is node 0), each with its own size.
+        let workers = s.cluster.shardNodeCount
         let tenants = w.tenants
         var cpu = [Double](repeating: 0, count: workers), reads = [Double](repeating: 0, count: workers)
         var coordinator = 0.0, multiShardRate = 0.0, multiShardSLO = 0.0, multiShardBusy = 0.0
@@ -84,10 +85,10 @@ public struct AnalyticLoad: Sendable {
                 }
             }
         }
-        workerCPU = cpu.map { $0 / Double(s.cluster.worker.cores) }
+        workerCPU = cpu.indices.map { cpu[$0] / Double(s.cluster.spec(ofShardNode: $0).cores) }
         coordinatorCPU = coordinator / Double(s.cluster.coordinator.cores)
         workerDiskReads = reads
-        workerDisk = reads.map { $0 / s.cluster.worker.diskIOPS }
+        workerDisk = reads.indices.map { reads[$0] / s.cluster.spec(ofShardNode: $0).diskIOPS }
         cacheBytes = s.cluster.worker.cacheBytes
         concurrentMultiShard = min(Double(w.sessions), (multiShardRate * multiShardSLO).rounded(.up))
         expectedMultiShard = min(Double(w.sessions), multiShardBusy)
