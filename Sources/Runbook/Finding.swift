@@ -18,8 +18,11 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
-    /// `file:line:col: error: message`, the format compilers and editors understand.
-    public var description: String { "\(file):\(line):\(column): \(severity.rawValue): \(message)" }
+    /// `file:line:col: error: message`, the format compilers and editors understand
+    /// (`file: error: message` when the place is not known, or not in a file).
+    public var description: String {
+        line == 0 ? "\(file): \(severity.rawValue): \(message)" : "\(file):\(line):\(column): \(severity.rawValue): \(message)"
+    }
 }
 
 /// Thrown when an input has errors; carries every finding, errors and warnings, in file order.

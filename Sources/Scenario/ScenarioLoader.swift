@@ -18,16 +18,16 @@ public enum ScenarioLoader {
     /// Scenario kinds this build reads.
     public static let kinds = ["cluster", "station"]
 
-    /// Loads `path`; returns the scenario and any warnings.
-    public static func load(path: String) throws -> (LoadedScenario, [Finding]) {
-        let (scenario, _, findings) = try loadAll(path: path)
+    /// Loads `path` with command-line `overrides`; returns the scenario and any warnings.
+    public static func load(path: String, overrides: [ScenarioOverride] = []) throws -> (LoadedScenario, [Finding]) {
+        let (scenario, _, findings) = try loadAll(path: path, overrides: overrides)
         return (scenario, findings)
     }
 
     /// Loads a cluster scenario for `citus-sim recommend`: the scenario, its `advisor` section
     /// (defaults when absent) and any warnings.
-    public static func loadForAdvice(path: String) throws -> (ClusterScenario, AdvisorSpec, [Finding]) {
-        try forAdvice(loadAll(path: path), file: path)
+    public static func loadForAdvice(path: String, overrides: [ScenarioOverride] = []) throws -> (ClusterScenario, AdvisorSpec, [Finding]) {
+        try forAdvice(loadAll(path: path, overrides: overrides), file: path)
     }
 
     /// As `loadForAdvice(path:)`, from text; `file` names it in findings.
@@ -60,7 +60,7 @@ public enum ScenarioLoader {
         return (cluster, advisor ?? AdvisorSpec(), findings)
     }
 
-    static func loadAll(path: String) throws -> (LoadedScenario, AdvisorSpec?, [Finding]) {
+    static func loadAll(path: String, overrides: [ScenarioOverride] = []) throws -> (LoadedScenario, AdvisorSpec?, [Finding]) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError(findings: [Finding(file: path, line: 0, column: 0, severity: .error, message: "cannot read the file (missing or not readable)")])
         }
@@ -68,7 +68,7 @@ public enum ScenarioLoader {
             throw InputError(findings: [Finding(file: path, line: 0, column: 0, severity: .error, message: "the file is not UTF-8 text")])
         }
         let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        return try loadAll(text: text, file: path, name: name)
+        return try loadAll(text: text, file: path, name: name, overrides: overrides)
     }
 
     /// Loads scenario text; `file` names it in findings.
@@ -78,11 +78,11 @@ public enum ScenarioLoader {
     }
 
     /// Loads scenario text with its `advisor` section; `file` names it in findings.
-    public static func loadAll(text: String, file: String, name: String) throws -> (LoadedScenario, AdvisorSpec?, [Finding]) {
+    public static func loadAll(text: String, file: String, name: String, overrides: [ScenarioOverride] = []) throws -> (LoadedScenario, AdvisorSpec?, [Finding]) {
         let reader = YAMLReader(file: file)
         var scenario: LoadedScenario?
         var advisor: AdvisorSpec?
-        if let root = reader.parseRoot(text) {
+        if let root = reader.parseRoot(text, overrides: overrides) {
             var version = root.integer("version", in: 1...Int.max)
             if let v = version, !supportedVersions.contains(v) {
                 reader.error(root.value("version"), "scenario version \(v) is not supported by this build; supported: \(supportedVersions.lowerBound)...\(supportedVersions.upperBound)")
@@ -96,7 +96,13 @@ public enum ScenarioLoader {
             }
             if version != nil && kind != nil { root.finish() }
         }
-        let findings = reader.findings.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
+        // A finding without a place that names an overridden key is about the command line's value.
+        let findings = reader.findings.map { f -> Finding in
+            guard f.line == 0, let o = overrides.last(where: { f.message.contains("`\($0.key)`") }) else { return f }
+            var g = f
+            g.file = o.argument
+            return g
+        }.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
         if reader.hasErrors || scenario == nil {
             throw InputError(findings: findings.isEmpty
                 ? [Finding(file: file, line: 0, column: 0, severity: .error, message: "the scenario could not be read")] : findings)

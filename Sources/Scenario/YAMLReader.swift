@@ -10,12 +10,13 @@ public final class YAMLReader {
     public init(file: String) { self.file = file }
 
     /// Parses `text`; nil (with a finding) when it is not YAML or not a mapping.
-    public func parseRoot(_ text: String) -> YAMLMapping? {
+    public func parseRoot(_ text: String, overrides: [ScenarioOverride] = []) -> YAMLMapping? {
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard var node = try Yams.compose(yaml: text) else {
                 error(nil, "the file is empty; expected a mapping with a `version` key")
                 return nil
             }
+            if case .mapping = node { for o in overrides { o.apply(to: &node) } }
             return mapping(node, path: "")
         } catch let yamlError as YamlError {
             switch yamlError {

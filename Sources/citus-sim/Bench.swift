@@ -218,8 +218,10 @@ extension Bench {
         @Option(help: "The advisor scenario.")
         var scenario: String = "Benchmarks/recommend-bench.yaml"
 
-        @Option(help: "Threads for the parallel run.")
-        var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+        @Option(name: .customLong("threads"), help: "Threads for the parallel run (default: all cores).")
+        var threadsOption: Int?
+        /// --threads, or all cores.
+        var threads: Int { threadsOption ?? CLI.cores }
 
         @Option(help: "Alternating rounds (best of each).")
         var rounds: Int = 1

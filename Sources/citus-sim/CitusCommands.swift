@@ -159,7 +159,7 @@ struct Apply: ParsableCommand {
     func run() throws {
         let state = try files.load()
         guard let data = FileManager.default.contents(atPath: sql), let text = String(data: data, encoding: .utf8) else {
-            CLI.printError("\(sql):0:0: error: cannot read the file (missing, unreadable or not UTF-8)")
+            CLI.printError("\(sql): error: cannot read the file (missing, unreadable or not UTF-8)")
             throw ExitCode(2)
         }
         var runner = RunbookRunner(state: state, file: sql)

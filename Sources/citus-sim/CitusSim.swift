@@ -7,8 +7,13 @@ struct CitusSim: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "citus-sim",
         abstract: "Discrete-event simulator and sizing advisor for Citus clusters.",
-        subcommands: [Run.self, Validate.self, Recommend.self, ShardOf.self, Plan.self, Apply.self, Bench.self, Fuzz.self, Merge.self]
+        version: CitusSim.version,
+        subcommands: [Init.self, Run.self, Validate.self, Recommend.self, ShardOf.self, Plan.self, Apply.self, Bench.self, Fuzz.self, Merge.self]
     )
+
+    /// The tool's version and the Citus release whose deterministic behaviour (hashing,
+    /// placement, rebalance plans, background jobs, splits) it reproduces.
+    static let version = "citus-sim 0.9.0: reproduces Citus 13.2 (PostgreSQL 15) placement, planning and background-job behaviour"
 
     /// Exit codes are part of the interface (README): 0 ok, 2 invalid input (including
     /// bad arguments, which ArgumentParser would report as 64), 3 internal error.

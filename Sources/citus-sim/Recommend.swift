@@ -28,8 +28,10 @@ struct Recommend: ParsableCommand {
     @Option(help: "Override the scenario's run.seed (the candidates' common random numbers).")
     var seed: UInt64?
 
-    @Option(help: "Threads (default: all cores). Results do not depend on it.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .customLong("threads"), help: "Threads (default: all cores). Results do not depend on it.")
+    var threadsOption: Int?
+    /// --threads, or all cores.
+    var threads: Int { threadsOption ?? CLI.cores }
 
     @Flag(help: "Continue an interrupted search: candidates already finished (kept in DIR.checkpoint/) are not run again.")
     var resume = false
@@ -89,7 +91,7 @@ struct Recommend: ParsableCommand {
     /// The scenario file's text (embedded in checkpoints and partial results).
     func scenarioText() throws -> String {
         guard let text = try? String(contentsOfFile: scenario, encoding: .utf8) else {
-            CLI.printError("\(scenario):0:0: error: cannot read the file")
+            CLI.printError("\(scenario): error: cannot read the file")
             throw ExitCode(2)
         }
         return text
@@ -133,8 +135,10 @@ struct Merge: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output directory (default: Reports/<scenario name>).")
     var out: String?
 
-    @Option(help: "Threads (default: all cores). Results do not depend on it.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .customLong("threads"), help: "Threads (default: all cores). Results do not depend on it.")
+    var threadsOption: Int?
+    /// --threads, or all cores.
+    var threads: Int { threadsOption ?? CLI.cores }
 
     func validate() throws {
         guard !partials.isEmpty else { throw ValidationError("give the partial.json files of every partition") }

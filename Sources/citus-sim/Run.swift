@@ -9,7 +9,7 @@ import Workload
 /// `citus-sim run SCENARIO`: simulate a scenario and write its results.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Simulate a scenario and write its results (summary.json, CSV files) to a directory.",
+        abstract: "Simulate a scenario and write its results (report.html, summary.json, CSV files) to a directory.",
         discussion: "Exit codes: 0 ok, 1 an SLO is not met (with --check), 2 invalid input (all findings printed as file:line:col), 3 internal error."
     )
 
@@ -25,8 +25,12 @@ struct Run: ParsableCommand {
     @Option(help: "Override the scenario's run.replications.")
     var replications: Int?
 
-    @Option(help: "Threads for replications (default: all cores). Results do not depend on it.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var overrides: ScenarioOverrides
+
+    @Option(name: .customLong("threads"), help: "Threads for replications (default: all cores). Results do not depend on it.")
+    var threadsOption: Int?
+    /// --threads, or all cores.
+    var threads: Int { threadsOption ?? CLI.cores }
 
     @Option(help: "Replay this request trace (CSV time_s,tenant,query_class) instead of the scenario's open-loop arrivals.")
     var trace: String?
@@ -45,7 +49,7 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try CLI.load(scenario)
+        let loaded = try CLI.load(scenario, overrides: overrides.overrides)
         switch loaded {
         case .station(var station):
             if let seed { station.run.seed = seed }
@@ -106,8 +110,10 @@ struct Validate: ParsableCommand {
     @Argument(help: "The scenario file (YAML).")
     var scenario: String
 
+    @OptionGroup var overrides: ScenarioOverrides
+
     func run() throws {
-        let loaded = try CLI.load(scenario)
+        let loaded = try CLI.load(scenario, overrides: overrides.overrides)
         print("\(scenario): valid")
         if case .cluster(let s) = loaded { try CLI.preflight(s, path: scenario) }
     }
@@ -116,9 +122,12 @@ struct Validate: ParsableCommand {
 /// Shared command-line plumbing: findings to stderr, documented exit codes.
 enum CLI {
     /// Loads a scenario, printing warnings; on errors prints all findings and exits 2.
-    static func load(_ path: String) throws -> LoadedScenario {
+    /// Cores of this machine: the default thread count.
+    static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+    static func load(_ path: String, overrides: [ScenarioOverride] = []) throws -> LoadedScenario {
         do {
-            let (scenario, warnings) = try ScenarioLoader.load(path: path)
+            let (scenario, warnings) = try ScenarioLoader.load(path: path, overrides: overrides)
             for w in warnings { printError(w.description) }
             return scenario
         } catch let error as InputError {

@@ -71,7 +71,7 @@ final class ScenarioLoaderTests: XCTestCase {
             "s.yaml:1:7: error: `kind` is `galaxy`; expected one of cluster, station",
         ])
         XCTAssertEqual(findings("version: 1\nkind: [station\n").first?.hasPrefix("s.yaml:3:1: error: not valid YAML"), true)
-        XCTAssertEqual(findings(""), ["s.yaml:0:0: error: the file is empty; expected a mapping with a `version` key"])
+        XCTAssertEqual(findings(""), ["s.yaml: error: the file is empty; expected a mapping with a `version` key"])
         XCTAssertEqual(findings("- 1\n- 2\n"), ["s.yaml:1:1: error: `document` must be a mapping of keys to values"])
         XCTAssertEqual(findings("version: 1\nkind: station\nrun:\n  seed: 1\n  seed: 2\n").first,
                        "s.yaml:4:3: error: duplicate key `seed` in the mapping that starts here; each key may appear once")
