@@ -75,8 +75,8 @@ extension RunbookRunner {
         "citus_promote_clone_and_rebalance", "alter_distributed_table",
     ]
 
-    /// Every function a timeline may call.
-    public static var knownFunctions: [String] { Set(functions.keys).union(timedFunctions).union(timedSignatures.keys).sorted() }
+    /// Every function a timeline may call (status functions are passed over with a note).
+    public static var knownFunctions: [String] { Set(functions.keys).union(timedFunctions).union(timedSignatures.keys).union(statusFunctions).sorted() }
 
     static let timedSignatures: [String: Signature] = [
         "citus_add_clone_node": sig(("replica_hostname", nil), ("replica_port", nil), ("primary_hostname", nil), ("primary_port", nil)),

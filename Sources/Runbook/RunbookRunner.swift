@@ -44,8 +44,11 @@ public struct RunbookRunner {
         }
     }
 
+    /// A finding at the statement; psql's `ERROR:  ` prefix is dropped, since the finding
+    /// already says `error:`.
     func located(_ s: SQLStatement, _ message: String) -> InputError {
-        InputError(findings: [Finding(file: file, line: s.line, column: s.column, severity: .error, message: message)])
+        let text = message.hasPrefix("ERROR:  ") ? String(message.dropFirst(8)) : message
+        return InputError(findings: [Finding(file: file, line: s.line, column: s.column, severity: .error, message: text)])
     }
 
     mutating func note(_ s: SQLStatement, _ m: CitusMessage) { messages.append("\(file):\(s.line): \(m.description)") }
@@ -72,10 +75,17 @@ public struct RunbookRunner {
                 return
             }
             state.tables[i].hasReplicaIdentity = true
-        case .set(let name, let value, _): try set(name, value)
+        case .passedOver(let reason): messages.append("\(file):\(s.line): note: passed over \(reason)")
+        case .set(let name, let value, _):
+            if let warning = Self.unknownSettingWarning(name) { note(s, warning) }
+            try set(name, value)
+        case .call(let function, _) where Self.statusFunctions.contains(function):
+            messages.append("\(file):\(s.line): note: passed over \(function)(): it reports or cleans up and changes no placement")
         case .call(let function, let arguments):
             guard let handler = RunbookRunner.functions[function] else {
-                throw CitusError("citus-sim does not support \(function)(); supported: \(RunbookRunner.functions.keys.sorted().joined(separator: ", "))")
+                let known = RunbookRunner.functions.keys.sorted()
+                let hint = Spelling.closest(to: function, in: known + Self.statusFunctions.sorted()).map { "did you mean \($0)()? " } ?? ""
+                throw CitusError("citus-sim does not support \(function)(); \(hint)supported: \(known.joined(separator: ", "))")
             }
             var call = BoundCall(function: function, signature: handler.signature, statement: s)
             try call.bind(arguments)

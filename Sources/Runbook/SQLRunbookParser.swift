@@ -9,8 +9,19 @@
 /// the statement and its line.
 public enum SQLRunbookParser {
     public static func parse(_ text: String, file: String) throws -> [SQLStatement] {
+        // psql meta-commands (a line starting with `\`: \set, \timing, \echo...) are psql's, not
+        // the server's: each becomes a passed-over statement, its line blanked for the lexer.
+        var meta: [SQLStatement] = []
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for (n, line) in lines.enumerated() {
+            let body = line.drop { $0 == " " || $0 == "\t" }
+            guard body.hasPrefix("\\") else { continue }
+            let command = body.prefix { $0 != " " && $0 != "\t" && $0 != "\r" }
+            meta.append(SQLStatement(kind: .passedOver(reason: "psql meta-command \(command) (psql's, not Citus's)"), line: n + 1, column: line.count - body.count + 1))
+            lines[n] = String(repeating: " ", count: line.count)
+        }
         let tokens: [SQLToken]
-        do { tokens = try SQLLexer.tokens(text) } catch let e as SQLLexer.LexError {
+        do { tokens = try SQLLexer.tokens(meta.isEmpty ? text : lines.joined(separator: "\n")) } catch let e as SQLLexer.LexError {
             throw InputError(findings: [Finding(file: file, line: e.line, column: e.column, severity: .error, message: e.message)])
         }
         var parser = Parser(tokens: tokens, file: file)
@@ -19,7 +30,8 @@ public enum SQLRunbookParser {
             if parser.take(symbol: ";") { continue }
             statements.append(try parser.statement())
         }
-        return statements
+        guard !meta.isEmpty else { return statements }
+        return (statements + meta).enumerated().sorted { ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset) }.map(\.element)
     }
 
     struct Parser {
@@ -88,6 +100,11 @@ public enum SQLRunbookParser {
                 error(first, "unsupported statement `\(excerpt(from: start))`; supported: SELECT/CALL of Citus functions, SET, ALTER SYSTEM SET, CREATE TABLE, ALTER TABLE ... REPLICA IDENTITY / ADD PRIMARY KEY, BEGIN, COMMIT, ROLLBACK")
             }
             switch first.kind {
+            case .identifier("select") where readOnlyRelation(from: i) != nil:
+                // `SELECT ... FROM citus_shards ...`: a read of a view or table changes nothing.
+                let relation = readOnlyRelation(from: i)!
+                skipToStatementEnd()
+                return try done(.passedOver(reason: "a read-only query of \(relation)"))
             case .identifier("select"), .identifier("call"):
                 i += 1
                 if take(symbol: "*") {
@@ -139,6 +156,34 @@ public enum SQLRunbookParser {
             default:
                 throw unsupported()
             }
+        }
+
+        /// The relation a `SELECT` statement starting at `start` reads, when it reads one: a
+        /// `FROM name` at the top level not followed by `(` (a function call is not a relation).
+        func readOnlyRelation(from start: Int) -> String? {
+            var depth = 0, j = start
+            while j < tokens.count {
+                switch tokens[j].kind {
+                case .symbol("("): depth += 1
+                case .symbol(")"): depth -= 1
+                case .symbol(";") where depth <= 0: return nil
+                case .identifier("from") where depth == 0:
+                    var k = j + 1, name = ""
+                    while k < tokens.count, case .identifier(let part) = tokens[k].kind {
+                        name += part
+                        k += 1
+                        guard k < tokens.count, case .symbol(".") = tokens[k].kind else { break }
+                        name += "."
+                        k += 1
+                    }
+                    if name.isEmpty { return nil }
+                    if k < tokens.count, case .symbol("(") = tokens[k].kind { return nil }
+                    return name
+                default: break
+                }
+                j += 1
+            }
+            return nil
         }
 
         mutating func skipToStatementEnd() {

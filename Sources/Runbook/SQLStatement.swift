@@ -46,6 +46,10 @@ public struct SQLStatement: Equatable, Sendable {
         /// `ALTER TABLE name REPLICA IDENTITY ...` or `ALTER TABLE name ADD PRIMARY KEY ...`.
         case addReplicaIdentity(table: String)
         case begin, commit, rollback
+        /// Something a DBA's runbook holds that changes no placement and is passed over with a
+        /// note: a psql meta-command (`\timing`), a read-only query of a view (`SELECT * FROM
+        /// citus_shards`). `reason` says what it was.
+        case passedOver(reason: String)
 
         public static func == (a: Kind, b: Kind) -> Bool {
             switch (a, b) {
@@ -55,6 +59,7 @@ public struct SQLStatement: Equatable, Sendable {
                 return n1 == n2 && k1 == k2 && c1.map(\.name) == c2.map(\.name) && c1.map(\.type) == c2.map(\.type)
             case let (.addReplicaIdentity(t1), .addReplicaIdentity(t2)): return t1 == t2
             case (.begin, .begin), (.commit, .commit), (.rollback, .rollback): return true
+            case let (.passedOver(r1), .passedOver(r2)): return r1 == r2
             default: return false
             }
         }

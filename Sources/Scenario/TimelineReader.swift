@@ -100,7 +100,8 @@ enum TimelineReader {
         return sorted
     }
 
-    /// Warns at each background rebalance (`citus_rebalance_start`) that starts while
+    /// Warns at a `SET` of a `citus.` name Citus does not have (PostgreSQL accepts it silently),
+    /// and at each background rebalance (`citus_rebalance_start`) that starts while
     /// `citus.max_background_task_executors_per_node` exceeds `citus.max_background_task_executors`
     /// (1 on a fresh Citus 13.2 cluster): the global limit caps the tasks running at once, so the
     /// per-node setting cannot take effect.
@@ -110,6 +111,9 @@ enum TimelineReader {
             guard case .sql(let statement, _) = e.action else { continue }
             switch statement.kind {
             case .set(let name, let value, _):
+                if let w = RunbookRunner.unknownSettingWarning(name) {
+                    reader.append(Finding(file: reader.file, line: statement.line, column: statement.column, severity: .warning, message: w.text))
+                }
                 let v: Int?
                 switch value {
                 case .number(let n), .string(let n): v = Int(n)

@@ -3,6 +3,7 @@ import ClusterModel
 import Foundation
 import Planner
 import Reporting
+import Runbook
 import Scenario
 
 /// `citus-sim shard-of`: where values land (`worker_hash`, shard index and range).
@@ -59,7 +60,10 @@ struct MetadataFiles: ParsableArguments {
 
     func load() throws -> ClusterState {
         do {
-            return try ClusterCSV.load(nodesPath: nodes, shardsPath: shards)
+            var notes: [Finding] = []
+            let state = try ClusterCSV.load(nodesPath: nodes, shardsPath: shards, notes: &notes)
+            for n in notes { CLI.printError(n.description) }
+            return state
         } catch let e as InputError {
             CLI.printError(e.description)
             throw ExitCode(2)
@@ -156,6 +160,9 @@ struct Apply: ParsableCommand {
     @Option(help: "The runbook (SQL).")
     var sql: String
 
+    @Option(help: "Also write the node table after the runbook (NODES.csv format), so a next runbook can chain after citus_add_node.")
+    var nodesOut: String?
+
     func run() throws {
         let state = try files.load()
         guard let data = FileManager.default.contents(atPath: sql), let text = String(data: data, encoding: .utf8) else {
@@ -171,6 +178,9 @@ struct Apply: ParsableCommand {
             throw ExitCode(2)
         }
         for m in runner.messages { CLI.printError(m) }
+        if let nodesOut {
+            try CLI.reportingInternalErrors { try Data(NodesCSV.render(runner.state).utf8).write(to: URL(fileURLWithPath: nodesOut), options: .atomic) }
+        }
         print(ShardsCSV.render(runner.state), terminator: "")
     }
 }

@@ -257,7 +257,7 @@ final class CitusCommandTests: XCTestCase {
         let r = try run(["apply", "--nodes", "Scenarios/metadata/nodes.csv", "--shards", "Scenarios/metadata/shards.csv", "--sql", sql.path])
         XCTAssertEqual(r.status, 2)
         XCTAssertEqual(r.stdout, "")
-        XCTAssertTrue(r.stderr.contains("\(sql.path):2:1: error: ERROR:  cannot isolate tenant because \"events\" has colocated tables"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("\(sql.path):2:1: error: cannot isolate tenant because \"events\" has colocated tables"), r.stderr)
     }
 }
 

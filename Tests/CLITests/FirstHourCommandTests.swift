@@ -67,4 +67,35 @@ final class FirstHourCommandTests: XCTestCase {
         let line = threads.components(separatedBy: "--trace").first ?? ""
         XCTAssertEqual(line.components(separatedBy: "default").count - 1, 1, "one default for --threads: \(line)")
     }
+
+    /// Item 11 (and issue 21): runbooks chain. `apply --nodes-out` writes the node table after
+    /// `citus_add_node`, so the next runbook can move shards to the new node; the shards file
+    /// keeps a text distribution column, so isolating a text tenant still works afterwards.
+    func testApplyChainsAfterAddNodeAndKeepsTextKeys() throws {
+        let dir = try CLI.temporaryDirectory(self)
+        let path = { (name: String) in dir.appendingPathComponent(name).path }
+        try "nodeid,groupid,nodename,nodeport,shouldhaveshards\n1,0,coordinator,5432,f\n2,1,worker-1,5432,t\n3,2,worker-2,5432,t\n"
+            .write(toFile: path("nodes.csv"), atomically: true, encoding: .utf8)
+        try """
+            table_name,shardid,citus_table_type,colocation_id,nodename,nodeport,shard_size,shardminvalue,shardmaxvalue,distribution_column_type
+            orgs,102008,distributed,1,worker-1,5432,1000000,-2147483648,-1,text
+            orgs,102009,distributed,1,worker-2,5432,1000000,0,2147483647,text
+
+            """.write(toFile: path("shards.csv"), atomically: true, encoding: .utf8)
+        try "SELECT citus_add_node('worker-3', 5432);\n".write(toFile: path("1.sql"), atomically: true, encoding: .utf8)
+        let first = try run(["apply", "--nodes", path("nodes.csv"), "--shards", path("shards.csv"), "--sql", path("1.sql"), "--nodes-out", path("nodes2.csv")])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        try first.stdout.write(toFile: path("shards2.csv"), atomically: true, encoding: .utf8)
+        XCTAssertTrue(first.stdout.hasPrefix("table_name,shardid,citus_table_type,colocation_id,nodename,nodeport,shard_size,shardminvalue,shardmaxvalue,distribution_column_type\n"), first.stdout)
+        XCTAssertTrue(try String(contentsOfFile: path("nodes2.csv"), encoding: .utf8).contains("\n4,3,worker-3,5432,default,t,t,primary,default,t,t\n"))
+        try """
+            SELECT citus_move_shard_placement(102008, 'worker-1', 5432, 'worker-3', 5432, shard_transfer_mode := 'block_writes');
+            SELECT isolate_tenant_to_new_shard('orgs', 'acme', shard_transfer_mode := 'block_writes');
+
+            """.write(toFile: path("2.sql"), atomically: true, encoding: .utf8)
+        let second = try run(["apply", "--nodes", path("nodes2.csv"), "--shards", path("shards2.csv"), "--sql", path("2.sql")])
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertEqual(second.stdout.split(separator: "\n").filter { $0.hasPrefix("orgs,") }.count, 4, "two shards, one split in three")
+        XCTAssertTrue(second.stdout.contains(",worker-3,5432,"), second.stdout)
+    }
 }

@@ -103,13 +103,13 @@ final class RunbookTests: XCTestCase {
             CREATE TABLE t (k bigint);
             SELECT create_distributed_table('t', 'k');
             SELECT citus_move_shard_placement(102008, 'w1', 5432, 'w2', 5432);
-            """), "r.sql:5:1: error: ERROR:  cannot use logical replication to transfer shards of the relation t since it doesn't have a REPLICA IDENTITY or PRIMARY KEY\nDETAIL:  UPDATE and DELETE commands on the shard will error out during logical replication unless there is a REPLICA IDENTITY or PRIMARY KEY.\nHINT:  If you wish to continue without a replica identity set the shard_transfer_mode to 'force_logical' or 'block_writes'.")
-        XCTAssertTrue(runError("SELECT citus_frobnicate(1);").hasPrefix("r.sql:1:1: error: ERROR:  citus-sim does not support citus_frobnicate(); supported: "))
-        XCTAssertEqual(runError("SELECT citus_add_node('w1');"), "r.sql:1:1: error: ERROR:  function citus_add_node needs argument nodeport")
+            """), "r.sql:5:1: error: cannot use logical replication to transfer shards of the relation t since it doesn't have a REPLICA IDENTITY or PRIMARY KEY\nDETAIL:  UPDATE and DELETE commands on the shard will error out during logical replication unless there is a REPLICA IDENTITY or PRIMARY KEY.\nHINT:  If you wish to continue without a replica identity set the shard_transfer_mode to 'force_logical' or 'block_writes'.")
+        XCTAssertTrue(runError("SELECT citus_frobnicate(1);").hasPrefix("r.sql:1:1: error: citus-sim does not support citus_frobnicate(); supported: "))
+        XCTAssertEqual(runError("SELECT citus_add_node('w1');"), "r.sql:1:1: error: function citus_add_node needs argument nodeport")
         XCTAssertEqual(runError("SELECT citus_add_node('w1', 5432, colour := 'red');"),
-                       "r.sql:1:1: error: ERROR:  function citus_add_node has no parameter named colour; parameters: nodename, nodeport, groupid, noderole, nodecluster")
-        XCTAssertEqual(runError("SELECT citus_drain_node('nowhere', 1);"), "r.sql:1:1: error: ERROR:  node at \"nowhere:1\" does not exist")
-        XCTAssertEqual(runError("SET citus.shard_count = 0;"), "r.sql:1:1: error: ERROR:  0 is outside the valid range for parameter \"citus.shard_count\" (1 .. 64000)")
+                       "r.sql:1:1: error: function citus_add_node has no parameter named colour; parameters: nodename, nodeport, groupid, noderole, nodecluster")
+        XCTAssertEqual(runError("SELECT citus_drain_node('nowhere', 1);"), "r.sql:1:1: error: node at \"nowhere:1\" does not exist")
+        XCTAssertEqual(runError("SET citus.shard_count = 0;"), "r.sql:1:1: error: 0 is outside the valid range for parameter \"citus.shard_count\" (1 .. 64000)")
     }
 
     func testDrainMovesEverythingOffTheNode() throws {
@@ -175,19 +175,57 @@ final class RunbookTests: XCTestCase {
 
             """
         XCTAssertEqual(runError(setUp + "SELECT alter_distributed_table('t', shard_count := 8);"), """
-            r.sql:8:1: error: ERROR:  cascade_to_colocated parameter is necessary
+            r.sql:8:1: error: cascade_to_colocated parameter is necessary
             DETAIL:  this table is colocated with some other tables
             HINT:  cascade_to_colocated := false will break the current colocation, cascade_to_colocated := true will change the shard count of colocated tables too.
             """)
         XCTAssertEqual(runError(setUp + "SELECT alter_distributed_table('t', shard_count := 4, cascade_to_colocated := true);"),
-                       "r.sql:8:1: error: ERROR:  this call doesn't change any properties of the table\nHINT:  check citus_tables view to see current properties of the table")
+                       "r.sql:8:1: error: this call doesn't change any properties of the table\nHINT:  check citus_tables view to see current properties of the table")
         XCTAssertEqual(runError(setUp + "SELECT alter_distributed_table('t', shard_count := 0);"),
-                       "r.sql:8:1: error: ERROR:  shard_count cannot be 0\nHINT:  if you no longer want this to be a distributed table you can try undistribute_table() function")
+                       "r.sql:8:1: error: shard_count cannot be 0\nHINT:  if you no longer want this to be a distributed table you can try undistribute_table() function")
         XCTAssertEqual(runError(setUp + "SELECT alter_distributed_table('t');"),
-                       "r.sql:8:1: error: ERROR:  you have to specify at least one of the distribution_column, shard_count or colocate_with parameters")
+                       "r.sql:8:1: error: you have to specify at least one of the distribution_column, shard_count or colocate_with parameters")
         XCTAssertEqual(runError(setUp + "SELECT alter_distributed_table('t', cascade_to_colocated := true);"),
-                       "r.sql:8:1: error: ERROR:  shard_count or colocate_with is necessary for cascading to colocated tables")
+                       "r.sql:8:1: error: shard_count or colocate_with is necessary for cascading to colocated tables")
         XCTAssertEqual(runError(setUp + "SELECT alter_distributed_table('r', shard_count := 8);"),
-                       "r.sql:8:1: error: ERROR:  cannot alter table because the table is not distributed")
+                       "r.sql:8:1: error: cannot alter table because the table is not distributed")
+    }
+
+    /// Issue 23, item 11: runbooks as DBAs write them. psql meta-commands and status calls are
+    /// passed over with a note; a misspelt function gets "did you mean"; a misspelt Citus
+    /// setting (the 13.2 docs' own `citus.max_background_task_executor`) is warned, not taken
+    /// silently; errors say `error:` once.
+    func testRunbooksAsDBAsWriteThem() throws {
+        let text = """
+            \\set ON_ERROR_STOP on
+            \\timing
+            SELECT * FROM citus_rebalance_status();
+            CALL citus_cleanup_orphaned_resources();
+            SELECT table_name, count(*) FROM citus_shards GROUP BY 1;
+            SET citus.max_background_task_executor = 4;
+            \\echo done
+            """
+        let statements = try SQLRunbookParser.parse(text, file: "r.sql")
+        XCTAssertEqual(statements.map(\.line), [1, 2, 3, 4, 5, 6, 7])
+        XCTAssertEqual(statements[0].kind, .passedOver(reason: "psql meta-command \\set (psql's, not Citus's)"))
+        XCTAssertEqual(statements[4].kind, .passedOver(reason: "a read-only query of citus_shards"))
+        let nodes = "nodeid,groupid,nodename,nodeport\n1,0,coord,5432\n2,1,w1,5432\n"
+        var state = ClusterState()
+        try ClusterCSV.loadNodes(try CSVTable.parse(nodes, file: "n.csv"), into: &state)
+        var runner = RunbookRunner(state: state, file: "r.sql")
+        try runner.run(statements)
+        XCTAssertEqual(runner.messages, [
+            "r.sql:1: note: passed over psql meta-command \\set (psql's, not Citus's)",
+            "r.sql:2: note: passed over psql meta-command \\timing (psql's, not Citus's)",
+            "r.sql:3: note: passed over citus_rebalance_status(): it reports or cleans up and changes no placement",
+            "r.sql:4: note: passed over citus_cleanup_orphaned_resources(): it reports or cleans up and changes no placement",
+            "r.sql:5: note: passed over a read-only query of citus_shards",
+            "r.sql:6: WARNING:  unrecognized configuration parameter \"citus.max_background_task_executor\": PostgreSQL keeps it as a placeholder and Citus never reads it, so it changes nothing; did you mean citus.max_background_task_executors?",
+            "r.sql:7: note: passed over psql meta-command \\echo (psql's, not Citus's)",
+        ])
+        var fresh = RunbookRunner(state: state, file: "r.sql")
+        XCTAssertThrowsError(try fresh.run(try SQLRunbookParser.parse("SELECT citus_rebalnce_start();", file: "r.sql"))) { e in
+            XCTAssertTrue("\(e)".hasPrefix("r.sql:1:1: error: citus-sim does not support citus_rebalnce_start(); did you mean citus_rebalance_start()? supported: "), "\(e)")
+        }
     }
 }

@@ -51,8 +51,12 @@ public enum TextTable {
 public enum ShardsCSV {
     public static let columns = ["table_name", "shardid", "citus_table_type", "colocation_id", "nodename", "nodeport", "shard_size", "shardminvalue", "shardmaxvalue"]
 
+    /// SHARDS.csv of `state`. When a hash-distributed table's column is not `bigint` (the
+    /// importer's default), a `distribution_column_type` column keeps it, so a chained runbook
+    /// hashes text or uuid keys as the first one did.
     public static func render(_ state: ClusterState) -> String {
-        var w = CSVWriter(columns: columns)
+        let typed = state.tables.contains { $0.columnType.map { $0 != .bigint } ?? false }
+        var w = CSVWriter(columns: columns + (typed ? ["distribution_column_type"] : []))
         var rows: [(ShardID, Node, Shard, DistributedTable)] = []
         for t in state.tables {
             for s in state.shards(of: t.name) {
@@ -65,7 +69,23 @@ public enum ShardsCSV {
                 .text(table.name), .integer(shard.id.rawValue), .text(table.kind == .singleShard ? "schema" : table.citusTableType),
                 .integer(Int64(table.colocationID.rawValue)), .text(node.name), .integer(Int64(node.port)), .integer(shard.sizeBytes),
                 shard.range.map { .integer(Int64($0.min)) } ?? .text(""), shard.range.map { .integer(Int64($0.max)) } ?? .text(""),
-            ])
+            ] + (typed ? [.text(table.columnType?.rawValue ?? "")] : []))
+        }
+        return w.text
+    }
+}
+
+/// pg_dist_node as `SELECT * FROM pg_dist_node` exports it (the columns NODES.csv reads), in
+/// node id order: what `apply --nodes-out` writes so a runbook after `citus_add_node` chains.
+public enum NodesCSV {
+    public static let columns = ["nodeid", "groupid", "nodename", "nodeport", "noderack", "hasmetadata", "isactive", "noderole", "nodecluster", "metadatasynced", "shouldhaveshards"]
+
+    public static func render(_ state: ClusterState) -> String {
+        var w = CSVWriter(columns: columns)
+        let flag = { (b: Bool) -> CSVWriter.Cell in .text(b ? "t" : "f") }
+        for n in state.nodes.sorted(by: { $0.id.rawValue < $1.id.rawValue }) {
+            w.appendRow([.integer(Int64(n.id.rawValue)), .integer(Int64(n.groupID.rawValue)), .text(n.name), .integer(Int64(n.port)), .text(n.rack),
+                         flag(n.hasMetadata), flag(n.isActive), .text(n.role.rawValue), .text(n.cluster), flag(n.metadataSynced), flag(n.shouldHaveShards)])
         }
         return w.text
     }

@@ -33,6 +33,14 @@ public struct CSVTable {
         }
         var text = raw
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        let firstLine = text.prefix { $0 != "\n" && $0 != "\r\n" }
+        let secondLine = text.split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false).dropFirst().first ?? ""
+        // psql's aligned output (`SELECT * FROM ...` without \copy): a header with ` | ` and a rule.
+        if firstLine.contains("|") && !firstLine.contains(",") && !secondLine.isEmpty && secondLine.allSatisfy({ "-+ \r".contains($0) }) {
+            throw fail(1, "this is psql's aligned table output, not CSV; export with \\copy (SELECT * FROM pg_dist_node) TO 'nodes.csv' CSV HEADER (or run psql with --csv)")
+        }
+        // `\copy ... TO 'file'` without CSV writes PostgreSQL's text format: tab-separated, \N for NULL.
+        if firstLine.contains("\t") && !firstLine.contains(",") { return try parseText(text, file: file) }
         if let open = unterminatedQuoteLine(text) {
             throw fail(open, "a quoted field starting on this line is never closed (a `\"` is missing)")
         }
@@ -49,6 +57,40 @@ public struct CSVTable {
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         for r in rows.dropFirst() where r.fields.count != names.count {
             throw fail(r.line, "this row has \(r.fields.count) fields but the header has \(names.count)")
+        }
+        return CSVTable(file: file, header: names, records: Array(rows.dropFirst()))
+    }
+
+    /// PostgreSQL's COPY text format with a header row: fields split by tabs, `\N` for NULL
+    /// (read as empty), backslash escapes `\t`, `\n`, `\r`, `\\`.
+    static func parseText(_ text: String, file: String) throws -> CSVTable {
+        func unescape(_ field: Substring) -> String {
+            if field == "\\N" { return "" }
+            var out = "", escaped = false
+            for c in field {
+                if escaped {
+                    switch c {
+                    case "t": out.append("\t")
+                    case "n": out.append("\n")
+                    case "r": out.append("\r")
+                    default: out.append(c)
+                    }
+                    escaped = false
+                } else if c == "\\" { escaped = true } else { out.append(c) }
+            }
+            return out
+        }
+        var rows: [Record] = []
+        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let body = line.hasSuffix("\r") ? line.dropLast() : line[...]
+            if body.isEmpty { continue }
+            rows.append(Record(line: n + 1, fields: body.split(separator: "\t", omittingEmptySubsequences: false).map(unescape)))
+        }
+        guard let header = rows.first else { throw InputError(findings: [Finding(file: file, line: 1, column: 0, severity: .error, message: "the file is empty; expected a header row")]) }
+        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        for r in rows.dropFirst() where r.fields.count != names.count {
+            throw InputError(findings: [Finding(file: file, line: r.line, column: 0, severity: .error,
+                                                message: "this row has \(r.fields.count) tab-separated fields but the header has \(names.count)")])
         }
         return CSVTable(file: file, header: names, records: Array(rows.dropFirst()))
     }
