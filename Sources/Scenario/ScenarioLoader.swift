@@ -72,8 +72,8 @@ public enum ScenarioLoader {
     }
 
     /// Loads scenario text; `file` names it in findings.
-    public static func load(text: String, file: String, name: String) throws -> (LoadedScenario, [Finding]) {
-        let (scenario, _, findings) = try loadAll(text: text, file: file, name: name)
+    public static func load(text: String, file: String, name: String, overrides: [ScenarioOverride] = []) throws -> (LoadedScenario, [Finding]) {
+        let (scenario, _, findings) = try loadAll(text: text, file: file, name: name, overrides: overrides)
         return (scenario, findings)
     }
 

@@ -1,5 +1,10 @@
 import SimCore
 
+/// How a multi-shard query's per-task work changes with the shard count: `split` keeps the
+/// query's total and divides it among the shards (a table scan: twice the shards, half the work
+/// each); `perShard` keeps each task's cost (an index lookup in every shard).
+public enum FanOutWork: String, Sendable, CaseIterable { case split, perShard = "per_shard" }
+
 /// A kind of query in the workload, with what it costs.
 ///
 /// CPU is in seconds at full core speed (processor sharing on the node that runs it).
@@ -40,6 +45,11 @@ public struct QueryClass: Sendable, Equatable {
     public var resultBytes: Double
     /// Bytes written per shard task (WAL on the worker's disk).
     public var writeBytes: Double
+    /// Multi-shard classes: how `workerCPU` and `bytesRead` change with the shard count (nil:
+    /// not said; the advisor then uses its `fan_out_work` default), and the shard count they
+    /// were measured at (the scenario reader rescales them to the table's shard count).
+    public var fanOutWork: FanOutWork?
+    public var measuredAtShardCount: Int?
 
     public init(name: String, kind: Kind, share: Double, table: String, workerCPU: Distribution, coordinatorCPU: Distribution,
                 bytesRead: Double = 0, resultBytes: Double = 0, writeBytes: Double = 0, command: Command? = nil) {
@@ -54,6 +64,17 @@ public struct QueryClass: Sendable, Equatable {
         self.bytesRead = bytesRead
         self.resultBytes = resultBytes
         self.writeBytes = writeBytes
+    }
+
+    /// The class with its per-task work moved from `from` shards to `to` shards as `work` says:
+    /// `split` multiplies CPU and bytes read per task by from/to; `perShard` leaves them.
+    public func rescaled(fromShards from: Int, toShards to: Int, work: FanOutWork) -> QueryClass {
+        guard work == .split, !isSingleTenant, from != to, to > 0 else { return self }
+        var c = self
+        let k = Double(from) / Double(to)
+        c.workerCPU = workerCPU.scaled(by: k)
+        c.bytesRead *= k
+        return c
     }
 
     /// True for classes that touch one tenant (and so one shard).

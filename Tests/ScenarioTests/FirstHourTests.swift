@@ -214,4 +214,42 @@ final class FirstHourTests: XCTestCase {
         XCTAssertLessThanOrEqual(idle, simulated + 1, "idle is a lower bound")
         XCTAssertGreaterThan(idle, simulated * 0.8, "\(estimate) against \(simulated) s under load")
     }
+
+    /// Item 12: one model of per-task work for `run` and `recommend`. A fan-out class measured
+    /// at 32 shards with `fan_out_work: split` costs half per task at 64 shards; `per_shard`
+    /// keeps it; a router class cannot take the key.
+    func testPerTaskWorkFollowsTheShardCountInRun() throws {
+        let text = { (work: String, shards: Int, kind: String) in """
+            version: 1
+            kind: cluster
+            cluster:
+              coordinator: {cores: 8, memory_gib: 32}
+              workers: {count: 4, cores: 8, memory_gib: 64}
+            citus: {shard_count: \(shards)}
+            tables:
+              - {name: events, type: distributed}
+            tenants: {count: 100, total_size_gib: 1}
+            workload:
+              arrivals: {rate_per_second: 10}
+              classes:
+                - {name: scan, kind: \(kind), share: 1, worker_cpu: {distribution: constant, value: 8ms}, bytes_read_kib: 1024, fan_out_work: \(work), measured_at_shard_count: 32}
+            """ }
+        func scan(_ work: String, _ shards: Int) throws -> QueryClass {
+            let (loaded, _) = try ScenarioLoader.load(text: text(work, shards, "multi_shard"), file: "w.yaml", name: "w")
+            guard case .cluster(let s) = loaded else { throw XCTSkip("not a cluster") }
+            return s.workload.classes[0]
+        }
+        XCTAssertEqual(try scan("split", 32).workerCPU.mean, 0.008, accuracy: 1e-12)
+        XCTAssertEqual(try scan("split", 64).workerCPU.mean, 0.004, accuracy: 1e-12)
+        XCTAssertEqual(try scan("split", 64).bytesRead, 512 * 1_024, accuracy: 1e-6)
+        XCTAssertEqual(try scan("per_shard", 64).workerCPU.mean, 0.008, accuracy: 1e-12)
+        // The same through --set, as a what-if user would write it.
+        let (loaded, _) = try ScenarioLoader.load(text: text("split", 32, "multi_shard"), file: "w.yaml", name: "w",
+                                                  overrides: [ScenarioOverride(key: "citus.shard_count", value: "128")])
+        guard case .cluster(let s) = loaded else { return XCTFail() }
+        XCTAssertEqual(s.workload.classes[0].workerCPU.mean, 0.002, accuracy: 1e-12)
+        XCTAssertThrowsError(try ScenarioLoader.load(text: text("split", 32, "router"), file: "w.yaml", name: "w")) { e in
+            XCTAssertTrue("\(e)".contains("`workload.classes[0].fan_out_work` is for classes that fan out"), "\(e)")
+        }
+    }
 }

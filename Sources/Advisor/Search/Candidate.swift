@@ -1,5 +1,6 @@
 import SimCore
 import Simulation
+import Workload
 
 /// One configuration the advisor considers: worker count and size, shard count and the
 /// connection settings that matter (FACTS G).
@@ -50,13 +51,12 @@ public struct Candidate: Sendable, Equatable {
         s.citus.maxAdaptiveExecutorPoolSize = poolSize
         s.citus.maxSharedPoolSize = sharedPoolSize
         for i in s.tables.indices where s.tables[i].kind == .distributed { s.tables[i].shardCount = nil }
-        if fanOutWork == .split {
-            for i in s.workload.classes.indices where !s.workload.classes[i].isSingleTenant {
-                let table = base.tables.first { $0.name == s.workload.classes[i].table }
-                let k = Double(table?.shardCount ?? base.citus.shardCount) / Double(shardCount)
-                s.workload.classes[i].workerCPU = s.workload.classes[i].workerCPU.scaled(by: k)
-                s.workload.classes[i].bytesRead *= k
-            }
+        // Per-task work moves to the candidate's shard count by each class's own `fan_out_work`
+        // (the model `run` uses), or the advisor's default for classes without one.
+        for i in s.workload.classes.indices where !s.workload.classes[i].isSingleTenant {
+            let table = base.tables.first { $0.name == s.workload.classes[i].table }
+            let c = s.workload.classes[i]
+            s.workload.classes[i] = c.rescaled(fromShards: table?.shardCount ?? base.citus.shardCount, toShards: shardCount, work: c.fanOutWork ?? fanOutWork)
         }
         return s
     }

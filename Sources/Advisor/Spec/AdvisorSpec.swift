@@ -1,3 +1,4 @@
+import Workload
 import SimCore
 import Simulation
 
@@ -62,8 +63,10 @@ public struct AdvisorSpec: Sendable {
     /// CPU and bytes read and divides them among the shards (a scan of the table: real-time
     /// analytics); `per_shard` keeps the cost of each shard task (an index lookup per shard).
     /// The scenario's figures are per shard task at its own `citus.shard_count`.
-    public enum FanOutWork: String, Sendable, CaseIterable { case split, perShard = "per_shard" }
-    /// nil = `split` for real-time analytics, `per_shard` for multi-tenant.
+    /// One model of per-task work for `run` and `recommend` (Workload's `FanOutWork`).
+    public typealias FanOutWork = Workload.FanOutWork
+    /// The default for multi-shard classes without their own `fan_out_work`; nil = `split` for
+    /// real-time analytics, `per_shard` for multi-tenant.
     public var fanOutWork: FanOutWork?
     public var effectiveFanOutWork: FanOutWork { fanOutWork ?? (workloadKind == .realTimeAnalytics ? .split : .perShard) }
     /// Worker sizes to choose from.
