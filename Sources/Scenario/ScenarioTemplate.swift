@@ -40,7 +40,7 @@ public enum ScenarioTemplate: String, CaseIterable, Sendable {
     kind: cluster
     run:
       seed: 1
-      duration: 5m            # simulated time per replication; a rebalance needs the run to outlast it
+      duration: 10m           # simulated time per replication; the rebalance below needs the run to outlast it
       warmup: 30s             # not measured: caches and connections settle first
       replications: 3         # independent runs: every figure gets a confidence interval
       sample_interval: 10s    # one time-series row per interval

@@ -42,10 +42,16 @@ public struct Preflight: Sendable {
         let busiestCPU = load.busiestWorker
         let busiestDisk = load.workerDisk.indices.max { load.workerDisk[$0] < load.workerDisk[$1] } ?? 0
         let rate = SizingRules.fixed(load.rate, 0)
-        lines.append("offered load at the peak rate (\(rate) queries/s\(multiplier > 1 ? ", the timeline's ×\(SizingRules.fixed(multiplier, 2)) included" : "")), a lower bound: "
+        // Open-loop arrivals past capacity queue without bound; closed-loop clients (the rate is
+        // their count over the think time, an upper bound) slow down instead.
+        var closed = false
+        if case .closed = s.workload.arrivals { closed = true }
+        lines.append("offered load at the peak rate (\(rate) queries/s\(closed ? ", closed loop: if answers were instant" : "")\(multiplier > 1 ? ", the timeline's ×\(SizingRules.fixed(multiplier, 2)) included" : "")), a lower bound: "
                      + "coordinator CPU \(f(load.coordinatorCPU)); worker CPU \(f(load.workerCPU.min() ?? 0))–\(f(load.workerCPU.max() ?? 0)) (busiest \(name(busiestCPU))); "
                      + "worker disk reads \(f(load.workerDisk.min() ?? 0))–\(f(load.workerDisk.max() ?? 0)) of IOPS (busiest \(name(busiestDisk)))")
-        let unbounded = "the queue will grow without bound and latency with it"
+        let unbounded = closed
+            ? "with closed-loop clients the rate falls until it fits (clients / (think time + response time)), so expect response times to grow to absorb it rather than an unbounded queue"
+            : "the queue will grow without bound and latency with it"
         if load.coordinatorCPU > 1 {
             warnings.append("the coordinator's \(s.cluster.coordinator.cores) cores are offered \(f(load.coordinatorCPU)) of their capacity at \(rate) queries/s: \(unbounded)")
         }
