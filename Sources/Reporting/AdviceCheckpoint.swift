@@ -1,4 +1,5 @@
 import Advisor
+import Scenario
 import Foundation
 
 /// The finished candidates of a running `citus-sim recommend`, one file each in a directory
@@ -14,7 +15,7 @@ public final class AdviceCheckpoint: @unchecked Sendable {
     public init(directory: String, header: AdvicePartial.Header) throws {
         self.directory = directory
         let fm = FileManager.default
-        if let existing = try? Self.header(in: directory), !existing.sameSearch(as: header) { try? fm.removeItem(atPath: directory) }
+        if let existing = try? Self.header(in: directory), !Self.resumable(existing, header) { try? fm.removeItem(atPath: directory) }
         try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try Data(AdvicePartial(header: header, outcomes: []).json.utf8).write(to: URL(fileURLWithPath: "\(directory)/search.json"), options: .atomic)
     }
@@ -36,7 +37,7 @@ public final class AdviceCheckpoint: @unchecked Sendable {
     /// The candidates a previous run of the same search finished (empty when there is no
     /// checkpoint, or it belongs to another search), by id.
     public static func finished(directory: String, header: AdvicePartial.Header, advisor: Advisor) throws -> [Int: CandidateOutcome] {
-        guard let saved = try? Self.header(in: directory), saved.sameSearch(as: header) else { return [:] }
+        guard let saved = try? Self.header(in: directory), resumable(saved, header) else { return [:] }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         var out: [Int: CandidateOutcome] = [:]
         for name in names where name.hasPrefix("candidate-") && name.hasSuffix(".json") {
@@ -47,6 +48,16 @@ public final class AdviceCheckpoint: @unchecked Sendable {
             out[o.id] = o
         }
         return out
+    }
+
+    /// The saved search's candidates still hold for `header`: the same search, or one whose
+    /// scenario differs only in keys the post-search studies read (`isolation_candidates` fixed
+    /// after a failed study, say).
+    static func resumable(_ saved: AdvicePartial.Header, _ header: AdvicePartial.Header) -> Bool {
+        if saved.sameSearch(as: header) { return true }
+        var relaxed = saved
+        relaxed.scenarioText = header.scenarioText
+        return relaxed.sameSearch(as: header) && ScenarioLoader.sameSearch(saved.scenarioText, header.scenarioText)
     }
 
     /// Removes the checkpoint (the advice is written).

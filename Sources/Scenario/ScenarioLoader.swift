@@ -1,6 +1,7 @@
 import Advisor
 import Foundation
 import Simulation
+import Yams
 
 /// A loaded scenario, by kind.
 public enum LoadedScenario: Sendable {
@@ -108,5 +109,28 @@ public enum ScenarioLoader {
                 ? [Finding(file: file, line: 0, column: 0, severity: .error, message: "the scenario could not be read")] : findings)
         }
         return (scenario!, advisor, findings)
+    }
+}
+
+extension ScenarioLoader {
+    /// Keys of the `advisor` section read only by the studies that follow the search (growth,
+    /// scale-out, isolation): changing them does not change any candidate's outcome.
+    static let studyOnlyAdvisorKeys = ["isolation_candidates", "scale_out", "growth_steps"]
+
+    /// True when two scenario texts describe the same candidate search: the same YAML
+    /// document once comments, layout and the study-only advisor keys are set aside. An
+    /// interrupted `recommend` can then resume after such a key was fixed.
+    public static func sameSearch(_ a: String, _ b: String) -> Bool {
+        func searchPart(_ text: String) -> Node? {
+            guard var root = try? Yams.compose(yaml: text), case .mapping(var top) = root, case .mapping(var advisor)? = top["advisor"] else {
+                return try? Yams.compose(yaml: text)
+            }
+            for key in studyOnlyAdvisorKeys { advisor[key] = nil }
+            top["advisor"] = .mapping(advisor)
+            root = .mapping(top)
+            return root
+        }
+        guard let x = searchPart(a), let y = searchPart(b) else { return false }
+        return x == y
     }
 }

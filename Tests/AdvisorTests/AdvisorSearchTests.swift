@@ -269,3 +269,25 @@ final class AdvisorStudyTests: XCTestCase {
         XCTAssertTrue(run.runbook.contains("SELECT citus_rebalance_start(parallel_transfer_colocated_shards := true);"), "\(run.runbook)")
     }
 }
+
+/// Issue 23, item 1: a checkpoint survives fixing a key only the studies read.
+final class AdviceCheckpointResumeTests: XCTestCase {
+    func testCheckpointIsReusedWhenOnlyAStudyKeyChanged() throws {
+        let broken = AdvisorSearchTests.yaml(advisor: "  isolation_candidates: 0")
+        let fixed = AdvisorSearchTests.yaml(advisor: "  isolation_candidates: 3")
+        let other = AdvisorSearchTests.yaml(advisor: "  isolation_candidates: 3").replacingOccurrences(of: "max_workers: 4", with: "max_workers: 3")
+        let (s, spec) = try AdvisorSearchTests.load(broken)
+        let advisor = try Advisor(base: s, spec: spec, threads: 1)
+        let header = { (text: String) in
+            AdvicePartial.Header(scenarioName: "t", scenarioText: text, seed: s.run.seed, budget: nil, partition: 1, partitions: 1, candidatesTotal: advisor.candidates().count)
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("citus-sim-checkpoint-\(UUID().uuidString)").path
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
+        let checkpoint = try AdviceCheckpoint(directory: dir, header: header(broken))
+        checkpoint.record(try advisor.screen(advisor.candidates()[0], id: 1).outcome)
+        XCTAssertEqual(try AdviceCheckpoint.finished(directory: dir, header: header(fixed), advisor: advisor).keys.sorted(), [1])
+        XCTAssertTrue(try AdviceCheckpoint.finished(directory: dir, header: header(other), advisor: advisor).isEmpty, "a search key changed: start again")
+        XCTAssertTrue(ScenarioLoader.sameSearch(broken, fixed))
+        XCTAssertFalse(ScenarioLoader.sameSearch(fixed, other))
+    }
+}

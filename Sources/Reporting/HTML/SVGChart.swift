@@ -72,8 +72,8 @@ struct SVGLineChart {
         guard !all.isEmpty else {
             return out + "<text x=\"\(n(left))\" y=\"\(n(top + plotH / 2))\">no data</text></svg>"
         }
-        // Time runs from the first to the last point exactly (a 1200 s run ends at 1200 s, not at the
-        // next round number); a log axis keeps its decades.
+        // Time runs from 0 to the last point exactly (a 1200 s run ends at 1200 s, not at the next
+        // round number); a log axis keeps its decades.
         let xs = all.map(\.x) + bands.flatMap { [$0.from, $0.to] }
         let (x0, x1) = logX ? Self.range(xs, log: true, includeZero: false) : Self.exactRange(xs)
         let (y0, y1) = Self.range(all.map(\.y), log: logY, includeZero: !logY)
@@ -139,9 +139,10 @@ struct SVGLineChart {
         return ((lo / step).rounded(.down) * step, (hi / step).rounded(.up) * step)
     }
 
-    /// The values' own minimum and maximum (a degenerate range widened by 1).
+    /// From 0 (or the smallest value, if negative) to the largest value exactly (a degenerate
+    /// range widened by 1): a time axis starts at the run's start and ends at its end.
     static func exactRange(_ values: [Double]) -> (Double, Double) {
-        let lo = values.min() ?? 0, hi = values.max() ?? 1
+        let lo = min(0, values.min() ?? 0), hi = values.max() ?? 1
         return hi > lo ? (lo, hi) : (lo, lo + 1)
     }
 
