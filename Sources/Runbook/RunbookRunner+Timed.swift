@@ -71,7 +71,7 @@ extension RunbookRunner {
     /// Functions whose work takes simulated time; the others change metadata at once.
     public static let timedFunctions: Set<String> = [
         "citus_move_shard_placement", "rebalance_table_shards", "citus_drain_node", "citus_rebalance_start", "citus_rebalance_wait",
-        "citus_rebalance_stop", "isolate_tenant_to_new_shard", "citus_split_shard_by_split_points", "citus_add_clone_node",
+        "citus_rebalance_stop", "isolate_tenant_to_new_shard", "citus_split_shard_by_split_points", "citus_add_clone_node", "citus_add_clone_node_with_nodeid",
         "citus_promote_clone_and_rebalance", "alter_distributed_table",
     ]
 
@@ -80,6 +80,7 @@ extension RunbookRunner {
 
     static let timedSignatures: [String: Signature] = [
         "citus_add_clone_node": sig(("replica_hostname", nil), ("replica_port", nil), ("primary_hostname", nil), ("primary_port", nil)),
+        "citus_add_clone_node_with_nodeid": sig(("replica_hostname", nil), ("replica_port", nil), ("primary_nodeid", nil)),
         "citus_promote_clone_and_rebalance": sig(("clone_nodeid", nil), ("rebalance_strategy", .null), ("catchup_timeout_seconds", .number("300"))),
         "get_snapshot_based_node_split_plan": sig(("primary_node_name", nil), ("primary_node_port", nil), ("replica_node_name", nil),
                                                   ("replica_node_port", nil), ("rebalance_strategy", .null)),
@@ -212,8 +213,11 @@ extension RunbookRunner {
             try requireReplicaIdentity(plan.sources, mode: mode.rawValue)
             state = trial
             return .split(plan, mode: mode)
-        case "citus_add_clone_node":
-            let primary = try node(name: try c.string("primary_hostname"), port: try c.int("primary_port"))
+        case "citus_add_clone_node", "citus_add_clone_node_with_nodeid":
+            // FACTS F: the same registration, the primary named by host and port or by node id.
+            let primary = c.function == "citus_add_clone_node"
+                ? try node(name: try c.string("primary_hostname"), port: try c.int("primary_port"))
+                : try node(id: try c.int("primary_nodeid"))
             guard primary.shouldHaveShards else { throw CitusError("primary node \(primary.address) must have shouldhaveshards = true to add a clone") }
             let name = try c.string("replica_hostname"), port = Int(try c.int("replica_port"))
             if let existing = clones.first(where: { $0.name == name && $0.port == port }) {

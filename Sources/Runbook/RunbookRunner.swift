@@ -76,6 +76,13 @@ public struct RunbookRunner {
             }
             state.tables[i].hasReplicaIdentity = true
         case .passedOver(let reason): messages.append("\(file):\(s.line): note: passed over \(reason)")
+        case .setDatabaseDefault(let name, let value):
+            // New sessions take it; citus-sim's sessions take it from now on, as if the
+            // application's pool renewed its connections at once (said in a note).
+            if let warning = Self.unknownSettingWarning(name) { note(s, warning) }
+            try set(name, value)
+            appliedSystemSettings.append((name, value))
+            messages.append("\(file):\(s.line): note: ALTER DATABASE ... SET \(name) applies to new sessions; citus-sim applies it to every session from now on (an application pool picks it up as it reconnects)")
         case .set(let name, let value, _):
             if let warning = Self.unknownSettingWarning(name) { note(s, warning) }
             try set(name, value)

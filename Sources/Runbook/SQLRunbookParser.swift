@@ -120,6 +120,14 @@ public enum SQLRunbookParser {
                 return try done(try setting(system: false))
             case .identifier("alter"):
                 i += 1
+                if take(keyword: "database") {
+                    // ALTER DATABASE name SET x = v: the default of new sessions, as the docs set
+                    // statement_timeout; RESET and other forms are not modelled.
+                    _ = try identifier("a database name")
+                    guard take(keyword: "set") else { throw unsupported() }
+                    guard case .set(let name, let value, _) = try setting(system: false) else { throw unsupported() }
+                    return try done(.setDatabaseDefault(name: name, value: value))
+                }
                 if take(keyword: "system") {
                     guard take(keyword: "set") else { throw unsupported() }
                     return try done(try setting(system: true))

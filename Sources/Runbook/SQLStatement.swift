@@ -46,6 +46,8 @@ public struct SQLStatement: Equatable, Sendable {
         /// `ALTER TABLE name REPLICA IDENTITY ...` or `ALTER TABLE name ADD PRIMARY KEY ...`.
         case addReplicaIdentity(table: String)
         case begin, commit, rollback
+        /// `ALTER DATABASE ... SET name = value`: the setting's default for new sessions.
+        case setDatabaseDefault(name: String, value: SQLValue)
         /// Something a DBA's runbook holds that changes no placement and is passed over with a
         /// note: a psql meta-command (`\timing`), a read-only query of a view (`SELECT * FROM
         /// citus_shards`). `reason` says what it was.
@@ -60,6 +62,7 @@ public struct SQLStatement: Equatable, Sendable {
             case let (.addReplicaIdentity(t1), .addReplicaIdentity(t2)): return t1 == t2
             case (.begin, .begin), (.commit, .commit), (.rollback, .rollback): return true
             case let (.passedOver(r1), .passedOver(r2)): return r1 == r2
+            case let (.setDatabaseDefault(n1, v1), .setDatabaseDefault(n2, v2)): return n1 == n2 && v1 == v2
             default: return false
             }
         }

@@ -25,10 +25,23 @@ public struct ScenarioOverride: Sendable, Equatable {
     /// How findings about it are located: the argument as typed.
     public var argument: String { key == "run.duration" ? "--duration \(value)" : "--set \(key)=\(value)" }
 
-    /// Sets the scalar at the key path, creating mappings on the way (a path through a list or a
-    /// scalar is left to the reader to reject, as the file's own value would be).
+    /// Sets the value at the key path, creating mappings on the way (a path through a list or a
+    /// scalar is left to the reader to reject, as the file's own value would be). A value in
+    /// YAML's flow style (`[1, 2]`, `{a: 1}`) is a list or mapping; anything else a scalar.
     func apply(to node: inout Node) {
-        Self.set(key.split(separator: ".").map(String.init)[...], Node(value, Tag(.implicit)), in: &node)
+        var parsed = Node(value, Tag(.implicit))
+        if value.hasPrefix("[") || value.hasPrefix("{"), let flow = try? Yams.compose(yaml: value) { parsed = Self.unplaced(flow) }
+        Self.set(key.split(separator: ".").map(String.init)[...], parsed, in: &node)
+    }
+
+    /// The node without positions, so findings about it name the argument, not a line of the file.
+    static func unplaced(_ node: Node) -> Node {
+        switch node {
+        case .scalar(let s): return Node(s.string, s.tag)
+        case .mapping(let m): return Node(m.map { (unplaced($0.key), unplaced($0.value)) }, m.tag)
+        case .sequence(let q): return Node(q.map(unplaced), q.tag)
+        case .alias: return node
+        }
     }
 
     private static func set(_ path: ArraySlice<String>, _ value: Node, in node: inout Node) {

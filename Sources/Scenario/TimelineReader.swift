@@ -214,7 +214,7 @@ enum TimelineReader {
             }
         }
         if f == "citus_add_node", let n = argument("nodename", 0), !known.contains(n) { nodes?.append(n) }
-        if f == "citus_add_clone_node", let n = argument("replica_hostname", 0), !known.contains(n) { nodes?.append(n) }
+        if f == "citus_add_clone_node" || f == "citus_add_clone_node_with_nodeid", let n = argument("replica_hostname", 0), !known.contains(n) { nodes?.append(n) }
         return nil
     }
 }

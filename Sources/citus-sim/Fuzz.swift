@@ -59,6 +59,10 @@ struct Fuzz: ParsableCommand {
         let lines = Dictionary(uniqueKeysWithValues: Target.allCases.map { t in
             (t, corpus.filter { $0.target == t }.map { $0.text.split(separator: "\n", omittingEmptySubsequences: false) })
         })  // lookup only
+        // First, every advisor key at the edges of what `validate` accepts, on each sizing
+        // scenario, through the studies (a crash here stops the run like any other).
+        let edges = Self.advisorEdges(corpus)
+        print("advisor edges: \(edges.tried) values tried, \(edges.accepted) accepted and run through the studies")
         let start = ContinuousClock.now
         var counts = [Target: (runs: Int, accepted: Int)]()
         var found = 0
@@ -163,6 +167,39 @@ struct Fuzz: ParsableCommand {
             small.scaleOut = plan
         }
         _ = try? Advisor(base: tiny, spec: small, threads: 1).studies(of: cheapest)
+    }
+
+    /// The advisor's scalar keys and the edge values to try for each: the ends of the ranges the
+    /// reader accepts and their neighbours (a value `validate` accepts must also run).
+    static let advisorEdgeValues: [(key: String, values: [String])] = [
+        ("advisor.isolation_candidates", ["0", "1", "100"]), ("advisor.min_workers", ["1", "2"]), ("advisor.max_workers", ["1", "2", "3"]),
+        ("advisor.replications", ["1", "2"]), ("advisor.headroom", ["0", "0.001"]), ("advisor.growth_steps", ["[1.001]", "[4]"]),
+        ("advisor.scale_out.add_workers", ["1", "3"]), ("advisor.scale_out.executors_per_node", ["[1]", "[1000]"]),
+        ("advisor.scale_out.run_for", ["1s", "10s"]), ("advisor.scale_out.max_duration", ["1s"]), ("advisor.horizon.traffic_growth", ["1", "1.001"]),
+        ("advisor.horizon.tenant_growth", ["1", "1.001"]), ("advisor.duration", ["1s", "2s"]), ("advisor.warmup", ["0s"]),
+    ]
+
+    /// Each shipped sizing scenario with each edge value set (as `--set` would), loaded, and
+    /// when accepted run through the studies on a tiny copy.
+    static func advisorEdges(_ corpus: [Corpus.Item]) -> (tried: Int, accepted: Int) {
+        var tried = 0, accepted = 0
+        for item in corpus where item.target == .scenario && !item.spliceOnly && item.text.contains("\nadvisor:") {
+            for (key, values) in advisorEdgeValues {
+                for value in values {
+                    tried += 1
+                    let input = "\(item.name) with --set \(key)=\(value)"
+                    FuzzCrashTrap.arm(input, name: "advisor-edge-\(tried)", ext: "txt")
+                    if let (loaded, advisor, _) = try? ScenarioLoader.loadAll(text: item.text, file: item.name, name: "edge",
+                                                                              overrides: [ScenarioOverride(key: key, value: value)]),
+                       case .cluster(let s) = loaded, let advisor {
+                        accepted += 1
+                        exerciseAdvisor(s, advisor)
+                    }
+                    FuzzCrashTrap.disarm()
+                }
+            }
+        }
+        return (tried, accepted)
     }
 
     static func residentMiB() -> Int {

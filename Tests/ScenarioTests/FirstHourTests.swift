@@ -252,4 +252,42 @@ final class FirstHourTests: XCTestCase {
             XCTAssertTrue("\(e)".contains("`workload.classes[0].fan_out_work` is for classes that fan out"), "\(e)")
         }
     }
+
+    /// FACTS F: citus_add_clone_node_with_nodeid registers the same clone as citus_add_clone_node.
+    func testCloneByNodeID() throws {
+        let s = try scenario(duration: "3m", timeline: """
+              - {at: 20s, sql: "SELECT citus_add_clone_node_with_nodeid('worker-5', 5432, 2);"}
+            """)
+        let op = try XCTUnwrap(try ClusterRun.run(s, layout: try ClusterRun.layout(for: s), seed: 3).operations?.operations.first)
+        XCTAssertEqual(op.status, "done", op.error ?? "")
+        XCTAssertNotNil(op.end)
+    }
+}
+
+/// `--set` with YAML flow values, and the clone registration by node id.
+final class OverrideAndCloneTests: XCTestCase {
+    func testFlowValuesAndUnplacedFindings() throws {
+        let base = """
+            version: 1
+            kind: cluster
+            cluster:
+              coordinator: {cores: 8, memory_gib: 32}
+              workers: {count: 4, cores: 8, memory_gib: 64}
+            tables:
+              - {name: events, type: distributed}
+            tenants: {count: 100, total_size_gib: 1}
+            workload:
+              arrivals: {rate_per_second: 10}
+              classes:
+                - {name: lookup, kind: router, share: 1, worker_cpu: {distribution: constant, value: 1ms}}
+            """
+        let (loaded, _) = try ScenarioLoader.load(text: base, file: "o.yaml", name: "o", overrides: [ScenarioOverride(key: "run.watch_tenants", value: "[1, 2]")])
+        guard case .cluster(let s) = loaded else { return XCTFail() }
+        XCTAssertEqual(s.run.watchTenants, [1, 2])
+        XCTAssertThrowsError(try ScenarioLoader.load(text: base, file: "o.yaml", name: "o", overrides: [ScenarioOverride(key: "run.watch_tenants", value: "[0]")])) { e in
+            let f = (e as? InputError)?.findings ?? []
+            XCTAssertEqual(f.map(\.file), ["--set run.watch_tenants=[0]"], "\(f)")
+        }
+    }
+
 }

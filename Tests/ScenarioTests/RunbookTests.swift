@@ -228,4 +228,18 @@ final class RunbookTests: XCTestCase {
             XCTAssertTrue("\(e)".hasPrefix("r.sql:1:1: error: citus-sim does not support citus_rebalnce_start(); did you mean citus_rebalance_start()? supported: "), "\(e)")
         }
     }
+
+    /// Issue 21: the docs' `ALTER DATABASE ... SET statement_timeout` is accepted (with a note on
+    /// what it applies to) and reaches the reloaded settings the simulation reads.
+    func testAlterDatabaseSetIsAccepted() throws {
+        let statements = try SQLRunbookParser.parse("ALTER DATABASE app SET statement_timeout = '5s';\nALTER DATABASE app SET citus.max_shared_pool_siz TO 10;", file: "r.sql")
+        XCTAssertEqual(statements[0].kind, .setDatabaseDefault(name: "statement_timeout", value: .string("5s")))
+        var state = ClusterState()
+        try ClusterCSV.loadNodes(try CSVTable.parse("nodeid,groupid,nodename,nodeport\n1,0,coord,5432\n", file: "n.csv"), into: &state)
+        var runner = RunbookRunner(state: state, file: "r.sql")
+        try runner.run(statements)
+        XCTAssertEqual(runner.reloadedSettings.map(\.name), ["statement_timeout", "citus.max_shared_pool_siz"])
+        XCTAssertTrue(runner.messages[0].contains("note: ALTER DATABASE ... SET statement_timeout applies to new sessions"), "\(runner.messages)")
+        XCTAssertTrue(runner.messages.contains { $0.contains("did you mean citus.max_shared_pool_size?") }, "\(runner.messages)")
+    }
 }

@@ -14,7 +14,7 @@ extension ClusterSimulation {
         var spare: [String] = []
         for entry in scenario.timeline {
             guard case .sql(let statement, _) = entry.action, case .call(let f, let arguments) = statement.kind else { continue }
-            let key = f == "citus_add_node" ? "nodename" : f == "citus_add_clone_node" ? "replica_hostname" : nil
+            let key = f == "citus_add_node" ? "nodename" : f.hasPrefix("citus_add_clone_node") ? "replica_hostname" : nil
             guard let key else { continue }
             let argument = arguments.first { $0.name == key } ?? arguments.first { $0.name == nil }
             guard case .string(let name)? = argument?.value, !known.contains(name) else { continue }

@@ -13,9 +13,11 @@ import Workload
 /// `citus.max_shared_pool_size` (the first of a pool waits when it is exhausted, further ones
 /// are skipped) and against the worker's `max_connections` (refused when full). Pages a task
 /// reads hit the worker's cache with the tenant's Che hit ratio; misses are disk reads.
-/// Simplifications: in-flight shard tasks of a timed-out query run to completion (no new
-/// ones start); writes cost one WAL flush of their bytes; cost-based connection suppression
-/// is not modelled.
+/// A `statement_timeout` cancels the query's shard tasks on the workers' CPUs; cost-based
+/// connection establishment stops a pool from opening connections when the open ones will
+/// finish sooner (FACTS G). Simplifications: writes cost one WAL flush of their bytes; the
+/// workers may differ in size (worker groups), the cache is one LRU of shared_buffers and
+/// the page cache together.
 public struct ClusterSimulation: EventHandler {
     public typealias Kind = ClusterEvent
 
