@@ -99,3 +99,21 @@ final class FirstHourCommandTests: XCTestCase {
         XCTAssertTrue(second.stdout.contains(",worker-3,5432,"), second.stdout)
     }
 }
+
+/// Issue 23, item 3: when every candidate is rejected before simulation, the report says why
+/// in the open, with the cheapest candidate's rules, instead of empty tables and charts.
+final class NothingSimulatedTests: XCTestCase {
+    func testAdviceSaysWhyNothingWasSimulated() throws {
+        let dir = try CLI.temporaryDirectory(self)
+        let file = dir.appendingPathComponent("s.yaml").path
+        XCTAssertEqual(try CLI.run(["init", "--template", "sizing", "--out", file]).status, 0)
+        let r = try CLI.run(["recommend", file, "--budget", "0.01", "--out", dir.appendingPathComponent("out").path, "--threads", "1"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stdout.contains("nothing was simulated: every candidate was rejected before simulation (budget: "), r.stdout)
+        let html = try String(contentsOfFile: dir.appendingPathComponent("out/report.html").path, encoding: .utf8)
+        XCTAssertTrue(html.contains("Nothing was simulated: every one of the"), "the reason is shown")
+        XCTAssertTrue(html.contains("<details open>"), "the rejected candidates are open")
+        XCTAssertTrue(html.contains("shard-count-multi-tenant") || html.contains("Multi-tenant SaaS: choose 32 to 128 shards"), "the cheapest candidate's rules are listed")
+        XCTAssertFalse(html.contains(">no data<"), "no empty chart")
+    }
+}

@@ -128,6 +128,7 @@ struct AdvicePage {
     <h3>Rules from the Citus documentation</h3>
     <table><tr><th>rule</th><th>source</th><th>verdict</th><th>figures</th></tr>
     {{#rules}}<tr><td>{{rule}}</td><td class="muted">{{citation}}</td><td class="{{cls}}">{{verdict}}</td><td>{{detail}}</td></tr>{{/rules}}</table>
+    <p class="muted">GB here is the docs' decimal unit (10<sup>9</sup> bytes); sizes elsewhere in this report are binary GiB (2<sup>30</sup> bytes).</p>
     {{#hasGrowth}}<h3>Growth</h3>
     <table><tr><th>grows</th><th>factor</th><th>load</th><th>verdict</th><th>figures</th></tr>
     {{#growth}}<tr><td>{{kind}}</td><td class="num">{{factor}}</td><td class="num">{{level}}</td><td class="{{cls}}">{{verdict}}</td><td>{{detail}}</td></tr>{{/growth}}</table>{{/hasGrowth}}

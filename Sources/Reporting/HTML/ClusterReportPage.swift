@@ -282,6 +282,7 @@ struct ClusterReportPage {
     <h2>Operations</h2>
     <table><tr><th>#</th><th>line</th><th>statement or event</th><th>start s</th><th>end s</th><th>duration s</th><th>status</th><th>GiB copied</th><th>write-blocked group·s</th><th>error</th></tr>
     {{#operations}}<tr><td class="num">{{n}}</td><td class="num">{{line}}</td><td><code>{{statement}}</code></td><td class="num">{{start}}</td><td class="num">{{end}}</td><td class="num">{{duration}}</td><td class="{{cls}}">{{status}}</td><td class="num">{{gib}}</td><td class="num">{{blocked}}</td><td>{{error}}</td></tr>{{/operations}}</table>
+    <p class="muted">Write-blocked group·s (shard-group seconds): for each shard group whose writes the statement blocked, how long, summed over the groups (8 groups blocked for 10 s = 80). A duration starting with ≥ is a lower bound: the operation was still running when the run ended.</p>
     {{{ganttChart}}}
     <details><summary>Citus messages</summary><table>{{#messages}}<tr><td class="num">{{time}}</td><td><code>{{text}}</code></td></tr>{{/messages}}</table></details>
     {{/hasOperations}}
