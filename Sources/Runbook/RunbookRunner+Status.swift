@@ -11,9 +11,9 @@ extension RunbookRunner {
         "run_command_on_workers", "citus_backend_gpid", "version",
     ]
 
-    /// Citus 13.2's settings by name (`SHOW ALL` on a Citus 13.2 coordinator, the `citus.`
-    /// ones a runbook is likely to set): a `SET` of another `citus.` name is almost always a
-    /// misspelling, which PostgreSQL accepts silently as a placeholder.
+    /// Citus 13.2's settings by name: those `pg_settings` lists on a Citus 13.2.2 coordinator (the
+    /// lab) and the hidden ones `SHOW` answers there. A `SET` of another `citus.` name is almost
+    /// always a misspelling, which PostgreSQL accepts silently as a placeholder.
     public static let citusSettings: Set<String> = [
         "citus.shard_count", "citus.shard_replication_factor", "citus.next_shard_id", "citus.next_placement_id",
         "citus.rebalancer_by_disk_size_base_cost", "citus.max_rebalancer_logged_ignored_moves", "citus.max_background_task_executors",
@@ -21,7 +21,7 @@ extension RunbookRunner {
         "citus.metadata_sync_interval", "citus.metadata_sync_retry_interval", "citus.max_adaptive_executor_pool_size",
         "citus.max_shared_pool_size", "citus.local_shared_pool_size", "citus.max_cached_conns_per_worker",
         "citus.max_cached_connection_lifetime", "citus.executor_slow_start_interval", "citus.force_max_query_parallelization",
-        "citus.enable_cost_based_connection_establishment", "citus.multi_shard_modify_mode", "citus.shard_transfer_mode",
+        "citus.enable_cost_based_connection_establishment", "citus.multi_shard_modify_mode",
         "citus.enable_local_execution", "citus.enable_schema_based_sharding", "citus.stat_statements_track", "citus.stat_tenants_track",
         "citus.stat_tenants_limit", "citus.stat_tenants_period", "citus.stat_tenants_log_level", "citus.log_remote_commands",
         "citus.node_conninfo", "citus.node_connection_timeout", "citus.defer_shard_delete_interval", "citus.desired_percent_disk_available_after_move",
@@ -36,6 +36,12 @@ extension RunbookRunner {
         "citus.limit_clause_row_fetch_count", "citus.coordinator_aggregation_strategy", "citus.explain_all_tasks", "citus.explain_analyze_sort_method",
         "citus.max_matview_size_to_auto_recreate", "citus.enable_local_reference_table_foreign_keys", "citus.grep_remote_commands",
         "citus.worker_min_messages", "citus.multi_task_query_log_level", "citus.hide_citus_dependent_objects", "citus.override_table_visibility",
+        "citus.all_modifications_commutative", "citus.cluster_name", "citus.count_distinct_error_rate", "citus.defer_drop_after_shard_move",
+        "citus.defer_drop_after_shard_split", "citus.enable_create_role_propagation", "citus.enable_deadlock_prevention", "citus.enable_stat_counters",
+        "citus.local_hostname", "citus.max_worker_nodes_tracked", "citus.remote_task_check_interval", "citus.skip_jsonb_validation_in_copy",
+        "citus.stat_tenants_untracked_sample_rate", "citus.superuser", "citus.task_executor_type", "citus.use_secondary_nodes",
+        "citus.values_materialization_threshold", "citus.version", "citus.writable_standby_coordinator", "citus.stat_statements_max",
+        "citus.stat_statements_purge_interval", "citus.check_available_space_before_move",
     ]
 
     /// A WARNING for `SET citus.x` of a name Citus does not have, with the closest one; nil for
