@@ -68,7 +68,12 @@ public struct RunbookRunner {
             if nextShard > 0 { state.settings.nextShardID = nextShard }
             transactionStart = nil
         case .createTable(let name, let columns, let primaryKey): createdTables[name] = (columns, primaryKey)
-        case .addReplicaIdentity(let table):
+        case .addReplicaIdentity(let table, let full):
+            if full {
+                // The docs' caution: with FULL, each replicated UPDATE or DELETE is matched on the
+                // target by comparing whole rows, a scan per change where no usable index exists.
+                note(s, CitusMessage(.warning, "REPLICA IDENTITY FULL on \(table): logical moves and splits can use it, but each replicated UPDATE or DELETE is matched on the target by whole rows (a scan per change without a usable index), so catch-up is much slower than with a primary key; prefer a primary key"))
+            }
             guard let i = state.tables.firstIndex(where: { $0.name == table }) else {
                 guard let created = createdTables[table] else { throw CitusError("relation \"\(table)\" does not exist") }
                 createdTables[table] = (created.columns, true)

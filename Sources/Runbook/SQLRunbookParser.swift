@@ -135,9 +135,14 @@ public enum SQLRunbookParser {
                 guard take(keyword: "table") else { throw unsupported() }
                 _ = take(keyword: "only")
                 let table = try identifier("a table name")
-                if take(keyword: "replica") || (take(keyword: "add") && (take(keyword: "primary") || take(keyword: "constraint"))) {
+                if take(keyword: "replica") {
+                    let full = take(keyword: "identity") && take(keyword: "full")
                     skipToStatementEnd()
-                    return try done(.addReplicaIdentity(table: table))
+                    return try done(.addReplicaIdentity(table: table, full: full))
+                }
+                if take(keyword: "add") && (take(keyword: "primary") || take(keyword: "constraint")) {
+                    skipToStatementEnd()
+                    return try done(.addReplicaIdentity(table: table, full: false))
                 }
                 throw unsupported()
             case .identifier("create"):

@@ -44,7 +44,8 @@ public struct SQLStatement: Equatable, Sendable {
         /// it declares a primary key (which gives it a replica identity).
         case createTable(name: String, columns: [(name: String, type: String)], hasPrimaryKey: Bool)
         /// `ALTER TABLE name REPLICA IDENTITY ...` or `ALTER TABLE name ADD PRIMARY KEY ...`.
-        case addReplicaIdentity(table: String)
+        /// `full`: `REPLICA IDENTITY FULL` (rows matched by every column during logical replication).
+        case addReplicaIdentity(table: String, full: Bool)
         case begin, commit, rollback
         /// `ALTER DATABASE ... SET name = value`: the setting's default for new sessions.
         case setDatabaseDefault(name: String, value: SQLValue)
@@ -59,7 +60,7 @@ public struct SQLStatement: Equatable, Sendable {
             case let (.set(n1, v1, s1), .set(n2, v2, s2)): return n1 == n2 && v1 == v2 && s1 == s2
             case let (.createTable(n1, c1, k1), .createTable(n2, c2, k2)):
                 return n1 == n2 && k1 == k2 && c1.map(\.name) == c2.map(\.name) && c1.map(\.type) == c2.map(\.type)
-            case let (.addReplicaIdentity(t1), .addReplicaIdentity(t2)): return t1 == t2
+            case let (.addReplicaIdentity(t1, f1), .addReplicaIdentity(t2, f2)): return t1 == t2 && f1 == f2
             case (.begin, .begin), (.commit, .commit), (.rollback, .rollback): return true
             case let (.passedOver(r1), .passedOver(r2)): return r1 == r2
             case let (.setDatabaseDefault(n1, v1), .setDatabaseDefault(n2, v2)): return n1 == n2 && v1 == v2

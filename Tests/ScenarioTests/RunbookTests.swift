@@ -31,7 +31,7 @@ final class RunbookTests: XCTestCase {
         XCTAssertEqual(statements[4].kind, .set(name: "citus.shard_count", value: .number("64"), system: false))
         XCTAssertEqual(statements[5].kind, .set(name: "citus.max_background_task_executors", value: .number("8"), system: true))
         XCTAssertEqual(statements[6].kind, .createTable(name: "events", columns: [("tenant_id", "bigint"), ("payload", "jsonb")], hasPrimaryKey: true))
-        XCTAssertEqual(statements[7].kind, .addReplicaIdentity(table: "events"))
+        XCTAssertEqual(statements[7].kind, .addReplicaIdentity(table: "events", full: true))
         XCTAssertEqual(statements.suffix(2).map(\.kind), [.begin, .rollback])
     }
 
@@ -241,5 +241,15 @@ final class RunbookTests: XCTestCase {
         XCTAssertEqual(runner.reloadedSettings.map(\.name), ["statement_timeout", "citus.max_shared_pool_siz"])
         XCTAssertTrue(runner.messages[0].contains("note: ALTER DATABASE ... SET statement_timeout applies to new sessions"), "\(runner.messages)")
         XCTAssertTrue(runner.messages.contains { $0.contains("did you mean citus.max_shared_pool_size?") }, "\(runner.messages)")
+    }
+
+    /// Issue 21: REPLICA IDENTITY FULL gets the docs' caution (the slower apply is not modelled yet).
+    func testReplicaIdentityFullIsWarned() throws {
+        var state = ClusterState()
+        try ClusterCSV.loadNodes(try CSVTable.parse("nodeid,groupid,nodename,nodeport\n1,0,coord,5432\n", file: "n.csv"), into: &state)
+        var runner = RunbookRunner(state: state, file: "r.sql")
+        try runner.run(try SQLRunbookParser.parse("CREATE TABLE t (a bigint);\nALTER TABLE t REPLICA IDENTITY FULL;\nALTER TABLE t REPLICA IDENTITY DEFAULT;", file: "r.sql"))
+        XCTAssertEqual(runner.messages.count, 1, "\(runner.messages)")
+        XCTAssertTrue(runner.messages[0].hasPrefix("r.sql:2: WARNING:  REPLICA IDENTITY FULL on t: "), "\(runner.messages)")
     }
 }
