@@ -54,7 +54,7 @@ enum ClusterScenarioReader {
         let timeline = TimelineReader.read(root, tables: tables, workerCount: cluster?.workerCount, tenantCount: workload?.tenants.count)
         let operations = readOperations(root.mapping("operations", required: false))
         guard let run, let cluster, let citus, let tables, var workload, let timeline, let operations else { return nil }
-        rescaleMeasuredWork(&workload, tables: tables, citus: citus)
+        QueryClassReader.rescaleMeasuredWork(&workload, tables: tables, citus: citus)
         // Tenants that `new_tenants` events add exist from the start, with no data and no queries.
         let joining = timeline.reduce(0) { n, e in
             if case .newTenants(_, let count, _, _) = e.action { return n + count }
@@ -451,7 +451,7 @@ enum ClusterScenarioReader {
         if let node = m.value("classes"), case .sequence = node, !items(node).isEmpty {
             for (i, item) in items(node).enumerated() {
                 guard let c = reader.mapping(item, path: "workload.classes[\(i)]") else { ok = false; continue }
-                if let q = readClass(c, tables: tables) {
+                if let q = QueryClassReader.read(c, tables: tables) {
                     if classes.contains(where: { $0.name == q.name }) { reader.error(c.value("name"), "duplicate class name `\(q.name)`"); ok = false }
                     classes.append(q)
                 } else { ok = false }
@@ -501,59 +501,6 @@ enum ClusterScenarioReader {
         return .open(curve, sessions: sessions)
     }
 
-    static func readClass(_ c: YAMLMapping, tables: [TableSpec]?) -> QueryClass? {
-        let name = c.string("name")
-        let kind = c.string("kind", allowed: QueryClass.Kind.allCases.map(\.rawValue)).flatMap(QueryClass.Kind.init(rawValue:))
-        let share = c.number("share", in: 0...1e9, lowerExclusive: true)
-        let distributed = (tables ?? []).filter { $0.kind == .distributed }.map(\.name)
-        let table = c.string("table", default: distributed.first ?? "")
-        if let t = table, tables != nil, !distributed.contains(t) {
-            c.reader.error(c.value("table") ?? c.node, "`\(c.qualified("table"))` is `\(t)`; expected a distributed table: \(distributed.joined(separator: ", "))")
-        }
-        let worker = c.mapping("worker_cpu").flatMap(DistributionReader.read)
-        let coordinator = c.mapping("coordinator_cpu", required: false).flatMap(DistributionReader.read) ?? (c.value("coordinator_cpu") == nil ? .constant(0.0002) : nil)
-        // Volumes in KiB, or in rows of the class's table (× its row_bytes); not both.
-        let rowBytes = (tables ?? []).first { $0.name == table }?.rowBytes ?? 200
-        func volume(_ kibKey: String, _ rowsKey: String, default fallback: Double) -> Double? {
-            guard c.value(rowsKey) != nil else { return c.number(kibKey, in: 0...1e9, default: fallback).map { $0 * kib } }
-            if c.value(kibKey) != nil {
-                c.reader.error(c.value(rowsKey), "give `\(c.qualified(kibKey))` or `\(c.qualified(rowsKey))`, not both")
-                return nil
-            }
-            return c.number(rowsKey, in: 0...1e12).map { $0 * rowBytes }
-        }
-        let read = volume("bytes_read_kib", "rows_read", default: 8)
-        let result = volume("result_bytes_kib", "rows_returned", default: 1)
-        let write = volume("write_bytes_kib", "rows_written", default: 0)
-        let command = c.value("command") == nil ? "" : c.string("command", allowed: QueryClass.Command.allCases.map(\.rawValue))
-        let work = c.value("fan_out_work") == nil ? nil : c.string("fan_out_work", allowed: FanOutWork.allCases.map(\.rawValue))
-        let measured = c.value("measured_at_shard_count") == nil ? nil : c.integer("measured_at_shard_count", in: 1...64_000)
-        if let kind, kind == .router || kind == .referenceJoin, let key = ["fan_out_work", "measured_at_shard_count"].first(where: { c.value($0) != nil }) {
-            c.reader.error(c.value(key), "`\(c.qualified(key))` is for classes that fan out; a \(kind.rawValue) query runs one task whatever the shard count")
-            return nil
-        }
-        c.finish()
-        guard let name, let kind, let share, let table, distributed.contains(table), let worker, let coordinator, let read, let result, let write,
-              let command, c.value("fan_out_work") == nil || work != nil, c.value("measured_at_shard_count") == nil || measured != nil else { return nil }
-        var q = QueryClass(name: name, kind: kind, share: share, table: table, workerCPU: worker, coordinatorCPU: coordinator,
-                           bytesRead: read, resultBytes: result, writeBytes: write, command: QueryClass.Command(rawValue: command))
-        q.fanOutWork = work.flatMap(FanOutWork.init(rawValue:))
-        q.measuredAtShardCount = measured
-        return q
-    }
-
-    /// Multi-shard classes measured at another shard count than their table has now (say,
-    /// `run --set citus.shard_count=64` on figures taken at 32) get their per-task work moved to
-    /// the table's shard count as their `fan_out_work` says (`per_shard` when not given).
-    static func rescaleMeasuredWork(_ workload: inout WorkloadSpec, tables: [TableSpec], citus: CitusSpec) {
-        for i in workload.classes.indices {
-            let c = workload.classes[i]
-            guard let measured = c.measuredAtShardCount, let table = tables.first(where: { $0.name == c.table }) else { continue }
-            let now = table.shardCount ?? citus.shardCount
-            workload.classes[i] = c.rescaled(fromShards: measured, toShards: now, work: c.fanOutWork ?? .perShard)
-            workload.classes[i].measuredAtShardCount = now
-        }
-    }
 }
 
 /// The `workers` mapping holds `count` plus the node keys; this view reads the node keys

@@ -37,6 +37,22 @@ final class FirstHourTests: XCTestCase {
         return s
     }
 
+    /// The smallest valid cluster scenario (for tests of the loader).
+    static let minimal = """
+        version: 1
+        kind: cluster
+        cluster:
+          coordinator: {cores: 8, memory_gib: 32}
+          workers: {count: 4, cores: 8, memory_gib: 64}
+        tables:
+          - {name: events, type: distributed}
+        tenants: {count: 100, total_size_gib: 1}
+        workload:
+          arrivals: {rate_per_second: 10}
+          classes:
+            - {name: lookup, kind: router, share: 1, worker_cpu: {distribution: constant, value: 1ms}}
+        """
+
     func report(_ s: ClusterScenario) throws -> ClusterReport { try ClusterReport.run(s, threads: 1) }
 
     func file(_ r: ClusterReport, _ name: String) throws -> String { try XCTUnwrap(r.files.first { $0.name == name }?.contents, name) }
@@ -124,19 +140,8 @@ final class FirstHourTests: XCTestCase {
 
     /// Item 5: validate warns when the per-node executor limit cannot take effect.
     func testPerNodeExecutorsAboveTheGlobalLimitWarn() throws {
-        let text = { (global: String) in """
-            version: 1
-            kind: cluster
-            cluster:
-              coordinator: {cores: 8, memory_gib: 32}
-              workers: {count: 4, cores: 8, memory_gib: 64}
-            tables:
-              - {name: events, type: distributed}
-            tenants: {count: 100, total_size_gib: 1}
-            workload:
-              arrivals: {rate_per_second: 10}
-              classes:
-                - {name: lookup, kind: router, share: 1, worker_cpu: {distribution: constant, value: 1ms}}
+        let text = { (global: String) in FirstHourTests.minimal + """
+
             timeline:
               - at: 1m
                 sql: |
@@ -267,20 +272,7 @@ final class FirstHourTests: XCTestCase {
 /// `--set` with YAML flow values, and the clone registration by node id.
 final class OverrideAndCloneTests: XCTestCase {
     func testFlowValuesAndUnplacedFindings() throws {
-        let base = """
-            version: 1
-            kind: cluster
-            cluster:
-              coordinator: {cores: 8, memory_gib: 32}
-              workers: {count: 4, cores: 8, memory_gib: 64}
-            tables:
-              - {name: events, type: distributed}
-            tenants: {count: 100, total_size_gib: 1}
-            workload:
-              arrivals: {rate_per_second: 10}
-              classes:
-                - {name: lookup, kind: router, share: 1, worker_cpu: {distribution: constant, value: 1ms}}
-            """
+        let base = FirstHourTests.minimal
         let (loaded, _) = try ScenarioLoader.load(text: base, file: "o.yaml", name: "o", overrides: [ScenarioOverride(key: "run.watch_tenants", value: "[1, 2]")])
         guard case .cluster(let s) = loaded else { return XCTFail() }
         XCTAssertEqual(s.run.watchTenants, [1, 2])
