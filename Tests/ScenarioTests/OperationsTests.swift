@@ -177,6 +177,23 @@ final class OperationsTests: XCTestCase {
         XCTAssertGreaterThan(checked, 0)
     }
 
+    /// FACTS C.2, against a hand-computed timeline: the first task starts at the maintenance
+    /// daemon's check (the 5 s grid after citus_rebalance_start at 62 s: 65 s); with one executor
+    /// each next task starts the instant the previous one ends (its executor's report wakes the
+    /// monitor), not at the monitor's next 1 s tick.
+    func testTasksRunBackToBackAfterTheFirstPickUp() throws {
+        let s = try scenario(shards: 8, duration: "20m", timeline: """
+              - {at: 30s, sql: "SELECT citus_add_node('worker-5', 5432);"}
+              - {at: 62s, sql: "SELECT citus_rebalance_start(shard_transfer_mode := 'block_writes');"}
+            """)
+        let runs = try log(s).taskRuns.filter { $0.status == "done" }
+        XCTAssertGreaterThan(runs.count, 1)
+        XCTAssertEqual(runs[0].start, SimTime.zero + .seconds(65))
+        for (a, b) in zip(runs, runs.dropFirst()) {
+            XCTAssertEqual(b.start, try XCTUnwrap(a.end), "task \(b.task) starts when task \(a.task) ends")
+        }
+    }
+
     // MARK: Catch-up
 
     /// FACTS D.3: logical replication must catch up with the writes; a write rate above the

@@ -5,9 +5,10 @@ import SimCore
 
 /// Background rebalance jobs in time (FACTS C.2): the maintenance daemon starts the task
 /// queue monitor within `citus.background_task_queue_interval` (5 s, on a fixed grid here);
-/// the monitor starts runnable tasks in id order within the executor limits, then checks
-/// again every second. Each task runs its transfers as a chain; a failed task is retried
-/// after Citus's back-off.
+/// the monitor starts runnable tasks in id order within the executor limits, then sleeps up
+/// to a second. A task that ends wakes it at once (its executor's queue sets the monitor's
+/// latch), so the next runnable task starts then, not at the next second. Each task runs its
+/// transfers as a chain; a failed task is retried after Citus's back-off.
 extension ClusterSimulation {
     static let queueInterval = SimDuration.seconds(5)
 
@@ -24,8 +25,16 @@ extension ClusterSimulation {
         s.schedule(.jobTick, at: start, priority: .control, payload: UInt32(ops!.jobs.count - 1))
     }
 
-    /// One pass of the queue monitor.
+    /// The scheduled pass: the daemon's check that starts the monitor, or the end of its sleep.
     mutating func jobTick(_ j: Int, _ s: inout Scheduler<ClusterEvent>) {
+        ops!.jobs[j].passPending = false
+        ops!.jobs[j].monitorRunning = true
+        monitorPass(j, &s)
+    }
+
+    /// One pass of the queue monitor: start what may start, then sleep (a pass in 1 s) unless
+    /// one is already due.
+    mutating func monitorPass(_ j: Int, _ s: inout Scheduler<ClusterEvent>) {
         guard !ops!.jobs[j].cancelled, !ops!.jobs[j].queue.isFinished else { return }
         let settings = ops!.runner.state.settings
         let running = ops!.jobs[j].queue.status.filter { $0 == .running }.count
@@ -34,7 +43,8 @@ extension ClusterSimulation {
         let startable = ops!.jobs[j].queue.startable(now: s.now.microseconds, maxExecutors: settings.maxBackgroundTaskExecutors,
                                                      maxPerNode: settings.maxBackgroundTaskExecutorsPerNode, workerProcesses: free)
         for id in startable { startTask(job: j, task: id, &s) }
-        if !ops!.jobs[j].queue.isFinished && !ops!.jobs[j].cancelled {
+        if !ops!.jobs[j].queue.isFinished && !ops!.jobs[j].cancelled && !ops!.jobs[j].passPending {
+            ops!.jobs[j].passPending = true
             s.schedule(.jobTick, after: .seconds(1), priority: .control, payload: UInt32(j))
         }
     }
@@ -82,7 +92,11 @@ extension ClusterSimulation {
             ops!.jobs[j].queue.finish(id)
             ops!.log.taskRuns[row].status = "done"
         }
-        if ops!.jobs[j].queue.isFinished { jobFinished(j, &s) }
+        if ops!.jobs[j].queue.isFinished {
+            jobFinished(j, &s)
+        } else if ops!.jobs[j].monitorRunning {
+            monitorPass(j, &s)  // the executor's report wakes the monitor
+        }
     }
 
     mutating func jobFinished(_ j: Int, _ s: inout Scheduler<ClusterEvent>) {

@@ -84,6 +84,10 @@ struct RunningJob {
     var attempts: [Int]
     var runRow: [Int]
     var cancelled = false
+    /// The queue monitor runs (the maintenance daemon's check has started it).
+    var monitorRunning = false
+    /// A monitor pass is scheduled (the daemon's check, or the end of the monitor's 1 s sleep).
+    var passPending = true
 }
 
 /// Cold state of cluster operations in a run (touched only when operations happen).
