@@ -224,21 +224,11 @@ final class FirstHourTests: XCTestCase {
     /// at 32 shards with `fan_out_work: split` costs half per task at 64 shards; `per_shard`
     /// keeps it; a router class cannot take the key.
     func testPerTaskWorkFollowsTheShardCountInRun() throws {
-        let text = { (work: String, shards: Int, kind: String) in """
-            version: 1
-            kind: cluster
-            cluster:
-              coordinator: {cores: 8, memory_gib: 32}
-              workers: {count: 4, cores: 8, memory_gib: 64}
-            citus: {shard_count: \(shards)}
-            tables:
-              - {name: events, type: distributed}
-            tenants: {count: 100, total_size_gib: 1}
-            workload:
-              arrivals: {rate_per_second: 10}
-              classes:
-                - {name: scan, kind: \(kind), share: 1, worker_cpu: {distribution: constant, value: 8ms}, bytes_read_kib: 1024, fan_out_work: \(work), measured_at_shard_count: 32}
-            """ }
+        let text = { (work: String, shards: Int, kind: String) in
+            FirstHourTests.minimal.replacingOccurrences(of: "- {name: lookup, kind: router, share: 1, worker_cpu: {distribution: constant, value: 1ms}}",
+                with: "- {name: scan, kind: \(kind), share: 1, worker_cpu: {distribution: constant, value: 8ms}, bytes_read_kib: 1024, fan_out_work: \(work), measured_at_shard_count: 32}")
+                + "\ncitus: {shard_count: \(shards)}"
+        }
         func scan(_ work: String, _ shards: Int) throws -> QueryClass {
             let (loaded, _) = try ScenarioLoader.load(text: text(work, shards, "multi_shard"), file: "w.yaml", name: "w")
             guard case .cluster(let s) = loaded else { throw XCTSkip("not a cluster") }
