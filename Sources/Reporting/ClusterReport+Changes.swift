@@ -42,13 +42,11 @@ extension ClusterReport {
                 out.append(RunChange(seconds: e.at.seconds, text: e.label + " (timeline)"))
             }
         }
-        // Nodes added or removed by the timeline's SQL, when the statement returned.
-        for op in operationLog?.operations ?? [] where op.status == "done" {
+        // Workers added or removed by the timeline's SQL, when the statement returned.
+        for op in operationLog?.operations ?? [] where op.workerChange != 0 {
             guard let end = op.end else { continue }
-            for verb in ["citus_add_node", "citus_add_clone_node", "citus_remove_node", "citus_promote_clone_and_rebalance"] where op.label.contains(verb + "(") {
-                let n = workerCount(at: end)
-                out.append(RunChange(seconds: end.seconds, text: "\(Self.firstLine(op.label, 60)) returned: \(n) worker\(n == 1 ? "" : "s") now"))
-            }
+            let n = workerCount(at: end)
+            out.append(RunChange(seconds: end.seconds, text: "\(op.summary(60)) returned: \(n) worker\(n == 1 ? "" : "s") now"))
         }
         return out.enumerated().sorted { ($0.element.seconds, $0.offset) < ($1.element.seconds, $1.offset) }.map(\.element)
     }
@@ -56,13 +54,9 @@ extension ClusterReport {
     /// Workers holding a place in the cluster at `t`: the scenario's, plus those the timeline
     /// added (and less those it removed) by then.
     func workerCount(at t: SimTime) -> Int {
-        var n = scenario.cluster.workerCount
-        for op in operationLog?.operations ?? [] where op.status == "done" {
-            guard let end = op.end, end <= t else { continue }
-            if op.label.contains("citus_add_node(") || op.label.contains("citus_add_clone_node(") { n += 1 }
-            if op.label.contains("citus_remove_node(") { n -= 1 }
+        scenario.cluster.workerCount + (operationLog?.operations ?? []).reduce(0) { n, op in
+            op.end.map { $0 <= t } == true ? n + op.workerChange : n
         }
-        return n
     }
 
     /// The open-loop arrival rate the scenario offers at `t` (the curve times the timeline's
@@ -103,12 +97,6 @@ extension ClusterReport {
         }
     }
 
-    /// The statement's first line, at most `limit` characters.
-    static func firstLine(_ text: String, _ limit: Int) -> String {
-        let line = text.split(separator: "\n").first.map(String.init) ?? text
-        return line.count > limit ? String(line.prefix(limit - 1)) + "…" : line
-    }
-
     /// The terminal's operations block: each operation's status and duration, latency before,
     /// during and after the long ones, a warning for each one that did not finish, and the
     /// changes that make the headline figures an average of phases.
@@ -122,7 +110,7 @@ extension ClusterReport {
                 let d = interval("op\(i + 1).duration_seconds")
                 let duration = op.end == nil ? "≥ " + f((SimTime.zero + scenario.run.duration - op.start).seconds, 1)
                     : d.map { $0.count > 1 && $0.halfWidth > 0 ? "\(f($0.mean, 1)) ± \(f($0.halfWidth, 1))" : f($0.mean, 3) } ?? ""
-                return ["op\(i + 1)", Self.firstLine(op.label, 48), op.end == nil ? "did not finish" : op.status, f(op.start.seconds, 1), duration]
+                return ["op\(i + 1)", op.summary(48), op.end == nil ? "did not finish" : op.status, f(op.start.seconds, 1), duration]
             }
             lines.append(TextTable.render(header: ["op", "statement or event", "status", "start_s", "duration_s"], rows: rows).trimmingTrailingNewline)
             for (i, op) in ops.enumerated() where op.end == nil || (op.end! - op.start).seconds >= step {
@@ -133,7 +121,7 @@ extension ClusterReport {
                 lines.append("op\(i + 1) p99 ms before → worst interval during → after: \(text)")
             }
             for (i, op) in ops.enumerated() where op.end == nil {
-                lines.append("warning: op\(i + 1) (\(Self.firstLine(op.label, 48))) did not finish within the run: still \(op.status) at \(f(scenario.run.duration.seconds, 0)) s, so its duration is only a lower bound; lengthen run.duration (run --duration) to see it end")
+                lines.append("warning: op\(i + 1) (\(op.summary(48))) did not finish within the run: still \(op.status) at \(f(scenario.run.duration.seconds, 0)) s, so its duration is only a lower bound; lengthen run.duration (run --duration) to see it end")
             }
         }
         let changes = runChanges

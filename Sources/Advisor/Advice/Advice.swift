@@ -101,8 +101,12 @@ public struct Advice: Sendable {
     /// Documented rules with their verdicts for the recommendation, or the closest candidate,
     /// or, when nothing was simulated, the cheapest candidate (so the reader sees why).
     public var rules: [RuleCheck] {
-        let cheapest = outcomes.indices.min { (outcomes[$0].candidate.costPerHour, $0) < (outcomes[$1].candidate.costPerHour, $1) }
-        return (recommended ?? closest.first ?? cheapest).map { outcomes[$0].rules } ?? []
+        (recommended ?? closest.first ?? cheapest).map { outcomes[$0].rules } ?? []
+    }
+
+    /// Index of the cheapest candidate (ties: the first).
+    public var cheapest: Int? {
+        outcomes.indices.min { (outcomes[$0].candidate.costPerHour, $0) < (outcomes[$1].candidate.costPerHour, $1) }
     }
 
     /// When no candidate was simulated: how many each reason rejected, most first, as

@@ -94,7 +94,7 @@ public struct Preflight: Sendable {
         let result = try ClusterRun.run(idle, layout: try ClusterRun.layout(for: idle), seed: s.run.seed, untilOperationsDone: true)
         let end = s.run.duration.seconds
         for (i, op) in (result.operations?.operations ?? []).enumerated() {
-            let label = Self.firstLine(op.label)
+            let label = op.summary(60)
             guard let done = op.end else {
                 warnings.append("op\(i + 1) (\(label)) did not finish within a day on an idle cluster: \(op.status)\(op.error.map { ": \($0)" } ?? "")")
                 continue
@@ -107,10 +107,5 @@ public struct Preflight: Sendable {
                 warnings.append("op\(i + 1) (\(label)) takes about \(SizingRules.fixed(seconds, 0)) s even on an idle cluster, so starting at \(SizingRules.fixed(op.start.seconds, 0)) s it cannot finish within run.duration (\(SizingRules.fixed(end, 0)) s): make run.duration at least \(SizingRules.fixed((done.seconds * 1.5).rounded(.up), 0)) s (run --duration)")
             }
         }
-    }
-
-    static func firstLine(_ text: String) -> String {
-        let line = text.split(separator: "\n").first.map(String.init) ?? text
-        return line.count > 60 ? String(line.prefix(59)) + "…" : line
     }
 }

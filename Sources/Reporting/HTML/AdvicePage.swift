@@ -92,7 +92,7 @@ struct AdvicePage {
         let rejected: [[String: String]] = a.outcomes.filter { $0.verdict == .rejected }.map { o in
             ["id": "\(o.id)", "label": o.candidate.label, "cost": f(o.candidate.costPerHour, 2), "reason": o.reason]
         }
-        let cheapest = a.outcomes.indices.min { (a.outcomes[$0].candidate.costPerHour, $0) < (a.outcomes[$1].candidate.costPerHour, $1) }
+        let cheapest = a.cheapest
         let nothing = a.nothingSimulated.map { counts in
             "Nothing was simulated: every one of the \(a.outcomes.count) candidates was rejected before simulation (\(counts)). "
                 + (cheapest.map { "The cheapest, \(a.outcomes[$0].candidate.label), was rejected because \(a.outcomes[$0].reason); its rules are below." } ?? "")

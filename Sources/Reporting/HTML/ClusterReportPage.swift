@@ -121,7 +121,7 @@ struct ClusterReportPage {
 
     /// "; the timeline adds worker-5, worker-6 (7 workers from 120 s)" when it adds workers.
     var workersAdded: String {
-        let ops = (report.operationLog?.operations ?? []).filter { $0.status == "done" && $0.label.contains("citus_add_node(") }
+        let ops = (report.operationLog?.operations ?? []).filter { $0.workerChange > 0 }
         guard let last = ops.last?.end else { return "" }
         let n = report.workerCount(at: last)
         return "; the timeline adds \(ops.count) worker\(ops.count == 1 ? "" : "s") of the first group's size (\(n) workers from \(f(last.seconds, 0)) s)"

@@ -18,6 +18,21 @@ public struct OperationLog: Sendable {
         /// Shard-group seconds of blocked writes: for each shard group this operation blocked, how
         /// long, summed over the groups (8 s on 11 groups = 88).
         public var writeBlockedGroupSeconds: Double = 0
+
+        /// The label's first line, at most `limit` characters (for tables and messages).
+        public func summary(_ limit: Int) -> String {
+            let line = label.split(separator: "\n").first.map(String.init) ?? label
+            return line.count > limit ? String(line.prefix(limit - 1)) + "…" : line
+        }
+
+        /// Active shard-holding workers this statement adds (+1: `citus_add_node`, a clone
+        /// promoted) or removes (−1: `citus_remove_node`) once done; 0 otherwise. A clone that
+        /// `citus_add_clone_node` registers is inactive until promoted.
+        public var workerChange: Int {
+            guard status == "done" else { return 0 }
+            if label.contains("citus_add_node(") || label.contains("citus_promote_clone_and_rebalance(") { return 1 }
+            return label.contains("citus_remove_node(") ? -1 : 0
+        }
     }
 
     /// One shard-group transfer (a move, a split, reference tables to a node, a base backup).
