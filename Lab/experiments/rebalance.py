@@ -9,7 +9,10 @@ limits and `parallel_transfer_colocated_shards`, and `pg_dist_background_task` i
 0.2 s until the job ends, giving each task's observed start and end. The layout before and
 after (`citus_shards`) is kept so a replay starts from the measured layout.
 
-Usage: Lab/experiments/rebalance.py [--conninfo STR] [--out FILE] [--quick]
+Usage: Lab/experiments/rebalance.py [--conninfo STR] [--out FILE] [--quick] [--shards N] [--mb MIB]
+       [--modes block_writes,auto] [--strategies by_disk_size,by_shard_count] [--executors 1/1,4/2]
+Many small groups (family c): --shards 128 --mb 16 --strategies by_shard_count --executors 1/1
+  --out Lab/measured/rebalance_many_small.json
 Default conninfo: the lab's coordinator (host=127.0.0.1 port=9700 user=postgres dbname=postgres).
 Never point it at production: it drops and creates tables and moves every shard.
 """
@@ -105,13 +108,16 @@ def main():
     ap.add_argument("--shards", type=int, default=32)
     ap.add_argument("--mb", type=int, default=256, help="data in MiB over both tables")
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--modes", default="block_writes,auto", help="transfer modes to run")
+    ap.add_argument("--strategies", default="by_disk_size,by_shard_count")
+    ap.add_argument("--executors", default="1/1,4/2", help="max_background_task_executors/_per_node pairs")
     a = ap.parse_args()
     c = Cluster(a.conninfo)
     print(f"rebalance: {redact(a.conninfo)}", file=sys.stderr)
     configs = []
-    for strategy in ["by_disk_size", "by_shard_count"]:
-        for mode in ["block_writes", "auto"]:
-            for executors, per_node in [(1, 1), (4, 2)]:
+    for strategy in a.strategies.split(","):
+        for mode in a.modes.split(","):
+            for executors, per_node in [tuple(int(x) for x in pair.split("/")) for pair in a.executors.split(",")]:
                 for parallel in [False, True]:
                     if executors == 1 and parallel:
                         continue  # one task at a time: parallel colocated transfers change nothing
