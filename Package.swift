@@ -45,12 +45,13 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"), .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
-        .target(name: "Reporting", dependencies: ["SimCore", "QueueingModels", "Scenario", "ClusterModel", "Planner", "Simulation", "Workload", "Advisor",
+        .target(name: "Calibration", dependencies: ["SimCore", "Simulation", "Scenario"]),
+        .target(name: "Reporting", dependencies: ["SimCore", "QueueingModels", "Scenario", "Calibration", "ClusterModel", "Planner", "Simulation", "Workload", "Advisor",
                                                   .product(name: "Mustache", package: "swift-mustache")]),
         .executableTarget(
             name: "citus-sim",
             dependencies: [
-                "SimCore", "QueueingModels", "ClusterModel", "Planner", "Workload", "Simulation", "Scenario", "Reporting", "Advisor",
+                "SimCore", "QueueingModels", "ClusterModel", "Planner", "Workload", "Simulation", "Scenario", "Reporting", "Advisor", "Calibration",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -63,6 +64,7 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Workload", "SimCore", "ClusterModel", "QueueingModels", "TestSupport"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Reporting", "Advisor", "ClusterModel", "Planner", "Simulation", "Workload", "Runbook"]),
         .testTarget(name: "AdvisorTests", dependencies: ["Advisor", "Simulation", "Workload", "SimCore", "Scenario", "Reporting"]),
+        .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Reporting", "Simulation", "SimCore", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["citus-sim"]),
     ]
 )

@@ -9,6 +9,7 @@
 #include <gsl/gsl_sf_zeta.h>
 #include <gsl/gsl_sf_gamma.h>
 #include <gsl/gsl_statistics_double.h>
+#include <gsl/gsl_fit.h>
 
 // GSL exposes its generator types as mutable C globals, which Swift 6 strict
 // concurrency refuses to read. These getters return the (constant) pointers.

@@ -6,6 +6,7 @@ import Foundation
 public enum OutputDirectory {
     public struct WriteError: Error, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     /// Replaces directory `path` by one holding `files` (name, contents), in order.

@@ -25,12 +25,17 @@ public struct PlannedTransfer: Sendable, Equatable {
     public var anchor: ShardID
     public var source: NodeID
     public var target: NodeID
+    /// The move runs in its own transaction on a new loopback connection to the coordinator, as
+    /// `rebalance_table_shards` and `citus_drain_node` run each move
+    /// (`ExecuteRebalancerCommandInSeparateTransaction`, FACTS D.3), rather than in the caller's session.
+    public var inSeparateTransaction = false
 
-    public init(kind: Kind, anchor: ShardID, source: NodeID, target: NodeID) {
+    public init(kind: Kind, anchor: ShardID, source: NodeID, target: NodeID, inSeparateTransaction: Bool = false) {
         self.kind = kind
         self.anchor = anchor
         self.source = source
         self.target = target
+        self.inSeparateTransaction = inSeparateTransaction
     }
 }
 
@@ -148,7 +153,7 @@ extension RunbookRunner {
             let plan = try RebalancePlanner(state: state, options: options).plan()
             for m in plan.messages { note(c.statement, m) }
             for move in plan.moves { try requireReplicaIdentity(state.colocatedShards(of: move.anchor).map(\.id), mode: mode.rawValue) }
-            let moves = plan.moves.map { PlannedTransfer(kind: .move, anchor: $0.anchor, source: $0.source, target: $0.target) }
+            let moves = plan.moves.map { PlannedTransfer(kind: .move, anchor: $0.anchor, source: $0.source, target: $0.target, inSeparateTransaction: true) }
             for m in moves {
                 note(c.statement, CitusMessage(.notice, "Moving shard \(m.anchor) from \(state.node(m.source)!.address) to \(state.node(m.target)!.address) ..."))
             }

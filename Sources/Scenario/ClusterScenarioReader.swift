@@ -312,6 +312,14 @@ enum ClusterScenarioReader {
         set(m.number("copy_mib_per_core_second", in: 0...1e6, lowerExclusive: true, default: o.copyBytesPerCoreSecond / mib)) { o.copyBytesPerCoreSecond = $0 * mib }
         set(seconds(m, "blocking_move_overhead", default: o.blockingOverhead.seconds, allowZero: true)) { o.blockingOverhead = $0 }
         set(seconds(m, "logical_move_overhead", default: o.logicalOverhead.seconds, allowZero: true)) { o.logicalOverhead = $0 }
+        set(seconds(m, "separate_transaction_move_overhead", default: o.separateTransactionMoveOverhead.blockWrites.seconds, allowZero: true)) {
+            o.separateTransactionMoveOverhead.blockWrites = $0
+        }
+        set(seconds(m, "separate_transaction_logical_move_overhead", default: o.separateTransactionMoveOverhead.logical.seconds, allowZero: true)) {
+            o.separateTransactionMoveOverhead.logical = $0
+        }
+        set(seconds(m, "background_task_overhead", default: o.backgroundTaskOverhead.blockWrites.seconds, allowZero: true)) { o.backgroundTaskOverhead.blockWrites = $0 }
+        set(seconds(m, "background_task_logical_overhead", default: o.backgroundTaskOverhead.logical.seconds, allowZero: true)) { o.backgroundTaskOverhead.logical = $0 }
         set(m.number("logical_apply_mib_per_second", in: 0...1e6, lowerExclusive: true, default: o.logicalApplyBytesPerSecond / mib)) { o.logicalApplyBytesPerSecond = $0 * mib }
         set(seconds(m, "logical_replication_timeout", default: o.logicalReplicationTimeout.seconds)) { o.logicalReplicationTimeout = $0 }
         set(m.number("index_build_seconds_per_gib", in: 0...1e6, default: o.indexBuildSecondsPerGiB)) { o.indexBuildSecondsPerGiB = $0 }

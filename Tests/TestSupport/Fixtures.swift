@@ -6,6 +6,10 @@ public enum Fixtures {
     public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/citus")
 
+    /// The lab's committed measurements (Lab/measured), read by the calibration tests.
+    public static let labMeasured = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Lab/measured").path
+
     public static func json(_ path: String) throws -> [String: Any] {
         let data = try Data(contentsOf: root.appendingPathComponent(path))
         return try JSONSerialization.jsonObject(with: data) as! [String: Any]

@@ -19,6 +19,13 @@ public struct OperationsSpec: Sendable, Equatable {
     /// Fixed set-up of a logical move (publications, slots, subscriptions, cleanup): the
     /// measured median overhead, 4.08 s, less the three 1 s catch-up polls the model adds.
     public var logicalOverhead = SimDuration.milliseconds(1_080)
+    /// Fixed time added to each move a drain or `rebalance_table_shards` runs in its own loopback
+    /// connection and transaction (FACTS D.6), for block_writes and for logical moves. Fitted by
+    /// `citus-sim calibrate` from the lab's drains (Lab/measured/rebalance_background.json).
+    public var separateTransactionMoveOverhead = MoveOverhead(blockWrites: .milliseconds(0), logical: .milliseconds(0))
+    /// Fixed time added to each move a background job's task runs in a new background worker
+    /// (FACTS D.6). Fitted by `citus-sim calibrate` from the lab's background rebalances.
+    public var backgroundTaskOverhead = MoveOverhead(blockWrites: .milliseconds(0), logical: .milliseconds(0))
     /// Logical-replication apply throughput on the target, bytes/s. Not measured: an assumption
     /// (one apply worker per subscription); set it from `pg_stat_subscription` if you can.
     public var logicalApplyBytesPerSecond = 30_000_000.0
@@ -50,6 +57,19 @@ public struct OperationsSpec: Sendable, Equatable {
     public var waitForFailedNodes = false
 
     public init() {}
+
+    /// A fixed cost per move that depends on the transfer mode (logical moves set up slots and
+    /// subscriptions, which costs more where the move runs in a separate transaction).
+    public struct MoveOverhead: Sendable, Equatable {
+        public var blockWrites: SimDuration
+        public var logical: SimDuration
+        public init(blockWrites: SimDuration, logical: SimDuration) {
+            self.blockWrites = blockWrites
+            self.logical = logical
+        }
+        /// The overhead of a move in `logical` (true) or block_writes mode.
+        public func of(logical isLogical: Bool) -> SimDuration { isLogical ? logical : blockWrites }
+    }
 
     /// Copy chunk size: the unit in which a transfer shares CPU and disks with queries.
     public static let chunkBytes = 64.0 * 1_048_576

@@ -1,0 +1,27 @@
+/// Which measurements `validate-model` fits the costs on, and which it predicts: held-out
+/// predictions are the test, so the halves must differ in what they ask of the model.
+///
+/// The standard split fits on single moves (family a), serial background rebalances of 32
+/// shard groups and their drains (b, c), one client's fan-outs (d) and single queries (e); it
+/// predicts parallel rebalances, rebalances and drains of many small groups, fan-outs under
+/// load, pgbench (f), memory (g) and the cache (h).
+public struct ValidationSplit: Sendable {
+    public var name = "standard"
+
+    public init() {}
+
+    /// The words for the report.
+    public var fitHalf: String {
+        "single shard moves (family a); serial background rebalances (executors 1/1) of 32 shard groups and the drains before them (b, c); one client's fan-outs (d); single queries (e)"
+    }
+    public var heldOutHalf: String {
+        "parallel background rebalances (executors 4/2, with and without parallel colocated transfers) and their drains; rebalances and drains of 128 small shard groups (c); fan-outs under 8 clients (d); pgbench (f); backend memory (g); the two-level cache (h)"
+    }
+
+    func fits(_ m: LabMeasurements.SingleMove) -> Bool { true }
+
+    /// Serial jobs of the 32-group series are fitted (with their drains); the rest is held out.
+    func fits(_ r: LabMeasurements.RebalanceRun) -> Bool { r.shardCount <= 32 && r.executors == 1 }
+
+    func fitsFanout(_ f: LabMeasurements.FanoutRun) -> Bool { f.clients == 1 }
+}
