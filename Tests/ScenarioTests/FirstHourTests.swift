@@ -11,7 +11,7 @@ import XCTest
 final class FirstHourTests: XCTestCase {
     /// A 4-worker cluster with lookups and updates, and `timeline` (YAML lines, indented 2).
     func scenario(duration: String = "4m", rate: Double = 400, sessions: Int = 480, updateShare: Double = 0.02,
-                  arrivals: String = "", timeline: String) throws -> ClusterScenario {
+                  arrivals: String = "", sizeGiB: Int = 16, timeline: String) throws -> ClusterScenario {
         let yaml = """
             version: 1
             kind: cluster
@@ -23,7 +23,7 @@ final class FirstHourTests: XCTestCase {
             tables:
               - {name: events, type: distributed, data_share: 0.8}
               - {name: accounts, type: distributed, colocate_with: events, data_share: 0.2}
-            tenants: {count: 2000, total_size_gib: 16, size_zipf: 0.8, activity_zipf: 0.9}
+            tenants: {count: 2000, total_size_gib: \(sizeGiB), size_zipf: 0.8, activity_zipf: 0.9}
             workload:
               arrivals: {rate_per_second: \(rate), sessions: \(sessions)\(arrivals)}
               classes:
@@ -83,7 +83,8 @@ final class FirstHourTests: XCTestCase {
     /// empty instead of 0, and says how many updates wait and how old the oldest is; the chart
     /// draws the gap and the waiting age; stdout gives p99 before, during and after.
     func testWriteBlockDuringConversionIsVisibleInTheTimeSeries() throws {
-        let s = try scenario(timeline: """
+        // Enough data that the conversion outlasts several 10 s intervals at the copy rate.
+        let s = try scenario(sizeGiB: 64, timeline: """
               - {at: 1m, sql: "SELECT alter_distributed_table('events', shard_count := 32, cascade_to_colocated := true);"}
             """)
         let r = try report(s)
@@ -99,7 +100,7 @@ final class FirstHourTests: XCTestCase {
             XCTAssertGreaterThan(row.oldestWaitingMs[update], (row.timeSeconds - op.start.seconds - 10) * 1e3, "the oldest update waits since the lock")
         }
         let csv = try file(r, "timeseries_classes.csv")
-        let t = NumberFormat.fixed(during[0].timeSeconds, 3)
+        let t = NumberFormat.fixed(try XCTUnwrap(during.first).timeSeconds, 3)
         let line = try XCTUnwrap(csv.split(separator: "\n").first { $0.hasPrefix("\(t),update,") })
         XCTAssertTrue(line.hasPrefix("\(t),update,0.000,,,0,"), "no percentile without a completion: \(line)")
         let html = try file(r, "report.html")

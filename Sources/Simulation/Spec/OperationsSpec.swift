@@ -1,8 +1,8 @@
 import SimCore
 
-/// What cluster operations cost in time and resources (FACTS D, F, H), and the defaults
-/// calibrated on measured Citus 13.2 moves (Tests/Fixtures/citus/measured/single_moves.json;
-/// `OperationsCalibrationTests` refits them from that file).
+/// What cluster operations cost in time and resources (FACTS D, F, H). The move costs default to
+/// `citus-sim calibrate Lab/measured` (the lab's Citus 13.2 measurements on one 2-core machine;
+/// `CalibrationDefaultsTests` refits them from the committed files and compares).
 ///
 /// Model of one shard-group transfer: COPY streams (one per colocated shard, up to
 /// `citus.max_adaptive_executor_pool_size` at once) move the data in chunks; a chunk costs
@@ -11,21 +11,22 @@ import SimCore
 /// when all of them have. On an idle cluster a stream therefore runs at
 /// `copyBytesPerCoreSecond`, the measured rate of a block_writes move.
 public struct OperationsSpec: Sendable, Equatable {
-    /// COPY throughput of one stream per core-second on each side, bytes/s (measured: 82.3 MiB/s
-    /// per block_writes move, primary-key build included).
-    public var copyBytesPerCoreSecond = 86_300_000.0
-    /// Fixed time of a block_writes move besides the copy (the fit's intercept is ~0).
-    public var blockingOverhead = SimDuration.milliseconds(30)
-    /// Fixed set-up of a logical move (publications, slots, subscriptions, cleanup): the
-    /// measured median overhead, 4.08 s, less the three 1 s catch-up polls the model adds.
-    public var logicalOverhead = SimDuration.milliseconds(1_080)
+    /// COPY throughput of one stream per core-second on each side, bytes/s (fitted: 246.6 MiB/s
+    /// per block_writes single move, primary-key build included; 95% CI 220.6–279.7).
+    public var copyBytesPerCoreSecond = 246.6 * 1_048_576
+    /// Fixed time of a block_writes move besides the copy (fitted intercept; 95% CI 81–249 ms).
+    public var blockingOverhead = SimDuration.microseconds(164_800)
+    /// Fixed set-up of a logical move (publications, slots, subscriptions, cleanup) beyond the
+    /// three 1 s catch-up waits the model adds: the lab's idle logical moves took on average
+    /// slightly less than those waits plus the copy, so the fit is 0 (95% CI 0–629 ms).
+    public var logicalOverhead = SimDuration.zero
     /// Fixed time added to each move a drain or `rebalance_table_shards` runs in its own loopback
     /// connection and transaction (FACTS D.6), for block_writes and for logical moves. Fitted by
-    /// `citus-sim calibrate` from the lab's drains (Lab/measured/rebalance_background.json).
-    public var separateTransactionMoveOverhead = MoveOverhead(blockWrites: .milliseconds(0), logical: .milliseconds(0))
+    /// `citus-sim calibrate` from the lab's drains (Lab/measured/rebalance_*.json).
+    public var separateTransactionMoveOverhead = MoveOverhead(blockWrites: .microseconds(71_700), logical: .microseconds(373_400))
     /// Fixed time added to each move a background job's task runs in a new background worker
     /// (FACTS D.6). Fitted by `citus-sim calibrate` from the lab's background rebalances.
-    public var backgroundTaskOverhead = MoveOverhead(blockWrites: .milliseconds(0), logical: .milliseconds(0))
+    public var backgroundTaskOverhead = MoveOverhead(blockWrites: .microseconds(82_400), logical: .microseconds(2_949_900))
     /// Logical-replication apply throughput on the target, bytes/s. Not measured: an assumption
     /// (one apply worker per subscription); set it from `pg_stat_subscription` if you can.
     public var logicalApplyBytesPerSecond = 30_000_000.0
