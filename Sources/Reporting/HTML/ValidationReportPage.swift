@@ -33,17 +33,28 @@ struct ValidationReportPage {
         for (id, name) in Self.familyNames {
             let rows = v.rows.filter { $0.family == id }
             guard !rows.isEmpty else { continue }
-            let seconds = rows.filter { $0.unit == "s" }
-            let svg = seconds.isEmpty ? "" : chart(seconds, unit: "s", title: "Family \(id): measured and simulated seconds (log scales)")
+            // The family's timings (seconds, milliseconds or transactions per second), in their unit.
+            let unit = rows.first { ["s", "ms", "tps"].contains($0.unit) }?.unit
+            let timings = rows.filter { $0.unit == unit }
+            let svg = unit.map { chart(timings, unit: $0, title: "Family \(id): measured and simulated \($0) (log scales)") } ?? ""
             if !svg.isEmpty { charts += 1 }
+            // A note shared by several rows (how a metric is measured) is said once, under the chart.
+            var seen: [String] = []
+            for r in rows where !r.note.isEmpty && !seen.contains(r.note) { seen.append(r.note) }
+            let shared = seen.filter { note in
+                let metric = rows.first { $0.note == note }!.metric
+                return rows.filter { $0.note == note }.count >= 3 && rows.allSatisfy { $0.metric != metric || $0.note == note }
+            }
             families.append([
                 "id": id, "name": name, "chart": svg,
+                "hasNotes": !shared.isEmpty,
+                "notes": shared.map { note in ["metric": rows.first { $0.note == note }!.metric, "note": note] },
                 "pass": rows.filter(\.pass).count, "count": rows.count,
                 "rows": rows.map { r -> [String: String] in
                     ["experiment": r.experiment, "configuration": r.configuration, "metric": r.metric, "unit": r.unit,
                      "half": r.heldOut ? "held-out" : "fit", "measured": f(r.measured, 3), "simulated": r.simulated.map { f($0, 3) } ?? "not modelled",
                      "ratio": r.ratio.map { f($0, 2) } ?? "", "tolerance": r.tolerance == 0 ? "exact" : "±\(f(r.tolerance * 100, 0))%",
-                     "verdict": r.pass ? "pass" : "fail", "cls": r.pass ? "ok" : "bad", "note": r.note]
+                     "verdict": r.pass ? "pass" : "fail", "cls": r.pass ? "ok" : "bad", "note": shared.contains(r.note) ? "" : r.note]
                 },
             ])
         }
@@ -84,8 +95,9 @@ struct ValidationReportPage {
     <table><tr><th>parameter</th><th>section</th><th>value</th><th>95% interval</th><th>unit</th><th>samples</th><th>fitted from</th></tr>
     {{#costs}}<tr><td><code>{{key}}</code></td><td>{{section}}</td><td class="num">{{value}}</td><td class="num">{{interval}}</td><td>{{unit}}</td><td class="num">{{n}}</td><td>{{source}}</td></tr>{{/costs}}</table>
     {{#families}}
-    <h2>Family {{id}}: {{name}} ({{pass}} of {{count}} rows pass)</h2>
+    <h2 id="family-{{id}}">Family {{id}}: {{name}} ({{pass}} of {{count}} rows pass)</h2>
     {{{chart}}}
+    {{#hasNotes}}<ul>{{#notes}}<li><code>{{metric}}</code>: {{note}}</li>{{/notes}}</ul>{{/hasNotes}}
     <table><tr><th>experiment</th><th>configuration</th><th>metric</th><th>half</th><th>measured</th><th>simulated</th><th>unit</th><th>ratio</th><th>tolerance</th><th></th><th>note</th></tr>
     {{#rows}}<tr><td>{{experiment}}</td><td>{{configuration}}</td><td>{{metric}}</td><td>{{half}}</td><td class="num">{{measured}}</td><td class="num">{{simulated}}</td><td>{{unit}}</td><td class="num">{{ratio}}</td><td>{{tolerance}}</td><td class="{{cls}}">{{verdict}}</td><td class="muted">{{note}}</td></tr>{{/rows}}</table>
     {{/families}}
