@@ -129,28 +129,11 @@ struct SingleMoveReplay {
     var costs: OperationsSpec
 
     func simulate() throws -> Double? {
-        let replay = RebalanceReplay.costsYAML(costs)
-        let text = """
-        version: 1
-        kind: cluster
-        run: {seed: 1, duration: 1h, warmup: 0s, replications: 1, sample_interval: 60s}
-        cluster:
-          coordinator: {cores: 2, memory_gib: 8}
-          workers: {count: 3, cores: 2, memory_gib: 8, disk_mb_per_second: 500}
-        citus: {shard_count: 3}
-        \(replay)
-        tables:
-          - {name: lab_move, type: distributed}
-        tenants: {count: 997, total_size_gib: \(RebalanceReplay.number(3 * bytes / 1_073_741_824)), size_zipf: 0, activity_zipf: 0}
-        workload:
-          arrivals: {rate_per_second: 0.01, sessions: 2}
-          classes:
-            - {name: lookup, kind: router, share: 1, table: lab_move, worker_cpu: {distribution: constant, value: 1ms}}
-        timeline:
+        let text = RebalanceReplay.labScenario(shardCount: 3, duration: "1h", costs: costs, tables: "  - {name: lab_move, type: distributed}",
+                                               tenants: 997, bytes: 3 * bytes, timeline: """
           - at: 10s
             sql: SELECT citus_move_shard_placement(102008, 'worker-1', 5432, 'worker-2', 5432, shard_transfer_mode := '\(mode)');
-
-        """
+        """)
         let (loaded, _) = try ScenarioLoader.load(text: text, file: "replay of a single move", name: "replay")
         guard case .cluster(let scenario) = loaded else { fatalError("a replay is a cluster scenario") }
         let result = try ClusterRun.run(scenario, layout: try ClusterRun.layout(for: scenario), seed: scenario.run.seed, untilOperationsDone: true)
@@ -179,23 +162,7 @@ struct RebalanceReplay {
             "  - {name: \(t.table), type: distributed, \(i == 0 ? "" : "colocate_with: \(run.tableBytes[0].table), ")data_share: \(Self.number(t.bytes / total))}"
         }.joined(separator: "\n")
         let mode = run.mode
-        return """
-        version: 1
-        kind: cluster
-        run: {seed: 1, duration: 6h, warmup: 0s, replications: 1, sample_interval: 60s}
-        cluster:
-          coordinator: {cores: 2, memory_gib: 8}
-          workers: {count: 3, cores: 2, memory_gib: 8, disk_mb_per_second: 500}
-        citus: {shard_count: \(run.shardCount)}
-        \(Self.costsYAML(costs))
-        tables:
-        \(tables)
-        tenants: {count: 20000, total_size_gib: \(Self.number(total / 1_073_741_824)), size_zipf: 0, activity_zipf: 0}
-        workload:
-          arrivals: {rate_per_second: 0.01, sessions: 2}
-          classes:
-            - {name: lookup, kind: router, share: 1, table: \(run.tableBytes[0].table), worker_cpu: {distribution: constant, value: 1ms}}
-        timeline:
+        return Self.labScenario(shardCount: run.shardCount, duration: "6h", costs: costs, tables: tables, tenants: 20000, bytes: total, timeline: """
           - at: 10s
             sql: |
               ALTER SYSTEM SET citus.max_background_task_executors = \(run.executors);
@@ -205,6 +172,32 @@ struct RebalanceReplay {
               SELECT citus_set_node_property('worker-3', 5432, 'shouldhaveshards', true);
               SELECT citus_rebalance_start(rebalance_strategy := '\(run.strategy)', shard_transfer_mode := '\(mode)', parallel_transfer_colocated_shards := \(run.parallelColocated));
               SELECT citus_rebalance_wait();
+        """)
+    }
+
+    /// The lab as a scenario: a 2-core coordinator and 3 workers of 2 cores (each its own; the lab's
+    /// share one machine), `costs`, `tables` (YAML lines), equal tenants holding `bytes`, a trickle of
+    /// lookups on the first table, and `timeline` (YAML lines).
+    static func labScenario(shardCount: Int, duration: String, costs: OperationsSpec, tables: String, tenants: Int, bytes: Double, timeline: String) -> String {
+        let first = tables.split(separator: "name: ").dropFirst().first?.prefix { $0 != "," } ?? "lab"
+        return """
+        version: 1
+        kind: cluster
+        run: {seed: 1, duration: \(duration), warmup: 0s, replications: 1, sample_interval: 60s}
+        cluster:
+          coordinator: {cores: 2, memory_gib: 8}
+          workers: {count: 3, cores: 2, memory_gib: 8, disk_mb_per_second: 500}
+        citus: {shard_count: \(shardCount)}
+        \(costsYAML(costs))
+        tables:
+        \(tables)
+        tenants: {count: \(tenants), total_size_gib: \(number(bytes / 1_073_741_824)), size_zipf: 0, activity_zipf: 0}
+        workload:
+          arrivals: {rate_per_second: 0.01, sessions: 2}
+          classes:
+            - {name: lookup, kind: router, share: 1, table: \(first), worker_cpu: {distribution: constant, value: 1ms}}
+        timeline:
+        \(timeline)
 
         """
     }
