@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Workload", "SimCore", "ClusterModel", "QueueingModels", "TestSupport"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Reporting", "Advisor", "ClusterModel", "Planner", "Simulation", "Workload", "Runbook"]),
         .testTarget(name: "AdvisorTests", dependencies: ["Advisor", "Simulation", "Workload", "SimCore", "Scenario", "Reporting"]),
-        .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Reporting", "Simulation", "SimCore", "TestSupport"]),
+        .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Reporting", "Scenario", "Simulation", "SimCore", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["citus-sim"]),
     ]
 )

@@ -41,6 +41,9 @@ public struct ModelValidation: Sendable {
     public var fitted: CostCalibration
     public var rows: [ValidationRow]
     public var files: [String]
+    /// Every replay as the scenario file it is (name, YAML text), in row order: runnable with
+    /// `citus-sim run` (`validate-model --replays DIR` writes them).
+    public var replays: [(name: String, text: String)] = []
 
     /// Timing tolerance of the goals (issue 17): ±25% per held-out timing.
     public static let timingTolerance = 0.25
@@ -48,10 +51,12 @@ public struct ModelValidation: Sendable {
     public static func run(_ m: LabMeasurements, split: ValidationSplit = ValidationSplit(), threads: Int = 1) throws -> ModelValidation {
         let fitted = try CostCalibration.fit(m, split: split)
         let costs = fitted.applied(to: OperationsSpec())
-        var rows = try singleMoveRows(m, costs: costs, threads: threads)
-        let replays = m.rebalances
-        let results = try parallelMap(replays, threads: threads) { run in try RebalanceReplay(run: run, costs: costs).simulate() }
-        for (run, sim) in zip(replays, results) {
+        var replays: [(name: String, text: String)] = []
+        var rows = try singleMoveRows(m, costs: costs, threads: threads, replays: &replays)
+        let rebalances = m.rebalances.map { RebalanceReplay(run: $0, costs: costs) }
+        for r in rebalances { replays.append((r.fileName, r.scenarioText)) }
+        let results = try parallelMap(rebalances, threads: threads) { try $0.simulate() }
+        for (run, sim) in zip(m.rebalances, results) {
             let held = !split.fits(run)
             let family = run.shardCount > 32 ? "c" : "b"
             let config = run.label
@@ -73,14 +78,23 @@ public struct ModelValidation: Sendable {
         }
         let queryCosts = m.fanouts.isEmpty ? nil : try QueryCosts(m, split: split)
         if let queryCosts {
-            rows += try fanoutRows(m, split: split, costs: queryCosts, threads: threads)
-            rows += try singleQueryRows(m, costs: queryCosts, threads: threads)
-            rows += try pgbenchRows(m, costs: queryCosts, threads: threads)
+            rows += try fanoutRows(m, split: split, costs: queryCosts, threads: threads, replays: &replays)
+            rows += try singleQueryRows(m, costs: queryCosts, threads: threads, replays: &replays)
+            rows += try pgbenchRows(m, costs: queryCosts, threads: threads, replays: &replays)
         }
         rows += notModelledRows(m)
         rows = rows.filter { $0.family == "a" } + ["b", "c", "d", "e", "f", "g", "h"].flatMap { f in rows.filter { $0.family == f } }
-        return ModelValidation(split: split, fitted: fitted, rows: rows, files: m.files)
+        return ModelValidation(split: split, fitted: fitted, rows: rows, files: m.files,
+                               replays: replays.map { ($0.name, Self.replayHeader + $0.text) })
     }
+
+    static let replayHeader = """
+        # A replay of one lab measurement (Lab/measured), written by
+        # `citus-sim validate-model Lab/measured --replays Lab/replay/generated`: the lab's layout and
+        # settings, with the costs fitted on the validation's fit half. Run it with `citus-sim run`.
+        # The lab's 4 nodes shared one 2-core machine; here each node has its own 2 cores.
+
+        """
 
     /// The held-out timing rows (the goals' population): durations, latencies and throughputs.
     public var heldOutTimings: [ValidationRow] { rows.filter { $0.heldOut && ["s", "ms", "tps"].contains($0.unit) && $0.tolerance > 0 } }
@@ -102,7 +116,7 @@ func parallelMap<T: Sendable, R: Sendable>(_ items: [T], threads: Int, _ body: @
 
 extension ModelValidation {
     /// Family a: each size and mode's mean single-move time against a simulated move (fit half).
-    static func singleMoveRows(_ m: LabMeasurements, costs: OperationsSpec, threads: Int) throws -> [ValidationRow] {
+    static func singleMoveRows(_ m: LabMeasurements, costs: OperationsSpec, threads: Int, replays: inout [(name: String, text: String)]) throws -> [ValidationRow] {
         var cases: [(mode: String, bytes: Double, seconds: [Double])] = []
         for mv in m.singleMoves {
             if let i = cases.firstIndex(where: { $0.mode == mv.mode && abs($0.bytes - mv.bytes) < 0.2 * mv.bytes }) {
@@ -111,9 +125,9 @@ extension ModelValidation {
                 cases.append((mv.mode, mv.bytes, [mv.seconds - m.psqlOverhead]))
             }
         }
-        let sims = try parallelMap(cases.map { ($0.mode, $0.bytes) }, threads: threads) { c in
-            try SingleMoveReplay(mode: c.0, bytes: c.1, costs: costs).simulate()
-        }
+        let moves = cases.map { SingleMoveReplay(mode: $0.mode, bytes: $0.bytes, costs: costs) }
+        for mv in moves { replays.append(("a-move-\(mv.mode)-\(Int((mv.bytes / 1_048_576).rounded()))mib.yaml", mv.scenarioText)) }
+        let sims = try parallelMap(moves, threads: threads) { try $0.simulate() }
         return zip(cases, sims).map { c, sim in
             ValidationRow(family: "a", experiment: "single shard move", configuration: "\(c.mode), \(Int((c.bytes / 1_048_576).rounded())) MiB",
                           metric: "move_seconds", unit: "s", measured: c.seconds.reduce(0, +) / Double(c.seconds.count), simulated: sim,
@@ -128,13 +142,16 @@ struct SingleMoveReplay {
     var bytes: Double
     var costs: OperationsSpec
 
-    func simulate() throws -> Double? {
-        let text = RebalanceReplay.labScenario(shardCount: 3, duration: "1h", costs: costs, tables: "  - {name: lab_move, type: distributed}",
-                                               tenants: 997, bytes: 3 * bytes, timeline: """
+    var scenarioText: String {
+        RebalanceReplay.labScenario(shardCount: 3, duration: "1h", costs: costs, tables: "  - {name: lab_move, type: distributed}",
+                                    tenants: 997, bytes: 3 * bytes, timeline: """
           - at: 10s
             sql: SELECT citus_move_shard_placement(102008, 'worker-1', 5432, 'worker-2', 5432, shard_transfer_mode := '\(mode)');
         """)
-        let (loaded, _) = try ScenarioLoader.load(text: text, file: "replay of a single move", name: "replay")
+    }
+
+    func simulate() throws -> Double? {
+        let (loaded, _) = try ScenarioLoader.load(text: scenarioText, file: "replay of a single move", name: "replay")
         guard case .cluster(let scenario) = loaded else { fatalError("a replay is a cluster scenario") }
         let result = try ClusterRun.run(scenario, layout: try ClusterRun.layout(for: scenario), seed: scenario.run.seed, untilOperationsDone: true)
         guard let op = result.operations?.operations.first(where: { $0.label.contains("citus_move_shard_placement") }), op.status == "done", let end = op.end else { return nil }
@@ -146,6 +163,11 @@ struct SingleMoveReplay {
 struct RebalanceReplay {
     var run: LabMeasurements.RebalanceRun
     var costs: OperationsSpec
+
+    var fileName: String {
+        let executors = "\(run.executors)-\(run.executorsPerNode)\(run.parallelColocated ? "-parallel" : "")"
+        return "\(run.shardCount > 32 ? "c" : "b")-rebalance-\(run.shardCount)groups-\(run.strategy)-\(run.mode)-\(executors).yaml"
+    }
 
     struct Outcome: Sendable {
         var drainSeconds: Double?

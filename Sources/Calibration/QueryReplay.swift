@@ -91,12 +91,15 @@ struct QueryCosts: Sendable {
 extension ModelValidation {
     /// Family d: one client's fan-outs (fit half) and 8 clients' (held out), and the shard count
     /// that minimises latency under load.
-    static func fanoutRows(_ m: LabMeasurements, split: ValidationSplit, costs: QueryCosts, threads: Int) throws -> [ValidationRow] {
+    static func fanoutRows(_ m: LabMeasurements, split: ValidationSplit, costs: QueryCosts, threads: Int,
+                           replays: inout [(name: String, text: String)]) throws -> [ValidationRow] {
         let runs = m.fanouts.filter { $0.query == "count" }.sorted { ($0.clients, $0.shardCount) < ($1.clients, $1.shardCount) }
-        let sims = try parallelMap(runs, threads: threads) { r in
-            try QueryReplay(shardCount: r.shardCount, clients: r.clients, duration: "40s", warmup: "5s",
-                            workerCPU: costs.fanoutWorkerCPU, coordinatorCPU: costs.fanoutCoordinatorCPU).simulate()
+        let replay = runs.map { r in
+            QueryReplay(shardCount: r.shardCount, clients: r.clients, duration: "40s", warmup: "5s",
+                        workerCPU: costs.fanoutWorkerCPU, coordinatorCPU: costs.fanoutCoordinatorCPU)
         }
+        for (r, q) in zip(runs, replay) { replays.append(("d-fanout-\(r.shardCount)shards-\(r.clients)clients.yaml", q.scenarioText)) }
+        let sims = try parallelMap(replay, threads: threads) { try $0.simulate() }
         var rows: [ValidationRow] = []
         for (r, sim) in zip(runs, sims) {
             rows.append(ValidationRow(family: "d", experiment: "fan-out count(*)", configuration: "\(r.shardCount) shards, \(r.clients) client(s)",
@@ -115,13 +118,16 @@ extension ModelValidation {
     }
 
     /// Family e: connections the first and second query of a session open (summed over the workers).
-    static func singleQueryRows(_ m: LabMeasurements, costs: QueryCosts, threads: Int) throws -> [ValidationRow] {
+    static func singleQueryRows(_ m: LabMeasurements, costs: QueryCosts, threads: Int,
+                                replays: inout [(name: String, text: String)]) throws -> [ValidationRow] {
         let queries = m.singleQueries.filter { $0.query == "fast_count" }
         // One client, which thinks 5 s before each query: 7 s hold its first query, 12 s its first two.
-        let sims = try parallelMap(queries, threads: threads) { q in
-            try QueryReplay(shardCount: 32, clients: 1, thinkTime: "5s", duration: q.firstInSession ? "7s" : "12s", warmup: "0s",
-                            workerCPU: costs.fanoutWorkerCPU, coordinatorCPU: costs.fanoutCoordinatorCPU, poolSize: q.poolSize).simulate()
+        let replay = queries.map { q in
+            QueryReplay(shardCount: 32, clients: 1, thinkTime: "5s", duration: q.firstInSession ? "7s" : "12s", warmup: "0s",
+                        workerCPU: costs.fanoutWorkerCPU, coordinatorCPU: costs.fanoutCoordinatorCPU, poolSize: q.poolSize)
         }
+        for (q, r) in zip(queries, replay) { replays.append(("e-query-pool\(q.poolSize)-\(q.firstInSession ? "first" : "second").yaml", r.scenarioText)) }
+        let sims = try parallelMap(replay, threads: threads) { try $0.simulate() }
         var rows: [ValidationRow] = []
         var firstOpened: [Int: Double] = [:]
         for (q, sim) in zip(queries, sims) {
@@ -138,15 +144,20 @@ extension ModelValidation {
     }
 
     /// Family f: pgbench tps and connections per query, and the fastest shared-pool setting.
-    static func pgbenchRows(_ m: LabMeasurements, costs: QueryCosts, threads: Int) throws -> [ValidationRow] {
+    static func pgbenchRows(_ m: LabMeasurements, costs: QueryCosts, threads: Int,
+                            replays: inout [(name: String, text: String)]) throws -> [ValidationRow] {
         let runs = m.pgbench
-        let sims = try parallelMap(runs, threads: threads) { r in
+        let replay = runs.map { r in
             let router = r.query == "router"
-            return try QueryReplay(shardCount: 32, clients: r.clients, duration: "\(Int(max(3, r.seconds)))s", warmup: "0s", kind: router ? "router" : "multi_shard",
-                                   workerCPU: router ? costs.routerWorkerCPU : costs.fanoutWorkerCPU,
-                                   coordinatorCPU: router ? costs.routerCoordinatorCPU : costs.fanoutCoordinatorCPU,
-                                   sharedPool: Int(r.sharedPool), poolSize: r.poolSize).simulate()
+            return QueryReplay(shardCount: 32, clients: r.clients, duration: "\(Int(max(3, r.seconds)))s", warmup: "0s", kind: router ? "router" : "multi_shard",
+                               workerCPU: router ? costs.routerWorkerCPU : costs.fanoutWorkerCPU,
+                               coordinatorCPU: router ? costs.routerCoordinatorCPU : costs.fanoutCoordinatorCPU,
+                               sharedPool: Int(r.sharedPool), poolSize: r.poolSize)
         }
+        for (r, q) in zip(runs, replay) {
+            replays.append(("f-pgbench-\(r.query)-\(r.clients)clients-shared\(r.sharedPool)-pool\(r.poolSize).yaml", q.scenarioText))
+        }
+        let sims = try parallelMap(replay, threads: threads) { try $0.simulate() }
         var rows: [ValidationRow] = []
         for (r, sim) in zip(runs, sims) {
             let config = "\(r.query), \(r.clients) clients, shared pool \(r.sharedPool), pool size \(r.poolSize)"

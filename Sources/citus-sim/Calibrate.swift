@@ -53,6 +53,9 @@ struct ValidateModel: ParsableCommand {
     @Option(name: .customLong("threads"), help: "Threads for the replays (default: all cores). Results do not depend on it.")
     var threads: Int?
 
+    @Option(help: "Also write every replay as a scenario file into this directory (replaced as a whole), for `citus-sim run`.")
+    var replays: String?
+
     func run() throws {
         let m = try CLI.readMeasurements(measurements)
         let validation: ModelValidation
@@ -65,6 +68,10 @@ struct ValidateModel: ParsableCommand {
         }
         let report = ValidationReport(validation)
         try CLI.reportingInternalErrors { try OutputDirectory.write(report.files, to: out) }
+        if let replays {
+            try CLI.reportingInternalErrors { try OutputDirectory.write(validation.replays.map { (name: $0.name, contents: $0.text) }, to: replays) }
+            print("wrote \(validation.replays.count) replay scenarios to \(replays)")
+        }
         for g in report.goals { print("\(g.met ? "met" : "NOT MET"): \(g.goal): \(g.result)") }
         print("\(validation.rows.filter(\.pass).count) of \(validation.rows.count) rows pass")
         print("wrote \(out)/validation.csv, \(out)/costs.yaml, \(out)/report.html")

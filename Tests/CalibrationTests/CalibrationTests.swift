@@ -1,6 +1,7 @@
 import Calibration
 import Foundation
 import Reporting
+import Scenario
 import Simulation
 import TestSupport
 import XCTest
@@ -17,6 +18,11 @@ final class CalibrationTests: XCTestCase {
         let moveCounts = v.rows.filter { $0.metric == "moves" || $0.metric == "drain_moves" }
         XCTAssertGreaterThanOrEqual(moveCounts.count, 2 * m.rebalances.count)
         for r in moveCounts { XCTAssertTrue(r.pass, "\(r.configuration): \(r.metric) measured \(r.measured), simulated \(r.simulated ?? -1)") }
+        // Every replay is a scenario `citus-sim run` accepts, one per file name.
+        XCTAssertEqual(Set(v.replays.map(\.name)).count, v.replays.count)
+        for r in v.replays {
+            XCTAssertNoThrow(try ScenarioLoader.load(text: r.text, file: r.name, name: "replay"), r.name)
+        }
         // Rows the model cannot answer are written failing, never dropped.
         XCTAssertTrue(v.rows.filter { $0.family == "g" }.allSatisfy { $0.simulated == nil && !$0.pass })
     }
