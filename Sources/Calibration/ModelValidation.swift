@@ -92,7 +92,7 @@ public struct ModelValidation: Sendable {
         # A replay of one lab measurement (Lab/measured), written by
         # `citus-sim validate-model Lab/measured --replays Lab/replay/generated`: the lab's layout and
         # settings, with the costs fitted on the validation's fit half. Run it with `citus-sim run`.
-        # The lab's 4 nodes shared one 2-core machine; here each node has its own 2 cores.
+        # The lab's 4 nodes shared one 2-core machine, and so do the nodes here (shared_host_cores).
 
         """
 
@@ -197,8 +197,8 @@ struct RebalanceReplay {
         """)
     }
 
-    /// The lab as a scenario: a 2-core coordinator and 3 workers of 2 cores (each its own; the lab's
-    /// share one machine), `costs`, `tables` (YAML lines), equal tenants holding `bytes`, a trickle of
+    /// The lab as a scenario: a coordinator and 3 workers that share one 2-core host, as the lab's
+    /// nodes share its machine, `costs`, `tables` (YAML lines), equal tenants holding `bytes`, a trickle of
     /// lookups on the first table, and `timeline` (YAML lines).
     static func labScenario(shardCount: Int, duration: String, costs: OperationsSpec, tables: String, tenants: Int, bytes: Double, timeline: String) -> String {
         let first = tables.split(separator: "name: ").dropFirst().first?.prefix { $0 != "," } ?? "lab"
@@ -209,6 +209,7 @@ struct RebalanceReplay {
         cluster:
           coordinator: {cores: 2, memory_gib: 8}
           workers: {count: 3, cores: 2, memory_gib: 8, disk_mb_per_second: 500}
+          shared_host_cores: 2
         citus: {shard_count: \(shardCount)}
         \(costsYAML(costs))
         tables:

@@ -3,7 +3,7 @@ import SimCore
 import Simulation
 
 /// A lab query experiment (pgbench or one psql session) as a citus-sim closed-loop scenario:
-/// 3 workers with 2 cores each, one distributed table of `shardCount` shards, `clients`
+/// a coordinator and 3 workers sharing one 2-core host (as in the lab), one distributed table of `shardCount` shards, `clients`
 /// sessions that run one query class back to back.
 ///
 /// Query costs come from the fit half (`QueryCosts`), never from the figure being predicted.
@@ -30,6 +30,7 @@ struct QueryReplay: Sendable {
         cluster:
           coordinator: {cores: 2, memory_gib: 8, max_connections: 300}
           workers: {count: 3, cores: 2, memory_gib: 8, max_connections: 300}
+          shared_host_cores: 2
         citus: {shard_count: \(shardCount), max_adaptive_executor_pool_size: \(poolSize)\(shared)}
         tables:
           - {name: lab_fan, type: distributed}
@@ -63,8 +64,8 @@ struct QueryReplay: Sendable {
 /// Query costs fitted on the fit half (one client's fan-outs and routers, family d).
 ///
 /// Model assumption: with one client, a fan-out of N shard tasks takes
-/// `coordinator CPU + N · (worker CPU per task) / (6 worker cores)`: the tasks spread over 3
-/// workers of 2 cores. The line fitted to one client's `count(*)` latency against N gives the
+/// `coordinator CPU + N · (worker CPU per task) / (2 cores)`: the tasks spread over the 3
+/// workers, which share the host's 2 cores. The line fitted to one client's `count(*)` latency against N gives the
 /// intercept (coordinator CPU per query) and the slope (× 6: worker CPU per task). A router
 /// query's mean latency is split evenly between coordinator and worker CPU (an assumption).
 struct QueryCosts: Sendable {
@@ -73,7 +74,7 @@ struct QueryCosts: Sendable {
     var routerWorkerCPU: SimDuration
     var routerCoordinatorCPU: SimDuration
 
-    static let workerCores = 6.0
+    static let workerCores = 2.0
 
     init(_ m: LabMeasurements, split: ValidationSplit) throws {
         let idle = m.fanouts.filter { split.fitsFanout($0) && $0.query == "count" }

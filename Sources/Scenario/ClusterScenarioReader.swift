@@ -242,11 +242,14 @@ enum ClusterScenarioReader {
         let setup = seconds(m, "connection_setup_cpu", default: 0.002, allowZero: true)
         let handshake = seconds(m, "tls_handshake_cpu", default: 0.003, allowZero: true)
         let hasShards = bool(m, "coordinator_has_shards", false)
+        let sharedHost = m.value("shared_host_cores") == nil ? Int?.some(0) : m.integer("shared_host_cores", in: 1...4096)
         m.finish()
         guard let coordinator, let count, let worker, let latency, let tls, let setup, let handshake, let hasShards else { return nil }
         var spec = ClusterSpec(coordinator: coordinator, worker: worker, workerCount: count, networkLatency: latency, tls: tls,
                                connectionSetupCPU: setup, tlsHandshakeCPU: handshake)
         spec.coordinatorHasShards = hasShards
+        guard let sharedHost else { return nil }
+        spec.sharedHostCores = sharedHost == 0 ? nil : sharedHost
         spec.workerSizes = sizes
         return spec
     }

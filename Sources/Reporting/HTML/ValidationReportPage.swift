@@ -83,7 +83,7 @@ struct ValidationReportPage {
     <h1>Model validation: citus-sim against a real Citus 13.2</h1>
     <p class="muted">Written by <code>citus-sim validate-model Lab/measured --out Reports/validation</code> from the committed measurements; no Citus is needed to regenerate it.</p>
     <p><strong>One machine.</strong> The lab's coordinator and 3 workers run on one 2-core machine and share its cores and disk over loopback.
-    The replays give each simulated node its own 2 cores and disk, so wherever the nodes compete (parallel moves, fan-outs under load, pgbench) the simulation has more capacity than the lab had.
+    The replays say so (<code>cluster.shared_host_cores: 2</code>: every simulated node's work shares one 2-core CPU and one disk), so the simulation competes for the same capacity the lab had; the network is still modelled per node.
     Figures from this lab describe this machine, not production hardware: run the experiments on your own test cluster to calibrate for it.</p>
     <h2>Goals (held-out predictions only)</h2>
     <table><tr><th>goal</th><th>result</th><th></th></tr>

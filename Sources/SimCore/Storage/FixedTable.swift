@@ -24,12 +24,24 @@ public struct FixedTable<Element>: @unchecked Sendable {
     @usableFromInline let base: UnsafeMutablePointer<Element>
     /// Values in the table.
     public let count: Int
+    /// 1, or 0 when every index addresses one shared value.
+    @usableFromInline let stride: Int
 
     /// A table holding `elements`.
     public init(_ elements: [Element]) {
         storage = Storage(elements)
         base = storage.base
         count = elements.count
+        stride = 1
+    }
+
+    /// A table of `count` indices that all address one value, `shared` (nodes sharing one
+    /// host's CPU or disk).
+    public init(sharing shared: Element, count: Int) {
+        storage = Storage([shared])
+        base = storage.base
+        self.count = count
+        stride = 0
     }
 
     /// The value at `index`, read and modified in place.
@@ -37,11 +49,11 @@ public struct FixedTable<Element>: @unchecked Sendable {
     public subscript(index: Int) -> Element {
         unsafeAddress {
             precondition(index >= 0 && index < count, "element \(index) out of 0..<\(count)")
-            return UnsafePointer(base + index)
+            return UnsafePointer(base + index &* stride)
         }
         nonmutating unsafeMutableAddress {
             precondition(index >= 0 && index < count, "element \(index) out of 0..<\(count)")
-            return base + index
+            return base + index &* stride
         }
     }
 

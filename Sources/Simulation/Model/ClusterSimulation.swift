@@ -294,13 +294,20 @@ public struct ClusterSimulation: EventHandler {
         let c = scenario.cluster
         let limit = sharedPoolLimit
         let workerServers = workers + nodeOffset - 1  // workers that are not the coordinator
-        cpu = FixedTable(try [ProcessorSharingServer(cores: c.coordinator.cores)] + (0..<workerServers).map { try ProcessorSharingServer(cores: c.workerSpec($0).cores) }
-            + (1..<coordinators).map { _ in try ProcessorSharingServer(cores: c.coordinator.cores) })
-        disks = FixedTable(try [c.coordinator].map { try Disk(iops: $0.diskIOPS, bytesPerSecond: $0.diskBytesPerSecond, accessLatency: $0.diskLatency) }
-            + (0..<workerServers).map { i in
-                let n = c.workerSpec(i)
-                return try Disk(iops: n.diskIOPS, bytesPerSecond: n.diskBytesPerSecond, accessLatency: n.diskLatency)
-            })
+        if let host = c.sharedHostCores {
+            // One host for every node: one CPU and one disk (the first worker's) behind every index.
+            let n = c.workerSpec(0)
+            cpu = FixedTable(sharing: try ProcessorSharingServer(cores: host), count: 1 + workerServers + coordinators - 1)
+            disks = FixedTable(sharing: try Disk(iops: n.diskIOPS, bytesPerSecond: n.diskBytesPerSecond, accessLatency: n.diskLatency), count: 1 + workerServers)
+        } else {
+            cpu = FixedTable(try [ProcessorSharingServer(cores: c.coordinator.cores)] + (0..<workerServers).map { try ProcessorSharingServer(cores: c.workerSpec($0).cores) }
+                + (1..<coordinators).map { _ in try ProcessorSharingServer(cores: c.coordinator.cores) })
+            disks = FixedTable(try [c.coordinator].map { try Disk(iops: $0.diskIOPS, bytesPerSecond: $0.diskBytesPerSecond, accessLatency: $0.diskLatency) }
+                + (0..<workerServers).map { i in
+                    let n = c.workerSpec(i)
+                    return try Disk(iops: n.diskIOPS, bytesPerSecond: n.diskBytesPerSecond, accessLatency: n.diskLatency)
+                })
+        }
         // The first coordinator's counter for its own shards is citus.local_shared_pool_size.
         let local = Int(localWorker)
         let localLimit = localPoolLimit

@@ -61,6 +61,10 @@ public struct ClusterSpec: Sendable, Equatable {
     /// Per worker, in order, when the workers come in groups of different sizes (empty: all
     /// are `worker`, the first group's size, which workers the timeline adds also get).
     public var workerSizes: [NodeSpec] = []
+    /// When set, every node (coordinator and workers) runs on one host of this many cores and
+    /// shares its CPU (processor sharing across all nodes' work) and the first worker's disk, as
+    /// the lab's nodes share one machine; each node's CPU and disk figures are then the host's.
+    public var sharedHostCores: Int? = nil
 
     public init(coordinator: NodeSpec, worker: NodeSpec, workerCount: Int, networkLatency: SimDuration, tls: Bool = true,
                 connectionSetupCPU: SimDuration = .milliseconds(2), tlsHandshakeCPU: SimDuration = .milliseconds(3)) {
