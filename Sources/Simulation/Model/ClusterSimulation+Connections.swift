@@ -263,4 +263,47 @@ extension ClusterSimulation {
         answer(request: rid, outcome: .error, &s)
         release(request: rid)
     }
+
+    /// The shared-pool counter of `coordinator` for connections of `session`'s database to `worker`.
+    @inline(__always) func poolIndex(worker: Int, coordinator: UInt8, session: Int32) -> Int {
+        (Int(coordinator) * workers + worker) * databases + Int(session) % databases
+    }
+
+    /// Worker `w` is the coordinator running the query (its own shards: no network).
+    @inline(__always) func isLocal(worker w: Int32, coordinator c: UInt8) -> Bool { w == localWorker && c == 0 }
+
+    /// Shared-pool slots in use towards `worker`, over every coordinator and database.
+    func sharedPoolInUse(worker w: Int) -> Int {
+        (0..<coordinators).reduce(0) { sum, c in (0..<databases).reduce(sum) { $0 + sharedPool[(c * workers + w) * databases + $1].inUse } }
+    }
+
+    /// Mean waiters for shared-pool slots towards `worker` until `end`, over coordinators and databases.
+    func sharedPoolWaitersMean(worker w: Int, at end: SimTime) -> Double {
+        (0..<coordinators).reduce(0.0) { sum, c in (0..<databases).reduce(sum) { $0 + sharedPool[(c * workers + w) * databases + $1].waiting.mean(at: end) } }
+    }
+}
+
+extension ClusterSimulation {
+    /// Per worker: backends in use, shared-pool slots in use, connections cached by
+    /// sessions; and requests still active. For invariant checks: once every request has
+    /// drained, all three counts agree.
+    public func connectionAccounting() -> (perWorker: [(backends: Int, shared: Int, cached: Int)], activeRequests: Int) {
+        let perWorker = (0..<workers).map { w in
+            (backends[w].inUse, sharedPoolInUse(worker: w),
+             stride(from: w, to: cached.count, by: workers).reduce(0) { $0 + Int(cached[$1]) })
+        }
+        return (perWorker, requests.filter(\.active).count)
+    }
+
+    /// What is wrong with the connection accounting once every request should have drained:
+    /// requests left, and workers whose backends or shared-pool slots differ from the
+    /// connections sessions cache. Empty when consistent (for tests).
+    public func drainedAccountingProblems() -> [String] {
+        let (perWorker, active) = connectionAccounting()
+        var problems = active == 0 ? [] : ["\(active) requests still active"]
+        for (w, a) in perWorker.enumerated() where a.backends != a.cached || a.shared != a.cached {
+            problems.append("worker \(w): \(a.backends) backends, \(a.shared) shared-pool slots, \(a.cached) cached connections")
+        }
+        return problems
+    }
 }

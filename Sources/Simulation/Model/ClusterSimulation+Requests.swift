@@ -2,6 +2,31 @@ import SimCore
 import Workload
 
 extension ClusterSimulation {
+    /// Schedules the first arrivals (open loop) or every client's first request (closed loop),
+    /// and the first metrics sample.
+    public mutating func start(_ s: inout Scheduler<ClusterEvent>) {
+        switch scenario.workload.arrivals {
+        case .open(let curve, _):
+            if let trace = replay {
+                if trace.count > 0 { s.schedule(.arrival, at: trace.times[0], priority: .arrival) }
+            } else {
+                scheduleNextArrival(after: .zero, curve: curve, &s)
+            }
+        case .closed(let clients, let think):
+            for c in 0..<clients {
+                s.schedule(.think, after: SimDuration(seconds: think.sample(arrivalStream)), priority: .arrival, payload: UInt32(c))
+            }
+        }
+        if measureFrom > .zero { s.schedule(.sample, at: measureFrom, priority: .observation, payload: 1) }
+        if hasOperations { scheduleTimeline(&s) }
+        s.schedule(.sample, at: nextSample, priority: .observation)
+    }
+
+    mutating func scheduleNextArrival(after now: SimTime, curve: RateCurve, _ s: inout Scheduler<ClusterEvent>) {
+        let gap = arrivalStream.exponential(mean: 1e6 / arrivalBound)
+        s.schedule(.arrival, at: now + .microseconds(max(1, Int64(gap.rounded()))), priority: .arrival)
+    }
+
     /// A new request: tenant and class from the workload streams, demands drawn now so
     /// every configuration sees the same ones; then it waits for a session if needed.
     mutating func arrive(session: Int32?, tenant given: Int32? = nil, cls givenClass: Int? = nil, _ s: inout Scheduler<ClusterEvent>) {

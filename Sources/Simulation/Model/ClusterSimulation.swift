@@ -3,8 +3,8 @@ import Workload
 
 /// A Citus cluster in simulated time: clients, the coordinator, workers, connections.
 ///
-/// Model (FACTS G): each node's CPU is processor sharing over its cores; each worker has a
-/// disk (IOPS and bandwidth, `Disk`); results cross the coordinator's NIC ingress, a FIFO
+/// Model (FACTS G): each node's CPU is processor sharing over its cores (or all nodes share one
+/// host's, `cluster.shared_host_cores`); each worker has a disk (IOPS and bandwidth, `Disk`); results cross the coordinator's NIC ingress, a FIFO
 /// link at its bandwidth, plus the one-way network latency each way. A request takes a client
 /// session (open loop: from an application pool of `sessions`; closed loop: its client's),
 /// is planned on the coordinator, then runs as one shard task (router) or fans out over
@@ -294,20 +294,7 @@ public struct ClusterSimulation: EventHandler {
         let c = scenario.cluster
         let limit = sharedPoolLimit
         let workerServers = workers + nodeOffset - 1  // workers that are not the coordinator
-        if let host = c.sharedHostCores {
-            // One host for every node: one CPU and one disk (the first worker's) behind every index.
-            let n = c.workerSpec(0)
-            cpu = FixedTable(sharing: try ProcessorSharingServer(cores: host), count: 1 + workerServers + coordinators - 1)
-            disks = FixedTable(sharing: try Disk(iops: n.diskIOPS, bytesPerSecond: n.diskBytesPerSecond, accessLatency: n.diskLatency), count: 1 + workerServers)
-        } else {
-            cpu = FixedTable(try [ProcessorSharingServer(cores: c.coordinator.cores)] + (0..<workerServers).map { try ProcessorSharingServer(cores: c.workerSpec($0).cores) }
-                + (1..<coordinators).map { _ in try ProcessorSharingServer(cores: c.coordinator.cores) })
-            disks = FixedTable(try [c.coordinator].map { try Disk(iops: $0.diskIOPS, bytesPerSecond: $0.diskBytesPerSecond, accessLatency: $0.diskLatency) }
-                + (0..<workerServers).map { i in
-                    let n = c.workerSpec(i)
-                    return try Disk(iops: n.diskIOPS, bytesPerSecond: n.diskBytesPerSecond, accessLatency: n.diskLatency)
-                })
-        }
+        (cpu, disks) = try Self.servers(c, workerServers: workerServers, coordinators: coordinators)
         // The first coordinator's counter for its own shards is citus.local_shared_pool_size.
         let local = Int(localWorker)
         let localLimit = localPoolLimit
@@ -349,26 +336,6 @@ public struct ClusterSimulation: EventHandler {
         lastIntegrals = zeros
         rebuildShardIndex()
         if hasOperations { try setUpOperations(layout: layout) }
-    }
-
-    /// Schedules the first arrivals (open loop) or every client's first request (closed loop),
-    /// and the first metrics sample.
-    public mutating func start(_ s: inout Scheduler<ClusterEvent>) {
-        switch scenario.workload.arrivals {
-        case .open(let curve, _):
-            if let trace = replay {
-                if trace.count > 0 { s.schedule(.arrival, at: trace.times[0], priority: .arrival) }
-            } else {
-                scheduleNextArrival(after: .zero, curve: curve, &s)
-            }
-        case .closed(let clients, let think):
-            for c in 0..<clients {
-                s.schedule(.think, after: SimDuration(seconds: think.sample(arrivalStream)), priority: .arrival, payload: UInt32(c))
-            }
-        }
-        if measureFrom > .zero { s.schedule(.sample, at: measureFrom, priority: .observation, payload: 1) }
-        if hasOperations { scheduleTimeline(&s) }
-        s.schedule(.sample, at: nextSample, priority: .observation)
     }
 
     public mutating func handle(_ event: Event<ClusterEvent>, scheduler s: inout Scheduler<ClusterEvent>) {
@@ -418,116 +385,5 @@ public struct ClusterSimulation: EventHandler {
         case .coordinatorJoins: coordinatorJoins(Int(event.payload), &s)
         case .deferredDrop: deferredDrop(Int(event.payload))
         }
-    }
-
-    mutating func scheduleNextArrival(after now: SimTime, curve: RateCurve, _ s: inout Scheduler<ClusterEvent>) {
-        let gap = arrivalStream.exponential(mean: 1e6 / arrivalBound)
-        s.schedule(.arrival, at: now + .microseconds(max(1, Int64(gap.rounded()))), priority: .arrival)
-    }
-
-    // MARK: Resource wake-ups
-
-    /// Moves CPU node `node`'s wake-up to its next completion (after any change to its jobs).
-    mutating func armCPU(_ node: Int, _ s: inout Scheduler<ClusterEvent>) {
-        s.setTimer(node, .cpuWake, at: cpu[node].nextCompletionTime, priority: .completion, payload: UInt32(node))
-    }
-
-    /// Moves disk `node`'s wake-up to its next event.
-    mutating func armDisk(_ node: Int, _ s: inout Scheduler<ClusterEvent>) {
-        s.setTimer(cpu.count + node, .diskWake, at: disks[node].nextEventTime, priority: .completion, payload: UInt32(node))
-    }
-
-
-    // MARK: Record allocation
-
-    mutating func newTask(_ record: TaskRecord) -> UInt32 {
-        if let id = freeTasks.popLast() {
-            tasks[Int(id)] = record
-            return id
-        }
-        tasks.append(record)
-        return UInt32(tasks.count - 1)
-    }
-
-    mutating func freeTask(_ id: UInt32) {
-        tasks[Int(id)].live = false
-        freeTasks.append(id)
-    }
-
-    mutating func newRequest(_ record: RequestRecord) -> UInt32 {
-        if let id = freeRequests.popLast() {
-            requests[Int(id)] = record
-            return id
-        }
-        requests.append(record)
-        return UInt32(requests.count - 1)
-    }
-
-    /// A block of one pool per worker for a multi-shard request.
-    mutating func newPoolBlock() -> Int32 {
-        if let base = freePoolBlocks.popLast() { return base }
-        let base = Int32(pools.count)
-        pools.append(PoolRecord(), count: workers)
-        return base
-    }
-
-    /// The shared-pool counter of `coordinator` for connections of `session`'s database to `worker`.
-    @inline(__always) func poolIndex(worker: Int, coordinator: UInt8, session: Int32) -> Int {
-        (Int(coordinator) * workers + worker) * databases + Int(session) % databases
-    }
-
-    /// The CPU node of coordinator `c` (0 for the first; added ones follow the workers).
-    @inline(__always) func cpuNode(coordinator c: UInt8) -> Int { c == 0 ? 0 : workers + nodeOffset - 1 + Int(c) }
-
-    /// The CPU and disk node of worker `w`.
-    @inline(__always) func node(ofWorker w: Int) -> Int { w + nodeOffset }
-
-    /// Worker `w` is the coordinator running the query (its own shards: no network).
-    @inline(__always) func isLocal(worker w: Int32, coordinator c: UInt8) -> Bool { w == localWorker && c == 0 }
-
-    /// Shared-pool slots in use towards `worker`, over every coordinator and database.
-    func sharedPoolInUse(worker w: Int) -> Int {
-        (0..<coordinators).reduce(0) { sum, c in (0..<databases).reduce(sum) { $0 + sharedPool[(c * workers + w) * databases + $1].inUse } }
-    }
-
-    /// Mean waiters for shared-pool slots towards `worker` until `end`, over coordinators and databases.
-    func sharedPoolWaitersMean(worker w: Int, at end: SimTime) -> Double {
-        (0..<coordinators).reduce(0.0) { sum, c in (0..<databases).reduce(sum) { $0 + sharedPool[(c * workers + w) * databases + $1].waiting.mean(at: end) } }
-    }
-
-    /// A demand in microseconds drawn from `d`. Static on purpose: calling a non-mutating
-    /// method of this (large) struct from a mutating one makes Swift copy the whole model.
-    static func draw(_ d: Distribution, _ stream: RandomStream) -> Int64 {
-        // Rounded half away from zero as `rounded()` does, without its library call: x − trunc(x)
-        // is exact in floating point.
-        let x = d.sample(stream) * 1e6
-        guard x > 0 else { return 0 }
-        let whole = x.rounded(.towardZero)
-        return Int64(x - whole >= 0.5 ? whole + 1 : whole)
-    }
-}
-
-extension ClusterSimulation {
-    /// Per worker: backends in use, shared-pool slots in use, connections cached by
-    /// sessions; and requests still active. For invariant checks: once every request has
-    /// drained, all three counts agree.
-    public func connectionAccounting() -> (perWorker: [(backends: Int, shared: Int, cached: Int)], activeRequests: Int) {
-        let perWorker = (0..<workers).map { w in
-            (backends[w].inUse, sharedPoolInUse(worker: w),
-             stride(from: w, to: cached.count, by: workers).reduce(0) { $0 + Int(cached[$1]) })
-        }
-        return (perWorker, requests.filter(\.active).count)
-    }
-
-    /// What is wrong with the connection accounting once every request should have drained:
-    /// requests left, and workers whose backends or shared-pool slots differ from the
-    /// connections sessions cache. Empty when consistent (for tests).
-    public func drainedAccountingProblems() -> [String] {
-        let (perWorker, active) = connectionAccounting()
-        var problems = active == 0 ? [] : ["\(active) requests still active"]
-        for (w, a) in perWorker.enumerated() where a.backends != a.cached || a.shared != a.cached {
-            problems.append("worker \(w): \(a.backends) backends, \(a.shared) shared-pool slots, \(a.cached) cached connections")
-        }
-        return problems
     }
 }

@@ -1,0 +1,47 @@
+import SimCore
+import Workload
+
+/// Task and request records, pool blocks and drawn demands.
+extension ClusterSimulation {
+    mutating func newTask(_ record: TaskRecord) -> UInt32 {
+        if let id = freeTasks.popLast() {
+            tasks[Int(id)] = record
+            return id
+        }
+        tasks.append(record)
+        return UInt32(tasks.count - 1)
+    }
+
+    mutating func freeTask(_ id: UInt32) {
+        tasks[Int(id)].live = false
+        freeTasks.append(id)
+    }
+
+    mutating func newRequest(_ record: RequestRecord) -> UInt32 {
+        if let id = freeRequests.popLast() {
+            requests[Int(id)] = record
+            return id
+        }
+        requests.append(record)
+        return UInt32(requests.count - 1)
+    }
+
+    /// A block of one pool per worker for a multi-shard request.
+    mutating func newPoolBlock() -> Int32 {
+        if let base = freePoolBlocks.popLast() { return base }
+        let base = Int32(pools.count)
+        pools.append(PoolRecord(), count: workers)
+        return base
+    }
+
+    /// A demand in microseconds drawn from `d`. Static on purpose: calling a non-mutating
+    /// method of this (large) struct from a mutating one makes Swift copy the whole model.
+    static func draw(_ d: Distribution, _ stream: RandomStream) -> Int64 {
+        // Rounded half away from zero as `rounded()` does, without its library call: x − trunc(x)
+        // is exact in floating point.
+        let x = d.sample(stream) * 1e6
+        guard x > 0 else { return 0 }
+        let whole = x.rounded(.towardZero)
+        return Int64(x - whole >= 0.5 ? whole + 1 : whole)
+    }
+}
