@@ -96,9 +96,9 @@ public struct CostCalibration: Sendable {
         }
         for (mode, key) in [("require", "connection_setup_tls_ms"), ("disable", "connection_setup_plain_ms")] {
             let v = m.connectionSetups.filter { $0.what == "client_to_worker_select_1" && $0.sslmode == mode }.compactMap(\.connectionMilliseconds)
-            if let first = v.first {
-                out.append(FittedParameter(key: key, section: "measured", value: first, low: v.min()!, high: v.max()!, unit: "ms", samples: v.count,
-                                           source: "family e: pgbench -C, a new connection per transaction, sslmode=\(mode)"))
+            if !v.isEmpty {
+                out.append(Self.parameter(key, "measured", try ConfidenceInterval(samples: v), unit: "ms",
+                                          source: "family e: pgbench -C, a new connection per transaction, sslmode=\(mode) (mean of the runs)"))
             }
         }
         for node in ["coordinator", "worker"] {
