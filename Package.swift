@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -46,12 +47,15 @@ let package = Package(
             ]
         ),
         .target(name: "Calibration", dependencies: ["SimCore", "Simulation", "Scenario"]),
+        // The only target that talks to PostgreSQL (read-only catalog queries for `import`).
+        .target(name: "ClusterImport", dependencies: ["SimCore", "Simulation", "Scenario",
+                                                      .product(name: "PostgresNIO", package: "postgres-nio")]),
         .target(name: "Reporting", dependencies: ["SimCore", "QueueingModels", "Scenario", "Calibration", "ClusterModel", "Planner", "Simulation", "Workload", "Advisor",
                                                   .product(name: "Mustache", package: "swift-mustache")]),
         .executableTarget(
             name: "citus-sim",
             dependencies: [
-                "SimCore", "QueueingModels", "ClusterModel", "Planner", "Workload", "Simulation", "Scenario", "Reporting", "Advisor", "Calibration",
+                "SimCore", "QueueingModels", "ClusterModel", "Planner", "Workload", "Simulation", "Scenario", "Reporting", "Advisor", "Calibration", "ClusterImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -66,5 +70,6 @@ let package = Package(
         .testTarget(name: "AdvisorTests", dependencies: ["Advisor", "Simulation", "Workload", "SimCore", "Scenario", "Reporting"]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Reporting", "Scenario", "Simulation", "SimCore", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["citus-sim"]),
+        .testTarget(name: "ClusterImportTests", dependencies: ["ClusterImport", "Scenario", "Simulation", "SimCore"]),
     ]
 )

@@ -1,0 +1,117 @@
+import Foundation
+import XCTest
+
+/// `citus-sim import` against a real PostgreSQL 15 server under a pgbench load.
+final class ImportCommandTests: XCTestCase {
+    static let password = "sekret-Pw-4711"
+
+    /// A single server, imported with --distribute: the scenario validates and runs, the model of
+    /// the measured server reproduces each class's observed mean within ±15% on fresh seeds, the
+    /// psql exports give the same scenario, and the password is in no output.
+    func testSingleServerImportReproducesPgbenchLatencies() throws {
+        let pg = try TemporaryPostgres()
+        addTeardownBlock { pg.stop() }
+        let dir = try CLI.temporaryDirectory(self)
+        try pg.psql("CREATE EXTENSION pg_stat_statements")
+        try pg.pgbench(["-i", "-s", "5", "-q"])
+        try pg.psql("ANALYZE")
+        try pg.psql("SELECT pg_stat_statements_reset()")
+        try pg.pgbench(["-c", "4", "-j", "2", "-T", "8", "-b", "select-only@9", "-b", "simple-update@1"])
+
+        // The offline path: the psql script the command prints, run by psql in a directory.
+        let script = try CLI.run(["import", "--psql-script"])
+        XCTAssertEqual(script.status, 0, script.stderr)
+        let exports = dir.appendingPathComponent("exports")
+        try FileManager.default.createDirectory(at: exports, withIntermediateDirectories: true)
+        if getuid() == 0 { try TemporaryPostgres.run("/bin/chown", ["postgres:", exports.path]) }
+        let scriptFile = exports.appendingPathComponent("export.psql")
+        try script.stdout.write(to: scriptFile, atomically: true, encoding: .utf8)
+        let psql = ["/usr/bin/psql", "-X", "-q", "-h", "127.0.0.1", "-p", "\(pg.port)", "-U", "postgres", "-d", "postgres", "-f", scriptFile.path]
+        let shell = "cd '\(exports.path)' && " + psql.map { "'\($0)'" }.joined(separator: " ")
+        if getuid() == 0 { try TemporaryPostgres.run("/usr/sbin/runuser", ["-u", "postgres", "--", "/bin/sh", "-c", shell]) } else { try TemporaryPostgres.run("/bin/sh", ["-c", shell]) }
+
+        // Observed means, read after the exports so both see the same counters.
+        let observed = try pg.psql("SELECT query, sum(calls * mean_exec_time) / sum(calls) FROM pg_stat_statements WHERE query ~ '^(SELECT abalance|UPDATE pgbench_accounts|INSERT INTO pgbench_history)' GROUP BY query")
+        var observedMs: [String: Double] = [:]
+        for line in observed.split(separator: "\n") {
+            let parts = line.split(separator: "|")
+            let name = parts[0].hasPrefix("SELECT") ? "select_pgbench_accounts" : parts[0].hasPrefix("UPDATE") ? "update_pgbench_accounts" : "insert_pgbench_history"
+            observedMs[name] = Double(parts[1])
+        }
+        XCTAssertEqual(observedMs.count, 3, observed)
+
+        let hardware = dir.appendingPathComponent("hardware.yaml")
+        // fsync is off on the test server, so its "disk" absorbs WAL flushes at memory speed.
+        try "source: {cores: 2, memory_gib: 8, disk_iops: 1000000, disk_latency: 1us}\nworkers: {count: 2, cores: 4, memory_gib: 16}\n"
+            .write(to: hardware, atomically: true, encoding: .utf8)
+        let args = ["--hardware", hardware.path, "--distribute", "pgbench_accounts=aid", "--distribute", "pgbench_history=aid",
+                    "--reference", "pgbench_branches", "--reference", "pgbench_tellers"]
+        let url = "postgres://postgres:\(Self.password)@127.0.0.1:\(pg.port)/postgres?sslmode=disable"
+        let scenario = dir.appendingPathComponent("imported.yaml"), model = dir.appendingPathComponent("source.yaml")
+        let live = try CLI.run(["import", url, "--out", scenario.path, "--source-model", model.path] + args)
+        XCTAssertEqual(live.status, 0, live.stderr)
+        let text = try String(contentsOf: scenario, encoding: .utf8)
+        for c in ["select_pgbench_accounts", "update_pgbench_accounts", "insert_pgbench_history"] {
+            XCTAssertTrue(text.contains("- name: \(c)\n      kind: router"), "class \(c) missing or not a router class:\n\(text)")
+        }
+        XCTAssertTrue(text.contains("count: 500000  # pg_stats.n_distinct"), text)
+
+        XCTAssertEqual(try CLI.run(["validate", scenario.path]).status, 0)
+        let runOut = dir.appendingPathComponent("run")
+        let run = try CLI.run(["run", scenario.path, "--out", runOut.path, "--duration", "20s", "--set", "run.warmup=5s", "--replications", "1"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+
+        // The measured server's model on seeds the calibration did not use.
+        let modelOut = dir.appendingPathComponent("model")
+        let replay = try CLI.run(["run", model.path, "--out", modelOut.path, "--seed", "99", "--replications", "2"])
+        XCTAssertEqual(replay.status, 0, replay.stderr)
+        let summary = try String(contentsOf: modelOut.appendingPathComponent("summary.csv"), encoding: .utf8)
+        for (name, ms) in observedMs {
+            let row = summary.split(separator: "\n").first { $0.hasPrefix("\(name).latency_mean_ms,") }
+            let simulated = row.flatMap { Double($0.split(separator: ",")[1]) }
+            XCTAssertNotNil(simulated, "no \(name).latency_mean_ms in summary.csv")
+            XCTAssertEqual(simulated ?? 0, ms, accuracy: 0.15 * ms, "\(name): simulated \(simulated ?? 0) ms against the observed \(ms) ms")
+        }
+
+        // The exports give the same tables, tenants and classes (the rate's window differs: the
+        // exports were read a moment earlier).
+        let fromCSV = dir.appendingPathComponent("from-csv.yaml")
+        let offline = try CLI.run(["import", "--csv", exports.path, "--out", fromCSV.path] + args)
+        XCTAssertEqual(offline.status, 0, offline.stderr)
+        let csvText = try String(contentsOf: fromCSV, encoding: .utf8)
+        func structure(_ yaml: String) -> [Substring] {
+            yaml.split(separator: "\n").filter { l in ["  - {name:", "  count:", "    - name:", "      kind:", "      command:", "      share:", "      table:"].contains { l.hasPrefix($0) } }
+        }
+        XCTAssertEqual(structure(text), structure(csvText))
+        XCTAssertEqual(structure(text).count, 4 + 1 + 3 * 5)
+
+        // The password appears in no output of either import.
+        for output in [live.stdout, live.stderr, text, try String(contentsOf: model, encoding: .utf8), offline.stdout, offline.stderr, csvText] {
+            XCTAssertFalse(output.contains(Self.password), "the password leaked into: \(output.prefix(300))")
+        }
+        XCTAssertTrue(live.stdout.contains("postgres://postgres:***@127.0.0.1"), live.stdout)
+    }
+
+    /// A refused connection is one line naming the redacted URL, exit 2, nothing written.
+    func testUnreachableServerIsOneLineAndWritesNothing() throws {
+        let dir = try CLI.temporaryDirectory(self)
+        let out = dir.appendingPathComponent("s.yaml")
+        let port = try TemporaryPostgres.freePort()
+        let r = try CLI.run(["import", "postgres://app:\(Self.password)@127.0.0.1:\(port)/db?sslmode=disable&connect_timeout=5", "--out", out.path,
+                             "--distribute", "t=c"])
+        XCTAssertEqual(r.status, 2, r.stderr)
+        let errors = r.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }
+        XCTAssertEqual(errors.count, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("cannot connect to postgres://app:***@127.0.0.1:\(port)/db"), r.stderr)
+        XCTAssertFalse((r.stdout + r.stderr).contains(Self.password))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+    }
+
+    /// A bad sslmode names the parameter and the valid values, without the password.
+    func testBadConnectionStringNamesTheProblem() throws {
+        let r = try CLI.run(["import", "postgres://app:\(Self.password)@db:5432/x?sslmode=sometimes", "--out", "/tmp/never-written.yaml"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("sslmode=sometimes") && r.stderr.contains("verify-full"), r.stderr)
+        XCTAssertFalse(r.stderr.contains(Self.password), r.stderr)
+    }
+}
