@@ -14,7 +14,7 @@ public struct CatalogQuery: Sendable, Hashable {
     public let citusOnly: Bool
 
     /// Every query, in the order `import` runs them.
-    public static let all: [CatalogQuery] = [server, settings, tables, columns, columnStats, statements, statementsInfo,
+    public static let all: [CatalogQuery] = [server, settings, sessions, tables, columns, columnStats, statements, statementsInfo,
                                              nodes, distributedTables, shards, tenants, citusStatements]
 
     static let userSchemas = "NOT IN ('pg_catalog', 'information_schema', 'citus', 'citus_internal', 'columnar', 'columnar_internal')"
@@ -28,6 +28,13 @@ public struct CatalogQuery: Sendable, Hashable {
         name: "settings",
         sql: "SELECT name, setting, unit FROM pg_settings WHERE name IN ('max_connections', 'shared_buffers', 'work_mem', 'max_worker_processes', 'statement_timeout', 'block_size') OR name LIKE 'citus.%' ORDER BY name",
         needs: "a connection", citusOnly: false)
+
+    /// The application's sessions now (import while the workload runs): client backends of this
+    /// database, without this one and Citus's own.
+    public static let sessions = CatalogQuery(
+        name: "sessions",
+        sql: "SELECT count(*) AS client_sessions FROM pg_stat_activity WHERE backend_type = 'client backend' AND datname = current_database() AND pid <> pg_backend_pid() AND coalesce(application_name, '') NOT LIKE 'citus%'",
+        needs: "the pg_read_all_stats role (in pg_monitor)", citusOnly: false)
 
     public static let tables = CatalogQuery(
         name: "tables",
@@ -76,7 +83,7 @@ public struct CatalogQuery: Sendable, Hashable {
     public static let tenants = CatalogQuery(
         name: "tenants",
         sql: "SELECT colocation_id, query_count_in_this_period, query_count_in_last_period, cpu_usage_in_this_period, cpu_usage_in_last_period FROM citus_stat_tenants ORDER BY query_count_in_this_period + query_count_in_last_period DESC, cpu_usage_in_this_period + cpu_usage_in_last_period DESC",
-        needs: "citus.stat_tenants_track = 'all' on the coordinator", citusOnly: true)
+        needs: "citus.stat_tenants_track = 'all' on every node (the workers count the tenants)", citusOnly: true)
 
     /// Router or multi-shard per statement; only whether a partition key was seen, not its value.
     public static let citusStatements = CatalogQuery(

@@ -43,6 +43,8 @@ public struct CatalogSnapshot: Sendable {
     public var database = "", serverVersion = "", readAt: String?
     public var citusVersion: String?, statStatementsVersion: String?
     public var settings: [String: String] = [:]
+    /// Client sessions of the database at the import (pg_stat_activity), nil when unknown.
+    public var clientSessions: Int?
     public var tables: [Table] = []
     /// Column types by `table.column` (qualified table name).
     public var columnTypes: [String: String] = [:]
@@ -88,6 +90,7 @@ public struct CatalogSnapshot: Sendable {
         if let r = try await rows(.settings) {
             for i in r.rows.indices { if let n = r.text(i, "name") { s.settings[n] = r.text(i, "setting") ?? "" } }
         }
+        if let r = try await rows(.sessions), !r.rows.isEmpty { s.clientSessions = Int(try r.number(0, "client_sessions") ?? 0) }
         if let r = try await rows(.tables) {
             for i in r.rows.indices {
                 s.tables.append(Table(schema: r.text(i, "schema_name") ?? "public", name: r.text(i, "table_name") ?? "",
@@ -149,7 +152,7 @@ public struct CatalogSnapshot: Sendable {
                                                 queries: (try r.number(i, "query_count_in_this_period") ?? 0) + (try r.number(i, "query_count_in_last_period") ?? 0),
                                                 cpuSeconds: (try r.number(i, "cpu_usage_in_this_period") ?? 0) + (try r.number(i, "cpu_usage_in_last_period") ?? 0)))
             }
-            if s.tenants.isEmpty { s.warnings.append("tenants: citus_stat_tenants is empty; set citus.stat_tenants_track = 'all' and import again after a period of traffic") }
+            if s.tenants.isEmpty { s.warnings.append("tenants: citus_stat_tenants is empty; set citus.stat_tenants_track = 'all' on every node (ALTER SYSTEM on the coordinator and through run_command_on_workers) and import again after a period of traffic") }
         }
         if let r = try await rows(.citusStatements) {
             for i in r.rows.indices {

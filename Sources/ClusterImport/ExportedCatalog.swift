@@ -39,6 +39,7 @@ enum CatalogColumns {
     static let required: [String: [String]] = [
         "server": ["server_version", "database"],
         "settings": ["name", "setting", "unit"],
+        "sessions": ["client_sessions"],
         "tables": ["schema_name", "table_name", "total_bytes", "row_estimate", "secondary_indexes", "replica_identity"],
         "columns": ["schema_name", "table_name", "column_name", "data_type"],
         "column_stats": ["schema_name", "table_name", "column_name", "n_distinct", "most_common_freqs"],

@@ -8,6 +8,7 @@ import Scenario
 /// coordinator: {cores: 8, memory_gib: 32}
 /// workers: {count: 3, cores: 8, memory_gib: 64, disk_latency: 200us}
 /// network_latency: 250us
+/// shared_host_cores: 2                          # only for a lab: every node on one host
 /// ```
 /// Every key is optional; what is missing is an assumption marked in the scenario.
 public struct HardwareFile: Sendable, Equatable {
@@ -26,6 +27,8 @@ public struct HardwareFile: Sendable, Equatable {
     public var source: Node?, coordinator: Node?, workers: Node?
     public var workerCount: Int?
     public var networkLatencySeconds: Double?
+    /// All nodes on one host of this many cores (`cluster.shared_host_cores`), as in a lab.
+    public var sharedHostCores: Int?
     public var file: String?
 
     public init() {}
@@ -58,6 +61,7 @@ public struct HardwareFile: Sendable, Equatable {
             hw.source = node("source", count: false)
             hw.coordinator = node("coordinator", count: false)
             hw.workers = node("workers", count: true)
+            if root.value("shared_host_cores") != nil { hw.sharedHostCores = root.integer("shared_host_cores", in: 1...1024) }
             if root.value("network_latency") != nil { hw.networkLatencySeconds = root.duration("network_latency", allowZero: true) }
             root.finish()
         }

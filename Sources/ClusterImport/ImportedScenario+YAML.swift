@@ -66,6 +66,7 @@ extension ImportedScenario {
             line("  coordinator: {\(nodeFields(coordinatorSize.node))\(maxConn.map { ", max_connections: \($0)" } ?? "")}", coordinatorSize.comment + (maxConn == nil ? "" : "; max_connections from pg_settings"))
             line("  workers: {count: \(workers), \(nodeFields(workerSize.node))}", "\(workersComment); size \(workerSize.comment)")
             if let l = options.hardware.networkLatencySeconds { line("  network_latency: \(duration(l))", "from \(options.hardware.file ?? "--hardware")") }
+            if let c = options.hardware.sharedHostCores { line("  shared_host_cores: \(c)", "every node on one host, from \(options.hardware.file ?? "--hardware")") }
         }
         line("citus:")
         line("  shard_count: \(replica ? 1 : shardCount)", replica ? "every shard on the one worker" : (snapshot.isCitus ? "the first distributed table's shards in citus_shards" : "citus.shard_count (Citus's default for new tables)"))
@@ -97,7 +98,11 @@ extension ImportedScenario {
         line("workload:")
         line("  arrivals:")
         line("    rate_per_second: \(number(ratePerSecond))", rateComment)
-        line("    sessions: \(min(100, max(1, (maxConn ?? 103) - 3)))", "assumption: the application's pool (at most max_connections − 3)")
+        if let n = snapshot.clientSessions, n > 0 {
+            line("    sessions: \(n)", "pg_stat_activity: client sessions of the database at the import")
+        } else {
+            line("    sessions: \(min(100, max(1, (maxConn ?? 103) - 3)))", "assumption: no client session at the import (import while the application runs to read its pool); at most max_connections − 3")
+        }
         line("  classes:")
         for c in workload.classes {
             line("    # \(c.example)")
@@ -109,7 +114,11 @@ extension ImportedScenario {
             line("      table: \(yamlString(c.table))")
             line("      worker_cpu: {distribution: lognormal, mean: \(duration(c.demandMs / 1_000)), cv: \(number(max(0.05, c.cv)))}", calibration[c.name] ?? "not calibrated: the observed mean")
             if replica { line("      coordinator_cpu: {distribution: constant, value: 0us}") }
-            line("      bytes_read_kib: \(number(c.bytesReadKiB))", c.command == .insert ? "shared_blks_read / calls in whole blocks (an insert's own pages stay cached)" : "(shared_blks_hit + shared_blks_read) / calls in whole blocks (the model reads whole pages)")
+            if snapshot.isCitus {
+                line("      bytes_read_kib: 8", "assumption: one page; the workers' reads are in their own pg_stat_statements, which import does not read")
+            } else {
+                line("      bytes_read_kib: \(number(c.bytesReadKiB))", c.command == .insert ? "shared_blks_read / calls in whole blocks (an insert's own pages stay cached)" : "(shared_blks_hit + shared_blks_read) / calls in whole blocks (the model reads whole pages)")
+            }
             if c.command == .select { line("      rows_returned: \(number(c.rowsReturned))", "rows / calls") }
             if c.writeKiB > 0 { line("      write_bytes_kib: \(number(c.writeKiB))", "wal_bytes / calls") }
             if c.kind == "multi_shard", !snapshot.isCitus {

@@ -115,3 +115,71 @@ final class ImportCommandTests: XCTestCase {
         XCTAssertFalse(r.stderr.contains(Self.password), r.stderr)
     }
 }
+
+/// The Citus path, on psql exports recorded from the lab's real Citus 13.2 (experiment i:
+/// Lab/measured/import-citus): a multi-tenant workload on an uneven layout.
+final class CitusImportTests: XCTestCase {
+    static let exports = "Lab/measured/import-citus"
+
+    func testLabExportsImportAsTheCommittedScenario() throws {
+        let dir = try CLI.temporaryDirectory(self)
+        let out = dir.appendingPathComponent("citus.yaml")
+        let r = try CLI.run(["import", "--csv", Self.exports, "--hardware", "\(Self.exports)/hardware.yaml", "--out", out.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let text = try String(contentsOf: out, encoding: .utf8)
+        XCTAssertEqual(text, try String(contentsOf: CLI.packageRoot.appendingPathComponent("Lab/replay/imported/citus-lab.yaml"), encoding: .utf8),
+                       "a fresh import differs from the committed one (bash Reports/regenerate)")
+        // What the cluster has: 3 workers (pg_dist_node), two colocated distributed tables and a
+        // reference table (citus_shards), the kinds Citus reported (citus_stat_statements), the
+        // application's 4 pgbench sessions (pg_stat_activity), the tenants' activity fitted.
+        XCTAssertTrue(text.contains("workers: {count: 3,"), text)
+        XCTAssertTrue(text.contains("{name: \"imp_accounts\", type: distributed"), text)
+        XCTAssertTrue(text.contains("{name: \"imp_events\", type: distributed") && text.contains("colocate_with: \"imp_accounts\""), text)
+        XCTAssertTrue(text.contains("{name: \"imp_plans\", type: reference"), text)
+        XCTAssertTrue(text.contains("- name: select_imp_events\n      kind: router"), text)
+        XCTAssertTrue(text.contains("- name: update_imp_accounts\n      kind: router"), text)
+        XCTAssertTrue(text.contains("- name: select_imp_events_all_shards\n      kind: multi_shard"), text)
+        XCTAssertTrue(text.contains("sessions: 4  # pg_stat_activity"), text)
+        // activity_zipf: minus the least-squares slope of log(count) on log(rank), recomputed here.
+        let tenants = try String(contentsOf: CLI.packageRoot.appendingPathComponent("\(Self.exports)/tenants.csv"), encoding: .utf8)
+        let counts = tenants.split(separator: "\n").dropFirst().map { row -> Double in
+            let f = row.split(separator: ","); return (Double(f[1]) ?? 0) + (Double(f[2]) ?? 0)
+        }.filter { $0 > 0 }.sorted(by: >)
+        let xs = counts.indices.map { log(Double($0 + 1)) }, ys = counts.map { log($0) }
+        let mx = xs.reduce(0, +) / Double(xs.count), my = ys.reduce(0, +) / Double(ys.count)
+        let slope = zip(xs, ys).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) } / xs.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
+        let zipf = text.split(separator: "\n").first { $0.hasPrefix("  activity_zipf:") }.flatMap { Double($0.split(separator: " ")[1]) }
+        XCTAssertEqual(zipf ?? 0, -slope, accuracy: 0.001)
+        XCTAssertFalse(text.contains("did not converge"), text)
+    }
+
+    /// The imported scenario reproduces each class's observed mean time on seeds the
+    /// calibration did not use (the calibration ran seed 1 for 60 s).
+    func testImportedScenarioReproducesTheObservedMeans() throws {
+        let dir = try CLI.temporaryDirectory(self)
+        let run = try CLI.run(["run", "Lab/replay/imported/citus-lab.yaml", "--out", dir.path, "--seed", "42", "--duration", "2m",
+                               "--set", "run.warmup=20s", "--replications", "2"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let summary = try String(contentsOf: dir.appendingPathComponent("summary.csv"), encoding: .utf8)
+        let statements = try String(contentsOf: CLI.packageRoot.appendingPathComponent("\(Self.exports)/statements.csv"), encoding: .utf8)
+        for (name, prefix) in [("select_imp_events", "\"SELECT count(*), max(id)"), ("update_imp_accounts", "UPDATE imp_accounts"),
+                               ("select_imp_events_all_shards", "SELECT count(*) FROM imp_events WHERE payload")] {
+            let row = statements.split(separator: "\n").first { $0.contains(prefix) }
+            let observed = row.flatMap { Double($0.split(separator: ",")[3]) }  // mean_exec_time
+            let simulated = summary.split(separator: "\n").first { $0.hasPrefix("\(name).service_mean_ms,") }.flatMap { Double($0.split(separator: ",")[1]) }
+            XCTAssertNotNil(observed, name)
+            XCTAssertNotNil(simulated, name)
+            XCTAssertEqual(simulated ?? 0, observed ?? 1, accuracy: 0.15 * (observed ?? 1), "\(name): simulated \(simulated ?? 0) ms, observed \(observed ?? 0) ms")
+        }
+    }
+
+    /// `plan` on the exported metadata gives the plan Citus itself gave for that cluster
+    /// (get_rebalance_table_shards_plan(), exported with it).
+    func testPlanOnTheExportsIsCitusPlan() throws {
+        let r = try CLI.run(["plan", "--nodes", "\(Self.exports)/nodes.csv", "--shards", "\(Self.exports)/shards.csv"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let citus = try String(contentsOf: CLI.packageRoot.appendingPathComponent("\(Self.exports)/rebalance_plan.csv"), encoding: .utf8)
+        XCTAssertEqual(r.stdout, citus)
+        XCTAssertGreaterThan(citus.split(separator: "\n").count, 1, "Citus planned no move; the fixture should be uneven")
+    }
+}
