@@ -41,10 +41,28 @@ struct Run: ParsableCommand {
     @Flag(help: "Exit with code 1 when an objective of the scenario's `slo` is not met (results are still written).")
     var check = false
 
+    @Option(help: "Also write the first replication's time series in the OpenMetrics text format to this file (for Prometheus/Grafana).")
+    var metricsOut: String?
+
+    @Option(help: "Wall-clock instant of simulated time 0 in --metrics-out: 2026-12-05T09:00:00Z or Unix seconds (default 0, 1970-01-01).")
+    var metricsStart: String?
+
+    /// `--metrics-start` as Unix seconds.
+    var metricsStartSeconds: Int64? {
+        guard let text = metricsStart else { return 0 }
+        if let n = Int64(text), n >= 0 { return n }
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.date(from: text).map { Int64($0.timeIntervalSince1970.rounded()) }
+    }
+
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
         if let replications, !(1...10_000).contains(replications) {
             throw ValidationError("--replications must be in 1...10000, got \(replications)")
+        }
+        if metricsStartSeconds == nil {
+            throw ValidationError("--metrics-start \(metricsStart ?? ""): expected an instant such as 2026-12-05T09:00:00Z or Unix seconds (0 or more)")
         }
     }
 
@@ -52,6 +70,10 @@ struct Run: ParsableCommand {
         let loaded = try CLI.load(scenario, overrides: overrides.overrides)
         switch loaded {
         case .station(var station):
+            if metricsOut != nil {
+                CLI.printError("error: --metrics-out writes a cluster run's time series; \(scenario) is a station scenario")
+                throw ExitCode(2)
+            }
             if let seed { station.run.seed = seed }
             if let replications { station.run.replications = replications }
             let report = try CLI.reportingInternalErrors { try StationReport.run(station, threads: threads) }
@@ -88,13 +110,17 @@ struct Run: ParsableCommand {
             let dir = out ?? "Reports/\(cluster.name)"
             let files = report.files
             try CLI.reportingInternalErrors { try OutputDirectory.write(files, to: dir) }
+            if let metricsOut {
+                let text = report.openMetrics(startSeconds: metricsStartSeconds ?? 0)
+                try CLI.reportingInternalErrors { try Data(text.utf8).write(to: URL(fileURLWithPath: metricsOut), options: .atomic) }
+            }
             if let writeTrace, let recorded = report.first.trace {
                 try CLI.reportingInternalErrors {
                     try Data(TraceOutput.render(recorded, classes: cluster.workload.classes.map(\.name)).utf8).write(to: URL(fileURLWithPath: writeTrace), options: .atomic)
                 }
             }
             print(report.terminalSummary(color: CLI.colorOnStdout))
-            print("wrote \(files.map { "\(dir)/\($0.name)" }.joined(separator: ", "))\(writeTrace.map { ", \($0)" } ?? "")")
+            print("wrote \(files.map { "\(dir)/\($0.name)" }.joined(separator: ", "))\(writeTrace.map { ", \($0)" } ?? "")\(metricsOut.map { ", \($0)" } ?? "")")
             if check && !report.sloResults.allSatisfy(\.met) { throw ExitCode(1) }
         }
     }
