@@ -8,7 +8,7 @@ struct CitusSim: ParsableCommand {
         commandName: "citus-sim",
         abstract: "Discrete-event simulator and sizing advisor for Citus clusters.",
         version: CitusSim.version,
-        subcommands: [Init.self, Import.self, Run.self, Validate.self, Recommend.self, ShardOf.self, Plan.self, Apply.self, Calibrate.self, ValidateModel.self, Bench.self, Fuzz.self, Merge.self]
+        subcommands: [Init.self, Import.self, Schema.self, Run.self, Validate.self, Recommend.self, ShardOf.self, Plan.self, Apply.self, Calibrate.self, ValidateModel.self, Bench.self, Fuzz.self, Merge.self]
     )
 
     /// The tool's version and the Citus release whose deterministic behaviour (hashing,
