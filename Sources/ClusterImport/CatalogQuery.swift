@@ -73,6 +73,11 @@ public struct CatalogQuery: Sendable, Hashable {
         sql: "SELECT logicalrelid::regclass::text AS table_name, partmethod, colocationid, column_to_column_name(logicalrelid, partkey) AS distribution_column FROM pg_dist_partition ORDER BY logicalrelid::regclass::text",
         needs: "the citus extension (a Citus coordinator)", citusOnly: true)
 
+    /// Columns of the nodes export, in order (NODES.csv for `plan`, `cluster.layout`).
+    public static let nodeColumns = ["nodeid", "groupid", "nodename", "nodeport", "noderole", "isactive", "shouldhaveshards"]
+    /// Columns of the shards export, in order (SHARDS.csv for `plan`, `cluster.layout`).
+    public static let shardColumns = ["table_name", "shardid", "citus_table_type", "colocation_id", "nodename", "nodeport", "shard_size", "shardminvalue", "shardmaxvalue"]
+
     /// The columns of the SHARDS.csv export `plan` and `apply` read.
     public static let shards = CatalogQuery(
         name: "shards",

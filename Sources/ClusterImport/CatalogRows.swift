@@ -1,3 +1,5 @@
+import Foundation
+
 /// The answer to one `CatalogQuery`: text values by column name (nil for NULL), each row
 /// with where it came from (`statements.csv:12`, or the query and row number) for messages.
 public struct CatalogRows: Sendable {
@@ -40,6 +42,19 @@ public struct CatalogRows: Sendable {
         case "f", "false": return false
         case let v?: throw ImportError("\(origins[i]): column \(column): '\(v)' is not a boolean (t or f)")
         }
+    }
+
+    /// The rows as CSV with a header, in `columns`' order, quoted as psql's `\copy ... CSV` quotes
+    /// (a field with a comma, quote, line break or edge space is quoted; NULL is empty).
+    public func csv(columns: [String]) -> String {
+        func field(_ v: String?) -> String {
+            guard let v else { return "" }
+            let needsQuotes = v.isEmpty || v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || v.first == " " || v.last == " "
+            return needsQuotes ? "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : v
+        }
+        var out = columns.joined(separator: ",") + "\n"
+        for row in rows { out += columns.map { field(row[$0]) }.joined(separator: ",") + "\n" }
+        return out
     }
 
     /// Checks that every column the importer uses is there (an export from another query).

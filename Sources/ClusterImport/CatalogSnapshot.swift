@@ -56,6 +56,9 @@ public struct CatalogSnapshot: Sendable {
     public var distributedTables: [DistributedTable] = []
     public var shards: [ShardPlacement] = []
     public var tenants: [TenantActivity] = []
+    /// pg_dist_node and citus_shards as read, for `cluster.layout` (the files `plan` reads).
+    public var nodesExport: CatalogRows?
+    public var shardsExport: CatalogRows?
     /// Per queryid: whether Citus routed it to one shard (`partition_key` seen).
     public var routedStatements: [String: Bool] = [:]
     public var warnings: [String] = []
@@ -127,6 +130,7 @@ public struct CatalogSnapshot: Sendable {
 
         guard s.citusVersion != nil else { return s }
         if let r = try await rows(.nodes) {
+            s.nodesExport = r
             for i in r.rows.indices {
                 s.nodes.append(Node(id: Int(try r.required(i, "nodeid")), group: Int(try r.required(i, "groupid")), name: r.text(i, "nodename") ?? "",
                                     port: Int(try r.required(i, "nodeport")), primary: (r.text(i, "noderole") ?? "primary") == "primary",
@@ -140,6 +144,7 @@ public struct CatalogSnapshot: Sendable {
             }
         }
         if let r = try await rows(.shards) {
+            s.shardsExport = r
             for i in r.rows.indices {
                 s.shards.append(ShardPlacement(table: r.text(i, "table_name") ?? "", shardID: Int(try r.required(i, "shardid")),
                                                type: r.text(i, "citus_table_type") ?? "distributed", colocationID: Int(try r.number(i, "colocation_id") ?? 0),

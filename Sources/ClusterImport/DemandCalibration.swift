@@ -25,7 +25,8 @@ public enum DemandCalibration {
         public var converged: Bool
     }
 
-    public static func calibrate(_ s: inout ImportedScenario, tolerance: Double = 0.03, maxIterations: Int = 12,
+    /// `file` is where the scenario will be (relative `cluster.layout` paths resolve against it).
+    public static func calibrate(_ s: inout ImportedScenario, file: String = "imported scenario", tolerance: Double = 0.03, maxIterations: Int = 12,
                                  seconds: Int = 60) throws -> Outcome {
         let rendering: ImportedScenario.Rendering = s.calibratesOnSource ? .sourceReplica : .scenario
         var results: [ClassResult] = []
@@ -42,7 +43,7 @@ public enum DemandCalibration {
         var high = Array(repeating: Double.infinity, count: s.workload.classes.count)
         while iteration < maxIterations {
             iteration += 1
-            let simulated = try meanServiceTimes(s.yaml(rendering), seconds: seconds)
+            let simulated = try meanServiceTimes(s.yaml(rendering), file: file, seconds: seconds)
             results = s.workload.classes.map { c in
                 ClassResult(name: c.name, observedMs: c.observedMeanMs, simulatedMs: simulated[c.name] ?? 0, demandMs: c.demandMs)
             }
@@ -71,10 +72,10 @@ public enum DemandCalibration {
     }
 
     /// Mean service time per class (ms) of one run of `yaml` for `seconds` simulated seconds.
-    public static func meanServiceTimes(_ yaml: String, seconds: Int, seed: UInt64 = 1) throws -> [String: Double] {
+    public static func meanServiceTimes(_ yaml: String, file: String, seconds: Int, seed: UInt64 = 1) throws -> [String: Double] {
         let overrides = [ScenarioOverride(key: "run.duration", value: "\(seconds)s"),
                          ScenarioOverride(key: "run.warmup", value: "\(max(1, seconds / 6))s")]
-        let (loaded, _) = try ScenarioLoader.load(text: yaml, file: "imported scenario", name: "imported", overrides: overrides)
+        let (loaded, _) = try ScenarioLoader.load(text: yaml, file: file, name: "imported", overrides: overrides)
         guard case .cluster(let scenario) = loaded else { throw ImportError("internal: the imported scenario is not a cluster scenario") }
         let result = try ClusterRun.run(scenario, layout: try ClusterRun.layout(for: scenario), seed: seed)
         var out: [String: Double] = [:]

@@ -66,6 +66,9 @@ extension ImportedScenario {
             line("  coordinator: {\(nodeFields(coordinatorSize.node))\(maxConn.map { ", max_connections: \($0)" } ?? "")}", coordinatorSize.comment + (maxConn == nil ? "" : "; max_connections from pg_settings"))
             line("  workers: {count: \(workers), \(nodeFields(workerSize.node))}", "\(workersComment); size \(workerSize.comment)")
             if let l = options.hardware.networkLatencySeconds { line("  network_latency: \(duration(l))", "from \(options.hardware.file ?? "--hardware")") }
+            if let l = layout {
+                line("  layout: {nodes: \(yamlString(l.nodes)), shards: \(yamlString(l.shards))}", "the cluster's own placement (pg_dist_node, citus_shards): nodes renamed coordinator, worker-1... in node-id order")
+            }
             if let c = options.hardware.sharedHostCores { line("  shared_host_cores: \(c)", "every node on one host, from \(options.hardware.file ?? "--hardware")") }
         }
         line("citus:")

@@ -31,6 +31,9 @@ public struct ImportedScenario: Sendable {
     public var ratePerSecond = 0.0, rateComment = ""
     public var workers = 2, workersComment = ""
     public var shardCount = 32
+    /// `cluster.layout`: the cluster's pg_dist_node and citus_shards files, as the scenario names
+    /// them (relative to it); nil re-creates the layout by Citus's rules.
+    public var layout: (nodes: String, shards: String)?
     /// Everything the user should know (also printed by the command).
     public var notes: [String] = []
     /// The demand calibration's outcome per class, for the comments (set by `DemandCalibration`).
@@ -143,9 +146,14 @@ public struct ImportedScenario: Sendable {
     // MARK: Citus coordinator
 
     mutating func buildFromCitus() throws {
-        let workerNodes = snapshot.nodes.filter { $0.group != 0 && $0.primary && $0.active }
+        // Every node outside group 0 is a worker of the layout (`cluster.layout` keeps them all).
+        let workerNodes = snapshot.nodes.filter { $0.group != 0 }
         workers = max(1, workerNodes.count)
-        workersComment = "pg_dist_node: \(workerNodes.count) active primary worker(s)"
+        workersComment = "pg_dist_node: \(workerNodes.count) worker(s)"
+        let idle = workerNodes.filter { !$0.primary || !$0.active }
+        if !idle.isEmpty {
+            notes.append("pg_dist_node has \(idle.count) inactive or secondary node(s) (\(idle.map { "\($0.name):\($0.port)" }.joined(separator: ", "))); the run treats them as active workers")
+        }
         if let n = options.hardware.workerCount, n != workers {
             notes.append("--hardware says \(n) workers, pg_dist_node has \(workers); the scenario uses pg_dist_node's")
         }
@@ -173,7 +181,6 @@ public struct ImportedScenario: Sendable {
             throw ImportError("\(snapshot.source): the Citus cluster has no distributed table (citus_shards); nothing to simulate")
         }
         shardCount = tables.first(where: \.distributed)?.shardCount ?? 32
-        notes.append("placement: the run places shards by Citus's rules in table order; splits, isolations and moves made on the cluster are not replayed yet (`citus-sim plan` with the exported nodes.csv and shards.csv uses the exact layout)")
         let limit = Int(snapshot.settings["citus.stat_tenants_limit"] ?? "") ?? 100
         let counts = snapshot.tenants.map(\.queries)
         tenantCount = max(1_000, counts.count)

@@ -50,6 +50,7 @@ public enum ScenarioSchema {
             ("workers", .object([("oneOf", .array([group, .object([("type", .string("array")), ("items", group), ("minItems", .integer(1))])]))])),
             ("network_latency", duration), ("tls", boolean), ("connection_setup_cpu", duration), ("tls_handshake_cpu", duration),
             ("shared_host_cores", integer(1)), ("coordinator_has_shards", boolean),
+            ("layout", object([("nodes", string), ("shards", string)], required: ["nodes", "shards"])),
         ], required: ["coordinator", "workers"])
     }
 

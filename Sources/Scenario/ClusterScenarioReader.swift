@@ -20,9 +20,13 @@ enum ClusterScenarioReader {
     static func readScenario(_ root: YAMLMapping, name: String) -> ClusterScenario? {
         let reader = root.reader
         let run = readRun(root.mapping("run", required: false))
-        let cluster = root.mapping("cluster").flatMap(readCluster)
+        var cluster = root.mapping("cluster").flatMap(readCluster)
         let citus = readCitus(root.mapping("citus", required: false))
         let tables = readTables(root, reader)
+        if let layout = root.mapping("cluster", required: false)?.mapping("layout", required: false), var c = cluster, let tables, let citus {
+            c.importedLayout = LayoutReader.read(layout, cluster: c, tables: tables, citus: citus)
+            cluster = c.importedLayout == nil ? nil : c
+        }
         let tenants = root.mapping("tenants").flatMap(readTenants)
         let workloadMap = root.mapping("workload")
         var workload: WorkloadSpec?
@@ -243,6 +247,7 @@ enum ClusterScenarioReader {
         let handshake = seconds(m, "tls_handshake_cpu", default: 0.003, allowZero: true)
         let hasShards = bool(m, "coordinator_has_shards", false)
         let sharedHost = m.value("shared_host_cores") == nil ? Int?.some(0) : m.integer("shared_host_cores", in: 1...4096)
+        _ = m.value("layout")  // read with the tables (LayoutReader)
         m.finish()
         guard let coordinator, let count, let worker, let latency, let tls, let setup, let handshake, let hasShards else { return nil }
         var spec = ClusterSpec(coordinator: coordinator, worker: worker, workerCount: count, networkLatency: latency, tls: tls,

@@ -54,6 +54,10 @@ public enum ScenarioLoader {
             throw InputError(findings: [Finding(file: path, line: 0, column: 0, severity: .error,
                                                 message: "`recommend` searches shard counts of hash-distributed tables: schema-based sharding (`citus.enable_schema_based_sharding`) is for `citus-sim run`")])
         }
+        if cluster.cluster.importedLayout != nil {
+            throw InputError(findings: [Finding(file: path, line: 0, column: 0, severity: .error,
+                                                message: "`recommend` searches worker and shard counts, so it cannot keep an imported `cluster.layout`: remove that key to size the cluster (`citus-sim run` and timelines use it)")])
+        }
         if cluster.cluster.coordinatorHasShards {
             throw InputError(findings: [Finding(file: path, line: 0, column: 0, severity: .error,
                                                 message: "`recommend` sizes clusters whose workers hold the shards: set `cluster.coordinator_has_shards` to false (`citus-sim run` simulates shards on the coordinator)")])

@@ -82,6 +82,26 @@ struct Import: ParsableCommand {
                 }
             }
             var scenario = try ImportedScenario.build(snapshot, options: options)
+            // A Citus cluster's own placement: the exported files (--csv) or, live, files written
+            // beside the scenario; the calibration reads them from a temporary directory first.
+            let outURL = URL(fileURLWithPath: out!).standardizedFileURL
+            var layoutFiles: [(path: URL, text: String)] = []
+            let staging = FileManager.default.temporaryDirectory.appendingPathComponent("citus-sim-import-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: staging) }
+            if snapshot.isCitus, let nodes = snapshot.nodesExport, let shards = snapshot.shardsExport {
+                if let csv {
+                    let dir = URL(fileURLWithPath: csv).standardizedFileURL
+                    scenario.layout = (dir.appendingPathComponent("nodes.csv").path, dir.appendingPathComponent("shards.csv").path)
+                } else {
+                    let stem = outURL.deletingPathExtension().lastPathComponent
+                    layoutFiles = [(outURL.deletingLastPathComponent().appendingPathComponent("\(stem).nodes.csv"), nodes.csv(columns: CatalogQuery.nodeColumns)),
+                                   (outURL.deletingLastPathComponent().appendingPathComponent("\(stem).shards.csv"), shards.csv(columns: CatalogQuery.shardColumns))]
+                    try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
+                    for f in layoutFiles { try Data(f.text.utf8).write(to: staging.appendingPathComponent(f.path.lastPathComponent)) }
+                    scenario.layout = (staging.appendingPathComponent(layoutFiles[0].path.lastPathComponent).path,
+                                       staging.appendingPathComponent(layoutFiles[1].path.lastPathComponent).path)
+                }
+            }
             if !noCalibrate {
                 let outcome = try DemandCalibration.calibrate(&scenario)
                 for c in outcome.classes {
@@ -89,9 +109,18 @@ struct Import: ParsableCommand {
                 }
                 print("demand calibration: \(outcome.iterations) run(s), \(outcome.converged ? "within 3% for every class" : "did not converge")")
             }
+            if let l = scenario.layout {
+                let final = layoutFiles.isEmpty ? (URL(fileURLWithPath: l.nodes), URL(fileURLWithPath: l.shards)) : (layoutFiles[0].path, layoutFiles[1].path)
+                scenario.layout = (Self.relativePath(final.0, from: outURL.deletingLastPathComponent()), Self.relativePath(final.1, from: outURL.deletingLastPathComponent()))
+            }
             let text = scenario.yaml()
-            // The scenario must load as written, before anything is written.
-            _ = try ScenarioLoader.load(text: text, file: out!, name: "imported")
+            // The scenario must load as written, before anything is written (its layout from the staged copies).
+            var check = scenario
+            if !layoutFiles.isEmpty { check.layout = (staging.appendingPathComponent(layoutFiles[0].path.lastPathComponent).path, staging.appendingPathComponent(layoutFiles[1].path.lastPathComponent).path) }
+            _ = try ScenarioLoader.load(text: layoutFiles.isEmpty ? text : check.yaml(), file: out!, name: "imported")
+            for f in layoutFiles {
+                try CLI.reportingInternalErrors { try Data(f.text.utf8).write(to: f.path, options: .atomic) }
+            }
             for n in scenario.notes { CLI.printError("note: \(n)") }
             try CLI.reportingInternalErrors { try Data(text.utf8).write(to: URL(fileURLWithPath: out!), options: .atomic) }
             if let sourceModel, scenario.calibratesOnSource {
@@ -109,6 +138,16 @@ struct Import: ParsableCommand {
             CLI.printError(e.description)
             throw ExitCode(2)
         }
+    }
+}
+
+extension Import {
+    /// `target` relative to the directory `base` (`../exports/nodes.csv`), as the scenario names it.
+    static func relativePath(_ target: URL, from base: URL) -> String {
+        let t = target.standardizedFileURL.pathComponents, b = base.standardizedFileURL.pathComponents
+        var common = 0
+        while common < min(t.count, b.count) && t[common] == b[common] { common += 1 }
+        return (Array(repeating: "..", count: b.count - common) + t[common...]).joined(separator: "/")
     }
 }
 

@@ -4,7 +4,8 @@ import Workload
 
 /// Where every tenant's data lives and how well each worker caches it, built with Citus's
 /// own placement rules (`ClusterState` DDL): workers `worker-1`...`worker-N` (port 5432)
-/// added in order, tables created in scenario order. With `cluster.coordinator_has_shards`
+/// added in order, tables created in scenario order; or, with `cluster.layout`, the imported
+/// metadata as it is. With `cluster.coordinator_has_shards`
 /// the coordinator is shard node 0 (the "workers" below are then the shard nodes).
 ///
 /// Tenant keys: tenant rank r is the value r of an integer distribution column, or
@@ -33,23 +34,10 @@ public struct SimulationLayout: Sendable {
     public let workerBytes: [Double]
 
     public init(scenario: ClusterScenario, meanArrivalRate: Double) throws {
-        var state = ClusterState()
+        var state = scenario.cluster.importedLayout ?? ClusterState()
         state.settings.shardCount = scenario.citus.shardCount
-        try state.addNode(name: "coordinator", port: 5432, groupID: 0)
-        for w in 1...scenario.cluster.workerCount { try state.addNode(name: "worker-\(w)", port: 5432) }
-        if scenario.cluster.coordinatorHasShards { try state.setShouldHaveShards(name: "coordinator", port: 5432, true) }
         let schemaBased = scenario.citus.schemaBasedSharding
-        for t in scenario.tables where !schemaBased || t.kind == .reference {
-            switch t.kind {
-            case .reference: try state.createReferenceTable(t.name, hasReplicaIdentity: t.hasReplicaIdentity)
-            case .distributed:
-                guard let type = DistributionColumnType(sqlName: t.columnType) else {
-                    throw ParameterError(parameter: "tables.\(t.name).column_type", value: t.columnType, expected: DistributionColumnType.allCases.map(\.rawValue).joined(separator: ", "))
-                }
-                try state.createDistributedTable(t.name, columnType: type, shardCount: t.colocateWith == nil ? t.shardCount : nil,
-                                                 colocateWith: t.colocateWith.map { .table($0) } ?? .default, hasReplicaIdentity: t.hasReplicaIdentity)
-            }
-        }
+        if scenario.cluster.importedLayout == nil { try Self.createTables(&state, scenario: scenario) }
         // Shard nodes: the coordinator first when it holds shards, then the workers.
         if schemaBased { try Self.createTenantSchemas(&state, scenario: scenario) }
         let workers = state.nodes.filter { !$0.isCoordinator || scenario.cluster.coordinatorHasShards }
@@ -84,6 +72,26 @@ public struct SimulationLayout: Sendable {
         tenantHitRatio = tenantHit
         shardScanHitRatio = scanHit
         self.workerBytes = workerBytes
+    }
+
+    /// The cluster as the scenario describes it: the coordinator and `worker-1`...`worker-N`
+    /// (port 5432) added in order, then the tables created in the listed order.
+    static func createTables(_ state: inout ClusterState, scenario: ClusterScenario) throws {
+        try state.addNode(name: "coordinator", port: 5432, groupID: 0)
+        for w in 1...scenario.cluster.workerCount { try state.addNode(name: "worker-\(w)", port: 5432) }
+        if scenario.cluster.coordinatorHasShards { try state.setShouldHaveShards(name: "coordinator", port: 5432, true) }
+        let schemaBased = scenario.citus.schemaBasedSharding
+        for t in scenario.tables where !schemaBased || t.kind == .reference {
+            switch t.kind {
+            case .reference: try state.createReferenceTable(t.name, hasReplicaIdentity: t.hasReplicaIdentity)
+            case .distributed:
+                guard let type = DistributionColumnType(sqlName: t.columnType) else {
+                    throw ParameterError(parameter: "tables.\(t.name).column_type", value: t.columnType, expected: DistributionColumnType.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                try state.createDistributedTable(t.name, columnType: type, shardCount: t.colocateWith == nil ? t.shardCount : nil,
+                                                 colocateWith: t.colocateWith.map { .table($0) } ?? .default, hasReplicaIdentity: t.hasReplicaIdentity)
+            }
+        }
     }
 
     /// Schema-based sharding: tenant r (1-based) is schema `tenant_r`, created in rank order

@@ -1,3 +1,4 @@
+import ClusterModel
 import SimCore
 
 /// A server's resources.
@@ -65,6 +66,10 @@ public struct ClusterSpec: Sendable, Equatable {
     /// shares its CPU (processor sharing across all nodes' work) and the first worker's disk, as
     /// the lab's nodes share one machine; each node's CPU and disk figures are then the host's.
     public var sharedHostCores: Int? = nil
+    /// The metadata to start from instead of creating the tables (`cluster.layout`: an
+    /// imported cluster's pg_dist_node and citus_shards, split and moved shards as they are),
+    /// its nodes renamed `coordinator` and `worker-1`...`worker-N` in node-id order.
+    public var importedLayout: ClusterState? = nil
 
     public init(coordinator: NodeSpec, worker: NodeSpec, workerCount: Int, networkLatency: SimDuration, tls: Bool = true,
                 connectionSetupCPU: SimDuration = .milliseconds(2), tlsHandshakeCPU: SimDuration = .milliseconds(3)) {
