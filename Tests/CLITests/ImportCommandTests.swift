@@ -90,6 +90,27 @@ final class ImportCommandTests: XCTestCase {
             XCTAssertFalse(output.contains(Self.password), "the password leaked into: \(output.prefix(300))")
         }
         XCTAssertTrue(live.stdout.contains("postgres://postgres:***@127.0.0.1"), live.stdout)
+
+        // A monitoring role (pg_monitor, SELECT on the tables, no superuser) with a password
+        // imports the same classes; a wrong password and TLS the server does not offer are one
+        // line each, exit 2, nothing written, no password shown.
+        try pg.psql("CREATE ROLE monitor LOGIN PASSWORD '\(Self.password)' IN ROLE pg_monitor")
+        try pg.psql("GRANT SELECT ON ALL TABLES IN SCHEMA public TO monitor")
+        try pg.requirePassword(for: "monitor")
+        let monitored = dir.appendingPathComponent("monitor.yaml")
+        let asMonitor = try CLI.run(["import", "postgres://monitor:\(Self.password)@127.0.0.1:\(pg.port)/postgres?sslmode=disable", "--out", monitored.path, "--no-calibrate"] + args)
+        XCTAssertEqual(asMonitor.status, 0, asMonitor.stderr)
+        XCTAssertEqual(structure(try String(contentsOf: monitored, encoding: .utf8)), structure(text))
+        let refusedOut = dir.appendingPathComponent("refused.yaml")
+        for (url, expected) in [("postgres://monitor:wrong-\(Self.password)@127.0.0.1:\(pg.port)/postgres?sslmode=disable", "authentication refused"),
+                                ("postgres://monitor:\(Self.password)@127.0.0.1:\(pg.port)/postgres?sslmode=require", "does not accept TLS")] {
+            let r = try CLI.run(["import", url, "--out", refusedOut.path] + args)
+            XCTAssertEqual(r.status, 2, r.stderr)
+            XCTAssertEqual(r.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }.count, 1, r.stderr)
+            XCTAssertTrue(r.stderr.contains(expected), r.stderr)
+            XCTAssertFalse((r.stdout + r.stderr).contains(Self.password), r.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: refusedOut.path))
+        }
     }
 
     /// A refused connection is one line naming the redacted URL, exit 2, nothing written.
@@ -185,5 +206,16 @@ final class CitusImportTests: XCTestCase {
         let citus = try String(contentsOf: CLI.packageRoot.appendingPathComponent("\(Self.exports)/rebalance_plan.csv"), encoding: .utf8)
         XCTAssertEqual(r.stdout, citus)
         XCTAssertGreaterThan(citus.split(separator: "\n").count, 1, "Citus planned no move; the fixture should be uneven")
+    }
+}
+
+/// README lists the export script for operators who read before they run anything.
+final class ImportDocumentationTests: XCTestCase {
+    func testReadmeListsTheExportScriptExactly() throws {
+        let readme = try String(contentsOf: CLI.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try XCTUnwrap(readme.range(of: "<!-- psql-script -->\n```sql\n")), end = try XCTUnwrap(readme.range(of: "```\n<!-- /psql-script -->"))
+        let script = try CLI.run(["import", "--psql-script"])
+        XCTAssertEqual(script.status, 0)
+        XCTAssertEqual(String(readme[start.upperBound..<end.lowerBound]), script.stdout, "README's export script differs from `citus-sim import --psql-script`")
     }
 }

@@ -59,6 +59,20 @@ final class TemporaryPostgres {
         try pg("\(Self.bin)/pgbench", ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres"] + arguments + ["postgres"])
     }
 
+    /// Makes `role` log in with a password (scram-sha-256) on loopback, ahead of the trust rule.
+    func requirePassword(for role: String) throws {
+        let hba = URL(fileURLWithPath: "\(data)/pg_hba.conf")
+        let text = try String(contentsOf: hba, encoding: .utf8)
+        let rule = "host all \(role) 127.0.0.1/32 scram-sha-256\n"
+        if getuid() == 0 {
+            try (rule + text).write(to: URL(fileURLWithPath: "\(directory.path)/pg_hba.new"), atomically: false, encoding: .utf8)
+            try Self.run("/bin/cp", ["\(directory.path)/pg_hba.new", hba.path])
+        } else {
+            try (rule + text).write(to: hba, atomically: false, encoding: .utf8)
+        }
+        try psql("SELECT pg_reload_conf()")
+    }
+
     /// Stops the server at once and removes its directory; safe to call twice.
     func stop() {
         if running { _ = try? pg("\(Self.bin)/pg_ctl", ["-D", data, "-m", "immediate", "stop"]); running = false }
