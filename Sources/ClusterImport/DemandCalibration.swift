@@ -30,13 +30,6 @@ public enum DemandCalibration {
                                  seconds: Int = 60) throws -> Outcome {
         let rendering: ImportedScenario.Rendering = s.calibratesOnSource ? .sourceReplica : .scenario
         var results: [ClassResult] = []
-        // The first guess: a router class's time is mostly its one task; a fan-out's tasks run
-        // side by side, so each gets its share.
-        for i in s.workload.classes.indices where s.workload.classes[i].demandMs == s.workload.classes[i].observedMeanMs {
-            let c = s.workload.classes[i]
-            let shards = Double(s.tables.first { $0.name == c.table }?.shardCount ?? s.shardCount)
-            s.workload.classes[i].demandMs = c.kind == "multi_shard" && s.snapshot.isCitus ? c.observedMeanMs / max(1, shards) : c.observedMeanMs
-        }
         var iteration = 0
         var converged = false
         var low = Array(repeating: 0.0, count: s.workload.classes.count)

@@ -27,6 +27,9 @@ public struct ExportedCatalog: CatalogSource {
         do { table = try CSVTable.read(path: path) } catch let e as InputError {
             throw ImportError(e.findings.map(\.description).joined(separator: "\n"))
         }
+        if let twice = table.header.first(where: { name in table.header.filter { $0 == name }.count > 1 }) {
+            throw ImportError("\(path):1: column \(twice) appears twice in the header; export it with the query `citus-sim import --psql-script` prints")
+        }
         let rows = table.records.map { r in Dictionary(uniqueKeysWithValues: zip(table.header, r.fields).map { ($0, $1) }) }
         let result = CatalogRows(query: query, rows: rows, origins: table.records.map { "\(path):\($0.line)" })
         try result.requireColumns(CatalogColumns.required[query.name] ?? [], header: table.header, file: path)

@@ -115,7 +115,7 @@ extension ImportedScenario {
             line("      command: \(c.command.rawValue)")
             line("      share: \(number(c.calls / max(workload.totalCalls, 1)))", "calls / all classified calls")
             line("      table: \(yamlString(c.table))")
-            line("      worker_cpu: {distribution: lognormal, mean: \(duration(c.demandMs / 1_000)), cv: \(number(max(0.05, c.cv)))}", calibration[c.name] ?? "not calibrated: the observed mean")
+            line("      worker_cpu: {distribution: lognormal, mean: \(duration(c.demandMs / 1_000)), cv: \(number(max(0.05, c.cv)))}", calibration[c.name] ?? "not calibrated: the observed mean (a fan-out's divided among its shards)")
             if replica { line("      coordinator_cpu: {distribution: constant, value: 0us}") }
             if snapshot.isCitus {
                 line("      bytes_read_kib: 8", "assumption: one page; the workers' reads are in their own pg_stat_statements, which import does not read")

@@ -57,6 +57,13 @@ public struct ImportedScenario: Sendable {
                                                reference: Set(s.tables.filter { !$0.distributed }.map(\.name)),
                                                routed: snapshot.isCitus && !snapshot.routedStatements.isEmpty ? snapshot.routedStatements : nil,
                                                blockKiB: block)
+        // The first guess of each demand (the calibration starts from it): a router class's time
+        // is mostly its one task; a fan-out's tasks on a Citus cluster run side by side, so each
+        // gets its share of the observed time.
+        for i in s.workload.classes.indices where s.snapshot.isCitus && s.workload.classes[i].kind == "multi_shard" {
+            let c = s.workload.classes[i]
+            s.workload.classes[i].demandMs = c.observedMeanMs / Double(max(1, s.tables.first { $0.name == c.table }?.shardCount ?? s.shardCount))
+        }
         let total = s.workload.totalCalls + s.workload.skipped.reduce(0) { $0 + $1.calls }
         for k in s.workload.skipped where k.calls > 0 {
             s.notes.append("statements with \(Int(k.calls)) calls (\(percent(k.calls / max(total, 1)))) are not in any class: \(k.reason)")

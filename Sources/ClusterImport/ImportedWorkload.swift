@@ -22,7 +22,7 @@ public struct ImportedWorkload: Sendable {
         public var queryIDs: [String]
         /// The first statement's text, one line, shortened.
         public var example: String
-        /// worker_cpu mean, ms: the demand calibration sets it.
+        /// worker_cpu mean, ms: a first guess from the observed mean, then the demand calibration's.
         public var demandMs: Double
     }
 

@@ -88,3 +88,20 @@ final class ZipfFitTests: XCTestCase {
         XCTAssertNil(ZipfFit(frequencies: [0.5, 0.2]))
     }
 }
+
+final class ExportedCatalogTests: XCTestCase {
+    /// A hand-edited export with a repeated column is an error naming the file, not a crash.
+    func testRepeatedColumnIsAnError() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("citus-sim-exports-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "server_version,database,database\n15.20,app,app\n".write(to: dir.appendingPathComponent("server.csv"), atomically: true, encoding: .utf8)
+        let catalog = try ExportedCatalog(directory: dir.path)
+        do {
+            _ = try await catalog.read(.server)
+            XCTFail("a repeated column was accepted")
+        } catch let e as ImportError {
+            XCTAssertTrue(e.description.contains("server.csv:1: column database appears twice"), e.description)
+        }
+    }
+}
