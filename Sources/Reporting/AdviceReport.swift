@@ -128,16 +128,14 @@ public struct AdviceReport {
                 ("workers_needed", h.workersNeeded.map { .integer(Int64($0)) } ?? .null),
             ])))
         }
-        fields.append(("scale_out", .array(a.scaleOut.map { r in
-            .object([("method", .string(r.method)), ("executors_per_node", .integer(Int64(r.executorsPerNode))),
-                     ("parallel_transfer_colocated_shards", .bool(r.parallelColocated)), ("added_workers", .integer(Int64(r.addedWorkers))),
-                     ("duration_seconds", r.durationSeconds.map { .number($0, digits: 1) } ?? .null),
-                     ("bytes_copied", .number(r.bytesCopied, digits: 0)), ("write_blocked_group_seconds", .number(r.writeBlockedGroupSeconds, digits: 3)),
-                     ("within_limit", r.withinLimit.map { .bool($0) } ?? .null), ("error", r.error.map { .string($0) } ?? .null),
-                     ("settings", .array(r.settings.map { .string($0) })), ("runbook", .array(r.runbook.map { .string($0) })),
-                     ("peak_p99_ms", .array(r.peakP99Ms.map { .object([("class", .string($0.className)), ("during", .number($0.during, digits: 2)), ("before", .number($0.before, digits: 2))]) })),
-            ])
-        })))
+        fields.append(("operations", .array(a.scaleOut.map(Self.operationJSON))))
+        fields.append(("operations_verdict", a.operationsVerdict.map { .string($0) } ?? .null))
+        fields.append(("operations_holdout", a.operationsHoldout.map { h in
+            .object([("seed", .string(String(h.seed))), ("recommended_meets_during_operation", .bool(h.recommendedMeets)),
+                     ("recommended", Self.operationJSON(h.recommended)),
+                     ("next_faster_misses_during_operation", h.nextFasterMisses.map { .bool($0) } ?? .null),
+                     ("next_faster", h.nextFaster.map(Self.operationJSON) ?? .null)])
+        } ?? .null))
         fields.append(("snapshot_verdict", a.snapshotVerdict.map { .string($0) } ?? .null))
         fields.append(("isolation", .array(a.isolation.map { t in
             .object([("rank", .integer(Int64(t.rank))), ("activity_share", .number(t.activityShare, digits: 5)), ("data_bytes", .number(t.dataBytes, digits: 0)),
@@ -145,6 +143,25 @@ public struct AdviceReport {
         })))
         fields.append(("candidates", .array(a.outcomes.map(Self.candidateJSON))))
         return JSONValue.object(fields).render()
+    }
+
+    /// One studied scale-out setting: what it is, how long it took and what the objectives
+    /// measured over its window (`slo_during_operation`), with the worst sample interval beside.
+    static func operationJSON(_ r: Advice.ScaleOutRun) -> JSONValue {
+        let during = r.during
+        return .object([
+            ("method", .string(r.method)), ("setting", .string(r.label)), ("executors_per_node", .integer(Int64(r.executorsPerNode))),
+            ("parallel_transfer_colocated_shards", .bool(r.parallelColocated)), ("parallel_transfer_reference_tables", .bool(r.parallelReference)),
+            ("shard_transfer_mode", .string(r.transferMode)), ("added_workers", .integer(Int64(r.addedWorkers))), ("replications", .integer(Int64(r.replications))),
+            ("duration_seconds", r.duration.map(ClusterReport.ciJSON) ?? .null),
+            ("bytes_copied", .number(r.bytesCopied, digits: 0)), ("write_blocked_group_seconds", .number(r.writeBlockedGroupSeconds, digits: 3)),
+            ("within_limit", r.withinLimit.map { .bool($0) } ?? .null), ("error", r.error.map { .string($0) } ?? .null),
+            ("meets_slo_during_operation", .bool(r.meetsSLODuringOperation)), ("recommended", .bool(r.recommended)),
+            ("slo_during_operation", during.map { .array($0.checks.map(ClusterReport.sloJSON)) } ?? .null),
+            ("error_rate_during_operation", during?.interval("error_rate").map(ClusterReport.ciJSON) ?? .null),
+            ("settings", .array(r.settings.map { .string($0) })), ("runbook", .array(r.runbook.map { .string($0) })),
+            ("worst_interval_p99_ms", .array(r.peakP99Ms.map { .object([("class", .string($0.className)), ("during", .number($0.during, digits: 2)), ("before", .number($0.before, digits: 2))]) })),
+        ])
     }
 
     // MARK: Terminal
@@ -176,8 +193,13 @@ public struct AdviceReport {
                 : h.workersNeeded.map { "needs \($0) workers" } ?? "no worker count up to the shard count meets the SLOs"))
         }
         for r in a.scaleOut {
-            let setting = r.method == "snapshot" ? "snapshot-based" : r.settings.joined(separator: ", ")
-            lines.append("scale-out +\(r.addedWorkers) (\(setting)): " + (r.durationSeconds.map { "\(f($0, 0)) s" } ?? "not finished\(r.error.map { ": \($0)" } ?? "")"))
+            let outcome = r.durationText.map { d in "\(d); during it: " + (r.during?.missText ?? "") } ?? "not finished\(r.error.map { ": \($0)" } ?? "")"
+            lines.append("scale-out +\(r.addedWorkers) (\(r.label)): \(outcome)\(r.recommended ? "  <- recommended" : "")")
+        }
+        if let v = a.operationsVerdict { lines.append(v) }
+        if let h = a.operationsHoldout {
+            lines.append("held-out replications of the scale-out (seed \(h.seed)): recommended setting \(h.recommendedMeets ? "meets every objective" : "MISSES: " + (h.recommended.during?.missText ?? "not finished"))"
+                         + (h.nextFasterMisses.map { $0 ? "; next faster misses (\(h.nextFaster!.during?.missText ?? "not finished"))" : "; next faster ALSO MEETS" } ?? ""))
         }
         if let v = a.snapshotVerdict { lines.append(v) }
         if let n = a.nothingSimulated { lines.append("nothing was simulated: every candidate was rejected before simulation (\(n)); the reasons are in recommendations.csv") }

@@ -95,13 +95,25 @@ enum AdvisorReader {
                 var plan = AdvisorSpec.ScaleOut()
                 if s.value("add_workers") != nil { set(s.integer("add_workers", in: 1...10_000)) { plan.addWorkers = $0 } }
                 if let e = intList(s, "executors_per_node", 1...1_000, &ok) { plan.executorsPerNode = e }
-                if let node = s.value("parallel_colocated") {
+                for (key, assign) in [("parallel_colocated", { plan.parallelColocated = $0 }), ("parallel_reference", { plan.parallelReference = $0 })] as [(String, ([Bool]) -> Void)] {
+                    guard let node = s.value(key) else { continue }
                     let values = node.array().compactMap(\.bool)
-                    if case .sequence = node, values.count == node.array().count, !values.isEmpty { plan.parallelColocated = values } else {
-                        s.reader.error(node, "`advisor.scale_out.parallel_colocated` must be a list of true/false values to compare")
+                    if case .sequence = node, values.count == node.array().count, !values.isEmpty { assign(values) } else {
+                        s.reader.error(node, "`advisor.scale_out.\(key)` must be a list of true/false values to compare")
                         ok = false
                     }
                 }
+                if let node = s.value("transfer_modes") {
+                    let modes = ["auto", "force_logical", "block_writes"]
+                    let values = node.array().compactMap(\.string)
+                    if case .sequence = node, values.count == node.array().count, !values.isEmpty, values.allSatisfy(modes.contains) {
+                        plan.transferModes = modes.filter(values.contains)
+                    } else {
+                        s.reader.error(node, "`advisor.scale_out.transfer_modes` must be a list of shard_transfer_mode values to compare: auto, force_logical, block_writes")
+                        ok = false
+                    }
+                }
+                set(s.bool("snapshot", default: true)) { plan.snapshot = $0 }
                 if s.value("max_duration") != nil { set(s.duration("max_duration")) { plan.maxDuration = SimDuration(seconds: $0) } }
                 set(s.duration("run_for", default: 7_200)) { plan.runFor = SimDuration(seconds: $0) }
                 s.finish()

@@ -15,14 +15,14 @@ extension ClusterScenarioReader {
         set(m.integer("max_adaptive_executor_pool_size", in: 1...1_000_000, default: 16)) { c.maxAdaptiveExecutorPoolSize = $0 }
         set(m.integer("max_shared_pool_size", in: -1...1_000_000, default: 0)) { c.maxSharedPoolSize = $0 }
         set(m.integer("local_shared_pool_size", in: -1...1_000_000, default: 0)) { c.localSharedPoolSize = $0 }
-        set(bool(m, "enable_local_execution", true)) { c.enableLocalExecution = $0 }
-        set(bool(m, "enable_schema_based_sharding", false)) { c.schemaBasedSharding = $0 }
+        set(m.bool("enable_local_execution", default: true)) { c.enableLocalExecution = $0 }
+        set(m.bool("enable_schema_based_sharding", default: false)) { c.schemaBasedSharding = $0 }
         set(m.integer("max_cached_conns_per_worker", in: 0...1_000_000, default: 1)) { c.maxCachedConnsPerWorker = $0 }
         set(seconds(m, "max_cached_connection_lifetime", default: 600)) { c.maxCachedConnectionLifetime = $0 }
         set(seconds(m, "executor_slow_start_interval", default: 0.01, allowZero: true)) { c.executorSlowStartInterval = $0 }
         set(seconds(m, "statement_timeout", default: 0, allowZero: true)) { c.statementTimeout = $0 > .zero ? $0 : nil }
-        set(bool(m, "force_max_query_parallelization", false)) { c.forceMaxQueryParallelization = $0 }
-        set(bool(m, "enable_cost_based_connection_establishment", true)) { c.costBasedConnectionEstablishment = $0 }
+        set(m.bool("force_max_query_parallelization", default: false)) { c.forceMaxQueryParallelization = $0 }
+        set(m.bool("enable_cost_based_connection_establishment", default: true)) { c.costBasedConnectionEstablishment = $0 }
         set(m.string("multi_shard_modify_mode", allowed: ["parallel", "sequential"], default: "parallel")) { c.sequentialModifications = $0 == "sequential" }
         set(m.string("stat_statements_track", allowed: ["none", "all"], default: "none")) { c.statStatementsTrack = $0 == "all" }
         set(m.string("stat_tenants_track", allowed: ["none", "all"], default: "none")) { c.statTenantsTrack = $0 == "all" }

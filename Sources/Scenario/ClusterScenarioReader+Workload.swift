@@ -25,7 +25,7 @@ extension ClusterScenarioReader {
                 // Unknown type: accept either kind's keys, so only the type is reported.
                 for key in ["size_mib", "distribution_column_type", "colocate_with", "shard_count", "data_share"] { _ = m.value(key) }
             }
-            let identity = bool(m, "replica_identity", true)
+            let identity = m.bool("replica_identity", default: true)
             let indexes = m.integer("secondary_indexes", in: 0...1_000, default: 0)
             let rowBytes = m.number("row_bytes", in: 1...1e9, default: 200)
             var spec: TableSpec?

@@ -245,7 +245,7 @@ enum ClusterScenarioReader {
         } ?? true
         let setup = seconds(m, "connection_setup_cpu", default: 0.002, allowZero: true)
         let handshake = seconds(m, "tls_handshake_cpu", default: 0.003, allowZero: true)
-        let hasShards = bool(m, "coordinator_has_shards", false)
+        let hasShards = m.bool("coordinator_has_shards", default: false)
         let sharedHost = m.value("shared_host_cores") == nil ? Int?.some(0) : m.integer("shared_host_cores", in: 1...4096)
         _ = m.value("layout")  // read with the tables (LayoutReader)
         m.finish()
@@ -282,15 +282,6 @@ enum ClusterScenarioReader {
             ok = false
         }
         return ok
-    }
-
-    static func bool(_ m: YAMLMapping, _ key: String, _ fallback: Bool) -> Bool? {
-        guard let v = m.value(key) else { return fallback }
-        guard let b = v.bool else {
-            m.reader.error(v, "`\(m.qualified(key))` must be true or false")
-            return nil
-        }
-        return b
     }
 }
 

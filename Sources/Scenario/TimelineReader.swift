@@ -46,7 +46,7 @@ enum TimelineReader {
                 switch kind {
                 case "node_fails", "node_returns":
                     let name = m.string("node")
-                    let standby = kind == "node_fails" ? ClusterScenarioReader.bool(m, "standby", false) : false
+                    let standby = kind == "node_fails" ? m.bool("standby", default: false) : false
                     if let name, let known = nodes, !known.contains(name) {
                         reader.error(m.value("node"), "`\(m.qualified("node"))` is `\(name)`; nodes at this point of the timeline: \(known.joined(separator: ", "))")
                     } else if let name, let standby {

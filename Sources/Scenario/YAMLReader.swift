@@ -134,6 +134,16 @@ public final class YAMLMapping {
         return s.string
     }
 
+    /// `true` or `false` (`fallback` when the key is absent).
+    public func bool(_ key: String, default fallback: Bool) -> Bool? {
+        guard let v = value(key) else { return fallback }
+        guard let b = v.bool else {
+            reader.error(v, "`\(qualified(key))` must be true or false")
+            return nil
+        }
+        return b
+    }
+
     /// An integer in `range`.
     public func integer(_ key: String, in range: ClosedRange<Int>, default fallback: Int? = nil) -> Int? {
         guard let v = value(key) else {

@@ -163,6 +163,8 @@ struct Fuzz: ParsableCommand {
             plan.runFor = .seconds(20)
             plan.executorsPerNode = Array(plan.executorsPerNode.prefix(1))
             plan.parallelColocated = Array(plan.parallelColocated.prefix(1))
+            plan.parallelReference = Array(plan.parallelReference.prefix(1))
+            plan.transferModes = Array(plan.transferModes.suffix(1))
             plan.addWorkers = plan.addWorkers.map { min($0, 2) }
             small.scaleOut = plan
         }
@@ -175,7 +177,8 @@ struct Fuzz: ParsableCommand {
         ("advisor.isolation_candidates", ["0", "1", "100"]), ("advisor.min_workers", ["1", "2"]), ("advisor.max_workers", ["1", "2", "3"]),
         ("advisor.replications", ["1", "2"]), ("advisor.headroom", ["0", "0.001"]), ("advisor.growth_steps", ["[1.001]", "[4]"]),
         ("advisor.scale_out.add_workers", ["1", "3"]), ("advisor.scale_out.executors_per_node", ["[1]", "[1000]"]),
-        ("advisor.scale_out.run_for", ["1s", "10s"]), ("advisor.scale_out.max_duration", ["1s"]), ("advisor.horizon.traffic_growth", ["1", "1.001"]),
+        ("advisor.scale_out.run_for", ["1s", "10s"]), ("advisor.scale_out.transfer_modes", ["[force_logical]", "[auto, block_writes]"]),
+        ("advisor.scale_out.snapshot", ["false"]), ("advisor.scale_out.parallel_reference", ["[true]"]), ("advisor.scale_out.max_duration", ["1s"]), ("advisor.horizon.traffic_growth", ["1", "1.001"]),
         ("advisor.horizon.tenant_growth", ["1", "1.001"]), ("advisor.duration", ["1s", "2s"]), ("advisor.warmup", ["0s"]),
     ]
 

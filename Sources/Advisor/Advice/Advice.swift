@@ -25,30 +25,6 @@ public struct Advice: Sendable {
         public var atNeeded: Evaluation?
     }
 
-    /// One simulated scale-out of the recommended cluster.
-    public struct ScaleOutRun: Sendable {
-        /// `regular` (citus_add_node + citus_rebalance_start) or `snapshot` (clones promoted and split).
-        public var method: String
-        public var executorsPerNode: Int
-        public var parallelColocated: Bool
-        public var addedWorkers: Int
-        /// Simulated seconds from the first statement to the end of the rebalance (nil = not done within the limit).
-        public var durationSeconds: Double?
-        public var bytesCopied: Double
-        /// Shard-group seconds of blocked writes (summed over the groups blocked).
-        public var writeBlockedGroupSeconds: Double
-        /// Worst interval p99 per class while the operation ran, and the steady-state p99 (the search's mean), ms.
-        public var peakP99Ms: [(className: String, during: Double, before: Double)]
-        public var error: String?
-        /// Meets `advisor.scale_out.max_duration` (nil when none is set).
-        public var withinLimit: Bool?
-        /// Every setting the run used that differs from a fresh cluster, as `name = value`
-        /// (the global executor limit included: a per-node setting alone does not take effect).
-        public var settings: [String] = []
-        /// The statements the run executed, in order: the runbook a DBA would run.
-        public var runbook: [String] = []
-    }
-
     /// A tenant that may deserve its own shard.
     public struct Isolation: Sendable {
         public var rank: Int
@@ -95,7 +71,11 @@ public struct Advice: Sendable {
     public var closest: [Int]
     public var growth: [GrowthStep] = []
     public var horizon: Horizon?
+    /// The scale-out study: one run per studied setting, in the order studied.
     public var scaleOut: [ScaleOutRun] = []
+    /// The studied setting the operations advice picks and the next faster one, run again on
+    /// held-out seeds (nil without a recommended setting).
+    public var operationsHoldout: OperationsHoldout?
     public var isolation: [Isolation] = []
     public var holdout: Holdout?
     /// Documented rules with their verdicts for the recommendation, or the closest candidate,
@@ -129,39 +109,6 @@ public struct Advice: Sendable {
         let cost = outcomes[r].candidate.costPerHour
         return outcomes.indices.filter { (outcomes[$0].evaluation != nil || outcomes[$0].rejectedBy == .rule) && outcomes[$0].candidate.costPerHour < cost }
             .max { (outcomes[$0].candidate.costPerHour, -$0) < (outcomes[$1].candidate.costPerHour, -$1) }
-    }
-
-    /// Whether snapshot-based node addition is worth it for this cluster, in one sentence: faster
-    /// than the best regular rebalance, and with p99 during the operation within the targets
-    /// (nil without both kinds of scale-out run).
-    public var snapshotVerdict: String? {
-        let regular = scaleOut.filter { $0.method == "regular" && $0.durationSeconds != nil }
-        guard let best = regular.min(by: { ($0.durationSeconds!, $0.executorsPerNode) < ($1.durationSeconds!, $1.executorsPerNode) }),
-              let snap = scaleOut.first(where: { $0.method == "snapshot" }) else { return nil }
-        let minutes = { (s: Double) in SizingRules.fixed(s / 60, 1) + " min" }
-        // Every setting the run used, the global executor limit included (issue 23: naming only the
-        // per-node one made the figure impossible to reproduce).
-        let setting = best.settings.isEmpty ? "executors per node \(best.executorsPerNode), parallel colocated \(best.parallelColocated)" : best.settings.joined(separator: ", ")
-        guard let sd = snap.durationSeconds else {
-            return "Snapshot-based addition did not finish\(snap.error.map { " (\($0))" } ?? ""): add nodes with citus_add_node and rebalance (\(minutes(best.durationSeconds!)) with \(setting))."
-        }
-        // The worst interval p99 during the operation against each class's target.
-        let worst = { (r: ScaleOutRun) -> (ratio: Double, text: String) in
-            let items = r.peakP99Ms.compactMap { p in slo.p99Ms.first { $0.className == p.className }.map { (p.during / $0.ms, "\(p.className) \(SizingRules.fixed(p.during, 0)) ms (target \(SizingRules.fixed($0.ms, 0)))") } }
-            return items.max { $0.0 < $1.0 } ?? (0, "")
-        }
-        let s = worst(snap)
-        // Classes without a target still matter: say how long their requests waited at worst.
-        let untargeted = snap.peakP99Ms.filter { p in !slo.p99Ms.contains { $0.className == p.className } && p.during > 10 * max(p.before, 1) }
-            .max { $0.during < $1.during }
-        let caveat = untargeted.map { "; but \($0.className), which has no target, reaches a p99 of \(SizingRules.fixed($0.during, 0)) ms (\(SizingRules.fixed($0.before, 0)) ms before) while writes are blocked" } ?? ""
-        if sd < best.durationSeconds! && s.ratio <= 1 {
-            return "Snapshot-based addition is worth it: \(minutes(sd)) instead of \(minutes(best.durationSeconds!)) (best rebalance: \(setting)), no shard data copied, and p99 stays within its targets while it runs\(caveat)."
-        }
-        if sd < best.durationSeconds! {
-            return "Snapshot-based addition is faster (\(minutes(sd)) instead of \(minutes(best.durationSeconds!))) but blocks writes on the split nodes' shard groups: p99 reaches \(s.text) while it runs; worth it only in a quiet window."
-        }
-        return "Snapshot-based addition is not worth it here: \(minutes(sd)) against \(minutes(best.durationSeconds!)) for a rebalance with \(setting)."
     }
 
     /// The headline in one sentence.

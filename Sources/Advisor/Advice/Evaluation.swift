@@ -16,6 +16,14 @@ public struct Evaluation: Sendable {
         checks = slo.checks { name in intervals.first { $0.name == name }?.interval }
     }
 
+    /// An evaluation judged by `checks` already made (e.g. `SLOSpec.operationChecks`).
+    public init(intervals: [(name: String, interval: ConfidenceInterval)], checks: [SLOCheck], replications: Int, seed: UInt64) {
+        self.intervals = intervals
+        self.checks = checks
+        self.replications = replications
+        self.seed = seed
+    }
+
     public func interval(_ name: String) -> ConfidenceInterval? { intervals.first { $0.name == name }?.interval }
 
     /// Every SLO met with confidence (upper ends within targets).

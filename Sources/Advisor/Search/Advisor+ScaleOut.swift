@@ -3,85 +3,187 @@ import SimCore
 import Simulation
 
 extension Advisor {
-    /// Simulates adding `adding` workers to the recommended cluster under today's load, once
-    /// per rebalance setting (executors per node x parallel colocated transfers) with
-    /// citus_add_node + citus_rebalance_start, and once with snapshot-based addition (a clone
-    /// of each of the first workers, promoted and split). Runs stop when the operation ends.
-    func scaleOut(of c: Candidate, adding: Int, plan: AdvisorSpec.ScaleOut, steady: Evaluation?) throws -> [Advice.ScaleOutRun] {
-        let settings: [(method: String, executors: Int, parallel: Bool)] = plan.executorsPerNode.sortedUnique().flatMap { e in
-            [false, true].filter { plan.parallelColocated.contains($0) }.map { ("regular", e, $0) }
-        } + [("snapshot", 0, false)]
-        let total = settings.count
-        let progress = self.progress
-        let results = ParallelMap.map(count: total, threads: threads, finished: { progress?("scale-out", $0, total) }) { i in
-            Result { try self.scaleOutRun(c, adding: adding, plan: plan, steady: steady, method: settings[i].method, executors: settings[i].executors, parallel: settings[i].parallel) }
+    /// One studied way of adding workers: a rebalance setting, or snapshot-based addition.
+    public struct OperationSetting: Sendable, Equatable {
+        /// `regular` (citus_add_node + citus_rebalance_start) or `snapshot`.
+        public var method: String
+        public var executors = 0
+        public var parallelColocated = false
+        public var parallelReference = false
+        public var mode = "auto"
+
+        public init(method: String, executors: Int = 0, parallelColocated: Bool = false, parallelReference: Bool = false, mode: String = "auto") {
+            self.method = method
+            self.executors = executors
+            self.parallelColocated = parallelColocated
+            self.parallelReference = parallelReference
+            self.mode = mode
         }
-        return try results.map { try $0.get() }
     }
 
-    /// The SQL a DBA runs for one scale-out.
-    static func scaleOutSQL(workers: Int, adding: Int, method: String, executors: Int, parallel: Bool) -> [String] {
-        let new = (1...adding).map { "worker-\(workers + $0)" }
-        if method == "snapshot" {
-            // Node ids: the coordinator 1, workers 2...workers + 1, then each clone in turn.
-            return new.enumerated().flatMap { k, name in
-                ["SELECT citus_add_clone_node('\(name)', 5432, 'worker-\(k % workers + 1)', 5432);",
-                 "SELECT citus_promote_clone_and_rebalance(\(workers + 2 + k));"]
+    /// The settings the scale-out study compares, in a fixed order: every combination of
+    /// transfer mode, executors per node, parallel colocated and (when the scenario has
+    /// reference tables) parallel reference transfers, then snapshot-based addition.
+    public static func operationSettings(_ plan: AdvisorSpec.ScaleOut, hasReferenceTables: Bool) -> [OperationSetting] {
+        let references = hasReferenceTables ? [false, true].filter(plan.parallelReference.contains) : [false]
+        var out: [OperationSetting] = []
+        for mode in plan.transferModes {
+            for e in plan.executorsPerNode.sortedUnique() {
+                for parallel in [false, true] where plan.parallelColocated.contains(parallel) {
+                    for ref in references {
+                        out.append(OperationSetting(method: "regular", executors: e, parallelColocated: parallel, parallelReference: ref, mode: mode))
+                    }
+                }
             }
         }
-        return new.map { "SELECT citus_add_node('\($0)', 5432);" } + [
-            "ALTER SYSTEM SET citus.max_background_task_executors = \(executors * (workers + adding));",
-            "ALTER SYSTEM SET citus.max_background_task_executors_per_node = \(executors);",
-            "SELECT pg_reload_conf();",
-            "SELECT citus_rebalance_start(parallel_transfer_colocated_shards := \(parallel));",
-            "SELECT citus_rebalance_wait();",
-        ]
+        if plan.snapshot { out.append(OperationSetting(method: "snapshot")) }
+        return out
     }
 
-    func scaleOutRun(_ c: Candidate, adding: Int, plan: AdvisorSpec.ScaleOut, steady: Evaluation?, method: String, executors: Int, parallel: Bool) throws -> Advice.ScaleOutRun {
+    /// Simulates adding `adding` workers to the recommended cluster under today's load, once
+    /// per studied setting and `advisor.replications` seeds each, from the first statement until
+    /// the operation ends, and marks the fastest setting that keeps every objective over the
+    /// operation's window as recommended.
+    func scaleOut(of c: Candidate, adding: Int, plan: AdvisorSpec.ScaleOut, steady: Evaluation?) throws -> [Advice.ScaleOutRun] {
+        let hasReference = base.tables.contains { $0.kind == .reference }
+        var runs = try scaleOutRuns(c, adding: adding, plan: plan, steady: steady, settings: Self.operationSettings(plan, hasReferenceTables: hasReference),
+                                    baseSeed: base.run.seed, replications: spec.replications, stage: "scale-out")
+        if let r = Advice.fastestSafe(runs) { runs[r].recommended = true }
+        return runs
+    }
+
+    /// The recommended setting and the next faster one again, on held-out seeds (as many
+    /// replications as the confirmation's): nil without a recommended setting.
+    func operationsHoldout(of c: Candidate, adding: Int, plan: AdvisorSpec.ScaleOut, steady: Evaluation?, study: [Advice.ScaleOutRun]) throws -> Advice.OperationsHoldout? {
+        guard let r = Advice.fastestSafe(study) else { return nil }
+        let settings = ([r] + Advice.faster(than: r, in: study).prefix(1)).map { Self.setting(of: study[$0]) }
+        let again = try scaleOutRuns(c, adding: adding, plan: plan, steady: steady, settings: settings, baseSeed: holdoutSeed,
+                                     replications: spec.confirmationReplications ?? 2 * spec.replications, stage: "scale-out held-out check")
+        return Advice.OperationsHoldout(seed: holdoutSeed, recommended: again[0], nextFaster: again.count > 1 ? again[1] : nil)
+    }
+
+    static func setting(of r: Advice.ScaleOutRun) -> OperationSetting {
+        OperationSetting(method: r.method, executors: r.executorsPerNode, parallelColocated: r.parallelColocated, parallelReference: r.parallelReference, mode: r.transferMode)
+    }
+
+    /// Every setting x `replications` seeds of `baseSeed` (in parallel), summarised per setting.
+    func scaleOutRuns(_ c: Candidate, adding: Int, plan: AdvisorSpec.ScaleOut, steady: Evaluation?, settings: [OperationSetting],
+                      baseSeed: UInt64, replications: Int, stage: String) throws -> [Advice.ScaleOutRun] {
+        let seeds = try Replications(baseSeed: baseSeed, count: replications).seeds
+        let total = settings.count * replications
+        let progress = self.progress
+        let samples = try ParallelMap.map(count: total, threads: threads, finished: { progress?(stage, $0, total) }) { i in
+            Result { try self.scaleOutSample(c, adding: adding, plan: plan, setting: settings[i / replications], seed: seeds[i % replications]) }
+        }.map { try $0.get() }
+        return try settings.indices.map { k in
+            try summarize(Array(samples[k * replications..<(k + 1) * replications]), c, adding: adding, plan: plan, steady: steady, setting: settings[k], seed: baseSeed)
+        }
+    }
+
+    /// What one replication of one setting measured.
+    struct ScaleOutSample: Sendable {
+        var metrics: [Metric]
+        /// Seconds from the first statement to the end (nil: not finished, or an error).
+        var duration: Double?
+        var bytesCopied: Double
+        var writeBlockedGroupSeconds: Double
+        /// Per class: the worst interval latency while the operation ran, ms.
+        var peaks: [Double]
+        var error: String?
+        var maxWorkerProcesses: Int
+    }
+
+    func summarize(_ samples: [ScaleOutSample], _ c: Candidate, adding: Int, plan: AdvisorSpec.ScaleOut, steady: Evaluation?,
+                   setting: OperationSetting, seed: UInt64) throws -> Advice.ScaleOutRun {
+        let n = Double(samples.count)
+        let mean = { (f: (ScaleOutSample) -> Double) in samples.reduce(0) { $0 + f($1) } / n }
+        let level = base.run.confidence
+        let durations = samples.compactMap(\.duration)
+        let duration = durations.count == samples.count ? try ConfidenceInterval(samples: durations, level: level) : nil
+        let classes = base.workload.classes
+        let peaks = classes.indices.map { k in
+            (className: classes[k].name, during: mean { $0.peaks[k] }, before: steady?.interval("\(classes[k].name).latency_p99_ms")?.mean ?? 0)
+        }
+        var during: Evaluation?
+        if duration != nil {
+            let intervals = try Replications.summarize(samples.map(\.metrics), level: level)
+            during = Evaluation(intervals: intervals, checks: base.slo.operationChecks { name in intervals.first { $0.name == name }?.interval },
+                                replications: samples.count, seed: seed)
+        }
+        var run = Advice.ScaleOutRun(method: setting.method, executorsPerNode: setting.executors, parallelColocated: setting.parallelColocated,
+                                     addedWorkers: adding, bytesCopied: mean(\.bytesCopied), writeBlockedGroupSeconds: mean(\.writeBlockedGroupSeconds),
+                                     peakP99Ms: peaks, error: samples.compactMap(\.error).first,
+                                     withinLimit: plan.maxDuration.map { limit in duration.map { $0.mean <= limit.seconds } ?? false })
+        run.parallelReference = setting.parallelReference
+        run.transferMode = setting.mode
+        run.replications = samples.count
+        run.duration = duration
+        run.during = during
+        run.runbook = Self.scaleOutSQL(workers: c.workers, adding: adding, setting: setting)
+        run.settings = Self.scaleOutSettings(workers: c.workers, adding: adding, setting: setting, maxWorkerProcesses: samples[0].maxWorkerProcesses)
+        return run
+    }
+
+    /// One replication of one setting: the operation starts at max(warm-up, 30 s), the
+    /// measured window starts with it, and the run stops when the operation ends.
+    func scaleOutSample(_ c: Candidate, adding: Int, plan: AdvisorSpec.ScaleOut, setting: OperationSetting, seed: UInt64) throws -> ScaleOutSample {
         var s = try scenario(for: c)
         let start = max(s.run.warmup, .seconds(30))
         s.run.warmup = start
         s.run.duration = start + plan.runFor
         s.run.replications = 1
         // Background executors are background workers: leave room for them (a restart setting).
-        s.citus.maxWorkerProcesses = max(s.citus.maxWorkerProcesses, executors * (c.workers + adding) + 2)
-        s.timeline = try Self.scaleOutSQL(workers: c.workers, adding: adding, method: method, executors: executors, parallel: parallel).flatMap { text in
+        s.citus.maxWorkerProcesses = max(s.citus.maxWorkerProcesses, setting.executors * (c.workers + adding) + 2)
+        s.timeline = try Self.scaleOutSQL(workers: c.workers, adding: adding, setting: setting).flatMap { text in
             try SQLRunbookParser.parse(text, file: "advisor").map { TimelineEntry(at: start, action: .sql($0, text: text), line: 0, column: 0) }
         }
-        let layout = try ClusterRun.layout(for: s)
-        let seed = try Replications(baseSeed: s.run.seed, count: 1).seeds[0]
-        let result = try ClusterRun.run(s, layout: layout, seed: seed, untilOperationsDone: true)
+        let result = try ClusterRun.run(s, layout: try ClusterRun.layout(for: s), seed: seed, untilOperationsDone: true)
         let ops = result.operations?.operations ?? []
         let ends = ops.compactMap(\.end)
-        let done = ends.count == ops.count && !ops.isEmpty
         let error = ops.compactMap(\.error).first
-        let duration = done && error == nil ? (ends.max()! - ops.map(\.start).min()!).seconds : nil
-        let series = result.measurements.series
-        let classes = s.workload.classes
-        let peaks = classes.indices.map { k -> (className: String, during: Double, before: Double) in
-            let before = steady?.interval("\(classes[k].name).latency_p99_ms")?.mean ?? 0
-            let during = series.filter { $0.timeSeconds > start.seconds }.map { $0.worstLatencyMs(k) }.max() ?? 0
-            return (classes[k].name, during, before)
+        let done = ends.count == ops.count && !ops.isEmpty && error == nil
+        // Queries that timed out or failed, as one share (the objective `max_timeout_rate` reads).
+        let value = { (name: String) in result.metrics.first { $0.name == name }?.value ?? 0 }
+        let metrics = result.metrics + [Metric("timeout_or_error_rate", value("timeout_rate") + value("error_rate"))]
+        let series = result.measurements.series.filter { $0.timeSeconds > start.seconds }
+        return ScaleOutSample(metrics: metrics, duration: done ? (ends.max()! - ops.map(\.start).min()!).seconds : nil,
+                              bytesCopied: ops.reduce(0) { $0 + $1.bytesCopied }, writeBlockedGroupSeconds: ops.reduce(0) { $0 + $1.writeBlockedGroupSeconds },
+                              peaks: s.workload.classes.indices.map { k in series.map { $0.worstLatencyMs(k) }.max() ?? 0 },
+                              error: error, maxWorkerProcesses: s.citus.maxWorkerProcesses)
+    }
+
+    /// The SQL a DBA runs for one scale-out. Parameters at Citus's defaults are left out.
+    static func scaleOutSQL(workers: Int, adding: Int, setting: OperationSetting) -> [String] {
+        let new = (1...adding).map { "worker-\(workers + $0)" }
+        if setting.method == "snapshot" {
+            // Node ids: the coordinator 1, workers 2...workers + 1, then each clone in turn.
+            return new.enumerated().flatMap { k, name in
+                ["SELECT citus_add_clone_node('\(name)', 5432, 'worker-\(k % workers + 1)', 5432);",
+                 "SELECT citus_promote_clone_and_rebalance(\(workers + 2 + k));"]
+            }
         }
-        var run = Advice.ScaleOutRun(method: method, executorsPerNode: executors, parallelColocated: parallel, addedWorkers: adding,
-                                     durationSeconds: duration, bytesCopied: ops.reduce(0) { $0 + $1.bytesCopied },
-                                     writeBlockedGroupSeconds: ops.reduce(0) { $0 + $1.writeBlockedGroupSeconds }, peakP99Ms: peaks, error: error,
-                                     withinLimit: plan.maxDuration.map { limit in duration.map { $0 <= limit.seconds } ?? false })
-        run.runbook = Self.scaleOutSQL(workers: c.workers, adding: adding, method: method, executors: executors, parallel: parallel)
-        run.settings = Self.scaleOutSettings(workers: c.workers, adding: adding, method: method, executors: executors, parallel: parallel,
-                                             maxWorkerProcesses: s.citus.maxWorkerProcesses)
-        return run
+        var arguments: [String] = []
+        if setting.mode != "auto" { arguments.append("shard_transfer_mode := '\(setting.mode)'") }
+        if setting.parallelReference { arguments.append("parallel_transfer_reference_tables := true") }
+        arguments.append("parallel_transfer_colocated_shards := \(setting.parallelColocated)")
+        return new.map { "SELECT citus_add_node('\($0)', 5432);" } + [
+            "ALTER SYSTEM SET citus.max_background_task_executors = \(setting.executors * (workers + adding));",
+            "ALTER SYSTEM SET citus.max_background_task_executors_per_node = \(setting.executors);",
+            "SELECT pg_reload_conf();",
+            "SELECT citus_rebalance_start(\(arguments.joined(separator: ", ")));",
+            "SELECT citus_rebalance_wait();",
+        ]
     }
 
     /// The settings a scale-out run uses, as `name = value`: both executor limits (the global
-    /// one caps the per-node one), the rebalance's own parameter, and max_worker_processes
+    /// one caps the per-node one), the rebalance's own parameters, and max_worker_processes
     /// (background executors are background workers; a restart setting).
-    static func scaleOutSettings(workers: Int, adding: Int, method: String, executors: Int, parallel: Bool, maxWorkerProcesses: Int) -> [String] {
-        guard method != "snapshot" else { return ["snapshot-based node addition (citus_add_clone_node, citus_promote_clone_and_rebalance)"] }
-        return ["citus.max_background_task_executors = \(executors * (workers + adding))",
-                "citus.max_background_task_executors_per_node = \(executors)",
-                "parallel_transfer_colocated_shards := \(parallel)",
-                "max_worker_processes = \(maxWorkerProcesses)"]
+    static func scaleOutSettings(workers: Int, adding: Int, setting: OperationSetting, maxWorkerProcesses: Int) -> [String] {
+        guard setting.method != "snapshot" else { return ["snapshot-based node addition (citus_add_clone_node, citus_promote_clone_and_rebalance)"] }
+        return ["citus.max_background_task_executors = \(setting.executors * (workers + adding))",
+                "citus.max_background_task_executors_per_node = \(setting.executors)"]
+            + (setting.mode != "auto" ? ["shard_transfer_mode := '\(setting.mode)'"] : [])
+            + (setting.parallelReference ? ["parallel_transfer_reference_tables := true"] : [])
+            + ["parallel_transfer_colocated_shards := \(setting.parallelColocated)", "max_worker_processes = \(maxWorkerProcesses)"]
     }
 }

@@ -284,6 +284,7 @@ public struct Advisor: Sendable {
         if let plan = spec.scaleOut {
             let add = plan.addWorkers ?? advice.horizon?.workersNeeded.map { max(1, $0 - chosen.workers) } ?? max(1, chosen.workers / 4)
             advice.scaleOut = try scaleOut(of: chosen, adding: add, plan: plan, steady: steady)
+            advice.operationsHoldout = try operationsHoldout(of: chosen, adding: add, plan: plan, steady: steady, study: advice.scaleOut)
         }
         advice.isolation = try isolation(of: chosen)
     }

@@ -13,6 +13,14 @@ public struct SLOCheck: Sendable {
     public var unit: String
     public var measured: ConfidenceInterval
 
+    public init(objective: String, metric: String, target: Double, unit: String, measured: ConfidenceInterval) {
+        self.objective = objective
+        self.metric = metric
+        self.target = target
+        self.unit = unit
+        self.measured = measured
+    }
+
     public var met: Bool { measured.upper <= target }
     /// measured upper / target: above 1 misses.
     public var ratio: Double { target > 0 ? measured.upper / target : .infinity }
@@ -27,7 +35,8 @@ public struct SLOCheck: Sendable {
     /// The measurement for display: mean and upper end.
     public var measuredText: String { "\(Self.show(measured.mean, unit)), upper \(Self.show(measured.upper, unit))" }
 
-    static func show(_ v: Double, _ unit: String) -> String {
+    /// `v` for display in `unit` (`%` shows a fraction as percent).
+    public static func show(_ v: Double, _ unit: String) -> String {
         unit == "%" ? "\(SizingRules.fixed(v * 100, 1))%" : "\(SizingRules.fixed(v, 1)) \(unit)"
     }
 }
@@ -53,6 +62,25 @@ extension SLOSpec {
         }
         if let rate = maxTimeoutRate, let ci = interval("timeout_rate") {
             out.append(SLOCheck(objective: "timeout rate", metric: "timeout_rate", target: rate, unit: "%", measured: ci))
+        }
+        return out
+    }
+}
+
+extension SLOSpec {
+    /// The objectives judged while an operation runs (the scale-out study), over its window:
+    /// each class's p99 (`<class>.latency_p99_ms`) and the share of queries that timed out or
+    /// failed (`timeout_or_error_rate`, against `max_timeout_rate`). The CPU ceiling is left out:
+    /// it keeps steady-state headroom, which an operation is there to spend.
+    public func operationChecks(_ interval: (String) -> ConfidenceInterval?) -> [SLOCheck] {
+        var out: [SLOCheck] = []
+        for (cls, ms) in p99Ms {
+            if let ci = interval("\(cls).latency_p99_ms") {
+                out.append(SLOCheck(objective: "\(cls) p99", metric: "\(cls).latency_p99_ms", target: ms, unit: "ms", measured: ci))
+            }
+        }
+        if let rate = maxTimeoutRate, let ci = interval("timeout_or_error_rate") {
+            out.append(SLOCheck(objective: "timeout or error rate", metric: "timeout_or_error_rate", target: rate, unit: "%", measured: ci))
         }
         return out
     }

@@ -51,6 +51,13 @@ public struct AdvisorSpec: Sendable {
         public var executorsPerNode: [Int] = [1, 2]
         /// `parallel_transfer_colocated_shards` values to compare.
         public var parallelColocated: [Bool] = [false, true]
+        /// `parallel_transfer_reference_tables` values to compare (only studied when the
+        /// scenario has reference tables: without them the setting changes nothing).
+        public var parallelReference: [Bool] = [false, true]
+        /// `shard_transfer_mode` values to compare (`auto`, `force_logical`, `block_writes`).
+        public var transferModes: [String] = ["auto", "block_writes"]
+        /// Whether snapshot-based node addition is studied too.
+        public var snapshot = true
         /// Longest acceptable rebalance (the SLO for a planned scale-out; nil = none).
         public var maxDuration: SimDuration?
         /// Simulated time allowed for the scale-out runs.

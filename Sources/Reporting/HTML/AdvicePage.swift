@@ -47,6 +47,33 @@ struct AdvicePage {
                             yLabel: "worst SLO ratio (≤ 1 meets)", series: series, logY: spread > 20).svg
     }
 
+    /// Each finished scale-out setting as a point: its duration against its tightest objective
+    /// during the operation (measured upper end / target; at most 1 meets).
+    var operationsChart: String {
+        let runs = advice.scaleOut.filter { $0.finished && $0.tightest != nil }
+        guard !runs.isEmpty else { return "" }
+        let point = { (r: Advice.ScaleOutRun) in (x: r.durationSeconds! / 60, y: r.tightest!.ratio) }
+        let ratios = runs.map { point($0).y }.filter { $0 > 0 }
+        let xs = runs.map { point($0).x }
+        // Palette order: blue, red, green, purple.
+        var series = [
+            SVGLineChart.Series(name: "recommended", points: runs.filter(\.recommended).map(point), dots: true),
+            SVGLineChart.Series(name: "breaks an objective", points: runs.filter { !$0.meetsSLODuringOperation }.map(point), dots: true),
+            SVGLineChart.Series(name: "meets every objective", points: runs.filter { $0.meetsSLODuringOperation && !$0.recommended }.map(point), dots: true),
+        ]
+        if let lo = xs.min(), let hi = xs.max() { series.append(SVGLineChart.Series(name: "target (ratio 1)", points: [(lo, 1), (hi, 1)], dashed: true)) }
+        let spread = (ratios.max() ?? 1) / max(ratios.min() ?? 1, 1e-9)
+        return SVGLineChart(title: "Scale-out settings: duration against the tightest objective while the operation runs", xLabel: "duration (min)",
+                            yLabel: "tightest objective: upper end / target (≤ 1 meets)", series: series, logY: spread > 20).svg
+    }
+
+    var operationsHoldout: String {
+        guard let h = advice.operationsHoldout else { return "" }
+        return "Held-out check of the scale-out (fresh seed \(h.seed), \(h.recommended.replications) replications not used for the choice): the recommended setting "
+            + (h.recommendedMeets ? "keeps every objective (\(h.recommended.durationText ?? "not finished"))" : "misses: \(h.recommended.during?.missText ?? "not finished")")
+            + (h.nextFasterMisses.map { $0 ? "; the next faster setting (\(h.nextFaster!.label)) breaks one: \(h.nextFaster!.during?.missText.dropFirst("misses ".count) ?? "not finished")." : "; the next faster setting (\(h.nextFaster!.label)) keeps them too." } ?? "; no studied setting is faster.")
+    }
+
     var context: [String: Any] {
         let a = advice
         let ranked: [[String: String]] = a.ranking.prefix(15).enumerated().map { k, i in
@@ -77,13 +104,13 @@ struct AdvicePage {
             return head + h.current.missText + "; " + (h.workersNeeded.map { "\($0) workers of the same size meet every SLO there." } ?? "no worker count up to the shard count meets the SLOs there.")
         } ?? ""
         let scale: [[String: String]] = a.scaleOut.map { r in
-            ["method": r.method == "snapshot" ? "snapshot-based (clone, promote, split)" : "citus_add_node + citus_rebalance_start",
-             "executors": r.method == "snapshot" ? "" : "\(r.executorsPerNode)", "parallel": r.method == "snapshot" ? "" : (r.parallelColocated ? "true" : "false"),
-             "added": "\(r.addedWorkers)", "duration": r.durationSeconds.map { "\(f($0 / 60, 1)) min" } ?? "not finished",
-             "gib": f(r.bytesCopied / 1_073_741_824, 1), "blocked": f(r.writeBlockedGroupSeconds, 1),
-             "impact": r.peakP99Ms.map { "\($0.className) \(f($0.before, 1)) → \(f($0.during, 1)) ms" }.joined(separator: "; "),
-             "limit": r.withinLimit.map { $0 ? "within" : "over" } ?? "", "cls": r.withinLimit == false || r.durationSeconds == nil ? "bad" : "ok",
-             "error": r.error ?? "", "settings": r.settings.joined(separator: "; ")]
+            let checks = r.during?.checks ?? []
+            return ["setting": r.label, "added": "\(r.addedWorkers)", "duration": r.durationText ?? "not finished",
+                    "gib": f(r.bytesCopied / 1_073_741_824, 1), "blocked": f(r.writeBlockedGroupSeconds, 1),
+                    "during": checks.map { "\($0.objective) \(SLOCheck.show($0.measured.upper, $0.unit)) / \($0.targetText)" }.joined(separator: "; "),
+                    "worst": r.peakP99Ms.map { "\($0.className) \(f($0.before, 1)) → \(f($0.during, 1)) ms" }.joined(separator: "; "),
+                    "verdict": r.recommended ? "recommended" : r.meetsSLODuringOperation ? "meets" : r.finished ? "breaks an objective" : "not finished",
+                    "cls": r.meetsSLODuringOperation ? "ok" : "bad", "error": r.error ?? ""]
         }
         let isolation: [[String: String]] = a.isolation.map { t in
             ["rank": "\(t.rank)", "share": "\(f(t.activityShare * 100, 2))%", "gib": f(t.dataBytes / 1_073_741_824, 1), "multiple": f(t.shardLoadMultiple, 2),
@@ -100,7 +127,11 @@ struct AdvicePage {
         return ["nothingSimulated": nothing, "hasSimulated": a.nothingSimulated == nil, "detailsOpen": a.nothingSimulated == nil ? "" : " open",
                 "headline": a.headline, "headlineClass": a.recommended == nil ? "bad" : "ok", "ranked": ranked, "evidence": evidence,
                 "hasEvidence": !evidence.isEmpty, "rules": rules, "growth": growth, "hasGrowth": !growth.isEmpty, "horizon": horizon,
-                "scale": scale, "hasScale": !scale.isEmpty, "snapshotVerdict": a.snapshotVerdict ?? "", "isolation": isolation, "hasIsolation": !isolation.isEmpty,
+                "scale": scale, "hasScale": !scale.isEmpty, "snapshotVerdict": a.snapshotVerdict ?? "", "operationsVerdict": a.operationsVerdict ?? "",
+                "operationsChart": operationsChart, "hasRunbook": a.recommendedOperation != nil,
+                "runbook": a.recommendedOperation.map { a.scaleOut[$0].runbook.joined(separator: "\n") } ?? "",
+                "recommendedSettings": a.recommendedOperation.map { a.scaleOut[$0].settings.joined(separator: "; ") } ?? "",
+                "added": "\(a.scaleOut.first?.addedWorkers ?? 0)", "addedPlural": a.scaleOut.first?.addedWorkers == 1 ? "" : "s", "operationsHoldout": operationsHoldout, "scaleReplications": "\(a.scaleOut.first?.replications ?? 0)", "isolation": isolation, "hasIsolation": !isolation.isEmpty,
                 "rejected": rejected, "rejectedCount": "\(rejected.count)", "total": "\(a.outcomes.count)",
                 "simulated": "\(a.outcomes.count - rejected.count)", "replications": "\(a.replications)", "paretoChart": paretoChart,
                 "coordinator": "\(a.coordinator.name) (\(a.coordinator.cores) cores, \(f(a.coordinator.memoryGiB, 0)) GiB)",
@@ -133,9 +164,15 @@ struct AdvicePage {
     <table><tr><th>grows</th><th>factor</th><th>load</th><th>verdict</th><th>figures</th></tr>
     {{#growth}}<tr><td>{{kind}}</td><td class="num">{{factor}}</td><td class="num">{{level}}</td><td class="{{cls}}">{{verdict}}</td><td>{{detail}}</td></tr>{{/growth}}</table>{{/hasGrowth}}
     <p>{{horizon}}</p>
-    {{#hasScale}}<h3>Scale-out: rebalance settings compared</h3>
-    <table><tr><th>method</th><th>executors per node</th><th>parallel colocated</th><th>workers added</th><th>duration</th><th>GiB copied</th><th>write-blocked group·s</th><th>p99 before → worst interval during</th><th>limit</th><th>error</th><th>settings used</th></tr>
-    {{#scale}}<tr><td>{{method}}</td><td class="num">{{executors}}</td><td>{{parallel}}</td><td class="num">{{added}}</td><td class="num {{cls}}">{{duration}}</td><td class="num">{{gib}}</td><td class="num">{{blocked}}</td><td>{{impact}}</td><td>{{limit}}</td><td>{{error}}</td><td><code>{{settings}}</code></td></tr>{{/scale}}</table>
+    {{#hasScale}}<h3>Scale-out: which setting keeps the objectives while it runs</h3>
+    <p class="verdict">{{operationsVerdict}}</p>
+    <p class="muted">Each setting simulated {{scaleReplications}} times under today's load, from the first statement to the end of the rebalance. An objective is judged over the operation's window (every query answered while it ran) and met when the upper end of its confidence interval is within the target; the CPU ceiling is not judged (it is steady-state headroom, which an operation spends). The worst sample interval's p99 is shown beside.</p>
+    {{{operationsChart}}}
+    <table><tr><th>setting</th><th>duration (95% CI)</th><th>GiB copied</th><th>write-blocked group·s</th><th>objectives during the operation (upper end / target)</th><th>verdict</th><th>p99 before → worst interval</th><th>error</th></tr>
+    {{#scale}}<tr><td>{{setting}}</td><td class="num">{{duration}}</td><td class="num">{{gib}}</td><td class="num">{{blocked}}</td><td>{{during}}</td><td class="{{cls}}">{{verdict}}</td><td>{{worst}}</td><td>{{error}}</td></tr>{{/scale}}</table>
+    {{#hasRunbook}}<p>The recommended setting's runbook (adds {{added}} worker{{addedPlural}}; the settings it changes: <code>{{recommendedSettings}}</code>):</p>
+    <pre>{{runbook}}</pre>{{/hasRunbook}}
+    <p>{{operationsHoldout}}</p>
     <p>{{snapshotVerdict}}</p>{{/hasScale}}
     {{#hasIsolation}}<h3>Tenant isolation</h3>
     <table><tr><th>rank</th><th>share of queries</th><th>data GiB</th><th>× average shard load</th><th>verdict</th><th>why</th></tr>
