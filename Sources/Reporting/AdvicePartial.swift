@@ -62,6 +62,8 @@ public struct AdvicePartial {
                 ("worker_disk_reads", Self.exact(l.workerDiskReads)), ("worker_disk", Self.exact(l.workerDisk)),
                 ("working_set_bytes", Self.exact(l.workingSetBytes)), ("cache_bytes", Self.exact(l.cacheBytes)),
                 ("concurrent_multi_shard", Self.exact(l.concurrentMultiShard)), ("expected_multi_shard", Self.exact(l.expectedMultiShard)),
+                ("worker_data_bytes", Self.exact(l.workerDataBytes)), ("largest_group_bytes", Self.exact(l.largestGroupBytes)),
+                ("worker_disk_bytes", Self.exact(l.workerDiskBytes)),
             ])))
         }
         if let e = o.evaluation {
@@ -140,9 +142,11 @@ public struct AdvicePartial {
         if let l = item["load"] as? [String: Any] {
             guard let rate = d(l["rate"]), let cpu = ds(l["worker_cpu"]), let co = d(l["coordinator_cpu"]), let reads = ds(l["worker_disk_reads"]),
                   let disk = ds(l["worker_disk"]), let ws = ds(l["working_set_bytes"]), let cache = d(l["cache_bytes"]),
-                  let conc = d(l["concurrent_multi_shard"]), let expected = d(l["expected_multi_shard"]) else { throw fail("candidate \(id): malformed load") }
+                  let conc = d(l["concurrent_multi_shard"]), let expected = d(l["expected_multi_shard"]),
+                  let data = ds(l["worker_data_bytes"]), let group = d(l["largest_group_bytes"]), let disks = ds(l["worker_disk_bytes"]) else { throw fail("candidate \(id): malformed load") }
             load = AnalyticLoad(rate: rate, workerCPU: cpu, coordinatorCPU: co, workerDiskReads: reads, workerDisk: disk,
                                 workingSetBytes: ws, cacheBytes: cache, concurrentMultiShard: conc, expectedMultiShard: expected)
+            load!.setStorage(workerDataBytes: data, largestGroupBytes: group, workerDiskBytes: disks)
         }
         var evaluation: Evaluation?
         if let e = item["evaluation"] as? [String: Any] {

@@ -128,6 +128,7 @@ public struct AdviceReport {
                 ("workers_needed", h.workersNeeded.map { .integer(Int64($0)) } ?? .null),
             ])))
         }
+        fields.append(("storage", a.recommended.flatMap { Self.storageJSON(a.outcomes[$0], growth: a.spec.tenantGrowth) } ?? .null))
         fields.append(("operations", .array(a.scaleOut.map(Self.operationJSON))))
         fields.append(("operations_verdict", a.operationsVerdict.map { .string($0) } ?? .null))
         fields.append(("operations_holdout", a.operationsHoldout.map { h in
@@ -143,6 +144,25 @@ public struct AdviceReport {
         })))
         fields.append(("candidates", .array(a.outcomes.map(Self.candidateJSON))))
         return JSONValue.object(fields).render()
+    }
+
+    /// The recommended cluster's disks: per worker, data today and at the horizon, the room the
+    /// largest shard group's move or split takes, and the usable disk (Citus keeps 10% free).
+    static func storageJSON(_ o: CandidateOutcome, growth: Double) -> JSONValue? {
+        guard let l = o.load, !l.workerDataBytes.isEmpty, let rule = o.rules.first(where: { $0.id == "disk-space" }) else { return nil }
+        let keep = SizingRules.desiredPercentDiskAvailableAfterMove / 100
+        return .object([
+            ("verdict", .string(rule.verdict.rawValue)), ("detail", .string(rule.detail)), ("data_growth", .number(growth, digits: 3)),
+            ("largest_shard_group_bytes", .number(l.largestGroupBytes, digits: 0)),
+            ("desired_percent_disk_available_after_move", .number(keep * 100, digits: 1)),
+            ("workers", .array(l.workerDataBytes.indices.map { w in
+                let need = l.workerDataBytes[w] * growth + l.largestGroupBytes * growth
+                return .object([("worker", .string("worker-\(w + 1)")), ("data_bytes", .number(l.workerDataBytes[w], digits: 0)),
+                                ("data_bytes_at_horizon", .number(l.workerDataBytes[w] * growth, digits: 0)),
+                                ("needed_bytes_with_largest_group", .number(need, digits: 0)), ("disk_bytes", .number(l.workerDiskBytes[w], digits: 0)),
+                                ("usable_bytes", .number(l.workerDiskBytes[w] * (1 - keep), digits: 0))])
+            })),
+        ])
     }
 
     /// One studied scale-out setting: what it is, how long it took and what the objectives

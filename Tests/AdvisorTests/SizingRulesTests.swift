@@ -120,3 +120,36 @@ final class SizingRulesTests: XCTestCase {
         XCTAssertEqual(SizingRules.fixed(0.004, 3), "0.004")
     }
 }
+
+/// Issue 20, item 5: a worker's disk must hold its data at the horizon plus the largest shard
+/// group's move or split, with Citus's 10% kept free.
+final class DiskSpaceRuleTests: XCTestCase {
+    let gib = 1_073_741_824.0
+
+    func check(growth: Double, disks: [Double] = [100, 100]) -> RuleCheck {
+        let type = DefaultCatalog.types.first { $0.name == "general-8" }!
+        let c = Candidate(shardCount: 32, workers: 2, instance: type, poolSize: 16, sharedPoolSize: 0, maxConnections: 500, costPerHour: 1)
+        var load = AnalyticLoad(rate: 1, workerCPU: [0, 0], coordinatorCPU: 0, workerDiskReads: [0, 0], workerDisk: [0, 0], workingSetBytes: [0, 0],
+                                cacheBytes: 0, concurrentMultiShard: 0, expectedMultiShard: 0)
+        load.setStorage(workerDataBytes: [40 * gib, 50 * gib], largestGroupBytes: 10 * gib, workerDiskBytes: disks.map { $0 * gib })
+        let ctx = SizingRules.Context(kind: .multiTenant, dataBytes: 90 * gib, singleNode: nil, horizonWorkers: 2,
+                                      coordinator: DefaultCatalog.types.first { $0.name == "compute-8" }!, dataGrowth: growth)
+        return SizingRules.diskSpace(c, ctx, load)
+    }
+
+    func testDataAtTheHorizonPlusTheLargestGroupMustFitInNinetyPercent() {
+        // 50 + 10 = 60 of 90 usable.
+        XCTAssertEqual(check(growth: 1).verdict, .pass)
+        // 75 + 15 = 90 of 90: exactly at the limit still fits.
+        XCTAssertEqual(check(growth: 1.5).verdict, .pass)
+        // 80 + 16 = 96 > 90: rejected, with the figures.
+        let miss = check(growth: 1.6)
+        XCTAssertEqual(miss.verdict, .fail)
+        XCTAssertTrue(miss.rejects)
+        XCTAssertEqual(miss.detail, "worker-2 holds 50.0 GiB today, 80.0 GiB at the horizon (data ×1.60); + 16.0 GiB for the largest shard group's move or split = 96.0 GiB > 90.0 GiB usable (100 GiB disk, 10% kept free)")
+        // The tightest worker is judged against its own disk: a small disk on the emptier one.
+        let small = check(growth: 1, disks: [55, 100])
+        XCTAssertEqual(small.verdict, .fail)
+        XCTAssertTrue(small.detail.hasPrefix("worker-1 holds 40.0 GiB today; + 10.0 GiB"), small.detail)
+    }
+}

@@ -17,7 +17,11 @@ public enum SizingRules {
         /// Workers needed at the end of the planning horizon if capacity grows with traffic.
         public var horizonWorkers: Int
         public var coordinator: InstanceType
-        public init(kind: AdvisorSpec.WorkloadKind, dataBytes: Double, singleNode: AdvisorSpec.SingleNode?, horizonWorkers: Int, coordinator: InstanceType) {
+        /// Data growth over the planning horizon (`advisor.horizon.tenant_growth`).
+        public var dataGrowth: Double
+        public init(kind: AdvisorSpec.WorkloadKind, dataBytes: Double, singleNode: AdvisorSpec.SingleNode?, horizonWorkers: Int, coordinator: InstanceType,
+                    dataGrowth: Double = 1) {
+            self.dataGrowth = dataGrowth
             self.kind = kind
             self.dataBytes = dataBytes
             self.singleNode = singleNode
@@ -44,6 +48,7 @@ public enum SizingRules {
         out += [singleNodeMigration(c, ctx), realTimeCores(c, ctx)]
         if let load { out.append(workingSet(c, load)) }
         out.append(coordinatorSize(c, ctx))
+        if let load { out.append(diskSpace(c, ctx, load)) }
         return out
     }
 
@@ -142,6 +147,35 @@ public enum SizingRules {
                          citation: hardwareCitation, verdict: ok ? .pass : .fail,
                          detail: "coordinator \(co.name) (\(co.cores) cores, \(fixed(co.memoryGiB, 0)) GiB, \(co.family.rawValue)) vs worker \(c.instance.name) (\(fixed(c.instance.memoryGiB, 0)) GiB)",
                          prunes: false)
+    }
+
+    /// Citus keeps `citus.desired_percent_disk_available_after_move` (10% by default) of the
+    /// target's disk free after every shard move and refuses the move otherwise (FACTS D.2).
+    public static let desiredPercentDiskAvailableAfterMove = 10.0
+    public static let moveCitation = "Citus 13.2 citus_move_shard_placement: disk space check (citus.desired_percent_disk_available_after_move, 10%)"
+
+    /// Disk: every worker must hold its shards at the horizon's data (today's bytes on it ×
+    /// `tenant_growth`: the skew of today's placement kept) and still take in the largest shard
+    /// group (grown alike), whether moved onto it or split beside itself (a split writes the
+    /// children next to the parent until it ends), with
+    /// `citus.desired_percent_disk_available_after_move` left free. Data only: WAL, temporary
+    /// files and bloat are not counted, so a pass is a lower bound on the disk needed.
+    public static func diskSpace(_ c: Candidate, _ ctx: Context, _ load: AnalyticLoad) -> RuleCheck {
+        let rule = "Every worker must hold its data at the horizon and still receive or split the largest shard group with 10% of its disk left free, or Citus refuses the move"
+        guard !load.workerDataBytes.isEmpty, load.workerDataBytes.count == load.workerDiskBytes.count else {
+            return RuleCheck(id: "disk-space", rule: rule, citation: moveCitation, verdict: .notApplicable, detail: "no storage figures", prunes: true)
+        }
+        let gib = 1_073_741_824.0
+        let keep = desiredPercentDiskAvailableAfterMove / 100
+        let group = load.largestGroupBytes * ctx.dataGrowth
+        let need = load.workerDataBytes.map { $0 * ctx.dataGrowth + group }
+        // The tightest worker: the largest need against its usable disk.
+        let w = need.indices.max { (need[$0] / load.workerDiskBytes[$0], $1) < (need[$1] / load.workerDiskBytes[$1], $0) }!
+        let usable = load.workerDiskBytes[w] * (1 - keep)
+        let growth = ctx.dataGrowth == 1 ? "" : ", \(fixed(load.workerDataBytes[w] * ctx.dataGrowth / gib, 1)) GiB at the horizon (data ×\(fixed(ctx.dataGrowth, 2)))"
+        let figures = "worker-\(w + 1) holds \(fixed(load.workerDataBytes[w] / gib, 1)) GiB today\(growth); + \(fixed(group / gib, 1)) GiB for the largest shard group's move or split = "
+            + "\(fixed(need[w] / gib, 1)) GiB \(need[w] <= usable ? "<=" : ">") \(fixed(usable / gib, 1)) GiB usable (\(fixed(load.workerDiskBytes[w] / gib, 0)) GiB disk, \(fixed(keep * 100, 0))% kept free)"
+        return RuleCheck(id: "disk-space", rule: rule, citation: moveCitation, verdict: need[w] <= usable ? .pass : .fail, detail: figures, prunes: true)
     }
 
     // MARK: Formatting (no Foundation in this target)

@@ -113,7 +113,8 @@ public struct Advisor: Sendable {
     }
 
     public func ruleContext(_ c: Candidate) -> SizingRules.Context {
-        SizingRules.Context(kind: spec.workloadKind, dataBytes: dataBytes, singleNode: spec.singleNode, horizonWorkers: horizonWorkers(c), coordinator: coordinator)
+        SizingRules.Context(kind: spec.workloadKind, dataBytes: dataBytes, singleNode: spec.singleNode, horizonWorkers: horizonWorkers(c), coordinator: coordinator,
+                            dataGrowth: spec.tenantGrowth)
     }
 
     /// The search's load: today's traffic plus the headroom.

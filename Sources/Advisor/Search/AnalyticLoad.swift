@@ -32,6 +32,13 @@ public struct AnalyticLoad: Sendable {
     /// network round trip), at most the sessions: the expected concurrency the docs' rule means.
     public var expectedMultiShard: Double
 
+    /// Storage: data bytes each worker holds today (its shards and the reference tables), the
+    /// largest shard group (the colocated shards of one index, summed over the distributed
+    /// tables with the same shard count), and each worker's disk, bytes.
+    public var workerDataBytes: [Double] = []
+    public var largestGroupBytes: Double = 0
+    public var workerDiskBytes: [Double] = []
+
     public var busiestWorker: Int { workerCPU.indices.max { workerCPU[$0] < workerCPU[$1] } ?? 0 }
 
     /// From its parts (a partial result read back).
@@ -46,6 +53,13 @@ public struct AnalyticLoad: Sendable {
         self.cacheBytes = cacheBytes
         self.concurrentMultiShard = concurrentMultiShard
         self.expectedMultiShard = expectedMultiShard
+    }
+
+    /// The storage figures from their parts (a partial result read back).
+    public mutating func setStorage(workerDataBytes: [Double], largestGroupBytes: Double, workerDiskBytes: [Double]) {
+        self.workerDataBytes = workerDataBytes
+        self.largestGroupBytes = largestGroupBytes
+        self.workerDiskBytes = workerDiskBytes
     }
 
     public init(scenario s: ClusterScenario, layout: SimulationLayout) {
@@ -92,6 +106,15 @@ public struct AnalyticLoad: Sendable {
         cacheBytes = s.cluster.worker.cacheBytes
         concurrentMultiShard = min(Double(w.sessions), (multiShardRate * multiShardSLO).rounded(.up))
         expectedMultiShard = min(Double(w.sessions), multiShardBusy)
+        workerDataBytes = (0..<workers).map { layout.workerBytes[$0] }
+        workerDiskBytes = (0..<workers).map { s.cluster.spec(ofShardNode: $0).diskBytes }
+        // Colocated tables share shard indices; Citus colocates same-count hash tables by default.
+        var groups: [Int: [Double]] = [:]
+        for (ti, t) in s.tables.enumerated() where t.kind == .distributed {
+            let bytes = layout.shardBytes[ti]
+            groups[bytes.count, default: Array(repeating: 0, count: bytes.count)] = zip(groups[bytes.count] ?? Array(repeating: 0, count: bytes.count), bytes).map { $0 + $1 }
+        }
+        largestGroupBytes = groups.values.map { $0.max() ?? 0 }.max() ?? 0
         // Working set: the most active tenants of each worker covering 90% of its tenants' activity.
         var onWorker = [[Int]](repeating: [], count: workers)
         if let ti = s.tables.firstIndex(where: { $0.kind == .distributed }), !layout.tenantShard[ti].isEmpty {

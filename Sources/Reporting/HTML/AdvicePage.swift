@@ -112,6 +112,16 @@ struct AdvicePage {
                     "verdict": r.recommended ? "recommended" : r.meetsSLODuringOperation ? "meets" : r.finished ? "breaks an objective" : "not finished",
                     "cls": r.meetsSLODuringOperation ? "ok" : "bad", "error": r.error ?? ""]
         }
+        let gib = 1_073_741_824.0
+        let keep = SizingRules.desiredPercentDiskAvailableAfterMove / 100
+        let storage: [[String: String]] = a.recommended.flatMap { a.outcomes[$0].load }.map { l in
+            let group = l.largestGroupBytes * a.spec.tenantGrowth
+            return l.workerDataBytes.indices.map { w in
+                let need = l.workerDataBytes[w] * a.spec.tenantGrowth + group, usable = l.workerDiskBytes[w] * (1 - keep)
+                return ["worker": "worker-\(w + 1)", "today": f(l.workerDataBytes[w] / gib, 1), "horizon": f(l.workerDataBytes[w] * a.spec.tenantGrowth / gib, 1),
+                        "need": f(need / gib, 1), "usable": f(usable / gib, 1), "share": "\(f(need / usable * 100, 1))%", "cls": need <= usable ? "ok" : "bad"]
+            }
+        } ?? []
         let isolation: [[String: String]] = a.isolation.map { t in
             ["rank": "\(t.rank)", "share": "\(f(t.activityShare * 100, 2))%", "gib": f(t.dataBytes / 1_073_741_824, 1), "multiple": f(t.shardLoadMultiple, 2),
              "verdict": t.deserves ? "isolate" : "no", "cls": t.deserves ? "bad" : "ok", "reason": t.reason]
@@ -127,6 +137,8 @@ struct AdvicePage {
         return ["nothingSimulated": nothing, "hasSimulated": a.nothingSimulated == nil, "detailsOpen": a.nothingSimulated == nil ? "" : " open",
                 "headline": a.headline, "headlineClass": a.recommended == nil ? "bad" : "ok", "ranked": ranked, "evidence": evidence,
                 "hasEvidence": !evidence.isEmpty, "rules": rules, "growth": growth, "hasGrowth": !growth.isEmpty, "horizon": horizon,
+                "storage": storage, "hasStorage": !storage.isEmpty, "growthFactor": f(a.spec.tenantGrowth, 2),
+                "storageVerdict": a.recommended.flatMap { a.outcomes[$0].rules.first { $0.id == "disk-space" }?.detail } ?? "",
                 "scale": scale, "hasScale": !scale.isEmpty, "snapshotVerdict": a.snapshotVerdict ?? "", "operationsVerdict": a.operationsVerdict ?? "",
                 "operationsChart": operationsChart, "hasRunbook": a.recommendedOperation != nil,
                 "runbook": a.recommendedOperation.map { a.scaleOut[$0].runbook.joined(separator: "\n") } ?? "",
@@ -164,6 +176,11 @@ struct AdvicePage {
     <table><tr><th>grows</th><th>factor</th><th>load</th><th>verdict</th><th>figures</th></tr>
     {{#growth}}<tr><td>{{kind}}</td><td class="num">{{factor}}</td><td class="num">{{level}}</td><td class="{{cls}}">{{verdict}}</td><td>{{detail}}</td></tr>{{/growth}}</table>{{/hasGrowth}}
     <p>{{horizon}}</p>
+    {{#hasStorage}}<h3>Storage</h3>
+    <p>{{storageVerdict}}.</p>
+    <table><tr><th>worker</th><th>data today (GiB)</th><th>at the horizon (×{{growthFactor}})</th><th>+ the largest shard group's move or split</th><th>usable disk (10% kept free)</th><th>used</th></tr>
+    {{#storage}}<tr><td>{{worker}}</td><td class="num">{{today}}</td><td class="num">{{horizon}}</td><td class="num">{{need}}</td><td class="num">{{usable}}</td><td class="num {{cls}}">{{share}}</td></tr>{{/storage}}</table>
+    <p class="muted">Data only (tables and their indexes as the scenario sizes them): WAL, temporary files and bloat come on top. Citus refuses a move that would leave the target with less than citus.desired_percent_disk_available_after_move (10%) free; a split writes the new shards beside the old ones until it ends. Candidates that run out are rejected before simulation (rule disk-space).</p>{{/hasStorage}}
     {{#hasScale}}<h3>Scale-out: which setting keeps the objectives while it runs</h3>
     <p class="verdict">{{operationsVerdict}}</p>
     <p class="muted">Each setting simulated {{scaleReplications}} times under today's load, from the first statement to the end of the rebalance. An objective is judged over the operation's window (every query answered while it ran) and met when the upper end of its confidence interval is within the target; the CPU ceiling is not judged (it is steady-state headroom, which an operation spends). The worst sample interval's p99 is shown beside.</p>

@@ -1,0 +1,50 @@
+import Advisor
+import Reporting
+import Scenario
+import Simulation
+import XCTest
+
+/// Issue 20, item 5, end to end: candidates whose disks cannot hold the data and the room a
+/// move needs are rejected before simulation with the figures; growth over the horizon counts.
+final class StorageAdviceTests: XCTestCase {
+    static func yaml(tenantGrowth: Double) -> String {
+        OperationsAdviceTests.yaml(scaleOut: "false")
+            .replacingOccurrences(of: "    - {name: small-4, family: general, cores: 4, memory_gib: 16, price_per_hour: 0.2}",
+                                  with: "    - {name: small-disk, family: general, cores: 4, memory_gib: 16, disk_gib: 4, price_per_hour: 0.19}\n    - {name: small-4, family: general, cores: 4, memory_gib: 16, disk_gib: 64, price_per_hour: 0.2}")
+            .replacingOccurrences(of: "  growth_steps: [1.5]", with: "  growth_steps: [1.5]\n  horizon: {tenant_growth: \(tenantGrowth)}")
+    }
+
+    static func advise(_ yaml: String) throws -> Advice {
+        let (s, spec, _) = try ScenarioLoader.loadForAdvice(text: yaml, file: "disk.yaml", name: "disk")
+        return try Advisor(base: s, spec: spec, threads: 2).recommend()
+    }
+
+    func testCandidatesThatRunOutOfDiskAreRejectedWithTheFigures() throws {
+        let advice = try Self.advise(Self.yaml(tenantGrowth: 1))
+        let small = try XCTUnwrap(advice.outcomes.first { $0.candidate.instance.name == "small-disk" })
+        XCTAssertEqual(small.rejectedBy, .rule)
+        XCTAssertTrue(small.rejection?.hasPrefix("disk-space: worker-") == true, small.rejection ?? "")
+        XCTAssertTrue(small.rejection?.contains(" GiB > 3.6 GiB usable (4 GiB disk, 10% kept free)") == true, small.rejection ?? "")
+        // The roomy disk passes, and is what the advice recommends; its storage is in advice.json.
+        let r = try XCTUnwrap(advice.recommended, advice.headline)
+        XCTAssertEqual(advice.outcomes[r].candidate.instance.name, "small-4")
+        XCTAssertEqual(advice.outcomes[r].rules.first { $0.id == "disk-space" }?.verdict, .pass)
+        let load = try XCTUnwrap(advice.outcomes[r].load)
+        // Today's data on the workers is the scenario's 8 GiB of tenants.
+        XCTAssertEqual(load.workerDataBytes.reduce(0, +) / 1_073_741_824, 8, accuracy: 0.5)
+        XCTAssertGreaterThan(load.largestGroupBytes, 0)
+        XCTAssertLessThan(load.largestGroupBytes, load.workerDataBytes.max()!)
+    }
+
+    func testGrowthOverTheHorizonRejectsADiskThatFitsToday() throws {
+        // 8 GiB on 2 workers grown 15x: about 60 GiB per worker > 57.6 GiB usable of 64.
+        let advice = try Self.advise(Self.yaml(tenantGrowth: 15))
+        // (The room-to-scale rule rejects them too at this growth; the disk rule's own verdict is checked.)
+        for o in advice.outcomes {
+            let disk = try XCTUnwrap(o.rules.first { $0.id == "disk-space" }, o.candidate.label)
+            XCTAssertEqual(disk.verdict, .fail, disk.detail)
+            XCTAssertTrue(disk.detail.contains("at the horizon (data ×15.00)"), disk.detail)
+        }
+        XCTAssertNil(advice.recommended)
+    }
+}
