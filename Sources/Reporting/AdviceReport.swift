@@ -129,6 +129,16 @@ public struct AdviceReport {
             ])))
         }
         fields.append(("storage", a.recommended.flatMap { Self.storageJSON(a.outcomes[$0], growth: a.spec.tenantGrowth) } ?? .null))
+        fields.append(("ha", a.highAvailability.map { h in
+            let side = { (e: Evaluation) -> JSONValue in
+                .object([("failed_queries", e.interval("failed_queries").map(ClusterReport.ciJSON) ?? .null),
+                         ("timeout_or_error_rate", e.interval("timeout_or_error_rate").map(ClusterReport.ciJSON) ?? .null),
+                         ("meets_slo_during_failover", .bool(e.meets)), ("slo_during_failover", .array(e.checks.map(ClusterReport.sloJSON)))])
+            }
+            return .object([("failed_worker", .string(h.worker)), ("window_seconds", .number(h.windowSeconds, digits: 1)),
+                             ("standby_price_per_hour", .number(h.standbyPricePerHour, digits: 4)), ("standby_takes_over_after_seconds", .number(h.promotionSeconds, digits: 1)),
+                             ("without_standby", side(h.withoutStandby)), ("with_standby", side(h.withStandby)), ("verdict", .string(h.verdict))])
+        } ?? .null))
         fields.append(("operations", .array(a.scaleOut.map(Self.operationJSON))))
         fields.append(("operations_verdict", a.operationsVerdict.map { .string($0) } ?? .null))
         fields.append(("operations_holdout", a.operationsHoldout.map { h in
@@ -222,6 +232,7 @@ public struct AdviceReport {
                          + (h.nextFasterMisses.map { $0 ? "; next faster misses (\(h.nextFaster!.during?.missText ?? "not finished"))" : "; next faster ALSO MEETS" } ?? ""))
         }
         if let v = a.snapshotVerdict { lines.append(v) }
+        if let h = a.highAvailability { lines.append(h.verdict) }
         if let n = a.nothingSimulated { lines.append("nothing was simulated: every candidate was rejected before simulation (\(n)); the reasons are in recommendations.csv") }
         for t in a.isolation where t.deserves { lines.append("isolate tenant \(t.rank): \(t.reason)") }
         return lines.joined(separator: "\n")

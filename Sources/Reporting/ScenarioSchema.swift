@@ -125,6 +125,7 @@ public enum ScenarioSchema {
                                ("pool_sizes", list(integer(1, 10_000))), ("shared_pool_sizes", list(integer(-1))), ("max_connections", list(integer(10)))])),
             ("replications", integer(2)), ("duration", duration), ("warmup", duration), ("growth_steps", list(number(1, exclusiveMin: true))),
             ("scale_out", .object([("oneOf", .array([scaleOut, .object([("const", .bool(false))])]))])), ("isolation_candidates", integer(0)),
+            ("ha", .object([("oneOf", .array([object([("window", duration)]), .object([("const", .bool(false))])]))])),
         ])
     }
 

@@ -122,6 +122,18 @@ enum AdvisorReader {
                 ok = false
             }
         }
+        if let node = m.value("ha") {
+            if let b = node.bool, !b {
+                spec.highAvailability = nil
+            } else if let h = m.reader.mapping(node, path: "advisor.ha") {
+                var plan = AdvisorSpec.HighAvailability()
+                set(h.duration("window", default: 300)) { plan.window = SimDuration(seconds: $0) }
+                h.finish()
+                spec.highAvailability = plan
+            } else {
+                ok = false
+            }
+        }
         set(m.integer("isolation_candidates", in: 0...100, default: 3)) { spec.isolationCandidates = $0 }
         m.finish()
         return ok ? spec : nil

@@ -168,6 +168,7 @@ struct Fuzz: ParsableCommand {
             plan.addWorkers = plan.addWorkers.map { min($0, 2) }
             small.scaleOut = plan
         }
+        if small.highAvailability != nil { small.highAvailability?.window = .seconds(10) }
         _ = try? Advisor(base: tiny, spec: small, threads: 1).studies(of: cheapest)
     }
 

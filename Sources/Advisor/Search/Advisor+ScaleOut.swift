@@ -142,9 +142,7 @@ extension Advisor {
         let ends = ops.compactMap(\.end)
         let error = ops.compactMap(\.error).first
         let done = ends.count == ops.count && !ops.isEmpty && error == nil
-        // Queries that timed out or failed, as one share (the objective `max_timeout_rate` reads).
-        let value = { (name: String) in result.metrics.first { $0.name == name }?.value ?? 0 }
-        let metrics = result.metrics + [Metric("timeout_or_error_rate", value("timeout_rate") + value("error_rate"))]
+        let metrics = Self.operationMetrics(result.metrics, classes: s.workload.classes.map(\.name))
         let series = result.measurements.series.filter { $0.timeSeconds > start.seconds }
         return ScaleOutSample(metrics: metrics, duration: done ? (ends.max()! - ops.map(\.start).min()!).seconds : nil,
                               bytesCopied: ops.reduce(0) { $0 + $1.bytesCopied }, writeBlockedGroupSeconds: ops.reduce(0) { $0 + $1.writeBlockedGroupSeconds },

@@ -288,6 +288,7 @@ public struct Advisor: Sendable {
             advice.operationsHoldout = try operationsHoldout(of: chosen, adding: add, plan: plan, steady: steady, study: advice.scaleOut)
         }
         advice.isolation = try isolation(of: chosen)
+        if let plan = spec.highAvailability { advice.highAvailability = try highAvailability(of: chosen, plan: plan) }
     }
 }
 

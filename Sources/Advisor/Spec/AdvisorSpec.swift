@@ -65,6 +65,13 @@ public struct AdvisorSpec: Sendable {
         public init() {}
     }
 
+    /// The N+1 check: the busiest worker fails, without and with a standby.
+    public struct HighAvailability: Sendable {
+        /// Simulated time from the failure to the end of the check.
+        public var window: SimDuration = .minutes(5)
+        public init() {}
+    }
+
     public var workloadKind: WorkloadKind = .multiTenant
     /// How a fan-out's work changes with the shard count: `split` keeps each query's total
     /// CPU and bytes read and divides them among the shards (a scan of the table: real-time
@@ -107,6 +114,8 @@ public struct AdvisorSpec: Sendable {
     public var growthSteps: [Double] = [1.25, 1.5, 2, 3, 4]
     /// The operations advice (nil = none).
     public var scaleOut: ScaleOut? = ScaleOut()
+    /// The N+1 check (nil = none).
+    public var highAvailability: HighAvailability? = HighAvailability()
     /// Tenants (by Zipf rank) considered for isolation.
     public var isolationCandidates = 3
 

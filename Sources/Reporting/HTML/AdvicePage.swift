@@ -137,6 +137,15 @@ struct AdvicePage {
         return ["nothingSimulated": nothing, "hasSimulated": a.nothingSimulated == nil, "detailsOpen": a.nothingSimulated == nil ? "" : " open",
                 "headline": a.headline, "headlineClass": a.recommended == nil ? "bad" : "ok", "ranked": ranked, "evidence": evidence,
                 "hasEvidence": !evidence.isEmpty, "rules": rules, "growth": growth, "hasGrowth": !growth.isEmpty, "horizon": horizon,
+                "ha": a.highAvailability.map { h in [false, true].map { standby -> [String: String] in
+                    let e = standby ? h.withStandby : h.withoutStandby
+                    return ["case": standby ? "streaming standby per worker (+\(f(h.standbyPricePerHour, 2))/h)" : "no standby",
+                            "failed": e.interval("failed_queries").map { "\(f($0.mean, 0)) (\(f($0.lower, 0))–\(f($0.upper, 0)))" } ?? "",
+                            "share": e.interval("timeout_or_error_rate").map { "\(f($0.mean * 100, 2))%" } ?? "",
+                            "objectives": e.checks.map { "\($0.objective) \(SLOCheck.show($0.measured.upper, $0.unit)) / \($0.targetText)" }.joined(separator: "; "),
+                            "verdict": e.meets ? "meets" : "misses", "cls": e.meets ? "ok" : "bad"]
+                } } ?? [], "hasHA": a.highAvailability != nil, "haVerdict": a.highAvailability?.verdict ?? "",
+                "haWorker": a.highAvailability?.worker ?? "", "haMinutes": a.highAvailability.map { f($0.windowSeconds / 60, 0) } ?? "",
                 "storage": storage, "hasStorage": !storage.isEmpty, "growthFactor": f(a.spec.tenantGrowth, 2),
                 "storageVerdict": a.recommended.flatMap { a.outcomes[$0].rules.first { $0.id == "disk-space" }?.detail } ?? "",
                 "scale": scale, "hasScale": !scale.isEmpty, "snapshotVerdict": a.snapshotVerdict ?? "", "operationsVerdict": a.operationsVerdict ?? "",
@@ -181,6 +190,10 @@ struct AdvicePage {
     <table><tr><th>worker</th><th>data today (GiB)</th><th>at the horizon (×{{growthFactor}})</th><th>+ the largest shard group's move or split</th><th>usable disk (10% kept free)</th><th>used</th></tr>
     {{#storage}}<tr><td>{{worker}}</td><td class="num">{{today}}</td><td class="num">{{horizon}}</td><td class="num">{{need}}</td><td class="num">{{usable}}</td><td class="num {{cls}}">{{share}}</td></tr>{{/storage}}</table>
     <p class="muted">Data only (tables and their indexes as the scenario sizes them): WAL, temporary files and bloat come on top. Citus refuses a move that would leave the target with less than citus.desired_percent_disk_available_after_move (10%) free; a split writes the new shards beside the old ones until it ends. Candidates that run out are rejected before simulation (rule disk-space).</p>{{/hasStorage}}
+    {{#hasHA}}<h3>High availability: the busiest worker fails</h3>
+    <p>{{haVerdict}}</p>
+    <table><tr><th>{{haWorker}} fails</th><th>queries failed in {{haMinutes}} min (95% CI)</th><th>share failed</th><th>objectives from the failure on (upper end / target)</th><th>verdict</th></tr>
+    {{#ha}}<tr><td>{{case}}</td><td class="num">{{failed}}</td><td class="num">{{share}}</td><td>{{objectives}}</td><td class="{{cls}}">{{verdict}}</td></tr>{{/ha}}</table>{{/hasHA}}
     {{#hasScale}}<h3>Scale-out: which setting keeps the objectives while it runs</h3>
     <p class="verdict">{{operationsVerdict}}</p>
     <p class="muted">Each setting simulated {{scaleReplications}} times under today's load, from the first statement to the end of the rebalance. An objective is judged over the operation's window (every query answered while it ran) and met when the upper end of its confidence interval is within the target; the CPU ceiling is not judged (it is steady-state headroom, which an operation spends). The worst sample interval's p99 is shown beside.</p>
