@@ -27,7 +27,13 @@ public struct AdviceReport {
     }
 
     public var files: [(name: String, contents: String)] {
-        [("recommendations.csv", recommendationsCSV), ("advice.json", json), ("report.html", html)]
+        [("recommendations.csv", recommendationsCSV), ("advice.json", json), ("report.html", html)] + (runbookSQL.map { [("runbook.sql", $0)] } ?? [])
+    }
+
+    /// The schedule's runbook (nil without a chosen schedule).
+    var runbookSQL: String? {
+        guard let s = advice.schedule, s.chosen != nil, let r = advice.recommended else { return nil }
+        return s.runbookSQL(scenario: advice.scenarioName, candidate: advice.outcomes[r].candidate.label)
     }
 
     // MARK: CSV
@@ -139,6 +145,20 @@ public struct AdviceReport {
                              ("standby_price_per_hour", .number(h.standbyPricePerHour, digits: 4)), ("standby_takes_over_after_seconds", .number(h.promotionSeconds, digits: 1)),
                              ("without_standby", side(h.withoutStandby)), ("with_standby", side(h.withStandby)), ("verdict", .string(h.verdict))])
         } ?? .null))
+        fields.append(("schedule", a.schedule.map { sc in
+            .object([("from", .string(Advisor.clock(sc.window.from))), ("to", .string(Advisor.clock(sc.window.to))), ("step", .string(Advisor.clock(sc.window.step))),
+                     ("busy_above_rate_per_second", .number(sc.threshold, digits: 2)), ("plans_considered", .integer(Int64(sc.considered))),
+                     ("plans_meeting_in_search", .integer(Int64(sc.meetingInSearch))), ("verdict", .string(sc.verdict)),
+                     ("chosen", sc.chosen.map { c in
+                        .object([("plan", .string(c.plan.label)), ("start", .string(Advisor.clock(c.plan.start))), ("shard_transfer_mode", .string(c.plan.mode)),
+                                 ("parallel_transfer_colocated_shards", .bool(c.plan.parallelColocated)),
+                                 ("executors_per_node_quiet", .integer(Int64(c.plan.quietExecutors))), ("executors_per_node_busy", .integer(Int64(c.plan.busyExecutors))),
+                                 ("max_worker_processes", .integer(Int64(c.maxWorkerProcesses))),
+                                 ("statements", .array(c.blocks.map { b in .object([("at", .string(Advisor.clock(b.at))), ("note", .string(b.note)), ("sql", .array(b.sql.map { .string($0) }))]) })),
+                                 ("run", Self.operationJSON(c.run)), ("holdout_seed", .string(String(c.holdoutSeed))),
+                                 ("holdout_meets_during_operation", .bool(c.holdout.meetsSLODuringOperation)), ("holdout", Self.operationJSON(c.holdout))])
+                     } ?? .null)])
+        } ?? .null))
         fields.append(("operations", .array(a.scaleOut.map(Self.operationJSON))))
         fields.append(("operations_verdict", a.operationsVerdict.map { .string($0) } ?? .null))
         fields.append(("operations_holdout", a.operationsHoldout.map { h in
@@ -233,6 +253,7 @@ public struct AdviceReport {
         }
         if let v = a.snapshotVerdict { lines.append(v) }
         if let h = a.highAvailability { lines.append(h.verdict) }
+        if let sc = a.schedule { lines.append(sc.verdict) }
         if let n = a.nothingSimulated { lines.append("nothing was simulated: every candidate was rejected before simulation (\(n)); the reasons are in recommendations.csv") }
         for t in a.isolation where t.deserves { lines.append("isolate tenant \(t.rank): \(t.reason)") }
         return lines.joined(separator: "\n")

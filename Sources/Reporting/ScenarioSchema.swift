@@ -113,7 +113,8 @@ public enum ScenarioSchema {
         func list(_ item: S) -> S { .object([("type", .string("array")), ("items", item)]) }
         let scaleOut = object([("add_workers", integer(1)), ("executors_per_node", list(integer(1))), ("parallel_colocated", list(boolean)),
                                ("parallel_reference", list(boolean)), ("transfer_modes", list(enumeration(["auto", "force_logical", "block_writes"]))),
-                               ("snapshot", boolean), ("max_duration", duration), ("run_for", duration)])
+                               ("snapshot", boolean), ("max_duration", duration), ("run_for", duration),
+                               ("schedule", object([("from", duration), ("to", duration), ("step", duration)], required: ["from", "to", "step"]))])
         return object([
             ("workload", enumeration(["multi_tenant", "real_time_analytics"])), ("fan_out_work", enumeration(["split", "per_shard"])),
             ("catalog", list(instance)), ("coordinator", string), ("min_workers", integer(1)), ("max_workers", integer(1)),

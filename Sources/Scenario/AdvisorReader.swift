@@ -114,6 +114,18 @@ enum AdvisorReader {
                     }
                 }
                 set(s.bool("snapshot", default: true)) { plan.snapshot = $0 }
+                if let w = s.mapping("schedule", required: false) {
+                    let from = w.duration("from", allowZero: true), to = w.duration("to", allowZero: true), step = w.duration("step")
+                    w.finish()
+                    if let from, let to, let step {
+                        if to < from || (to - from) / step > 999 {
+                            w.reader.error(s.value("schedule")!, "`advisor.scale_out.schedule` must have `to` >= `from` and at most 1000 start instants (`step` \(step.compact) s over \((to - from).compact) s)")
+                            ok = false
+                        } else {
+                            plan.schedule = AdvisorSpec.Schedule(from: SimDuration(seconds: from), to: SimDuration(seconds: to), step: SimDuration(seconds: step))
+                        }
+                    } else { ok = false }
+                }
                 if s.value("max_duration") != nil { set(s.duration("max_duration")) { plan.maxDuration = SimDuration(seconds: $0) } }
                 set(s.duration("run_for", default: 7_200)) { plan.runFor = SimDuration(seconds: $0) }
                 s.finish()

@@ -45,6 +45,17 @@ public enum RateCurve: Sendable, Equatable {
         }
     }
 
+    /// The same curve seen from `offset` on: `shifted(by: d).rate(at: t) == rate(at: t + d)`
+    /// (a simulation that starts `d` into the day).
+    public func shifted(by offset: SimDuration) -> RateCurve {
+        switch self {
+        case .constant: return self
+        case .step(let a, let b, let at): return at <= offset ? .constant(b) : .step(before: a, after: b, at: at - offset)
+        case .ramp(let a, let b, let s, let e): return .ramp(from: a, to: b, start: s - offset, end: e - offset)
+        case .diurnal(let m, let a, let p, let peak): return .diurnal(mean: m, amplitude: a, period: p, peakAt: peak - offset)
+        }
+    }
+
     /// Throws for negative or non-finite rates, amplitude outside [0, 1] or empty spans.
     public func validated() throws -> RateCurve {
         switch self {

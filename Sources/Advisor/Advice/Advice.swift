@@ -102,6 +102,8 @@ public struct Advice: Sendable {
     /// held-out seeds (nil without a recommended setting).
     public var operationsHoldout: OperationsHoldout?
     public var isolation: [Isolation] = []
+    /// The schedule optimiser's answer (nil when `advisor.scale_out.schedule` is not set).
+    public var schedule: Schedule?
     /// The N+1 check (nil when not studied).
     public var highAvailability: HighAvailability?
     public var holdout: Holdout?

@@ -137,7 +137,11 @@ extension Advisor {
         s.timeline = try Self.scaleOutSQL(workers: c.workers, adding: adding, setting: setting).flatMap { text in
             try SQLRunbookParser.parse(text, file: "advisor").map { TimelineEntry(at: start, action: .sql($0, text: text), line: 0, column: 0) }
         }
-        let result = try ClusterRun.run(s, layout: try ClusterRun.layout(for: s), seed: seed, untilOperationsDone: true)
+        return Self.sample(of: try ClusterRun.run(s, layout: try ClusterRun.layout(for: s), seed: seed, untilOperationsDone: true), scenario: s, start: start)
+    }
+
+    /// What a scale-out run measured from `start` (its first statement) to its end.
+    static func sample(of result: ClusterRunResult, scenario s: ClusterScenario, start: SimDuration) -> ScaleOutSample {
         let ops = result.operations?.operations ?? []
         let ends = ops.compactMap(\.end)
         let error = ops.compactMap(\.error).first

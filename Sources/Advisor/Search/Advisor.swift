@@ -98,9 +98,14 @@ public struct Advisor: Sendable {
         return run
     }
 
-    /// `c` as a scenario at `traffic` x and `tenants` x today's load.
+    /// `c` as a scenario at `traffic` x and `tenants` x today's load. A rate that varies over
+    /// time (diurnal, step, ramp) is replaced by its peak: a candidate is sized, and its studies
+    /// run, at the busiest moment (the schedule search alone follows the curve).
     public func scenario(for c: Candidate, traffic: Double = 1, tenants: Double = 1, seed: UInt64? = nil) throws -> ClusterScenario {
         var s = c.scenario(from: base, coordinator: coordinator, run: candidateRun, fanOutWork: spec.effectiveFanOutWork)
+        if case .open(let curve, let sessions) = s.workload.arrivals, curve != .constant(curve.maximum) {
+            s.workload.arrivals = .open(.constant(curve.maximum), sessions: sessions)
+        }
         if let seed { s.run.seed = seed }
         if traffic != 1 { s.workload = s.workload.scaled(traffic: traffic) }
         if tenants != 1 { s.workload.tenants = try s.workload.tenants.grown(by: tenants) }
@@ -286,6 +291,7 @@ public struct Advisor: Sendable {
             let add = plan.addWorkers ?? advice.horizon?.workersNeeded.map { max(1, $0 - chosen.workers) } ?? max(1, chosen.workers / 4)
             advice.scaleOut = try scaleOut(of: chosen, adding: add, plan: plan, steady: steady)
             advice.operationsHoldout = try operationsHoldout(of: chosen, adding: add, plan: plan, steady: steady, study: advice.scaleOut)
+            if let window = plan.schedule { advice.schedule = try schedule(of: chosen, adding: add, plan: plan, window: window) }
         }
         advice.isolation = try isolation(of: chosen)
         if let plan = spec.highAvailability { advice.highAvailability = try highAvailability(of: chosen, plan: plan) }

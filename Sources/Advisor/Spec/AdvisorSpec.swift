@@ -58,11 +58,32 @@ public struct AdvisorSpec: Sendable {
         public var transferModes: [String] = ["auto", "block_writes"]
         /// Whether snapshot-based node addition is studied too.
         public var snapshot = true
+        /// The schedule search (nil = none): start instants on the rate curve's clock from
+        /// `from` to `to` every `step`.
+        public var schedule: Schedule?
         /// Longest acceptable rebalance (the SLO for a planned scale-out; nil = none).
         public var maxDuration: SimDuration?
         /// Simulated time allowed for the scale-out runs.
         public var runFor: SimDuration = .hours(2)
         public init() {}
+    }
+
+    /// When a scale-out may start, on the workload's clock (the rate curve's time).
+    public struct Schedule: Sendable {
+        public var from: SimDuration
+        public var to: SimDuration
+        public var step: SimDuration
+        public init(from: SimDuration, to: SimDuration, step: SimDuration) {
+            self.from = from
+            self.to = to
+            self.step = step
+        }
+        /// The start instants tried, in order.
+        public var starts: [SimDuration] {
+            var out: [SimDuration] = [], t = from
+            while t <= to && out.count < 1_000 { out.append(t); t = t + step }
+            return out
+        }
     }
 
     /// The N+1 check: the busiest worker fails, without and with a standby.

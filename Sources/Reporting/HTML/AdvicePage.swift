@@ -1,3 +1,4 @@
+import SimCore
 import Advisor
 import Mustache
 
@@ -65,6 +66,26 @@ struct AdvicePage {
         let spread = (ratios.max() ?? 1) / max(ratios.min() ?? 1, 1e-9)
         return SVGLineChart(title: "Scale-out settings: duration against the tightest objective while the operation runs", xLabel: "duration (min)",
                             yLabel: "tightest objective: upper end / target (≤ 1 meets)", series: series, logY: spread > 20).svg
+    }
+
+    /// The rate curve over the schedule's window and the chosen plan's run (a band), with the
+    /// busy threshold: when the load is low enough to go fast.
+    var scheduleChart: String {
+        guard let sc = advice.schedule else { return "" }
+        let curve = sc.curve
+        let end = sc.window.to.seconds + max(3_600, sc.chosen?.run.durationSeconds ?? 0)
+        let step = max(60, (end - sc.window.from.seconds) / 200)
+        var points: [(x: Double, y: Double)] = []
+        for t in stride(from: sc.window.from.seconds, through: end, by: step) {
+            points.append((x: t / 3_600, y: curve.rate(at: SimTime.zero + SimDuration(seconds: t))))
+        }
+        var chart = SVGLineChart(title: "Load over the schedule's window and the chosen scale-out", xLabel: "workload clock (h)", yLabel: "queries per second",
+                                 series: [SVGLineChart.Series(name: "rate", points: points),
+                                          SVGLineChart.Series(name: "busy above", points: [(points.first!.x, sc.threshold), (points.last!.x, sc.threshold)], dashed: true)])
+        if let c = sc.chosen, let d = c.run.durationSeconds {
+            chart.bands = [(from: c.plan.start.seconds / 3_600, to: (c.plan.start.seconds + d) / 3_600, label: "scale-out")]
+        }
+        return chart.svg
     }
 
     var operationsHoldout: String {
@@ -146,6 +167,8 @@ struct AdvicePage {
                             "verdict": e.meets ? "meets" : "misses", "cls": e.meets ? "ok" : "bad"]
                 } } ?? [], "hasHA": a.highAvailability != nil, "haVerdict": a.highAvailability?.verdict ?? "",
                 "haWorker": a.highAvailability?.worker ?? "", "haMinutes": a.highAvailability.map { f($0.windowSeconds / 60, 0) } ?? "",
+                "hasSchedule": a.schedule != nil, "scheduleVerdict": a.schedule?.verdict ?? "", "scheduleChart": scheduleChart,
+                "scheduleRunbook": a.schedule.flatMap { sc in a.recommended.map { sc.runbookSQL(scenario: a.scenarioName, candidate: a.outcomes[$0].candidate.label) } } ?? "",
                 "storage": storage, "hasStorage": !storage.isEmpty, "growthFactor": f(a.spec.tenantGrowth, 2),
                 "storageVerdict": a.recommended.flatMap { a.outcomes[$0].rules.first { $0.id == "disk-space" }?.detail } ?? "",
                 "scale": scale, "hasScale": !scale.isEmpty, "snapshotVerdict": a.snapshotVerdict ?? "", "operationsVerdict": a.operationsVerdict ?? "",
@@ -190,6 +213,10 @@ struct AdvicePage {
     <table><tr><th>worker</th><th>data today (GiB)</th><th>at the horizon (×{{growthFactor}})</th><th>+ the largest shard group's move or split</th><th>usable disk (10% kept free)</th><th>used</th></tr>
     {{#storage}}<tr><td>{{worker}}</td><td class="num">{{today}}</td><td class="num">{{horizon}}</td><td class="num">{{need}}</td><td class="num">{{usable}}</td><td class="num {{cls}}">{{share}}</td></tr>{{/storage}}</table>
     <p class="muted">Data only (tables and their indexes as the scenario sizes them): WAL, temporary files and bloat come on top. Citus refuses a move that would leave the target with less than citus.desired_percent_disk_available_after_move (10%) free; a split writes the new shards beside the old ones until it ends. Candidates that run out are rejected before simulation (rule disk-space).</p>{{/hasStorage}}
+    {{#hasSchedule}}<h3>Scale-out schedule</h3>
+    <p class="verdict">{{scheduleVerdict}}</p>
+    {{{scheduleChart}}}
+    <pre style="white-space: pre-wrap">{{scheduleRunbook}}</pre>{{/hasSchedule}}
     {{#hasHA}}<h3>High availability: the busiest worker fails</h3>
     <p>{{haVerdict}}</p>
     <table><tr><th>{{haWorker}} fails</th><th>queries failed in {{haMinutes}} min (95% CI)</th><th>share failed</th><th>objectives from the failure on (upper end / target)</th><th>verdict</th></tr>

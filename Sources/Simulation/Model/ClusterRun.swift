@@ -42,14 +42,18 @@ public enum ClusterRun {
     }
 
     /// One replication with `seed`. With `untilOperationsDone`, the run ends as soon as every
-    /// timeline operation has ended (or at `run.duration`), and the summary covers the time run.
+    /// timeline operation has ended (or at `run.duration`), and the summary covers the time run;
+    /// with `untilJobsDone`, as soon as a background job was started and every one has ended
+    /// (later timeline entries, such as setting changes planned for a longer job, are not waited for).
     public static func run(_ scenario: ClusterScenario, layout: SimulationLayout, seed: UInt64,
-                           replay: RequestTrace? = nil, record: Bool = false, untilOperationsDone: Bool = false) throws -> ClusterRunResult {
+                           replay: RequestTrace? = nil, record: Bool = false, untilOperationsDone: Bool = false,
+                           untilJobsDone: Bool = false) throws -> ClusterRunResult {
         var engine = Engine(model: try ClusterSimulation(scenario: scenario, layout: layout, seed: seed, replay: replay, record: record), queueCapacity: 4_096)
         engine.model.start(&engine.scheduler)
         var end = SimTime.zero + scenario.run.duration
-        if untilOperationsDone {
-            if engine.run(until: end, stopWhen: { $0.operationsDone }) == .stopped { end = max(engine.now, .zero + scenario.run.warmup + .seconds(1)) }
+        if untilOperationsDone || untilJobsDone {
+            let done: (ClusterSimulation) -> Bool = untilJobsDone ? { $0.jobsDone } : { $0.operationsDone }
+            if engine.run(until: end, stopWhen: done) == .stopped { end = max(engine.now, .zero + scenario.run.warmup + .seconds(1)) }
             _ = engine.run(until: end)
         } else {
             _ = engine.run(until: end)

@@ -54,6 +54,12 @@ extension ClusterSimulation {
             && ops.log.operations.allSatisfy { $0.end != nil }
     }
 
+    /// A background job was started and every one has ended.
+    public var jobsDone: Bool {
+        guard let ops, !ops.jobs.isEmpty else { return false }
+        return ops.jobs.allSatisfy { ops.log.operations[$0.operation].end != nil }
+    }
+
     /// Schedules every timeline entry at its time.
     mutating func scheduleTimeline(_ s: inout Scheduler<ClusterEvent>) {
         for (i, entry) in scenario.timeline.enumerated() {
