@@ -159,6 +159,21 @@ public struct AdviceReport {
                                  ("holdout_meets_during_operation", .bool(c.holdout.meetsSLODuringOperation)), ("holdout", Self.operationJSON(c.holdout))])
                      } ?? .null)])
         } ?? .null))
+        fields.append(("runway", a.capacityRunway.map { w in
+            .object([("traffic_growth_per_month", .number(w.trafficPerMonth, digits: 4)), ("data_growth_per_month", .number(w.dataPerMonth, digits: 4)),
+                     ("months", .integer(Int64(w.months))), ("verdict", .string(w.verdict)),
+                     ("limits", .array(w.limits.map { l in
+                        .object([("limit", .string(l.id)), ("driver", .string(l.driver)), ("breaks_at_growth", l.factor.map { .number($0, digits: 3) } ?? .null),
+                                 ("meets_up_to_growth", l.lowerFactor.map { .number($0, digits: 3) } ?? .null),
+                                 ("months", l.months.map { .integer(Int64($0)) } ?? .null), ("date", l.months.map { .string(w.date($0)) } ?? .null),
+                                 ("detail", .string(l.detail))])
+                     })),
+                     ("remedies", .array(w.remedies.map { r in
+                        .object([("remedy", .string(r.name)), ("duration_seconds", r.durationSeconds.map { .number($0, digits: 1) } ?? .null),
+                                 ("meets_slo_during_operation", r.meetsSLODuringOperation.map { .bool($0) } ?? .null), ("detail", .string(r.detail)),
+                                 ("start_by", w.first.map { .string(w.date(max(0, $0.months! - 1))) } ?? .null)])
+                     }))])
+        } ?? .null))
         fields.append(("operations", .array(a.scaleOut.map(Self.operationJSON))))
         fields.append(("operations_verdict", a.operationsVerdict.map { .string($0) } ?? .null))
         fields.append(("operations_holdout", a.operationsHoldout.map { h in
@@ -254,6 +269,7 @@ public struct AdviceReport {
         if let v = a.snapshotVerdict { lines.append(v) }
         if let h = a.highAvailability { lines.append(h.verdict) }
         if let sc = a.schedule { lines.append(sc.verdict) }
+        if let w = a.capacityRunway { lines.append(w.verdict) }
         if let n = a.nothingSimulated { lines.append("nothing was simulated: every candidate was rejected before simulation (\(n)); the reasons are in recommendations.csv") }
         for t in a.isolation where t.deserves { lines.append("isolate tenant \(t.rank): \(t.reason)") }
         return lines.joined(separator: "\n")

@@ -126,6 +126,8 @@ public enum ScenarioSchema {
                                ("pool_sizes", list(integer(1, 10_000))), ("shared_pool_sizes", list(integer(-1))), ("max_connections", list(integer(10)))])),
             ("replications", integer(2)), ("duration", duration), ("warmup", duration), ("growth_steps", list(number(1, exclusiveMin: true))),
             ("scale_out", .object([("oneOf", .array([scaleOut, .object([("const", .bool(false))])]))])), ("isolation_candidates", integer(0)),
+            ("runway", object([("traffic_per_month", number(0)), ("data_per_month", number(0)), ("months", integer(1, 600)),
+                               ("as_of", .object([("type", .string("string")), ("pattern", .string("^[0-9]{4}-[0-9]{2}$"))]))])),
             ("ha", .object([("oneOf", .array([object([("window", duration)]), .object([("const", .bool(false))])]))])),
         ])
     }

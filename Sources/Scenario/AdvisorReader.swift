@@ -134,6 +134,25 @@ enum AdvisorReader {
                 ok = false
             }
         }
+        if let r = m.mapping("runway", required: false) {
+            let traffic = r.number("traffic_per_month", in: 0...10, default: 0), data = r.number("data_per_month", in: 0...10, default: 0)
+            let months = r.integer("months", in: 1...600, default: 36)
+            var asOf: (Int, Int)?
+            if let node = r.value("as_of") {
+                let parts = (node.string ?? "").split(separator: "-").compactMap { Int($0) }
+                if parts.count == 2, (1900...9999).contains(parts[0]), (1...12).contains(parts[1]) { asOf = (parts[0], parts[1]) } else {
+                    r.reader.error(node, "`advisor.runway.as_of` must be a month written YYYY-MM, such as 2026-12")
+                    ok = false
+                }
+            }
+            r.finish()
+            if let traffic, let data, let months {
+                var spec_ = AdvisorSpec.RunwaySpec(trafficPerMonth: traffic, dataPerMonth: data)
+                spec_.months = months
+                spec_.asOf = asOf
+                spec.runway = spec_
+            } else { ok = false }
+        }
         if let node = m.value("ha") {
             if let b = node.bool, !b {
                 spec.highAvailability = nil

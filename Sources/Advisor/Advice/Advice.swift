@@ -104,6 +104,8 @@ public struct Advice: Sendable {
     public var isolation: [Isolation] = []
     /// The schedule optimiser's answer (nil when `advisor.scale_out.schedule` is not set).
     public var schedule: Schedule?
+    /// The capacity runway (nil without `advisor.runway` or a recommendation).
+    public var capacityRunway: Runway?
     /// The N+1 check (nil when not studied).
     public var highAvailability: HighAvailability?
     public var holdout: Holdout?

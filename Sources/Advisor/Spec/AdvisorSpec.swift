@@ -86,6 +86,21 @@ public struct AdvisorSpec: Sendable {
         }
     }
 
+    /// Growth per month for the capacity runway.
+    public struct RunwaySpec: Sendable {
+        /// Compound growth per month of traffic and of data (0.05 = 5%).
+        public var trafficPerMonth: Double
+        public var dataPerMonth: Double
+        /// How far to look, months.
+        public var months = 36
+        /// Month 0 as (year, month), for dates (nil = months only).
+        public var asOf: (year: Int, month: Int)?
+        public init(trafficPerMonth: Double, dataPerMonth: Double) {
+            self.trafficPerMonth = trafficPerMonth
+            self.dataPerMonth = dataPerMonth
+        }
+    }
+
     /// The N+1 check: the busiest worker fails, without and with a standby.
     public struct HighAvailability: Sendable {
         /// Simulated time from the failure to the end of the check.
@@ -135,6 +150,8 @@ public struct AdvisorSpec: Sendable {
     public var growthSteps: [Double] = [1.25, 1.5, 2, 3, 4]
     /// The operations advice (nil = none).
     public var scaleOut: ScaleOut? = ScaleOut()
+    /// The capacity runway (nil = none).
+    public var runway: RunwaySpec?
     /// The N+1 check (nil = none).
     public var highAvailability: HighAvailability? = HighAvailability()
     /// Tenants (by Zipf rank) considered for isolation.

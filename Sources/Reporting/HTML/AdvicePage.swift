@@ -1,3 +1,4 @@
+import Foundation
 import SimCore
 import Advisor
 import Mustache
@@ -88,6 +89,19 @@ struct AdvicePage {
         return chart.svg
     }
 
+    /// Each limit's use against time (1 = it breaks), from today's figures and the growth rates.
+    var runwayChart: String {
+        guard let w = advice.capacityRunway else { return "" }
+        let series = w.limits.compactMap { l -> SVGLineChart.Series? in
+            guard let f = l.factor, f > 0 else { return nil }
+            let rate = l.driver == "traffic" ? w.trafficPerMonth : w.dataPerMonth
+            let points = (0...w.months).map { m in (x: Double(m), y: pow(1 + rate, Double(m)) / f) }
+            // The SLO line crosses 1 at the first traffic step that missed: its latest break.
+            return SVGLineChart.Series(name: l.id == "slo" ? "slo (latest break)" : l.id, points: points)
+        } + [SVGLineChart.Series(name: "limit", points: [(0, 1), (Double(w.months), 1)], dashed: true)]
+        return SVGLineChart(title: "Capacity runway: each limit's use over the months ahead (1 = it breaks)", xLabel: "months", yLabel: "use of the limit", series: series).svg
+    }
+
     var operationsHoldout: String {
         guard let h = advice.operationsHoldout else { return "" }
         return "Held-out check of the scale-out (fresh seed \(h.seed), \(h.recommended.replications) replications not used for the choice): the recommended setting "
@@ -169,6 +183,15 @@ struct AdvicePage {
                 "haWorker": a.highAvailability?.worker ?? "", "haMinutes": a.highAvailability.map { f($0.windowSeconds / 60, 0) } ?? "",
                 "hasSchedule": a.schedule != nil, "scheduleVerdict": a.schedule?.verdict ?? "", "scheduleChart": scheduleChart,
                 "scheduleRunbook": a.schedule.flatMap { sc in a.recommended.map { sc.runbookSQL(scenario: a.scenarioName, candidate: a.outcomes[$0].candidate.label) } } ?? "",
+                "hasRunway": a.capacityRunway != nil, "runwayVerdict": a.capacityRunway?.verdict ?? "", "runwayChart": runwayChart,
+                "runwayLimits": a.capacityRunway.map { w in w.limits.map { l -> [String: String] in
+                    ["limit": l.id, "driver": l.driver, "when": l.months.map { w.date($0) } ?? "beyond \(w.months) months", "detail": l.detail,
+                     "cls": l.months.map { $0 <= 12 ? "bad" : "ok" } ?? "ok"]
+                } } ?? [],
+                "runwayRemedies": a.capacityRunway.map { w in w.remedies.map { r -> [String: String] in
+                    ["remedy": r.name, "duration": r.durationSeconds.map { "\(f($0 / 60, 1)) min" } ?? "not simulated",
+                     "slo": r.meetsSLODuringOperation.map { $0 ? "kept" : "broken" } ?? "", "detail": r.detail]
+                } } ?? [],
                 "storage": storage, "hasStorage": !storage.isEmpty, "growthFactor": f(a.spec.tenantGrowth, 2),
                 "storageVerdict": a.recommended.flatMap { a.outcomes[$0].rules.first { $0.id == "disk-space" }?.detail } ?? "",
                 "scale": scale, "hasScale": !scale.isEmpty, "snapshotVerdict": a.snapshotVerdict ?? "", "operationsVerdict": a.operationsVerdict ?? "",
@@ -213,6 +236,13 @@ struct AdvicePage {
     <table><tr><th>worker</th><th>data today (GiB)</th><th>at the horizon (×{{growthFactor}})</th><th>+ the largest shard group's move or split</th><th>usable disk (10% kept free)</th><th>used</th></tr>
     {{#storage}}<tr><td>{{worker}}</td><td class="num">{{today}}</td><td class="num">{{horizon}}</td><td class="num">{{need}}</td><td class="num">{{usable}}</td><td class="num {{cls}}">{{share}}</td></tr>{{/storage}}</table>
     <p class="muted">Data only (tables and their indexes as the scenario sizes them): WAL, temporary files and bloat come on top. Citus refuses a move that would leave the target with less than citus.desired_percent_disk_available_after_move (10%) free; a split writes the new shards beside the old ones until it ends. Candidates that run out are rejected before simulation (rule disk-space).</p>{{/hasStorage}}
+    {{#hasRunway}}<h3>Capacity runway</h3>
+    <p class="verdict">{{runwayVerdict}}</p>
+    {{{runwayChart}}}
+    <table><tr><th>limit</th><th>grows with</th><th>breaks</th><th>figures today</th></tr>
+    {{#runwayLimits}}<tr><td>{{limit}}</td><td>{{driver}}</td><td class="{{cls}}">{{when}}</td><td>{{detail}}</td></tr>{{/runwayLimits}}</table>
+    <table><tr><th>remedy (best first)</th><th>duration</th><th>objectives while it runs</th><th>figures</th></tr>
+    {{#runwayRemedies}}<tr><td>{{remedy}}</td><td class="num">{{duration}}</td><td>{{slo}}</td><td>{{detail}}</td></tr>{{/runwayRemedies}}</table>{{/hasRunway}}
     {{#hasSchedule}}<h3>Scale-out schedule</h3>
     <p class="verdict">{{scheduleVerdict}}</p>
     {{{scheduleChart}}}
