@@ -25,7 +25,7 @@ final class ScheduleAdviceTests: XCTestCase {
         let window = try XCTUnwrap(plan.schedule)
         XCTAssertEqual(window.starts.map(\.seconds), [480, 600, 720])
         guard case .open(let curve, _) = s.workload.arrivals else { return XCTFail("open arrivals expected") }
-        let two = Advisor.schedulePlansForTesting(curve: curve, plan: plan, window: window)
+        let two = Advisor.schedulePlans(curve: curve, plan: plan, window: window)
         XCTAssertEqual(two.threshold, 350, accuracy: 1e-9)
         // From 8 minutes: quiet until the step, so a 2-then-1 plan changes once, at 10 minutes.
         let switching = try XCTUnwrap(two.plans.first { $0.start == .seconds(480) && $0.quietExecutors == 2 && $0.busyExecutors == 1 && $0.parallelColocated })
@@ -33,7 +33,7 @@ final class ScheduleAdviceTests: XCTestCase {
         XCTAssertEqual(switching.switches.map(\.at), [.seconds(600)])
         XCTAssertEqual(switching.switches.map(\.executors), [1])
         XCTAssertEqual(switching.switches.map(\.rate), [400])
-        let blocks = switching.blocks(workers: 2, adding: 1, maxExecutors: 2)
+        let blocks = switching.blocks(workers: 2, adding: 1)
         XCTAssertEqual(blocks.map(\.at), [.seconds(480), .seconds(600)])
         XCTAssertEqual(blocks[1].sql, ["ALTER SYSTEM SET citus.max_background_task_executors = 3;",
                                        "ALTER SYSTEM SET citus.max_background_task_executors_per_node = 1;", "SELECT pg_reload_conf();"])
@@ -105,11 +105,11 @@ final class ScheduleAdviceTests: XCTestCase {
         let advisor = try Advisor(base: s, spec: spec, threads: 1)
         let c = try XCTUnwrap(advisor.candidates().first)
         guard case .open(let curve, _) = s.workload.arrivals else { return XCTFail("open arrivals expected") }
-        let plans = Advisor.schedulePlansForTesting(curve: curve, plan: spec.scaleOut!, window: spec.scaleOut!.schedule!).plans.filter(\.parallelColocated)
+        let plans = Advisor.schedulePlans(curve: curve, plan: spec.scaleOut!, window: spec.scaleOut!.schedule!).plans.filter(\.parallelColocated)
         let seed = try Replications(baseSeed: s.run.seed, count: 1).seeds[0]
         let d = try [(1, 1), (2, 1), (2, 2)].map { q, b -> Double in
             let p = try XCTUnwrap(plans.first { $0.quietExecutors == q && $0.busyExecutors == b }, "\(q)/\(b)")
-            return try Self.duration(advisor, c, blocks: p.blocks(workers: c.workers, adding: 1, maxExecutors: 2).map { ($0.at, $0.sql) }, maxWorkerProcesses: 8, seed: seed)
+            return try Self.duration(advisor, c, blocks: p.blocks(workers: c.workers, adding: 1).map { ($0.at, $0.sql) }, maxWorkerProcesses: 8, seed: seed)
         }
         // The switch comes 60 s after the start: every plan must still be running then.
         XCTAssertGreaterThan(d[2], 60, "\(d)")

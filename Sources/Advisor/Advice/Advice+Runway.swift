@@ -99,8 +99,7 @@ extension Advice {
         limits.append(.init(id: "connections", factor: connectionFactor, driver: "traffic", months: within(connectionFactor, trafficPerMonth),
                             detail: "\(SizingRules.fixed(needed, 0)) connections needed today of \(c.workers * c.maxConnections)"))
         // Disk: the tightest worker's data plus the largest group against 90% of its disk.
-        let keep = SizingRules.desiredPercentDiskAvailableAfterMove / 100
-        let diskFactor = load.workerDataBytes.indices.map { w in load.workerDiskBytes[w] * (1 - keep) / (load.workerDataBytes[w] + load.largestGroupBytes) }.min()
+        let diskFactor = load.workerDataBytes.indices.map { load.usableDisk($0) / load.diskNeeded($0, growth: 1) }.min()
         limits.append(.init(id: "disk", factor: diskFactor, driver: "data", months: within(diskFactor, dataPerMonth),
                             detail: "data plus the largest shard group fill \(diskFactor.map { pct(1 / $0) } ?? "?") of the tightest worker's usable disk"))
         // Memory: the largest working set against the cache (reads go to disk beyond it).

@@ -168,10 +168,10 @@ public enum SizingRules {
         let gib = 1_073_741_824.0
         let keep = desiredPercentDiskAvailableAfterMove / 100
         let group = load.largestGroupBytes * ctx.dataGrowth
-        let need = load.workerDataBytes.map { $0 * ctx.dataGrowth + group }
+        let need = load.workerDataBytes.indices.map { load.diskNeeded($0, growth: ctx.dataGrowth) }
         // The tightest worker: the largest need against its usable disk.
         let w = need.indices.max { (need[$0] / load.workerDiskBytes[$0], $1) < (need[$1] / load.workerDiskBytes[$1], $0) }!
-        let usable = load.workerDiskBytes[w] * (1 - keep)
+        let usable = load.usableDisk(w)
         let growth = ctx.dataGrowth == 1 ? "" : ", \(fixed(load.workerDataBytes[w] * ctx.dataGrowth / gib, 1)) GiB at the horizon (data ×\(fixed(ctx.dataGrowth, 2)))"
         let figures = "worker-\(w + 1) holds \(fixed(load.workerDataBytes[w] / gib, 1)) GiB today\(growth); + \(fixed(group / gib, 1)) GiB for the largest shard group's move or split = "
             + "\(fixed(need[w] / gib, 1)) GiB \(need[w] <= usable ? "<=" : ">") \(fixed(usable / gib, 1)) GiB usable (\(fixed(load.workerDiskBytes[w] / gib, 0)) GiB disk, \(fixed(keep * 100, 0))% kept free)"

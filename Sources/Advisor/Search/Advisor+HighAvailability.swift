@@ -27,15 +27,18 @@ extension Advisor {
                 return Self.operationMetrics(try ClusterRun.run(run, layout: layout, seed: seeds[i % seeds.count]).metrics, classes: s.workload.classes.map(\.name))
             }
         }.map { try $0.get() }
-        let evaluate = { (runs: ArraySlice<[Metric]>) throws -> Evaluation in
-            let intervals = try Replications.summarize(Array(runs), level: self.base.run.confidence)
-            return Evaluation(intervals: intervals, checks: self.base.slo.operationChecks { name in intervals.first { $0.name == name }?.interval },
-                              replications: runs.count, seed: self.base.run.seed)
-        }
+        let evaluate = { (runs: ArraySlice<[Metric]>) in try self.operationEvaluation(Array(runs), seed: self.base.run.seed) }
         return Advice.HighAvailability(worker: worker, windowSeconds: plan.window.seconds,
                                        standbyPricePerHour: Double(c.workers) * c.instance.pricePerHour,
                                        promotionSeconds: (s.operations.failureDetection + s.operations.standbyPromotion).seconds,
                                        withoutStandby: try evaluate(metrics[0..<seeds.count]), withStandby: try evaluate(metrics[seeds.count...]))
+    }
+
+    /// Replications of an operation (each `operationMetrics`) judged by the objectives over its window.
+    func operationEvaluation(_ runs: [[Metric]], seed: UInt64) throws -> Evaluation {
+        let intervals = try Replications.summarize(runs, level: base.run.confidence)
+        return Evaluation(intervals: intervals, checks: base.slo.operationChecks { name in intervals.first { $0.name == name }?.interval },
+                          replications: runs.count, seed: seed)
     }
 
     /// A run's summary plus the figures the operation studies judge: `timeout_or_error_rate`

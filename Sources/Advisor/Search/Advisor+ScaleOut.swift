@@ -104,12 +104,7 @@ extension Advisor {
         let peaks = classes.indices.map { k in
             (className: classes[k].name, during: mean { $0.peaks[k] }, before: steady?.interval("\(classes[k].name).latency_p99_ms")?.mean ?? 0)
         }
-        var during: Evaluation?
-        if duration != nil {
-            let intervals = try Replications.summarize(samples.map(\.metrics), level: level)
-            during = Evaluation(intervals: intervals, checks: base.slo.operationChecks { name in intervals.first { $0.name == name }?.interval },
-                                replications: samples.count, seed: seed)
-        }
+        let during = duration == nil ? nil : try operationEvaluation(samples.map(\.metrics), seed: seed)
         var run = Advice.ScaleOutRun(method: setting.method, executorsPerNode: setting.executors, parallelColocated: setting.parallelColocated,
                                      addedWorkers: adding, bytesCopied: mean(\.bytesCopied), writeBlockedGroupSeconds: mean(\.writeBlockedGroupSeconds),
                                      peakP99Ms: peaks, error: samples.compactMap(\.error).first,
@@ -132,8 +127,7 @@ extension Advisor {
         s.run.warmup = start
         s.run.duration = start + plan.runFor
         s.run.replications = 1
-        // Background executors are background workers: leave room for them (a restart setting).
-        s.citus.maxWorkerProcesses = max(s.citus.maxWorkerProcesses, setting.executors * (c.workers + adding) + 2)
+        s.citus.maxWorkerProcesses = Self.workerProcesses(s.citus.maxWorkerProcesses, executors: setting.executors, nodes: c.workers + adding)
         s.timeline = try Self.scaleOutSQL(workers: c.workers, adding: adding, setting: setting).flatMap { text in
             try SQLRunbookParser.parse(text, file: "advisor").map { TimelineEntry(at: start, action: .sql($0, text: text), line: 0, column: 0) }
         }
@@ -156,25 +150,43 @@ extension Advisor {
 
     /// The SQL a DBA runs for one scale-out. Parameters at Citus's defaults are left out.
     static func scaleOutSQL(workers: Int, adding: Int, setting: OperationSetting) -> [String] {
-        let new = (1...adding).map { "worker-\(workers + $0)" }
         if setting.method == "snapshot" {
             // Node ids: the coordinator 1, workers 2...workers + 1, then each clone in turn.
-            return new.enumerated().flatMap { k, name in
-                ["SELECT citus_add_clone_node('\(name)', 5432, 'worker-\(k % workers + 1)', 5432);",
-                 "SELECT citus_promote_clone_and_rebalance(\(workers + 2 + k));"]
+            return (1...adding).flatMap { k in
+                ["SELECT citus_add_clone_node('worker-\(workers + k)', 5432, 'worker-\((k - 1) % workers + 1)', 5432);",
+                 "SELECT citus_promote_clone_and_rebalance(\(workers + 1 + k));"]
             }
         }
-        var arguments: [String] = []
-        if setting.mode != "auto" { arguments.append("shard_transfer_mode := '\(setting.mode)'") }
-        if setting.parallelReference { arguments.append("parallel_transfer_reference_tables := true") }
-        arguments.append("parallel_transfer_colocated_shards := \(setting.parallelColocated)")
-        return new.map { "SELECT citus_add_node('\($0)', 5432);" } + [
-            "ALTER SYSTEM SET citus.max_background_task_executors = \(setting.executors * (workers + adding));",
-            "ALTER SYSTEM SET citus.max_background_task_executors_per_node = \(setting.executors);",
-            "SELECT pg_reload_conf();",
-            "SELECT citus_rebalance_start(\(arguments.joined(separator: ", ")));",
-            "SELECT citus_rebalance_wait();",
-        ]
+        return addNodesSQL(workers: workers, adding: adding) + executorLimitSQL(setting.executors, nodes: workers + adding)
+            + [rebalanceStartSQL(setting), "SELECT citus_rebalance_wait();"]
+    }
+
+    /// citus_add_node for each new worker, named after the existing ones.
+    static func addNodesSQL(workers: Int, adding: Int) -> [String] {
+        (1...adding).map { "SELECT citus_add_node('worker-\(workers + $0)', 5432);" }
+    }
+
+    /// Both executor limits (the global one caps the per-node one) and the reload that applies them.
+    static func executorLimitSQL(_ perNode: Int, nodes: Int) -> [String] {
+        ["ALTER SYSTEM SET citus.max_background_task_executors = \(perNode * nodes);",
+         "ALTER SYSTEM SET citus.max_background_task_executors_per_node = \(perNode);", "SELECT pg_reload_conf();"]
+    }
+
+    /// The rebalance's parameters that differ from Citus's defaults (the colocated one always said).
+    static func rebalanceArguments(_ setting: OperationSetting) -> [String] {
+        (setting.mode != "auto" ? ["shard_transfer_mode := '\(setting.mode)'"] : [])
+            + (setting.parallelReference ? ["parallel_transfer_reference_tables := true"] : [])
+            + ["parallel_transfer_colocated_shards := \(setting.parallelColocated)"]
+    }
+
+    static func rebalanceStartSQL(_ setting: OperationSetting) -> String {
+        "SELECT citus_rebalance_start(\(rebalanceArguments(setting).joined(separator: ", ")));"
+    }
+
+    /// max_worker_processes a run needs: background executors are background workers, beside
+    /// the maintenance daemon and the task monitor (a restart setting, never lowered).
+    static func workerProcesses(_ configured: Int, executors: Int, nodes: Int) -> Int {
+        max(configured, executors * nodes + 2)
     }
 
     /// The settings a scale-out run uses, as `name = value`: both executor limits (the global
@@ -184,8 +196,6 @@ extension Advisor {
         guard setting.method != "snapshot" else { return ["snapshot-based node addition (citus_add_clone_node, citus_promote_clone_and_rebalance)"] }
         return ["citus.max_background_task_executors = \(setting.executors * (workers + adding))",
                 "citus.max_background_task_executors_per_node = \(setting.executors)"]
-            + (setting.mode != "auto" ? ["shard_transfer_mode := '\(setting.mode)'"] : [])
-            + (setting.parallelReference ? ["parallel_transfer_reference_tables := true"] : [])
-            + ["parallel_transfer_colocated_shards := \(setting.parallelColocated)", "max_worker_processes = \(maxWorkerProcesses)"]
+            + rebalanceArguments(setting) + ["max_worker_processes = \(maxWorkerProcesses)"]
     }
 }

@@ -33,18 +33,18 @@ extension Advisor {
             return "start at \(Advisor.clock(start)), \(e), colocated shards \(parallelColocated ? "in parallel" : "in sequence"), \(mode)"
         }
 
-        /// The statements at each instant (curve time), in order; `wait` adds citus_rebalance_wait() at the end.
-        public func blocks(workers: Int, adding: Int, maxExecutors: Int) -> [(at: SimDuration, note: String, sql: [String])] {
-            let total = workers + adding
-            let limits = { (e: Int) in ["ALTER SYSTEM SET citus.max_background_task_executors = \(e * total);",
-                                        "ALTER SYSTEM SET citus.max_background_task_executors_per_node = \(e);", "SELECT pg_reload_conf();"] }
-            var arguments: [String] = []
-            if mode != "auto" { arguments.append("shard_transfer_mode := '\(mode)'") }
-            arguments.append("parallel_transfer_colocated_shards := \(parallelColocated)")
-            let first = (1...adding).map { "SELECT citus_add_node('worker-\(workers + $0)', 5432);" } + limits(initialExecutors)
-                + ["SELECT citus_rebalance_start(\(arguments.joined(separator: ", ")));"]
+        /// Executors per node at the plan's busiest (what max_worker_processes must allow).
+        public var maxExecutors: Int { max(quietExecutors, busyExecutors) }
+
+        /// The statements at each instant (curve time), in order: the nodes added, the limits
+        /// and the rebalance at the start, then the limits at each change.
+        public func blocks(workers: Int, adding: Int) -> [(at: SimDuration, note: String, sql: [String])] {
+            let nodes = workers + adding
+            let setting = OperationSetting(method: "regular", executors: initialExecutors, parallelColocated: parallelColocated, mode: mode)
+            let first = Advisor.addNodesSQL(workers: workers, adding: adding) + Advisor.executorLimitSQL(initialExecutors, nodes: nodes) + [Advisor.rebalanceStartSQL(setting)]
             return [(start, "rate \(SizingRules.fixed(startRate, 0))/s", first)]
-                + switches.map { ($0.at, "rate \(SizingRules.fixed($0.rate, 0))/s: \($0.executors == busyExecutors ? "busy" : "quiet"), if the job still runs", limits($0.executors)) }
+                + switches.map { ($0.at, "rate \(SizingRules.fixed($0.rate, 0))/s: \($0.executors == busyExecutors ? "busy" : "quiet"), if the job still runs",
+                                  Advisor.executorLimitSQL($0.executors, nodes: nodes)) }
         }
     }
 
@@ -66,7 +66,7 @@ extension Advisor {
     /// The plans the search tries: every start instant × transfer mode × parallel colocated ×
     /// (quiet, busy) executors with quiet >= busy, in that order. Busy means a rate above the
     /// midpoint of the lowest and highest rates in [from, to + run_for] (sampled each minute).
-    static func schedulePlans(curve: RateCurve, plan: AdvisorSpec.ScaleOut, window: AdvisorSpec.Schedule) -> (plans: [SchedulePlan], threshold: Double) {
+    public static func schedulePlans(curve: RateCurve, plan: AdvisorSpec.ScaleOut, window: AdvisorSpec.Schedule) -> (plans: [SchedulePlan], threshold: Double) {
         let minute = SimDuration.seconds(60)
         var samples: [Double] = []
         var t = window.from
@@ -106,11 +106,6 @@ extension Advisor {
         return (out, threshold)
     }
 
-    /// `schedulePlans` for tests (the plans and the busy threshold, per second).
-    public static func schedulePlansForTesting(curve: RateCurve, plan: AdvisorSpec.ScaleOut, window: AdvisorSpec.Schedule) -> (plans: [SchedulePlan], threshold: Double) {
-        schedulePlans(curve: curve, plan: plan, window: window)
-    }
-
     /// The candidate's scenario seen from `start` − lead on the workload's clock (the rate
     /// curve shifted so the run's time 0 is that instant), its warm-up the lead: a plan's
     /// statement at curve instant t runs at lead + (t − start).
@@ -128,10 +123,9 @@ extension Advisor {
     /// One replication of a plan, run until its background job ends.
     func scheduleSample(_ c: Candidate, adding: Int, plan: AdvisorSpec.ScaleOut, schedule p: SchedulePlan, seed: UInt64) throws -> ScaleOutSample {
         var (s, lead) = try scheduleScenario(for: c, start: p.start)
-        let maxExecutors = max(p.quietExecutors, p.busyExecutors)
         s.run.duration = lead + plan.runFor
-        s.citus.maxWorkerProcesses = max(s.citus.maxWorkerProcesses, maxExecutors * (c.workers + adding) + 2)
-        s.timeline = try p.blocks(workers: c.workers, adding: adding, maxExecutors: maxExecutors).flatMap { block in
+        s.citus.maxWorkerProcesses = Self.workerProcesses(s.citus.maxWorkerProcesses, executors: p.maxExecutors, nodes: c.workers + adding)
+        s.timeline = try p.blocks(workers: c.workers, adding: adding).flatMap { block in
             try block.sql.flatMap { text in
                 try SQLRunbookParser.parse(text, file: "advisor").map { TimelineEntry(at: lead + (block.at - p.start), action: .sql($0, text: text), line: 0, column: 0) }
             }
@@ -150,7 +144,7 @@ extension Advisor {
         let screened = try ParallelMap.map(count: plans.count, threads: threads, finished: { progress?("schedule search", $0, plans.count) }) { i in
             Result { try self.scheduleSample(c, adding: adding, plan: plan, schedule: plans[i], seed: seeds[0]) }
         }.map { try $0.get() }
-        let settings = { (p: SchedulePlan) in OperationSetting(method: "regular", executors: max(p.quietExecutors, p.busyExecutors), parallelColocated: p.parallelColocated, mode: p.mode) }
+        let settings = { (p: SchedulePlan) in OperationSetting(method: "regular", executors: p.maxExecutors, parallelColocated: p.parallelColocated, mode: p.mode) }
         let one = try plans.indices.map { try summarize([screened[$0]], c, adding: adding, plan: plan, steady: nil, setting: settings(plans[$0]), seed: base.run.seed) }
         let end = { (i: Int) in plans[i].start.seconds + one[i].durationSeconds! }
         // Earliest end, then shortest, then the simplest (fewest limit changes).
@@ -163,8 +157,8 @@ extension Advisor {
             let held = try Replications(baseSeed: holdoutSeed, count: spec.confirmationReplications ?? 2 * spec.replications).seeds
             result.chosen = .init(plan: plans[i], run: run, holdout: try scheduleRuns(c, adding: adding, plan: plan, schedule: plans[i], seeds: held, setting: settings(plans[i])),
                                   holdoutSeed: holdoutSeed,
-                                  blocks: plans[i].blocks(workers: c.workers, adding: adding, maxExecutors: max(plans[i].quietExecutors, plans[i].busyExecutors)),
-                                  maxWorkerProcesses: max(base.citus.maxWorkerProcesses, max(plans[i].quietExecutors, plans[i].busyExecutors) * (c.workers + adding) + 2))
+                                  blocks: plans[i].blocks(workers: c.workers, adding: adding),
+                                  maxWorkerProcesses: Self.workerProcesses(base.citus.maxWorkerProcesses, executors: plans[i].maxExecutors, nodes: c.workers + adding))
             break
         }
         return result

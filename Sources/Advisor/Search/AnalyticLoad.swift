@@ -41,6 +41,12 @@ public struct AnalyticLoad: Sendable {
 
     public var busiestWorker: Int { workerCPU.indices.max { workerCPU[$0] < workerCPU[$1] } ?? 0 }
 
+    /// Bytes worker `w` must hold at data growth `growth`: its data and the largest shard group
+    /// (a move onto it or a split beside itself), both grown.
+    public func diskNeeded(_ w: Int, growth: Double) -> Double { (workerDataBytes[w] + largestGroupBytes) * growth }
+    /// Bytes of worker `w`'s disk data may fill: all but the free space Citus keeps after a move.
+    public func usableDisk(_ w: Int) -> Double { workerDiskBytes[w] * (1 - SizingRules.desiredPercentDiskAvailableAfterMove / 100) }
+
     /// From its parts (a partial result read back).
     public init(rate: Double, workerCPU: [Double], coordinatorCPU: Double, workerDiskReads: [Double], workerDisk: [Double],
                 workingSetBytes: [Double], cacheBytes: Double, concurrentMultiShard: Double, expectedMultiShard: Double) {

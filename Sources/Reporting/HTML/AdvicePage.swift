@@ -148,11 +148,9 @@ struct AdvicePage {
                     "cls": r.meetsSLODuringOperation ? "ok" : "bad", "error": r.error ?? ""]
         }
         let gib = 1_073_741_824.0
-        let keep = SizingRules.desiredPercentDiskAvailableAfterMove / 100
         let storage: [[String: String]] = a.recommended.flatMap { a.outcomes[$0].load }.map { l in
-            let group = l.largestGroupBytes * a.spec.tenantGrowth
-            return l.workerDataBytes.indices.map { w in
-                let need = l.workerDataBytes[w] * a.spec.tenantGrowth + group, usable = l.workerDiskBytes[w] * (1 - keep)
+            l.workerDataBytes.indices.map { w in
+                let need = l.diskNeeded(w, growth: a.spec.tenantGrowth), usable = l.usableDisk(w)
                 return ["worker": "worker-\(w + 1)", "today": f(l.workerDataBytes[w] / gib, 1), "horizon": f(l.workerDataBytes[w] * a.spec.tenantGrowth / gib, 1),
                         "need": f(need / gib, 1), "usable": f(usable / gib, 1), "share": "\(f(need / usable * 100, 1))%", "cls": need <= usable ? "ok" : "bad"]
             }
