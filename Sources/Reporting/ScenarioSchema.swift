@@ -46,7 +46,7 @@ public enum ScenarioSchema {
     static var cluster: S {
         let group = object(node + [("count", integer(1, 100_000))], required: ["count", "cores", "memory_gib"])
         return object([
-            ("coordinator", object(node, required: ["cores", "memory_gib"])),
+            ("coordinator", object(node + [("count", integer(1, 64))], required: ["cores", "memory_gib"])),
             ("workers", .object([("oneOf", .array([group, .object([("type", .string("array")), ("items", group), ("minItems", .integer(1))])]))])),
             ("network_latency", duration), ("tls", boolean), ("connection_setup_cpu", duration), ("tls_handshake_cpu", duration),
             ("shared_host_cores", integer(1)), ("coordinator_has_shards", boolean),

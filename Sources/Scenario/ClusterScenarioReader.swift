@@ -55,7 +55,7 @@ enum ClusterScenarioReader {
             }
             s.finish()
         }
-        let timeline = TimelineReader.read(root, tables: tables, workerCount: cluster?.workerCount, tenantCount: workload?.tenants.count)
+        let timeline = TimelineReader.read(root, tables: tables, cluster: cluster, tenantCount: workload?.tenants.count)
         let operations = readOperations(root.mapping("operations", required: false))
         guard let run, let cluster, let citus, let tables, var workload, let timeline, let operations else { return nil }
         QueryClassReader.rescaleMeasuredWork(&workload, tables: tables, citus: citus)
@@ -206,7 +206,9 @@ enum ClusterScenarioReader {
     }
 
     static func readCluster(_ m: YAMLMapping) -> ClusterSpec? {
-        let coordinator = m.mapping("coordinator").flatMap { readNode($0, defaultMaxConnections: 500) }
+        let coordinatorMapping = m.mapping("coordinator")
+        let coordinatorCount = coordinatorMapping.map { $0.integer("count", in: 1...64, default: 1) } ?? 1
+        let coordinator = coordinatorMapping.flatMap { readNode($0, defaultMaxConnections: 500) }
         var count: Int?
         var worker: NodeSpec?
         var sizes: [NodeSpec] = []
@@ -249,10 +251,11 @@ enum ClusterScenarioReader {
         let sharedHost = m.value("shared_host_cores") == nil ? Int?.some(0) : m.integer("shared_host_cores", in: 1...4096)
         _ = m.value("layout")  // read with the tables (LayoutReader)
         m.finish()
-        guard let coordinator, let count, let worker, let latency, let tls, let setup, let handshake, let hasShards else { return nil }
+        guard let coordinator, let coordinatorCount, let count, let worker, let latency, let tls, let setup, let handshake, let hasShards else { return nil }
         var spec = ClusterSpec(coordinator: coordinator, worker: worker, workerCount: count, networkLatency: latency, tls: tls,
                                connectionSetupCPU: setup, tlsHandshakeCPU: handshake)
         spec.coordinatorHasShards = hasShards
+        spec.coordinatorCount = coordinatorCount
         guard let sharedHost else { return nil }
         spec.sharedHostCores = sharedHost == 0 ? nil : sharedHost
         spec.workerSizes = sizes

@@ -10,7 +10,7 @@ import Yams
 /// located in the file. Errors Citus raises at run time (a node that must be emptied first, a
 /// missing replica identity) are recorded when the statement runs.
 enum TimelineReader {
-    static func read(_ root: YAMLMapping, tables: [TableSpec]?, workerCount: Int?, tenantCount: Int?) -> [TimelineEntry]? {
+    static func read(_ root: YAMLMapping, tables: [TableSpec]?, cluster: ClusterSpec?, tenantCount: Int?) -> [TimelineEntry]? {
         let tenantCount = max(1, tenantCount ?? 10_000_000)
         guard let node = root.value("timeline") else { return [] }
         let reader = root.reader
@@ -20,7 +20,7 @@ enum TimelineReader {
         }
         // Names are checked only against sections that parsed: errors that depend on a failed
         // section wait until it is fixed rather than mislead.
-        var nodes: [String]? = workerCount.map { ["coordinator"] + (0..<$0).map { "worker-\($0 + 1)" } }
+        var nodes: [String]? = cluster.map { c in c.coordinatorNames + (0..<c.workerCount).map { "worker-\($0 + 1)" } }
         let tableNames = tables?.map(\.name)
         var entries: [TimelineEntry] = []
         var ok = true

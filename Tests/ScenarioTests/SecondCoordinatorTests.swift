@@ -9,14 +9,14 @@ import XCTest
 /// connection pools, and DDL and cluster operations still go through the first.
 final class SecondCoordinatorTests: XCTestCase {
     /// Coordinator-bound inserts; `timeline` as YAML lines (indented 2).
-    func scenario(coordinatorCores: Int = 4, rate: Double = 3_400, sessions: Int = 200, duration: String = "6m", sharedPool: Int = 0, workerMaxConnections: Int = 1_000,
+    func scenario(coordinatorCores: Int = 4, coordinatorCount: Int = 1, rate: Double = 3_400, sessions: Int = 200, duration: String = "6m", sharedPool: Int = 0, workerMaxConnections: Int = 1_000,
                   multiShardShare: Double = 0, statementTimeout: String = "0s", timeline: String) throws -> ClusterScenario {
         let yaml = """
             version: 1
             kind: cluster
             run: {seed: 3, duration: \(duration), warmup: 0s, replications: 1, sample_interval: 10s}
             cluster:
-              coordinator: {cores: \(coordinatorCores), memory_gib: 32}
+              coordinator: {cores: \(coordinatorCores), count: \(coordinatorCount), memory_gib: 32}
               workers: {count: 2, cores: 16, memory_gib: 64, max_connections: \(workerMaxConnections)}
             citus: {shard_count: 8, max_shared_pool_size: \(sharedPool), statement_timeout: \(statementTimeout)}
             tables:
@@ -57,6 +57,49 @@ final class SecondCoordinatorTests: XCTestCase {
         let op = try XCTUnwrap(r.operations?.operations.first)
         XCTAssertEqual(op.status, "done")
         XCTAssertGreaterThan(try XCTUnwrap(op.end), op.start, "the metadata is synced before it takes sessions")
+    }
+
+    /// `cluster.coordinator.count: 2`: both coordinators take sessions from the first query
+    /// (0.425 of a core each for 850 inserts/s × 1 ms), the second is a node the timeline can
+    /// name, and when it fails the first takes the whole load (0.85).
+    func testCoordinatorsFromTheStartShareTheLoad() throws {
+        let r = try run(try scenario(coordinatorCores: 1, coordinatorCount: 2, rate: 850, duration: "4m",
+                                     timeline: "  - {at: 2m, event: node_fails, node: coordinator-2, standby: false}"))
+        XCTAssertEqual(r.coordinatorNames, ["coordinator", "coordinator-2"])
+        let second = 1 + r.workerNames.count
+        let before = r.measurements.series.filter { $0.timeSeconds <= 120 }, after = r.measurements.series.filter { $0.timeSeconds > 130 }
+        func mean(_ rows: [SeriesRow], _ f: (SeriesRow) -> Double) -> Double { rows.map(f).reduce(0, +) / Double(rows.count) }
+        XCTAssertEqual(mean(before) { $0.cpuUtilization[0] }, 0.425, accuracy: 0.425 * 0.03)
+        XCTAssertEqual(mean(before) { $0.cpuUtilization[second] }, 0.425, accuracy: 0.425 * 0.03)
+        XCTAssertEqual(mean(after) { $0.cpuUtilization[0] }, 0.85, accuracy: 0.85 * 0.03)
+        XCTAssertEqual(mean(after) { $0.cpuUtilization[second] }, 0)
+    }
+
+    /// A count outside 1...64 is an error at its line and column.
+    func testCoordinatorCountIsChecked() throws {
+        let yaml = try scenarioText(count: 0)
+        XCTAssertThrowsError(try ScenarioLoader.load(text: yaml, file: "c.yaml", name: "c")) { error in
+            let findings = (error as? InputError)?.findings ?? []
+            XCTAssertEqual(findings.map { "\($0.line):\($0.column)" }, ["2:34"], "\(findings)")
+            XCTAssertEqual(findings.first?.message, "`cluster.coordinator.count` is 0; expected an integer in 1...64")
+        }
+    }
+
+    private func scenarioText(count: Int) throws -> String {
+        """
+        cluster:
+          coordinator: {cores: 4, count: \(count), memory_gib: 32}
+          workers: {count: 2, cores: 16, memory_gib: 64}
+        version: 1
+        kind: cluster
+        tables:
+          - {name: events, type: distributed}
+        tenants: {count: 10, total_size_gib: 1}
+        workload:
+          arrivals: {rate_per_second: 10, sessions: 10}
+          classes:
+            - {name: insert, kind: router, share: 1, table: events, command: insert, coordinator_cpu: {distribution: exponential, mean: 1ms}, worker_cpu: {distribution: exponential, mean: 100us}}
+        """
     }
 
     /// slo.max_cpu_utilization holds for the busiest coordinator once the timeline adds one:

@@ -53,7 +53,8 @@ public struct Preflight: Sendable {
             ? "with closed-loop clients the rate falls until it fits (clients / (think time + response time)), so expect response times to grow to absorb it rather than an unbounded queue"
             : "the queue will grow without bound and latency with it"
         if load.coordinatorCPU > 1 {
-            warnings.append("the coordinator's \(s.cluster.coordinator.cores) cores are offered \(f(load.coordinatorCPU)) of their capacity at \(rate) queries/s: \(unbounded)")
+            let who = s.cluster.coordinatorCount > 1 ? "each of the \(s.cluster.coordinatorCount) coordinators' \(s.cluster.coordinator.cores) cores are" : "the coordinator's \(s.cluster.coordinator.cores) cores are"
+            warnings.append("\(who) offered \(f(load.coordinatorCPU)) of their capacity at \(rate) queries/s: \(unbounded)")
         }
         for w in load.workerCPU.indices where load.workerCPU[w] > 1 {
             warnings.append("\(name(w))'s \(s.cluster.spec(ofShardNode: w).cores) cores are offered \(f(load.workerCPU[w])) of their capacity at \(rate) queries/s: \(unbounded)")

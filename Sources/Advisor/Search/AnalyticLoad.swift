@@ -16,6 +16,7 @@ public struct AnalyticLoad: Sendable {
     public var rate: Double
     /// CPU utilisation of each worker (core-seconds per second / cores).
     public var workerCPU: [Double]
+    /// CPU utilisation of each coordinator (clients balanced over `cluster.coordinator.count`).
     public var coordinatorCPU: Double
     /// Disk reads per second and disk utilisation (reads / IOPS) of each worker.
     public var workerDiskReads: [Double]
@@ -106,7 +107,8 @@ public struct AnalyticLoad: Sendable {
             }
         }
         workerCPU = cpu.indices.map { cpu[$0] / Double(s.cluster.spec(ofShardNode: $0).cores) }
-        coordinatorCPU = coordinator / Double(s.cluster.coordinator.cores)
+        // Clients are balanced over the coordinators: each plans and merges its share.
+        coordinatorCPU = coordinator / Double(s.cluster.coordinator.cores * s.cluster.coordinatorCount)
         workerDiskReads = reads
         workerDisk = reads.indices.map { reads[$0] / s.cluster.spec(ofShardNode: $0).diskIOPS }
         cacheBytes = s.cluster.worker.cacheBytes

@@ -10,7 +10,7 @@ extension ClusterSimulation {
     /// Names of workers the timeline adds (`citus_add_node` of a new name, `citus_add_clone_node`),
     /// in timeline order: the simulation gives each a spare worker of the scenario's worker size.
     static func spareWorkerNames(_ scenario: ClusterScenario) -> [String] {
-        var known = ["coordinator"] + (0..<scenario.cluster.workerCount).map { "worker-\($0 + 1)" }
+        var known = scenario.cluster.coordinatorNames + (0..<scenario.cluster.workerCount).map { "worker-\($0 + 1)" }
         var spare: [String] = []
         for entry in scenario.timeline {
             guard case .sql(let statement, _) = entry.action, case .call(let f, let arguments) = statement.kind else { continue }

@@ -116,8 +116,8 @@ public struct ClusterSimulation: EventHandler {
     /// `worker-1`... for the scenario's workers (after `coordinator` when it holds shards), then
     /// the names the timeline adds.
     public let workerNames: [String]
-    /// `coordinator`, then the coordinators the timeline adds (`add_coordinator`), each of
-    /// the coordinator's size.
+    /// `coordinator` (and `coordinator-2`... with `cluster.coordinator.count`), then the
+    /// coordinators the timeline adds (`add_coordinator`), each of the coordinator's size.
     public let coordinatorNames: [String]
     let coordinators: Int
     let latency: SimDuration
@@ -267,7 +267,7 @@ public struct ClusterSimulation: EventHandler {
         localPoolLimit = scenario.citus.localPoolLimit(coordinatorMaxConnections: scenario.cluster.coordinator.maxConnections)
         workerNames = (hasShards ? ["coordinator"] : []) + (1...scenario.cluster.workerCount).map { "worker-\($0)" } + spareNames
         workerDown = Array(repeating: false, count: workers)
-        coordinatorNames = ["coordinator"] + scenario.timeline.compactMap { e in
+        coordinatorNames = scenario.cluster.coordinatorNames + scenario.timeline.compactMap { e in
             if case .coordinatorAdded(let name) = e.action { return name }
             return nil
         }
@@ -276,8 +276,11 @@ public struct ClusterSimulation: EventHandler {
             throw ParameterError(parameter: "timeline.add_coordinator", value: "\(coordinators) coordinators", expected: "at most \(UInt8.max)")
         }
         coordinatorDown = Array(repeating: false, count: coordinators)
-        coordinatorJoined = [true] + Array(repeating: false, count: coordinators - 1)
-        sessionCoordinator = Array(repeating: 0, count: scenario.workload.sessions)
+        let initial = scenario.cluster.coordinatorNames.count
+        coordinatorJoined = (0..<coordinators).map { $0 < initial }
+        liveCoordinators = (0..<Int32(initial)).map { $0 }
+        // The load balancer's rule (`targetCoordinator`): session k on coordinator ⌊k / databases⌋ mod n.
+        sessionCoordinator = (0..<scenario.workload.sessions).map { UInt8(($0 / k) % initial) }
         nicFreeAt = Array(repeating: .zero, count: coordinators)
         nicOutFreeAt = Array(repeating: .zero, count: coordinators)
         nicBusyMicroseconds = Array(repeating: 0, count: coordinators)
@@ -309,8 +312,8 @@ public struct ClusterSimulation: EventHandler {
         }
         sessions = try (0..<k).map { d in try TokenPool(capacity: (sessionCount - d + k - 1) / k) }
         let coordinatorCount = coordinators
-        freeSessions = (0..<(k * coordinatorCount)).map { i in
-            i % coordinatorCount == 0 ? stride(from: Int32(i / coordinatorCount), to: Int32(sessionCount), by: k).reversed() : []
+        freeSessions = (0..<(k * coordinatorCount)).map { [sessionCoordinator] i in
+            stride(from: Int32(i / coordinatorCount), to: Int32(sessionCount), by: k).reversed().filter { Int(sessionCoordinator[Int($0)]) == i % coordinatorCount }
         }
         cached = Array(repeating: 0, count: scenario.workload.sessions * workers)
         cachedSince = Array(repeating: .zero, count: scenario.workload.sessions * workers)

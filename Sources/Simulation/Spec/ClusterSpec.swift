@@ -59,6 +59,11 @@ public struct ClusterSpec: Sendable, Equatable {
     /// true)`): it is the first node of Citus's round robin (it sorts before `worker-1`), and
     /// queries it runs on its own shards use local execution (FACTS G).
     public var coordinatorHasShards = false
+    /// Coordinators of the coordinator's size from the start (`cluster.coordinator.count`):
+    /// `coordinator`, then `coordinator-2`..., each with the metadata; the application's load
+    /// balancer spreads client sessions over them (as after `add_coordinator`). Timeline SQL
+    /// (DDL, rebalancing) runs through the first.
+    public var coordinatorCount = 1
     /// Per worker, in order, when the workers come in groups of different sizes (empty: all
     /// are `worker`, the first group's size, which workers the timeline adds also get).
     public var workerSizes: [NodeSpec] = []
@@ -102,6 +107,9 @@ public struct ClusterSpec: Sendable, Equatable {
 
     /// The size of worker `i` (0-based: `worker-(i + 1)`; spare workers the timeline adds are `worker`).
     public func workerSpec(_ i: Int) -> NodeSpec { i < workerSizes.count ? workerSizes[i] : worker }
+
+    /// The names of the coordinators there from the start: `coordinator`, `coordinator-2`...
+    public var coordinatorNames: [String] { ["coordinator"] + (1..<max(1, coordinatorCount)).map { "coordinator-\($0 + 1)" } }
 
     /// Round trips to open a connection: TCP, startup/auth, plus TLS.
     public var connectionRoundTrips: Int64 { tls ? 3 : 2 }
