@@ -56,6 +56,9 @@ public struct AdvicePartial {
         var f: [(String, JSONValue)] = [("id", .integer(Int64(o.id))), ("verdict", .string(o.verdict.rawValue))]
         if let r = o.rejection { f.append(("rejection", .string(r))) }
         if let r = o.rejectedBy { f.append(("rejected_by", .string(r.rawValue))) }
+        if let c = o.candidate.coordinator {
+            f.append(("coordinator", .object([("instance", .string(c.instance.name)), ("count", .integer(Int64(c.count))), ("cost_per_hour", Self.exact(o.candidate.costPerHour))])))
+        }
         if let l = o.load {
             f.append(("load", .object([
                 ("rate", Self.exact(l.rate)), ("worker_cpu", Self.exact(l.workerCPU)), ("coordinator_cpu", Self.exact(l.coordinatorCPU)),
@@ -137,7 +140,14 @@ public struct AdvicePartial {
         let ds = { (any: Any?) -> [Double]? in (any as? [String])?.compactMap(Double.init) }
         guard let id = item["id"] as? Int, (1...all.count).contains(id), let v = item["verdict"] as? String,
               let verdict = CandidateOutcome.Verdict(rawValue: v) else { throw fail("a candidate without a valid id or verdict") }
-        let c = all[id - 1]
+        var c = all[id - 1]
+        if let co = item["coordinator"] as? [String: Any] {
+            // The search sized this candidate's coordinators.
+            guard let name = co["instance"] as? String, let type = advisor.spec.catalog.first(where: { $0.name == name }),
+                  let count = co["count"] as? Int, count >= 1, let cost = d(co["cost_per_hour"]) else { throw fail("candidate \(id): malformed coordinator") }
+            c.coordinator = CoordinatorSetup(instance: type, count: count)
+            c.costPerHour = cost
+        }
         var load: AnalyticLoad?
         if let l = item["load"] as? [String: Any] {
             guard let rate = d(l["rate"]), let cpu = ds(l["worker_cpu"]), let co = d(l["coordinator_cpu"]), let reads = ds(l["worker_disk_reads"]),

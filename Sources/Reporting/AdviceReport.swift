@@ -39,7 +39,7 @@ public struct AdviceReport {
     // MARK: CSV
 
     /// The SLO metrics, in the scenario's order (the same columns for every candidate).
-    var sloMetrics: [String] { advice.slo.checks { _ in ConfidenceInterval.placeholder }.map(\.metric) }
+    var sloMetrics: [String] { advice.slo.checks { _ in ConfidenceInterval.placeholder }.map(\.column) }
 
     var recommendationsCSV: String {
         let metrics = sloMetrics
@@ -60,7 +60,7 @@ public struct AdviceReport {
             let e = o.evaluation
             row.append(e?.interval("throughput_per_second").map { .number($0.mean, digits: 2) } ?? .text(""))
             for m in metrics {
-                let check = e?.checks.first { $0.metric == m }
+                let check = e?.checks.first { $0.column == m }
                 row.append(check.map { .number($0.measured.mean, digits: 4) } ?? .text(""))
                 row.append(check.map { .number($0.measured.upper, digits: 4) } ?? .text(""))
             }
@@ -101,11 +101,34 @@ public struct AdviceReport {
         })
     }
 
+    /// The advisor's coordinator, and the recommendation's with the study's runs.
+    static func coordinatorJSON(_ a: Advice) -> JSONValue {
+        var fields: [(String, JSONValue)] = [("advisor_coordinator", .string(a.coordinator.name))]
+        guard let c = a.coordinatorStudy else { return .object(fields + [("study", .null)]) }
+        let setup = { (s: CoordinatorSetup) -> [(String, JSONValue)] in
+            [("instance", .string(s.instance.name)), ("count", .integer(Int64(s.count))), ("cost_per_hour", .number(s.costPerHour, digits: 4))]
+        }
+        fields += [
+            ("recommended", .object(setup(c.recommended.setup))), ("sized_by_search", .bool(c.sizedBySearch)), ("pinned", .bool(c.pinned)),
+            ("planning_cores", .number(c.demandCores, digits: 3)), ("cpu_ceiling", .number(c.cpuLimit, digits: 3)),
+            ("single_coordinator_is_bottleneck", .bool(c.singleIsBottleneck)), ("verdict", .string(c.verdict)),
+            ("runs", .array(c.runs.map { r in
+                .object([("role", .string(r.role.rawValue))] + setup(r.setup) + [
+                    ("analytic_cpu", .number(r.analyticCPU, digits: 4)),
+                    ("busiest_coordinator_cpu", r.busiestCPU.map(ClusterReport.ciJSON) ?? .null),
+                    ("meets", .bool(r.evaluation.meets)), ("worst_ratio", .number(r.evaluation.worstRatio, digits: 4)),
+                    ("slo", .array(r.evaluation.checks.map(ClusterReport.sloJSON))),
+                ])
+            })),
+        ]
+        return .object(fields)
+    }
+
     var json: String {
         let a = advice
         var fields: [(String, JSONValue)] = [
             ("scenario", .string(a.scenarioName)), ("seed", .string(String(a.seed))), ("replications_per_candidate", .integer(Int64(a.replications))),
-            ("headline", .string(a.headline)), ("coordinator", .string(a.coordinator.name)),
+            ("headline", .string(a.headline)), ("coordinator", Self.coordinatorJSON(a)),
             ("candidates_total", .integer(Int64(a.outcomes.count))),
             ("candidates_simulated", .integer(Int64(a.outcomes.filter { $0.evaluation != nil }.count))),
             ("recommended", a.recommended.map { Self.candidateJSON(a.outcomes[$0]) } ?? .null),
@@ -266,6 +289,7 @@ public struct AdviceReport {
                          + (h.nextFasterMisses.map { $0 ? "; next faster misses (\(h.nextFaster!.during?.missText ?? "not finished"))" : "; next faster ALSO MEETS" } ?? ""))
         }
         if let v = a.snapshotVerdict { lines.append(v) }
+        if let c = a.coordinatorStudy { lines.append(c.verdict) }
         if let h = a.highAvailability { lines.append(h.verdict) }
         if let sc = a.schedule { lines.append(sc.verdict) }
         if let w = a.capacityRunway { lines.append(w.verdict) }

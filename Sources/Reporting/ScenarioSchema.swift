@@ -117,7 +117,7 @@ public enum ScenarioSchema {
                                ("schedule", object([("from", duration), ("to", duration), ("step", duration)], required: ["from", "to", "step"]))])
         return object([
             ("workload", enumeration(["multi_tenant", "real_time_analytics"])), ("fan_out_work", enumeration(["split", "per_shard"])),
-            ("catalog", list(instance)), ("coordinator", string), ("min_workers", integer(1)), ("max_workers", integer(1)),
+            ("catalog", list(instance)), ("coordinator", string), ("max_coordinators", integer(1, 8)), ("min_workers", integer(1)), ("max_workers", integer(1)),
             ("budget_per_hour", number(0, exclusiveMin: true)), ("headroom", number(0)),
             ("horizon", object([("traffic_growth", number(1)), ("tenant_growth", number(1))])),
             ("single_node", object([("cores", integer(1, 4_096)), ("memory_gib", number(0, exclusiveMin: true)),

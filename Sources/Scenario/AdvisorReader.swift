@@ -26,6 +26,7 @@ enum AdvisorReader {
                 ok = false
             }
         }
+        set(m.integer("max_coordinators", in: 1...8, default: 2)) { spec.maxCoordinators = $0 }
         set(m.integer("min_workers", in: 1...100_000, default: 2)) { spec.minWorkers = $0 }
         set(m.integer("max_workers", in: 1...100_000, default: 16)) { spec.maxWorkers = $0 }
         if spec.minWorkers > spec.maxWorkers {

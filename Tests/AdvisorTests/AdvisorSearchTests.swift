@@ -219,8 +219,8 @@ final class AdvisorSearchTests: XCTestCase {
         let (s, _) = try Self.load(Self.yaml())
         let type = DefaultCatalog.types[0]
         let c64 = Candidate(shardCount: 64, workers: 2, instance: type, poolSize: 16, sharedPoolSize: 0, maxConnections: 1000, costPerHour: 1)
-        let split = c64.scenario(from: s, coordinator: type, run: s.run, fanOutWork: .split)
-        let perShard = c64.scenario(from: s, coordinator: type, run: s.run, fanOutWork: .perShard)
+        let split = c64.scenario(from: s, coordinator: CoordinatorSetup(instance: type, count: 1), run: s.run, fanOutWork: .split)
+        let perShard = c64.scenario(from: s, coordinator: CoordinatorSetup(instance: type, count: 1), run: s.run, fanOutWork: .perShard)
         let dashboard = { (x: ClusterScenario) in x.workload.classes.first { $0.name == "dashboard" }! }
         let lookup = { (x: ClusterScenario) in x.workload.classes.first { $0.name == "lookup" }! }
         // 32 -> 64 shards: half the work per shard task, the same per query; router queries unchanged.

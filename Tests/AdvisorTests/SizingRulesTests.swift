@@ -14,7 +14,7 @@ final class SizingRulesTests: XCTestCase {
 
     func context(_ kind: AdvisorSpec.WorkloadKind = .multiTenant, gb: Double = 50, single: AdvisorSpec.SingleNode? = nil,
                  horizonWorkers: Int = 0, coordinator: InstanceType? = nil) -> SizingRules.Context {
-        SizingRules.Context(kind: kind, dataBytes: gb * 1e9, singleNode: single, horizonWorkers: horizonWorkers, coordinator: coordinator ?? compute8)
+        SizingRules.Context(kind: kind, dataBytes: gb * 1e9, singleNode: single, horizonWorkers: horizonWorkers, coordinator: CoordinatorSetup(instance: coordinator ?? compute8, count: 1))
     }
 
     func testMultiTenantShardCountFollowsDataSize() {
@@ -133,7 +133,7 @@ final class DiskSpaceRuleTests: XCTestCase {
                                 cacheBytes: 0, concurrentMultiShard: 0, expectedMultiShard: 0)
         load.setStorage(workerDataBytes: [40 * gib, 50 * gib], largestGroupBytes: 10 * gib, workerDiskBytes: disks.map { $0 * gib })
         let ctx = SizingRules.Context(kind: .multiTenant, dataBytes: 90 * gib, singleNode: nil, horizonWorkers: 2,
-                                      coordinator: DefaultCatalog.types.first { $0.name == "compute-8" }!, dataGrowth: growth)
+                                      coordinator: CoordinatorSetup(instance: DefaultCatalog.types.first { $0.name == "compute-8" }!, count: 1), dataGrowth: growth)
         return SizingRules.diskSpace(c, ctx, load)
     }
 

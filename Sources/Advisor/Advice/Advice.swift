@@ -83,6 +83,8 @@ public struct Advice: Sendable {
     public var capacityRunway: Runway?
     /// The N+1 check (nil when not studied).
     public var highAvailability: HighAvailability?
+    /// The recommendation's coordinators against their alternatives (nil without a study).
+    public var coordinatorStudy: CoordinatorStudy?
     public var holdout: Holdout?
     /// Documented rules with their verdicts for the recommendation, or the closest candidate,
     /// or, when nothing was simulated, the cheapest candidate (so the reader sees why).

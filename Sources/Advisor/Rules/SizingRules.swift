@@ -16,10 +16,10 @@ public enum SizingRules {
         public var singleNode: AdvisorSpec.SingleNode?
         /// Workers needed at the end of the planning horizon if capacity grows with traffic.
         public var horizonWorkers: Int
-        public var coordinator: InstanceType
+        public var coordinator: CoordinatorSetup
         /// Data growth over the planning horizon (`advisor.horizon.tenant_growth`).
         public var dataGrowth: Double
-        public init(kind: AdvisorSpec.WorkloadKind, dataBytes: Double, singleNode: AdvisorSpec.SingleNode?, horizonWorkers: Int, coordinator: InstanceType,
+        public init(kind: AdvisorSpec.WorkloadKind, dataBytes: Double, singleNode: AdvisorSpec.SingleNode?, horizonWorkers: Int, coordinator: CoordinatorSetup,
                     dataGrowth: Double = 1) {
             self.dataGrowth = dataGrowth
             self.kind = kind
@@ -141,11 +141,11 @@ public enum SizingRules {
 
     /// The coordinator can be smaller than the workers and compute-optimised.
     public static func coordinatorSize(_ c: Candidate, _ ctx: Context) -> RuleCheck {
-        let co = ctx.coordinator
+        let co = ctx.coordinator.instance
         let ok = co.family == .compute && co.memoryGiB <= c.instance.memoryGiB
         return RuleCheck(id: "coordinator-size", rule: "The coordinator needs little memory: it can be smaller than a worker and compute-optimised",
                          citation: hardwareCitation, verdict: ok ? .pass : .fail,
-                         detail: "coordinator \(co.name) (\(co.cores) cores, \(fixed(co.memoryGiB, 0)) GiB, \(co.family.rawValue)) vs worker \(c.instance.name) (\(fixed(c.instance.memoryGiB, 0)) GiB)",
+                         detail: "coordinator \(ctx.coordinator.label) (\(co.cores) cores, \(fixed(co.memoryGiB, 0)) GiB, \(co.family.rawValue)) vs worker \(c.instance.name) (\(fixed(c.instance.memoryGiB, 0)) GiB)",
                          prunes: false)
     }
 

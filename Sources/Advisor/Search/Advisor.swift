@@ -78,7 +78,7 @@ public struct Advisor: Sendable {
                         for sp in shared.sortedUnique() {
                             for mc in conns.sortedUnique() {
                                 out.append(Candidate(shardCount: sc, workers: w, instance: type, poolSize: p, sharedPoolSize: sp, maxConnections: mc,
-                                                     costPerHour: Double(w) * type.pricePerHour + coordinator.pricePerHour))
+                                                     costPerHour: Double(w) * type.pricePerHour + defaultCoordinatorSetup.costPerHour))
                             }
                         }
                     }
@@ -102,7 +102,7 @@ public struct Advisor: Sendable {
     /// time (diurnal, step, ramp) is replaced by its peak: a candidate is sized, and its studies
     /// run, at the busiest moment (the schedule search alone follows the curve).
     public func scenario(for c: Candidate, traffic: Double = 1, tenants: Double = 1, seed: UInt64? = nil) throws -> ClusterScenario {
-        var s = c.scenario(from: base, coordinator: coordinator, run: candidateRun, fanOutWork: spec.effectiveFanOutWork)
+        var s = c.scenario(from: base, coordinator: defaultCoordinatorSetup, run: candidateRun, fanOutWork: spec.effectiveFanOutWork)
         if case .open(let curve, let sessions) = s.workload.arrivals, curve != .constant(curve.maximum) {
             s.workload.arrivals = .open(.constant(curve.maximum), sessions: sessions)
         }
@@ -118,7 +118,7 @@ public struct Advisor: Sendable {
     }
 
     public func ruleContext(_ c: Candidate) -> SizingRules.Context {
-        SizingRules.Context(kind: spec.workloadKind, dataBytes: dataBytes, singleNode: spec.singleNode, horizonWorkers: horizonWorkers(c), coordinator: coordinator,
+        SizingRules.Context(kind: spec.workloadKind, dataBytes: dataBytes, singleNode: spec.singleNode, horizonWorkers: horizonWorkers(c), coordinator: c.coordinator ?? defaultCoordinatorSetup,
                             dataGrowth: spec.tenantGrowth)
     }
 
@@ -128,32 +128,49 @@ public struct Advisor: Sendable {
     // MARK: Screening and evaluation
 
     /// Budget, rules and analytic bounds for candidate `c` (number `id`); `rejection` is set
-    /// when it need not be simulated.
-    public func screen(_ c: Candidate, id: Int) throws -> (outcome: CandidateOutcome, scenario: ClusterScenario, layout: SimulationLayout?) {
-        let s = try scenario(for: c, traffic: searchTraffic)
+    /// when it need not be simulated. When the advisor's coordinator would plan and merge
+    /// above the CPU ceiling (analytic lower bound), the candidate gets the cheapest
+    /// coordinator setup that would not (`sizedCoordinator`), at its price.
+    public func screen(_ candidate: Candidate, id: Int) throws -> (outcome: CandidateOutcome, scenario: ClusterScenario, layout: SimulationLayout?) {
+        var c = candidate
+        var s = try scenario(for: c, traffic: searchTraffic)
         var outcome = CandidateOutcome(id: id, candidate: c, rules: [], load: nil, rejection: nil, rejectedBy: nil, evaluation: nil, verdict: .rejected)
-        let ctx = ruleContext(c)
-        if let budget = spec.budgetPerHour, c.costPerHour > budget {
-            outcome.rules = SizingRules.checks(c, ctx, load: nil)
+        let overBudget = { (c: Candidate) in spec.budgetPerHour.flatMap { c.costPerHour > $0 ? $0 : nil } }
+        if let budget = overBudget(c) {
+            outcome.rules = SizingRules.checks(c, ruleContext(c), load: nil)
             outcome.rejection = "costs \(SizingRules.fixed(c.costPerHour, 2))/h > budget \(SizingRules.fixed(budget, 2))/h"
             outcome.rejectedBy = .budget
             return (outcome, s, nil)
         }
         let layout = try ClusterRun.layout(for: s)
-        let load = AnalyticLoad(scenario: s, layout: layout)
+        var load = AnalyticLoad(scenario: s, layout: layout)
+        let cpuLimit = base.slo.maxCPUUtilization ?? 1
+        if load.coordinatorCPU > cpuLimit, let setup = sizedCoordinator(demand: coordinatorDemand(load, s), limit: cpuLimit) {
+            c.coordinator = setup
+            c.costPerHour = candidate.costPerHour - defaultCoordinatorSetup.costPerHour + setup.costPerHour
+            outcome.candidate = c
+            s = try scenario(for: c, traffic: searchTraffic)
+            load = AnalyticLoad(scenario: s, layout: layout)
+        }
+        let ctx = ruleContext(c)
         outcome.load = load
         outcome.rules = SizingRules.checks(c, ctx, load: load)
+        if let budget = overBudget(c) {
+            outcome.rejection = "costs \(SizingRules.fixed(c.costPerHour, 2))/h with coordinator \(c.coordinator?.label ?? "") > budget \(SizingRules.fixed(budget, 2))/h"
+            outcome.rejectedBy = .budget
+            return (outcome, s, layout)
+        }
         if let rule = outcome.rules.first(where: \.rejects) {
             outcome.rejection = "\(rule.id): \(rule.detail)"
             outcome.rejectedBy = .rule
             return (outcome, s, layout)
         }
-        let cpuLimit = base.slo.maxCPUUtilization ?? 1
         let busiest = load.busiestWorker
         if load.workerCPU[busiest] > cpuLimit {
             outcome.rejection = "worker-\(busiest + 1) CPU >= \(SizingRules.fixed(load.workerCPU[busiest] * 100, 1))% (analytic lower bound) > \(SizingRules.fixed(cpuLimit * 100, 0))%"
         } else if load.coordinatorCPU > cpuLimit {
             outcome.rejection = "coordinator CPU >= \(SizingRules.fixed(load.coordinatorCPU * 100, 1))% (analytic lower bound) > \(SizingRules.fixed(cpuLimit * 100, 0))%"
+                + (spec.coordinator == nil ? "; no catalog type of at least \(base.cluster.coordinator.cores) cores, up to \(spec.maxCoordinators) of a size (advisor.max_coordinators), stays within it" : " (advisor.coordinator pins \(coordinator.name))")
         } else if let w = load.workerDisk.indices.first(where: { load.workerDisk[$0] > 1 }) {
             outcome.rejection = "worker-\(w + 1) needs >= \(SizingRules.grouped(Int(load.workerDiskReads[w]))) disk reads/s (cache misses) > \(SizingRules.grouped(Int(s.cluster.worker.diskIOPS))) IOPS"
         }
@@ -284,8 +301,9 @@ public struct Advisor: Sendable {
         return advice
     }
 
-    /// The studies of a chosen candidate: growth, horizon, scale-out and isolation.
+    /// The studies of a chosen candidate: coordinator, growth, horizon, scale-out, isolation and HA.
     func study(_ chosen: Candidate, steady: Evaluation?, into advice: inout Advice) throws {
+        advice.coordinatorStudy = try coordinatorStudy(of: chosen, steady: steady)
         advice.growth = try growth(of: chosen)
         advice.horizon = try horizon(of: chosen)
         if let plan = spec.scaleOut {

@@ -14,8 +14,11 @@ public struct Candidate: Sendable, Equatable {
     public var sharedPoolSize: Int
     /// Workers' `max_connections`.
     public var maxConnections: Int
-    /// Cost per hour: the workers plus the coordinator.
+    /// Cost per hour: the workers plus the coordinators.
     public var costPerHour: Double
+    /// The coordinators when the search sized them (the advisor's coordinator could not plan
+    /// and merge the load under the CPU ceiling); nil: the advisor's coordinator.
+    public var coordinator: CoordinatorSetup?
 
     public init(shardCount: Int, workers: Int, instance: InstanceType, poolSize: Int, sharedPoolSize: Int, maxConnections: Int, costPerHour: Double) {
         self.shardCount = shardCount
@@ -30,15 +33,16 @@ public struct Candidate: Sendable, Equatable {
     /// A one-line name, e.g. `8 x general-16, 64 shards, pool 16`.
     public var label: String {
         "\(workers) x \(instance.name), \(shardCount) shards, pool \(poolSize), shared pool \(sharedPoolSize == 0 ? "default" : String(sharedPoolSize)), max_connections \(maxConnections)"
+            + (coordinator.map { ", coordinator \($0.label)" } ?? "")
     }
 
     /// Total worker cores.
     public var workerCores: Int { workers * instance.cores }
 
     /// `base` with this configuration: workers, shard count (every distributed table that is
-    /// not colocated explicitly takes `citus.shard_count`), pool settings, the coordinator
-    /// `coordinator`, no timeline, and the advisor's run length.
-    public func scenario(from base: ClusterScenario, coordinator: InstanceType, run: RunSpec,
+    /// not colocated explicitly takes `citus.shard_count`), pool settings, its coordinators
+    /// (or `coordinator`, the advisor's), no timeline, and the advisor's run length.
+    public func scenario(from base: ClusterScenario, coordinator fallback: CoordinatorSetup, run: RunSpec,
                          fanOutWork: AdvisorSpec.FanOutWork = .perShard) -> ClusterScenario {
         var s = base
         s.run = run
@@ -46,7 +50,9 @@ public struct Candidate: Sendable, Equatable {
         s.timeline = []
         s.cluster.workerCount = workers
         s.cluster.worker = instance.node(like: base.cluster.worker, maxConnections: maxConnections)
-        s.cluster.coordinator = coordinator.node(like: base.cluster.coordinator, maxConnections: base.cluster.coordinator.maxConnections)
+        let coordinators = coordinator ?? fallback
+        s.cluster.coordinator = coordinators.instance.node(like: base.cluster.coordinator, maxConnections: base.cluster.coordinator.maxConnections)
+        s.cluster.coordinatorCount = coordinators.count
         s.citus.shardCount = shardCount
         s.citus.maxAdaptiveExecutorPoolSize = poolSize
         s.citus.maxSharedPoolSize = sharedPoolSize

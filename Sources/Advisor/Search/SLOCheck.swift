@@ -8,6 +8,9 @@ public struct SLOCheck: Sendable {
     public var objective: String
     /// The summary metric it reads.
     public var metric: String
+    /// The objective's column in tables of candidates: its metric, except that the coordinator
+    /// CPU objective is one column whether it reads the only coordinator or the busiest of several.
+    public var column: String { metric == "coordinator_cpu_utilization_max" ? "coordinator.cpu_utilization" : metric }
     public var target: Double
     /// Unit of `target` and `measured` for display: `ms` or `%` (fractions shown as percent).
     public var unit: String
@@ -43,8 +46,8 @@ public struct SLOCheck: Sendable {
 
 extension SLOSpec {
     /// The checks for a run whose summary intervals `interval(name)` returns; objectives
-    /// whose metric is missing are skipped. With `severalCoordinators` (a timeline added
-    /// some), the coordinator CPU objective applies to the busiest of them.
+    /// whose metric is missing are skipped. With `severalCoordinators` (from the start or
+    /// added by the timeline), the coordinator CPU objective applies to the busiest of them.
     public func checks(_ interval: (String) -> ConfidenceInterval?, severalCoordinators: Bool = false) -> [SLOCheck] {
         var out: [SLOCheck] = []
         for (cls, ms) in p99Ms {
@@ -53,7 +56,7 @@ extension SLOSpec {
             }
         }
         if let cpu = maxCPUUtilization {
-            // With coordinators added by the timeline, the busiest of them.
+            // With several coordinators, the busiest of them.
             let coordinator = severalCoordinators
                 ? ("busiest coordinator CPU", "coordinator_cpu_utilization_max") : ("coordinator CPU", "coordinator.cpu_utilization")
             for (name, metric) in [("busiest worker CPU", "worker_cpu_utilization_max"), coordinator] {

@@ -124,6 +124,10 @@ public struct AdvisorSpec: Sendable {
     /// The coordinator's instance (nil = the cheapest compute-family type with at least as
     /// many cores as the scenario's coordinator).
     public var coordinator: String?
+    /// Most coordinators the search may size for a candidate (`advisor.max_coordinators`): a
+    /// second one is proposed when no single catalog type keeps the coordinator CPU under
+    /// the ceiling (or two are cheaper). 1 = never.
+    public var maxCoordinators = 2
     public var minWorkers = 2
     public var maxWorkers = 16
     /// Highest cost per hour (nil = none).

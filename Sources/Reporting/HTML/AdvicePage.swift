@@ -102,6 +102,27 @@ struct AdvicePage {
         return SVGLineChart(title: "Capacity runway: each limit's use over the months ahead (1 = it breaks)", xLabel: "months", yLabel: "use of the limit", series: series).svg
     }
 
+    /// Each simulated coordinator setup: its price against its busiest coordinator's CPU,
+    /// with the ceiling.
+    var coordinatorChart: String {
+        guard let c = advice.coordinatorStudy else { return "" }
+        let runs = c.runs.filter { $0.busiestCPU != nil }
+        guard !runs.isEmpty else { return "" }
+        let point = { (r: Advice.CoordinatorStudy.Run) in (x: r.setup.costPerHour, y: r.busiestCPU!.mean * 100) }
+        let xs = runs.map { point($0).x }
+        // Palette order: blue, red, green, purple.
+        var series = [
+            SVGLineChart.Series(name: "recommended", points: runs.filter { $0.role == .recommended }.map(point), dots: true),
+            SVGLineChart.Series(name: "misses an SLO", points: runs.filter { !$0.evaluation.meets && $0.role != .recommended }.map(point), dots: true),
+            SVGLineChart.Series(name: "meets every SLO", points: runs.filter { $0.evaluation.meets && $0.role != .recommended }.map(point), dots: true),
+        ]
+        if let lo = xs.min(), let hi = xs.max(), c.cpuLimit < 1 {
+            series.append(SVGLineChart.Series(name: "CPU ceiling", points: [(lo, c.cpuLimit * 100), (hi, c.cpuLimit * 100)], dashed: true))
+        }
+        return SVGLineChart(title: "Coordinator setups: price against the busiest coordinator's CPU (simulated)", xLabel: "coordinators' cost per hour",
+                            yLabel: "busiest coordinator CPU (%)", series: series).svg
+    }
+
     var operationsHoldout: String {
         guard let h = advice.operationsHoldout else { return "" }
         return "Held-out check of the scale-out (fresh seed \(h.seed), \(h.recommended.replications) replications not used for the choice): the recommended setting "
@@ -179,6 +200,13 @@ struct AdvicePage {
                             "verdict": e.meets ? "meets" : "misses", "cls": e.meets ? "ok" : "bad"]
                 } } ?? [], "hasHA": a.highAvailability != nil, "haVerdict": a.highAvailability?.verdict ?? "",
                 "haWorker": a.highAvailability?.worker ?? "", "haMinutes": a.highAvailability.map { f($0.windowSeconds / 60, 0) } ?? "",
+                "hasCoordinator": a.coordinatorStudy != nil, "coordinatorVerdict": a.coordinatorStudy?.verdict ?? "", "coordinatorChart": coordinatorChart,
+                "coordinatorRuns": a.coordinatorStudy.map { c in c.runs.map { r -> [String: String] in
+                    ["role": r.role.rawValue, "setup": r.setup.label, "cost": f(r.setup.costPerHour, 2), "analytic": "\(f(r.analyticCPU * 100, 1))%",
+                     "cpu": r.busiestCPU.map { "\(f($0.mean * 100, 1))% (\(f($0.lower * 100, 1))–\(f($0.upper * 100, 1))%)" } ?? "",
+                     "ratio": f(r.evaluation.worstRatio, 2), "verdict": r.evaluation.meets ? "meets" : "misses", "cls": r.evaluation.meets ? "ok" : "bad",
+                     "detail": r.evaluation.missText]
+                } } ?? [],
                 "hasSchedule": a.schedule != nil, "scheduleVerdict": a.schedule?.verdict ?? "", "scheduleChart": scheduleChart,
                 "scheduleRunbook": a.schedule.flatMap { sc in a.recommended.map { sc.runbookSQL(scenario: a.scenarioName, candidate: a.outcomes[$0].candidate.label) } } ?? "",
                 "hasRunway": a.capacityRunway != nil, "runwayVerdict": a.capacityRunway?.verdict ?? "", "runwayChart": runwayChart,
@@ -245,6 +273,12 @@ struct AdvicePage {
     <p class="verdict">{{scheduleVerdict}}</p>
     {{{scheduleChart}}}
     <pre style="white-space: pre-wrap">{{scheduleRunbook}}</pre>{{/hasSchedule}}
+    {{#hasCoordinator}}<h3>Coordinator</h3>
+    <p class="verdict">{{coordinatorVerdict}}</p>
+    {{{coordinatorChart}}}
+    <table><tr><th>setup</th><th>coordinators</th><th>cost/h</th><th>CPU each (analytic)</th><th>busiest coordinator CPU (95% CI)</th><th>tightest objective (upper end / target)</th><th>verdict</th><th>figures</th></tr>
+    {{#coordinatorRuns}}<tr><td>{{role}}</td><td>{{setup}}</td><td class="num">{{cost}}</td><td class="num">{{analytic}}</td><td class="num">{{cpu}}</td><td class="num">{{ratio}}</td><td class="{{cls}}">{{verdict}}</td><td>{{detail}}</td></tr>{{/coordinatorRuns}}</table>
+    <p class="muted">Each setup simulated at the search's load with its seeds and replications (the same requests). Clients are spread evenly over several coordinators (the application's load balancer or pool); each plans and merges its share on its own cores and keeps its own connection pools, and DDL and rebalancing go through the first.</p>{{/hasCoordinator}}
     {{#hasHA}}<h3>High availability: the busiest worker fails</h3>
     <p>{{haVerdict}}</p>
     <table><tr><th>{{haWorker}} fails</th><th>queries failed in {{haMinutes}} min (95% CI)</th><th>share failed</th><th>objectives from the failure on (upper end / target)</th><th>verdict</th></tr>

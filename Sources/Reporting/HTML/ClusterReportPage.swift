@@ -59,7 +59,8 @@ struct ClusterReportPage {
             "verdict": verdict,
             "verdictClass": slo.isEmpty || slo.allSatisfy(\.met) ? "ok" : "bad",
             "glance": [
-                ["key": "Coordinator", "value": "\(s.cluster.coordinator.cores) cores, \(f(s.cluster.coordinator.memoryBytes / gib, 0)) GiB, max_connections \(s.cluster.coordinator.maxConnections)"
+                ["key": s.cluster.coordinatorCount > 1 ? "Coordinators" : "Coordinator",
+                 "value": (s.cluster.coordinatorCount > 1 ? "\(s.cluster.coordinatorCount) × " : "") + "\(s.cluster.coordinator.cores) cores, \(f(s.cluster.coordinator.memoryBytes / gib, 0)) GiB, max_connections \(s.cluster.coordinator.maxConnections)"
                     + (s.cluster.coordinatorHasShards ? "; holds shards (local execution, citus.local_shared_pool_size \(s.citus.localPoolLimit(coordinatorMaxConnections: s.cluster.coordinator.maxConnections)))" : "")
                     + (report.first.coordinatorNames.count > 1 ? "; the timeline adds \(report.first.coordinatorNames.dropFirst().joined(separator: ", ")) of the same size" : "")],
                 ["key": "Workers", "value": s.cluster.workerGroups.map { g in

@@ -98,7 +98,8 @@ struct SVGLineChart {
         }
         out += "<text class=\"axis-label\" x=\"\(n(left + plotW / 2))\" y=\"\(n(height - 6))\" text-anchor=\"middle\">\(HTMLText.escape(xLabel))</text>"
         out += "<text class=\"axis-label\" transform=\"translate(14 \(n(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(HTMLText.escape(yLabel))</text>"
-        // Lines and the legend.
+        // Lines and the legend: a series without points keeps its colour but takes no legend row.
+        var row = 0
         for (i, s) in series.enumerated() {
             let pts = s.points.filter { $0.x.isFinite && $0.y.isFinite && (!logX || $0.x > 0) && (!logY || $0.y > 0) }
             guard !pts.isEmpty else { continue }
@@ -116,7 +117,8 @@ struct SVGLineChart {
                         : "<polyline class=\"line\"\(s.dashed ? " stroke-dasharray=\"5 3\"" : "") fill=\"none\" stroke=\"\(Self.color(i))\" points=\"\(path)\"><title>\(HTMLText.escape(s.name))</title></polyline>"
                 }
             }
-            let lx = left + plotW - 150, ly = top + 4 + Double(i) * 15
+            let lx = left + plotW - 150, ly = top + 4 + Double(row) * 15
+            row += 1
             out += "<rect x=\"\(n(lx))\" y=\"\(n(ly))\" width=\"10\" height=\"10\" fill=\"\(Self.color(i))\"/>"
             out += "<text class=\"legend\" x=\"\(n(lx + 14))\" y=\"\(n(ly + 9))\">\(HTMLText.escape(s.name))</text>"
         }
