@@ -124,6 +124,18 @@ public struct AdviceReport {
         return .object(fields)
     }
 
+    /// The runway's simulated SLO break: the months either side with their objectives.
+    static func sloBreakJSON(_ b: Advice.Runway.SimulatedBreak, runway w: Advice.Runway) -> JSONValue {
+        func side(_ x: (month: Int, evaluation: Evaluation)?) -> JSONValue {
+            guard let x else { return .null }
+            let fields: [(String, JSONValue)] = [("month", .integer(Int64(x.month))), ("date", .string(w.date(x.month))), ("meets", .bool(x.evaluation.meets)),
+                                                 ("slo", .array(x.evaluation.checks.map(ClusterReport.sloJSON)))]
+            return .object(fields)
+        }
+        let simulated: [JSONValue] = b.simulated.map { .integer(Int64($0)) }
+        return .object([("last_meeting", side(b.lastMeeting)), ("first_missing", side(b.firstMissing)), ("months_simulated", .array(simulated))])
+    }
+
     var json: String {
         let a = advice
         var fields: [(String, JSONValue)] = [
@@ -185,6 +197,7 @@ public struct AdviceReport {
         fields.append(("runway", a.capacityRunway.map { w in
             .object([("traffic_growth_per_month", .number(w.trafficPerMonth, digits: 4)), ("data_growth_per_month", .number(w.dataPerMonth, digits: 4)),
                      ("months", .integer(Int64(w.months))), ("verdict", .string(w.verdict)),
+                     ("slo_break", w.sloBreak.map { Self.sloBreakJSON($0, runway: w) } ?? .null),
                      ("limits", .array(w.limits.map { l in
                         .object([("limit", .string(l.id)), ("driver", .string(l.driver)), ("breaks_at_growth", l.factor.map { .number($0, digits: 3) } ?? .null),
                                  ("meets_up_to_growth", l.lowerFactor.map { .number($0, digits: 3) } ?? .null),

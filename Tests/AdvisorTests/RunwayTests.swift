@@ -1,4 +1,5 @@
 import Advisor
+import Foundation
 import Reporting
 import Scenario
 import Simulation
@@ -20,17 +21,56 @@ final class RunwayTests: XCTestCase {
         XCTAssertEqual(cpu.factor!, 0.7 / u, accuracy: 1e-9)
         XCTAssertEqual(cpu.months, Int((log(0.7 / u) / log(1.05)).rounded(.down)))
         XCTAssertEqual(w.date(13), "2028-01")
-        // Faster growth: every limit that breaks breaks no later, the CPU strictly earlier.
+        // Faster growth: every analytic limit that breaks breaks no later, the CPU strictly
+        // earlier (the simulated SLO break's own test is below).
         let fast = try XCTUnwrap(advice.runway(trafficPerMonth: 0.15, dataPerMonth: 0.06, months: 120, asOf: (2026, 12)))
-        for (slow, quick) in zip(w.limits, fast.limits) where slow.months != nil {
+        for (slow, quick) in zip(w.limits, fast.limits) where slow.months != nil && slow.id != "slo" {
             XCTAssertLessThanOrEqual(try XCTUnwrap(quick.months, quick.id), slow.months!, slow.id)
         }
         XCTAssertLessThan(fast.limits[0].months!, cpu.months!)
-        XCTAssertLessThanOrEqual(fast.first!.months!, w.first!.months!)
+        XCTAssertLessThanOrEqual(fast.limits.filter { $0.id != "slo" }.compactMap(\.months).min()!, w.limits.filter { $0.id != "slo" }.compactMap(\.months).min()!)
         // No growth: nothing breaks that is not broken today.
         let none = try XCTUnwrap(advice.runway(trafficPerMonth: 0, dataPerMonth: 0, months: 120, asOf: nil))
         XCTAssertTrue(none.limits.allSatisfy { $0.months == nil || ($0.factor ?? 2) <= 1 }, "\(none.limits.map { ($0.id, $0.months) })")
         XCTAssertTrue(w.verdict.hasPrefix("The first limit to break is "), w.verdict)
+    }
+
+    /// The SLO break is simulated: the recommendation at the month found misses an objective,
+    /// at the month before it meets every one (the same seeds, so the same answer run alone),
+    /// and faster growth brings the break no later. Doubling the shard count is a remedy,
+    /// simulated with its duration; writes wait for the whole statement.
+    func testTheSLOBreakIsSimulatedAndMoreShardsIsARemedy() throws {
+        let yaml = OperationsAdviceTests.yaml(scaleOut: "false", slo: "p99_ms: {lookup: 30, update: 400}")
+            .replacingOccurrences(of: "  growth_steps: [1.5]", with: "  growth_steps: [1.5]\n  ha: false\n  runway: {traffic_per_month: 0.1, data_per_month: 0.05, months: 24, as_of: 2026-12}")
+        let (s, spec, _) = try ScenarioLoader.loadForAdvice(text: yaml, file: "runway.yaml", name: "runway")
+        let advisor = try Advisor(base: s, spec: spec, threads: 2)
+        let advice = try advisor.recommend()
+        let r = try XCTUnwrap(advice.recommended, advice.headline)
+        let w = try XCTUnwrap(advice.capacityRunway)
+        let b = try XCTUnwrap(w.sloBreak)
+        let miss = try XCTUnwrap(b.firstMissing), met = try XCTUnwrap(b.lastMeeting)
+        XCTAssertEqual(met.month + 1, miss.month)
+        XCTAssertFalse(miss.evaluation.meets)
+        XCTAssertTrue(met.evaluation.meets)
+        XCTAssertEqual(b.simulated.count, Set(b.simulated).count, "each month simulated once")
+        XCTAssertLessThan(b.simulated.count, 24 / 2, "bisection, not a scan")
+        // Run alone at the month found, with the search's seeds: the same verdict.
+        let c = advice.outcomes[r].candidate
+        let alone = try advisor.evaluate(try advisor.scenario(for: c, traffic: pow(1.1, Double(miss.month)), tenants: pow(1.05, Double(miss.month))), threads: 2)
+        XCTAssertEqual(alone.worstRatio, miss.evaluation.worstRatio, accuracy: 1e-12)
+        let slo = try XCTUnwrap(w.limits.first { $0.id == "slo" })
+        XCTAssertEqual(slo.months, miss.month)
+        XCTAssertTrue(slo.detail.hasPrefix("simulated: meets in \(w.date(met.month))"), slo.detail)
+        // Faster traffic growth: the break comes no later.
+        var quick = spec.runway!
+        quick.trafficPerMonth = 0.3
+        let fast = try advisor.sloBreak(of: c, plan: quick)
+        XCTAssertLessThanOrEqual(try XCTUnwrap(fast.firstMissing).month, miss.month)
+        // More shards: 16 -> 32 by alter_distributed_table, simulated under today's load.
+        let more = try XCTUnwrap(w.remedies.first { $0.name == "double the shard count to 32" })
+        XCTAssertGreaterThan(try XCTUnwrap(more.durationSeconds), 0)
+        XCTAssertNotNil(more.meetsSLODuringOperation)
+        XCTAssertTrue(more.detail.hasPrefix("SELECT alter_distributed_table('events', shard_count := 32, cascade_to_colocated := true);"), more.detail)
     }
 
     func testMonthsCompoundTheGrowth() {

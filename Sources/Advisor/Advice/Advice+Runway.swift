@@ -36,9 +36,28 @@ extension Advice {
             public var detail: String
         }
 
+        /// The SLO break found by simulation: the recommendation at month m's traffic and data
+        /// (both compounded), bisected over the months.
+        public struct SimulatedBreak: Sendable {
+            /// The last month simulated to meet every objective (nil: it misses today).
+            public var lastMeeting: (month: Int, evaluation: Evaluation)?
+            /// The first month simulated to miss one (nil: it meets through the runway's months).
+            public var firstMissing: (month: Int, evaluation: Evaluation)?
+            /// Months simulated, in the order of the search.
+            public var simulated: [Int]
+
+            public init(lastMeeting: (month: Int, evaluation: Evaluation)?, firstMissing: (month: Int, evaluation: Evaluation)?, simulated: [Int]) {
+                self.lastMeeting = lastMeeting
+                self.firstMissing = firstMissing
+                self.simulated = simulated
+            }
+        }
+
         public var trafficPerMonth: Double
         public var dataPerMonth: Double
         public var months: Int
+        /// The simulated SLO break (nil: the SLO limit comes from the growth study's steps).
+        public var sloBreak: SimulatedBreak?
         /// `2026-12`: month 0 (nil = months only).
         public var asOf: (year: Int, month: Int)?
         public var limits: [Limit]
@@ -50,7 +69,10 @@ extension Advice {
         }
 
         /// "2027-06" for month `m` (or "month 6" without `asOf`).
-        public func date(_ m: Int) -> String {
+        public func date(_ m: Int) -> String { Self.date(m, asOf: asOf) }
+
+        /// "2027-06" for month `m` after `asOf` (or "month 6" without it).
+        public static func date(_ m: Int, asOf: (year: Int, month: Int)?) -> String {
             guard let a = asOf else { return "month \(m)" }
             let total = a.year * 12 + (a.month - 1) + m
             let month = total % 12 + 1
@@ -77,8 +99,11 @@ extension Advice {
     }
 
     /// The runway from the recommendation's analytic load, rules and growth study, and the
-    /// operations studies for the remedies (nil without a recommendation or its load).
-    public func runway(trafficPerMonth: Double, dataPerMonth: Double, months: Int, asOf: (year: Int, month: Int)?) -> Runway? {
+    /// operations studies for the remedies (nil without a recommendation or its load). With
+    /// `sloBreak` (simulated) the SLO limit is that month; without, it lies between the growth
+    /// study's traffic steps. `remedies` simulated elsewhere join the ranking.
+    public func runway(trafficPerMonth: Double, dataPerMonth: Double, months: Int, asOf: (year: Int, month: Int)?,
+                       sloBreak: Runway.SimulatedBreak? = nil, remedies extra: [Runway.Remedy] = []) -> Runway? {
         guard let r = recommended, let load = outcomes[r].load else { return nil }
         let c = outcomes[r].candidate
         let cpuLimit = slo.maxCPUUtilization ?? 1
@@ -120,6 +145,16 @@ extension Advice {
             slo.months = earliest
             if earliest < m { slo.detail += "; it breaks between month \(earliest) and month \(m) (counted from the earliest)" }
         }
+        if let b = sloBreak {
+            let g = { (m: Int) in "×\(SizingRules.fixed(pow(1 + trafficPerMonth, Double(m)), 2)) traffic and ×\(SizingRules.fixed(pow(1 + dataPerMonth, Double(m)), 2)) data" }
+            let met = b.lastMeeting.map { "meets in \(Runway.date($0.month, asOf: asOf)) (\(g($0.month)))" } ?? "misses today"
+            slo = Runway.Limit(id: "slo", factor: b.firstMissing.map { pow(1 + trafficPerMonth, Double($0.month)) },
+                               lowerFactor: b.lastMeeting.map { pow(1 + trafficPerMonth, Double($0.month)) }, driver: "traffic",
+                               months: b.firstMissing?.month,
+                               detail: "simulated: " + (b.firstMissing.map { miss in
+                                   (b.lastMeeting == nil ? "" : met + "; ") + "misses in \(Runway.date(miss.month, asOf: asOf)) (\(g(miss.month))): \(miss.evaluation.missText.dropFirst("misses ".count))"
+                               } ?? "meets through \(Runway.date(months, asOf: asOf)) (\(g(months)))"))
+        }
         limits.append(slo)
         // Remedies: the operations studied, those that keep the objectives first, then the fastest.
         var remedies: [Runway.Remedy] = []
@@ -135,6 +170,7 @@ extension Advice {
         for t in isolation where t.deserves {
             remedies.append(.init(name: "isolate tenant \(t.rank) to its own shard", durationSeconds: nil, meetsSLODuringOperation: nil, detail: t.reason))
         }
+        remedies += extra
         let larger = spec.catalog.filter { $0.family == c.instance.family && $0.cores > c.instance.cores }.min { $0.cores < $1.cores }
         if let l = larger {
             remedies.append(.init(name: "scale up the workers to \(l.name)", durationSeconds: nil, meetsSLODuringOperation: nil,
@@ -145,8 +181,9 @@ extension Advice {
             let kb = (b.element.meetsSLODuringOperation == true ? 0 : b.element.meetsSLODuringOperation == nil ? 1 : 2, b.element.durationSeconds ?? .infinity, b.offset)
             return ka < kb
         }.map(\.element)
-        return Runway(trafficPerMonth: trafficPerMonth, dataPerMonth: dataPerMonth, months: months, asOf: asOf, limits: limits, remedies: remedies)
+        return Runway(trafficPerMonth: trafficPerMonth, dataPerMonth: dataPerMonth, months: months, sloBreak: sloBreak, asOf: asOf, limits: limits, remedies: remedies)
     }
+
 }
 
 #if canImport(Glibc)

@@ -122,13 +122,23 @@ extension Advisor {
     /// One replication of one setting: the operation starts at max(warm-up, 30 s), the
     /// measured window starts with it, and the run stops when the operation ends.
     func scaleOutSample(_ c: Candidate, adding: Int, plan: AdvisorSpec.ScaleOut, setting: OperationSetting, seed: UInt64) throws -> ScaleOutSample {
+        try operationSample(c, statements: Self.scaleOutSQL(workers: c.workers, adding: adding, setting: setting), runFor: plan.runFor, seed: seed) { s in
+            s.citus.maxWorkerProcesses = Self.workerProcesses(s.citus.maxWorkerProcesses, executors: setting.executors, nodes: c.workers + adding)
+        }
+    }
+
+    /// One replication of an operation on `c` under today's load: `statements` start at
+    /// max(warm-up, 30 s), the measured window starts with them, and the run stops when they
+    /// end (or `runFor` later). `adjust` changes the scenario's settings first.
+    func operationSample(_ c: Candidate, statements: [String], runFor: SimDuration, seed: UInt64,
+                         adjust: (inout ClusterScenario) -> Void = { _ in }) throws -> ScaleOutSample {
         var s = try scenario(for: c)
         let start = max(s.run.warmup, .seconds(30))
         s.run.warmup = start
-        s.run.duration = start + plan.runFor
+        s.run.duration = start + runFor
         s.run.replications = 1
-        s.citus.maxWorkerProcesses = Self.workerProcesses(s.citus.maxWorkerProcesses, executors: setting.executors, nodes: c.workers + adding)
-        s.timeline = try Self.scaleOutSQL(workers: c.workers, adding: adding, setting: setting).flatMap { text in
+        adjust(&s)
+        s.timeline = try statements.flatMap { text in
             try SQLRunbookParser.parse(text, file: "advisor").map { TimelineEntry(at: start, action: .sql($0, text: text), line: 0, column: 0) }
         }
         return Self.sample(of: try ClusterRun.run(s, layout: try ClusterRun.layout(for: s), seed: seed, untilOperationsDone: true), scenario: s, start: start)

@@ -288,7 +288,7 @@ public struct Advisor: Sendable {
         let chosen = found.outcomes[r].candidate
         advice.holdout = try holdout(recommended: chosen, nextCheaper: advice.nextCheaper.map { found.outcomes[$0].candidate })
         try study(chosen, steady: found.outcomes[r].evaluation, into: &advice)
-        if let w = spec.runway { advice.capacityRunway = advice.runway(trafficPerMonth: w.trafficPerMonth, dataPerMonth: w.dataPerMonth, months: w.months, asOf: w.asOf) }
+        if let w = spec.runway { advice.capacityRunway = try runway(of: chosen, plan: w, advice: advice) }
         return advice
     }
 

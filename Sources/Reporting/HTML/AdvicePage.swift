@@ -96,8 +96,9 @@ struct AdvicePage {
             guard let f = l.factor, f > 0 else { return nil }
             let rate = l.driver == "traffic" ? w.trafficPerMonth : w.dataPerMonth
             let points = (0...w.months).map { m in (x: Double(m), y: pow(1 + rate, Double(m)) / f) }
-            // The SLO line crosses 1 at the first traffic step that missed: its latest break.
-            return SVGLineChart.Series(name: l.id == "slo" ? "slo (latest break)" : l.id, points: points)
+            // The SLO line crosses 1 at the first month simulated to miss (without a simulated
+            // break: the first traffic step that missed, its latest break).
+            return SVGLineChart.Series(name: l.id == "slo" ? (w.sloBreak == nil ? "slo (latest break)" : "slo (simulated)") : l.id, points: points)
         } + [SVGLineChart.Series(name: "limit", points: [(0, 1), (Double(w.months), 1)], dashed: true)]
         return SVGLineChart(title: "Capacity runway: each limit's use over the months ahead (1 = it breaks)", xLabel: "months", yLabel: "use of the limit", series: series).svg
     }
