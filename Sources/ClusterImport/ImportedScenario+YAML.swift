@@ -98,6 +98,16 @@ extension ImportedScenario {
         line("  total_size_gib: \(number(max(total, 1_048_576) / 1_073_741_824))", "the distributed tables' sizes (at least 1 MiB)")
         line("  size_zipf: \(number(sizeZipf))", sizeComment)
         line("  activity_zipf: \(number(activityZipf))", activityComment)
+        if !observedShares.isEmpty || !observedSizeShares.isEmpty {
+            line("  largest:", observedComment)
+            // Shares rounded down so that they never sum above 1 (sizes above the total).
+            for i in 0..<max(observedShares.count, observedSizeShares.count) {
+                var fields = "rank: \(i + 1)"
+                if i < observedSizeShares.count { fields += ", size_gib: \(roundedDown(observedSizeShares[i] * max(total, 1_048_576) / 1_073_741_824))" }
+                if i < observedShares.count { fields += ", activity_share: \(roundedDown(min(1, observedShares[i])))" }
+                line("    - {\(fields)}")
+            }
+        }
         line("workload:")
         line("  arrivals:")
         line("    rate_per_second: \(number(ratePerSecond))", rateComment)

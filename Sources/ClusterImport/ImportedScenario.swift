@@ -25,6 +25,10 @@ public struct ImportedScenario: Sendable {
     public var options: Options
     public var tables: [Table] = []
     public var tenantCount = 1, tenantComment = ""
+    /// The tenants the statistics name, by rank: each one's share of all queries
+    /// (citus_stat_tenants; the unseen tail's share estimated from the Zipf fit) and of the
+    /// data (pg_stats' most common values: their share of the rows), and what they rest on.
+    public var observedShares: [Double] = [], observedSizeShares: [Double] = [], observedComment = ""
     public var sizeZipf = 0.0, sizeComment = ""
     public var activityZipf = 0.0, activityComment = ""
     public var workload = ImportedWorkload()
@@ -136,6 +140,13 @@ public struct ImportedScenario: Sendable {
             if let fit = ZipfFit(frequencies: stats.mostCommonFreqs) {
                 sizeZipf = fit.exponent
                 sizeComment = "fit to pg_stats.most_common_freqs (\(fit.points) values): RMS error \(number(fit.rmsLogError)) in log(frequency)"
+                // The most common values keep their own share of the rows, for data and (as
+                // activity follows size here) for queries.
+                let freqs = stats.mostCommonFreqs.filter { $0 > 0 }.sorted(by: >).prefix(tenantCount)
+                observedSizeShares = Array(freqs)
+                observedShares = Array(freqs)
+                observedComment = "pg_stats.most_common_freqs of \(first.table).\(first.column): each most common value's share of the rows, as its share of the data and (assumption) of the queries"
+
             } else {
                 sizeZipf = 0
                 sizeComment = "no most common values in pg_stats (every value about as frequent): even sizes"
@@ -195,6 +206,16 @@ public struct ImportedScenario: Sendable {
         if let fit = ZipfFit(frequencies: counts) {
             activityZipf = fit.exponent
             activityComment = "fit to citus_stat_tenants query counts (\(fit.points) tenants, both periods): RMS error \(number(fit.rmsLogError)) in log(count)"
+            // The observed tenants keep their own shares. A full list (fewer than the limit) holds
+            // every tenant that ran a query; a list at the limit has an unseen tail, whose queries
+            // the fitted line extrapolates over the other ranks.
+            let observed = counts.filter { $0 > 0 }.sorted(by: >)
+            let tail = observed.count < limit ? 0 : fit.tail(from: observed.count + 1, to: tenantCount)
+            let total = observed.reduce(0, +) + tail
+            observedShares = observed.map { $0 / total }
+            observedComment = tail == 0
+                ? "citus_stat_tenants: each listed tenant's share of all queries (both periods); the list is below citus.stat_tenants_limit, so it holds every tenant that ran a query"
+                : "citus_stat_tenants: each listed tenant's share of all queries (both periods); the unseen ranks \(observed.count + 1)-\(tenantCount) take \(percent(tail / total)) by the Zipf fit"
         } else {
             activityZipf = 1
             activityComment = "assumption: fewer than 3 tenants in citus_stat_tenants (set citus.stat_tenants_track = 'all')"
@@ -229,3 +250,15 @@ func number(_ x: Double) -> String {
 }
 
 func percent(_ x: Double) -> String { "\(number(x * 100))%" }
+
+/// A non-negative number rounded down to six decimals, without trailing zeros (so shares
+/// written this way never sum above the total they came from).
+func roundedDown(_ x: Double) -> String {
+    let micro = Int((max(0, x) * 1_000_000).rounded(.down))
+    let whole = micro / 1_000_000, fraction = micro % 1_000_000
+    guard fraction > 0 else { return "\(whole)" }
+    var digits = String(fraction)
+    digits = String(repeating: "0", count: 6 - digits.count) + digits
+    while digits.hasSuffix("0") { digits.removeLast() }
+    return "\(whole).\(digits)"
+}

@@ -10,6 +10,15 @@ public struct ZipfFit: Sendable, Equatable {
     public var rmsLogError: Double
     /// Ranks the fit used.
     public var points: Int
+    /// The fitted frequency of rank 1 (the line's value there): frequency(r) ≈ scale × r^−s.
+    public var scale: Double
+
+    /// The fitted frequencies of ranks `from`...`to` summed (the unseen tail of an observed top
+    /// list), with the fitted exponent.
+    public func tail(from: Int, to: Int) -> Double {
+        guard to >= from else { return 0 }
+        return (from...to).reduce(0.0) { $0 + scale * pow(Double($1), -exponent) }
+    }
 
     /// Fits the positive values of `frequencies` (largest first); nil with fewer than 3.
     public init?(frequencies: [Double]) {
@@ -17,6 +26,7 @@ public struct ZipfFit: Sendable, Equatable {
         guard values.count >= 3,
               let fit = try? LinearFit(values.enumerated().map { (x: log(Double($0.offset + 1)), y: log($0.element)) }) else { return nil }
         exponent = max(0, -fit.slope.mean)
+        scale = exp(fit.intercept.mean)
         rmsLogError = (fit.residualSumOfSquares / Double(values.count)).squareRoot()
         points = values.count
     }

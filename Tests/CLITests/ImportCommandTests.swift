@@ -113,6 +113,42 @@ final class ImportCommandTests: XCTestCase {
         }
     }
 
+    /// A single server with two whales (30% and 10% of the rows) among 1,000 tenants: the
+    /// import keeps each most common tenant's own share of the data and of the queries, as
+    /// pg_stats has them, instead of smoothing them into the Zipf fit.
+    func testSingleServerWhalesKeepTheirOwnShares() throws {
+        let pg = try TemporaryPostgres()
+        addTeardownBlock { pg.stop() }
+        let dir = try CLI.temporaryDirectory(self)
+        try pg.psql("CREATE TABLE orders (tenant_id int, amount int, note text)")
+        try pg.psql("""
+            INSERT INTO orders SELECT CASE WHEN i <= 6000 THEN 1 WHEN i <= 8000 THEN 2 ELSE 3 + i % 1000 END, i, repeat('x', 50)
+            FROM generate_series(1, 20000) AS i
+            """)
+        try pg.psql("ANALYZE orders")
+        try pg.psql("CREATE EXTENSION pg_stat_statements")
+        for t in [1, 2, 7] { try pg.psql("SELECT sum(amount) FROM orders WHERE tenant_id = \(t)") }
+        let freqs = try pg.psql("SELECT array_to_string(most_common_freqs, ',') FROM pg_stats WHERE tablename = 'orders' AND attname = 'tenant_id'")
+            .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").compactMap { Double($0) }
+        XCTAssertEqual(freqs.prefix(2).map { ($0 * 100).rounded() }, [30, 10], "pg_stats reads the whole table (20,000 rows < its 30,000-row sample)")
+        let out = dir.appendingPathComponent("orders.yaml")
+        let r = try CLI.run(["import", "postgres://postgres@127.0.0.1:\(pg.port)/postgres?sslmode=disable", "--distribute", "orders=tenant_id",
+                             "--out", out.path, "--no-calibrate"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let text = try String(contentsOf: out, encoding: .utf8)
+        let total = try XCTUnwrap(text.split(separator: "\n").first { $0.hasPrefix("  total_size_gib: ") }.flatMap { Double($0.split(separator: " ")[1]) })
+        let rows = text.split(separator: "\n").filter { $0.hasPrefix("    - {rank: ") }
+        XCTAssertEqual(rows.count, freqs.count)
+        func field(_ row: Substring, _ key: String) -> Double? {
+            row.components(separatedBy: "\(key): ").dropFirst().first.flatMap { Double($0.prefix { $0 != "," && $0 != "}" }) }
+        }
+        for (k, f) in freqs.enumerated() {
+            XCTAssertEqual(try XCTUnwrap(field(rows[k], "activity_share")), f, accuracy: 1.01e-6, "rank \(k + 1)")
+            XCTAssertEqual(try XCTUnwrap(field(rows[k], "size_gib")), f * total, accuracy: 2e-6 + 1e-3 * f * total, "rank \(k + 1)")
+        }
+        XCTAssertEqual(try CLI.run(["validate", out.path]).status, 0)
+    }
+
     /// A refused connection is one line naming the redacted URL, exit 2, nothing written.
     func testUnreachableServerIsOneLineAndWritesNothing() throws {
         let dir = try CLI.temporaryDirectory(self)
@@ -175,6 +211,17 @@ final class CitusImportTests: XCTestCase {
         let slope = zip(xs, ys).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) } / xs.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
         let zipf = text.split(separator: "\n").first { $0.hasPrefix("  activity_zipf:") }.flatMap { Double($0.split(separator: " ")[1]) }
         XCTAssertEqual(zipf ?? 0, -slope, accuracy: 0.001)
+        // The 100 listed tenants keep their own shares: count / (the listed counts + the unseen
+        // ranks 101-1000 on the fitted line), rounded down to 6 decimals.
+        let scale = exp(my - slope * mx)
+        let tail = (101...1_000).reduce(0.0) { $0 + scale * pow(Double($1), slope) }
+        let total = counts.reduce(0, +) + tail
+        let shares = text.split(separator: "\n").filter { $0.hasPrefix("    - {rank: ") }.compactMap { line in
+            line.split(separator: " ").last.flatMap { Double($0.dropLast()) }
+        }
+        XCTAssertEqual(shares.count, counts.count)
+        for (k, share) in shares.enumerated() { XCTAssertEqual(share, counts[k] / total, accuracy: 1.01e-6, "rank \(k + 1)") }
+        XCTAssertLessThanOrEqual(shares.reduce(0, +), 1)
         XCTAssertFalse(text.contains("did not converge"), text)
     }
 
