@@ -247,6 +247,9 @@ enum ClusterScenarioReader {
         } ?? true
         let setup = seconds(m, "connection_setup_cpu", default: 0.002, allowZero: true)
         let handshake = seconds(m, "tls_handshake_cpu", default: 0.003, allowZero: true)
+        let clientSetup = seconds(m, "connection_setup_coordinator_cpu", default: 0, allowZero: true)
+        let perTask = seconds(m, "task_coordinator_cpu", default: 0, allowZero: true)
+        let cold = seconds(m, "cold_task_worker_cpu", default: 0, allowZero: true)
         let hasShards = m.bool("coordinator_has_shards", default: false)
         let sharedHost = m.value("shared_host_cores") == nil ? Int?.some(0) : m.integer("shared_host_cores", in: 1...4096)
         _ = m.value("layout")  // read with the tables (LayoutReader)
@@ -256,6 +259,10 @@ enum ClusterScenarioReader {
                                connectionSetupCPU: setup, tlsHandshakeCPU: handshake)
         spec.coordinatorHasShards = hasShards
         spec.coordinatorCount = coordinatorCount
+        guard let clientSetup, let perTask, let cold else { return nil }
+        spec.coldTaskWorkerCPU = cold
+        spec.connectionSetupCoordinatorCPU = clientSetup
+        spec.taskCoordinatorCPU = perTask
         guard let sharedHost else { return nil }
         spec.sharedHostCores = sharedHost == 0 ? nil : sharedHost
         spec.workerSizes = sizes

@@ -66,7 +66,50 @@ extension ClusterSimulation {
             tasks[Int(waiter)].stage = .connect
             connect = waiter
         }
-        // The handshake's round trips (none over loopback), then the backend's start-up CPU.
+        if connectClientCPU > .zero {
+            // The opening backend's part first (libpq, the client side of TLS), on its
+            // coordinator, one set-up at a time.
+            tasks[Int(connect)].stage = .connectClient
+            let rid = waiterRequest(waiter)
+            if requests[Int(rid)].clientBusy {
+                let tail = requests[Int(rid)].clientQueueTail
+                if tail >= 0 { tasks[Int(tail)].next = Int32(connect) } else { requests[Int(rid)].clientQueueHead = Int32(connect) }
+                requests[Int(rid)].clientQueueTail = Int32(connect)
+                return
+            }
+            return startClientSetup(task: connect, request: rid, &s)
+        }
+        connectOnWorker(task: connect, worker: worker, loopback: loopback, &s)
+    }
+
+    /// The backend starts its part of one connection set-up.
+    mutating func startClientSetup(task connect: UInt32, request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+        requests[Int(rid)].clientBusy = true
+        let node = cpuNode(coordinator: requests[Int(rid)].coordinator)
+        cpu[node].arrive(job: connect, work: connectClientCPU, at: s.now)
+        armCPU(node, &s)
+    }
+
+    /// The backend finished its part of a set-up: the worker's part follows, and the backend
+    /// takes the next waiting set-up.
+    mutating func clientSetupDone(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+        let t = tasks[Int(id)]
+        let rid = t.request
+        let next = requests[Int(rid)].clientQueueHead
+        if next >= 0 {
+            requests[Int(rid)].clientQueueHead = tasks[Int(next)].next
+            if tasks[Int(next)].next < 0 { requests[Int(rid)].clientQueueTail = -1 }
+            tasks[Int(next)].next = -1
+            startClientSetup(task: UInt32(next), request: rid, &s)
+        } else {
+            requests[Int(rid)].clientBusy = false
+        }
+        connectOnWorker(task: id, worker: Int(t.worker), loopback: isLocal(worker: t.worker, coordinator: requests[Int(rid)].coordinator), &s)
+    }
+
+    /// The handshake's round trips (none over loopback), then the backend's start-up CPU.
+    mutating func connectOnWorker(task connect: UInt32, worker: Int, loopback: Bool, _ s: inout Scheduler<ClusterEvent>) {
+        tasks[Int(connect)].stage = .connect
         let node = node(ofWorker: worker)
         cpu[node].arrive(job: connect, work: connectCPU, at: loopback ? s.now : s.now + connectDelay)
         armCPU(node, &s)
@@ -83,6 +126,7 @@ extension ClusterSimulation {
                 returnConnection(session: requests[Int(rid)].session, coordinator: requests[Int(rid)].coordinator, worker: Int(t.worker), &s)
                 release(request: rid)
             } else {
+                tasks[Int(id)].cold = true  // a new backend
                 send(task: id, &s)
             }
             return
@@ -92,6 +136,7 @@ extension ClusterSimulation {
         pools[p].connecting -= 1
         pools[p].open += 1
         pools[p].idle += 1
+        pools[p].coldIdle += 1
         pools[p].connectsDone += 1
         pools[p].connectMicroseconds += (s.now - t.started).microseconds
         dispatch(pool: p, &s)
@@ -219,6 +264,7 @@ extension ClusterSimulation {
             }
             pools[p].open -= free
             pools[p].idle = 0
+            pools[p].coldIdle = 0
             for _ in 0..<free { returnConnection(session: session, coordinator: coordinator, worker: w, &s) }
         }
     }

@@ -34,6 +34,8 @@ extension ClusterSimulation {
                 answer(request: t.request, outcome: r.failed ? .error : .ok, &s)
             }
             release(request: t.request)
+        case .connectClient:
+            clientSetupDone(task: id, &s)
         case .connect:
             // The handshake's round trips came first; the started backend is ready now.
             connected(task: id, &s)
@@ -116,7 +118,7 @@ extension ClusterSimulation {
     mutating func send(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         let t = tasks[Int(id)]
         tasks[Int(id)].started = s.now
-        let work = Self.draw(workerCPU[Int(requests[Int(t.request)].cls)], demandStream)
+        let work = Self.draw(workerCPU[Int(requests[Int(t.request)].cls)], demandStream) + (t.cold ? coldTaskCPU : 0)
         requests[Int(t.request)].cpuSeconds += Double(work) / 1e6
         tasks[Int(id)].stage = .workerCPU
         let node = node(ofWorker: Int(t.worker))
@@ -175,6 +177,7 @@ extension ClusterSimulation {
         let p = Int(t.pool)
         pools[p].busy -= 1
         pools[p].idle += 1
+        if t.cold { pools[p].coldIdle += 1 }
         pools[p].tasksDone += 1
         pools[p].taskMicroseconds += (s.now - t.started).microseconds
         requests[Int(rid)].remaining -= 1
@@ -280,11 +283,15 @@ extension ClusterSimulation {
             let pool = pools[p]
             let shard = workerShardList[workerShardStart[table * workers + Int(pool.worker)] + Int(pool.cursor)]
             pools[p].cursor += 1
+            // A connection kept from earlier queries takes the task first; else a new one (cold).
+            let cold = pools[p].idle == pools[p].coldIdle && pools[p].coldIdle > 0
+            if cold { pools[p].coldIdle -= 1 }
             pools[p].idle -= 1
             pools[p].busy += 1
             requests[Int(rid)].outstanding += 1
             var task = TaskRecord(request: rid, worker: pool.worker, shard: shard, pool: Int32(p), stage: .waiting)
             task.local = pool.local == .running
+            task.cold = cold
             send(task: newTask(task), &s)
         }
     }

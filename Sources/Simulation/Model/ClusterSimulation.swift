@@ -123,6 +123,11 @@ public struct ClusterSimulation: EventHandler {
     let latency: SimDuration
     let connectDelay: SimDuration
     let connectCPU: SimDuration
+    /// Coordinator CPU per new connection, and per shard task of a fan-out (in its planning).
+    let connectClientCPU: SimDuration
+    let taskCoordinatorCPU: Int64
+    /// Worker CPU added to a shard task on a cold backend, microseconds.
+    let coldTaskCPU: Int64
     let sharedPoolLimit: Int
     let measureFrom: SimTime
 
@@ -287,6 +292,9 @@ public struct ClusterSimulation: EventHandler {
         latency = scenario.cluster.networkLatency
         connectDelay = scenario.cluster.networkLatency * (2 * scenario.cluster.connectionRoundTrips)
         connectCPU = scenario.cluster.connectionSetupCPU + (scenario.cluster.tls ? scenario.cluster.tlsHandshakeCPU : .zero)
+        connectClientCPU = scenario.cluster.connectionSetupCoordinatorCPU
+        taskCoordinatorCPU = scenario.cluster.taskCoordinatorCPU.microseconds
+        coldTaskCPU = scenario.cluster.coldTaskWorkerCPU.microseconds
         sharedPoolLimit = scenario.citus.sharedPoolLimit(coordinatorMaxConnections: scenario.cluster.coordinator.maxConnections)
         measureFrom = .zero + scenario.run.warmup
         arrivalStream = RandomStream(runSeed: seed, name: "workload.arrivals")

@@ -21,6 +21,8 @@ struct TenantSlot {
 /// What a task is doing now.
 enum TaskStage: UInt8 {
     case plan, merge, waiting, connect, workerCPU, disk, back
+    /// The coordinator's part of opening a connection (before the worker's `connect`).
+    case connectClient
     /// A part of a transfer's copy chunk or index build (request = transfer, shard = stream).
     case copy
 }
@@ -45,6 +47,11 @@ struct RequestRecord {
     var waitingTask: Int32 = -1
     /// A slow-start timer for this request's pools is scheduled.
     var slowStartPending = false
+    /// The backend runs its part of a connection set-up (one at a time: a backend is one
+    /// process); the others wait in a FIFO of tasks linked by `TaskRecord.next`.
+    var clientBusy = false
+    var clientQueueHead: Int32 = -1
+    var clientQueueTail: Int32 = -1
     /// First of this request's worker pools (multi-shard), −1 for router queries.
     var poolBase: Int32 = -1
     /// The pool executing the coordinator's own shards in-process, −1 if none; while
@@ -83,6 +90,10 @@ struct TaskRecord {
     var live = true
     /// A router task run in-process by the coordinator's backend (local execution: no connection).
     var local = false
+    /// The next connection set-up waiting for the same backend (`RequestRecord.clientQueue`).
+    var next: Int32 = -1
+    /// A shard task on a connection opened for this query: its backend has not touched the shard.
+    var cold = false
 }
 
 /// The adaptive executor's pool for one worker within one multi-shard query (FACTS G).
@@ -95,6 +106,8 @@ struct PoolRecord {
     /// Established connections owned by the pool (including ones borrowed from the session).
     var open: Int32 = 0
     var idle: Int32 = 0
+    /// Idle connections opened for this query (their backends are cold); the others came from the session's cache.
+    var coldIdle: Int32 = 0
     var busy: Int32 = 0
     /// Connections being opened (or waiting for a shared-pool slot as the required one).
     var connecting: Int32 = 0

@@ -55,6 +55,17 @@ public struct ClusterSpec: Sendable, Equatable {
     public var connectionSetupCPU: SimDuration
     /// Extra worker CPU for the TLS handshake.
     public var tlsHandshakeCPU: SimDuration
+    /// Coordinator CPU per new connection to a worker, in the backend that opens it (libpq's
+    /// start-up and the client side of TLS), before the worker's part; 0 = not charged.
+    public var connectionSetupCoordinatorCPU: SimDuration = .zero
+    /// Coordinator CPU per shard task of a multi-shard query (building and deparsing the shard
+    /// query, sending it, reading its result), added to the query's planning in its one
+    /// backend; 0 = not charged.
+    public var taskCoordinatorCPU: SimDuration = .zero
+    /// Worker CPU added to a shard task run by a backend that has not touched the shard before
+    /// (on a connection opened for this query, not one kept from earlier queries): the
+    /// relation, catalog and plan caches it builds; 0 = not charged.
+    public var coldTaskWorkerCPU: SimDuration = .zero
     /// The coordinator holds shards (`citus_set_node_property('coordinator', 'shouldhaveshards',
     /// true)`): it is the first node of Citus's round robin (it sorts before `worker-1`), and
     /// queries it runs on its own shards use local execution (FACTS G).
