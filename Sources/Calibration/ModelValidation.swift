@@ -49,7 +49,7 @@ public struct ModelValidation: Sendable {
     public static let timingTolerance = 0.25
 
     public static func run(_ m: LabMeasurements, split: ValidationSplit = ValidationSplit(), threads: Int = 1) throws -> ModelValidation {
-        let fitted = try CostCalibration.fit(m, split: split)
+        var fitted = try CostCalibration.fit(m, split: split)
         let costs = fitted.applied(to: OperationsSpec())
         var replays: [(name: String, text: String)] = []
         var rows = try singleMoveRows(m, costs: costs, threads: threads, replays: &replays)
@@ -76,8 +76,9 @@ public struct ModelValidation: Sendable {
                                       measured: Double(run.maxConcurrentTasks), simulated: Double(sim.maxConcurrentTasks), tolerance: 0, heldOut: held,
                                       note: "measured from 0.2 s polls of pg_dist_background_task"))
         }
-        let queryCosts = m.fanouts.isEmpty ? nil : try QueryCosts(m, split: split)
+        let queryCosts = m.fanouts.isEmpty ? nil : try QueryCosts(m, split: split, threads: threads)
         if let queryCosts {
+            fitted.parameters += queryCosts.parameters(runs: m.fanouts.filter { split.fitsFanout($0) && $0.query == "count" && $0.clients == 1 }.count)
             rows += try fanoutRows(m, split: split, costs: queryCosts, threads: threads, replays: &replays)
             rows += try singleQueryRows(m, costs: queryCosts, threads: threads, replays: &replays)
             rows += try pgbenchRows(m, costs: queryCosts, threads: threads, replays: &replays)

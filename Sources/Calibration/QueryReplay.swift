@@ -1,3 +1,4 @@
+import Foundation
 import Scenario
 import SimCore
 import Simulation
@@ -17,9 +18,13 @@ struct QueryReplay: Sendable {
     var kind: String = "multi_shard"
     var workerCPU: SimDuration
     var coordinatorCPU: SimDuration
+    /// The executor's costs (connections, per task): `QueryCosts.executor`.
+    var executor: ExecutorCosts
     /// `citus.max_shared_pool_size` (nil: the default) and `citus.max_adaptive_executor_pool_size`.
     var sharedPool: Int? = nil
     var poolSize: Int = 16
+
+    static func ms(_ d: SimDuration) -> String { "\(RebalanceReplay.number(d.seconds * 1000))ms" }
 
     var scenarioText: String {
         let shared = sharedPool.map { ", max_shared_pool_size: \($0)" } ?? ""
@@ -31,6 +36,11 @@ struct QueryReplay: Sendable {
           coordinator: {cores: 2, memory_gib: 8, max_connections: 300}
           workers: {count: 3, cores: 2, memory_gib: 8, max_connections: 300}
           shared_host_cores: 2
+          network_latency: \(QueryCosts.loopbackLatency)
+          connection_setup_cpu: \(Self.ms(executor.connectionSetupCPU))
+          tls_handshake_cpu: \(Self.ms(executor.tlsHandshakeCPU))
+          task_coordinator_cpu: \(Self.ms(executor.taskCoordinatorCPU))
+          cold_task_worker_cpu: \(Self.ms(executor.coldTaskWorkerCPU))
         citus: {shard_count: \(shardCount), max_adaptive_executor_pool_size: \(poolSize)\(shared)}
         tables:
           - {name: lab_fan, type: distributed}
@@ -42,8 +52,8 @@ struct QueryReplay: Sendable {
               kind: \(kind)
               share: 1
               table: lab_fan
-              worker_cpu: {distribution: constant, value: \(RebalanceReplay.number(workerCPU.seconds * 1000))ms}
-              coordinator_cpu: {distribution: constant, value: \(RebalanceReplay.number(coordinatorCPU.seconds * 1000))ms}
+              worker_cpu: {distribution: constant, value: \(Self.ms(workerCPU))}
+              coordinator_cpu: {distribution: constant, value: \(Self.ms(coordinatorCPU))}
 
         """
     }
@@ -61,31 +71,108 @@ struct QueryReplay: Sendable {
     }
 }
 
-/// Query costs fitted on the fit half (one client's fan-outs and routers, family d).
+/// The executor's costs a replay sets as cluster keys.
+struct ExecutorCosts: Sendable, Equatable {
+    /// Worker CPU of a new connection without TLS, and TLS's extra (family e, measured).
+    var connectionSetupCPU: SimDuration
+    var tlsHandshakeCPU: SimDuration
+    /// Coordinator CPU per shard task in the query's backend, and worker CPU of a task on a
+    /// backend opened for the query (family d, fitted).
+    var taskCoordinatorCPU: SimDuration
+    var coldTaskWorkerCPU: SimDuration
+}
+
+/// Query costs fitted on the fit half: connection set-up measured by pgbench -C (family e),
+/// the fan-out's costs fitted to one client's `count(*)` latencies at every shard count
+/// (family d), routers from one client's router latency.
 ///
-/// Model assumption: with one client, a fan-out of N shard tasks takes
-/// `coordinator CPU + N · (worker CPU per task) / (2 cores)`: the tasks spread over the 3
-/// workers, which share the host's 2 cores. The line fitted to one client's `count(*)` latency against N gives the
-/// intercept (coordinator CPU per query) and the slope (× 6: worker CPU per task). A router
-/// query's mean latency is split evenly between coordinator and worker CPU (an assumption).
+/// The fan-out fit runs the replays themselves: a coordinate search over the grids below of
+/// the coordinator's cost per shard task, the cold-backend cost per task and the worker's cost
+/// per task, each candidate's per-query coordinator CPU set so that the fewest shards' latency
+/// is met, minimising the squared log errors over the shard counts. Model assumptions: the
+/// lab's nodes share one host, so which node a connection's CPU lands on does not change a
+/// replay (all of it is charged to the worker); the nodes talk over loopback
+/// (`loopbackLatency`, assumed, not measured). A router query's mean latency is split
+/// evenly between coordinator and worker CPU (an assumption).
 struct QueryCosts: Sendable {
     var fanoutWorkerCPU: SimDuration
     var fanoutCoordinatorCPU: SimDuration
     var routerWorkerCPU: SimDuration
     var routerCoordinatorCPU: SimDuration
+    var executor: ExecutorCosts
+    /// The fit's squared log error summed over one client's shard counts.
+    var fitError: Double
+    /// pgbench -C runs the connection costs come from.
+    var setupSamples = 0
 
-    static let workerCores = 2.0
+    static let loopbackLatency = "10us"
+    static let taskCoordinatorGrid = [0.01, 0.02, 0.04, 0.06, 0.08, 0.10, 0.12, 0.15, 0.2]
+    static let coldTaskGrid = [0, 0.1, 0.2, 0.3, 0.4, 0.6, 0.8, 1.0, 1.5, 2]
+    static let workerTaskGrid = [0.01, 0.02, 0.05, 0.1, 0.2]
 
-    init(_ m: LabMeasurements, split: ValidationSplit) throws {
-        let idle = m.fanouts.filter { split.fitsFanout($0) && $0.query == "count" }
-        guard idle.count >= 3 else { throw MeasurementError(file: m.files.joined(separator: " "), field: "runs", problem: "fewer than 3 one-client count(*) runs (family d)") }
-        let line = try LinearFit(idle.map { (Double($0.shardCount), $0.meanMilliseconds / 1000) })
-        fanoutWorkerCPU = SimDuration(seconds: max(1e-6, line.slope.mean * Self.workerCores))
-        fanoutCoordinatorCPU = SimDuration(seconds: max(1e-6, line.intercept.mean))
+    init(_ m: LabMeasurements, split: ValidationSplit, threads: Int) throws {
         let routers = m.fanouts.filter { split.fitsFanout($0) && $0.query == "router" }.map(\.meanMilliseconds)
         let router = routers.isEmpty ? 0.5 : routers.reduce(0, +) / Double(routers.count)
         routerWorkerCPU = SimDuration(seconds: router / 2000)
         routerCoordinatorCPU = SimDuration(seconds: router / 2000)
+        let setup = { (mode: String) -> Double? in
+            let v = m.connectionSetups.filter { $0.what == "client_to_worker_select_1" && $0.sslmode == mode }.compactMap(\.connectionMilliseconds)
+            return v.isEmpty ? nil : v.reduce(0, +) / Double(v.count)
+        }
+        let plain = setup("disable") ?? 2, tls = setup("require") ?? 5
+        setupSamples = m.connectionSetups.filter { $0.what == "client_to_worker_select_1" }.count
+        let idle = m.fanouts.filter { split.fitsFanout($0) && $0.query == "count" && $0.clients == 1 }.sorted { $0.shardCount < $1.shardCount }
+        guard idle.count >= 3 else { throw MeasurementError(file: m.files.joined(separator: " "), field: "runs", problem: "fewer than 3 one-client count(*) runs (family d)") }
+        let ms = { (v: Double) in SimDuration(seconds: v / 1000) }
+        // One candidate: (task coordinator, cold, worker per task) in ms → its base and error.
+        func evaluate(_ p: [Double]) throws -> (base: Double, error: Double) {
+            let executor = ExecutorCosts(connectionSetupCPU: ms(plain), tlsHandshakeCPU: ms(max(0, tls - plain)),
+                                         taskCoordinatorCPU: ms(p[0]), coldTaskWorkerCPU: ms(p[1]))
+            let replay = { (shards: Int, base: Double) in
+                QueryReplay(shardCount: shards, clients: 1, duration: "10s", warmup: "1s", workerCPU: ms(p[2]), coordinatorCPU: ms(base), executor: executor)
+            }
+            let first = try replay(idle[0].shardCount, 0.001).simulate()["q.latency_mean_ms"] ?? 0
+            let base = max(0.001, idle[0].meanMilliseconds - first + 0.001)
+            let sims = try parallelMap(idle.map { replay($0.shardCount, base) }, threads: threads) { try $0.simulate()["q.latency_mean_ms"] ?? .infinity }
+            let error = zip(idle, sims).reduce(0.0) { e, pair in
+                let r = log(max(pair.1, 1e-9) / pair.0.meanMilliseconds)
+                return e + r * r
+            }
+            return (base, error)
+        }
+        var best = [0.06, 0.4, 0.05]
+        var (bestBase, bestError) = try evaluate(best)
+        for _ in 0..<2 {
+            for (k, grid) in [Self.taskCoordinatorGrid, Self.coldTaskGrid, Self.workerTaskGrid].enumerated() {
+                for v in grid where v != best[k] {
+                    var p = best
+                    p[k] = v
+                    let (base, error) = try evaluate(p)
+                    if error < bestError { (best, bestBase, bestError) = (p, base, error) }
+                }
+            }
+        }
+        executor = ExecutorCosts(connectionSetupCPU: ms(plain), tlsHandshakeCPU: ms(max(0, tls - plain)),
+                                 taskCoordinatorCPU: ms(best[0]), coldTaskWorkerCPU: ms(best[1]))
+        fanoutWorkerCPU = ms(best[2])
+        fanoutCoordinatorCPU = ms(bestBase)
+        fitError = bestError
+    }
+
+    /// The executor's costs as costs.yaml's `cluster:` section (a search, so no interval).
+    func parameters(runs: Int) -> [FittedParameter] {
+        let searched = "family d: the replays of \(runs) one-client count(*) runs, coordinate search (squared log error \(RebalanceReplay.number(fitError)))"
+        let entry = { (key: String, d: SimDuration, source: String, n: Int) in
+            FittedParameter(key: key, section: "cluster", value: d.seconds, low: d.seconds, high: d.seconds, unit: "s", samples: n, source: source)
+        }
+        return [
+            entry("connection_setup_cpu", executor.connectionSetupCPU, "family e: pgbench -C, sslmode=disable (mean), all of it on the worker (one host)", setupSamples),
+            entry("tls_handshake_cpu", executor.tlsHandshakeCPU, "family e: pgbench -C, sslmode=require minus disable", setupSamples),
+            entry("task_coordinator_cpu", executor.taskCoordinatorCPU, searched, runs),
+            entry("cold_task_worker_cpu", executor.coldTaskWorkerCPU, searched, runs),
+            entry("fan-out worker_cpu per task", fanoutWorkerCPU, searched, runs),
+            entry("fan-out coordinator_cpu per query", fanoutCoordinatorCPU, searched + "; set so that the fewest shards' latency is met", runs),
+        ]
     }
 }
 
@@ -97,7 +184,7 @@ extension ModelValidation {
         let runs = m.fanouts.filter { $0.query == "count" }.sorted { ($0.clients, $0.shardCount) < ($1.clients, $1.shardCount) }
         let replay = runs.map { r in
             QueryReplay(shardCount: r.shardCount, clients: r.clients, duration: "40s", warmup: "5s",
-                        workerCPU: costs.fanoutWorkerCPU, coordinatorCPU: costs.fanoutCoordinatorCPU)
+                        workerCPU: costs.fanoutWorkerCPU, coordinatorCPU: costs.fanoutCoordinatorCPU, executor: costs.executor)
         }
         for (r, q) in zip(runs, replay) { replays.append(("d-fanout-\(r.shardCount)shards-\(r.clients)clients.yaml", q.scenarioText)) }
         let sims = try parallelMap(replay, threads: threads) { try $0.simulate() }
@@ -125,7 +212,7 @@ extension ModelValidation {
         // One client, which thinks 5 s before each query: 7 s hold its first query, 12 s its first two.
         let replay = queries.map { q in
             QueryReplay(shardCount: 32, clients: 1, thinkTime: "5s", duration: q.firstInSession ? "7s" : "12s", warmup: "0s",
-                        workerCPU: costs.fanoutWorkerCPU, coordinatorCPU: costs.fanoutCoordinatorCPU, poolSize: q.poolSize)
+                        workerCPU: costs.fanoutWorkerCPU, coordinatorCPU: costs.fanoutCoordinatorCPU, executor: costs.executor, poolSize: q.poolSize)
         }
         for (q, r) in zip(queries, replay) { replays.append(("e-query-pool\(q.poolSize)-\(q.firstInSession ? "first" : "second").yaml", r.scenarioText)) }
         let sims = try parallelMap(replay, threads: threads) { try $0.simulate() }
@@ -152,7 +239,7 @@ extension ModelValidation {
             let router = r.query == "router"
             return QueryReplay(shardCount: 32, clients: r.clients, duration: "\(Int(max(3, r.seconds)))s", warmup: "0s", kind: router ? "router" : "multi_shard",
                                workerCPU: router ? costs.routerWorkerCPU : costs.fanoutWorkerCPU,
-                               coordinatorCPU: router ? costs.routerCoordinatorCPU : costs.fanoutCoordinatorCPU,
+                               coordinatorCPU: router ? costs.routerCoordinatorCPU : costs.fanoutCoordinatorCPU, executor: costs.executor,
                                sharedPool: Int(r.sharedPool), poolSize: r.poolSize)
         }
         for (r, q) in zip(runs, replay) {

@@ -9,12 +9,14 @@ public enum CostsFile {
         for f in files { out += "#   \(f)\n" }
         out += "# Each value is the fit; the comment gives its 95% confidence interval, the samples and what was fitted.\n"
         for (section, intro) in [("operations", "# Paste this section into a scenario to use these costs."),
+                                 ("cluster", "# The executor's costs on the lab's one 2-core host, as its replays use them (not yet the model's defaults; a search, so no interval)."),
                                  ("measured", "# Fitted, but not used by the model yet (see README, \"The lab\").")] {
             let params = c.parameters.filter { $0.section == section }
             guard !params.isEmpty else { continue }
             out += "\(intro)\n\(section):\n"
             for p in params {
-                out += "  \(p.key): \(value(p))  # 95% CI \(interval(p)), n = \(p.samples); \(p.source)\n"
+                let what = section == "cluster" ? "n = \(p.samples)" : "95% CI \(interval(p)), n = \(p.samples)"
+                out += "  \(p.key.contains(" ") ? "# " : "")\(p.key): \(value(p))  # \(what); \(p.source)\n"
             }
         }
         return out
@@ -22,7 +24,7 @@ public enum CostsFile {
 
     /// The value as the scenario key reads it: durations with `ms`, rates and sizes as numbers.
     static func value(_ p: FittedParameter) -> String {
-        p.unit == "s" ? "\(NumberFormat.fixed(p.value * 1000, 1))ms" : number(p.value)
+        p.unit == "s" ? "\(NumberFormat.fixed(p.value * 1000, p.value > 0 && p.value < 0.001 ? 3 : 1))ms" : number(p.value)
     }
 
     /// The 95% interval in the value's own unit (durations in ms).

@@ -67,32 +67,34 @@ extension ClusterSimulation {
             connect = waiter
         }
         if connectClientCPU > .zero {
-            // The opening backend's part first (libpq, the client side of TLS), on its
-            // coordinator, one set-up at a time.
+            // The opening backend's part first (libpq, the client side of TLS), on its coordinator.
             tasks[Int(connect)].stage = .connectClient
-            let rid = waiterRequest(waiter)
-            if requests[Int(rid)].clientBusy {
-                let tail = requests[Int(rid)].clientQueueTail
-                if tail >= 0 { tasks[Int(tail)].next = Int32(connect) } else { requests[Int(rid)].clientQueueHead = Int32(connect) }
-                requests[Int(rid)].clientQueueTail = Int32(connect)
-                return
-            }
-            return startClientSetup(task: connect, request: rid, &s)
+            return backendJob(task: connect, &s)
         }
         connectOnWorker(task: connect, worker: worker, loopback: loopback, &s)
     }
 
-    /// The backend starts its part of one connection set-up.
-    mutating func startClientSetup(task connect: UInt32, request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+    /// A job of the query's coordinator backend (a set-up's client side, a task's dispatch):
+    /// it runs now, or after the backend's earlier jobs.
+    mutating func backendJob(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+        let rid = tasks[Int(id)].request
+        guard requests[Int(rid)].clientBusy else { return startBackendJob(task: id, request: rid, &s) }
+        let tail = requests[Int(rid)].clientQueueTail
+        if tail >= 0 { tasks[Int(tail)].next = Int32(id) } else { requests[Int(rid)].clientQueueHead = Int32(id) }
+        requests[Int(rid)].clientQueueTail = Int32(id)
+    }
+
+    mutating func startBackendJob(task id: UInt32, request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         requests[Int(rid)].clientBusy = true
         let node = cpuNode(coordinator: requests[Int(rid)].coordinator)
-        cpu[node].arrive(job: connect, work: connectClientCPU, at: s.now)
+        let work = tasks[Int(id)].stage == .dispatch ? SimDuration.microseconds(taskCoordinatorCPU) : connectClientCPU
+        cpu[node].arrive(job: id, work: work, at: s.now)
         armCPU(node, &s)
     }
 
-    /// The backend finished its part of a set-up: the worker's part follows, and the backend
-    /// takes the next waiting set-up.
-    mutating func clientSetupDone(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+    /// The backend finished a job: it takes the next waiting one, and the finished job goes
+    /// on (a set-up to the worker's part, a task to the worker).
+    mutating func backendJobDone(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         let t = tasks[Int(id)]
         let rid = t.request
         let next = requests[Int(rid)].clientQueueHead
@@ -100,11 +102,15 @@ extension ClusterSimulation {
             requests[Int(rid)].clientQueueHead = tasks[Int(next)].next
             if tasks[Int(next)].next < 0 { requests[Int(rid)].clientQueueTail = -1 }
             tasks[Int(next)].next = -1
-            startClientSetup(task: UInt32(next), request: rid, &s)
+            startBackendJob(task: UInt32(next), request: rid, &s)
         } else {
             requests[Int(rid)].clientBusy = false
         }
-        connectOnWorker(task: id, worker: Int(t.worker), loopback: isLocal(worker: t.worker, coordinator: requests[Int(rid)].coordinator), &s)
+        if t.stage == .dispatch {
+            deliverToWorker(task: id, &s)
+        } else {
+            connectOnWorker(task: id, worker: Int(t.worker), loopback: isLocal(worker: t.worker, coordinator: requests[Int(rid)].coordinator), &s)
+        }
     }
 
     /// The handshake's round trips (none over loopback), then the backend's start-up CPU.

@@ -80,12 +80,7 @@ extension ClusterSimulation {
     mutating func begin(request id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         if coordinators > 1 { connectSession(request: id, &s) }
         let r = requests[Int(id)]
-        var planWork = singleTenant[Int(r.cls)] ? r.coordinatorWork : r.coordinatorWork / 2
-        // A fan-out's backend builds, sends and reads every shard task itself.
-        if !singleTenant[Int(r.cls)] && taskCoordinatorCPU > 0 {
-            let table = classTable[Int(r.cls)]
-            planWork += taskCoordinatorCPU * Int64(workerShardStart[(table + 1) * workers] - workerShardStart[table * workers])
-        }
+        let planWork = singleTenant[Int(r.cls)] ? r.coordinatorWork : r.coordinatorWork / 2
         requests[Int(id)].started = s.now
         requests[Int(id)].outstanding += 1
         let t = newTask(TaskRecord(request: id, worker: -1, shard: -1, pool: -1, stage: .plan))

@@ -34,8 +34,8 @@ extension ClusterSimulation {
                 answer(request: t.request, outcome: r.failed ? .error : .ok, &s)
             }
             release(request: t.request)
-        case .connectClient:
-            clientSetupDone(task: id, &s)
+        case .connectClient, .dispatch:
+            backendJobDone(task: id, &s)
         case .connect:
             // The handshake's round trips came first; the started backend is ready now.
             connected(task: id, &s)
@@ -113,11 +113,21 @@ extension ClusterSimulation {
         shardTaskDone(task: id, &s)
     }
 
-    /// Sends a shard task over an established connection: it reaches the worker's CPU after
+    /// Sends a shard task over an established connection: a fan-out's backend first builds it
+    /// (`task_coordinator_cpu`, one task at a time), then it reaches the worker's CPU after
     /// the one-way latency (a future arrival on the worker's processor-sharing CPU, no event).
     mutating func send(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        let t = tasks[Int(id)]
         tasks[Int(id)].started = s.now
+        if taskCoordinatorCPU > 0 && tasks[Int(id)].pool >= 0 && !tasks[Int(id)].local {
+            tasks[Int(id)].stage = .dispatch
+            return backendJob(task: id, &s)
+        }
+        deliverToWorker(task: id, &s)
+    }
+
+    /// The task goes out to the worker.
+    mutating func deliverToWorker(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+        let t = tasks[Int(id)]
         let work = Self.draw(workerCPU[Int(requests[Int(t.request)].cls)], demandStream) + (t.cold ? coldTaskCPU : 0)
         requests[Int(t.request)].cpuSeconds += Double(work) / 1e6
         tasks[Int(id)].stage = .workerCPU

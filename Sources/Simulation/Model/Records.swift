@@ -23,6 +23,9 @@ enum TaskStage: UInt8 {
     case plan, merge, waiting, connect, workerCPU, disk, back
     /// The coordinator's part of opening a connection (before the worker's `connect`).
     case connectClient
+    /// The coordinator backend builds and sends a shard task and will read its result
+    /// (`cluster.task_coordinator_cpu`), before the task goes to the worker.
+    case dispatch
     /// A part of a transfer's copy chunk or index build (request = transfer, shard = stream).
     case copy
 }
@@ -47,8 +50,9 @@ struct RequestRecord {
     var waitingTask: Int32 = -1
     /// A slow-start timer for this request's pools is scheduled.
     var slowStartPending = false
-    /// The backend runs its part of a connection set-up (one at a time: a backend is one
-    /// process); the others wait in a FIFO of tasks linked by `TaskRecord.next`.
+    /// The query's coordinator backend is running one of its jobs (a connection set-up's
+    /// client side, a shard task's dispatch): one at a time, as a backend is one process; the
+    /// others wait in a FIFO of tasks linked by `TaskRecord.next`.
     var clientBusy = false
     var clientQueueHead: Int32 = -1
     var clientQueueTail: Int32 = -1
@@ -90,7 +94,7 @@ struct TaskRecord {
     var live = true
     /// A router task run in-process by the coordinator's backend (local execution: no connection).
     var local = false
-    /// The next connection set-up waiting for the same backend (`RequestRecord.clientQueue`).
+    /// The next job waiting for the same backend (`RequestRecord.clientQueue`).
     var next: Int32 = -1
     /// A shard task on a connection opened for this query: its backend has not touched the shard.
     var cold = false
