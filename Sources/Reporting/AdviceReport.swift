@@ -174,7 +174,8 @@ public struct AdviceReport {
             let side = { (e: Evaluation) -> JSONValue in
                 .object([("failed_queries", e.interval("failed_queries").map(ClusterReport.ciJSON) ?? .null),
                          ("timeout_or_error_rate", e.interval("timeout_or_error_rate").map(ClusterReport.ciJSON) ?? .null),
-                         ("meets_slo_during_failover", .bool(e.meets)), ("slo_during_failover", .array(e.checks.map(ClusterReport.sloJSON)))])
+                         ("meets_slo_during_failover", .bool(e.meets)), ("slo_during_failover", .array(e.checks.map(ClusterReport.sloJSON))),
+                         ("unanswered_classes", .array(e.unanswered.map { .string($0) }))])
             }
             return .object([("failed_worker", .string(h.worker)), ("window_seconds", .number(h.windowSeconds, digits: 1)),
                              ("standby_price_per_hour", .number(h.standbyPricePerHour, digits: 4)), ("standby_takes_over_after_seconds", .number(h.promotionSeconds, digits: 1)),

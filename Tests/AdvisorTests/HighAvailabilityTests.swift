@@ -41,4 +41,26 @@ final class HighAvailabilityTests: XCTestCase {
         let (_, off, _) = try ScenarioLoader.loadForAdvice(text: yaml.replacingOccurrences(of: "ha: {window: 2m}", with: "ha: false"), file: "ha.yaml", name: "ha")
         XCTAssertNil(off.highAvailability)
     }
+
+    /// A fan-out needs every worker: without a standby none is answered while one is down, so
+    /// it has no latency: its objective is missed (it used to read as 0 ms, "met").
+    func testAClassWithNoAnswerIsNotReadAsZeroLatency() throws {
+        let yaml = OperationsAdviceTests.yaml(scaleOut: "false", slo: "p99_ms: {lookup: 30, update: 400, report: 500}\n  max_timeout_rate: 0.001")
+            .replacingOccurrences(of: "  growth_steps: [1.5]", with: "  growth_steps: [1.5]\n  ha: {window: 3m}")
+            .replacingOccurrences(of: "    - {name: update,", with: "    - {name: report, kind: multi_shard, share: 0.01, table: events, worker_cpu: {distribution: exponential, mean: 1ms}}\n    - {name: update,")
+        let (s, spec, _) = try ScenarioLoader.loadForAdvice(text: yaml, file: "ha.yaml", name: "ha")
+        let advice = try Advisor(base: s, spec: spec, threads: 2).recommend()
+        let h = try XCTUnwrap(advice.highAvailability, advice.headline)
+        XCTAssertEqual(h.withoutStandby.unanswered, ["report"])
+        XCTAssertFalse(h.withoutStandby.checks.contains { $0.metric == "report.latency_p99_ms" })
+        XCTAssertNil(h.withoutStandby.interval("report.latency_p99_ms"))
+        // Its latency objective is missed, not met: nothing was answered.
+        XCTAssertEqual(h.withoutStandby.unansweredObjectives, ["report"])
+        XCTAssertFalse(h.withoutStandby.meets)
+        XCTAssertTrue(h.withoutStandby.missText.hasSuffix("; report p99: no query answered"), h.withoutStandby.missText)
+        XCTAssertEqual(h.withoutStandby.worstRatio, .infinity)
+        // With a standby the worker is back within the window: reports are answered and judged.
+        XCTAssertEqual(h.withStandby.unanswered, [])
+        XCTAssertTrue(h.withStandby.checks.contains { $0.metric == "report.latency_p99_ms" })
+    }
 }

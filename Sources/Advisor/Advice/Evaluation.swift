@@ -8,6 +8,11 @@ public struct Evaluation: Sendable {
     public var checks: [SLOCheck]
     public var replications: Int
     public var seed: UInt64
+    /// Classes with no query answered in some replication (every one failed or timed out):
+    /// their latency is undefined there, so it is not measured (an operation's window). Those
+    /// with a latency objective miss it.
+    public var unanswered: [String] = []
+    public var unansweredObjectives: [String] = []
 
     public init(intervals: [(name: String, interval: ConfidenceInterval)], slo: SLOSpec, replications: Int, seed: UInt64) {
         self.intervals = intervals
@@ -28,11 +33,16 @@ public struct Evaluation: Sendable {
 
     public func interval(_ name: String) -> ConfidenceInterval? { intervals.first { $0.name == name }?.interval }
 
-    /// Every SLO met with confidence (upper ends within targets).
-    public var meets: Bool { checks.allSatisfy(\.met) }
+    /// Every SLO met with confidence (upper ends within targets), and every class with a
+    /// latency objective answered.
+    public var meets: Bool { checks.allSatisfy(\.met) && unansweredObjectives.isEmpty }
     public var misses: [SLOCheck] { checks.filter { !$0.met } }
     /// The largest upper-end / target ratio: the tightest objective (above 1 misses).
-    public var worstRatio: Double { checks.map(\.ratio).max() ?? 0 }
+    public var worstRatio: Double { unansweredObjectives.isEmpty ? checks.map(\.ratio).max() ?? 0 : .infinity }
     /// One line: what it misses, or "meets every SLO".
-    public var missText: String { meets ? "meets every SLO" : "misses " + misses.map(\.missText).joined(separator: "; ") }
+    public var missText: String {
+        let missed = misses.map(\.missText) + unansweredObjectives.map { "\($0) p99: no query answered" }
+        let unjudged = unanswered.filter { !unansweredObjectives.contains($0) }.map { "; no \($0) query answered" }.joined()
+        return (missed.isEmpty ? "meets every SLO" : "misses " + missed.joined(separator: "; ")) + unjudged
+    }
 }

@@ -34,11 +34,20 @@ extension Advisor {
                                        withoutStandby: try evaluate(metrics[0..<seeds.count]), withStandby: try evaluate(metrics[seeds.count...]))
     }
 
-    /// Replications of an operation (each `operationMetrics`) judged by the objectives over its window.
+    /// Replications of an operation (each `operationMetrics`) judged by the objectives over its
+    /// window. A class with no query answered in some replication (a failed worker held every
+    /// shard it needs) has no latency there: its latency figures are left out, not read as 0.
     func operationEvaluation(_ runs: [[Metric]], seed: UInt64) throws -> Evaluation {
-        let intervals = try Replications.summarize(runs, level: base.run.confidence)
-        return Evaluation(intervals: intervals, checks: base.slo.operationChecks { name in intervals.first { $0.name == name }?.interval },
-                          replications: runs.count, seed: seed)
+        let unanswered = base.workload.classes.map(\.name).filter { c in
+            runs.contains { run in run.first { $0.name == "\(c).throughput_per_second" }?.value == 0 }
+        }
+        let kept = runs.map { run in run.filter { m in !unanswered.contains { m.name.hasPrefix("\($0).latency_") } } }
+        let intervals = try Replications.summarize(kept, level: base.run.confidence)
+        var e = Evaluation(intervals: intervals, checks: base.slo.operationChecks { name in intervals.first { $0.name == name }?.interval },
+                           replications: runs.count, seed: seed)
+        e.unanswered = unanswered
+        e.unansweredObjectives = unanswered.filter { c in base.slo.p99Ms.contains { $0.className == c } }
+        return e
     }
 
     /// A run's summary plus the figures the operation studies judge: `timeout_or_error_rate`

@@ -197,7 +197,8 @@ struct AdvicePage {
                     return ["case": standby ? "streaming standby per worker (+\(f(h.standbyPricePerHour, 2))/h)" : "no standby",
                             "failed": e.interval("failed_queries").map { "\(f($0.mean, 0)) (\(f($0.lower, 0))–\(f($0.upper, 0)))" } ?? "",
                             "share": e.interval("timeout_or_error_rate").map { "\(f($0.mean * 100, 2))%" } ?? "",
-                            "objectives": e.checks.map { "\($0.objective) \(SLOCheck.show($0.measured.upper, $0.unit)) / \($0.targetText)" }.joined(separator: "; "),
+                            "objectives": (e.checks.map { "\($0.objective) \(SLOCheck.show($0.measured.upper, $0.unit)) / \($0.targetText)" }
+                                + e.unanswered.map { "\($0): no query answered" }).joined(separator: "; "),
                             "verdict": e.meets ? "meets" : "misses", "cls": e.meets ? "ok" : "bad"]
                 } } ?? [], "hasHA": a.highAvailability != nil, "haVerdict": a.highAvailability?.verdict ?? "",
                 "haWorker": a.highAvailability?.worker ?? "", "haMinutes": a.highAvailability.map { f($0.windowSeconds / 60, 0) } ?? "",
