@@ -7,6 +7,8 @@ import Scenario
 /// source: {cores: 8, memory_gib: 32}            # the measured server (single-server import)
 /// coordinator: {cores: 8, memory_gib: 32}
 /// workers: {count: 3, cores: 8, memory_gib: 64, disk_latency: 200us}
+/// # or workers of different sizes, in node order (worker-1... first group first):
+/// # workers: [{count: 2, cores: 8, memory_gib: 64}, {count: 1, cores: 16, memory_gib: 128}]
 /// network_latency: 250us
 /// shared_host_cores: 2                          # only for a lab: every node on one host
 /// ```
@@ -24,7 +26,16 @@ public struct HardwareFile: Sendable, Equatable {
         }
     }
 
+    /// A run of workers of one size.
+    public struct WorkerGroup: Sendable, Equatable {
+        public var count: Int
+        public var node: Node
+    }
+
+    /// `workers` is the first (or only) group's size; `workerGroups` lists every group when
+    /// `workers:` is a list, and `workerCount` is their total.
     public var source: Node?, coordinator: Node?, workers: Node?
+    public var workerGroups: [WorkerGroup] = []
     public var workerCount: Int?
     public var networkLatencySeconds: Double?
     /// All nodes on one host of this many cores (`cluster.shared_host_cores`), as in a lab.
@@ -44,6 +55,9 @@ public struct HardwareFile: Sendable, Equatable {
         if let root = reader.parseRoot(text) {
             func node(_ key: String, count: Bool) -> Node? {
                 guard let m = root.mapping(key, required: false) else { return nil }
+                return read(m, count: count)
+            }
+            func read(_ m: YAMLMapping, count: Bool) -> Node {
                 // Optional keys are read only when present (the getters report absent keys as missing).
                 func optional(_ k: String, _ range: ClosedRange<Double>) -> Double? { m.value(k) == nil ? nil : m.number(k, in: range) }
                 if count, m.value("count") != nil { hw.workerCount = m.integer("count", in: 1...100_000) }
@@ -60,7 +74,19 @@ public struct HardwareFile: Sendable, Equatable {
             }
             hw.source = node("source", count: false)
             hw.coordinator = node("coordinator", count: false)
-            hw.workers = node("workers", count: true)
+            if let list = root.value("workers"), case .sequence = list {
+                for (i, item) in list.array().enumerated() {
+                    guard let m = reader.mapping(item, path: "workers[\(i)]") else { continue }
+                    let n = m.integer("count", in: 1...100_000)
+                    let size = read(m, count: false)
+                    if let n { hw.workerGroups.append(WorkerGroup(count: n, node: size)) }
+                }
+                if hw.workerGroups.isEmpty && !reader.hasErrors { reader.error(list, "`workers` must be a mapping or a non-empty list of {count, cores, memory_gib, ...}") }
+                hw.workers = hw.workerGroups.first?.node
+                hw.workerCount = hw.workerGroups.isEmpty ? nil : hw.workerGroups.reduce(0) { $0 + $1.count }
+            } else {
+                hw.workers = node("workers", count: true)
+            }
             if root.value("shared_host_cores") != nil { hw.sharedHostCores = root.integer("shared_host_cores", in: 1...1024) }
             if root.value("network_latency") != nil { hw.networkLatencySeconds = root.duration("network_latency", allowZero: true) }
             root.finish()

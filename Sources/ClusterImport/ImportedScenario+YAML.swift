@@ -64,7 +64,14 @@ extension ImportedScenario {
             line("  tls: false")
         } else {
             line("  coordinator: {\(nodeFields(coordinatorSize.node))\(maxConn.map { ", max_connections: \($0)" } ?? "")}", coordinatorSize.comment + (maxConn == nil ? "" : "; max_connections from pg_settings"))
-            line("  workers: {count: \(workers), \(nodeFields(workerSize.node))}", "\(workersComment); size \(workerSize.comment)")
+            let groups = options.hardware.workerGroups
+            if groups.count > 1 && groups.reduce(0, { $0 + $1.count }) == workers {
+                // Workers of different sizes, in node order, as the hardware file lists them.
+                line("  workers:", "\(workersComment); sizes from \(options.hardware.file ?? "--hardware"), in node order")
+                for g in groups { line("    - {count: \(g.count), \(nodeFields(g.node))}") }
+            } else {
+                line("  workers: {count: \(workers), \(nodeFields(workerSize.node))}", "\(workersComment); size \(workerSize.comment)")
+            }
             if let l = options.hardware.networkLatencySeconds { line("  network_latency: \(duration(l))", "from \(options.hardware.file ?? "--hardware")") }
             if let l = layout {
                 line("  layout: {nodes: \(yamlString(l.nodes)), shards: \(yamlString(l.shards))}", "the cluster's own placement (pg_dist_node, citus_shards): nodes renamed coordinator, worker-1... in node-id order")

@@ -173,7 +173,7 @@ public struct ImportedScenario: Sendable {
             notes.append("pg_dist_node has \(idle.count) inactive or secondary node(s) (\(idle.map { "\($0.name):\($0.port)" }.joined(separator: ", "))); the run treats them as active workers")
         }
         if let n = options.hardware.workerCount, n != workers {
-            notes.append("--hardware says \(n) workers, pg_dist_node has \(workers); the scenario uses pg_dist_node's")
+            notes.append("--hardware says \(n) workers, pg_dist_node has \(workers); the scenario uses pg_dist_node's\(options.hardware.workerGroups.count > 1 ? ", all of the first group's size" : "")")
         }
         var seen = Set<String>()
         var order: [String] = []

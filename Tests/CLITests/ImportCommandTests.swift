@@ -225,6 +225,35 @@ final class CitusImportTests: XCTestCase {
         XCTAssertFalse(text.contains("did not converge"), text)
     }
 
+    /// A hardware file may give the workers in groups of different sizes, in node order: the
+    /// imported scenario has them as `cluster.workers` groups (validated and run); a group
+    /// without a count is an error at its line, and nothing is written.
+    func testHardwareFileGroupsWorkersOfDifferentSizes() throws {
+        let dir = try CLI.temporaryDirectory(self)
+        let hardware = dir.appendingPathComponent("hw.yaml")
+        try "coordinator: {cores: 2, memory_gib: 6}\nworkers:\n  - {count: 2, cores: 2, memory_gib: 6}\n  - {count: 1, cores: 4, memory_gib: 12, disk_iops: 5000}\n"
+            .write(to: hardware, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("groups.yaml")
+        let r = try CLI.run(["import", "--csv", Self.exports, "--hardware", hardware.path, "--out", out.path, "--no-calibrate"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let text = try String(contentsOf: out, encoding: .utf8)
+        XCTAssertTrue(text.contains("  workers:  # pg_dist_node: 3 worker(s); sizes from \(hardware.path), in node order\n    - {count: 2, cores: 2, memory_gib: 6"), text)
+        XCTAssertTrue(text.contains("\n    - {count: 1, cores: 4, memory_gib: 12,"), text)
+        XCTAssertTrue(text.contains("disk_iops: 5000"), text)
+        let run = try CLI.run(["run", out.path, "--out", dir.appendingPathComponent("run").path, "--duration", "10s", "--set", "run.warmup=2s", "--replications", "1"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let nodes = try String(contentsOf: dir.appendingPathComponent("run/nodes.csv"), encoding: .utf8)
+        XCTAssertTrue(nodes.contains("worker-3"), nodes)
+
+        try "workers:\n  - {cores: 2, memory_gib: 6}\n".write(to: hardware, atomically: true, encoding: .utf8)
+        let bad = dir.appendingPathComponent("bad.yaml")
+        let refused = try CLI.run(["import", "--csv", Self.exports, "--hardware", hardware.path, "--out", bad.path, "--no-calibrate"])
+        XCTAssertEqual(refused.status, 2, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("\(hardware.path):2:"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("count"), refused.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: bad.path))
+    }
+
     /// The imported scenario reproduces each class's observed mean time on seeds the
     /// calibration did not use (the calibration ran seed 1 for 60 s).
     func testImportedScenarioReproducesTheObservedMeans() throws {
