@@ -63,8 +63,11 @@ struct ValidationReportPage {
             "fit": v.split.fitHalf, "held": v.split.heldOutHalf, "files": v.files.map { ["file": $0] },
             "goals": report.goals.map { ["goal": $0.goal, "result": $0.result, "verdict": $0.met ? "met" : "not met", "cls": $0.met ? "ok" : "bad"] },
             "costs": v.fitted.parameters.map { p -> [String: String] in
-                ["key": p.key, "section": p.section == "measured" ? "measured (not used by the model yet)" : p.section,
-                 "value": CostsFile.number(p.value), "interval": "\(CostsFile.number(p.low)) … \(CostsFile.number(p.high))", "unit": p.unit,
+                // The cluster section is a search over the replays: no interval; durations in ms.
+                let searched = p.section == "cluster"
+                return ["key": p.key, "section": p.section == "measured" ? "measured (not used by the model yet)" : searched ? "cluster (the lab host's, for the query replays)" : p.section,
+                 "value": searched ? CostsFile.number(p.value * 1000) : CostsFile.number(p.value),
+                 "interval": searched ? "(a search)" : "\(CostsFile.number(p.low)) … \(CostsFile.number(p.high))", "unit": searched ? "ms" : p.unit,
                  "n": String(p.samples), "source": p.source]
             },
         ]
