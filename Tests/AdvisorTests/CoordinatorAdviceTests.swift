@@ -75,6 +75,7 @@ final class CoordinatorAdviceTests: XCTestCase {
         // Two smaller coordinators (2 x compute-2, 100% each) miss too.
         XCTAssertFalse(try XCTUnwrap(study.run(.smaller)).evaluation.meets)
         XCTAssertTrue(study.verdict.hasPrefix("The coordinator is the bottleneck: planning and merging take 4.00 cores"), study.verdict)
+        XCTAssertTrue(study.verdict.contains(" With one coordinator fewer, compute-4 (0.16/h) misses "), study.verdict)
         // The recommended cluster's full report runs with both coordinators.
         XCTAssertEqual(report.recommended?.first.coordinatorNames, ["coordinator", "coordinator-2"])
         let file = { (name: String) in try XCTUnwrap(report.files.first { $0.name == name }?.contents) }

@@ -80,9 +80,8 @@ extension Advice {
                     text += " The search sized it: the scenario's coordinator (\(advisorCoordinator.label)) would run at \(Self.percent(demandCores / Double(advisorCoordinator.count * advisorCoordinator.instance.cores))) CPU (analytic) above the ceiling."
                 }
             }
-            for role in [Role.fewer, .largestSingle] {
-                if let a = run(role) { text += " Without the extra coordinator\(r.setup.count > 2 ? "s" : ""), \(role.rawValue): \(Self.outcome(a))." }
-            }
+            if let a = run(.fewer) { text += " With one coordinator fewer, \(Self.outcome(a))." }
+            if let a = run(.largestSingle) { text += " The largest single coordinator, \(Self.outcome(a))." }
             if let a = run(.smaller) {
                 if a.evaluation.meets && !pinned && a.setup.instance.cores < floorCores && a.setup.count == 1 {
                     text += " One size smaller, \(Self.outcome(a)): the search keeps at least the scenario coordinator's \(floorCores) cores; lower `cluster.coordinator.cores` to \(a.setup.instance.cores) to let it choose \(a.setup.instance.name) (saves \(SizingRules.fixed(r.setup.costPerHour - a.setup.costPerHour, 2))/h)."
