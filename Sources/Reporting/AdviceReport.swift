@@ -124,6 +124,16 @@ public struct AdviceReport {
         return .object(fields)
     }
 
+    /// The runway's tenant classes (nothing without any, so scenarios without classes keep their files).
+    static func runwayClassesJSON(_ classes: [AdvisorSpec.RunwaySpec.TenantClass]) -> [(String, JSONValue)] {
+        guard !classes.isEmpty else { return [] }
+        let items: [JSONValue] = classes.map { c in
+            .object([("first_rank", .integer(Int64(c.first))), ("last_rank", .integer(Int64(c.last))),
+                     ("traffic_per_month", .number(c.trafficPerMonth, digits: 4)), ("data_per_month", .number(c.dataPerMonth, digits: 4))])
+        }
+        return [("classes", .array(items))]
+    }
+
     /// The runway's simulated SLO break: the months either side with their objectives.
     static func sloBreakJSON(_ b: Advice.Runway.SimulatedBreak, runway w: Advice.Runway) -> JSONValue {
         func side(_ x: (month: Int, evaluation: Evaluation)?) -> JSONValue {
@@ -199,6 +209,7 @@ public struct AdviceReport {
             .object([("traffic_growth_per_month", .number(w.trafficPerMonth, digits: 4)), ("data_growth_per_month", .number(w.dataPerMonth, digits: 4)),
                      ("months", .integer(Int64(w.months))), ("verdict", .string(w.verdict)),
                      ("slo_break", w.sloBreak.map { Self.sloBreakJSON($0, runway: w) } ?? .null),
+                     ] + Self.runwayClassesJSON(a.spec.runway?.classes ?? []) + [
                      ("limits", .array(w.limits.map { l in
                         .object([("limit", .string(l.id)), ("driver", .string(l.driver)), ("breaks_at_growth", l.factor.map { .number($0, digits: 3) } ?? .null),
                                  ("meets_up_to_growth", l.lowerFactor.map { .number($0, digits: 3) } ?? .null),

@@ -128,7 +128,9 @@ public enum ScenarioSchema {
             ("replications", integer(2)), ("duration", duration), ("warmup", duration), ("growth_steps", list(number(1, exclusiveMin: true))),
             ("scale_out", .object([("oneOf", .array([scaleOut, .object([("const", .bool(false))])]))])), ("isolation_candidates", integer(0)),
             ("runway", object([("traffic_per_month", number(0)), ("data_per_month", number(0)), ("months", integer(1, 600)),
-                               ("as_of", .object([("type", .string("string")), ("pattern", .string("^[0-9]{4}-[0-9]{2}$"))]))])),
+                               ("as_of", .object([("type", .string("string")), ("pattern", .string("^[0-9]{4}-[0-9]{2}$"))])),
+                               ("classes", list(object([("tenants", .object([("type", .string("array")), ("items", integer(1)), ("minItems", .integer(2)), ("maxItems", .integer(2))])),
+                                                        ("traffic_per_month", number(0)), ("data_per_month", number(0))], required: ["tenants"])))])),
             ("ha", .object([("oneOf", .array([object([("window", duration)]), .object([("const", .bool(false))])]))])),
         ])
     }

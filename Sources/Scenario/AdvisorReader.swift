@@ -146,11 +146,36 @@ enum AdvisorReader {
                     ok = false
                 }
             }
+            var classes: [AdvisorSpec.RunwaySpec.TenantClass] = []
+            if let list = r.value("classes") {
+                if case .sequence = list {
+                    for (i, item) in list.array().enumerated() {
+                        guard let c = r.reader.mapping(item, path: "advisor.runway.classes[\(i)]") else { ok = false; continue }
+                        let ranks = c.value("tenants")?.array().compactMap { Int($0.string ?? "") } ?? []
+                        let t = c.number("traffic_per_month", in: 0...10, default: traffic ?? 0), d = c.number("data_per_month", in: 0...10, default: data ?? 0)
+                        let count = scenario?.workload.tenants.count ?? Int.max
+                        if ranks.count != 2 || ranks[0] < 1 || ranks[0] > ranks[1] || ranks[1] > count {
+                            c.reader.error(c.value("tenants") ?? c.node, "`advisor.runway.classes[\(i)].tenants` must be [first, last], tenant ranks with 1 <= first <= last <= \(count == Int.max ? "the tenant count" : String(count))")
+                            ok = false
+                        } else if let overlap = classes.first(where: { $0.first <= ranks[1] && ranks[0] <= $0.last }) {
+                            c.reader.error(c.value("tenants"), "`advisor.runway.classes[\(i)].tenants` [\(ranks[0]), \(ranks[1])] overlaps [\(overlap.first), \(overlap.last)]: a tenant grows at one rate")
+                            ok = false
+                        } else if let t, let d {
+                            classes.append(.init(first: ranks[0], last: ranks[1], trafficPerMonth: t, dataPerMonth: d))
+                        }
+                        c.finish()
+                    }
+                } else {
+                    r.reader.error(list, "`advisor.runway.classes` must be a list of {tenants: [first, last], traffic_per_month, data_per_month}")
+                    ok = false
+                }
+            }
             r.finish()
             if let traffic, let data, let months {
                 var spec_ = AdvisorSpec.RunwaySpec(trafficPerMonth: traffic, dataPerMonth: data)
                 spec_.months = months
                 spec_.asOf = asOf
+                spec_.classes = classes
                 spec.runway = spec_
             } else { ok = false }
         }

@@ -104,6 +104,17 @@ public struct TenantPopulation: Sendable {
                                     sizeExponent: sizeExponent, activityExponent: activityExponent, overrides: overrides)
     }
 
+    /// Each tenant's size and activity weight multiplied by its own factor (by 0-based index),
+    /// activity renormalised; with the factor by which the total activity grew (a rate
+    /// multiplier: the sum of the old shares times their factors). No tenant joins.
+    public func scaled(size sizeFactor: (Int) -> Double, activity activityFactor: (Int) -> Double) throws -> (population: TenantPopulation, activityFactor: Double) {
+        let sizes = sizeBytes.indices.map { sizeBytes[$0] * sizeFactor($0) }
+        let weights = activity.indices.map { activity[$0] * activityFactor($0) }
+        let total = weights.reduce(0, +)
+        guard total > 0 else { throw ParameterError(parameter: "tenants", value: "no activity", expected: "some tenant with queries") }
+        return (try TenantPopulation(count: count, baseCount: baseCount, sizeBytes: sizes, activity: weights.map { $0 / total }, from: self), total)
+    }
+
     /// Total data bytes.
     public var totalBytes: Double { sizeBytes.reduce(0, +) }
 }

@@ -73,6 +73,44 @@ final class RunwayTests: XCTestCase {
         XCTAssertTrue(more.detail.hasPrefix("SELECT alter_distributed_table('events', shard_count := 32, cascade_to_colocated := true);"), more.detail)
     }
 
+    /// Per tenant class: the limits are recomputed month by month. Classes that all grow at the
+    /// runway's own rates give the months the compound formula gives; a top tenant growing
+    /// faster brings the CPU's break earlier; overlapping classes are refused where written.
+    func testTenantClassesGrowAtTheirOwnRates() throws {
+        let base = OperationsAdviceTests.yaml(scaleOut: "false", slo: "p99_ms: {lookup: 30, update: 400}\n  max_cpu_utilization: 0.7")
+        func runway(_ classes: String) throws -> (Advisor, Advice) {
+            let yaml = base.replacingOccurrences(of: "  growth_steps: [1.5]",
+                                                 with: "  growth_steps: [1.5]\n  ha: false\n  runway: {traffic_per_month: 0.05, data_per_month: 0.03, months: 48, as_of: 2026-12\(classes)}")
+            let (s, spec, _) = try ScenarioLoader.loadForAdvice(text: yaml, file: "runway.yaml", name: "runway")
+            let advisor = try Advisor(base: s, spec: spec, threads: 2)
+            return (advisor, try advisor.recommend())
+        }
+        let (_, uniform) = try runway("")
+        let (_, same) = try runway(", classes: [{tenants: [1, 2000], traffic_per_month: 0.05, data_per_month: 0.03}]")
+        let u = try XCTUnwrap(uniform.capacityRunway), c = try XCTUnwrap(same.capacityRunway)
+        for id in ["cpu", "coordinator-cpu", "connections", "disk", "memory"] {
+            let a = try XCTUnwrap(u.limits.first { $0.id == id }), b = try XCTUnwrap(c.limits.first { $0.id == id })
+            XCTAssertEqual(a.months, b.months, id)
+            XCTAssertEqual(try XCTUnwrap(b.use).count, 49, id)
+        }
+        let (advisor, whale) = try runway(", classes: [{tenants: [1, 1], traffic_per_month: 0.5, data_per_month: 0.2}]")
+        let w = try XCTUnwrap(whale.capacityRunway)
+        let cpu = try XCTUnwrap(w.limits.first { $0.id == "cpu" }?.months), uniformCPU = try XCTUnwrap(u.limits.first { $0.id == "cpu" }?.months)
+        XCTAssertLessThan(cpu, uniformCPU)
+        // The SLO break is simulated on those scenarios: its month misses, the month before meets.
+        let b = try XCTUnwrap(w.sloBreak)
+        let miss = try XCTUnwrap(b.firstMissing)
+        XCTAssertFalse(miss.evaluation.meets)
+        XCTAssertEqual(try XCTUnwrap(b.lastMeeting).month + 1, miss.month)
+        let r = try XCTUnwrap(whale.recommended)
+        let again = try advisor.evaluate(try advisor.classScenario(of: whale.outcomes[r].candidate, plan: advisor.spec.runway!, month: miss.month), threads: 2)
+        XCTAssertEqual(again.worstRatio, miss.evaluation.worstRatio, accuracy: 1e-12)
+        let bad = base.replacingOccurrences(of: "  growth_steps: [1.5]", with: "  growth_steps: [1.5]\n  runway: {traffic_per_month: 0.05, classes: [{tenants: [1, 10]}, {tenants: [5, 20]}]}")
+        XCTAssertThrowsError(try ScenarioLoader.loadForAdvice(text: bad, file: "bad.yaml", name: "bad")) { e in
+            XCTAssertTrue("\(e)".contains("overlaps [1, 10]"), "\(e)")
+        }
+    }
+
     func testMonthsCompoundTheGrowth() {
         XCTAssertEqual(Advice.Runway.months(factor: 2, rate: 0.05, within: 100), 14)  // 1.05^14 = 1.98, 1.05^15 = 2.08
         XCTAssertEqual(Advice.Runway.months(factor: 0.9, rate: 0.05, within: 100), 0)

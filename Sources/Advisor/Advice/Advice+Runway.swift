@@ -25,6 +25,8 @@ extension Advice {
             /// Months until it breaks (0 = already broken), nil beyond `months` or never.
             public var months: Int?
             public var detail: String
+            /// With per-class growth: the limit's use (1 = it breaks) in each month 0...`months`.
+            public var use: [Double]? = nil
         }
 
         public struct Remedy: Sendable {

@@ -11,8 +11,50 @@ extension Advisor {
     /// The runway of the recommendation `c` (nil without a recommendation's load in `advice`).
     func runway(of c: Candidate, plan: AdvisorSpec.RunwaySpec, advice: Advice) throws -> Advice.Runway? {
         let remedies = try [shardCountRemedy(of: c)].compactMap { $0 }
-        return advice.runway(trafficPerMonth: plan.trafficPerMonth, dataPerMonth: plan.dataPerMonth, months: plan.months, asOf: plan.asOf,
-                             sloBreak: try sloBreak(of: c, plan: plan), remedies: remedies)
+        guard !plan.classes.isEmpty else {
+            return advice.runway(trafficPerMonth: plan.trafficPerMonth, dataPerMonth: plan.dataPerMonth, months: plan.months, asOf: plan.asOf,
+                                 sloBreak: try sloBreak(of: c, plan: plan), remedies: remedies)
+        }
+        // Per-class growth: every month's analytic load, and the SLO bisected on those scenarios.
+        let loads = try (0...plan.months).map { m -> AnalyticLoad in
+            let s = try classScenario(of: c, plan: plan, month: m)
+            return AnalyticLoad(scenario: s, layout: try ClusterRun.layout(for: s))
+        }
+        let cpuLimit = base.slo.maxCPUUtilization ?? 1
+        let saturated = loads.firstIndex { max($0.workerCPU.max() ?? 0, $0.coordinatorCPU) >= 1 }
+        let slo = try bisectSLO(months: plan.months, saturated: saturated) { try self.classScenario(of: c, plan: plan, month: $0) }
+        guard var w = advice.runway(trafficPerMonth: plan.trafficPerMonth, dataPerMonth: plan.dataPerMonth, months: plan.months, asOf: plan.asOf,
+                                    sloBreak: slo, remedies: remedies) else { return nil }
+        let uses: [String: (AnalyticLoad) -> Double] = [
+            "cpu": { ($0.workerCPU.max() ?? 0) / cpuLimit },
+            "coordinator-cpu": { $0.coordinatorCPU / cpuLimit },
+            "connections": { $0.expectedMultiShard * Double(c.shardCount) / Double(c.workers * c.maxConnections) },
+            "disk": { l in l.workerDataBytes.indices.map { l.diskNeeded($0, growth: 1) / l.usableDisk($0) }.max() ?? 0 },
+            "memory": { ($0.workingSetBytes.max() ?? 0) / max(1, $0.cacheBytes) },
+        ]
+        for i in w.limits.indices {
+            if w.limits[i].id == "slo" { w.limits[i].factor = nil; w.limits[i].lowerFactor = nil; continue }
+            guard let use = uses[w.limits[i].id] else { continue }  // lookup only
+            let series = loads.map(use)
+            w.limits[i].use = series
+            w.limits[i].factor = nil
+            // The last month it still holds (0 when broken today), as the compound formula counts.
+            w.limits[i].months = series[0] > 1 ? 0 : series.firstIndex { $0 > 1 }.map { $0 - 1 }
+            w.limits[i].detail += "; with the classes' growth, \(SizingRules.fixed(series[0] * 100, 0))% of the limit today and \(SizingRules.fixed(series[plan.months] * 100, 0))% in \(w.date(plan.months))"
+        }
+        return w
+    }
+
+    /// The recommendation at month `m` of per-class growth: each tenant's data and queries
+    /// grow at its class's rates (the others at the runway's), inside the tenant (no new
+    /// tenants); the arrival rate grows with the total activity.
+    public func classScenario(of c: Candidate, plan: AdvisorSpec.RunwaySpec, month m: Int) throws -> ClusterScenario {
+        var s = try scenario(for: c, traffic: searchTraffic)
+        let (population, factor) = try s.workload.tenants.scaled(size: { pow(1 + plan.growth(rank: $0 + 1).data, Double(m)) },
+                                                                 activity: { pow(1 + plan.growth(rank: $0 + 1).traffic, Double(m)) })
+        s.workload.tenants = population
+        s.workload = s.workload.scaled(traffic: factor)
+        return s
     }
 
     /// The first month whose traffic and data (compounded from today's search load) make the
@@ -26,15 +68,20 @@ extension Advisor {
         let today = try scenario(for: c, traffic: searchTraffic)
         let load = AnalyticLoad(scenario: today, layout: try ClusterRun.layout(for: today))
         let busiest = max(load.workerCPU.max() ?? 0, load.coordinatorCPU)
-        var high = plan.months
-        if busiest > 0, let saturated = Advice.Runway.months(factor: 1 / busiest, rate: plan.trafficPerMonth, within: plan.months) {
-            high = min(high, saturated + 1)
-        }
+        let saturated = busiest > 0 ? Advice.Runway.months(factor: 1 / busiest, rate: plan.trafficPerMonth, within: plan.months) : nil
+        return try bisectSLO(months: plan.months, saturated: saturated) { m in try self.scenario(for: c, traffic: traffic(m), tenants: data(m)) }
+    }
+
+    /// The bisection of `sloBreak` over the scenarios of months 0...`months`; `saturated`, the
+    /// first month a CPU is offered all its cores (analytic), bounds the search.
+    func bisectSLO(months: Int, saturated: Int?, scenarioAt: (Int) throws -> ClusterScenario) throws -> Advice.Runway.SimulatedBreak {
+        var high = months
+        if let saturated { high = min(high, saturated + 1) }
         var simulated: [Int] = []
         var results: [(month: Int, evaluation: Evaluation)] = []
         func evaluation(_ m: Int) throws -> Evaluation {
             if let done = results.first(where: { $0.month == m }) { return done.evaluation }
-            let e = try evaluate(scenario(for: c, traffic: traffic(m), tenants: data(m)), threads: threads)
+            let e = try evaluate(scenarioAt(m), threads: threads)
             simulated.append(m)
             results.append((m, e))
             progress?("runway", simulated.count, Int(log2(Double(max(2, high)))) + 2)
@@ -43,10 +90,10 @@ extension Advisor {
         if try !evaluation(0).meets { return .init(lastMeeting: nil, firstMissing: (0, try evaluation(0)), simulated: simulated) }
         if try evaluation(high).meets {
             // Meets at the saturation bound (the CPU ceiling is no objective here): the last month decides.
-            guard high < plan.months, try !evaluation(plan.months).meets else {
-                return .init(lastMeeting: (plan.months, try evaluation(plan.months)), firstMissing: nil, simulated: simulated)
+            guard high < months, try !evaluation(months).meets else {
+                return .init(lastMeeting: (months, try evaluation(months)), firstMissing: nil, simulated: simulated)
             }
-            high = plan.months
+            high = months
         }
         // Month `low` meets, month `high` misses.
         var low = 0

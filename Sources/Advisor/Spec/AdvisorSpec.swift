@@ -95,6 +95,30 @@ public struct AdvisorSpec: Sendable {
         public var months = 36
         /// Month 0 as (year, month), for dates (nil = months only).
         public var asOf: (year: Int, month: Int)?
+        /// Tenants (by rank) that grow at their own rates; the others grow at the rates above.
+        /// With classes, data grows inside each tenant (no new tenants) and the limits are
+        /// recomputed month by month.
+        public var classes: [TenantClass] = []
+
+        /// Ranks `first`...`last` growing at their own rates per month.
+        public struct TenantClass: Sendable, Equatable {
+            public var first: Int
+            public var last: Int
+            public var trafficPerMonth: Double
+            public var dataPerMonth: Double
+            public init(first: Int, last: Int, trafficPerMonth: Double, dataPerMonth: Double) {
+                self.first = first
+                self.last = last
+                self.trafficPerMonth = trafficPerMonth
+                self.dataPerMonth = dataPerMonth
+            }
+        }
+
+        /// The monthly (traffic, data) growth of tenant `rank` (1-based).
+        public func growth(rank: Int) -> (traffic: Double, data: Double) {
+            classes.first { (c: TenantClass) in (c.first...c.last).contains(rank) }.map { ($0.trafficPerMonth, $0.dataPerMonth) } ?? (trafficPerMonth, dataPerMonth)
+        }
+
         public init(trafficPerMonth: Double, dataPerMonth: Double) {
             self.trafficPerMonth = trafficPerMonth
             self.dataPerMonth = dataPerMonth

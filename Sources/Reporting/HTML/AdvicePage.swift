@@ -93,6 +93,8 @@ struct AdvicePage {
     var runwayChart: String {
         guard let w = advice.capacityRunway else { return "" }
         let series = w.limits.compactMap { l -> SVGLineChart.Series? in
+            // Per-class growth: each month's use as computed.
+            if let use = l.use { return SVGLineChart.Series(name: l.id, points: use.enumerated().map { (x: Double($0.offset), y: $0.element) }) }
             guard let f = l.factor, f > 0 else { return nil }
             let rate = l.driver == "traffic" ? w.trafficPerMonth : w.dataPerMonth
             let points = (0...w.months).map { m in (x: Double(m), y: pow(1 + rate, Double(m)) / f) }
