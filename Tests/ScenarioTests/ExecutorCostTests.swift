@@ -4,9 +4,9 @@ import Simulation
 import XCTest
 
 /// The executor's costs that sit in one coordinator backend or in a cold worker backend
-/// (issue 18): per shard task in the planning, the client side of each new connection one
-/// at a time, and a shard task on a backend opened for this query. Each is 0 by default
-/// (not yet fitted by `calibrate`); here each is set alone on an otherwise free cluster.
+/// (issue 18): per shard task and the client side of each new connection, one job at a time
+/// in the query's backend, and a shard task on a backend opened for this query. Each is 0 by
+/// default (fitted only for the lab's host so far); here each is set alone on a free cluster.
 final class ExecutorCostTests: XCTestCase {
     /// One client, `think` between queries, no network or connection cost but `extra`.
     func scenario(kind: String = "multi_shard", shards: Int = 2, workers: Int = 2, pool: Int = 16, think: String = "5s", duration: String = "7s", extra: String) throws -> ClusterScenario {

@@ -78,14 +78,14 @@ extension ClusterSimulation {
     /// it runs now, or after the backend's earlier jobs.
     mutating func backendJob(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         let rid = tasks[Int(id)].request
-        guard requests[Int(rid)].clientBusy else { return startBackendJob(task: id, request: rid, &s) }
-        let tail = requests[Int(rid)].clientQueueTail
-        if tail >= 0 { tasks[Int(tail)].next = Int32(id) } else { requests[Int(rid)].clientQueueHead = Int32(id) }
-        requests[Int(rid)].clientQueueTail = Int32(id)
+        guard requests[Int(rid)].backendBusy else { return startBackendJob(task: id, request: rid, &s) }
+        let tail = requests[Int(rid)].backendQueueTail
+        if tail >= 0 { tasks[Int(tail)].next = Int32(id) } else { requests[Int(rid)].backendQueueHead = Int32(id) }
+        requests[Int(rid)].backendQueueTail = Int32(id)
     }
 
     mutating func startBackendJob(task id: UInt32, request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        requests[Int(rid)].clientBusy = true
+        requests[Int(rid)].backendBusy = true
         let node = cpuNode(coordinator: requests[Int(rid)].coordinator)
         let work = tasks[Int(id)].stage == .dispatch ? SimDuration.microseconds(taskCoordinatorCPU) : connectClientCPU
         cpu[node].arrive(job: id, work: work, at: s.now)
@@ -97,14 +97,14 @@ extension ClusterSimulation {
     mutating func backendJobDone(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         let t = tasks[Int(id)]
         let rid = t.request
-        let next = requests[Int(rid)].clientQueueHead
+        let next = requests[Int(rid)].backendQueueHead
         if next >= 0 {
-            requests[Int(rid)].clientQueueHead = tasks[Int(next)].next
-            if tasks[Int(next)].next < 0 { requests[Int(rid)].clientQueueTail = -1 }
+            requests[Int(rid)].backendQueueHead = tasks[Int(next)].next
+            if tasks[Int(next)].next < 0 { requests[Int(rid)].backendQueueTail = -1 }
             tasks[Int(next)].next = -1
             startBackendJob(task: UInt32(next), request: rid, &s)
         } else {
-            requests[Int(rid)].clientBusy = false
+            requests[Int(rid)].backendBusy = false
         }
         if t.stage == .dispatch {
             deliverToWorker(task: id, &s)

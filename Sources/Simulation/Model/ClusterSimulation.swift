@@ -123,7 +123,8 @@ public struct ClusterSimulation: EventHandler {
     let latency: SimDuration
     let connectDelay: SimDuration
     let connectCPU: SimDuration
-    /// Coordinator CPU per new connection, and per shard task of a fan-out (in its planning).
+    /// Coordinator CPU per new connection, and per shard task of a fan-out (microseconds), each
+    /// a job of the query's one backend.
     let connectClientCPU: SimDuration
     let taskCoordinatorCPU: Int64
     /// Worker CPU added to a shard task on a cold backend, microseconds.

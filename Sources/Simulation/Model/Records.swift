@@ -53,9 +53,9 @@ struct RequestRecord {
     /// The query's coordinator backend is running one of its jobs (a connection set-up's
     /// client side, a shard task's dispatch): one at a time, as a backend is one process; the
     /// others wait in a FIFO of tasks linked by `TaskRecord.next`.
-    var clientBusy = false
-    var clientQueueHead: Int32 = -1
-    var clientQueueTail: Int32 = -1
+    var backendBusy = false
+    var backendQueueHead: Int32 = -1
+    var backendQueueTail: Int32 = -1
     /// First of this request's worker pools (multi-shard), −1 for router queries.
     var poolBase: Int32 = -1
     /// The pool executing the coordinator's own shards in-process, −1 if none; while
@@ -94,7 +94,7 @@ struct TaskRecord {
     var live = true
     /// A router task run in-process by the coordinator's backend (local execution: no connection).
     var local = false
-    /// The next job waiting for the same backend (`RequestRecord.clientQueue`).
+    /// The next job waiting for the same backend (`RequestRecord.backendQueue`).
     var next: Int32 = -1
     /// A shard task on a connection opened for this query: its backend has not touched the shard.
     var cold = false

@@ -59,8 +59,8 @@ public struct ClusterSpec: Sendable, Equatable {
     /// start-up and the client side of TLS), before the worker's part; 0 = not charged.
     public var connectionSetupCoordinatorCPU: SimDuration = .zero
     /// Coordinator CPU per shard task of a multi-shard query (building and deparsing the shard
-    /// query, sending it, reading its result), added to the query's planning in its one
-    /// backend; 0 = not charged.
+    /// query, sending it, reading its result), run by the query's one backend before the task
+    /// goes out, one task at a time; 0 = not charged.
     public var taskCoordinatorCPU: SimDuration = .zero
     /// Worker CPU added to a shard task run by a backend that has not touched the shard before
     /// (on a connection opened for this query, not one kept from earlier queries): the
