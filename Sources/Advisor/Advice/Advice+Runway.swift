@@ -65,6 +65,40 @@ extension Advice {
         public var limits: [Limit]
         public var remedies: [Remedy]
 
+        /// Each analytic limit's use for one load (1 = it breaks): the one home of their
+        /// arithmetic, read once for today (the compound formula) and, with per-class growth,
+        /// for every month.
+        public struct Uses: Sendable {
+            /// The busiest worker's and the coordinator's CPU against the ceiling.
+            public var cpu: Double, coordinatorCPU: Double
+            /// Expected concurrent multi-shard queries × shards against workers × max_connections.
+            public var connections: Double
+            /// The tightest worker's data plus the largest group against its usable disk.
+            public var disk: Double
+            /// The largest working set against a worker's cache.
+            public var memory: Double
+
+            public init(_ load: AnalyticLoad, candidate c: Candidate, cpuLimit: Double) {
+                cpu = (load.workerCPU.max() ?? 0) / cpuLimit
+                coordinatorCPU = load.coordinatorCPU / cpuLimit
+                connections = load.expectedMultiShard * Double(c.shardCount) / Double(c.workers * c.maxConnections)
+                disk = load.workerDataBytes.indices.map { load.diskNeeded($0, growth: 1) / load.usableDisk($0) }.max() ?? 0
+                memory = (load.workingSetBytes.max() ?? 0) / max(1, load.cacheBytes)
+            }
+
+            /// The use of limit `id` (`cpu`, `coordinator-cpu`, `connections`, `disk`, `memory`).
+            public subscript(id: String) -> Double? {
+                switch id {
+                case "cpu": return cpu
+                case "coordinator-cpu": return coordinatorCPU
+                case "connections": return connections
+                case "disk": return disk
+                case "memory": return memory
+                default: return nil
+                }
+            }
+        }
+
         /// The first limit to break (ties: the order of `limits`).
         public var first: Limit? {
             limits.filter { $0.months != nil }.min { $0.months! < $1.months! }
@@ -112,28 +146,20 @@ extension Advice {
         var limits: [Runway.Limit] = []
         let within = { (f: Double?, rate: Double) in f.flatMap { Runway.months(factor: $0, rate: rate, within: months) } }
         let pct = { (v: Double) in SizingRules.fixed(v * 100, 0) + "%" }
-        // CPU: the busiest worker's analytic utilisation grows with traffic.
-        let busiest = load.workerCPU.max() ?? 0
-        let cpuFactor = busiest > 0 ? cpuLimit / busiest : nil
-        limits.append(.init(id: "cpu", factor: cpuFactor, driver: "traffic", months: within(cpuFactor, trafficPerMonth),
-                            detail: "busiest worker at \(pct(busiest)) of its cores today (analytic), limit \(pct(cpuLimit))"))
-        let coordinatorFactor = load.coordinatorCPU > 0 ? cpuLimit / load.coordinatorCPU : nil
-        limits.append(.init(id: "coordinator-cpu", factor: coordinatorFactor, driver: "traffic", months: within(coordinatorFactor, trafficPerMonth),
-                            detail: "coordinator at \(pct(load.coordinatorCPU)) today (analytic), limit \(pct(cpuLimit))"))
-        // Connections: expected concurrent multi-shard queries x shards against workers x max_connections.
+        // Each limit breaks at the growth factor 1 / its use today (none without a load on it).
+        let use = Runway.Uses(load, candidate: c, cpuLimit: cpuLimit)
+        let factor = { (u: Double) in u > 0 ? 1 / u : nil }
         let needed = load.expectedMultiShard * Double(c.shardCount)
-        let connectionFactor = needed > 0 ? Double(c.workers * c.maxConnections) / needed : nil
-        limits.append(.init(id: "connections", factor: connectionFactor, driver: "traffic", months: within(connectionFactor, trafficPerMonth),
-                            detail: "\(SizingRules.fixed(needed, 0)) connections needed today of \(c.workers * c.maxConnections)"))
-        // Disk: the tightest worker's data plus the largest group against 90% of its disk.
-        let diskFactor = load.workerDataBytes.indices.map { load.usableDisk($0) / load.diskNeeded($0, growth: 1) }.min()
-        limits.append(.init(id: "disk", factor: diskFactor, driver: "data", months: within(diskFactor, dataPerMonth),
-                            detail: "data plus the largest shard group fill \(diskFactor.map { pct(1 / $0) } ?? "?") of the tightest worker's usable disk"))
-        // Memory: the largest working set against the cache (reads go to disk beyond it).
-        let ws = load.workingSetBytes.max() ?? 0
-        let memoryFactor = ws > 0 ? load.cacheBytes / ws : nil
-        limits.append(.init(id: "memory", factor: memoryFactor, driver: "data", months: within(memoryFactor, dataPerMonth),
-                            detail: "the largest working set fills \(memoryFactor.map { pct(1 / $0) } ?? "?") of a worker's cache"))
+        for (id, driver, detail) in [
+            ("cpu", "traffic", "busiest worker at \(pct(load.workerCPU.max() ?? 0)) of its cores today (analytic), limit \(pct(cpuLimit))"),
+            ("coordinator-cpu", "traffic", "coordinator at \(pct(load.coordinatorCPU)) today (analytic), limit \(pct(cpuLimit))"),
+            ("connections", "traffic", "\(SizingRules.fixed(needed, 0)) connections needed today of \(c.workers * c.maxConnections)"),
+            ("disk", "data", "data plus the largest shard group fill \(pct(use.disk)) of the tightest worker's usable disk"),
+            ("memory", "data", "the largest working set fills \(pct(use.memory)) of a worker's cache"),
+        ] {
+            let f = factor(use[id]!)
+            limits.append(.init(id: id, factor: f, driver: driver, months: within(f, driver == "traffic" ? trafficPerMonth : dataPerMonth), detail: detail))
+        }
         // SLO: between the last traffic step that met and the first that missed.
         let traffic = growth.filter { $0.kind == .traffic }
         let miss = traffic.first { !$0.evaluation.meets }

@@ -25,17 +25,11 @@ extension Advisor {
         let slo = try bisectSLO(months: plan.months, saturated: saturated) { try self.classScenario(of: c, plan: plan, month: $0) }
         guard var w = advice.runway(trafficPerMonth: plan.trafficPerMonth, dataPerMonth: plan.dataPerMonth, months: plan.months, asOf: plan.asOf,
                                     sloBreak: slo, remedies: remedies) else { return nil }
-        let uses: [String: (AnalyticLoad) -> Double] = [
-            "cpu": { ($0.workerCPU.max() ?? 0) / cpuLimit },
-            "coordinator-cpu": { $0.coordinatorCPU / cpuLimit },
-            "connections": { $0.expectedMultiShard * Double(c.shardCount) / Double(c.workers * c.maxConnections) },
-            "disk": { l in l.workerDataBytes.indices.map { l.diskNeeded($0, growth: 1) / l.usableDisk($0) }.max() ?? 0 },
-            "memory": { ($0.workingSetBytes.max() ?? 0) / max(1, $0.cacheBytes) },
-        ]
+        let uses = loads.map { Advice.Runway.Uses($0, candidate: c, cpuLimit: cpuLimit) }
         for i in w.limits.indices {
             if w.limits[i].id == "slo" { w.limits[i].factor = nil; w.limits[i].lowerFactor = nil; continue }
-            guard let use = uses[w.limits[i].id] else { continue }  // lookup only
-            let series = loads.map(use)
+            guard uses[0][w.limits[i].id] != nil else { continue }
+            let series = uses.map { $0[w.limits[i].id]! }
             w.limits[i].use = series
             w.limits[i].factor = nil
             // The last month it still holds (0 when broken today), as the compound formula counts.
