@@ -78,7 +78,7 @@ public struct ModelValidation: Sendable {
         }
         let queryCosts = m.fanouts.isEmpty ? nil : try QueryCosts(m, split: split, threads: threads)
         if let queryCosts {
-            fitted.parameters += queryCosts.parameters(runs: m.fanouts.filter { split.fitsFanout($0) && $0.query == "count" && $0.clients == 1 }.count)
+            fitted.parameters += queryCosts.parameters
             rows += try fanoutRows(m, split: split, costs: queryCosts, threads: threads, replays: &replays)
             rows += try singleQueryRows(m, costs: queryCosts, threads: threads, replays: &replays)
             rows += try pgbenchRows(m, costs: queryCosts, threads: threads, replays: &replays)

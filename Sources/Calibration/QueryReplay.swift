@@ -109,8 +109,9 @@ struct QueryCosts: Sendable {
     var executor: ExecutorCosts
     /// The fit's squared log error summed over one client's shard counts.
     var fitError: Double
-    /// pgbench -C runs the connection costs come from.
+    /// pgbench -C runs the connection costs come from, and one client's fan-outs the search fitted.
     var setupSamples = 0
+    var fitRuns = 0
 
     static let loopbackLatency = "10us"
     static let taskCoordinatorGrid = [0.01, 0.02, 0.04, 0.06, 0.08, 0.10, 0.12, 0.15, 0.2]
@@ -130,11 +131,15 @@ struct QueryCosts: Sendable {
         setupSamples = m.connectionSetups.filter { $0.what == "client_to_worker_select_1" }.count
         let idle = m.fanouts.filter { split.fitsFanout($0) && $0.query == "count" && $0.clients == 1 }.sorted { $0.shardCount < $1.shardCount }
         guard idle.count >= 3 else { throw MeasurementError(file: m.files.joined(separator: " "), field: "runs", problem: "fewer than 3 one-client count(*) runs (family d)") }
+        fitRuns = idle.count
         let ms = { (v: Double) in SimDuration(seconds: v / 1000) }
+        // The measured connection costs with (task coordinator, cold) in ms.
+        let executorCosts = { (p: [Double]) in
+            ExecutorCosts(connectionSetupCPU: ms(plain), tlsHandshakeCPU: ms(max(0, tls - plain)), taskCoordinatorCPU: ms(p[0]), coldTaskWorkerCPU: ms(p[1]))
+        }
         // One candidate: (task coordinator, cold, worker per task) in ms → its base and error.
         func evaluate(_ p: [Double]) throws -> (base: Double, error: Double) {
-            let executor = ExecutorCosts(connectionSetupCPU: ms(plain), tlsHandshakeCPU: ms(max(0, tls - plain)),
-                                         taskCoordinatorCPU: ms(p[0]), coldTaskWorkerCPU: ms(p[1]))
+            let executor = executorCosts(p)
             let replay = { (shards: Int, base: Double) in
                 QueryReplay(shardCount: shards, clients: 1, duration: "10s", warmup: "1s", workerCPU: ms(p[2]), coordinatorCPU: ms(base), executor: executor)
             }
@@ -159,15 +164,15 @@ struct QueryCosts: Sendable {
                 }
             }
         }
-        executor = ExecutorCosts(connectionSetupCPU: ms(plain), tlsHandshakeCPU: ms(max(0, tls - plain)),
-                                 taskCoordinatorCPU: ms(best[0]), coldTaskWorkerCPU: ms(best[1]))
+        executor = executorCosts(best)
         fanoutWorkerCPU = ms(best[2])
         fanoutCoordinatorCPU = ms(bestBase)
         fitError = bestError
     }
 
     /// The executor's costs as costs.yaml's `cluster:` section (a search, so no interval).
-    func parameters(runs: Int) -> [FittedParameter] {
+    var parameters: [FittedParameter] {
+        let runs = fitRuns
         let searched = "family d: the replays of \(runs) one-client count(*) runs, coordinate search (squared log error \(RebalanceReplay.number(fitError)))"
         let entry = { (key: String, d: SimDuration, source: String, n: Int) in
             FittedParameter(key: key, section: "cluster", value: d.seconds, low: d.seconds, high: d.seconds, unit: "s", samples: n, source: source)
