@@ -105,7 +105,13 @@ public struct LabMeasurements: Sendable {
     /// Family h: point lookups on a table, by cache level.
     public struct CacheRun: Sendable {
         public var table: String
-        public var tableBytes: Double
+        public var rows: Int
+        public var heapBytes: Double
+        public var indexBytes: Double
+        public var tableBytes: Double { heapBytes + indexBytes }
+        /// Lookups before the measured ones (from a cold start) and measured.
+        public var warmupLookups: Int
+        public var lookups: Int
         public var zipfS: Double
         public var sharedHitBlocks: Double
         public var pageCacheBlocks: Double
@@ -316,7 +322,9 @@ public struct LabMeasurements: Sendable {
         for r in try root.field("runs").nonEmptyArray() {
             let name = try r.field("table").string()
             let t = try tables.field(name)
-            cache.append(CacheRun(table: name, tableBytes: try t.field("heap_bytes").nonNegative() + t.field("index_bytes").nonNegative(),
+            cache.append(CacheRun(table: name, rows: try t.field("rows").int(), heapBytes: try t.field("heap_bytes").nonNegative(),
+                                  indexBytes: try t.field("index_bytes").nonNegative(), warmupLookups: try root.field("warmup_lookups").int(),
+                                  lookups: try root.field("lookups").int(),
                                   zipfS: try r.field("zipf_s").nonNegative(), sharedHitBlocks: try r.field("shared_hit_blocks").nonNegative(),
                                   pageCacheBlocks: try r.field("page_cache_blocks").nonNegative(), diskBlocks: try r.field("disk_blocks").nonNegative(),
                                   sharedBuffersBytes: shared, ramBytes: ram.map { $0 * 1_048_576 }))

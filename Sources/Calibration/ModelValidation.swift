@@ -16,6 +16,9 @@ public struct ValidationRow: Sendable {
     public var simulated: Double?
     /// Allowed relative error (0.25 = ±25%); 0 means the figures must be equal.
     public var tolerance: Double
+    /// The tolerance bounds the absolute error instead (shares, where a relative error of a
+    /// figure near 0 means nothing).
+    public var absoluteTolerance = false
     /// True for a prediction of the held-out half; false for a figure the costs were fitted on.
     public var heldOut: Bool
     public var note: String = ""
@@ -29,6 +32,7 @@ public struct ValidationRow: Sendable {
     public var pass: Bool {
         guard let simulated else { return false }
         if tolerance == 0 { return simulated == measured }
+        if absoluteTolerance { return abs(simulated - measured) <= tolerance }
         guard let ratio else { return simulated == 0 }
         return abs(ratio - 1) <= tolerance
     }
@@ -84,6 +88,7 @@ public struct ModelValidation: Sendable {
             rows += try pgbenchRows(m, costs: queryCosts, threads: threads, replays: &replays)
         }
         rows += notModelledRows(m)
+        rows += try CacheReplay.rows(m)
         rows = rows.filter { $0.family == "a" } + ["b", "c", "d", "e", "f", "g", "h"].flatMap { f in rows.filter { $0.family == f } }
         return ModelValidation(split: split, fitted: fitted, rows: rows, files: m.files,
                                replays: replays.map { ($0.name, Self.replayHeader + $0.text) })

@@ -289,23 +289,13 @@ extension ModelValidation {
         return rows
     }
 
-    /// Families g and h: measured, not modelled yet; every row fails and says so.
+    /// Family g: measured, not modelled yet; every row fails and says so.
     static func notModelledRows(_ m: LabMeasurements) -> [ValidationRow] {
         var rows: [ValidationRow] = []
         for r in m.memory {
             rows.append(ValidationRow(family: "g", experiment: "backend memory", configuration: "\(r.node), \(r.shardsTouched) shards touched",
                                       metric: "memory_growth_kib", unit: "KiB", measured: r.growthBytes / 1024, simulated: nil, tolerance: timingTolerance,
                                       heldOut: true, note: "the model has no per-backend memory (issue 18)"))
-        }
-        for r in m.cache {
-            let total = r.sharedHitBlocks + r.pageCacheBlocks + r.diskBlocks
-            guard total > 0 else { continue }
-            for (metric, v) in [("shared_buffers_hit_share", r.sharedHitBlocks), ("page_cache_share", r.pageCacheBlocks), ("disk_read_share", r.diskBlocks)] {
-                rows.append(ValidationRow(family: "h", experiment: "point lookups, Zipf s = \(RebalanceReplay.number(r.zipfS))",
-                                          configuration: "\(r.table) (\(Int(r.tableBytes / 1_048_576)) MiB), shared_buffers \(Int(r.sharedBuffersBytes / 1_048_576)) MiB, RAM \(r.ramBytes.map { "\(Int($0 / 1_048_576)) MiB" } ?? "the machine's")",
-                                          metric: metric, unit: "share", measured: v / total, simulated: nil, tolerance: timingTolerance, heldOut: true,
-                                          note: "the model has one LRU of shared_buffers + page cache, not two levels (issue 18)"))
-            }
         }
         return rows
     }

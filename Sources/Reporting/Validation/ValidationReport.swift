@@ -17,7 +17,7 @@ public struct ValidationReport {
         for r in validation.rows {
             w.appendRow([.text(r.family), .text(r.experiment), .text(r.configuration), .text(r.metric), .text(r.unit), .text(r.heldOut ? "held-out" : "fit"),
                          .number(r.measured, digits: 4), r.simulated.map { .number($0, digits: 4) } ?? .text(""),
-                         r.ratio.map { .number($0, digits: 3) } ?? .text(""), .number(r.tolerance, digits: 2), .text(r.pass ? "yes" : "no"), .text(r.note)])
+                         r.ratio.map { .number($0, digits: 3) } ?? .text(""), r.absoluteTolerance ? .text("±\(NumberFormat.fixed(r.tolerance, 2)) absolute") : .number(r.tolerance, digits: 2), .text(r.pass ? "yes" : "no"), .text(r.note)])
         }
         return w.text
     }
@@ -38,6 +38,7 @@ public struct ValidationReport {
             tally("connections opened exact for a single query", rows.filter { $0.family == "e" && $0.metric == "connections_opened" }),
             tally("connections opened per query within ±25% under pgbench", rows.filter { $0.metric == "connections_opened_per_query" }),
             tally("pgbench: the fastest shared-pool setting the same as measured", rows.filter { $0.metric == "fastest_shared_pool_setting" }),
+            tally("cache: every share of block reads (shared_buffers, page cache, disk) within ±0.02", rows.filter { $0.family == "h" }),
             tally("fan-outs: the shard count with the lowest latency under load the same as measured", rows.filter { $0.metric == "shard_count_with_lowest_latency" }),
         ]
     }

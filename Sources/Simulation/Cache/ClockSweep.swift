@@ -15,11 +15,12 @@ public struct ClockSweep: Sendable {
 
     /// Accesses per period (rate × T).
     public let accessesPerPeriod: Double
-    /// transition[c][d]: probability the count goes from c after one pass to d after the next
-    /// (the rest of row 0, e^(−a), is eviction).
-    private(set) var transition = [[Double]](repeating: [Double](repeating: 0, count: states), count: states)
+    /// transition[c · 5 + d]: probability the count goes from c after one pass to d after the
+    /// next (the rest of row 0, e^(−a), is eviction). Inline storage: the cache model builds
+    /// one of these per page class and sweep period it tries.
+    private var transition = InlineArray<25, Double>(repeating: 0)
     /// Distribution of the count after the first pass (never an eviction: it starts at 1).
-    private(set) var afterFirstPass = [Double](repeating: 0, count: states)
+    private var afterFirstPass = InlineArray<5, Double>(repeating: 0)
     /// Probability of no access during one period.
     let quiet: Double
 
@@ -27,20 +28,20 @@ public struct ClockSweep: Sendable {
         accessesPerPeriod = a
         quiet = exp(-a)
         // Poisson(a) probabilities of n = 0...4 accesses and the tails P(N ≥ n).
-        var pmf = [Double](repeating: 0, count: Self.maximumUsageCount)
+        var pmf = InlineArray<5, Double>(repeating: 0)
         var term = quiet
         for n in 0..<Self.maximumUsageCount {
             pmf[n] = term
             term *= a / Double(n + 1)
         }
-        var atLeast = [Double](repeating: 0, count: Self.maximumUsageCount + 1)
+        var atLeast = InlineArray<6, Double>(repeating: 0)
         atLeast[0] = 1
         for n in 1...Self.maximumUsageCount { atLeast[n] = max(0, atLeast[n - 1] - pmf[n - 1]) }
         for c in 0..<Self.states {
             // Count before the pass: min(c + N, 5); after it, one less (eviction when 0).
             for before in max(c, 1)...Self.maximumUsageCount {
                 let p = before == Self.maximumUsageCount ? atLeast[Self.maximumUsageCount - c] : pmf[before - c]
-                transition[c][before - 1] += p
+                transition[c * Self.states + before - 1] += p
             }
         }
         for n in 0..<(Self.states - 1) { afterFirstPass[n] = pmf[n] }
@@ -50,29 +51,35 @@ public struct ClockSweep: Sendable {
     /// Expected whole periods a page stays, from its load to the pass that evicts it;
     /// infinite when eviction is too unlikely to resolve in double precision.
     public var expectedPeriods: Double {
-        // m = (I − M)⁻¹ 1: expected periods to eviction from each post-pass state.
-        var a = (0..<Self.states).map { r in (0..<Self.states).map { c in (r == c ? 1 : 0) - transition[r][c] } }
-        var b = [Double](repeating: 1, count: Self.states)
-        for col in 0..<Self.states {
+        // m = (I − M)⁻¹ 1: expected periods to eviction from each post-pass state, by Gaussian
+        // elimination with partial pivoting on the 5 × 5 system.
+        let n = Self.states
+        var a = InlineArray<25, Double>(repeating: 0)
+        for r in 0..<n { for c in 0..<n { a[r * n + c] = (r == c ? 1 : 0) - transition[r * n + c] } }
+        var b = InlineArray<5, Double>(repeating: 1)
+        for col in 0..<n {
             var pivot = col
-            for r in (col + 1)..<Self.states where abs(a[r][col]) > abs(a[pivot][col]) { pivot = r }
-            guard abs(a[pivot][col]) > 1e-300 else { return .infinity }
-            if pivot != col { a.swapAt(pivot, col); b.swapAt(pivot, col) }
-            for r in (col + 1)..<Self.states {
-                let f = a[r][col] / a[col][col]
+            for r in (col + 1)..<n where abs(a[r * n + col]) > abs(a[pivot * n + col]) { pivot = r }
+            guard abs(a[pivot * n + col]) > 1e-300 else { return .infinity }
+            if pivot != col {
+                for c in 0..<n { let t = a[pivot * n + c]; a[pivot * n + c] = a[col * n + c]; a[col * n + c] = t }
+                let t = b[pivot]; b[pivot] = b[col]; b[col] = t
+            }
+            for r in (col + 1)..<n {
+                let f = a[r * n + col] / a[col * n + col]
                 guard f != 0 else { continue }
-                for c in col..<Self.states { a[r][c] -= f * a[col][c] }
+                for c in col..<n { a[r * n + c] -= f * a[col * n + c] }
                 b[r] -= f * b[col]
             }
         }
-        var m = [Double](repeating: 0, count: Self.states)
-        for r in stride(from: Self.states - 1, through: 0, by: -1) {
+        var m = InlineArray<5, Double>(repeating: 0)
+        for r in stride(from: n - 1, through: 0, by: -1) {
             var sum = b[r]
-            for c in (r + 1)..<Self.states { sum -= a[r][c] * m[c] }
-            m[r] = sum / a[r][r]
+            for c in (r + 1)..<n { sum -= a[r * n + c] * m[c] }
+            m[r] = sum / a[r * n + r]
         }
         var periods = 1.0
-        for n in 0..<Self.states { periods += afterFirstPass[n] * m[n] }
+        for i in 0..<n { periods += afterFirstPass[i] * m[i] }
         return periods.isFinite && periods > 0 ? periods : .infinity
     }
 
@@ -87,16 +94,15 @@ public struct ClockSweep: Sendable {
     /// Calls `body(k, p)` for k = 2, 3, ... with p the probability that the page is evicted at
     /// the k-th pass after its load (it never is at the first), while `body` returns true.
     func forEachEvictionPeriod(_ body: (Int, Double) -> Bool) {
+        let n = Self.states
         var v = afterFirstPass
-        var next = [Double](repeating: 0, count: Self.states)
         var k = 2
         while body(k, v[0] * quiet) {
-            for d in 0..<Self.states {
-                var s = 0.0
-                for c in 0..<Self.states { s += v[c] * transition[c][d] }
-                next[d] = s
+            var next = InlineArray<5, Double>(repeating: 0)
+            for c in 0..<n where v[c] != 0 {
+                for d in 0..<n { next[d] += v[c] * transition[c * n + d] }
             }
-            swap(&v, &next)
+            v = next
             k += 1
         }
     }
