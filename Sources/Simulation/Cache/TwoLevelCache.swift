@@ -64,13 +64,13 @@ public struct TwoLevelCache: Sendable {
         bufferHit = h1
         sweepPeriod = t1
         // Level 2: the page cache over the buffer's misses.
-        guard missed.reduce(0.0, { $0 + pages[$1] }) > pageCachePages else {
+        let missedBins = bins.map { (pages: $0.pages, rate: $0.rate, sweep: ClockSweep(accessesPerPeriod: $0.rate * t1)) }
+            .filter { $0.sweep.expectedPeriods.isFinite }
+        guard missedBins.reduce(0.0, { $0 + $1.pages }) > pageCachePages else {
             pageCacheHit = pages.indices.map { rates[$0] > 0 && pages[$0] > 0 ? 1 - h1[$0] : 0 }
             pageCacheTime = .infinity
             return
         }
-        let missedBins = bins.map { (pages: $0.pages, rate: $0.rate, sweep: ClockSweep(accessesPerPeriod: $0.rate * t1)) }
-            .filter { $0.sweep.residentProbability < 1 }
         let t2 = Self.solve(from: t1, pageCachePages) { t2 in
             missedBins.reduce(0.0) { $0 + $1.pages * Self.pageCache(rate: $1.rate, sweep: $1.sweep, sweepPeriod: t1, time: t2).occupancy }
         }
@@ -101,22 +101,40 @@ public struct TwoLevelCache: Sendable {
         return out
     }
 
+    /// Periods of a buffer stay summed one by one; the rarer, longer stays beyond are taken at
+    /// their conditional mean length (hot pages, whose buffer misses are rare).
+    static let summedPeriods = 2048
+
     /// A page's share of time in the page cache (occupancy) and the probability that a request
     /// to the page cache finds it (hit), at characteristic time `time`: requests come at the
     /// buffer's misses, K·T₁ + Exp(rate) apart, K from `sweep`.
     private static func pageCache(rate: Double, sweep: ClockSweep, sweepPeriod t1: Double, time t2: Double) -> (occupancy: Double, hit: Double) {
-        let missRate = rate / (rate * t1 * sweep.expectedPeriods + 1)
-        var seen = 0.0, held = 0.0, hit = 0.0
-        sweep.forEachEvictionPeriod { k, p in
-            let stay = Double(k) * t1
-            guard stay < t2 else { return false }
+        let expected = sweep.expectedPeriods
+        guard expected.isFinite else { return (0, 0) }
+        let missRate = rate / (rate * t1 * expected + 1)
+        var seen = 0.0, periods = 0.0, held = 0.0, hit = 0.0
+        func add(_ stay: Double, _ p: Double) {
             let returns = -expm1(-rate * (t2 - stay))
             held += p * (stay + returns / rate)
             hit += p * returns
+        }
+        var capped = false
+        sweep.forEachEvictionPeriod { k, p in
+            let stay = Double(k) * t1
+            guard stay < t2 else { return false }
+            guard k <= summedPeriods else { capped = true; return false }
+            add(stay, p)
             seen += p
+            periods += Double(k) * p
             return seen < 1 - 1e-12
         }
-        held += max(0, 1 - seen) * t2
+        let rest = max(0, 1 - seen)
+        if capped && rest > 0 {
+            let stay = max(Double(summedPeriods + 1), (expected - periods) / rest) * t1
+            if stay < t2 { add(stay, rest) } else { held += rest * t2 }
+        } else {
+            held += rest * t2
+        }
         return (missRate * held, hit)
     }
 
@@ -124,7 +142,11 @@ public struct TwoLevelCache: Sendable {
     /// a doubling bracket from `start`, then bisection in log space to 1e-10 relative.
     private static func solve(from start: Double, _ capacity: Double, _ occupancy: (Double) -> Double) -> Double {
         var lo = 0.0, hi = start > 0 && start.isFinite ? start : 1
-        while occupancy(hi) < capacity { lo = hi; hi *= 2 }
+        while occupancy(hi) < capacity {
+            lo = hi
+            hi *= 2
+            guard hi.isFinite else { return .infinity }
+        }
         for _ in 0..<200 {
             let mid = lo == 0 ? hi / 2 : (lo * hi).squareRoot()
             if occupancy(mid) < capacity { lo = mid } else { hi = mid }

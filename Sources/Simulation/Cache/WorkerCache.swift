@@ -1,15 +1,17 @@
 import SimCore
 import Workload
 
-/// One worker's page cache under the current placement: Che's approximation over one page
-/// class per (table, tenant) on the worker plus one per reference table (every worker holds
-/// a replica). Used for the initial layout and again for the workers a move or split changes.
+/// One worker's caches under the current placement: the two-level model (`TwoLevelCache`:
+/// shared_buffers in front of the page cache) over one page class per (table, tenant) on the
+/// worker plus one per reference table (every worker holds a replica). Used for the initial
+/// layout and again for the workers a move or split changes. A hit is a page not read from
+/// disk (found in shared_buffers or in the page cache).
 ///
 /// Access rates: single-tenant classes read a tenant's pages in proportion to its activity;
 /// multi-shard classes scan every shard, spreading over its pages; reference joins read the
 /// reference tables. Rates are per page per second at `meanArrivalRate`.
 struct WorkerCache {
-    /// Hit ratio of each (table, tenant) on the worker, and the page-weighted scan hit ratio of
+    /// Hit ratio (not read from disk) of each (table, tenant) on the worker, and the page-weighted scan hit ratio of
     /// each of its shards, as (table, index, ratio) triples in table then tenant/shard order.
     var tenantHits: [(table: Int, tenant: Int, hit: Double)] = []
     var shardScanHits: [(table: Int, shard: Int, hit: Double)] = []
@@ -47,14 +49,17 @@ struct WorkerCache {
                 bytes += sizeBytes[r] * t.dataShare
             }
         }
-        let che = try CheCache(pages: pages, rates: rates, capacity: scenario.cluster.spec(ofShardNode: Int(w)).cacheBytes / pageBytes)
+        let node = scenario.cluster.spec(ofShardNode: Int(w))
+        let cache = try TwoLevelCache(pages: pages, rates: rates, bufferPages: node.sharedBuffersBytes / pageBytes,
+                                      pageCachePages: node.pageCacheBytes / pageBytes)
+        let hitRatio = zip(cache.bufferHit, cache.pageCacheHit).map { $0 + $1 }
         // Scan hit ratio of each shard on this worker: page-weighted mean over its tenants.
         var hitPages = shardBytes.map { [Double](repeating: 0, count: $0.count) }
         var allPages = hitPages
         for (i, o) in owner.enumerated() where o.tenant >= 0 {
-            tenantHits.append((o.table, o.tenant, che.hitRatio[i]))
+            tenantHits.append((o.table, o.tenant, hitRatio[i]))
             let s = Int(tenantShard[o.table][o.tenant])
-            hitPages[o.table][s] += pages[i] * che.hitRatio[i]
+            hitPages[o.table][s] += pages[i] * hitRatio[i]
             allPages[o.table][s] += pages[i]
         }
         for ti in scenario.tables.indices {

@@ -4,7 +4,7 @@ import SimCore
 
 /// Placement changes during a run: a committed move changes one shard group's worker; a
 /// split or a clone promotion rebuilds the placement from the metadata. Caches of the
-/// workers involved are re-estimated (Che) at once: a simplification, since a real cache
+/// workers involved are re-estimated (`WorkerCache`) at once: a simplification, since a real cache
 /// warms up over minutes.
 extension ClusterSimulation {
     /// Shards of scenario table `t` (0 for reference tables): flat indices shardOffset[t] ..< + count.

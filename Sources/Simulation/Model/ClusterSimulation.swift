@@ -12,12 +12,12 @@ import Workload
 /// on the coordinator. Connections from the coordinator to a worker count against
 /// `citus.max_shared_pool_size` (the first of a pool waits when it is exhausted, further ones
 /// are skipped) and against the worker's `max_connections` (refused when full). Pages a task
-/// reads hit the worker's cache with the tenant's Che hit ratio; misses are disk reads.
+/// reads are found in the worker's shared_buffers or page cache with the tenant's hit ratio
+/// of the two-level model (`TwoLevelCache`); the rest are disk reads.
 /// A `statement_timeout` cancels the query's shard tasks on the workers' CPUs; cost-based
 /// connection establishment stops a pool from opening connections when the open ones will
 /// finish sooner (FACTS G). Simplifications: writes cost one WAL flush of their bytes; the
-/// workers may differ in size (worker groups), the cache is one LRU of shared_buffers and
-/// the page cache together.
+/// workers may differ in size (worker groups); a read from the page cache costs no CPU.
 public struct ClusterSimulation: EventHandler {
     public typealias Kind = ClusterEvent
 

@@ -26,7 +26,7 @@ public struct SimulationLayout: Sendable {
     public let workerShards: [[[Int32]]]
     /// For each table: bytes of each shard.
     public let shardBytes: [[Double]]
-    /// For each table: cache hit ratio of each tenant's pages on its worker.
+    /// For each table: cache hit ratio (not read from disk) of each tenant's pages on its worker.
     public let tenantHitRatio: [[Double]]
     /// For each table: page-weighted hit ratio of a scan of each shard.
     public let shardScanHitRatio: [[Double]]
@@ -58,7 +58,7 @@ public struct SimulationLayout: Sendable {
         self.workerShards = workerShards
         self.shardBytes = shardBytes
 
-        // Cache: one Che model per worker (`WorkerCache`).
+        // Cache: one two-level model per worker (`WorkerCache`).
         var tenantHit = scenario.tables.map { t in t.kind == .distributed ? [Double](repeating: 1, count: tenants.count) : [] }
         var scanHit = shardBytes.map { [Double](repeating: 1, count: $0.count) }
         var workerBytes = [Double](repeating: 0, count: workers.count)

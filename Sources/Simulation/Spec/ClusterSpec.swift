@@ -37,9 +37,13 @@ public struct NodeSpec: Sendable, Equatable {
     /// connection (backend memory).
     public var reservedBytes: Double { 1_073_741_824 + Double(maxConnections) * 8_388_608 }
 
-    /// Bytes of table data an LRU can hold: shared_buffers plus the OS page cache, treated
-    /// as one LRU (double buffering ignored).
-    public var cacheBytes: Double { max(sharedBuffersBytes, memoryBytes - reservedBytes) }
+    /// The OS page cache: the RAM left after the reserve and shared_buffers, bytes.
+    public var pageCacheBytes: Double { max(0, memoryBytes - reservedBytes - sharedBuffersBytes) }
+
+    /// Bytes of table data the two cache levels can hold together (shared_buffers plus the page
+    /// cache; the simulation's `TwoLevelCache` also counts the copies the page cache keeps of
+    /// buffered pages, the sizing rules' working-set check does not).
+    public var cacheBytes: Double { sharedBuffersBytes + pageCacheBytes }
 }
 
 /// The servers and the network between them.
