@@ -99,6 +99,8 @@ public struct LabMeasurements: Sendable {
     public struct MemoryRun: Sendable {
         public var node: String
         public var shardsTouched: Int
+        /// The distributed table's shard count in the run.
+        public var shardCount: Int
         public var growthBytes: Double
     }
 
@@ -309,7 +311,8 @@ public struct LabMeasurements: Sendable {
             for node in ["coordinator", "worker"] {
                 let n = try r.field(node)
                 let growth = try n.field("after").field("contexts_bytes").double() - n.field("before").field("contexts_bytes").double()
-                memory.append(MemoryRun(node: node, shardsTouched: try n.field("shards_touched").int(), growthBytes: growth))
+                memory.append(MemoryRun(node: node, shardsTouched: try n.field("shards_touched").int(), shardCount: try r.field("shard_count").int(),
+                                        growthBytes: growth))
             }
         }
     }

@@ -87,7 +87,7 @@ public struct ModelValidation: Sendable {
             rows += try singleQueryRows(m, costs: queryCosts, threads: threads, replays: &replays)
             rows += try pgbenchRows(m, costs: queryCosts, threads: threads, replays: &replays)
         }
-        rows += notModelledRows(m)
+        rows += try MemoryReplay.rows(m, split: split)
         rows += try CacheReplay.rows(m)
         rows = rows.filter { $0.family == "a" } + ["b", "c", "d", "e", "f", "g", "h"].flatMap { f in rows.filter { $0.family == f } }
         return ModelValidation(split: split, fitted: fitted, rows: rows, files: m.files,

@@ -288,15 +288,4 @@ extension ModelValidation {
         }
         return rows
     }
-
-    /// Family g: measured, not modelled yet; every row fails and says so.
-    static func notModelledRows(_ m: LabMeasurements) -> [ValidationRow] {
-        var rows: [ValidationRow] = []
-        for r in m.memory {
-            rows.append(ValidationRow(family: "g", experiment: "backend memory", configuration: "\(r.node), \(r.shardsTouched) shards touched",
-                                      metric: "memory_growth_kib", unit: "KiB", measured: r.growthBytes / 1024, simulated: nil, tolerance: timingTolerance,
-                                      heldOut: true, note: "the model has no per-backend memory (issue 18)"))
-        }
-        return rows
-    }
 }

@@ -4,7 +4,7 @@
 /// The standard split fits on single moves (family a), serial background rebalances of 32
 /// shard groups and their drains (b, c), one client's fan-outs (d) and single queries (e); it
 /// predicts parallel rebalances, rebalances and drains of many small groups, fan-outs under
-/// load, pgbench (f), memory (g) and the cache (h).
+/// load, pgbench (f), backend memory at 128 and 2,048 shards (g) and the cache (h).
 public struct ValidationSplit: Sendable {
     public var name = "standard"
 
@@ -12,10 +12,10 @@ public struct ValidationSplit: Sendable {
 
     /// The words for the report.
     public var fitHalf: String {
-        "single shard moves (family a); serial background rebalances (executors 1/1) of 32 shard groups and the drains before them (b, c); one client's fan-outs (d); single queries (e)"
+        "single shard moves (family a); serial background rebalances (executors 1/1) of 32 shard groups and the drains before them (b, c); one client's fan-outs (d); single queries (e); backend memory at 32, 512 and 8,192 shards (g)"
     }
     public var heldOutHalf: String {
-        "parallel background rebalances (executors 4/2, with and without parallel colocated transfers) and their drains; rebalances and drains of 128 small shard groups (c); fan-outs under 8 clients (d); pgbench (f); backend memory (g); the two-level cache (h)"
+        "parallel background rebalances (executors 4/2, with and without parallel colocated transfers) and their drains; rebalances and drains of 128 small shard groups (c); fan-outs under 8 clients (d); pgbench (f); backend memory at 128 and 2,048 shards (g); the two-level cache (h)"
     }
 
     func fits(_ m: LabMeasurements.SingleMove) -> Bool { true }
@@ -24,4 +24,8 @@ public struct ValidationSplit: Sendable {
     func fits(_ r: LabMeasurements.RebalanceRun) -> Bool { r.shardCount <= 32 && r.executors == 1 }
 
     func fitsFanout(_ f: LabMeasurements.FanoutRun) -> Bool { f.clients == 1 }
+
+    /// Memory: the smallest, a middle and the largest shard count are fitted (per node kind); the
+    /// two between are predicted.
+    func fitsMemory(_ r: LabMeasurements.MemoryRun) -> Bool { [32, 512, 8_192].contains(r.shardCount) }
 }

@@ -38,6 +38,7 @@ public struct ValidationReport {
             tally("connections opened exact for a single query", rows.filter { $0.family == "e" && $0.metric == "connections_opened" }),
             tally("connections opened per query within ±25% under pgbench", rows.filter { $0.metric == "connections_opened_per_query" }),
             tally("pgbench: the fastest shared-pool setting the same as measured", rows.filter { $0.metric == "fastest_shared_pool_setting" }),
+            tally("backend memory: every growth within ±25%", rows.filter { $0.family == "g" }),
             tally("cache: every share of block reads (shared_buffers, page cache, disk) within ±0.02", rows.filter { $0.family == "h" }),
             tally("fan-outs: the shard count with the lowest latency under load the same as measured", rows.filter { $0.metric == "shard_count_with_lowest_latency" }),
         ]
