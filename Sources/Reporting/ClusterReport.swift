@@ -79,7 +79,8 @@ public struct ClusterReport {
                                "latency_max_ms", "service_mean_ms", "timeouts", "errors", "session_waits"]
     static let nodeColumns = ["cpu_utilization", "cpu_run_queue_mean", "disk_utilization", "nic_in_utilization", "nic_out_utilization", "cache_hit_ratio", "connections_mean", "connections_peak",
                               "max_connections", "shared_pool_waits", "shared_pool_waiters_mean", "shared_pool_wait_seconds",
-                              "optional_connections_skipped", "connections_refused", "connections_opened"]
+                              "optional_connections_skipped", "connections_refused", "connections_opened", "memory_peak_gib", "memory_limit_gib",
+                              "out_of_memory_refusals"]
 
     /// One row per class: the mean of each figure (intervals are in summary.csv).
     var classesCSV: String {
@@ -260,6 +261,11 @@ public struct ClusterReport {
             return [n, v("cpu_utilization"), v("disk_utilization"), v("cache_hit_ratio"), v("connections_mean"), v("shared_pool_waiters_mean")]
         }
         lines.append(TextTable.render(header: ["node", "cpu", "disk", "cache_hit", "conns", "pool_waiters"], rows: nodeRows).trimmingTrailingNewline)
+        for n in nodeNames {
+            guard let refused = interval("\(n).out_of_memory_refusals"), refused.mean > 0 else { continue }
+            let v = { (m: String, digits: Int) in self.interval("\(n).\(m)").map { NumberFormat.fixed($0.mean, digits) } ?? "?" }
+            lines.append("\(n): \(NumberFormat.fixed(refused.mean, 0)) connections refused: out of memory (shared_buffers and \(v("connections_peak", 0)) backends at the peak take \(v("memory_peak_gib", 2)) of the \(v("memory_limit_gib", 2)) GiB its RAM leaves after the OS)")
+        }
         for s in sloResults {
             let verdict = s.met ? "met" : "NOT met"
             lines.append("SLO \(s.objective) <= \(s.targetText): \(color ? "\u{1B}[\(s.met ? "32" : "1;31")m\(verdict)\u{1B}[0m" : verdict) (\(s.measuredText))")

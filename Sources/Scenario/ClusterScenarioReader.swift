@@ -250,6 +250,23 @@ enum ClusterScenarioReader {
         let clientSetup = seconds(m, "connection_setup_coordinator_cpu", default: 0, allowZero: true)
         let perTask = seconds(m, "task_coordinator_cpu", default: 0, allowZero: true)
         let cold = seconds(m, "cold_task_worker_cpu", default: 0, allowZero: true)
+        var memory: BackendMemory? = BackendMemory()
+        if let b = m.mapping("backend_memory", required: false) {
+            let d = BackendMemory()
+            let fresh = b.number("fresh_mib", in: 0...65_536, default: d.freshBytes / 1_048_576)
+            let coordinatorFirst = b.number("coordinator_first_query_kib", in: 0...1e9, default: d.coordinatorFirstQueryBytes / 1024)
+            let coordinatorPerShard = b.number("coordinator_bytes_per_shard", in: 0...1e9, default: d.coordinatorBytesPerShard)
+            let workerFirst = b.number("worker_first_query_kib", in: 0...1e9, default: d.workerFirstQueryBytes / 1024)
+            let workerPerShard = b.number("worker_bytes_per_shard", in: 0...1e9, default: d.workerBytesPerShard)
+            b.finish()
+            if let fresh, let coordinatorFirst, let coordinatorPerShard, let workerFirst, let workerPerShard {
+                memory = BackendMemory(freshBytes: fresh * 1_048_576, coordinatorFirstQueryBytes: coordinatorFirst * 1024,
+                                       coordinatorBytesPerShard: coordinatorPerShard, workerFirstQueryBytes: workerFirst * 1024,
+                                       workerBytesPerShard: workerPerShard)
+            } else {
+                memory = nil
+            }
+        }
         let hasShards = m.bool("coordinator_has_shards", default: false)
         let sharedHost = m.value("shared_host_cores") == nil ? Int?.some(0) : m.integer("shared_host_cores", in: 1...4096)
         _ = m.value("layout")  // read with the tables (LayoutReader)
@@ -263,7 +280,8 @@ enum ClusterScenarioReader {
         spec.coldTaskWorkerCPU = cold
         spec.connectionSetupCoordinatorCPU = clientSetup
         spec.taskCoordinatorCPU = perTask
-        guard let sharedHost else { return nil }
+        guard let sharedHost, let memory else { return nil }
+        spec.backendMemory = memory
         spec.sharedHostCores = sharedHost == 0 ? nil : sharedHost
         spec.workerSizes = sizes
         return spec

@@ -19,6 +19,7 @@ public struct Preflight: Sendable {
 
     public init(_ s: ClusterScenario) throws {
         try checkLoad(s)
+        try checkMemory(s)
         checkTenants(s.workload.tenants)
         if !s.timeline.isEmpty { try checkOperations(s) }
     }
@@ -61,6 +62,32 @@ public struct Preflight: Sendable {
         }
         for w in load.workerDisk.indices where load.workerDisk[w] > 1 {
             warnings.append("\(name(w))'s disk is offered \(SizingRules.grouped(Int(load.workerDiskReads[w]))) reads/s (cache misses), \(f(load.workerDisk[w])) of its IOPS: \(unbounded)")
+        }
+    }
+
+    /// Each node's memory envelope at its connection limit (`NodeMemory`): a worker with
+    /// max_connections backends, a coordinator with its client sessions; past the RAM the OS
+    /// leaves, connections fail with out of memory.
+    mutating func checkMemory(_ s: ClusterScenario) throws {
+        let layout = try ClusterRun.layout(for: s)
+        let coordinators = s.cluster.coordinatorCount, sessions = s.workload.sessions
+        let perCoordinator = (0..<coordinators).map { c in (sessions - c + coordinators - 1) / coordinators }
+        let workers = layout.workerShards.first?.count ?? s.cluster.workerCount
+        let local = s.cluster.coordinatorHasShards ? 0 : -1
+        let (workerMemory, coordinatorMemory) = NodeMemory.envelope(scenario: s, layout: layout, workers: workers, coordinators: coordinators,
+                                                                    localWorker: local, sessionsPerCoordinator: perCoordinator)
+        let gib = { (v: Double) in SizingRules.fixed(v / 1_073_741_824, 1) + " GiB" }
+        let mib = { (v: Double) in SizingRules.fixed(v / 1_048_576, 1) + " MiB" }
+        let shift = s.cluster.coordinatorHasShards ? 0 : 1
+        for (w, m) in workerMemory.enumerated() {
+            let spec = s.cluster.spec(ofShardNode: w)
+            let backends = max(0, spec.maxConnections - 3)
+            guard m.bytes(backends: Double(backends)) > m.limitBytes else { continue }
+            let name = w + shift == 0 ? "the coordinator (its shards)" : "worker-\(w + shift)"
+            warnings.append("\(name): \(backends) backends (max_connections − 3) of \(mib(m.backendBytes)) each (every shard on it read) plus shared_buffers need \(gib(m.bytes(backends: Double(backends)))), more than the \(gib(m.limitBytes)) its RAM leaves after the OS: connections past \(m.backendLimit) fail with out of memory")
+        }
+        if local < 0, let m = coordinatorMemory.first, m.fixedBytes > m.limitBytes {
+            warnings.append("the coordinator: \(perCoordinator[0]) client sessions of \(mib(m.backendBytes)) each (every shard interval in the metadata cache) plus shared_buffers need \(gib(m.fixedBytes)), more than the \(gib(m.limitBytes)) its RAM leaves after the OS: lower workload.sessions or give it more memory")
         }
     }
 

@@ -84,6 +84,7 @@ struct ClusterReportPage {
                 ["name": n, "cpu": ci("\(n).cpu_utilization", 3), "disk": ci("\(n).disk_utilization", 3), "hit": ci("\(n).cache_hit_ratio", 4),
                  "conns": ci("\(n).connections_mean", 1), "peak": ci("\(n).connections_peak", 0), "limit": ci("\(n).max_connections", 0),
                  "waits": ci("\(n).shared_pool_waits", 0), "refused": ci("\(n).connections_refused", 0),
+                 "memory": ci("\(n).memory_peak_gib", 2), "memoryLimit": ci("\(n).memory_limit_gib", 2), "oom": ci("\(n).out_of_memory_refusals", 0),
                  "nic": ci(report.isCoordinator(n) ? "\(n).nic_in_utilization" : "\(n).nic_out_utilization", 3)]
             },
             "latencyChart": latencyChart,
@@ -274,8 +275,8 @@ struct ClusterReportPage {
     {{{latencyChart}}}
     {{{throughputChart}}}
     <h2>Nodes</h2>
-    <table><tr><th>node</th><th>CPU busy</th><th>disk busy</th><th>cache hit ratio</th><th>NIC busy (coordinator in, workers out)</th><th>connections mean</th><th>peak</th><th>max_connections</th><th>shared-pool waits</th><th>refused</th></tr>
-    {{#nodes}}<tr><td>{{name}}</td><td class="num">{{cpu}}</td><td class="num">{{disk}}</td><td class="num">{{hit}}</td><td class="num">{{nic}}</td><td class="num">{{conns}}</td><td class="num">{{peak}}</td><td class="num">{{limit}}</td><td class="num">{{waits}}</td><td class="num">{{refused}}</td></tr>{{/nodes}}</table>{{#hasLocalExecution}}<p>{{localExecution}}</p>{{/hasLocalExecution}}
+    <table><tr><th>node</th><th>CPU busy</th><th>disk busy</th><th>cache hit ratio</th><th>NIC busy (coordinator in, workers out)</th><th>connections mean</th><th>peak</th><th>max_connections</th><th>shared-pool waits</th><th>refused</th><th>memory peak GiB</th><th>RAM − OS GiB</th><th>out of memory</th></tr>
+    {{#nodes}}<tr><td>{{name}}</td><td class="num">{{cpu}}</td><td class="num">{{disk}}</td><td class="num">{{hit}}</td><td class="num">{{nic}}</td><td class="num">{{conns}}</td><td class="num">{{peak}}</td><td class="num">{{limit}}</td><td class="num">{{waits}}</td><td class="num">{{refused}}</td><td class="num">{{memory}}</td><td class="num">{{memoryLimit}}</td><td class="num">{{oom}}</td></tr>{{/nodes}}</table><p>Memory peak: shared_buffers plus the backends at the peak connection count (on a coordinator, its client sessions), each with its private memory: a fresh backend and the caches of every shard it has read (cluster.backend_memory, fitted on the lab). A worker refuses a connection that would take it past its RAM less 1 GiB for the OS (out of memory); work_mem is not counted.</p>{{#hasLocalExecution}}<p>{{localExecution}}</p>{{/hasLocalExecution}}
     {{{cpuChart}}}
     {{{nodeHeatmaps}}}
     {{{connectionsChart}}}

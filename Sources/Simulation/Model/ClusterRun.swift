@@ -96,6 +96,11 @@ extension ClusterSimulation {
         out.append(Metric("coordinator.cpu_utilization", (current.cpu[0] - baseline.cpu[0]) / span / Double(cpu[0].cores)))
         out.append(Metric("coordinator.cpu_run_queue_mean", cpu[0].jobsInSystem.mean(at: end)))
         out.append(Metric("coordinator.nic_in_utilization", (current.nic[0] - baseline.nic[0]) / span))
+        if localWorker < 0 {
+            // Client sessions are the coordinator's backends (a coordinator with shards is counted as a worker below).
+            out.append(Metric("coordinator.memory_peak_gib", coordinatorMemory[0].bytes(backends: 0) / 1_073_741_824))
+            out.append(Metric("coordinator.memory_limit_gib", coordinatorMemory[0].limitBytes / 1_073_741_824))
+        }
         if coordinators > 1 {
             // The busiest coordinator (the CPU objective of `slo.max_cpu_utilization`).
             out.append(Metric("coordinator_cpu_utilization_max", (0..<coordinators).reduce(0.0) { busiest, c in
@@ -150,6 +155,10 @@ extension ClusterSimulation {
             out.append(Metric("\(name).optional_connections_skipped", Double(m.optionalConnectionsSkipped[w])))
             out.append(Metric("\(name).connections_refused", Double(m.connectionsRefused[w])))
             out.append(Metric("\(name).connections_opened", Double(m.connectionsOpened[w])))
+            // The memory envelope at the peak connection count (`NodeMemory`).
+            out.append(Metric("\(name).memory_peak_gib", workerMemory[w].bytes(backends: backends[w].held.maximum) / 1_073_741_824))
+            out.append(Metric("\(name).memory_limit_gib", workerMemory[w].limitBytes / 1_073_741_824))
+            out.append(Metric("\(name).out_of_memory_refusals", Double(m.outOfMemoryRefusals[w])))
         }
         return out
     }

@@ -40,10 +40,12 @@ extension ClusterSimulation {
     }
 
     /// With a shared-pool slot: take a backend on the worker (refused when its
-    /// max_connections is reached) and run the connection's set-up CPU there.
+    /// max_connections is reached, or when one more backend would not fit in its memory:
+    /// PostgreSQL's "out of memory") and run the connection's set-up CPU there.
     mutating func openBackend(waiter: UInt32, worker: Int, _ s: inout Scheduler<ClusterEvent>) {
-        guard backends[worker].tryAcquire(at: s.now) else {
-            metrics.connectionsRefused[worker] += 1
+        let outOfMemory = backends[worker].inUse >= workerMemory[worker].backendLimit
+        guard !outOfMemory, backends[worker].tryAcquire(at: s.now) else {
+            if outOfMemory { metrics.outOfMemoryRefusals[worker] += 1 } else { metrics.connectionsRefused[worker] += 1 }
             let r = requests[Int(waiterRequest(waiter))]
             releaseSharedSlot(worker: worker, coordinator: r.coordinator, session: r.session, &s)
             if waiter & poolWaiterFlag != 0 {

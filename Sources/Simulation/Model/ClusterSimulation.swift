@@ -158,6 +158,11 @@ public struct ClusterSimulation: EventHandler {
     var sharedPool: [TokenPool]
     /// Backend slots (max_connections) of each worker.
     var backends: [TokenPool]
+    /// Per worker: the private memory of one of its backends, bytes, and how many such
+    /// backends fit beside shared_buffers in the RAM left after the OS (`NodeMemory`).
+    let workerMemory: [NodeMemory]
+    /// Per coordinator: its client sessions' backends.
+    let coordinatorMemory: [NodeMemory]
     /// Client sessions of each database.
     var sessions: [TokenPool]
     /// Session indices not in use (open loop), per database and coordinator (index
@@ -325,6 +330,10 @@ public struct ClusterSimulation: EventHandler {
             stride(from: Int32(i / coordinatorCount), to: Int32(sessionCount), by: k).reversed().filter { Int(sessionCoordinator[Int($0)]) == i % coordinatorCount }
         }
         cached = Array(repeating: 0, count: scenario.workload.sessions * workers)
+        var sessionsPerCoordinator = [Int](repeating: 0, count: coordinators)
+        for c in sessionCoordinator { sessionsPerCoordinator[Int(c)] += 1 }
+        (workerMemory, coordinatorMemory) = NodeMemory.envelope(scenario: scenario, layout: layout, workers: workers, coordinators: coordinators,
+                                                                localWorker: local, sessionsPerCoordinator: sessionsPerCoordinator)
         cachedSince = Array(repeating: .zero, count: scenario.workload.sessions * workers)
         metrics = SimulationMetrics(classes: classes.map(\.name), workers: workers, tenants: scenario.workload.tenants.count,
                                     trackStatements: scenario.citus.statStatementsTrack)

@@ -28,6 +28,8 @@ public struct SimulationMetrics: Sendable {
     public var connectionWaitSeconds: [Double]
     public var optionalConnectionsSkipped: [Int]
     public var connectionsRefused: [Int]
+    /// Connections a worker could not start because one more backend would not fit in its memory.
+    public var outOfMemoryRefusals: [Int]
     public var connectionsOpened: [Int]
     /// Per worker: result bytes sent to the coordinator (NIC egress).
     public var bytesSent: [Double]
@@ -69,6 +71,7 @@ public struct SimulationMetrics: Sendable {
         connectionWaitSeconds = Array(repeating: 0, count: workers)
         optionalConnectionsSkipped = Array(repeating: 0, count: workers)
         connectionsRefused = Array(repeating: 0, count: workers)
+        outOfMemoryRefusals = Array(repeating: 0, count: workers)
         connectionsOpened = Array(repeating: 0, count: workers)
         bytesSent = Array(repeating: 0, count: workers)
         pagesRead = Array(repeating: 0, count: workers)

@@ -33,9 +33,12 @@ public struct NodeSpec: Sendable, Equatable {
         self.maxConnections = maxConnections
     }
 
-    /// Memory PostgreSQL cannot use for caching: 1 GiB for the OS plus 8 MiB per allowed
+    /// Memory the operating system keeps for itself (kernel, other processes), bytes.
+    public static let osReserveBytes = 1_073_741_824.0
+
+    /// Memory PostgreSQL cannot use for caching: the OS's share plus 8 MiB per allowed
     /// connection (backend memory).
-    public var reservedBytes: Double { 1_073_741_824 + Double(maxConnections) * 8_388_608 }
+    public var reservedBytes: Double { Self.osReserveBytes + Double(maxConnections) * 8_388_608 }
 
     /// The OS page cache: the RAM left after the reserve and shared_buffers, bytes.
     public var pageCacheBytes: Double { max(0, memoryBytes - reservedBytes - sharedBuffersBytes) }
@@ -70,6 +73,9 @@ public struct ClusterSpec: Sendable, Equatable {
     /// (on a connection opened for this query, not one kept from earlier queries): the
     /// relation, catalog and plan caches it builds; 0 = not charged.
     public var coldTaskWorkerCPU: SimDuration = .zero
+    /// Each backend's private memory (`cluster.backend_memory`), for the nodes' memory envelope
+    /// and the out-of-memory refusal of worker connections.
+    public var backendMemory = BackendMemory()
     /// The coordinator holds shards (`citus_set_node_property('coordinator', 'shouldhaveshards',
     /// true)`): it is the first node of Citus's round robin (it sorts before `worker-1`), and
     /// queries it runs on its own shards use local execution (FACTS G).

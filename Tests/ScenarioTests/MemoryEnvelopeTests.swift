@@ -1,0 +1,84 @@
+import Advisor
+import Scenario
+import Simulation
+import XCTest
+
+/// Issue 18, memory: each node's envelope (shared_buffers plus its backends' private memory,
+/// `NodeMemory`) against the RAM the OS leaves; a worker refuses a connection that would not fit
+/// ("out of memory") and the run and the preflight say so.
+final class MemoryEnvelopeTests: XCTestCase {
+    /// 2 workers with 8 shards of `events` each (16 in all), fan-outs from many sessions, worker
+    /// RAM `memoryGiB` (shared_buffers a quarter of it) and `backendMemory` YAML.
+    func scenario(memoryGiB: Double, backendMemory: String = "") throws -> ClusterScenario {
+        let yaml = """
+            version: 1
+            kind: cluster
+            run: {seed: 5, duration: 40s, warmup: 5s, replications: 1, sample_interval: 10s}
+            cluster:
+              coordinator: {cores: 16, memory_gib: 32}
+              workers: {count: 2, cores: 2, memory_gib: \(memoryGiB), max_connections: 1000}
+              tls: false
+            \(backendMemory)
+            citus: {shard_count: 16, max_adaptive_executor_pool_size: 16}
+            tables:
+              - {name: events, type: distributed}
+            tenants: {count: 200, total_size_gib: 0.1}
+            workload:
+              arrivals: {rate_per_second: 60, sessions: 300}
+              classes:
+                - {name: report, kind: multi_shard, share: 1, table: events, worker_cpu: {distribution: exponential, mean: 20ms}}
+            """
+        let (loaded, _) = try ScenarioLoader.load(text: yaml, file: "memory.yaml", name: "memory")
+        guard case .cluster(let s) = loaded else { throw XCTSkip("not a cluster scenario") }
+        return s
+    }
+
+    func metrics(_ s: ClusterScenario) throws -> [String: Double] {
+        let r = try ClusterRun.run(s, layout: try ClusterRun.layout(for: s), seed: s.run.seed)
+        return Dictionary(r.metrics.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// A worker backend that read the worker's 8 shards: 6 MiB fresh, the first query's part and
+    /// 8 × the bytes per shard (the defaults, from family g). With 2 GiB of RAM (0.5 GiB
+    /// shared_buffers, 1 GiB for the OS) 0.5 GiB / that many backends fit: the run never holds
+    /// more, refuses the rest as out of memory, and its fan-outs fail; with 16 GiB nothing is
+    /// refused. The envelope's peak is shared_buffers + peak connections × a backend.
+    func testAWorkerPastItsMemoryRefusesConnections() throws {
+        let m = BackendMemory()
+        let backend = m.freshBytes + m.workerFirstQueryBytes + 8 * m.workerBytesPerShard
+        let fit = Int((0.5 * 1_073_741_824 / backend).rounded(.down))
+        let small = try metrics(try scenario(memoryGiB: 2))
+        XCTAssertGreaterThan(small["worker-1.out_of_memory_refusals"] ?? 0, 0)
+        XCTAssertLessThanOrEqual(small["worker-1.connections_peak"] ?? .infinity, Double(fit))
+        XCTAssertEqual(small["worker-1.memory_limit_gib"] ?? 0, 1, accuracy: 1e-12)
+        XCTAssertEqual(small["worker-1.memory_peak_gib"] ?? 0, (0.5 * 1_073_741_824 + (small["worker-1.connections_peak"] ?? 0) * backend) / 1_073_741_824,
+                       accuracy: 1e-9)
+        XCTAssertLessThanOrEqual(small["worker-1.memory_peak_gib"] ?? .infinity, 1)
+        XCTAssertGreaterThan(small["report.errors"] ?? 0, 0, "a fan-out whose connection was refused fails")
+        XCTAssertEqual(small["worker-1.connections_refused"] ?? -1, 0, "max_connections (1000) is not what refused them")
+
+        let large = try metrics(try scenario(memoryGiB: 16))
+        XCTAssertEqual(large["worker-1.out_of_memory_refusals"] ?? -1, 0)
+        XCTAssertGreaterThan(large["worker-1.connections_peak"] ?? 0, Double(fit), "the load wants more backends than 2 GiB holds")
+    }
+
+    /// `cluster.backend_memory` replaces the defaults: 100 MiB per fresh backend leaves room for
+    /// 5 backends in the same 0.5 GiB.
+    func testBackendMemoryIsAScenarioKey() throws {
+        let s = try scenario(memoryGiB: 2, backendMemory: "  backend_memory: {fresh_mib: 100, worker_first_query_kib: 0, worker_bytes_per_shard: 0}")
+        XCTAssertEqual(s.cluster.backendMemory.freshBytes, 100 * 1_048_576)
+        let m = try metrics(s)
+        XCTAssertLessThanOrEqual(m["worker-1.connections_peak"] ?? .infinity, 5)
+        XCTAssertGreaterThan(m["worker-1.out_of_memory_refusals"] ?? 0, 0)
+        XCTAssertThrowsError(try scenario(memoryGiB: 2, backendMemory: "  backend_memory: {fresh_mib: -1}"))
+    }
+
+    /// The preflight says it before the run: max_connections backends do not fit in 2 GiB, and
+    /// from how many connections on they fail; 16 GiB hold them all.
+    func testPreflightWarnsOfTheEnvelope() throws {
+        let warnings = try Preflight(try scenario(memoryGiB: 2)).warnings.filter { $0.contains("out of memory") }
+        XCTAssertEqual(warnings.count, 2, "\(warnings)")
+        XCTAssertTrue(warnings[0].hasPrefix("worker-1: 997 backends (max_connections − 3)"), warnings[0])
+        XCTAssertTrue(try Preflight(try scenario(memoryGiB: 16)).warnings.filter { $0.contains("out of memory") }.isEmpty)
+    }
+}
