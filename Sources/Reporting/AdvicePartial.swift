@@ -169,7 +169,7 @@ public struct AdvicePartial {
             }
             evaluation = Evaluation(intervals: intervals, slo: advisor.base.slo, replications: reps, seed: seed)
         }
-        return CandidateOutcome(id: id, candidate: c, rules: SizingRules.checks(c, advisor.ruleContext(c), load: load), load: load,
+        return CandidateOutcome(id: id, candidate: c, rules: try advisor.rules(for: c, load: load), load: load,
                                 rejection: item["rejection"] as? String,
                                 rejectedBy: (item["rejected_by"] as? String).flatMap(CandidateOutcome.Rejection.init),
                                 evaluation: evaluation, confirmation: nil, verdict: verdict)

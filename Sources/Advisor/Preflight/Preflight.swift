@@ -69,13 +69,8 @@ public struct Preflight: Sendable {
     /// max_connections backends, a coordinator with its client sessions; past the RAM the OS
     /// leaves, connections fail with out of memory.
     mutating func checkMemory(_ s: ClusterScenario) throws {
-        let layout = try ClusterRun.layout(for: s)
-        let coordinators = s.cluster.coordinatorCount, sessions = s.workload.sessions
-        let perCoordinator = (0..<coordinators).map { c in (sessions - c + coordinators - 1) / coordinators }
-        let workers = layout.workerShards.first?.count ?? s.cluster.workerCount
+        let (workerMemory, coordinatorMemory, perCoordinator) = NodeMemory.envelope(scenario: s, layout: try ClusterRun.layout(for: s))
         let local = s.cluster.coordinatorHasShards ? 0 : -1
-        let (workerMemory, coordinatorMemory) = NodeMemory.envelope(scenario: s, layout: layout, workers: workers, coordinators: coordinators,
-                                                                    localWorker: local, sessionsPerCoordinator: perCoordinator)
         let gib = { (v: Double) in SizingRules.fixed(v / 1_073_741_824, 1) + " GiB" }
         let mib = { (v: Double) in SizingRules.fixed(v / 1_048_576, 1) + " MiB" }
         let shift = s.cluster.coordinatorHasShards ? 0 : 1

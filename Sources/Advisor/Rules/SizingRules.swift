@@ -178,6 +178,32 @@ public enum SizingRules {
         return RuleCheck(id: "disk-space", rule: rule, citation: moveCitation, verdict: need[w] <= usable ? .pass : .fail, detail: figures, prunes: true)
     }
 
+    public static let memoryCitation = "citus-sim's memory envelope (NodeMemory), backend memory measured in the lab (family g)"
+
+    /// Every node holds shared_buffers and the backends its sessions keep in the RAM the OS
+    /// leaves: on each worker one cached connection per client session (`max_cached_conns_per_worker`,
+    /// up to max_connections − 3), on the coordinator a backend per session. Each backend is warm
+    /// (`NodeMemory`); fan-outs' extra connections and work_mem are not counted, so a pass is a
+    /// lower bound on the memory needed.
+    public static func memory(workers: [NodeMemory], backends: [Int], coordinator: NodeMemory?, sessions: Int) -> RuleCheck {
+        let rule = "Every node must hold shared_buffers and the backends its client sessions keep in the RAM the OS leaves, or PostgreSQL fails with out of memory"
+        let gib = { (v: Double) in fixed(v / 1_073_741_824, 1) + " GiB" }
+        let mib = { (v: Double) in fixed(v / 1_048_576, 1) + " MiB" }
+        // The tightest worker: the largest need against its limit.
+        let need = workers.indices.map { workers[$0].bytes(backends: Double(backends[$0])) }
+        guard let w = workers.indices.max(by: { (need[$0] / workers[$0].limitBytes, $1) < (need[$1] / workers[$1].limitBytes, $0) }) else {
+            return RuleCheck(id: "memory", rule: rule, citation: memoryCitation, verdict: .notApplicable, detail: "no workers", prunes: true)
+        }
+        var fits = need[w] <= workers[w].limitBytes
+        var detail = "worker-\(w + 1): shared_buffers + \(backends[w]) backends of \(mib(workers[w].backendBytes)) = \(gib(need[w])) \(fits ? "<=" : ">") \(gib(workers[w].limitBytes)) (RAM less 1 GiB for the OS)"
+        if let c = coordinator {
+            let ok = c.fixedBytes <= c.limitBytes
+            fits = fits && ok
+            detail += "; coordinator: shared_buffers + \(sessions) sessions of \(mib(c.backendBytes)) = \(gib(c.fixedBytes)) \(ok ? "<=" : ">") \(gib(c.limitBytes))"
+        }
+        return RuleCheck(id: "memory", rule: rule, citation: memoryCitation, verdict: fits ? .pass : .fail, detail: detail, prunes: true)
+    }
+
     // MARK: Formatting (no Foundation in this target)
 
     /// 25600 -> "25,600".

@@ -154,7 +154,7 @@ public struct Advisor: Sendable {
         }
         let ctx = ruleContext(c)
         outcome.load = load
-        outcome.rules = SizingRules.checks(c, ctx, load: load)
+        outcome.rules = SizingRules.checks(c, ctx, load: load) + [memoryCheck(s, layout)]  // `rules(for:load:)`, on the scenario and layout at hand
         if let budget = overBudget(c) {
             outcome.rejection = "costs \(SizingRules.fixed(c.costPerHour, 2))/h with coordinator \(c.coordinator?.label ?? "") > budget \(SizingRules.fixed(budget, 2))/h"
             outcome.rejectedBy = .budget
@@ -177,6 +177,29 @@ public struct Advisor: Sendable {
         if outcome.rejection != nil { outcome.rejectedBy = .bound }
         return (outcome, s, layout)
     }
+
+    /// Every rule's check of `c` (with `load`, the rules that need the placement: the memory
+    /// rule on the candidate's scenario), as the search made them; merging partial results
+    /// rebuilds the rules with this.
+    public func rules(for c: Candidate, load: AnalyticLoad?) throws -> [RuleCheck] {
+        let checks = SizingRules.checks(c, ruleContext(c), load: load)
+        guard load != nil else { return checks }
+        let s = try scenario(for: c, traffic: searchTraffic)
+        return checks + [memoryCheck(s, try ClusterRun.layout(for: s))]
+    }
+
+    /// The memory rule on `s`'s nodes (`SizingRules.memory`): each worker with a cached
+    /// connection per client session (at most max_connections − 3), each coordinator with its
+    /// sessions.
+    func memoryCheck(_ s: ClusterScenario, _ layout: SimulationLayout) -> RuleCheck {
+        let memory = NodeMemory.envelope(scenario: s, layout: layout)
+        let backends = memory.workers.indices.map { w in
+            min(s.workload.sessions * s.citus.maxCachedConnsPerWorker, max(0, s.cluster.spec(ofShardNode: w).maxConnections - 3))
+        }
+        return SizingRules.memory(workers: memory.workers, backends: backends, coordinator: s.cluster.coordinatorHasShards ? nil : memory.coordinators.first,
+                                  sessions: memory.sessions.first ?? 0)
+    }
+
 
     /// `s` simulated with its replications on `threads` threads.
     public func evaluate(_ s: ClusterScenario, layout: SimulationLayout? = nil, threads: Int = 1) throws -> Evaluation {

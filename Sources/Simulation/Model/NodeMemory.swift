@@ -53,4 +53,16 @@ public struct NodeMemory: Sendable {
         }
         return (workerNodes, coordinatorNodes)
     }
+
+    /// The same for `scenario` before it runs: its layout's workers, its client sessions spread
+    /// evenly over its coordinators (the first takes the remainder), and a coordinator that holds
+    /// shards counted as the first worker. Returns the sessions per coordinator too.
+    public static func envelope(scenario s: ClusterScenario, layout: SimulationLayout) -> (workers: [NodeMemory], coordinators: [NodeMemory], sessions: [Int]) {
+        let coordinators = s.cluster.coordinatorCount, sessions = s.workload.sessions
+        let perCoordinator = (0..<coordinators).map { c in (sessions - c + coordinators - 1) / coordinators }
+        let workers = layout.workerShards.first?.count ?? s.cluster.workerCount
+        let (w, c) = envelope(scenario: s, layout: layout, workers: workers, coordinators: coordinators,
+                              localWorker: s.cluster.coordinatorHasShards ? 0 : -1, sessionsPerCoordinator: perCoordinator)
+        return (w, c, perCoordinator)
+    }
 }
