@@ -4,20 +4,19 @@ import Workload
 /// A Citus cluster in simulated time: clients, the coordinator, workers, connections.
 ///
 /// Model (FACTS G): each node's CPU is processor sharing over its cores (or all nodes share one
-/// host's, `cluster.shared_host_cores`); each worker has a disk (IOPS and bandwidth, `Disk`); results cross the coordinator's NIC ingress, a FIFO
-/// link at its bandwidth, plus the one-way network latency each way. A request takes a client
-/// session (open loop: from an application pool of `sessions`; closed loop: its client's),
-/// is planned on the coordinator, then runs as one shard task (router) or fans out over
-/// per-worker pools (multi-shard) with slow start, and, for multi-shard queries, is merged
-/// on the coordinator. Connections from the coordinator to a worker count against
-/// `citus.max_shared_pool_size` (the first of a pool waits when it is exhausted, further ones
-/// are skipped) and against the worker's `max_connections` (refused when full). Pages a task
-/// reads are found in the worker's shared_buffers or page cache with the tenant's hit ratio
-/// of the two-level model (`TwoLevelCache`); the rest are disk reads.
+/// host's, `cluster.shared_host_cores`); each worker has a disk (IOPS and bandwidth, `Disk`);
+/// results cross the coordinator's NIC ingress (a FIFO link at its bandwidth) plus the one-way
+/// latency each way. A request takes a client session (open loop: from the application's pool
+/// of `sessions`; closed loop: its client's), is planned on the coordinator, then runs as one
+/// shard task (router) or fans out over per-worker pools with slow start and is merged on the
+/// coordinator. Connections to a worker count against `citus.max_shared_pool_size` (the first of
+/// a pool waits when it is exhausted, further ones are skipped), its `max_connections` and its
+/// memory (`NodeMemory`; refused when full). Pages a task reads are found in shared_buffers or
+/// the page cache with the tenant's hit ratio of `TwoLevelCache`; the rest are disk reads.
 /// A `statement_timeout` cancels the query's shard tasks on the workers' CPUs; cost-based
 /// connection establishment stops a pool from opening connections when the open ones will
-/// finish sooner (FACTS G). Simplifications: writes cost one WAL flush of their bytes; the
-/// workers may differ in size (worker groups); a read from the page cache costs no CPU.
+/// finish sooner (FACTS G). Simplifications: writes cost one WAL flush of their bytes; a read
+/// from the page cache costs no CPU; worker groups may differ in size.
 public struct ClusterSimulation: EventHandler {
     public typealias Kind = ClusterEvent
 
@@ -158,11 +157,8 @@ public struct ClusterSimulation: EventHandler {
     var sharedPool: [TokenPool]
     /// Backend slots (max_connections) of each worker.
     var backends: [TokenPool]
-    /// Per worker: the private memory of one of its backends, bytes, and how many such
-    /// backends fit beside shared_buffers in the RAM left after the OS (`NodeMemory`).
-    let workerMemory: [NodeMemory]
-    /// Per coordinator: its client sessions' backends.
-    let coordinatorMemory: [NodeMemory]
+    /// Per worker and per coordinator: the memory envelope (`NodeMemory`).
+    let workerMemory: [NodeMemory], coordinatorMemory: [NodeMemory]
     /// Client sessions of each database.
     var sessions: [TokenPool]
     /// Session indices not in use (open loop), per database and coordinator (index
@@ -330,24 +326,18 @@ public struct ClusterSimulation: EventHandler {
             stride(from: Int32(i / coordinatorCount), to: Int32(sessionCount), by: k).reversed().filter { Int(sessionCoordinator[Int($0)]) == i % coordinatorCount }
         }
         cached = Array(repeating: 0, count: scenario.workload.sessions * workers)
-        var sessionsPerCoordinator = [Int](repeating: 0, count: coordinators)
-        for c in sessionCoordinator { sessionsPerCoordinator[Int(c)] += 1 }
-        (workerMemory, coordinatorMemory) = NodeMemory.envelope(scenario: scenario, layout: layout, workers: workers, coordinators: coordinators,
-                                                                localWorker: local, sessionsPerCoordinator: sessionsPerCoordinator)
+        (workerMemory, coordinatorMemory) = NodeMemory.envelope(scenario: scenario, layout: layout, workers: workers, coordinators: coordinators, localWorker: local,
+                                                                sessionsPerCoordinator: sessionCoordinator.reduce(into: [Int](repeating: 0, count: coordinators)) { $0[Int($1)] += 1 })
         cachedSince = Array(repeating: .zero, count: scenario.workload.sessions * workers)
         metrics = SimulationMetrics(classes: classes.map(\.name), workers: workers, tenants: scenario.workload.tenants.count,
                                     trackStatements: scenario.citus.statStatementsTrack)
         for (c, cls) in classes.enumerated() where !cls.isSingleTenant { metrics.routerCallsByTenant[c] = [] }
         if !scenario.run.watchTenants.isEmpty {
             // Neighbours: tenants on the watched tenant's worker at the start (first distributed table).
-            var groups = [Int16](repeating: -1, count: tenantCount)
             let table = classTable.first ?? 0
-            let workerOf = { (t: Int) in layout.shardWorker[table][Int(layout.tenantShard[table][t])] }
-            for (k, rank) in scenario.run.watchTenants.enumerated() where rank >= 1 && rank <= tenantCount {
-                let w = workerOf(rank - 1)
-                for t in 0..<tenantCount where groups[t] < 0 && workerOf(t) == w { groups[t] = Int16(2 * k + 1) }
+            let groups = SimulationMetrics.watchGroups(ranks: scenario.run.watchTenants, tenants: tenantCount) { t in
+                layout.shardWorker[table][Int(layout.tenantShard[table][t])]
             }
-            for (k, rank) in scenario.run.watchTenants.enumerated() where rank >= 1 && rank <= tenantCount { groups[rank - 1] = Int16(2 * k) }
             metrics.watch(groups: groups, count: 2 * scenario.run.watchTenants.count, classes: singleTenant)
         }
         nextSample = .zero + scenario.run.sampleInterval

@@ -115,6 +115,18 @@ public struct SimulationMetrics: Sendable {
         watch(groups: groups, count: watched, classes: classes)
     }
 
+    /// The groups of `watch(groups:count:classes:)` for the watched tenants' `ranks` (1-based)
+    /// among `tenants`: each watched tenant, and the tenants on its worker (`workerOf`) at the start.
+    static func watchGroups(ranks: [Int], tenants: Int, workerOf: (Int) -> Int32) -> [Int16] {
+        var groups = [Int16](repeating: -1, count: tenants)
+        for (k, rank) in ranks.enumerated() where rank >= 1 && rank <= tenants {
+            let w = workerOf(rank - 1)
+            for t in 0..<tenants where groups[t] < 0 && workerOf(t) == w { groups[t] = Int16(2 * k + 1) }
+        }
+        for (k, rank) in ranks.enumerated() where rank >= 1 && rank <= tenants { groups[rank - 1] = Int16(2 * k) }
+        return groups
+    }
+
     /// Watched tenants: `groups[tenant]` is 2k for the k-th watched tenant, 2k + 1 for the
     /// tenants that shared its worker at the start, −1 for the others. Only the single-tenant
     /// classes in `classes` count (a fan-out's latency is not one tenant's).
