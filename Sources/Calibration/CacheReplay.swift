@@ -13,7 +13,7 @@ import Simulation
 /// (`processBytes`); the model is the steady state, while the lab measures after a finite
 /// warm-up from a cold start (pages first touched in the measured window come from disk).
 public enum CacheReplay {
-    static let pageBytes = 8192.0
+    static let pageBytes = SimulationLayout.pageBytes
     /// PostgreSQL's own processes inside the lab's memory limit: the postmaster, its five
     /// auxiliary processes and the session, at about 6 MiB of private memory each (a fresh
     /// backend's anonymous resident memory in family g).

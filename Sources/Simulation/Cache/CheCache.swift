@@ -7,8 +7,9 @@ import SimCore
 /// `capacity` pages keeps a page if it was accessed within the characteristic time T, which
 /// solves Σ pages_i · (1 − e^(−rate_i·T)) = capacity; the hit ratio of class i is then
 /// 1 − e^(−rate_i·T). Accurate for IRM workloads (Che, Tung, Wang 2002; Fricker et al. 2012).
-/// Assumption: PostgreSQL's shared buffers and the OS page cache behave as one LRU of their
-/// combined size (double buffering ignored).
+/// The simulation used it for shared_buffers and the page cache as one LRU of their combined
+/// size until `TwoLevelCache`; it stays as the one-LRU estimate the two levels are compared
+/// with (`TwoLevelCacheTests`) and as a check of Che's approximation (`CacheModelTests`).
 public struct CheCache: Sendable {
     /// Hit ratio per class.
     public let hitRatio: [Double]
