@@ -65,7 +65,7 @@ public enum ScenarioSchema {
             ("statement_timeout", duration), ("force_max_query_parallelization", boolean), ("enable_cost_based_connection_establishment", boolean),
             ("multi_shard_modify_mode", enumeration(["parallel", "sequential"])), ("stat_statements_track", enumeration(["none", "all"])),
             ("stat_tenants_track", enumeration(["none", "all"])), ("metadata_sync_mode", enumeration(["transactional", "nontransactional"])),
-            ("stat_tenants_limit", integer(1)), ("max_worker_processes", integer(1)),
+            ("stat_tenants_limit", integer(1)), ("max_worker_processes", integer(1)), ("distributed_deadlock_detection_factor", number(-1, 1_000)),
         ])
     }
 

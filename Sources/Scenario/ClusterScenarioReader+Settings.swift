@@ -29,6 +29,13 @@ extension ClusterScenarioReader {
         set(m.string("metadata_sync_mode", allowed: ["transactional", "nontransactional"], default: "transactional")) { c.metadataSyncNontransactional = $0 == "nontransactional" }
         set(m.integer("stat_tenants_limit", in: 1...10_000, default: 100)) { c.statTenantsLimit = $0 }
         set(m.integer("max_worker_processes", in: 3...262_143, default: 8)) { c.maxWorkerProcesses = $0 }
+        set(m.number("distributed_deadlock_detection_factor", in: -1...1_000, default: 2)) { factor in
+            if factor != -1 && factor <= 1 {
+                m.reader.error(m.value("distributed_deadlock_detection_factor"), "`\(m.qualified("distributed_deadlock_detection_factor"))` is \(factor.compact); expected -1 (off) or a number > 1, as Citus accepts")
+                ok = false
+            }
+            c.deadlockDetection = factor != -1
+        }
         m.finish()
         return ok ? c : nil
     }

@@ -89,11 +89,13 @@ enum ClusterScenarioReader {
         }
         if citus.schemaBasedSharding && !checkSchemaBased(root, tables: tables, workload: workload, timeline: timeline) { return nil }
         let perDatabase = (workload.sessions + workload.databases - 1) / workload.databases
+        // The maintenance daemon of each database keeps one slot towards every worker.
+        let daemon = citus.deadlockDetection ? 1 : 0
         if citus.maxSharedPoolSize >= 0, citus.statementTimeout == nil, workload.classes.contains(where: { !$0.isSingleTenant }),
-           perDatabase * max(1, citus.maxCachedConnsPerWorker) > shared {
+           perDatabase * max(1, citus.maxCachedConnsPerWorker) > shared - daemon {
             let citusMap = root.mapping("citus", required: false)
             reader.warning(citusMap?.value("max_shared_pool_size") ?? citusMap?.node ?? root.node,
-                           "\(perDatabase) client sessions per database can cache \(max(1, citus.maxCachedConnsPerWorker)) connection(s) each to every worker, more than the \(shared) citus.max_shared_pool_size allows: a fan-out then waits for a slot until another session's cached connection closes (up to citus.max_cached_connection_lifetime, \(Int(citus.maxCachedConnectionLifetime.seconds)) s), and Citus does not time these waits out; set statement_timeout, use fewer sessions (pgbouncer) or a larger pool")
+                           "\(perDatabase) client sessions per database can cache \(max(1, citus.maxCachedConnsPerWorker)) connection(s) each to every worker, more than the \(shared) citus.max_shared_pool_size allows\(daemon > 0 ? " (less the maintenance daemon's)" : ""): a fan-out then waits for a slot until another session's cached connection closes (up to citus.max_cached_connection_lifetime, \(Int(citus.maxCachedConnectionLifetime.seconds)) s), and Citus does not time these waits out; set statement_timeout, use fewer sessions (pgbouncer) or a larger pool")
         }
         if cluster.coordinatorHasShards {
             let local = citus.localPoolLimit(coordinatorMaxConnections: cluster.coordinator.maxConnections)

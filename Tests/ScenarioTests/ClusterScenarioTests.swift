@@ -93,11 +93,27 @@ final class ClusterScenarioTests: XCTestCase {
         let (_, warnings) = try ScenarioLoader.load(text: tight, file: "c.yaml", name: "c")
         let messages = warnings.map(\.description)
         XCTAssertTrue(messages.contains { $0.hasPrefix("c.yaml:7:47: warning: 10 client sessions per database can cache 1 connection(s) each to every worker, more than the 4 citus.max_shared_pool_size allows") }, "\(messages)")
+        // 10 sessions and 10 slots: one slot is the maintenance daemon's, so one session can wait.
+        let (_, daemon) = try ScenarioLoader.load(text: tight.replacingOccurrences(of: "max_shared_pool_size: 4", with: "max_shared_pool_size: 10"), file: "c.yaml", name: "c")
+        XCTAssertTrue(daemon.contains { $0.message.contains("more than the 10 citus.max_shared_pool_size allows (less the maintenance daemon's)") }, "\(daemon)")
         for quiet in [fanOut.replacingOccurrences(of: "statement_timeout: 2s", with: "statement_timeout: 2s, max_shared_pool_size: 4"),
-                      tight.replacingOccurrences(of: "max_shared_pool_size: 4", with: "max_shared_pool_size: 10"),
+                      tight.replacingOccurrences(of: "max_shared_pool_size: 4", with: "max_shared_pool_size: 11"),
+                      tight.replacingOccurrences(of: "max_shared_pool_size: 4", with: "max_shared_pool_size: 10, distributed_deadlock_detection_factor: -1"),
                       valid.replacingOccurrences(of: "citus: {shard_count: 8, statement_timeout: 2s}", with: "citus: {shard_count: 8, max_shared_pool_size: 4}")] {
             let (_, none) = try ScenarioLoader.load(text: quiet, file: "c.yaml", name: "c")
             XCTAssertFalse(none.contains { $0.message.contains("max_shared_pool_size allows") }, "\(none)")
+        }
+    }
+
+    /// Citus refuses a deadlock detection factor between −1 and 1; so does the reader.
+    func testDeadlockDetectionFactorIsMinusOneOrAboveOne() throws {
+        let half = valid.replacingOccurrences(of: "citus: {shard_count: 8, statement_timeout: 2s}", with: "citus: {shard_count: 8, statement_timeout: 2s, distributed_deadlock_detection_factor: 0.5}")
+        XCTAssertEqual(findings(half).filter { $0.contains(": error: ") },
+                       ["c.yaml:7:87: error: `citus.distributed_deadlock_detection_factor` is 0.5; expected -1 (off) or a number > 1, as Citus accepts"])
+        for ok in ["-1", "3"] {
+            let (loaded, _) = try ScenarioLoader.load(text: half.replacingOccurrences(of: "factor: 0.5", with: "factor: \(ok)"), file: "c.yaml", name: "c")
+            guard case .cluster(let s) = loaded else { return XCTFail("not a cluster scenario") }
+            XCTAssertEqual(s.citus.deadlockDetection, ok != "-1")
         }
     }
 

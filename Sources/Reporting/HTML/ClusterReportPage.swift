@@ -143,6 +143,7 @@ struct ClusterReportPage {
         add("citus.force_max_query_parallelization", String(c.forceMaxQueryParallelization), String(d.forceMaxQueryParallelization))
         add("citus.multi_shard_modify_mode", c.sequentialModifications ? "sequential" : "parallel", "parallel")
         add("max_worker_processes", String(c.maxWorkerProcesses), String(d.maxWorkerProcesses))
+        add("citus.distributed_deadlock_detection_factor", c.deadlockDetection ? "on" : "-1 (off)", "on")
         return rows
     }
 

@@ -34,6 +34,24 @@ extension ClusterSimulation {
         }
     }
 
+    /// Coordinator `c`'s maintenance daemons (one per database) check for distributed
+    /// deadlocks over one cached connection to every worker it does not host: each takes a
+    /// shared-pool slot (counted outside the executor, never waiting) and a backend on the
+    /// worker for the rest of the run (`CitusSpec.deadlockDetection`). Workers added later by
+    /// the timeline are not given one (a simplification).
+    mutating func openDaemonConnections(coordinator c: Int, at now: SimTime) {
+        guard scenario.citus.deadlockDetection else { return }
+        for w in 0..<min(workers, scenario.cluster.shardNodeCount) where !isLocal(worker: Int32(w), coordinator: UInt8(c)) {
+            for d in 0..<databases where backends[w].tryAcquire(at: now) {
+                guard sharedPool[poolIndex(worker: w, coordinator: UInt8(c), session: Int32(d))].tryAcquire(at: now) else {
+                    _ = backends[w].release(at: now)
+                    continue
+                }
+                daemonConnections[w] += 1
+            }
+        }
+    }
+
     /// Client sessions connected to coordinator `c` (each is a client backend there).
     func clientBackends(coordinator c: UInt8) -> Int {
         coordinators == 1 ? sessionCoordinator.count : sessionCoordinator.reduce(0) { $0 + ($1 == c ? 1 : 0) }
@@ -339,12 +357,12 @@ extension ClusterSimulation {
 
 extension ClusterSimulation {
     /// Per worker: backends in use, shared-pool slots in use, connections cached by
-    /// sessions; and requests still active. For invariant checks: once every request has
-    /// drained, all three counts agree.
+    /// sessions and held by maintenance daemons; and requests still active. For invariant
+    /// checks: once every request has drained, all three counts agree.
     public func connectionAccounting() -> (perWorker: [(backends: Int, shared: Int, cached: Int)], activeRequests: Int) {
         let perWorker = (0..<workers).map { w in
             (backends[w].inUse, sharedPoolInUse(worker: w),
-             stride(from: w, to: cached.count, by: workers).reduce(0) { $0 + Int(cached[$1]) })
+             stride(from: w, to: cached.count, by: workers).reduce(daemonConnections[w]) { $0 + Int(cached[$1]) })
         }
         return (perWorker, requests.filter(\.active).count)
     }

@@ -10,6 +10,7 @@ extension ClusterSimulation {
     /// An added coordinator has the metadata: sessions are balanced onto it from their next query.
     mutating func coordinatorJoins(_ c: Int, _ s: inout Scheduler<ClusterEvent>) {
         coordinatorJoined[c] = true
+        openDaemonConnections(coordinator: c, at: s.now)
         updateLiveCoordinators(&s)
         note("LOG:  \(coordinatorNames[c]) accepts client sessions (\(liveCoordinators.count) coordinators up)", at: s.now)
         if let op = ops!.coordinatorOperation[c] { endOperation(op, at: s.now) }

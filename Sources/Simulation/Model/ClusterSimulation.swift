@@ -119,9 +119,7 @@ public struct ClusterSimulation: EventHandler {
     /// coordinators the timeline adds (`add_coordinator`), each of the coordinator's size.
     public let coordinatorNames: [String]
     let coordinators: Int
-    let latency: SimDuration
-    let connectDelay: SimDuration
-    let connectCPU: SimDuration
+    let latency: SimDuration, connectDelay: SimDuration, connectCPU: SimDuration
     /// Coordinator CPU per new connection, and per shard task of a fan-out (microseconds), each
     /// a job of the query's one backend.
     let connectClientCPU: SimDuration
@@ -133,11 +131,8 @@ public struct ClusterSimulation: EventHandler {
 
     // Random streams: the workload's (arrivals, tenants, classes, demands) are separate from
     // the cluster's, so two configurations see the same requests.
-    let arrivalStream: RandomStream
-    let tenantStream: RandomStream
-    let classStream: RandomStream
-    let demandStream: RandomStream
-    let clusterStream: RandomStream
+    let arrivalStream: RandomStream, tenantStream: RandomStream, classStream: RandomStream
+    let demandStream: RandomStream, clusterStream: RandomStream
 
     // Resources: CPU node 0 is the first coordinator, node w + nodeOffset is worker w
     // (`node(ofWorker:)`), then added coordinators (`cpuNode(coordinator:)`); disks likewise.
@@ -155,8 +150,8 @@ public struct ClusterSimulation: EventHandler {
     /// Shared-pool counters: each coordinator keeps its own (in its shared memory), one per
     /// (worker, database): index (coordinator × workers + worker) × databases + database.
     var sharedPool: [TokenPool]
-    /// Backend slots (max_connections) of each worker.
-    var backends: [TokenPool]
+    /// Backend slots (max_connections) of each worker; the maintenance daemons' connections to it.
+    var backends: [TokenPool], daemonConnections: [Int]
     /// Per worker and per coordinator: the memory envelope (`NodeMemory`).
     let workerMemory: [NodeMemory], coordinatorMemory: [NodeMemory]
     /// Client sessions of each database.
@@ -326,6 +321,7 @@ public struct ClusterSimulation: EventHandler {
             stride(from: Int32(i / coordinatorCount), to: Int32(sessionCount), by: k).reversed().filter { Int(sessionCoordinator[Int($0)]) == i % coordinatorCount }
         }
         cached = Array(repeating: 0, count: scenario.workload.sessions * workers)
+        daemonConnections = Array(repeating: 0, count: workers)
         (workerMemory, coordinatorMemory) = NodeMemory.envelope(scenario: scenario, layout: layout, workers: workers, coordinators: coordinators, localWorker: local,
                                                                 sessionsPerCoordinator: sessionCoordinator.reduce(into: [Int](repeating: 0, count: coordinators)) { $0[Int($1)] += 1 })
         cachedSince = Array(repeating: .zero, count: scenario.workload.sessions * workers)
@@ -346,6 +342,7 @@ public struct ClusterSimulation: EventHandler {
         baseline = zeros
         lastIntegrals = zeros
         rebuildShardIndex()
+        for c in 0..<initial { openDaemonConnections(coordinator: c, at: .zero) }
         if hasOperations { try setUpOperations(layout: layout) }
     }
 

@@ -157,6 +157,13 @@ public struct CitusSpec: Sendable, Equatable {
     /// `citus.max_cached_connection_lifetime`: a cached connection older than this is
     /// closed at the end of the transaction that used it.
     public var maxCachedConnectionLifetime = SimDuration.minutes(10)
+    /// `citus.distributed_deadlock_detection_factor` is not −1: each coordinator's maintenance
+    /// daemon checks for distributed deadlocks (every 2 s by default) over one connection to
+    /// every other node, opened outside the adaptive executor and kept cached, so it holds a
+    /// slot of the coordinator's shared pool towards each worker and a backend there for the
+    /// whole run (FACTS G; `lock_graph.c`, measured in the lab: a router load hangs with one
+    /// slot fewer than `max_shared_pool_size`).
+    public var deadlockDetection = true
     /// `citus.executor_slow_start_interval` (0 disables slow start).
     public var executorSlowStartInterval = SimDuration.milliseconds(10)
     /// `statement_timeout` (nil = none).
