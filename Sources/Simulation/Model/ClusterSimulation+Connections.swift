@@ -145,6 +145,8 @@ extension ClusterSimulation {
     mutating func connected(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         let t = tasks[Int(id)]
         let rid = t.request
+        let session = requests[Int(rid)].session
+        if session >= 0 { cachedSetup[Int(session) * workers + Int(t.worker)] = (s.now - t.started).microseconds }
         guard t.pool >= 0 else {
             if requests[Int(rid)].answered {
                 // The client is gone (timeout): keep the connection for the session.
@@ -247,7 +249,11 @@ extension ClusterSimulation {
 
     /// citus.enable_cost_based_connection_establishment (FACTS G): once a task has finished,
     /// no new connection while the remaining work on the open ones looks quicker than
-    /// opening one: avgTask/2 + floor(avgTask × ready / active) <= avgTask + avgConnect.
+    /// opening one: avgTask/2 + floor(avgTask × ready / active) <= avgTask + avgConnect, where
+    /// avgConnect is the mean set-up time of the pool's connections, cached ones included.
+    /// avgTask counts finished tasks only; Citus also counts running ones at twice their age
+    /// (AvgTaskExecutionTimeApproximation), which the model leaves out: it made the decision
+    /// flip with small changes in timing, and the lab's replays did not tell which is closer.
     func existingConnectionsAreCheaper(_ pool: PoolRecord) -> Bool {
         guard pool.tasksDone >= 1, pool.open >= 1 else { return false }
         let avgTask = Double(pool.taskMicroseconds) / Double(pool.tasksDone)

@@ -235,12 +235,17 @@ extension ClusterSimulation {
                 requests[Int(rid)].localPool = base + Int32(w)
                 requests[Int(rid)].remoteHeld = true
             } else {
-                // The pool starts with the session's cached connections to this worker.
+                // The pool starts with the session's cached connections to this worker. Their
+                // set-up times count in the pool's mean connection time: a cached connection
+                // keeps its establishment start and end (MarkConnectionConnected), and
+                // AvgConnectionEstablishmentTime averages every connected session of the pool.
                 let slot = Int(r.session) * workers + w
                 let borrowed = n > 0 ? min(cached[slot], pool.target) : 0
                 cached[slot] -= borrowed
                 pool.open = borrowed
                 pool.idle = borrowed
+                pool.connectsDone = borrowed
+                pool.connectMicroseconds = Int64(borrowed) * cachedSetup[slot]
             }
             pools[Int(base) + w] = pool
         }

@@ -163,8 +163,9 @@ public struct ClusterSimulation: EventHandler {
     var nextCoordinatorTurn = 0
     /// Connections each session keeps per worker: index session × workers + worker.
     var cached: [Int32]
-    /// When the slot's cached connection was first kept (its age for the lifetime limit).
-    var cachedSince: [SimTime]
+    /// When the slot's cached connection was first kept (its age for the lifetime limit), and
+    /// how long the last connection opened for the slot took to set up, µs (`fanOut`).
+    var cachedSince: [SimTime], cachedSetup: [Int64]
 
     // Records with free lists.
     var requests = RecordTable<RequestRecord>()
@@ -325,6 +326,7 @@ public struct ClusterSimulation: EventHandler {
         (workerMemory, coordinatorMemory) = NodeMemory.envelope(scenario: scenario, layout: layout, workers: workers, coordinators: coordinators, localWorker: local,
                                                                 sessionsPerCoordinator: sessionCoordinator.reduce(into: [Int](repeating: 0, count: coordinators)) { $0[Int($1)] += 1 })
         cachedSince = Array(repeating: .zero, count: scenario.workload.sessions * workers)
+        cachedSetup = Array(repeating: 0, count: scenario.workload.sessions * workers)
         metrics = SimulationMetrics(classes: classes.map(\.name), workers: workers, tenants: scenario.workload.tenants.count,
                                     trackStatements: scenario.citus.statStatementsTrack)
         for (c, cls) in classes.enumerated() where !cls.isSingleTenant { metrics.routerCallsByTenant[c] = [] }
