@@ -85,7 +85,7 @@ public struct ModelValidation: Sendable {
             fitted.parameters += queryCosts.parameters
             rows += try fanoutRows(m, split: split, costs: queryCosts, threads: threads, replays: &replays)
             rows += try singleQueryRows(m, costs: queryCosts, threads: threads, replays: &replays)
-            rows += try pgbenchRows(m, costs: queryCosts, threads: threads, replays: &replays)
+            rows += try pgbenchRows(m, split: split, costs: queryCosts, threads: threads, replays: &replays)
         }
         rows += try MemoryReplay.rows(m, split: split)
         rows += try CacheReplay.rows(m)

@@ -16,7 +16,10 @@ struct QueryReplay: Sendable {
     var duration: String = "30s"
     var warmup: String = "2s"
     var kind: String = "multi_shard"
+    /// Worker CPU of each shard task, plus `scanCPU`: a query's scan work (`count(*)` reads
+    /// every row), divided among its shard tasks (`fan_out_work: split`).
     var workerCPU: SimDuration
+    var scanCPU: SimDuration = .zero
     var coordinatorCPU: SimDuration
     /// The executor's costs (connections, per task): `QueryCosts.executor`.
     var executor: ExecutorCosts
@@ -52,7 +55,7 @@ struct QueryReplay: Sendable {
               kind: \(kind)
               share: 1
               table: lab_fan
-              worker_cpu: {distribution: constant, value: \(Self.ms(workerCPU))}
+              worker_cpu: {distribution: constant, value: \(Self.ms(workerCPU + SimDuration(seconds: scanCPU.seconds / Double(shardCount))))}
               coordinator_cpu: {distribution: constant, value: \(Self.ms(coordinatorCPU))}
 
         """
@@ -91,18 +94,26 @@ struct ExecutorCosts: Sendable, Equatable {
 
 /// Query costs fitted on the fit half: connection set-up measured by pgbench -C (family e),
 /// the fan-out's costs fitted to one client's `count(*)` latencies at every shard count
-/// (family d), routers from one client's router latency.
+/// (family d) and to one saturating pgbench run (family f, `ValidationSplit.fitsPgbench`),
+/// routers from one client's router latency.
+///
+/// One client's latency is the query's critical path: worker work that runs beside other
+/// work (three workers' tasks on two cores) is hidden in it. The saturating run measures all
+/// of a query's CPU, so it fixes the scan work that one client's latencies cannot tell from
+/// the coordinator's.
 ///
 /// The fan-out fit runs the replays themselves: a coordinate search over the grids below of
-/// the coordinator's cost per shard task, the cold-backend cost per task and the worker's cost
-/// per task, each candidate's per-query coordinator CPU set so that the fewest shards' latency
-/// is met, minimising the squared log errors over the shard counts. Model assumptions: the
+/// the coordinator's cost per shard task, the cold-backend cost per task, the worker's cost
+/// per task and the scan work divided among the tasks, each candidate's per-query coordinator
+/// CPU set so that the fewest shards' latency is met, minimising the squared log errors over
+/// the shard counts and the saturating run's throughput. Model assumptions: the
 /// lab's nodes share one host, so which node a connection's CPU lands on does not change a
 /// replay (all of it is charged to the worker); the nodes talk over loopback
 /// (`loopbackLatency`, assumed, not measured). A router query's mean latency is split
 /// evenly between coordinator and worker CPU (an assumption).
 struct QueryCosts: Sendable {
     var fanoutWorkerCPU: SimDuration
+    var fanoutScanCPU: SimDuration
     var fanoutCoordinatorCPU: SimDuration
     var routerWorkerCPU: SimDuration
     var routerCoordinatorCPU: SimDuration
@@ -117,6 +128,7 @@ struct QueryCosts: Sendable {
     static let taskCoordinatorGrid = [0.01, 0.02, 0.04, 0.06, 0.08, 0.10, 0.12, 0.15, 0.2]
     static let coldTaskGrid = [0, 0.1, 0.2, 0.3, 0.4, 0.6, 0.8, 1.0, 1.5, 2]
     static let workerTaskGrid = [0.01, 0.02, 0.05, 0.1, 0.2]
+    static let scanGrid = [0.0, 1, 2, 3, 4, 5, 6, 8, 10, 12]
 
     init(_ m: LabMeasurements, split: ValidationSplit, threads: Int) throws {
         let routers = m.fanouts.filter { split.fitsFanout($0) && $0.query == "router" }.map(\.meanMilliseconds)
@@ -131,31 +143,39 @@ struct QueryCosts: Sendable {
         setupSamples = m.connectionSetups.filter { $0.what == "client_to_worker_select_1" }.count
         let idle = m.fanouts.filter { split.fitsFanout($0) && $0.query == "count" && $0.clients == 1 }.sorted { $0.shardCount < $1.shardCount }
         guard idle.count >= 3 else { throw MeasurementError(file: m.files.joined(separator: " "), field: "runs", problem: "fewer than 3 one-client count(*) runs (family d)") }
-        fitRuns = idle.count
+        let saturating = m.pgbench.filter { split.fitsPgbench($0) }
+        fitRuns = idle.count + saturating.count
         let ms = { (v: Double) in SimDuration(seconds: v / 1000) }
         // The measured connection costs with (task coordinator, cold) in ms.
         let executorCosts = { (p: [Double]) in
             ExecutorCosts(connectionSetupCPU: ms(plain), tlsHandshakeCPU: ms(max(0, tls - plain)), taskCoordinatorCPU: ms(p[0]), coldTaskWorkerCPU: ms(p[1]))
         }
-        // One candidate: (task coordinator, cold, worker per task) in ms → its base and error.
+        // One candidate: (task coordinator, cold, worker per task, scan) in ms → its base and error.
         func evaluate(_ p: [Double]) throws -> (base: Double, error: Double) {
             let executor = executorCosts(p)
             let replay = { (shards: Int, base: Double) in
-                QueryReplay(shardCount: shards, clients: 1, duration: "10s", warmup: "1s", workerCPU: ms(p[2]), coordinatorCPU: ms(base), executor: executor)
+                QueryReplay(shardCount: shards, clients: 1, duration: "10s", warmup: "1s", workerCPU: ms(p[2]), scanCPU: ms(p[3]), coordinatorCPU: ms(base), executor: executor)
             }
             let first = try replay(idle[0].shardCount, 0.001).simulate()["q.latency_mean_ms"] ?? 0
             let base = max(0.001, idle[0].meanMilliseconds - first + 0.001)
-            let sims = try parallelMap(idle.map { replay($0.shardCount, base) }, threads: threads) { try $0.simulate()["q.latency_mean_ms"] ?? .infinity }
-            let error = zip(idle, sims).reduce(0.0) { e, pair in
-                let r = log(max(pair.1, 1e-9) / pair.0.meanMilliseconds)
+            let loaded = saturating.map { r in
+                QueryReplay(shardCount: 32, clients: r.clients, duration: "\(Int(max(3, r.seconds)))s", warmup: "0s", workerCPU: ms(p[2]), scanCPU: ms(p[3]),
+                            coordinatorCPU: ms(base), executor: executor, poolSize: r.poolSize)
+            }
+            let sims = try parallelMap(idle.map { replay($0.shardCount, base) } + loaded, threads: threads) { q in
+                try q.simulate()[q.clients == 1 ? "q.latency_mean_ms" : "throughput_per_second"] ?? .infinity
+            }
+            let measured = idle.map(\.meanMilliseconds) + saturating.map(\.tps)
+            let error = zip(measured, sims).reduce(0.0) { e, pair in
+                let r = log(max(pair.1, 1e-9) / pair.0)
                 return e + r * r
             }
             return (base, error)
         }
-        var best = [0.06, 0.4, 0.05]
+        var best = [0.06, 0.4, 0.05, 0]
         var (bestBase, bestError) = try evaluate(best)
         for _ in 0..<2 {
-            for (k, grid) in [Self.taskCoordinatorGrid, Self.coldTaskGrid, Self.workerTaskGrid].enumerated() {
+            for (k, grid) in [Self.taskCoordinatorGrid, Self.coldTaskGrid, Self.workerTaskGrid, Self.scanGrid].enumerated() {
                 for v in grid where v != best[k] {
                     var p = best
                     p[k] = v
@@ -166,6 +186,7 @@ struct QueryCosts: Sendable {
         }
         executor = executorCosts(best)
         fanoutWorkerCPU = ms(best[2])
+        fanoutScanCPU = ms(best[3])
         fanoutCoordinatorCPU = ms(bestBase)
         fitError = bestError
     }
@@ -173,7 +194,7 @@ struct QueryCosts: Sendable {
     /// The executor's costs as costs.yaml's `cluster:` section (a search, so no interval).
     var parameters: [FittedParameter] {
         let runs = fitRuns
-        let searched = "family d: the replays of \(runs) one-client count(*) runs, coordinate search (squared log error \(RebalanceReplay.number(fitError)))"
+        let searched = "families d, f: the replays of \(runs) count(*) runs (one client's, and one saturating pgbench run), coordinate search (squared log error \(RebalanceReplay.number(fitError)))"
         let entry = { (key: String, d: SimDuration, source: String, n: Int) in
             FittedParameter(key: key, section: "cluster", value: d.seconds, low: d.seconds, high: d.seconds, unit: "s", samples: n, source: source)
         }
@@ -183,6 +204,7 @@ struct QueryCosts: Sendable {
             entry("task_coordinator_cpu", executor.taskCoordinatorCPU, searched, runs),
             entry("cold_task_worker_cpu", executor.coldTaskWorkerCPU, searched, runs),
             entry("fan-out worker_cpu per task", fanoutWorkerCPU, searched, runs),
+            entry("fan-out scan worker_cpu per query (divided among the tasks)", fanoutScanCPU, searched, runs),
             entry("fan-out coordinator_cpu per query", fanoutCoordinatorCPU, searched + "; set so that the fewest shards' latency is met", runs),
         ]
     }
@@ -196,7 +218,7 @@ extension ModelValidation {
         let runs = m.fanouts.filter { $0.query == "count" }.sorted { ($0.clients, $0.shardCount) < ($1.clients, $1.shardCount) }
         let replay = runs.map { r in
             QueryReplay(shardCount: r.shardCount, clients: r.clients, duration: "40s", warmup: "5s",
-                        workerCPU: costs.fanoutWorkerCPU, coordinatorCPU: costs.fanoutCoordinatorCPU, executor: costs.executor)
+                        workerCPU: costs.fanoutWorkerCPU, scanCPU: costs.fanoutScanCPU, coordinatorCPU: costs.fanoutCoordinatorCPU, executor: costs.executor)
         }
         for (r, q) in zip(runs, replay) { replays.append(("d-fanout-\(r.shardCount)shards-\(r.clients)clients.yaml", q.scenarioText)) }
         let sims = try parallelMap(replay, threads: threads) { try $0.simulate() }
@@ -224,7 +246,7 @@ extension ModelValidation {
         // One client, which thinks 5 s before each query: 7 s hold its first query, 12 s its first two.
         let replay = queries.map { q in
             QueryReplay(shardCount: 32, clients: 1, thinkTime: "5s", duration: q.firstInSession ? "7s" : "12s", warmup: "0s",
-                        workerCPU: costs.fanoutWorkerCPU, coordinatorCPU: costs.fanoutCoordinatorCPU, executor: costs.executor, poolSize: q.poolSize)
+                        workerCPU: costs.fanoutWorkerCPU, scanCPU: costs.fanoutScanCPU, coordinatorCPU: costs.fanoutCoordinatorCPU, executor: costs.executor, poolSize: q.poolSize)
         }
         for (q, r) in zip(queries, replay) { replays.append(("e-query-pool\(q.poolSize)-\(q.firstInSession ? "first" : "second").yaml", r.scenarioText)) }
         let sims = try parallelMap(replay, threads: threads) { try $0.simulate() }
@@ -244,13 +266,13 @@ extension ModelValidation {
     }
 
     /// Family f: pgbench tps and connections per query, and the fastest shared-pool setting.
-    static func pgbenchRows(_ m: LabMeasurements, costs: QueryCosts, threads: Int,
+    static func pgbenchRows(_ m: LabMeasurements, split: ValidationSplit, costs: QueryCosts, threads: Int,
                             replays: inout [(name: String, text: String)]) throws -> [ValidationRow] {
         let runs = m.pgbench
         let replay = runs.map { r in
             let router = r.query == "router"
             return QueryReplay(shardCount: 32, clients: r.clients, duration: "\(Int(max(3, r.seconds)))s", warmup: "0s", kind: router ? "router" : "multi_shard",
-                               workerCPU: router ? costs.routerWorkerCPU : costs.fanoutWorkerCPU,
+                               workerCPU: router ? costs.routerWorkerCPU : costs.fanoutWorkerCPU, scanCPU: router ? .zero : costs.fanoutScanCPU,
                                coordinatorCPU: router ? costs.routerCoordinatorCPU : costs.fanoutCoordinatorCPU, executor: costs.executor,
                                sharedPool: Int(r.sharedPool), poolSize: r.poolSize)
         }
@@ -263,13 +285,13 @@ extension ModelValidation {
             let config = "\(r.query), \(r.clients) clients, shared pool \(r.sharedPool), pool size \(r.poolSize)"
             // A hung run is compared by whether the model hangs too: its rate over the run's second half.
             rows.append(ValidationRow(family: "f", experiment: "pgbench", configuration: config, metric: "tps", unit: "tps", measured: r.tps,
-                                      simulated: r.hung ? sim["late_throughput"] : sim["throughput_per_second"], tolerance: timingTolerance, heldOut: true,
+                                      simulated: r.hung ? sim["late_throughput"] : sim["throughput_per_second"], tolerance: timingTolerance, heldOut: !split.fitsPgbench(r),
                                       note: r.hung ? "hung: no progress, stopped after \(Int(r.seconds) + 30) s (the shared pool waits forever); simulated: queries per second over the run's second half, 0 when the model hangs too" : ""))
             let transactions = r.tps * r.seconds
             if !r.hung, transactions > 0, let done = sim["completed"], done > 0 {
                 let measured = Double(r.newConnections.reduce(0) { $0 + $1.count }) / transactions
                 rows.append(ValidationRow(family: "f", experiment: "pgbench", configuration: config, metric: "connections_opened_per_query", unit: "connections",
-                                          measured: measured, simulated: (sim["connections_opened"] ?? 0) / done, tolerance: timingTolerance, heldOut: true,
+                                          measured: measured, simulated: (sim["connections_opened"] ?? 0) / done, tolerance: timingTolerance, heldOut: !split.fitsPgbench(r),
                                           note: "all worker connections opened in the run (the clients' first ones included) over the queries run"))
             }
         }

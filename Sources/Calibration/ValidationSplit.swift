@@ -12,10 +12,10 @@ public struct ValidationSplit: Sendable {
 
     /// The words for the report.
     public var fitHalf: String {
-        "single shard moves (family a); serial background rebalances (executors 1/1) of 32 shard groups and the drains before them (b, c); one client's fan-outs (d); single queries (e); backend memory at 32, 512 and 8,192 shards (g)"
+        "single shard moves (family a); serial background rebalances (executors 1/1) of 32 shard groups and the drains before them (b, c); one client's fan-outs (d); single queries (e); pgbench's fast count(*) with 16 clients, the default shared pool and pool size 1, which saturates the host without opening connections per query (f); backend memory at 32, 512 and 8,192 shards (g)"
     }
     public var heldOutHalf: String {
-        "parallel background rebalances (executors 4/2, with and without parallel colocated transfers) and their drains; rebalances and drains of 128 small shard groups (c); fan-outs under 8 clients (d); pgbench (f); backend memory at 128 and 2,048 shards (g); the two-level cache (h)"
+        "parallel background rebalances (executors 4/2, with and without parallel colocated transfers) and their drains; rebalances and drains of 128 small shard groups (c); fan-outs under 8 clients (d); the other pgbench runs (f); backend memory at 128 and 2,048 shards (g); the two-level cache (h)"
     }
 
     func fits(_ m: LabMeasurements.SingleMove) -> Bool { true }
@@ -24,6 +24,13 @@ public struct ValidationSplit: Sendable {
     func fits(_ r: LabMeasurements.RebalanceRun) -> Bool { r.shardCount <= 32 && r.executors == 1 }
 
     func fitsFanout(_ f: LabMeasurements.FanoutRun) -> Bool { f.clients == 1 }
+
+    /// One pgbench run is fitted: the fast `count(*)`, 16 clients, the default shared pool and
+    /// pool size 1 (one cached connection per worker, so no connections opened per query). It
+    /// keeps the host's two cores busy, so its rate measures all of a query's CPU.
+    func fitsPgbench(_ r: LabMeasurements.PgbenchRun) -> Bool {
+        r.query == "fast_count" && r.clients == 16 && r.sharedPool == "default" && r.poolSize == 1
+    }
 
     /// Memory: the smallest, a middle and the largest shard count are fitted (per node kind); the
     /// two between are predicted.

@@ -27,6 +27,23 @@ final class CalibrationTests: XCTestCase {
         XCTAssertTrue(v.rows.filter { $0.simulated == nil }.allSatisfy { !$0.pass })
     }
 
+    /// The fan-out's costs are fitted on one client's latencies and one saturating pgbench run:
+    /// one client's latency hides the worker work that runs beside the coordinator's, the
+    /// saturating run's rate shows all of it. The fit finds scan work (> 0) and reproduces every
+    /// run it was fitted on within ±25%; every other pgbench run stays held out.
+    func testTheFanOutFitUsesOneSaturatingRun() throws {
+        let m = try LabMeasurements.load([Fixtures.labMeasured])
+        let v = try ModelValidation.run(m, threads: 2)
+        let fitted = v.rows.filter { $0.family == "f" && !$0.heldOut }
+        XCTAssertEqual(Set(fitted.map(\.configuration)), ["fast_count, 16 clients, shared pool default, pool size 1"])
+        XCTAssertGreaterThan(v.rows.filter { $0.family == "f" && $0.heldOut }.count, 80)
+        let scan = v.fitted.parameters.first { $0.key.hasPrefix("fan-out scan worker_cpu") }
+        XCTAssertGreaterThan(scan?.value ?? 0, 0)
+        for r in v.rows where (r.family == "d" || r.family == "f") && !r.heldOut && r.unit != "connections" {
+            XCTAssertTrue(r.pass, "\(r.configuration) \(r.metric): measured \(r.measured), simulated \(r.simulated ?? -1)")
+        }
+    }
+
     /// Family h is answered by the two-level cache model: every share has a simulated figure,
     /// the three shares of a run add up to 1, and shared_buffers' share is within the rows'
     /// absolute tolerance on every run (the clock sweep's part of the model).
