@@ -137,7 +137,8 @@ public struct ClusterReport {
     }
 
     var seriesNodesCSV: String {
-        var w = CSVWriter(columns: ["time_s", "node", "cpu_utilization", "disk_utilization", "connections", "shared_pool_in_use", "sessions_in_use", "session_waiters"])
+        var w = CSVWriter(columns: ["time_s", "node", "cpu_utilization", "disk_utilization", "connections", "shared_pool_in_use", "sessions_in_use", "session_waiters",
+                                    "memory_gib"])
         for row in first.measurements.series {
             for (i, node) in nodeNames.enumerated() {
                 let worker = workerIndex(ofNode: i)
@@ -145,7 +146,8 @@ public struct ClusterReport {
                              worker.map { .number(row.diskUtilization[$0], digits: 4) } ?? .text(""),
                              worker.map { .integer(Int64(row.connections[$0])) } ?? .text(""),
                              worker.map { .integer(Int64(row.sharedPoolInUse[$0])) } ?? .text(""),
-                             .integer(Int64(row.sessionsInUse)), .integer(Int64(row.sessionWaiters))])
+                             .integer(Int64(row.sessionsInUse)), .integer(Int64(row.sessionWaiters)),
+                             i < row.memoryGiB.count ? .number(row.memoryGiB[i], digits: 4) : .text("")])
             }
         }
         return w.text

@@ -62,6 +62,31 @@ final class MemoryEnvelopeTests: XCTestCase {
         XCTAssertGreaterThan(large["worker-1.connections_peak"] ?? 0, Double(fit), "the load wants more backends than 2 GiB holds")
     }
 
+    /// The envelope over time (timeseries_nodes.csv `memory_gib`, the report's memory chart):
+    /// per interval, shared_buffers plus the interval's peak backends, so never below the
+    /// backends at its end and never above the RAM the OS leaves; with 2 GiB some interval
+    /// reaches the last backend that fits, and the run's peak is the highest interval's.
+    func testTheEnvelopeOverTimeFollowsThePeakConnections() throws {
+        let s = try scenario(memoryGiB: 2)
+        let r = try ClusterRun.run(s, layout: try ClusterRun.layout(for: s), seed: s.run.seed)
+        let m = BackendMemory()
+        let backend = (m.freshBytes + m.workerFirstQueryBytes + 8 * m.workerBytesPerShard) / 1_073_741_824
+        let rows = r.measurements.series
+        XCTAssertEqual(rows.count, 4, "samples at 10, 20, 30 and 40 s, after the 5 s warm-up")
+        for row in rows {
+            XCTAssertEqual(row.memoryGiB.count, 3, "coordinator and 2 workers")
+            let session = (m.freshBytes + m.coordinatorGrowth(shards: 16)) / 1_073_741_824
+            XCTAssertEqual(row.memoryGiB[0], 32.0 / 4 + 300 * session, accuracy: 1e-9, "the coordinator: shared_buffers and its 300 client sessions")
+            for w in 0..<2 {
+                XCTAssertGreaterThanOrEqual(row.memoryGiB[w + 1], 0.5 + Double(row.connections[w]) * backend - 1e-9)
+                XCTAssertLessThanOrEqual(row.memoryGiB[w + 1], 1 + 1e-9)
+            }
+        }
+        let peak = rows.map { $0.memoryGiB[1] }.max() ?? 0
+        XCTAssertGreaterThan(peak, 1 - backend)
+        XCTAssertEqual(peak, r.metrics.first { $0.name == "worker-1.memory_peak_gib" }?.value ?? 0, accuracy: 1e-9)
+    }
+
     /// `cluster.backend_memory` replaces the defaults: 100 MiB per fresh backend leaves room for
     /// 5 backends in the same 0.5 GiB.
     func testBackendMemoryIsAScenarioKey() throws {

@@ -92,6 +92,7 @@ struct ClusterReportPage {
             "cpuChart": cpuChart,
             "nodeHeatmaps": nodeHeatmaps,
             "connectionsChart": connectionsChart,
+            "memoryChart": memoryChart,
             "tenantChart": tenantChart,
             "topTenants": topTenants,
             "tenantsTitle": report.scenario.citus.statTenantsTrack ? "citus_stat_tenants: the busiest tenants" : "The busiest tenants",
@@ -216,6 +217,25 @@ struct ClusterReportPage {
                             bands: bands).svg
     }
 
+    /// Each node's memory envelope per interval (shared_buffers and its backends at the
+    /// interval's peak), beside the RAM each may use (dashed: one line per distinct limit).
+    var memoryChart: String {
+        let names = report.nodeNames
+        let limits = names.map { report.interval("\($0).memory_limit_gib")?.mean }
+        var dashed: [SVGLineChart.Series] = []
+        for (i, limit) in limits.enumerated() {
+            guard let limit, !limits[..<i].contains(limit) else { continue }
+            let who = names.indices.filter { limits[$0] == limit }
+            let label = who.count == names.count ? "all" : who.allSatisfy { report.workerIndex(ofNode: $0) != nil } && who.count > 1 ? "workers"
+                : who.count > 2 ? "\(names[who[0]]) +\(who.count - 1)" : who.map { names[$0] }.joined(separator: ", ")
+            dashed.append(.init(name: "limit: \(label)", points: series.map { ($0.timeSeconds, limit) }, dashed: true))
+        }
+        return SVGLineChart(title: "Memory per node at each interval's peak (dashed: RAM less the OS's 1 GiB)", xLabel: "simulated time (s)",
+                            yLabel: "GiB", series: names.indices.map { i in
+                                .init(name: names[i], points: series.map { ($0.timeSeconds, i < $0.memoryGiB.count ? $0.memoryGiB[i] : .nan) })
+                            } + dashed, bands: bands).svg
+    }
+
     /// Zipf: tenant size and query share against rank, log-log (about 200 log-spaced ranks).
     var tenantChart: String {
         let t = report.scenario.workload.tenants
@@ -281,6 +301,7 @@ struct ClusterReportPage {
     {{{cpuChart}}}
     {{{nodeHeatmaps}}}
     {{{connectionsChart}}}
+    {{{memoryChart}}}
     {{#hasOperations}}
     <h2>Operations</h2>
     <table><tr><th>#</th><th>line</th><th>statement or event</th><th>start s</th><th>end s</th><th>duration s</th><th>status</th><th>GiB copied</th><th>write-blocked group·s</th><th>error</th></tr>

@@ -15,6 +15,8 @@ public struct TokenPool: Sendable {
     public private(set) var held: TimeWeightedAverage
     /// Waiters over time.
     public private(set) var waiting: TimeWeightedAverage
+    /// Most tokens held at once since `startInterval` (a sample interval's peak).
+    public private(set) var intervalMaximum = 0
     /// Successful acquisitions (immediate or after waiting).
     public private(set) var grants: UInt64 = 0
     /// `tryAcquire` calls refused because the pool was empty.
@@ -93,6 +95,9 @@ public struct TokenPool: Sendable {
         return granted
     }
 
+    /// Starts a new interval for `intervalMaximum`: its peak so far is the tokens held now.
+    public mutating func startInterval() { intervalMaximum = inUse }
+
     /// Forgets statistics before `now` (end of warm-up).
     public mutating func resetStatistics(at now: SimTime) {
         held.reset(at: now)
@@ -103,6 +108,7 @@ public struct TokenPool: Sendable {
 
     private mutating func take(at now: SimTime) {
         inUse += 1
+        if inUse > intervalMaximum { intervalMaximum = inUse }
         grants &+= 1
         held.set(Double(inUse), at: now)
     }

@@ -159,6 +159,9 @@ public struct SeriesRow: Sendable {
     public var diskUtilization: [Double]
     public var connections: [Int]
     public var sharedPoolInUse: [Int]
+    /// Per node (as `cpuUtilization`): the memory envelope at the interval's peak connection
+    /// count, GiB (`NodeMemory`; a coordinator's is its client sessions', constant).
+    public var memoryGiB: [Double] = []
     /// Client sessions in use and requests waiting for one.
     public var sessionsInUse: Int
     public var sessionWaiters: Int
@@ -189,7 +192,11 @@ extension ClusterSimulation {
     /// A time-series row for the interval that ends now, or the warm-up mark.
     mutating func sample(at now: SimTime) {
         let current = integrals(at: now)
-        defer { lastIntegrals = current; lastSampleTime = now }
+        defer {
+            lastIntegrals = current
+            lastSampleTime = now
+            for w in 0..<workers { backends[w].startInterval() }
+        }
         if now == measureFrom {
             metrics.reset()
             baseline = current
@@ -224,6 +231,9 @@ extension ClusterSimulation {
         }
         for node in cpu.indices {
             row.cpuUtilization.append((current.cpu[node] - lastIntegrals.cpu[node]) / span / Double(cpu[node].cores))
+            let bytes = worker(atNode: node).map { workerMemory[$0].bytes(backends: Double(backends[$0].intervalMaximum)) }
+                ?? coordinator(atNode: node).map { coordinatorMemory[$0].fixedBytes } ?? 0
+            row.memoryGiB.append(bytes / 1_073_741_824)
         }
         for w in 0..<workers {
             let node = node(ofWorker: w)
