@@ -180,6 +180,7 @@ public struct AdviceReport {
             ])))
         }
         fields.append(("storage", a.recommended.flatMap { Self.storageJSON(a.outcomes[$0], growth: a.spec.tenantGrowth) } ?? .null))
+        fields.append(("memory", MemoryAdvice(a)?.json ?? .null))
         fields.append(("ha", a.highAvailability.map { h in
             let side = { (e: Evaluation) -> JSONValue in
                 .object([("failed_queries", e.interval("failed_queries").map(ClusterReport.ciJSON) ?? .null),

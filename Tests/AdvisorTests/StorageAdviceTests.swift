@@ -1,3 +1,4 @@
+import Foundation
 import Advisor
 import Reporting
 import Scenario
@@ -68,5 +69,34 @@ final class MemoryAdviceTests: XCTestCase {
         let r = try XCTUnwrap(advice.recommended, advice.headline)
         XCTAssertEqual(advice.outcomes[r].candidate.instance.name, "small-4")
         XCTAssertEqual(advice.outcomes[r].rules.first { $0.id == "memory" }?.verdict, .pass)
+    }
+
+    /// advice.json's `memory`: the recommended cluster's nodes (simulated peak within the RAM the
+    /// OS leaves, no out-of-memory refusal) and every shard count simulated on its hardware,
+    /// ascending, the recommended one marked and explained; the busiest worker holds more
+    /// memory at 128 shards than at 8 (each backend keeps the shards it read open).
+    func testAdviceJSONExplainsMemoryAndTheShardCount() throws {
+        let yaml = OperationsAdviceTests.yaml(scaleOut: "false").replacingOccurrences(of: "search: {shard_counts: [16]}", with: "search: {shard_counts: [8, 32, 128]}")
+        let report = try OperationsAdviceTests.advise(yaml)
+        let json = try JSONSerialization.jsonObject(with: Data(try XCTUnwrap(report.files.first { $0.name == "advice.json" }).contents.utf8)) as! [String: Any]
+        let memory = try XCTUnwrap(json["memory"] as? [String: Any])
+        XCTAssertEqual(memory["verdict"] as? String, "pass")
+        let nodes = try XCTUnwrap(memory["nodes"] as? [[String: Any]])
+        XCTAssertEqual(nodes.map { $0["node"] as? String }, ["coordinator", "worker-1", "worker-2"])
+        for n in nodes {
+            let peak = try XCTUnwrap((n["memory_peak_gib"] as? [String: Any])?["ci_high"] as? Double)
+            XCTAssertGreaterThan(peak, 0)
+            XCTAssertLessThanOrEqual(peak, try XCTUnwrap(n["memory_limit_gib"] as? Double))
+            XCTAssertEqual(n["out_of_memory_refusals"] as? Double, 0)
+        }
+        let rows = try XCTUnwrap(memory["shard_counts"] as? [[String: Any]])
+        XCTAssertEqual(rows.map { $0["shard_count"] as? Int }, [8, 32, 128])
+        let chosen = rows.filter { $0["recommended"] as? Bool == true }
+        let r = try XCTUnwrap(report.advice.recommended)
+        XCTAssertEqual(chosen.map { $0["shard_count"] as? Int }, [report.advice.outcomes[r].candidate.shardCount])
+        let memoryAt = { (i: Int) in rows[i]["worker_memory_peak_gib_max"] as? Double ?? 0 }
+        XCTAssertGreaterThan(memoryAt(2), memoryAt(0))
+        let explained = try XCTUnwrap(memory["shard_count_explained"] as? String)
+        XCTAssertTrue(explained.hasPrefix("\(report.advice.outcomes[r].candidate.shardCount) shards: tightest objective at "), explained)
     }
 }

@@ -179,6 +179,7 @@ struct AdvicePage {
                         "need": f(need / gib, 1), "usable": f(usable / gib, 1), "share": "\(f(need / usable * 100, 1))%", "cls": need <= usable ? "ok" : "bad"]
             }
         } ?? []
+        let memory = MemoryAdvice(a)
         let isolation: [[String: String]] = a.isolation.map { t in
             ["rank": "\(t.rank)", "share": "\(f(t.activityShare * 100, 2))%", "gib": f(t.dataBytes / 1_073_741_824, 1), "multiple": f(t.shardLoadMultiple, 2),
              "verdict": t.deserves ? "isolate" : "no", "cls": t.deserves ? "bad" : "ok", "reason": t.reason]
@@ -223,6 +224,16 @@ struct AdvicePage {
                      "slo": r.meetsSLODuringOperation.map { $0 ? "kept" : "broken" } ?? "", "detail": r.detail]
                 } } ?? [],
                 "storage": storage, "hasStorage": !storage.isEmpty, "growthFactor": f(a.spec.tenantGrowth, 2),
+                "hasMemory": memory != nil, "memoryVerdict": memory?.detail ?? "", "memoryExplained": memory?.explanation ?? "",
+                "memoryNodes": (memory?.nodes ?? []).map { n in
+                    ["node": n.name, "peak": "\(f(n.peak.mean, 2)) (\(f(n.peak.lower, 2))–\(f(n.peak.upper, 2)))", "limit": f(n.limitGiB, 2),
+                     "oom": f(n.outOfMemory, 0), "cls": n.peak.upper <= n.limitGiB && n.outOfMemory == 0 ? "ok" : "bad"]
+                },
+                "memoryShards": (memory?.shardCounts ?? []).map { s in
+                    ["shards": String(s.shardCount), "verdict": s.recommended ? "recommended" : s.verdict, "tightest": MemoryAdvice.percent(s.tightest),
+                     "coordinator": MemoryAdvice.percent(s.coordinatorCPU), "worker": MemoryAdvice.percent(s.workerCPU), "memory": f(s.workerMemoryGiB, 2),
+                     "cls": s.tightest <= 1 ? "ok" : "bad"]
+                },
                 "storageVerdict": a.recommended.flatMap { a.outcomes[$0].rules.first { $0.id == "disk-space" }?.detail } ?? "",
                 "scale": scale, "hasScale": !scale.isEmpty, "snapshotVerdict": a.snapshotVerdict ?? "", "operationsVerdict": a.operationsVerdict ?? "",
                 "operationsChart": operationsChart, "hasRunbook": a.recommendedOperation != nil,
@@ -266,6 +277,14 @@ struct AdvicePage {
     <table><tr><th>worker</th><th>data today (GiB)</th><th>at the horizon (×{{growthFactor}})</th><th>+ the largest shard group's move or split</th><th>usable disk (10% kept free)</th><th>used</th></tr>
     {{#storage}}<tr><td>{{worker}}</td><td class="num">{{today}}</td><td class="num">{{horizon}}</td><td class="num">{{need}}</td><td class="num">{{usable}}</td><td class="num {{cls}}">{{share}}</td></tr>{{/storage}}</table>
     <p class="muted">Data only (tables and their indexes as the scenario sizes them): WAL, temporary files and bloat come on top. Citus refuses a move that would leave the target with less than citus.desired_percent_disk_available_after_move (10%) free; a split writes the new shards beside the old ones until it ends. Candidates that run out are rejected before simulation (rule disk-space).</p>{{/hasStorage}}
+    {{#hasMemory}}<h3>Memory and shard count</h3>
+    <p>{{memoryVerdict}}.</p>
+    <table><tr><th>node</th><th>memory peak GiB (95% CI)</th><th>RAM − OS GiB</th><th>out of memory</th></tr>
+    {{#memoryNodes}}<tr><td>{{node}}</td><td class="num {{cls}}">{{peak}}</td><td class="num">{{limit}}</td><td class="num">{{oom}}</td></tr>{{/memoryNodes}}</table>
+    <p>{{memoryExplained}}.</p>
+    <table><tr><th>shards</th><th>verdict</th><th>tightest objective (upper end / target)</th><th>coordinator CPU</th><th>busiest worker CPU</th><th>busiest worker memory GiB</th></tr>
+    {{#memoryShards}}<tr><td class="num">{{shards}}</td><td>{{verdict}}</td><td class="num {{cls}}">{{tightest}}</td><td class="num">{{coordinator}}</td><td class="num">{{worker}}</td><td class="num">{{memory}}</td></tr>{{/memoryShards}}</table>
+    <p class="muted">Each shard count simulated on the recommended hardware. More shards split a fan-out into more, smaller tasks (more parallelism) but add planning, dispatch and merging on the coordinator per task and make each backend's caches larger (a worker backend keeps the shards it read open); fewer shards leave cores idle in a fan-out. Memory: shared_buffers and the backends at the peak connection count, each with its private memory (cluster.backend_memory, fitted in the lab); work_mem is not counted.</p>{{/hasMemory}}
     {{#hasRunway}}<h3>Capacity runway</h3>
     <p class="verdict">{{runwayVerdict}}</p>
     {{{runwayChart}}}
