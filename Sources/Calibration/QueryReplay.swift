@@ -162,9 +162,9 @@ struct QueryCosts: Sendable {
                 QueryReplay(shardCount: 32, clients: r.clients, duration: "\(Int(max(3, r.seconds)))s", warmup: "0s", workerCPU: ms(p[2]), scanCPU: ms(p[3]),
                             coordinatorCPU: ms(base), executor: executor, poolSize: r.poolSize)
             }
-            let sims = try parallelMap(idle.map { replay($0.shardCount, base) } + loaded, threads: threads) { q in
-                try q.simulate()[q.clients == 1 ? "q.latency_mean_ms" : "throughput_per_second"] ?? .infinity
-            }
+            // Each replay with the figure it is judged by: one client's mean latency, the saturating run's rate.
+            let judged = idle.map { (replay($0.shardCount, base), "q.latency_mean_ms") } + loaded.map { ($0, "throughput_per_second") }
+            let sims = try parallelMap(judged, threads: threads) { q, metric in try q.simulate()[metric] ?? .infinity }
             let measured = idle.map(\.meanMilliseconds) + saturating.map(\.tps)
             let error = zip(measured, sims).reduce(0.0) { e, pair in
                 let r = log(max(pair.1, 1e-9) / pair.0)

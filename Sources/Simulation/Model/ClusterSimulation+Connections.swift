@@ -37,8 +37,9 @@ extension ClusterSimulation {
     /// Coordinator `c`'s maintenance daemons (one per database) check for distributed
     /// deadlocks over one cached connection to every worker it does not host: each takes a
     /// shared-pool slot (counted outside the executor, never waiting) and a backend on the
-    /// worker for the rest of the run (`CitusSpec.deadlockDetection`). Workers added later by
-    /// the timeline are not given one (a simplification).
+    /// worker for the rest of the run (`CitusSpec.deadlockDetection`). Simplifications: workers
+    /// added later by the timeline are not given one, and none is taken where no slot or
+    /// backend is free at all (Citus would count one past the limit).
     mutating func openDaemonConnections(coordinator c: Int, at now: SimTime) {
         guard scenario.citus.deadlockDetection else { return }
         for w in 0..<min(workers, scenario.cluster.shardNodeCount) where !isLocal(worker: Int32(w), coordinator: UInt8(c)) {
