@@ -8,11 +8,15 @@ import XCTest
 
 /// `citus-sim calibrate` and `validate-model` on the committed lab measurements (Lab/measured).
 final class CalibrationTests: XCTestCase {
+    /// One `validate-model` of the committed measurements on 2 threads, shared by the tests
+    /// that read it (each run replays every experiment: about 20 s).
+    static let validation = Result { try ModelValidation.run(try LabMeasurements.load([Fixtures.labMeasured]), threads: 2) }
+
     /// Every experiment family the lab measured is replayed, and the bit-exact half holds on the
     /// real cluster's runs: every drain and rebalance moves as many shard groups as Citus did.
     func testEveryFamilyIsReplayedAndMovesMatchCitus() throws {
         let m = try LabMeasurements.load([Fixtures.labMeasured])
-        let v = try ModelValidation.run(m, threads: 2)
+        let v = try Self.validation.get()
         let families = Set(v.rows.map(\.family))
         XCTAssertTrue(families.isSuperset(of: ["a", "b", "c", "d", "e", "f", "g", "h"]), "families replayed: \(families.sorted())")
         let moveCounts = v.rows.filter { $0.metric == "moves" || $0.metric == "drain_moves" }
@@ -32,8 +36,7 @@ final class CalibrationTests: XCTestCase {
     /// saturating run's rate shows all of it. The fit finds scan work (> 0) and reproduces every
     /// run it was fitted on within ±25%; every other pgbench run stays held out.
     func testTheFanOutFitUsesOneSaturatingRun() throws {
-        let m = try LabMeasurements.load([Fixtures.labMeasured])
-        let v = try ModelValidation.run(m, threads: 2)
+        let v = try Self.validation.get()
         let fitted = v.rows.filter { $0.family == "f" && !$0.heldOut }
         XCTAssertEqual(Set(fitted.map(\.configuration)), ["fast_count, 16 clients, shared pool default, pool size 1"])
         XCTAssertGreaterThan(v.rows.filter { $0.family == "f" && $0.heldOut }.count, 80)
@@ -82,7 +85,7 @@ final class CalibrationTests: XCTestCase {
     func testValidationIsDeterministic() throws {
         let m = try LabMeasurements.load([Fixtures.labMeasured])
         let one = ValidationReport(try ModelValidation.run(m, threads: 1)).csv
-        let two = ValidationReport(try ModelValidation.run(m, threads: 2)).csv
+        let two = ValidationReport(try Self.validation.get()).csv
         XCTAssertEqual(one, two)
     }
 
