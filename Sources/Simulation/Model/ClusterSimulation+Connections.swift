@@ -43,7 +43,8 @@ extension ClusterSimulation {
     mutating func openDaemonConnections(coordinator c: Int, at now: SimTime) {
         guard scenario.citus.deadlockDetection else { return }
         for w in 0..<min(workers, scenario.cluster.shardNodeCount) where !isLocal(worker: Int32(w), coordinator: UInt8(c)) {
-            for d in 0..<databases where backends[w].tryAcquire(at: now) {
+            for d in 0..<databases {
+                guard backends[w].tryAcquire(at: now) else { continue }
                 guard sharedPool[poolIndex(worker: w, coordinator: UInt8(c), session: Int32(d))].tryAcquire(at: now) else {
                     _ = backends[w].release(at: now)
                     continue
