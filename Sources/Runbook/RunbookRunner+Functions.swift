@@ -68,6 +68,22 @@ extension RunbookRunner {
             r.note(c.statement, CitusMessage(.detail, "Rebalance scheduled as background job"))
             r.note(c.statement, CitusMessage(.hint, "To monitor progress, run: SELECT * FROM citus_rebalance_status();"))
         }),
+        // Snapshot-based node addition (FACTS F): the clone is registered apart from the node
+        // table and becomes a node, with its half of the primary's shard groups, when promoted.
+        "citus_add_clone_node": (sig(("replica_hostname", nil), ("replica_port", nil), ("primary_hostname", nil), ("primary_port", nil)), { r, c in
+            _ = try r.timed(c)
+        }),
+        "citus_add_clone_node_with_nodeid": (sig(("replica_hostname", nil), ("replica_port", nil), ("primary_nodeid", nil)), { r, c in
+            _ = try r.timed(c)
+        }),
+        "citus_promote_clone_and_rebalance": (sig(("clone_nodeid", nil), ("rebalance_strategy", .null), ("catchup_timeout_seconds", .number("300"))), { r, c in
+            guard case .promoteClone(let clone, let plan)? = try r.timed(c) else { return }
+            try r.promote(clone: clone, plan: plan)
+        }),
+        "get_snapshot_based_node_split_plan": (sig(("primary_node_name", nil), ("primary_node_port", nil), ("replica_node_name", nil),
+                                                   ("replica_node_port", nil), ("rebalance_strategy", .null)), { r, c in
+            _ = try r.timed(c)
+        }),
         "citus_rebalance_wait": (sig(), { _, _ in }),
         "citus_rebalance_stop": (sig(), { _, _ in }),
         "pg_reload_conf": (sig(), { _, _ in }),

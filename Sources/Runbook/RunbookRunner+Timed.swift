@@ -81,15 +81,8 @@ extension RunbookRunner {
     ]
 
     /// Every function a timeline may call (status functions are passed over with a note).
-    public static var knownFunctions: [String] { Set(functions.keys).union(timedFunctions).union(timedSignatures.keys).union(statusFunctions).sorted() }
+    public static var knownFunctions: [String] { Set(functions.keys).union(timedFunctions).union(statusFunctions).sorted() }
 
-    static let timedSignatures: [String: Signature] = [
-        "citus_add_clone_node": sig(("replica_hostname", nil), ("replica_port", nil), ("primary_hostname", nil), ("primary_port", nil)),
-        "citus_add_clone_node_with_nodeid": sig(("replica_hostname", nil), ("replica_port", nil), ("primary_nodeid", nil)),
-        "citus_promote_clone_and_rebalance": sig(("clone_nodeid", nil), ("rebalance_strategy", .null), ("catchup_timeout_seconds", .number("300"))),
-        "get_snapshot_based_node_split_plan": sig(("primary_node_name", nil), ("primary_node_port", nil), ("replica_node_name", nil),
-                                                  ("replica_node_port", nil), ("rebalance_strategy", .null)),
-    ]
 
     /// Starts `statement` at the current simulated instant. Statements that only change
     /// metadata or settings take effect now and return nil; data-moving ones return what the
@@ -105,8 +98,8 @@ extension RunbookRunner {
             appliedSystemSettings += pendingSystemSettings
             pendingSystemSettings = []
             return nil
-        case .call(let function, let arguments) where Self.timedFunctions.contains(function) || Self.timedSignatures[function] != nil:
-            guard let signature = Self.functions[function]?.signature ?? Self.timedSignatures[function] else { preconditionFailure(function) }
+        case .call(let function, let arguments) where Self.timedFunctions.contains(function):
+            guard let signature = Self.functions[function]?.signature else { preconditionFailure(function) }
             var call = BoundCall(function: function, signature: signature, statement: statement)
             try call.bind(arguments)
             return try timed(call)

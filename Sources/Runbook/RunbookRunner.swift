@@ -91,6 +91,8 @@ public struct RunbookRunner {
         case .set(let name, let value, _):
             if let warning = Self.unknownSettingWarning(name) { note(s, warning) }
             try set(name, value)
+        case .call("run_command_on_workers", _):
+            messages.append("\(file):\(s.line): note: passed over run_command_on_workers(): citus-sim runs nothing on the workers and no placement changes; the worker settings a simulation uses come from its scenario")
         case .call(let function, _) where Self.statusFunctions.contains(function):
             messages.append("\(file):\(s.line): note: passed over \(function)(): it reports or cleans up and changes no placement")
         case .call(let function, let arguments):

@@ -60,6 +60,22 @@ struct SQLLexer {
                 out.append(SQLToken(kind: .string(s), line: l, column: cl))
                 continue
             }
+            if c == "$", let tag = dollarTag(chars, at: i) {
+                // A dollar-quoted string ($$...$$ or $tag$...$tag$), as the docs quote commands
+                // for run_command_on_workers: the body is taken as written, up to the same tag.
+                advance(tag.count)
+                var s = ""
+                while !(i + tag.count <= chars.count && Array(chars[i..<(i + tag.count)]) == tag) {
+                    guard let d = peek() else {
+                        throw LexError(line: l, column: cl, message: "a dollar-quoted string is never closed (a closing `\(tag.map(String.init).joined())` is missing)")
+                    }
+                    s.unicodeScalars.append(d)
+                    advance()
+                }
+                advance(tag.count)
+                out.append(SQLToken(kind: .string(s), line: l, column: cl))
+                continue
+            }
             if c == "\"" {
                 advance()
                 var s = ""
@@ -107,5 +123,17 @@ struct SQLLexer {
             throw LexError(line: l, column: cl, message: "unexpected character `\(c)`")
         }
         return out
+    }
+
+    /// The opening tag of a dollar-quoted string at `start` (`$$` or `$name$`; a name does not
+    /// start with a digit, so `$1` is no tag), or nil.
+    static func dollarTag(_ chars: [Unicode.Scalar], at start: Int) -> [Unicode.Scalar]? {
+        var j = start + 1
+        while j < chars.count, chars[j] != "$" {
+            let d = chars[j]
+            guard d.properties.isAlphabetic || d == "_" || (j > start + 1 && ("0"..."9").contains(d)) else { return nil }
+            j += 1
+        }
+        return j < chars.count ? Array(chars[start...j]) : nil
     }
 }

@@ -252,4 +252,52 @@ final class RunbookTests: XCTestCase {
         XCTAssertEqual(runner.messages.count, 1, "\(runner.messages)")
         XCTAssertTrue(runner.messages[0].hasPrefix("r.sql:2: WARNING:  REPLICA IDENTITY FULL on t: "), "\(runner.messages)")
     }
+    /// Issue 21: the docs quote the command for `run_command_on_workers` in dollars; the body is
+    /// taken as written (quotes included), an unclosed tag is an error at its position, and the
+    /// call is passed over with a note that says nothing runs on the workers.
+    func testDollarQuotedCommandsAsTheDocsWriteThem() throws {
+        let statements = try SQLRunbookParser.parse("""
+            SELECT run_command_on_workers($$ALTER SYSTEM SET work_mem = '64MB'$$);
+            SELECT run_command_on_workers($cmd$SELECT '$$'$cmd$);
+            """, file: "r.sql")
+        guard case .call("run_command_on_workers", let a)? = statements.first?.kind, case .call(_, let b) = statements[1].kind else { return XCTFail("\(statements)") }
+        XCTAssertEqual(a.map(\.value), [.string("ALTER SYSTEM SET work_mem = '64MB'")])
+        XCTAssertEqual(b.map(\.value), [.string("SELECT '$$'")])
+        XCTAssertEqual(parseError("SELECT 1;\nSELECT run_command_on_workers($x$SELECT 1$$);"),
+                       "r.sql:2:31: error: a dollar-quoted string is never closed (a closing `$x$` is missing)")
+        var state = ClusterState()
+        try ClusterCSV.loadNodes(try CSVTable.parse("nodeid,groupid,nodename,nodeport\n1,0,coord,5432\n", file: "n.csv"), into: &state)
+        var runner = RunbookRunner(state: state, file: "r.sql")
+        try runner.run(statements)
+        XCTAssertEqual(runner.messages.count, 2)
+        XCTAssertTrue(runner.messages[0].hasPrefix("r.sql:1: note: passed over run_command_on_workers(): citus-sim runs nothing on the workers"), "\(runner.messages)")
+    }
+
+    /// Issue 21: `apply` runs snapshot-based node addition (FACTS F) as a timeline does: the
+    /// clone (by host and port, or by the primary's node id) is no node until promoted, and
+    /// promotion gives it its half of the primary's shard groups, the split plan's half.
+    func testSnapshotBasedNodeAdditionInARunbook() throws {
+        let setup = """
+            SELECT citus_add_node('w1', 5432);
+            SELECT citus_add_node('w2', 5432);
+            CREATE TABLE events (tenant_id bigint PRIMARY KEY);
+            SELECT create_distributed_table('events', 'tenant_id', shard_count := 8);
+            """
+        for add in ["SELECT citus_add_clone_node('w3', 5432, 'w1', 5432);", "SELECT citus_add_clone_node_with_nodeid('w3', 5432, 1);"] {
+            let registered = try run(setup + "\n" + add)
+            XCTAssertNil(registered.state.node(name: "w3", port: 5432), "a clone is no node before promotion")
+            let before = registered.state
+            let primary = try XCTUnwrap(before.node(name: "w1", port: 5432))
+            let plan = CloneSplitPlanner.plan(state: before, primary: primary.id, strategy: try XCTUnwrap(RebalanceStrategy.named(before.settings.defaultRebalanceStrategy)))
+            let toClone = Set(plan.filter { $0.side == .clone }.map(\.shardID))
+            XCTAssertFalse(toClone.isEmpty)
+            let promoted = try run(setup + "\n" + add + "\nSELECT citus_promote_clone_and_rebalance(3);")
+            let clone = try XCTUnwrap(promoted.state.node(name: "w3", port: 5432))
+            XCTAssertEqual(clone.id, NodeID(3))
+            XCTAssertTrue(clone.isActive)
+            let onClone = Set(promoted.state.placements.filter { $0.node == clone.id }.map(\.shard))
+            XCTAssertEqual(onClone, toClone)
+            XCTAssertEqual(promoted.state.placements.count, before.placements.count, "no shard is copied")
+        }
+    }
 }
