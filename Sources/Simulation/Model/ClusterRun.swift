@@ -61,7 +61,7 @@ public enum ClusterRun {
         let model = engine.model
         return ClusterRunResult(metrics: model.summary(at: end), measurements: model.metrics,
                                 events: engine.eventsHandled, workerNames: model.workerNames, coordinatorNames: model.coordinatorNames,
-                                eventCounts: model.eventCounts, trace: model.recorded, operations: model.ops?.log)
+                                eventCounts: model.eventCounts, trace: model.recorded, operations: model.hasOperations ? model.ops.log : nil)
     }
 }
 
@@ -125,7 +125,7 @@ extension ClusterSimulation {
             let node = node(ofWorker: w)
             return w == localWorker ? busiest : max(busiest, (current.cpu[node] - baseline.cpu[node]) / span / Double(cpu[node].cores))
         }))
-        for (i, op) in (ops?.log.operations ?? []).enumerated() {
+        for (i, op) in ops.log.operations.enumerated() {
             // One block per operation (the timeline is the same in every replication).
             // `finished` is 1 when the operation returned within the run, 0 when it was still
             // running at the end (its duration is then only a lower bound: the run's remainder).

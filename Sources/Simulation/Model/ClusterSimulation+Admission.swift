@@ -24,7 +24,7 @@ extension ClusterSimulation {
             guard workerDown[w] else { continue }
             if scenario.operations.waitForFailedNodes {
                 requests[Int(rid)].outstanding += 1
-                ops!.parkedOnNode[w].append(rid)
+                ops.parkedOnNode[w].append(rid)
             } else {
                 metrics.failedOnDownNode += 1
                 answer(request: rid, outcome: .error, &s)
@@ -33,7 +33,7 @@ extension ClusterSimulation {
         }
         if isWrite[cls] && tableWritesBlocked[table] {
             requests[Int(rid)].outstanding += 1
-            ops!.parkedOnTable[table].append((rid, s.now))
+            ops.parkedOnTable[table].append((rid, s.now))
             return
         }
         if isWrite[cls] {
@@ -41,14 +41,14 @@ extension ClusterSimulation {
                 let g = Int(shardGroupFlat[f])
                 if groupNoReplicaIdentityFails[g] && failsWithoutReplicaIdentity[cls] {
                     // PostgreSQL: "cannot update table ... because it does not have a replica identity and publishes updates".
-                    let t = ops!.groupTransfer[g]
-                    if t >= 0 { ops!.log.transfers[ops!.transfers[Int(t)].log].writesFailed += 1 }
+                    let t = ops.groupTransfer[g]
+                    if t >= 0 { ops.log.transfers[ops.transfers[Int(t)].log].writesFailed += 1 }
                     answer(request: rid, outcome: .error, &s)
                     return
                 }
                 if groupBlocked[g] {
                     requests[Int(rid)].outstanding += 1
-                    ops!.parkedWrites[g].append((rid, s.now))
+                    ops.parkedWrites[g].append((rid, s.now))
                     return
                 }
             }

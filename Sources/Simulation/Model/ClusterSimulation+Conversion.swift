@@ -15,13 +15,13 @@ import SimCore
 /// start (Citus locks a cascaded table when its turn comes).
 extension ClusterSimulation {
     mutating func startConversion(tables names: [String], shardCount: Int, chain: Int, _ s: inout Scheduler<ClusterEvent>) {
-        var trial = ops!.runner.state
-        let map = ops!.workerOfNode
+        var trial = ops.runner.state
+        let map = ops.workerOfNode
         let after: (tenantShard: [[Int32]], shardWorker: [[Int32]], workerShards: [[[Int32]]], shardBytes: [[Double]])
         do {
             try trial.convertShardCount(of: names, to: shardCount)
             after = try SimulationLayout.placement(state: trial, scenario: scenario, workerIndex: { Int($0.rawValue) < map.count ? map[Int($0.rawValue)] : -1 },
-                                                   workerCount: workers, sizes: ops!.tenantSizes)
+                                                   workerCount: workers, sizes: ops.tenantSizes)
         } catch {
             return finishChain(chain, error: (error as? CitusError)?.description ?? "ERROR:  \(error)", &s)
         }
@@ -30,18 +30,18 @@ extension ClusterSimulation {
         t.convertTables = indices
         t.convertNames = names
         t.convertShardCount = shardCount
-        t.convertGroups = indices.first.map { ops!.shardWorker[$0].count } ?? 0
+        t.convertGroups = indices.first.map { ops.shardWorker[$0].count } ?? 0
         t.convertIndexWork = Array(repeating: 0, count: workers)
         var sources = Set<Int32>()  // membership only
         for ti in indices {
             let spec = scenario.tables[ti]
-            let old = ops!.shardWorker[ti]
+            let old = ops.shardWorker[ti]
             // Bytes from each old shard to each worker of the new shards.
             var flow = [Double](repeating: 0, count: old.count * workers)
             for tenant in 0..<tenantCount {
                 let w = after.shardWorker[ti][Int(after.tenantShard[ti][tenant])]
                 guard w >= 0 else { continue }
-                flow[Int(ops!.tenantShard[ti][tenant]) * workers + Int(w)] += ops!.tenantSizes[tenant] * spec.dataShare
+                flow[Int(ops.tenantShard[ti][tenant]) * workers + Int(w)] += ops.tenantSizes[tenant] * spec.dataShare
             }
             for shard in old.indices where old[shard] >= 0 {
                 for w in 0..<workers where flow[shard * workers + w] > 0 {
@@ -57,8 +57,8 @@ extension ClusterSimulation {
         }
         t.maxStreams = max(1, Int(poolSize)) * max(1, sources.count)
         let id = addTransfer(t, at: s.now)
-        ops!.transfers[id].blocked = true
-        ops!.log.transfers[ops!.transfers[id].log].blockStart = s.now
+        ops.transfers[id].blocked = true
+        ops.log.transfers[ops.transfers[id].log].blockStart = s.now
         for ti in indices { tableWritesBlocked[ti] = true }
         s.schedule(.transferStep, at: s.now + scenario.operations.blockingOverhead, priority: .control, payload: UInt32(id))
     }
@@ -66,17 +66,17 @@ extension ClusterSimulation {
     /// The data is in the new shards: the metadata switches (old table dropped, new one
     /// renamed), the placement is rebuilt, shard sizes and disk use follow. Returns an error text.
     mutating func commitConversion(_ id: Int, at now: SimTime) -> String? {
-        let t = ops!.transfers[id]
+        let t = ops.transfers[id]
         func bytesPerWorker() -> [Double] {
             var bytes = [Double](repeating: 0, count: workers)
             for ti in t.convertTables {
-                for (shard, w) in ops!.shardWorker[ti].enumerated() where w >= 0 { bytes[Int(w)] += ops!.shardBytes[ti][shard] }
+                for (shard, w) in ops.shardWorker[ti].enumerated() where w >= 0 { bytes[Int(w)] += ops.shardBytes[ti][shard] }
             }
             return bytes
         }
         let before = bytesPerWorker()
         do {
-            try ops!.runner.state.convertShardCount(of: t.convertNames, to: t.convertShardCount)
+            try ops.runner.state.convertShardCount(of: t.convertNames, to: t.convertShardCount)
             try rebuildPlacement()
         } catch {
             return (error as? CitusError)?.description ?? "ERROR:  \(error)"
@@ -84,29 +84,29 @@ extension ClusterSimulation {
         for ti in t.convertTables {
             let name = scenario.tables[ti].name
             for notice in RunbookRunner.conversionNotices(name, start: false) { note(notice.description, at: now) }
-            for (i, shard) in ops!.runner.state.shards(of: name).enumerated() where i < ops!.shardBytes[ti].count {
-                ops!.runner.state.setSize(of: shard.id, bytes: Int64(ops!.shardBytes[ti][i].rounded()))
+            for (i, shard) in ops.runner.state.shards(of: name).enumerated() where i < ops.shardBytes[ti].count {
+                ops.runner.state.setSize(of: shard.id, bytes: Int64(ops.shardBytes[ti][i].rounded()))
             }
         }
         let afterBytes = bytesPerWorker()
-        for w in 0..<workers { ops!.diskUsed[w] = max(0, ops!.diskUsed[w] + afterBytes[w] - before[w]) }
+        for w in 0..<workers { ops.diskUsed[w] = max(0, ops.diskUsed[w] + afterBytes[w] - before[w]) }
         return nil
     }
 
     /// The tables' lock is released: the writes that waited go on (against the new shards).
     mutating func unblockTables(transfer id: Int, _ s: inout Scheduler<ClusterEvent>) {
-        let log = ops!.transfers[id].log
+        let log = ops.transfers[id].log
         var resumed: [UInt32] = []
-        for ti in ops!.transfers[id].convertTables {
+        for ti in ops.transfers[id].convertTables {
             tableWritesBlocked[ti] = false
-            for p in ops!.parkedOnTable[ti] {
-                ops!.log.transfers[log].writeBlockedSeconds += (s.now - p.since).seconds
-                ops!.log.transfers[log].writesDelayed += 1
+            for p in ops.parkedOnTable[ti] {
+                ops.log.transfers[log].writeBlockedSeconds += (s.now - p.since).seconds
+                ops.log.transfers[log].writesDelayed += 1
                 resumed.append(p.request)
             }
-            ops!.parkedOnTable[ti] = []
+            ops.parkedOnTable[ti] = []
         }
-        ops!.transfers[id].blocked = false
+        ops.transfers[id].blocked = false
         for rid in resumed { resume(request: rid, &s) }
     }
 }

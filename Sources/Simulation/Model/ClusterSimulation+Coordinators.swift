@@ -13,7 +13,7 @@ extension ClusterSimulation {
         openDaemonConnections(coordinator: c, at: s.now)
         updateLiveCoordinators(&s)
         note("LOG:  \(coordinatorNames[c]) accepts client sessions (\(liveCoordinators.count) coordinators up)", at: s.now)
-        if let op = ops!.coordinatorOperation[c] { endOperation(op, at: s.now) }
+        if let op = ops.coordinatorOperation[c] { endOperation(op, at: s.now) }
     }
 
     mutating func setCoordinator(_ c: Int, down: Bool, _ s: inout Scheduler<ClusterEvent>) {

@@ -22,7 +22,7 @@ extension ClusterSimulation {
         for (t, spec) in scenario.tables.enumerated() {
             let count = shardCount(ofTable: t)
             // The metadata as it is now (a conversion may have moved a table to another group).
-            guard count > 0, let colocation = ops?.runner.state.table(spec.name)?.colocationID ?? layout.state.table(spec.name)?.colocationID else { continue }
+            guard count > 0, let colocation = ops.runner.state.table(spec.name)?.colocationID ?? layout.state.table(spec.name)?.colocationID else { continue }
             let b: Int32
             if let known = base.first(where: { $0.colocation == colocation }) {
                 b = known.base
@@ -57,11 +57,12 @@ extension ClusterSimulation {
     }
 
     /// Flat shard index of a distributed table's shard id (−1 when unknown).
-    func flatShard(_ id: ShardID) -> Int { ops?.flatOfShard[id] ?? -1 }
+    func flatShard(_ id: ShardID) -> Int { ops.flatOfShard[id] ?? -1 }
 
     /// Shard ids of every flat shard, from the metadata (after set-up and rebuilds).
     mutating func indexShardIDs() {
-        guard let state = ops?.runner.state else { return }
+        guard hasOperations else { return }
+        let state = ops.runner.state
         var ids: [ShardID] = [], lookup: [ShardID: Int] = [:]
         for t in scenario.tables where t.kind == .distributed {
             for s in state.shards(of: t.name).sorted(by: { $0.range!.min < $1.range!.min }) {
@@ -69,11 +70,11 @@ extension ClusterSimulation {
                 ids.append(s.id)
             }
         }
-        ops!.shardIDFlat = ids
-        ops!.flatOfShard = lookup
-        if ops!.parkedWrites.count != groupBlocked.count {
-            ops!.parkedWrites = Array(repeating: [], count: groupBlocked.count)
-            ops!.groupTransfer = Array(repeating: -1, count: groupBlocked.count)
+        ops.shardIDFlat = ids
+        ops.flatOfShard = lookup
+        if ops.parkedWrites.count != groupBlocked.count {
+            ops.parkedWrites = Array(repeating: [], count: groupBlocked.count)
+            ops.groupTransfer = Array(repeating: -1, count: groupBlocked.count)
         }
     }
 
@@ -85,7 +86,7 @@ extension ClusterSimulation {
 
     /// Bytes of a shard group (all its colocated shards).
     func groupBytes(_ g: Int32) -> [Double] {
-        guard let ops else { return [] }
+        guard hasOperations else { return [] }
         var bytes: [Double] = []
         for t in scenario.tables.indices where !ops.shardBytes[t].isEmpty {
             for s in ops.shardBytes[t].indices where shardGroupFlat[shardOffset[t] + s] == g { bytes.append(ops.shardBytes[t][s]) }
@@ -95,10 +96,10 @@ extension ClusterSimulation {
 
     /// A committed move: the group's shards now live on `target`.
     mutating func commitMove(group g: Int32, from source: Int32, to target: Int32) {
-        for t in scenario.tables.indices where !ops!.shardBytes[t].isEmpty {
-            for s in ops!.shardBytes[t].indices where shardGroupFlat[shardOffset[t] + s] == g {
+        for t in scenario.tables.indices where !ops.shardBytes[t].isEmpty {
+            for s in ops.shardBytes[t].indices where shardGroupFlat[shardOffset[t] + s] == g {
                 shardWorkerFlat[shardOffset[t] + s] = target
-                ops!.shardWorker[t][s] = target
+                ops.shardWorker[t][s] = target
             }
         }
         rebuildWorkerShardList()
@@ -108,9 +109,9 @@ extension ClusterSimulation {
     /// Re-estimates the caches of `workers` under the current placement.
     mutating func refreshCaches(workers changed: [Int32]) {
         for w in changed where w >= 0 {
-            guard let cache = try? WorkerCache(worker: w, scenario: scenario, tenantShard: ops!.tenantShard, shardWorker: ops!.shardWorker,
-                                               shardBytes: ops!.shardBytes, meanArrivalRate: ops!.meanArrivalRate,
-                                               sizes: ops!.tenantSizes, activity: ops!.tenantActivity) else { continue }
+            guard let cache = try? WorkerCache(worker: w, scenario: scenario, tenantShard: ops.tenantShard, shardWorker: ops.shardWorker,
+                                               shardBytes: ops.shardBytes, meanArrivalRate: ops.meanArrivalRate,
+                                               sizes: ops.tenantSizes, activity: ops.tenantActivity) else { continue }
             for h in cache.tenantHits { tenantFlat[h.table * tenantCount + h.tenant].hit = h.hit }
             for h in cache.shardScanHits { shardScanHitFlat[shardOffset[h.table] + h.shard] = h.hit }
         }
@@ -127,18 +128,18 @@ extension ClusterSimulation {
             let g = Int(shardGroupFlat[f])
             guard !seen[g] else { continue }
             seen[g] = true
-            if groupBlocked[g] || groupNoReplicaIdentityFails[g] || groupWAL[g] > 0 || !ops!.parkedWrites[g].isEmpty || ops!.groupTransfer[g] >= 0 {
-                carried.append((ops!.shardIDFlat[f], groupBlocked[g], groupNoReplicaIdentityFails[g], groupWAL[g], ops!.parkedWrites[g], ops!.groupTransfer[g]))
+            if groupBlocked[g] || groupNoReplicaIdentityFails[g] || groupWAL[g] > 0 || !ops.parkedWrites[g].isEmpty || ops.groupTransfer[g] >= 0 {
+                carried.append((ops.shardIDFlat[f], groupBlocked[g], groupNoReplicaIdentityFails[g], groupWAL[g], ops.parkedWrites[g], ops.groupTransfer[g]))
             }
         }
-        let state = ops!.runner.state
-        let map = ops!.workerOfNode
+        let state = ops.runner.state
+        let map = ops.workerOfNode
         let placement = try SimulationLayout.placement(state: state, scenario: scenario,
                                                        workerIndex: { Int($0.rawValue) < map.count ? map[Int($0.rawValue)] : -1 }, workerCount: workers,
-                                                       sizes: ops!.tenantSizes)
-        ops!.tenantShard = placement.tenantShard
-        ops!.shardWorker = placement.shardWorker
-        ops!.shardBytes = placement.shardBytes
+                                                       sizes: ops.tenantSizes)
+        ops.tenantShard = placement.tenantShard
+        ops.shardWorker = placement.shardWorker
+        ops.shardBytes = placement.shardBytes
         let shards = placement.tenantShard.flatMap { $0.isEmpty ? [Int32](repeating: 0, count: tenantCount) : $0 }
         for i in tenantFlat.indices { tenantFlat[i].shard = shards[i] }
         var offsets: [Int] = [], total = 0
@@ -148,7 +149,7 @@ extension ClusterSimulation {
         shardScanHitFlat = Array(repeating: 1, count: total)
         groupWAL = []
         rebuildShardIndex()
-        ops!.parkedWrites = []
+        ops.parkedWrites = []
         indexShardIDs()
         for c in carried {
             let g = Int(group(of: c.anchor))
@@ -156,9 +157,9 @@ extension ClusterSimulation {
             groupBlocked[g] = c.blocked
             groupNoReplicaIdentityFails[g] = c.noRI
             groupWAL[g] = c.wal
-            ops!.parkedWrites[g] = c.parked
-            ops!.groupTransfer[g] = c.transfer
+            ops.parkedWrites[g] = c.parked
+            ops.groupTransfer[g] = c.transfer
         }
-        refreshCaches(workers: (0..<Int32(workers)).filter { ops!.nodeOfWorker[Int($0)] != nil })
+        refreshCaches(workers: (0..<Int32(workers)).filter { ops.nodeOfWorker[Int($0)] != nil })
     }
 }

@@ -49,14 +49,14 @@ extension ClusterSimulation {
     /// True once every timeline entry has happened, the DBA session has run all its statements
     /// and every operation (transfers, jobs, failures) has ended.
     public var operationsDone: Bool {
-        guard let ops else { return true }
+        guard hasOperations else { return true }
         return ops.timelineFired == scenario.timeline.count && ops.sessionNext == ops.sessionQueue.count && !ops.sessionBusy
             && ops.log.operations.allSatisfy { $0.end != nil }
     }
 
     /// A background job was started and every one has ended.
     public var jobsDone: Bool {
-        guard let ops, !ops.jobs.isEmpty else { return false }
+        guard hasOperations, !ops.jobs.isEmpty else { return false }
         return ops.jobs.allSatisfy { ops.log.operations[$0.operation].end != nil }
     }
 
@@ -69,10 +69,10 @@ extension ClusterSimulation {
 
     mutating func timelineEntry(_ i: Int, _ s: inout Scheduler<ClusterEvent>) {
         let entry = scenario.timeline[i]
-        ops!.timelineFired += 1
+        ops.timelineFired += 1
         switch entry.action {
         case .sql:
-            ops!.sessionQueue.append(i)
+            ops.sessionQueue.append(i)
             runSession(&s)
         case .nodeFails(let name, let standby):
             let op = beginOperation(entry, at: s.now)
@@ -110,8 +110,8 @@ extension ClusterSimulation {
             // Like citus_add_node's activation: the metadata is synced to the new node first.
             let op = beginOperation(entry, at: s.now)
             let c = coordinatorNames.firstIndex(of: name)!
-            ops!.coordinatorOperation[c] = op
-            let sync = scenario.operations.metadataSyncPerPlacement * Int64(ops!.runner.state.placements.count)
+            ops.coordinatorOperation[c] = op
+            let sync = scenario.operations.metadataSyncPerPlacement * Int64(ops.runner.state.placements.count)
             s.schedule(.coordinatorJoins, at: s.now + sync, priority: .control, payload: UInt32(c))
         }
     }
@@ -120,7 +120,7 @@ extension ClusterSimulation {
     /// them), disk use, the tenant sampler and every worker's cache estimate change.
     mutating func tenantGrows(_ t: Int, size: Double, activity: Double) {
         guard t >= 0 && t < tenantCount else { return }
-        setTenants([t], sizeBytes: ops!.tenantSizes[t] * size, weight: ops!.tenantActivity[t] * activity)
+        setTenants([t], sizeBytes: ops.tenantSizes[t] * size, weight: ops.tenantActivity[t] * activity)
     }
 
     /// Tenants join (`new_tenants`): each gets `sizeBytes` of data (nil: the mean tenant's at
@@ -139,38 +139,38 @@ extension ClusterSimulation {
         guard !tenants.isEmpty else { return }
         var activityChanged = false
         for t in tenants {
-            let added = sizeBytes - ops!.tenantSizes[t]
-            ops!.tenantSizes[t] = sizeBytes
-            for (ti, spec) in scenario.tables.enumerated() where !ops!.tenantShard[ti].isEmpty {
-                let shard = Int(ops!.tenantShard[ti][t])
-                ops!.shardBytes[ti][shard] += added * spec.dataShare
-                let w = Int(ops!.shardWorker[ti][shard])
-                if w >= 0 { ops!.diskUsed[w] += added * spec.dataShare }
-                let id = ops!.shardIDFlat[shardOffset[ti] + shard]
-                ops!.runner.state.setSize(of: id, bytes: Int64(ops!.shardBytes[ti][shard].rounded()))
+            let added = sizeBytes - ops.tenantSizes[t]
+            ops.tenantSizes[t] = sizeBytes
+            for (ti, spec) in scenario.tables.enumerated() where !ops.tenantShard[ti].isEmpty {
+                let shard = Int(ops.tenantShard[ti][t])
+                ops.shardBytes[ti][shard] += added * spec.dataShare
+                let w = Int(ops.shardWorker[ti][shard])
+                if w >= 0 { ops.diskUsed[w] += added * spec.dataShare }
+                let id = ops.shardIDFlat[shardOffset[ti] + shard]
+                ops.runner.state.setSize(of: id, bytes: Int64(ops.shardBytes[ti][shard].rounded()))
             }
-            if ops!.tenantActivity[t] != weight {
-                ops!.tenantActivity[t] = weight
+            if ops.tenantActivity[t] != weight {
+                ops.tenantActivity[t] = weight
                 activityChanged = true
             }
         }
         if activityChanged {
-            let weights = ops!.tenantActivity
+            let weights = ops.tenantActivity
             if let sampler = try? AliasTable(weights: weights) { tenantSampler = sampler }
             if !tenantSamplerByDatabase.isEmpty {
                 let k = databases
                 tenantSamplerByDatabase = (0..<k).compactMap { d in try? AliasTable(weights: weights.indices.map { $0 % k == d ? weights[$0] : 0 }) }
             }
         }
-        refreshCaches(workers: (0..<Int32(workers)).filter { ops!.nodeOfWorker[Int($0)] != nil })
+        refreshCaches(workers: (0..<Int32(workers)).filter { ops.nodeOfWorker[Int($0)] != nil })
     }
 
     /// Node index, as CPU nodes are numbered: 0 the coordinator, `node(ofWorker: w)` worker w
     /// (also spare workers by their timeline name), then the added coordinators.
     func nodeIndex(named name: String) -> Int? {
         if let c = coordinatorNames.firstIndex(of: name) { return cpuNode(coordinator: UInt8(c)) }
-        if let n = ops?.runner.state.node(name: name, port: 5432), Int(n.id.rawValue) < ops!.workerOfNode.count {
-            let w = ops!.workerOfNode[Int(n.id.rawValue)]
+        if hasOperations, let n = ops.runner.state.node(name: name, port: 5432), Int(n.id.rawValue) < ops.workerOfNode.count {
+            let w = ops.workerOfNode[Int(n.id.rawValue)]
             if w >= 0 { return node(ofWorker: Int(w)) }
         }
         if name.hasPrefix("worker-"), let k = Int(name.dropFirst(7)), (1...scenario.cluster.workerCount).contains(k) { return k }
@@ -181,8 +181,8 @@ extension ClusterSimulation {
         if let c = coordinator(atNode: node) { setCoordinator(c, down: false, &s) }
         if let w = worker(atNode: node) {
             workerDown[w] = false
-            let parked = ops!.parkedOnNode[w]
-            ops!.parkedOnNode[w] = []
+            let parked = ops.parkedOnNode[w]
+            ops.parkedOnNode[w] = []
             for rid in parked { resume(request: rid, &s) }
         }
         note("LOG:  \(coordinator(atNode: node).map { coordinatorNames[$0] } ?? "worker \(node)") is available again", at: s.now)
@@ -192,9 +192,9 @@ extension ClusterSimulation {
 
     /// Runs queued statements until one holds the session.
     mutating func runSession(_ s: inout Scheduler<ClusterEvent>) {
-        while !ops!.sessionBusy && ops!.sessionNext < ops!.sessionQueue.count {
-            let i = ops!.sessionQueue[ops!.sessionNext]
-            ops!.sessionNext += 1
+        while !ops.sessionBusy && ops.sessionNext < ops.sessionQueue.count {
+            let i = ops.sessionQueue[ops.sessionNext]
+            ops.sessionNext += 1
             guard case .sql(let statement, _) = scenario.timeline[i].action else { continue }
             run(statement, entry: i, &s)
         }
@@ -207,31 +207,31 @@ extension ClusterSimulation {
             // operations go through it, even when other coordinators take queries).
             return endOperation(op, at: s.now, error: "FATAL:  connection to server at \"coordinator\" failed: the first coordinator is down; DDL and cluster operations run only through it")
         }
-        let before = ops!.runner.messages.count
-        let nodesBefore = ops!.runner.state.nodes.count
-        let stateBefore = ops!.runner.state
+        let before = ops.runner.messages.count
+        let nodesBefore = ops.runner.state.nodes.count
+        let stateBefore = ops.runner.state
         do {
-            let result = try ops!.runner.begin(statement)
+            let result = try ops.runner.begin(statement)
             flushMessages(from: before, at: s.now)
             applyReloadedSettings(at: s.now)
             switch result {
             case nil:
-                if ops!.runner.state.nodes.count > nodesBefore {
+                if ops.runner.state.nodes.count > nodesBefore {
                     // citus_add_node: activation syncs the metadata to the node.
-                    let placements = Double(ops!.runner.state.placements.count)
+                    let placements = Double(ops.runner.state.placements.count)
                     var sync = scenario.operations.metadataSyncPerPlacement * Int64(placements)
                     let memory = placements * scenario.operations.metadataSyncBytesPerPlacement
-                    if !ops!.runner.state.settings.metadataSyncNontransactional && memory >= OperationsSpec.metadataSyncMemoryLimit {
+                    if !ops.runner.state.settings.metadataSyncNontransactional && memory >= OperationsSpec.metadataSyncMemoryLimit {
                         // One coordinated transaction holds it all: it fails when the memory
                         // reaches PostgreSQL's allocation limit, and the node is not added.
-                        ops!.runner.state = stateBefore
+                        ops.runner.state = stateBefore
                         sync = SimDuration(seconds: sync.seconds * OperationsSpec.metadataSyncMemoryLimit / memory)
-                        ops!.sessionHeldError = "ERROR:  invalid memory alloc request size 1073741824"
+                        ops.sessionHeldError = "ERROR:  invalid memory alloc request size 1073741824"
                     } else {
-                        attachWorker(ops!.runner.state.nodes.last!.id)
+                        attachWorker(ops.runner.state.nodes.last!.id)
                     }
-                    ops!.sessionBusy = true
-                    ops!.sessionHeldBy = op
+                    ops.sessionBusy = true
+                    ops.sessionHeldBy = op
                     s.schedule(.session, at: s.now + sync, priority: .control)
                 } else {
                     endOperation(op, at: s.now)
@@ -243,32 +243,32 @@ extension ClusterSimulation {
                 endOperation(op, at: s.now)
             case .split(let plan, let mode):
                 let chain = newChain(TransferChain(owner: .session(operation: op), items: [], mode: mode))
-                ops!.sessionBusy = true
+                ops.sessionBusy = true
                 startSplit(plan, mode: mode, chain: chain, &s)
             case .addClone(let id, let name, _, let primary):
                 attachWorker(id, name: name)
                 let chain = newChain(TransferChain(owner: .session(operation: op), items: [], mode: .blockWrites))
-                ops!.sessionBusy = true
+                ops.sessionBusy = true
                 startClone(clone: id, primary: primary, chain: chain, &s)
             case .alterTable(let tables, let count):
                 let chain = newChain(TransferChain(owner: .session(operation: op), items: [], mode: .blockWrites))
-                ops!.sessionBusy = true
+                ops.sessionBusy = true
                 startConversion(tables: tables, shardCount: count, chain: chain, &s)
             case .promoteClone(let clone, let plan):
                 let chain = newChain(TransferChain(owner: .session(operation: op), items: [], mode: .blockWrites))
-                ops!.sessionBusy = true
+                ops.sessionBusy = true
                 startPromotion(clone: clone, plan: plan, chain: chain, &s)
             case .waitForJob:
-                if ops!.jobs.contains(where: { !$0.queue.isFinished && !$0.cancelled }) {
-                    ops!.sessionBusy = true
-                    ops!.sessionWaitsForJob = true
-                    ops!.sessionHeldBy = op
+                if ops.jobs.contains(where: { !$0.queue.isFinished && !$0.cancelled }) {
+                    ops.sessionBusy = true
+                    ops.sessionWaitsForJob = true
+                    ops.sessionHeldBy = op
                 } else {
                     note("WARNING:  no ongoing rebalance that can be waited on", at: s.now)
                     endOperation(op, at: s.now)
                 }
             case .stopJob:
-                if let j = ops!.jobs.lastIndex(where: { !$0.queue.isFinished && !$0.cancelled }) {
+                if let j = ops.jobs.lastIndex(where: { !$0.queue.isFinished && !$0.cancelled }) {
                     cancelJob(j, &s)
                     endOperation(op, at: s.now)
                 } else {
@@ -284,30 +284,30 @@ extension ClusterSimulation {
 
     /// The session's held statement is over (metadata sync, a job waited for).
     mutating func sessionResumes(_ s: inout Scheduler<ClusterEvent>) {
-        if let op = ops!.sessionHeldBy { endOperation(op, at: s.now, error: ops!.sessionHeldError) }
-        ops!.sessionHeldError = nil
-        ops!.sessionHeldBy = nil
-        ops!.sessionBusy = false
-        ops!.sessionWaitsForJob = false
+        if let op = ops.sessionHeldBy { endOperation(op, at: s.now, error: ops.sessionHeldError) }
+        ops.sessionHeldError = nil
+        ops.sessionHeldBy = nil
+        ops.sessionBusy = false
+        ops.sessionWaitsForJob = false
         runSession(&s)
     }
 
     /// A new node's id gets the next spare worker.
     mutating func attachWorker(_ id: NodeID, name: String? = nil) {
         let raw = Int(id.rawValue)
-        if raw >= ops!.workerOfNode.count { ops!.workerOfNode += Array(repeating: -1, count: raw - ops!.workerOfNode.count + 1) }
-        guard ops!.workerOfNode[raw] < 0, ops!.nextSpareWorker < workers else { return }
-        let w = ops!.nextSpareWorker
-        ops!.nextSpareWorker += 1
-        ops!.workerOfNode[raw] = Int32(w)
-        ops!.nodeOfWorker[w] = id
+        if raw >= ops.workerOfNode.count { ops.workerOfNode += Array(repeating: -1, count: raw - ops.workerOfNode.count + 1) }
+        guard ops.workerOfNode[raw] < 0, ops.nextSpareWorker < workers else { return }
+        let w = ops.nextSpareWorker
+        ops.nextSpareWorker += 1
+        ops.workerOfNode[raw] = Int32(w)
+        ops.nodeOfWorker[w] = id
     }
 
     /// Settings the simulation models, once `pg_reload_conf()` applied them.
     mutating func applyReloadedSettings(at now: SimTime) {
-        let settings = ops!.runner.reloadedSettings
-        guard settings.count > ops!.settingsSeen else { return }
-        for (name, value) in settings[ops!.settingsSeen...] {
+        let settings = ops.runner.reloadedSettings
+        guard settings.count > ops.settingsSeen else { return }
+        for (name, value) in settings[ops.settingsSeen...] {
             switch name {
             case "statement_timeout":
                 let text: String
@@ -318,27 +318,27 @@ extension ClusterSimulation {
             default: break
             }
         }
-        ops!.settingsSeen = settings.count
+        ops.settingsSeen = settings.count
     }
 
     // MARK: Operation records
 
     mutating func beginOperation(_ entry: TimelineEntry, at now: SimTime) -> Int {
-        ops!.log.operations.append(OperationLog.Operation(label: entry.label, line: entry.line, start: now, status: "running"))
-        return ops!.log.operations.count - 1
+        ops.log.operations.append(OperationLog.Operation(label: entry.label, line: entry.line, start: now, status: "running"))
+        return ops.log.operations.count - 1
     }
 
     mutating func endOperation(_ op: Int, at now: SimTime, error: String? = nil, status: String? = nil) {
-        ops!.log.operations[op].end = now
-        ops!.log.operations[op].status = status ?? (error == nil ? "done" : "error")
-        ops!.log.operations[op].error = error
+        ops.log.operations[op].end = now
+        ops.log.operations[op].status = status ?? (error == nil ? "done" : "error")
+        ops.log.operations[op].error = error
         if let error { note(error, at: now) }
     }
 
-    mutating func note(_ text: String, at now: SimTime) { ops!.log.messages.append((now, text)) }
+    mutating func note(_ text: String, at now: SimTime) { ops.log.messages.append((now, text)) }
 
     mutating func flushMessages(from start: Int, at now: SimTime) {
-        let messages = ops!.runner.messages
+        let messages = ops.runner.messages
         for m in messages[start...] {
             // The runner prefixes "file:line: "; the log keeps Citus's text.
             let text = m.firstRange(of: ": ").map { String(m[$0.upperBound...]) } ?? m

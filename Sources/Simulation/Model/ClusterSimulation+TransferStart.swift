@@ -11,7 +11,7 @@ extension ClusterSimulation {
     /// Starts one planned transfer; false when there is nothing to do (already moved).
     /// Throws Citus's error when a pre-check fails at this instant.
     mutating func startTransfer(_ item: PlannedTransfer, mode: TransferMode, chain: Int, _ s: inout Scheduler<ClusterEvent>) throws -> Bool {
-        let source = ops!.workerOfNode[Int(item.source.rawValue)], target = ops!.workerOfNode[Int(item.target.rawValue)]
+        let source = ops.workerOfNode[Int(item.source.rawValue)], target = ops.workerOfNode[Int(item.target.rawValue)]
         switch item.kind {
         case .referenceTables:
             let bytes = scenario.tables.filter { $0.kind == .reference }.reduce(0) { $0 + $1.referenceBytes }
@@ -21,20 +21,20 @@ extension ClusterSimulation {
                                          anchors: [], bytes: bytes), shards: [bytes], &s)
             return true
         case .move:
-            guard try ops!.runner.checkMove(item.anchor, from: item.source, to: item.target, mode: mode) else {
-                flushMessages(from: ops!.runner.messages.count - 1, at: s.now)
+            guard try ops.runner.checkMove(item.anchor, from: item.source, to: item.target, mode: mode) else {
+                flushMessages(from: ops.runner.messages.count - 1, at: s.now)
                 return false
             }
             let g = group(of: item.anchor)
             guard g >= 0, source >= 0, target >= 0 else { throw CitusError("could not find valid entry for shard \(item.anchor)") }
-            if ops!.groupTransfer[Int(g)] >= 0 {
+            if ops.groupTransfer[Int(g)] >= 0 {
                 throw CitusError("could not acquire the lock required to move shard \(item.anchor)",
                                  detail: "Another operation is moving or splitting the same shard group.")
             }
             let shards = groupBytes(g)
             let size = shards.reduce(0, +)
             let disk = scenario.cluster.spec(ofShardNode: Int(target)).diskBytes
-            let after = disk - ops!.diskUsed[Int(target)] - size
+            let after = disk - ops.diskUsed[Int(target)] - size
             if after < disk * 0.10 {
                 throw CitusError(
                     "not enough empty space on node if the shard is moved, actual available space after move will be \(Int64(max(0, after))) bytes, desired available space after move is \(Int64(disk * 0.10)) bytes, estimated size increase on node after move is \(Int64(size)) bytes.",
@@ -59,11 +59,11 @@ extension ClusterSimulation {
 
     /// A base backup of `primary` to the clone's spare worker, then streaming.
     mutating func startClone(clone: NodeID, primary: NodeID, chain: Int, _ s: inout Scheduler<ClusterEvent>) {
-        let source = ops!.workerOfNode[Int(primary.rawValue)], target = ops!.workerOfNode[Int(clone.rawValue)]
+        let source = ops.workerOfNode[Int(primary.rawValue)], target = ops.workerOfNode[Int(clone.rawValue)]
         guard source >= 0, target >= 0 else {
             return finishChain(chain, error: "ERROR:  citus-sim has no spare worker for this clone (add it with a new host name)", &s)
         }
-        let bytes = ops!.diskUsed[Int(source)]
+        let bytes = ops.diskUsed[Int(source)]
         // pg_basebackup: one stream of files, bounded by the disks and the NIC; its CPU per byte
         // is a fraction of COPY's (`OperationsSpec.baseBackupCPUShare`).
         var t = ActiveTransfer(kind: .clone, log: -1, chain: chain, mode: .blockWrites, planned: PlannedTransfer(kind: .move, anchor: ShardID(0), source: primary, target: clone),
@@ -75,15 +75,15 @@ extension ClusterSimulation {
     /// `citus_promote_clone_and_rebalance`: writes to every group on the primary are
     /// blocked, the clone catches up (checked every 5 s), is promoted, takes its groups.
     mutating func startPromotion(clone: NodeID, plan: [CloneSplitPlanner.Row], chain: Int, _ s: inout Scheduler<ClusterEvent>) {
-        guard let primary = ops!.runner.clones.first(where: { $0.id == clone })?.primary else {
+        guard let primary = ops.runner.clones.first(where: { $0.id == clone })?.primary else {
             return finishChain(chain, error: "ERROR:  clone node with id \(clone.rawValue) does not exist", &s)
         }
-        let source = ops!.workerOfNode[Int(primary.rawValue)], target = ops!.workerOfNode[Int(clone.rawValue)]
+        let source = ops.workerOfNode[Int(primary.rawValue)], target = ops.workerOfNode[Int(clone.rawValue)]
         var anchors: [ShardID] = []
         var seen: [Int32] = []
         for f in shardWorkerFlat.indices where shardWorkerFlat[f] == source && !seen.contains(shardGroupFlat[f]) {
             seen.append(shardGroupFlat[f])
-            anchors.append(ops!.shardIDFlat[f])
+            anchors.append(ops.shardIDFlat[f])
         }
         var t = ActiveTransfer(kind: .clone, log: -1, chain: chain, mode: .blockWrites, planned: PlannedTransfer(kind: .move, anchor: ShardID(0), source: primary, target: clone),
                                source: source, target: target, anchors: anchors, bytes: 0)
@@ -91,7 +91,7 @@ extension ClusterSimulation {
         t.promotionClone = clone
         let id = addTransfer(t, at: s.now)
         block(transfer: id, at: s.now)
-        ops!.transfers[id].phase = .promote
+        ops.transfers[id].phase = .promote
         // Lag is checked every 5 s; in-flight WAL means the first check finds some.
         s.schedule(.transferStep, at: s.now + .seconds(5) + scenario.operations.promotionTime, priority: .control, payload: UInt32(id))
     }

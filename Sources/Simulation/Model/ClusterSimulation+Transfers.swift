@@ -10,13 +10,13 @@ extension ClusterSimulation {
     // MARK: Chains
 
     mutating func newChain(_ chain: TransferChain) -> Int {
-        ops!.chains.append(chain)
-        return ops!.chains.count - 1
+        ops.chains.append(chain)
+        return ops.chains.count - 1
     }
 
     mutating func startChain(_ chain: TransferChain, _ s: inout Scheduler<ClusterEvent>) {
         let c = newChain(chain)
-        if case .session = chain.owner { ops!.sessionBusy = true }
+        if case .session = chain.owner { ops.sessionBusy = true }
         advanceChain(c, failed: nil, &s)
     }
 
@@ -24,11 +24,11 @@ extension ClusterSimulation {
     /// stops a rebalance at the first failed move).
     mutating func advanceChain(_ c: Int, failed error: String?, _ s: inout Scheduler<ClusterEvent>) {
         if error == nil {
-            while ops!.chains[c].next < ops!.chains[c].items.count {
-                let item = ops!.chains[c].items[ops!.chains[c].next]
-                ops!.chains[c].next += 1
+            while ops.chains[c].next < ops.chains[c].items.count {
+                let item = ops.chains[c].items[ops.chains[c].next]
+                ops.chains[c].next += 1
                 do {
-                    if try startTransfer(item, mode: ops!.chains[c].mode, chain: c, &s) { return }
+                    if try startTransfer(item, mode: ops.chains[c].mode, chain: c, &s) { return }
                 } catch {
                     let text = (error as? CitusError)?.description ?? "ERROR:  \(error)"
                     return finishChain(c, error: text, &s)
@@ -39,12 +39,12 @@ extension ClusterSimulation {
     }
 
     mutating func finishChain(_ c: Int, error: String?, _ s: inout Scheduler<ClusterEvent>) {
-        guard !ops!.chains[c].done else { return }
-        ops!.chains[c].done = true
-        switch ops!.chains[c].owner {
+        guard !ops.chains[c].done else { return }
+        ops.chains[c].done = true
+        switch ops.chains[c].owner {
         case .session(let op):
             endOperation(op, at: s.now, error: error)
-            ops!.sessionBusy = false
+            ops.sessionBusy = false
             runSession(&s)
         case .task(let job, let task):
             taskEnded(job: job, task: task, error: error, &s)
@@ -54,8 +54,8 @@ extension ClusterSimulation {
     @discardableResult
     mutating func addTransfer(_ transfer: ActiveTransfer, at now: SimTime) -> Int {
         var t = transfer
-        let state = ops!.runner.state
-        let nodeOfWorker = ops!.nodeOfWorker
+        let state = ops.runner.state
+        let nodeOfWorker = ops.nodeOfWorker
         let name = { (w: Int32) -> String in
             guard w >= 0 else { return "coordinator" }
             guard let id = nodeOfWorker[Int(w)], let n = state.node(id) else { return "shard node \(w)" }
@@ -67,28 +67,28 @@ extension ClusterSimulation {
             source = t.convertNames.joined(separator: ", ")
             target = "\(t.convertShardCount) shards"
         }
-        if t.kind == .clone, let clone = t.planned?.target, let c = ops!.runner.clones.first(where: { $0.id == clone }) { target = c.name }
+        if t.kind == .clone, let clone = t.planned?.target, let c = ops.runner.clones.first(where: { $0.id == clone }) { target = c.name }
         var task: Int64?
-        if case .task(_, let id) = ops!.chains[t.chain].owner { task = id }
-        ops!.log.transfers.append(OperationLog.Transfer(operation: chainOperation(t.chain), task: task, kind: t.kind.rawValue,
+        if case .task(_, let id) = ops.chains[t.chain].owner { task = id }
+        ops.log.transfers.append(OperationLog.Transfer(operation: chainOperation(t.chain), task: task, kind: t.kind.rawValue,
                                                         anchorShard: t.anchors.first?.rawValue ?? t.planned?.anchor.rawValue ?? 0,
                                                         source: source, target: target, mode: t.mode.rawValue, bytes: t.bytes, start: now))
-        t.log = ops!.log.transfers.count - 1
-        ops!.transfers.append(t)
-        let id = ops!.transfers.count - 1
-        ops!.chains[t.chain].active = Int32(id)
+        t.log = ops.log.transfers.count - 1
+        ops.transfers.append(t)
+        let id = ops.transfers.count - 1
+        ops.chains[t.chain].active = Int32(id)
         for a in t.anchors {
             let g = Int(group(of: a))
-            if g >= 0 { ops!.groupTransfer[g] = Int32(id) }
+            if g >= 0 { ops.groupTransfer[g] = Int32(id) }
         }
         return id
     }
 
     /// The operation a chain belongs to (a job's task: the job's operation).
     func chainOperation(_ c: Int) -> Int {
-        switch ops!.chains[c].owner {
+        switch ops.chains[c].owner {
         case .session(let op): return op
-        case .task(let job, _): return ops!.jobs[job].operation
+        case .task(let job, _): return ops.jobs[job].operation
         }
     }
 
@@ -103,7 +103,7 @@ extension ClusterSimulation {
         }
         let costs = scenario.operations
         var overhead = t.mode.isLogical ? costs.logicalOverhead : costs.blockingOverhead
-        if t.kind == .move, case .task = ops!.chains[t.chain].owner { overhead = overhead + costs.backgroundTaskOverhead.of(logical: t.mode.isLogical) }
+        if t.kind == .move, case .task = ops.chains[t.chain].owner { overhead = overhead + costs.backgroundTaskOverhead.of(logical: t.mode.isLogical) }
         if t.planned?.inSeparateTransaction == true { overhead = overhead + costs.separateTransactionMoveOverhead.of(logical: t.mode.isLogical) }
         s.schedule(.transferStep, at: s.now + overhead, priority: .control, payload: UInt32(id))
     }
@@ -112,26 +112,26 @@ extension ClusterSimulation {
 
     /// The current phase of transfer `id` is over.
     mutating func transferStep(_ id: Int, _ s: inout Scheduler<ClusterEvent>) {
-        let t = ops!.transfers[id]
+        let t = ops.transfers[id]
         guard !t.finished else { return }
         switch t.phase {
         case .setup:
-            ops!.transfers[id].phase = .copy
-            ops!.transfers[id].walAtCopyStart = t.kind == .clone ? workerWAL(t.source) : wal(of: id)
-            ops!.log.transfers[t.log].copyStart = s.now
+            ops.transfers[id].phase = .copy
+            ops.transfers[id].walAtCopyStart = t.kind == .clone ? workerWAL(t.source) : wal(of: id)
+            ops.log.transfers[t.log].copyStart = s.now
             startStreams(id, &s)
         case .copy:
-            ops!.log.transfers[t.log].copyEnd = s.now
+            ops.log.transfers[t.log].copyEnd = s.now
             if t.kind == .clone {
                 // Streaming: the WAL written to the primary during the backup replays at the physical apply rate.
                 let lag = SimDuration(seconds: (workerWAL(t.source) - t.walAtCopyStart) / scenario.operations.physicalApplyBytesPerSecond)
-                ops!.transfers[id].phase = .catchUp2
+                ops.transfers[id].phase = .catchUp2
                 s.schedule(.transferStep, at: s.now + lag, priority: .control, payload: UInt32(id))
             } else if t.mode.isLogical {
-                ops!.transfers[id].phase = .catchUp1
-                ops!.transfers[id].catchUpStart = s.now
-                ops!.transfers[id].applied = t.walAtCopyStart
-                ops!.transfers[id].appliedAt = s.now
+                ops.transfers[id].phase = .catchUp1
+                ops.transfers[id].catchUpStart = s.now
+                ops.transfers[id].applied = t.walAtCopyStart
+                ops.transfers[id].appliedAt = s.now
                 beginWait(id, &s)
             } else {
                 buildIndexes(id, &s)
@@ -139,14 +139,14 @@ extension ClusterSimulation {
         case .catchUp1:
             buildIndexes(id, &s)
         case .indexes:
-            ops!.log.transfers[t.log].indexEnd = s.now
+            ops.log.transfers[t.log].indexEnd = s.now
             if t.kind == .clone || !t.mode.isLogical { return commit(id, &s) }
-            ops!.transfers[id].phase = .catchUp2
+            ops.transfers[id].phase = .catchUp2
             beginWait(id, &s)
         case .catchUp2:
             if t.kind == .clone { return commit(id, &s) }
-            ops!.log.transfers[t.log].catchUpEnd = s.now
-            ops!.transfers[id].phase = .blocked
+            ops.log.transfers[t.log].catchUpEnd = s.now
+            ops.transfers[id].phase = .blocked
             block(transfer: id, at: s.now)
             beginWait(id, &s)
         case .blocked, .promote:
@@ -158,31 +158,31 @@ extension ClusterSimulation {
 
     /// Index and constraint build on the target: CPU for the tables' secondary indexes.
     mutating func buildIndexes(_ id: Int, _ s: inout Scheduler<ClusterEvent>) {
-        let t = ops!.transfers[id]
-        ops!.transfers[id].phase = .indexes
-        ops!.log.transfers[t.log].indexStart = s.now
+        let t = ops.transfers[id]
+        ops.transfers[id].phase = .indexes
+        ops.log.transfers[t.log].indexStart = s.now
         if t.kind == .convert {
             // Every worker builds the indexes of its new shards at once.
             for (w, work) in t.convertIndexWork.enumerated() where work > 0 {
-                ops!.transfers[id].indexParts += 1
+                ops.transfers[id].indexParts += 1
                 let task = newTask(TaskRecord(request: UInt32(id), worker: Int32(w), shard: -1, pool: -1, stage: .copy))
                 cpu[node(ofWorker: w)].arrive(job: task, work: SimDuration(seconds: work), at: s.now)
                 armCPU(node(ofWorker: w), &s)
             }
-            if ops!.transfers[id].indexParts == 0 { transferStep(id, &s) }
+            if ops.transfers[id].indexParts == 0 { transferStep(id, &s) }
             return
         }
         var work = 0.0
         if let anchor = t.anchors.first, t.kind == .move || t.kind == .split {
             let g = group(of: anchor)
-            for (ti, spec) in scenario.tables.enumerated() where spec.secondaryIndexes > 0 && !ops!.shardBytes[ti].isEmpty {
-                for sh in ops!.shardBytes[ti].indices where shardGroupFlat[shardOffset[ti] + sh] == g {
-                    work += ops!.shardBytes[ti][sh] / 1_073_741_824 * Double(spec.secondaryIndexes) * scenario.operations.indexBuildSecondsPerGiB
+            for (ti, spec) in scenario.tables.enumerated() where spec.secondaryIndexes > 0 && !ops.shardBytes[ti].isEmpty {
+                for sh in ops.shardBytes[ti].indices where shardGroupFlat[shardOffset[ti] + sh] == g {
+                    work += ops.shardBytes[ti][sh] / 1_073_741_824 * Double(spec.secondaryIndexes) * scenario.operations.indexBuildSecondsPerGiB
                 }
             }
         }
         guard work > 0 else { return transferStep(id, &s) }
-        ops!.transfers[id].indexParts = 1
+        ops.transfers[id].indexParts = 1
         let task = newTask(TaskRecord(request: UInt32(id), worker: t.target, shard: -1, pool: -1, stage: .copy))
         cpu[node(ofWorker: Int(t.target))].arrive(job: task, work: SimDuration(seconds: work), at: s.now)
         armCPU(node(ofWorker: Int(t.target)), &s)
@@ -197,7 +197,7 @@ extension ClusterSimulation {
 
     /// WAL written so far to the transfer's groups, bytes.
     func wal(of id: Int) -> Double {
-        ops!.transfers[id].anchors.reduce(0) { sum, a in
+        ops.transfers[id].anchors.reduce(0) { sum, a in
             let g = group(of: a)
             return sum + (g >= 0 ? groupWAL[Int(g)] : 0)
         }
@@ -209,23 +209,23 @@ extension ClusterSimulation {
     /// target's confirmed LSN passes only at a later report (an assumption: an idle cluster's
     /// move is faster, as the lab's single moves show).
     mutating func beginWait(_ id: Int, _ s: inout Scheduler<ClusterEvent>) {
-        ops!.transfers[id].waitTarget = wal(of: id)
+        ops.transfers[id].waitTarget = wal(of: id)
         s.schedule(.transferPoll, at: s.now + .seconds(1), priority: .control, payload: UInt32(id))
     }
 
     mutating func transferPoll(_ id: Int, _ s: inout Scheduler<ClusterEvent>) {
-        let t = ops!.transfers[id]
+        let t = ops.transfers[id]
         guard !t.finished else { return }
         let apply = scenario.operations.logicalApplyBytesPerSecond
         let applied = min(wal(of: id), t.applied + apply * (s.now - t.appliedAt).seconds)
-        ops!.transfers[id].applied = applied
-        ops!.transfers[id].appliedAt = s.now
+        ops.transfers[id].applied = applied
+        ops.transfers[id].appliedAt = s.now
         if applied >= t.waitTarget {
             return transferStep(id, &s)
         }
         let timeout = scenario.operations.logicalReplicationTimeout
         if s.now - t.catchUpStart >= timeout {
-            let target = ops!.log.transfers[t.log].target
+            let target = ops.log.transfers[t.log].target
             let error = CitusError("The logical replication waiting timeout of \(timeout.microseconds / 1_000) msec is exceeded",
                                    detail: "The LSN on the target subscription hasn't caught up ready on the target node \(target):5432",
                                    hint: "There might have occurred problems on the target node. If not consider using higher values for citus.logical_replication_error_timeout")
@@ -237,10 +237,10 @@ extension ClusterSimulation {
     // MARK: Blocking writes
 
     mutating func block(transfer id: Int, at now: SimTime) {
-        guard !ops!.transfers[id].blocked else { return }
-        ops!.transfers[id].blocked = true
-        ops!.log.transfers[ops!.transfers[id].log].blockStart = now
-        for a in ops!.transfers[id].anchors {
+        guard !ops.transfers[id].blocked else { return }
+        ops.transfers[id].blocked = true
+        ops.log.transfers[ops.transfers[id].log].blockStart = now
+        for a in ops.transfers[id].anchors {
             let g = group(of: a)
             if g >= 0 { groupBlocked[Int(g)] = true }
         }
@@ -249,26 +249,26 @@ extension ClusterSimulation {
     /// Unblocks the transfer's groups and resumes the writes that waited.
     mutating func unblock(transfer id: Int, _ s: inout Scheduler<ClusterEvent>) {
         var resumed: [UInt32] = []
-        for a in ops!.transfers[id].anchors {
+        for a in ops.transfers[id].anchors {
             let g = Int(group(of: a))
             guard g >= 0 else { continue }
             groupBlocked[g] = false
             groupNoReplicaIdentityFails[g] = false
-            ops!.groupTransfer[g] = -1
+            ops.groupTransfer[g] = -1
             resumed += takeParked(group: g, transfer: id, at: s.now)
         }
-        ops!.transfers[id].blocked = false
+        ops.transfers[id].blocked = false
         for rid in resumed { resume(request: rid, &s) }
     }
 
     /// Parked writes of a group, with their wait recorded on the transfer.
     mutating func takeParked(group g: Int, transfer id: Int, at now: SimTime) -> [UInt32] {
-        let parked = ops!.parkedWrites[g]
-        ops!.parkedWrites[g] = []
-        let log = ops!.transfers[id].log
+        let parked = ops.parkedWrites[g]
+        ops.parkedWrites[g] = []
+        let log = ops.transfers[id].log
         for p in parked {
-            ops!.log.transfers[log].writeBlockedSeconds += (now - p.since).seconds
-            ops!.log.transfers[log].writesDelayed += 1
+            ops.log.transfers[log].writeBlockedSeconds += (now - p.since).seconds
+            ops.log.transfers[log].writesDelayed += 1
         }
         return parked.map(\.request)
     }
@@ -277,18 +277,18 @@ extension ClusterSimulation {
 
     /// The metadata change: placements move (or split, or the clone takes its groups).
     mutating func commit(_ id: Int, _ s: inout Scheduler<ClusterEvent>) {
-        let t = ops!.transfers[id]
+        let t = ops.transfers[id]
         var resumed: [UInt32] = []
         switch t.kind {
         case .move:
             let item = t.planned!
-            ops!.runner.state.moveShardGroup(of: item.anchor, from: item.source, to: item.target)
+            ops.runner.state.moveShardGroup(of: item.anchor, from: item.source, to: item.target)
             commitMove(group: group(of: item.anchor), from: t.source, to: t.target)
-            ops!.diskUsed[Int(t.target)] += t.bytes
+            ops.diskUsed[Int(t.target)] += t.bytes
             s.schedule(.deferredDrop, at: s.now + scenario.operations.deferredDropInterval, priority: .control, payload: UInt32(id))
         case .referenceTables:
-            ops!.runner.state.ensureReferenceTablesOnAllNodes()
-            ops!.diskUsed[Int(t.target)] += t.bytes
+            ops.runner.state.ensureReferenceTablesOnAllNodes()
+            ops.diskUsed[Int(t.target)] += t.bytes
         case .split:
             // The old group disappears: its parked writes resume on the children.
             for a in t.anchors where group(of: a) >= 0 {
@@ -296,9 +296,9 @@ extension ClusterSimulation {
                 resumed += takeParked(group: g, transfer: id, at: s.now)
                 groupBlocked[g] = false
                 groupNoReplicaIdentityFails[g] = false
-                ops!.groupTransfer[g] = -1
+                ops.groupTransfer[g] = -1
             }
-            ops!.runner.state.apply(t.split!)
+            ops.runner.state.apply(t.split!)
             do { try rebuildPlacement() } catch { return failTransfer(id, error: "ERROR:  \(error)", &s) }
         case .convert:
             if let error = commitConversion(id, at: s.now) { return failTransfer(id, error: error, &s) }
@@ -308,19 +308,19 @@ extension ClusterSimulation {
                     let g = Int(group(of: a))
                     resumed += takeParked(group: g, transfer: id, at: s.now)
                     groupBlocked[g] = false
-                    ops!.groupTransfer[g] = -1
+                    ops.groupTransfer[g] = -1
                 }
                 do {
-                    try ops!.runner.promote(clone: clone, plan: t.promotionPlan ?? [])
+                    try ops.runner.promote(clone: clone, plan: t.promotionPlan ?? [])
                     try rebuildPlacement()
                 } catch {
                     return failTransfer(id, error: (error as? CitusError)?.description ?? "ERROR:  \(error)", &s)
                 }
-                let moved = ops!.diskUsed[Int(t.source)] / 2
-                ops!.diskUsed[Int(t.target)] = ops!.diskUsed[Int(t.source)]
-                ops!.diskUsed[Int(t.source)] -= moved
+                let moved = ops.diskUsed[Int(t.source)] / 2
+                ops.diskUsed[Int(t.target)] = ops.diskUsed[Int(t.source)]
+                ops.diskUsed[Int(t.source)] -= moved
             } else {
-                ops!.diskUsed[Int(t.target)] = t.bytes
+                ops.diskUsed[Int(t.target)] = t.bytes
             }
         }
         endTransfer(id, status: "done", error: nil, &s)
@@ -332,25 +332,25 @@ extension ClusterSimulation {
     }
 
     mutating func endTransfer(_ id: Int, status: String, error: String?, _ s: inout Scheduler<ClusterEvent>) {
-        guard !ops!.transfers[id].finished else { return }
-        ops!.transfers[id].finished = true
-        ops!.transfers[id].phase = .done
-        let t = ops!.transfers[id]
+        guard !ops.transfers[id].finished else { return }
+        ops.transfers[id].finished = true
+        ops.transfers[id].phase = .done
+        let t = ops.transfers[id]
         if t.blocked { unblock(transfer: id, &s) }
         if t.kind == .convert { unblockTables(transfer: id, &s) }
         for a in t.anchors where group(of: a) >= 0 {
             let g = Int(group(of: a))
             groupNoReplicaIdentityFails[g] = false
-            if ops!.groupTransfer[g] == Int32(id) { ops!.groupTransfer[g] = -1 }
+            if ops.groupTransfer[g] == Int32(id) { ops.groupTransfer[g] = -1 }
         }
         let log = t.log
-        ops!.log.transfers[log].end = s.now
-        ops!.log.transfers[log].status = status
-        ops!.log.transfers[log].error = error
+        ops.log.transfers[log].end = s.now
+        ops.log.transfers[log].status = status
+        ops.log.transfers[log].error = error
         let op = chainOperation(t.chain)
-        if status == "done" { ops!.log.operations[op].bytesCopied += t.bytes }  // a promotion's bytes are 0: it copies nothing
-        if let start = ops!.log.transfers[log].blockStart {
-            ops!.log.operations[op].writeBlockedGroupSeconds += (s.now - start).seconds * Double(t.kind == .convert ? t.convertGroups : t.anchors.count)
+        if status == "done" { ops.log.operations[op].bytesCopied += t.bytes }  // a promotion's bytes are 0: it copies nothing
+        if let start = ops.log.transfers[log].blockStart {
+            ops.log.operations[op].writeBlockedGroupSeconds += (s.now - start).seconds * Double(t.kind == .convert ? t.convertGroups : t.anchors.count)
         }
         if status == "done" {
             advanceChain(t.chain, failed: nil, &s)
@@ -361,7 +361,7 @@ extension ClusterSimulation {
 
     /// The source's old copy is dropped (deferred drop).
     mutating func deferredDrop(_ id: Int) {
-        let t = ops!.transfers[id]
-        ops!.diskUsed[Int(t.source)] = max(0, ops!.diskUsed[Int(t.source)] - t.bytes)
+        let t = ops.transfers[id]
+        ops.diskUsed[Int(t.source)] = max(0, ops.diskUsed[Int(t.source)] - t.bytes)
     }
 }

@@ -60,8 +60,9 @@ public struct ClusterSimulation: EventHandler {
     /// Dense shard-group id of each flat shard (colocated shards with the same range share one).
     var shardGroupFlat: [Int32] = []
 
-    // Operations (timeline): nil without one, so a plain run pays one branch per dispatch.
-    var ops: OperationsState?
+    // Operations (timeline): idle and never touched without one (`hasOperations` false), so a
+    // plain run pays one branch per dispatch.
+    var ops = OperationsState.idle
     let hasOperations: Bool
     /// Per group: writes are blocked (a move's final phase or block_writes), and UPDATE/DELETE
     /// fail on tables without a replica identity (a force_logical transfer); WAL written, bytes.

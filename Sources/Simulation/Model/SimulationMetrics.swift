@@ -248,7 +248,7 @@ extension ClusterSimulation {
             row.watchP99Ms.append(h.percentileMilliseconds(99))
             metrics.watchIntervalLatency[g].reset()
         }
-        if let ops {
+        if hasOperations {
             row.transfersRunning = ops.transfers.filter { !$0.finished }.count
             // Shard groups blocked by a transfer, and every group of a table whose writes wait on a
             // table lock (alter_distributed_table), each counted once.

@@ -145,6 +145,13 @@ struct OperationsState {
     /// Each node's NIC egress (node index: 0 the coordinator), a FIFO link for copies: when it is free again.
     var nicFreeAt: [SimTime]
 
+    /// The state of a run without a timeline: empty, and never touched
+    /// (`ClusterSimulation.hasOperations` is false).
+    static var idle: OperationsState {
+        OperationsState(runner: RunbookRunner(state: ClusterState(), file: ""), tenantShard: [], shardWorker: [], shardBytes: [], diskUsed: [],
+                        initialWorkers: 0, meanArrivalRate: 0)
+    }
+
     init(runner: RunbookRunner, tenantShard: [[Int32]], shardWorker: [[Int32]], shardBytes: [[Double]], diskUsed: [Double],
          initialWorkers: Int, meanArrivalRate: Double) {
         self.runner = runner
