@@ -36,26 +36,32 @@ let package = Package(
         .target(name: "ClusterModel"),
         .target(name: "Planner", dependencies: ["ClusterModel"]),
         .target(name: "Workload", dependencies: ["SimCore"]),
-        .target(name: "Runbook", dependencies: ["ClusterModel", "Planner"]),
-        .target(name: "Simulation", dependencies: ["SimCore", "ClusterModel", "Planner", "Workload", "Runbook"]),
-        .target(name: "Advisor", dependencies: ["SimCore", "ClusterModel", "Workload", "Simulation", "Runbook"]),
+        // Findings located to file, line and column, and the did-you-mean every reader uses.
+        .target(name: "Diagnostics"),
+        // The SQL subset runbooks and timelines are written in: lexer, parser, statements.
+        .target(name: "SQL", dependencies: ["Diagnostics"]),
+        // What the statements mean to Citus's metadata (RunbookRunner), at once or over time.
+        .target(name: "Runbook", dependencies: ["ClusterModel", "Planner", "Diagnostics", "SQL"]),
+        .target(name: "Simulation", dependencies: ["SimCore", "ClusterModel", "Planner", "Workload", "SQL", "Runbook"]),
+        .target(name: "Advisor", dependencies: ["SimCore", "ClusterModel", "Workload", "Simulation", "SQL", "Runbook"]),
         .target(
             name: "Scenario",
             dependencies: [
-                "SimCore", "QueueingModels", "ClusterModel", "Planner", "Workload", "Simulation", "Runbook", "Advisor",
+                "SimCore", "QueueingModels", "ClusterModel", "Planner", "Workload", "Simulation", "Diagnostics", "SQL", "Runbook", "Advisor",
                 .product(name: "Yams", package: "Yams"), .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
         .target(name: "Calibration", dependencies: ["SimCore", "Simulation", "Scenario"]),
         // The only target that talks to PostgreSQL (read-only catalog queries for `import`).
-        .target(name: "ClusterImport", dependencies: ["SimCore", "Simulation", "Scenario",
+        .target(name: "ClusterImport", dependencies: ["SimCore", "Simulation", "Diagnostics", "Scenario",
                                                       .product(name: "PostgresNIO", package: "postgres-nio")]),
         .target(name: "Reporting", dependencies: ["SimCore", "QueueingModels", "Scenario", "Calibration", "ClusterModel", "Planner", "Simulation", "Workload", "Advisor",
                                                   .product(name: "Mustache", package: "swift-mustache")]),
         .executableTarget(
             name: "citus-sim",
             dependencies: [
-                "SimCore", "QueueingModels", "ClusterModel", "Planner", "Workload", "Simulation", "Scenario", "Reporting", "Advisor", "Calibration", "ClusterImport",
+                "SimCore", "QueueingModels", "ClusterModel", "Planner", "Workload", "Simulation", "Diagnostics", "SQL", "Runbook", "Scenario", "Reporting", "Advisor",
+                "Calibration", "ClusterImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -66,10 +72,10 @@ let package = Package(
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "ClusterModel", "TestSupport"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "SimCore"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Workload", "SimCore", "ClusterModel", "QueueingModels", "TestSupport"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Reporting", "Advisor", "ClusterModel", "Planner", "Simulation", "Workload", "Runbook"]),
-        .testTarget(name: "AdvisorTests", dependencies: ["Advisor", "Simulation", "Workload", "SimCore", "Scenario", "Reporting"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Reporting", "Advisor", "ClusterModel", "Planner", "Simulation", "Workload", "Diagnostics", "SQL", "Runbook"]),
+        .testTarget(name: "AdvisorTests", dependencies: ["Advisor", "Simulation", "Workload", "SimCore", "Diagnostics", "SQL", "Scenario", "Reporting"]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Reporting", "Scenario", "Simulation", "SimCore", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["citus-sim"]),
-        .testTarget(name: "ClusterImportTests", dependencies: ["ClusterImport", "Scenario", "Simulation", "SimCore"]),
+        .testTarget(name: "ClusterImportTests", dependencies: ["ClusterImport", "Diagnostics", "Scenario", "Simulation", "SimCore"]),
     ]
 )

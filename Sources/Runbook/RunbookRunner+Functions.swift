@@ -1,5 +1,6 @@
 import ClusterModel
 import Planner
+import SQL
 
 extension RunbookRunner {
     typealias Handler = (signature: Signature, run: @Sendable (inout RunbookRunner, BoundCall) throws -> Void)

@@ -1,5 +1,6 @@
 import ClusterModel
 import Planner
+import SQL
 
 /// `citus.shard_transfer_mode` (FACTS D.1).
 public enum TransferMode: String, Sendable {

@@ -1,5 +1,7 @@
 import ClusterModel
+import Diagnostics
 import Planner
+import SQL
 
 /// Applies a runbook of Citus statements to cluster metadata without time (`citus-sim apply`):
 /// what the metadata looks like after a DBA runs it, with the NOTICE/WARNING lines Citus prints.

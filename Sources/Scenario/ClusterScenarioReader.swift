@@ -1,4 +1,5 @@
 import Advisor
+import Diagnostics
 import SimCore
 import Simulation
 import Workload

@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// Durations as scenario files write them: a number and a unit, `us`, `ms`, `s`, `m` or `h`.
 public enum DurationText {
     static let units: [(suffix: String, seconds: Double)] = [("us", 1e-6), ("ms", 1e-3), ("s", 1), ("m", 60), ("h", 3_600)]

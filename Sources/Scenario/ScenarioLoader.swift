@@ -1,4 +1,5 @@
 import Advisor
+import Diagnostics
 import Foundation
 import Simulation
 import Yams

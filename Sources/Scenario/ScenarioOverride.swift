@@ -1,3 +1,4 @@
+import Diagnostics
 import Yams
 
 /// A value set on the command line (`--set citus.shard_count=64`, `--duration 30m`) in place of

@@ -1,4 +1,6 @@
+import Diagnostics
 import Runbook
+import SQL
 import SimCore
 import Simulation
 import Yams

@@ -1,3 +1,4 @@
+import Diagnostics
 import Yams
 
 /// Reads a YAML document strictly: typed getters with units and ranges, unknown keys

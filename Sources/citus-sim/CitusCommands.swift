@@ -1,9 +1,11 @@
 import ArgumentParser
 import ClusterModel
+import Diagnostics
 import Foundation
 import Planner
 import Reporting
 import Runbook
+import SQL
 import Scenario
 
 /// `citus-sim shard-of`: where values land (`worker_hash`, shard index and range).

@@ -3,6 +3,7 @@ import Advisor
 import ClusterModel
 import Foundation
 import Runbook
+import SQL
 import Scenario
 import SimCore
 import Simulation

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClusterImport
+import Diagnostics
 import Foundation
 import Scenario
 

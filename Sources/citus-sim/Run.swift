@@ -1,5 +1,6 @@
 import Advisor
 import ArgumentParser
+import Diagnostics
 import Foundation
 import Reporting
 import Scenario

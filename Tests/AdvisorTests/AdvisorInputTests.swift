@@ -1,4 +1,5 @@
 import Advisor
+import Diagnostics
 import Scenario
 import XCTest
 

@@ -1,6 +1,7 @@
 import Advisor
 import Reporting
 import Runbook
+import SQL
 import Scenario
 import SimCore
 import Simulation

@@ -1,4 +1,5 @@
 import ClusterModel
+import Diagnostics
 import Scenario
 import XCTest
 

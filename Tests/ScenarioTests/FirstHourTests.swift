@@ -1,4 +1,5 @@
 import Advisor
+import Diagnostics
 import Reporting
 import Scenario
 import SimCore

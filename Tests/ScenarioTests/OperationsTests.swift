@@ -1,3 +1,4 @@
+import Diagnostics
 import Scenario
 import SimCore
 import Simulation

@@ -1,5 +1,7 @@
 import ClusterModel
 import Planner
+import Runbook
+import SQL
 import Scenario
 import XCTest
 

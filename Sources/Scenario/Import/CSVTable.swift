@@ -1,4 +1,5 @@
 import CSV
+import Diagnostics
 import Foundation
 
 /// A CSV file read with CSV.swift, with each record's starting line, and the checks the

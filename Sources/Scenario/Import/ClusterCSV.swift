@@ -1,4 +1,5 @@
 import ClusterModel
+import Diagnostics
 import Foundation
 
 /// Reads cluster metadata exported with psql:

@@ -1,6 +1,7 @@
 import ClusterModel
 import Planner
 import Runbook
+import SQL
 import SimCore
 import Workload
 

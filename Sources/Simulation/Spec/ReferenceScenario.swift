@@ -1,4 +1,5 @@
 import Runbook
+import SQL
 import SimCore
 import Workload
 

@@ -1,4 +1,5 @@
 import Runbook
+import SQL
 import SimCore
 
 /// What happens when in a scenario's `timeline`.

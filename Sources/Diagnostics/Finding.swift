@@ -24,22 +24,3 @@ public struct Finding: Sendable, Equatable, CustomStringConvertible {
         line == 0 ? "\(file): \(severity.rawValue): \(message)" : "\(file):\(line):\(column): \(severity.rawValue): \(message)"
     }
 }
-
-/// Thrown when an input has errors; carries every finding, errors and warnings, in file order.
-public struct InputError: Error, Sendable, CustomStringConvertible {
-    public var findings: [Finding]
-
-    public init(findings: [Finding]) { self.findings = findings }
-
-    public var description: String { findings.map(\.description).joined(separator: "\n") }
-}
-
-extension String {
-    /// The string without leading and trailing spaces.
-    public var trimmingSpaces: String {
-        var s = Substring(self)
-        while s.first == " " { s.removeFirst() }
-        while s.last == " " { s.removeLast() }
-        return String(s)
-    }
-}

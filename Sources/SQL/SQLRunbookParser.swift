@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// Parses a runbook of Citus statements as the Citus documentation writes them.
 ///
 /// Supported: `SELECT [* FROM] [pg_catalog.]function(args)`, `CALL function(args)`,
