@@ -57,11 +57,13 @@ let package = Package(
                                                       .product(name: "PostgresNIO", package: "postgres-nio")]),
         .target(name: "Reporting", dependencies: ["SimCore", "QueueingModels", "Scenario", "Calibration", "ClusterModel", "Planner", "Simulation", "Workload", "Advisor",
                                                   .product(name: "Mustache", package: "swift-mustache")]),
+        // `citus-sim fuzz`: corpus, mutations, the readers each input goes through, the crash trap.
+        .target(name: "Fuzzing", dependencies: ["SimCore", "ClusterModel", "Simulation", "SQL", "Runbook", "Scenario", "Advisor"]),
         .executableTarget(
             name: "citus-sim",
             dependencies: [
                 "SimCore", "QueueingModels", "ClusterModel", "Planner", "Workload", "Simulation", "Diagnostics", "SQL", "Runbook", "Scenario", "Reporting", "Advisor",
-                "Calibration", "ClusterImport",
+                "Calibration", "ClusterImport", "Fuzzing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -76,6 +78,7 @@ let package = Package(
         .testTarget(name: "AdvisorTests", dependencies: ["Advisor", "Simulation", "Workload", "SimCore", "Diagnostics", "SQL", "Scenario", "Reporting"]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Reporting", "Scenario", "Simulation", "SimCore", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["citus-sim"]),
+        .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "SimCore"]),
         .testTarget(name: "ClusterImportTests", dependencies: ["ClusterImport", "Diagnostics", "Scenario", "Simulation", "SimCore"]),
     ]
 )
