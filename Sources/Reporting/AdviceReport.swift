@@ -250,7 +250,7 @@ public struct AdviceReport {
             ("largest_shard_group_bytes", .number(l.largestGroupBytes, digits: 0)),
             ("desired_percent_disk_available_after_move", .number(keep * 100, digits: 1)),
             ("workers", .array(l.workerDataBytes.indices.map { w in
-                .object([("worker", .string("worker-\(w + 1)")), ("data_bytes", .number(l.workerDataBytes[w], digits: 0)),
+                .object([("worker", .string(ClusterSpec.workerName(w))), ("data_bytes", .number(l.workerDataBytes[w], digits: 0)),
                          ("data_bytes_at_horizon", .number(l.workerDataBytes[w] * growth, digits: 0)),
                          ("needed_bytes_with_largest_group", .number(l.diskNeeded(w, growth: growth), digits: 0)), ("disk_bytes", .number(l.workerDiskBytes[w], digits: 0)),
                          ("usable_bytes", .number(l.usableDisk(w), digits: 0))])

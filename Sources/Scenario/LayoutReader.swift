@@ -78,7 +78,7 @@ enum LayoutReader {
         state.nodes[coordinatorIndex].shouldHaveShards = cluster.coordinatorHasShards
         for (k, w) in workers.enumerated() {
             guard let i = state.nodes.firstIndex(where: { $0.id == w.id }) else { continue }
-            state.nodes[i].name = "worker-\(k + 1)"
+            state.nodes[i].name = ClusterSpec.workerName(k)
             state.nodes[i].port = 5432
         }
         return state

@@ -22,7 +22,7 @@ enum TimelineReader {
         }
         // Names are checked only against sections that parsed: errors that depend on a failed
         // section wait until it is fixed rather than mislead.
-        var nodes: [String]? = cluster.map { c in c.coordinatorNames + (0..<c.workerCount).map { "worker-\($0 + 1)" } }
+        var nodes: [String]? = cluster.map { c in c.coordinatorNames + c.workerNames }
         let tableNames = tables?.map(\.name)
         var entries: [TimelineEntry] = []
         var ok = true

@@ -39,7 +39,7 @@ public struct Preflight: Sendable {
         let load = AnalyticLoad(scenario: peak, layout: try ClusterRun.layout(for: peak))
         let f = { (v: Double) in SizingRules.fixed(v * 100, 0) + "%" }
         let shift = s.cluster.coordinatorHasShards ? 0 : 1
-        let name = { (w: Int) in w + shift == 0 ? "the coordinator (its shards)" : "worker-\(w + shift)" }
+        let name = { (w: Int) in w + shift == 0 ? "the coordinator (its shards)" : ClusterSpec.workerName(w + shift - 1) }
         let busiestCPU = load.busiestWorker
         let busiestDisk = load.workerDisk.indices.max { load.workerDisk[$0] < load.workerDisk[$1] } ?? 0
         let rate = SizingRules.fixed(load.rate, 0)
@@ -78,7 +78,7 @@ public struct Preflight: Sendable {
             let spec = s.cluster.spec(ofShardNode: w)
             let backends = max(0, spec.maxConnections - 3)
             guard m.bytes(backends: Double(backends)) > m.limitBytes else { continue }
-            let name = w + shift == 0 ? "the coordinator (its shards)" : "worker-\(w + shift)"
+            let name = w + shift == 0 ? "the coordinator (its shards)" : ClusterSpec.workerName(w + shift - 1)
             warnings.append("\(name): \(backends) backends (max_connections − 3) of \(mib(m.backendBytes)) each (every shard on it read) plus shared_buffers need \(gib(m.bytes(backends: Double(backends)))), more than the \(gib(m.limitBytes)) its RAM leaves after the OS: connections past \(m.backendLimit) fail with out of memory")
         }
         if local < 0, let m = coordinatorMemory.first, m.fixedBytes > m.limitBytes {

@@ -135,7 +135,7 @@ public enum SizingRules {
         let gib = 1_073_741_824.0
         return RuleCheck(id: "working-set", rule: "Size worker RAM so that the working set fits in memory",
                          citation: hardwareCitation, verdict: ws <= load.cacheBytes ? .pass : .fail,
-                         detail: "tenants making 90% of worker-\(w + 1)'s queries hold \(fixed(ws / gib, 1)) GiB; a \(c.instance.name) caches \(fixed(load.cacheBytes / gib, 1)) GiB",
+                         detail: "tenants making 90% of \(ClusterSpec.workerName(w))'s queries hold \(fixed(ws / gib, 1)) GiB; a \(c.instance.name) caches \(fixed(load.cacheBytes / gib, 1)) GiB",
                          prunes: false)
     }
 
@@ -173,7 +173,7 @@ public enum SizingRules {
         let w = need.indices.max { (need[$0] / load.workerDiskBytes[$0], $1) < (need[$1] / load.workerDiskBytes[$1], $0) }!
         let usable = load.usableDisk(w)
         let growth = ctx.dataGrowth == 1 ? "" : ", \(fixed(load.workerDataBytes[w] * ctx.dataGrowth / gib, 1)) GiB at the horizon (data ×\(fixed(ctx.dataGrowth, 2)))"
-        let figures = "worker-\(w + 1) holds \(fixed(load.workerDataBytes[w] / gib, 1)) GiB today\(growth); + \(fixed(group / gib, 1)) GiB for the largest shard group's move or split = "
+        let figures = "\(ClusterSpec.workerName(w)) holds \(fixed(load.workerDataBytes[w] / gib, 1)) GiB today\(growth); + \(fixed(group / gib, 1)) GiB for the largest shard group's move or split = "
             + "\(fixed(need[w] / gib, 1)) GiB \(need[w] <= usable ? "<=" : ">") \(fixed(usable / gib, 1)) GiB usable (\(fixed(load.workerDiskBytes[w] / gib, 0)) GiB disk, \(fixed(keep * 100, 0))% kept free)"
         return RuleCheck(id: "disk-space", rule: rule, citation: moveCitation, verdict: need[w] <= usable ? .pass : .fail, detail: figures, prunes: true)
     }
@@ -195,7 +195,7 @@ public enum SizingRules {
             return RuleCheck(id: "memory", rule: rule, citation: memoryCitation, verdict: .notApplicable, detail: "no workers", prunes: true)
         }
         var fits = need[w] <= workers[w].limitBytes
-        var detail = "worker-\(w + 1): shared_buffers + \(backends[w]) backends of \(mib(workers[w].backendBytes)) = \(gib(need[w])) \(fits ? "<=" : ">") \(gib(workers[w].limitBytes)) (RAM less 1 GiB for the OS)"
+        var detail = "\(ClusterSpec.workerName(w)): shared_buffers + \(backends[w]) backends of \(mib(workers[w].backendBytes)) = \(gib(need[w])) \(fits ? "<=" : ">") \(gib(workers[w].limitBytes)) (RAM less 1 GiB for the OS)"
         if let c = coordinator {
             let ok = c.fixedBytes <= c.limitBytes
             fits = fits && ok

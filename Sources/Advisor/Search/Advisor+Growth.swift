@@ -90,11 +90,11 @@ extension Advisor {
             let why: String
             let gib = 1_073_741_824.0
             if deserves && relief >= 0.05 {
-                why = "\(loadText)\(bigData ? ", data more than half a worker's cache" : ""): isolating it to its own worker takes worker-\(worker + 1) CPU from \(SizingRules.fixed(before * 100, 0))% to \(SizingRules.fixed(after * 100, 0))% for its neighbours"
+                why = "\(loadText)\(bigData ? ", data more than half a worker's cache" : ""): isolating it to its own worker takes \(ClusterSpec.workerName(worker)) CPU from \(SizingRules.fixed(before * 100, 0))% to \(SizingRules.fixed(after * 100, 0))% for its neighbours"
             } else if deserves {
                 why = "its data (\(SizingRules.fixed(bytes / gib, 1)) GiB) is more than half a worker's cache (\(SizingRules.fixed(load.cacheBytes / gib, 1)) GiB): on a worker of its own it stops evicting its neighbours' pages"
             } else if multiple >= 1 {
-                why = "\(loadText), but only \(SizingRules.fixed(relief * 100, 1)) of worker-\(worker + 1)'s \(SizingRules.fixed(before * 100, 0)) CPU points: isolation buys little"
+                why = "\(loadText), but only \(SizingRules.fixed(relief * 100, 1)) of \(ClusterSpec.workerName(worker))'s \(SizingRules.fixed(before * 100, 0)) CPU points: isolation buys little"
             } else {
                 why = "\(loadText): not worth a shard of its own"
             }

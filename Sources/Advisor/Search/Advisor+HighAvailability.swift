@@ -12,7 +12,7 @@ extension Advisor {
         var failing = try scenario(for: c)
         let layout = try ClusterRun.layout(for: failing)
         let busiest = AnalyticLoad(scenario: failing, layout: layout).busiestWorker
-        let worker = "worker-\(busiest + 1)"
+        let worker = ClusterSpec.workerName(busiest)
         let start = max(failing.run.warmup, .seconds(30))
         failing.run.warmup = start
         failing.run.duration = start + plan.window

@@ -164,7 +164,7 @@ extension Advisor {
         if setting.method == "snapshot" {
             // Node ids: the coordinator 1, workers 2...workers + 1, then each clone in turn.
             return (1...adding).flatMap { k in
-                ["SELECT citus_add_clone_node('worker-\(workers + k)', 5432, 'worker-\((k - 1) % workers + 1)', 5432);",
+                ["SELECT citus_add_clone_node('\(ClusterSpec.workerName(workers + k - 1))', 5432, '\(ClusterSpec.workerName((k - 1) % workers))', 5432);",
                  "SELECT citus_promote_clone_and_rebalance(\(workers + 1 + k));"]
             }
         }
@@ -174,7 +174,7 @@ extension Advisor {
 
     /// citus_add_node for each new worker, named after the existing ones.
     static func addNodesSQL(workers: Int, adding: Int) -> [String] {
-        (1...adding).map { "SELECT citus_add_node('worker-\(workers + $0)', 5432);" }
+        (1...adding).map { "SELECT citus_add_node('\(ClusterSpec.workerName(workers + $0 - 1))', 5432);" }
     }
 
     /// Both executor limits (the global one caps the per-node one) and the reload that applies them.

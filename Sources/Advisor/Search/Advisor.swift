@@ -167,12 +167,12 @@ public struct Advisor: Sendable {
         }
         let busiest = load.busiestWorker
         if load.workerCPU[busiest] > cpuLimit {
-            outcome.rejection = "worker-\(busiest + 1) CPU >= \(SizingRules.fixed(load.workerCPU[busiest] * 100, 1))% (analytic lower bound) > \(SizingRules.fixed(cpuLimit * 100, 0))%"
+            outcome.rejection = "\(ClusterSpec.workerName(busiest)) CPU >= \(SizingRules.fixed(load.workerCPU[busiest] * 100, 1))% (analytic lower bound) > \(SizingRules.fixed(cpuLimit * 100, 0))%"
         } else if load.coordinatorCPU > cpuLimit {
             outcome.rejection = "coordinator CPU >= \(SizingRules.fixed(load.coordinatorCPU * 100, 1))% (analytic lower bound) > \(SizingRules.fixed(cpuLimit * 100, 0))%"
                 + (spec.coordinator == nil ? "; no catalog type of at least \(base.cluster.coordinator.cores) cores, up to \(spec.maxCoordinators) of a size (advisor.max_coordinators), stays within it" : " (advisor.coordinator pins \(coordinator.name))")
         } else if let w = load.workerDisk.indices.first(where: { load.workerDisk[$0] > 1 }) {
-            outcome.rejection = "worker-\(w + 1) needs >= \(SizingRules.grouped(Int(load.workerDiskReads[w]))) disk reads/s (cache misses) > \(SizingRules.grouped(Int(s.cluster.worker.diskIOPS))) IOPS"
+            outcome.rejection = "\(ClusterSpec.workerName(w)) needs >= \(SizingRules.grouped(Int(load.workerDiskReads[w]))) disk reads/s (cache misses) > \(SizingRules.grouped(Int(s.cluster.worker.diskIOPS))) IOPS"
         }
         if outcome.rejection != nil { outcome.rejectedBy = .bound }
         return (outcome, s, layout)

@@ -1,4 +1,5 @@
 import Foundation
+import Simulation
 import SimCore
 import Advisor
 import Mustache
@@ -175,7 +176,7 @@ struct AdvicePage {
         let storage: [[String: String]] = a.recommended.flatMap { a.outcomes[$0].load }.map { l in
             l.workerDataBytes.indices.map { w in
                 let need = l.diskNeeded(w, growth: a.spec.tenantGrowth), usable = l.usableDisk(w)
-                return ["worker": "worker-\(w + 1)", "today": f(l.workerDataBytes[w] / gib, 1), "horizon": f(l.workerDataBytes[w] * a.spec.tenantGrowth / gib, 1),
+                return ["worker": ClusterSpec.workerName(w), "today": f(l.workerDataBytes[w] / gib, 1), "horizon": f(l.workerDataBytes[w] * a.spec.tenantGrowth / gib, 1),
                         "need": f(need / gib, 1), "usable": f(usable / gib, 1), "share": "\(f(need / usable * 100, 1))%", "cls": need <= usable ? "ok" : "bad"]
             }
         } ?? []

@@ -11,7 +11,7 @@ extension ClusterSimulation {
     /// Names of workers the timeline adds (`citus_add_node` of a new name, `citus_add_clone_node`),
     /// in timeline order: the simulation gives each a spare worker of the scenario's worker size.
     static func spareWorkerNames(_ scenario: ClusterScenario) -> [String] {
-        var known = scenario.cluster.coordinatorNames + (0..<scenario.cluster.workerCount).map { "worker-\($0 + 1)" }
+        var known = scenario.cluster.coordinatorNames + scenario.cluster.workerNames
         var spare: [String] = []
         for entry in scenario.timeline {
             guard case .sql(let statement, _) = entry.action, case .call(let f, let arguments) = statement.kind else { continue }
@@ -174,7 +174,7 @@ extension ClusterSimulation {
             let w = ops.workerOfNode[Int(n.id.rawValue)]
             if w >= 0 { return node(ofWorker: Int(w)) }
         }
-        if name.hasPrefix("worker-"), let k = Int(name.dropFirst(7)), (1...scenario.cluster.workerCount).contains(k) { return k }
+        if let w = ClusterSpec.workerIndex(named: name), w < scenario.cluster.workerCount { return w + 1 }  // node k, with or without the coordinator's shards
         return nil
     }
 

@@ -269,7 +269,7 @@ public struct ClusterSimulation: EventHandler {
         localWorker = hasShards ? 0 : -1
         localExecution = scenario.citus.enableLocalExecution
         localPoolLimit = scenario.citus.localPoolLimit(coordinatorMaxConnections: scenario.cluster.coordinator.maxConnections)
-        workerNames = (hasShards ? ["coordinator"] : []) + (1...scenario.cluster.workerCount).map { "worker-\($0)" } + spareNames
+        workerNames = (hasShards ? ["coordinator"] : []) + scenario.cluster.workerNames + spareNames
         workerDown = Array(repeating: false, count: workers)
         coordinatorNames = scenario.cluster.coordinatorNames + scenario.timeline.compactMap { e in
             if case .coordinatorAdded(let name) = e.action { return name }

@@ -78,7 +78,7 @@ public struct SimulationLayout: Sendable {
     /// (port 5432) added in order, then the tables created in the listed order.
     static func createTables(_ state: inout ClusterState, scenario: ClusterScenario) throws {
         try state.addNode(name: "coordinator", port: 5432, groupID: 0)
-        for w in 1...scenario.cluster.workerCount { try state.addNode(name: "worker-\(w)", port: 5432) }
+        for name in scenario.cluster.workerNames { try state.addNode(name: name, port: 5432) }
         if scenario.cluster.coordinatorHasShards { try state.setShouldHaveShards(name: "coordinator", port: 5432, true) }
         let schemaBased = scenario.citus.schemaBasedSharding
         for t in scenario.tables where !schemaBased || t.kind == .reference {

@@ -129,6 +129,19 @@ public struct ClusterSpec: Sendable, Equatable {
     /// The size of worker `i` (0-based: `worker-(i + 1)`; spare workers the timeline adds are `worker`).
     public func workerSpec(_ i: Int) -> NodeSpec { i < workerSizes.count ? workerSizes[i] : worker }
 
+    /// The name of worker `i` (0-based): `worker-(i + 1)`, as scenarios, timelines and reports
+    /// call the workers (an imported layout's nodes are renamed to it in pg_dist_node order).
+    public static func workerName(_ i: Int) -> String { "worker-\(i + 1)" }
+
+    /// The 0-based index of a worker named by `workerName`, or nil for another name.
+    public static func workerIndex(named name: String) -> Int? {
+        guard name.hasPrefix("worker-"), let k = Int(name.dropFirst(7)), k >= 1 else { return nil }
+        return k - 1
+    }
+
+    /// The names of the workers there from the start, `worker-1`...
+    public var workerNames: [String] { (0..<workerCount).map(Self.workerName) }
+
     /// The names of the coordinators there from the start: `coordinator`, `coordinator-2`...
     public var coordinatorNames: [String] { ["coordinator"] + (1..<max(1, coordinatorCount)).map { "coordinator-\($0 + 1)" } }
 

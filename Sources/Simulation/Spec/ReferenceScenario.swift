@@ -57,7 +57,7 @@ public enum ReferenceRebalance {
             QueryClass(name: "tenant_update", kind: .router, share: 0.1, table: "events", workerCPU: .exponential(mean: 0.001),
                        coordinatorCPU: .exponential(mean: 0.0002), bytesRead: 8_192, writeBytes: 4_096, command: .update),
         ]
-        let adds = (0..<added).map { "SELECT citus_add_node('worker-\(workers + $0 + 1)', 5432);" }.joined(separator: "\n")
+        let adds = (0..<added).map { "SELECT citus_add_node('\(ClusterSpec.workerName(workers + $0))', 5432);" }.joined(separator: "\n")
         let sql = adds + """
 
             ALTER SYSTEM SET citus.max_background_task_executors = \(workers + added);
