@@ -55,7 +55,10 @@ let package = Package(
         // The only target that talks to PostgreSQL (read-only catalog queries for `import`).
         .target(name: "ClusterImport", dependencies: ["SimCore", "Simulation", "Diagnostics", "Scenario",
                                                       .product(name: "PostgresNIO", package: "postgres-nio")]),
-        .target(name: "Reporting", dependencies: ["SimCore", "QueueingModels", "Scenario", "Calibration", "ClusterModel", "Planner", "Simulation", "Workload", "Advisor",
+        // Running experiments: a scenario's replications, the advisor's search and studies.
+        .target(name: "Experiments", dependencies: ["SimCore", "QueueingModels", "Workload", "Simulation", "Scenario", "Advisor"]),
+        // Formatting results: CSV, JSON, HTML reports (it runs nothing).
+        .target(name: "Reporting", dependencies: ["SimCore", "QueueingModels", "Scenario", "Experiments", "Calibration", "ClusterModel", "Planner", "Simulation", "Workload", "Advisor",
                                                   .product(name: "Mustache", package: "swift-mustache")]),
         // `citus-sim fuzz`: corpus, mutations, the readers each input goes through, the crash trap.
         .target(name: "Fuzzing", dependencies: ["SimCore", "ClusterModel", "Simulation", "SQL", "Runbook", "Scenario", "Advisor"]),
@@ -63,7 +66,7 @@ let package = Package(
             name: "citus-sim",
             dependencies: [
                 "SimCore", "QueueingModels", "ClusterModel", "Planner", "Workload", "Simulation", "Diagnostics", "SQL", "Runbook", "Scenario", "Reporting", "Advisor",
-                "Calibration", "ClusterImport", "Fuzzing",
+                "Calibration", "ClusterImport", "Fuzzing", "Experiments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -74,8 +77,8 @@ let package = Package(
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "ClusterModel", "TestSupport"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "SimCore"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Workload", "SimCore", "ClusterModel", "QueueingModels", "TestSupport"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Reporting", "Advisor", "ClusterModel", "Planner", "Simulation", "Workload", "Diagnostics", "SQL", "Runbook"]),
-        .testTarget(name: "AdvisorTests", dependencies: ["Advisor", "Simulation", "Workload", "SimCore", "Diagnostics", "SQL", "Scenario", "Reporting"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Experiments", "Reporting", "Advisor", "ClusterModel", "Planner", "Simulation", "Workload", "Diagnostics", "SQL", "Runbook"]),
+        .testTarget(name: "AdvisorTests", dependencies: ["Advisor", "Simulation", "Workload", "SimCore", "Diagnostics", "SQL", "Scenario", "Experiments", "Reporting"]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Reporting", "Scenario", "Simulation", "SimCore", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["citus-sim"]),
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "SimCore"]),

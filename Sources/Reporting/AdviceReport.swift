@@ -1,4 +1,5 @@
 import Advisor
+import Experiments
 import Scenario
 import SimCore
 import Simulation
@@ -6,25 +7,14 @@ import Simulation
 /// The outputs of `citus-sim recommend`: recommendations.csv (every candidate), advice.json,
 /// report.html (the advice, then the recommended cluster's full report) and a terminal table.
 public struct AdviceReport {
-    public var advice: Advice
-    /// The recommended configuration run again like `citus-sim run` (nil when none).
-    public var recommended: ClusterReport?
+    /// The search, studies and recommended run this report formats.
+    public var experiment: AdviceExperiment
 
-    /// Runs the advisor, then the recommended configuration in full with the scenario's run settings.
-    /// With `screened` (every candidate's screening and simulation, e.g. merged from partial
-    /// results), the search is not run again.
-    public static func run(_ scenario: ClusterScenario, spec: AdvisorSpec, threads: Int, screened: [CandidateOutcome]? = nil,
-                           progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> AdviceReport {
-        let advisor = try Advisor(base: scenario, spec: spec, threads: threads, progress: progress)
-        let advice = try screened.map(advisor.complete) ?? advisor.recommend()
-        var report: ClusterReport?
-        if let r = advice.recommended {
-            var s = try advisor.scenario(for: advice.outcomes[r].candidate, traffic: 1 + spec.headroom)
-            s.run = scenario.run
-            report = try ClusterReport.run(s, threads: threads)
-        }
-        return AdviceReport(advice: advice, recommended: report)
-    }
+    public init(_ experiment: AdviceExperiment) { self.experiment = experiment }
+
+    public var advice: Advice { experiment.advice }
+    /// The recommended configuration run again like `citus-sim run` (nil when none).
+    public var recommended: ClusterReport? { experiment.recommended.map(ClusterReport.init) }
 
     public var files: [(name: String, contents: String)] {
         [("recommendations.csv", recommendationsCSV), ("advice.json", json), ("report.html", html)] + (runbookSQL.map { [("runbook.sql", $0)] } ?? [])

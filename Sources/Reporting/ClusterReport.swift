@@ -1,32 +1,23 @@
 import Advisor
+import Experiments
 import Scenario
 import SimCore
 import Simulation
 import Workload
 
-/// The results of a `kind: cluster` scenario: every summary figure with a confidence
-/// interval over the replications; time series, tenants and statements from the first.
+/// The files of a `kind: cluster` scenario's results (summary, classes, nodes, tenants, time
+/// series, operations and report.html), formatted from its replications.
 public struct ClusterReport {
-    public var scenario: ClusterScenario
-    public var intervals: [(name: String, interval: ConfidenceInterval)]
-    public var first: ClusterRunResult
-    public var events: UInt64
-    public var layout: SimulationLayout
+    /// The replications this report formats.
+    public var experiment: ClusterExperiment
 
-    /// Runs every replication on `threads` threads; results do not depend on `threads`.
-    /// With `replay`, every replication replays that trace; with `recordTrace`, the first
-    /// replication's requests are kept in `first.trace`.
-    public static func run(_ scenario: ClusterScenario, threads: Int, replay: RequestTrace? = nil, recordTrace: Bool = false,
-                           progress: (@Sendable (Int) -> Void)? = nil) throws -> ClusterReport {
-        let layout = try ClusterRun.layout(for: scenario)
-        let reps = try Replications(baseSeed: scenario.run.seed, count: scenario.run.replications)
-        let results = reps.run(threads: threads, finished: progress) { i, seed in
-            Result { try ClusterRun.run(scenario, layout: layout, seed: seed, replay: replay, record: recordTrace && i == 0) }
-        }
-        let runs = try results.map { try $0.get() }
-        return ClusterReport(scenario: scenario, intervals: try Replications.summarize(runs.map(\.metrics), level: scenario.run.confidence),
-                             first: runs[0], events: runs.reduce(0) { $0 + $1.events }, layout: layout)
-    }
+    public init(_ experiment: ClusterExperiment) { self.experiment = experiment }
+
+    public var scenario: ClusterScenario { experiment.scenario }
+    public var intervals: [(name: String, interval: ConfidenceInterval)] { experiment.intervals }
+    public var first: ClusterRunResult { experiment.first }
+    public var events: UInt64 { experiment.events }
+    public var layout: SimulationLayout { experiment.layout }
 
     func interval(_ name: String) -> ConfidenceInterval? { intervals.first { $0.name == name }?.interval }
 

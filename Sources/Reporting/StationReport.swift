@@ -1,31 +1,19 @@
+import Experiments
 import QueueingModels
 import Scenario
 import SimCore
 
-/// The results of a `kind: station` scenario: per-metric confidence intervals over the
-/// replications, and the closed-form value where queueing theory has one.
+/// The files of a `kind: station` scenario's results: per-metric confidence intervals over
+/// the replications, and the closed-form value where queueing theory has one.
 public struct StationReport {
-    public var scenario: StationScenario
-    /// Each metric's interval, in the model's metric order.
-    public var intervals: [(name: String, interval: ConfidenceInterval)]
-    /// Events handled in all replications together.
-    public var events: UInt64
+    /// The replications this report formats.
+    public var experiment: StationExperiment
 
-    public init(scenario: StationScenario, intervals: [(name: String, interval: ConfidenceInterval)], events: UInt64) {
-        self.scenario = scenario
-        self.intervals = intervals
-        self.events = events
-    }
+    public init(_ experiment: StationExperiment) { self.experiment = experiment }
 
-    /// Runs every replication of `scenario` on `threads` threads; results do not depend on `threads`.
-    public static func run(_ scenario: StationScenario, threads: Int) throws -> StationReport {
-        let reps = try Replications(baseSeed: scenario.run.seed, count: scenario.run.replications)
-        let config = scenario.station
-        let results = reps.run(threads: threads) { _, seed in Result { try StationRun.run(config, seed: seed) } }
-        let runs = try results.map { try $0.get() }
-        let intervals = try Replications.summarize(runs.map(\.metrics), level: scenario.run.confidence)
-        return StationReport(scenario: scenario, intervals: intervals, events: runs.reduce(0) { $0 + $1.events })
-    }
+    public var scenario: StationScenario { experiment.scenario }
+    public var intervals: [(name: String, interval: ConfidenceInterval)] { experiment.intervals }
+    public var events: UInt64 { experiment.events }
 
     /// The closed-form value of a metric, if known.
     public func exact(_ metric: String) -> Double? {

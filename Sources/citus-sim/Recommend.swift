@@ -1,6 +1,7 @@
 import Advisor
 import ArgumentParser
 import Diagnostics
+import Experiments
 import Foundation
 import Reporting
 import Scenario
@@ -189,7 +190,7 @@ extension CLI {
         let bar = ProgressBar()
         InterruptNotice.install(directory: dir, unit: "steps of the current phase")
         let report = try reportingInternalErrors {
-            try AdviceReport.run(cluster, spec: spec, threads: threads, screened: screened, progress: bar.report)
+            AdviceReport(try AdviceExperiment.run(cluster, spec: spec, threads: threads, screened: screened, progress: bar.report))
         }
         bar.finish()
         let files = report.files

@@ -1,6 +1,7 @@
 import Advisor
 import ArgumentParser
 import Diagnostics
+import Experiments
 import Foundation
 import Reporting
 import Scenario
@@ -77,7 +78,7 @@ struct Run: ParsableCommand {
             }
             if let seed { station.run.seed = seed }
             if let replications { station.run.replications = replications }
-            let report = try CLI.reportingInternalErrors { try StationReport.run(station, threads: threads) }
+            let report = try CLI.reportingInternalErrors { StationReport(try StationExperiment.run(station, threads: threads)) }
             let dir = out ?? "Reports/\(station.name)"
             try CLI.reportingInternalErrors {
                 try OutputDirectory.write([("summary.json", report.json), ("summary.csv", report.csv), ("report.html", report.html)], to: dir)
@@ -105,7 +106,7 @@ struct Run: ParsableCommand {
             InterruptNotice.install(directory: out ?? "Reports/\(cluster.name)", unit: "replications")
             InterruptNotice.progress(0, cluster.run.replications)
             let report = try CLI.reportingInternalErrors {
-                try ClusterReport.run(cluster, threads: threads, replay: replay, recordTrace: writeTrace != nil, progress: progress.report)
+                ClusterReport(try ClusterExperiment.run(cluster, threads: threads, replay: replay, recordTrace: writeTrace != nil, progress: progress.report))
             }
             progress.finish()
             let dir = out ?? "Reports/\(cluster.name)"

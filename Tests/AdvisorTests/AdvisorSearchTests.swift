@@ -1,4 +1,5 @@
 import Advisor
+import Experiments
 import Reporting
 import Scenario
 import Simulation
@@ -82,8 +83,8 @@ final class AdvisorSearchTests: XCTestCase {
 
     func testAdviceDoesNotDependOnThreadCount() throws {
         let (s, spec) = try Self.load(Self.yaml(advisor: "  max_workers: 2\n  isolation_candidates: 2").replacingOccurrences(of: "  max_workers: 4\n", with: ""))
-        let one = try AdviceReport.run(s, spec: spec, threads: 1)
-        let two = try AdviceReport.run(s, spec: spec, threads: 2)
+        let one = AdviceReport(try AdviceExperiment.run(s, spec: spec, threads: 1))
+        let two = AdviceReport(try AdviceExperiment.run(s, spec: spec, threads: 2))
         XCTAssertEqual(one.files.map(\.name), two.files.map(\.name))
         for (a, b) in zip(one.files, two.files) { XCTAssertEqual(a.contents, b.contents, a.name) }
     }
@@ -92,7 +93,7 @@ final class AdvisorSearchTests: XCTestCase {
         var text = Self.yaml(advisor: "  search: {worker_counts: [2, 3]}\n  growth_steps: [1.25]")
         text = text.replacingOccurrences(of: "name: small-4,", with: "name: \"=<script>x</script>\",").replacingOccurrences(of: "  growth_steps: [1.5]\n", with: "")
         let (s, spec) = try Self.load(text)
-        let report = try AdviceReport.run(s, spec: spec, threads: 2)
+        let report = AdviceReport(try AdviceExperiment.run(s, spec: spec, threads: 2))
         let html = try XCTUnwrap(report.files.first { $0.name == "report.html" }?.contents)
         XCTAssertFalse(html.contains("<script"), "no script element, ever")
         XCTAssertTrue(html.contains("=&lt;script&gt;x&lt;/script&gt;"))
@@ -111,7 +112,7 @@ final class AdvisorSearchTests: XCTestCase {
     func testPartitionedSearchMergesToTheSameAdvice() throws {
         let text = Self.yaml(advisor: "  search: {worker_counts: [1, 2, 3]}")
         let (s, spec) = try Self.load(text)
-        let whole = try AdviceReport.run(s, spec: spec, threads: 2)
+        let whole = AdviceReport(try AdviceExperiment.run(s, spec: spec, threads: 2))
         let advisor = try Advisor(base: s, spec: spec, threads: 2)
         let partials = try (1...3).map { i in
             AdvicePartial(header: .init(scenarioName: s.name, scenarioText: text, seed: s.run.seed, budget: nil, partition: i, partitions: 3,
@@ -120,7 +121,7 @@ final class AdvisorSearchTests: XCTestCase {
         }
         XCTAssertEqual(partials.count, 3)
         let raws = try partials.enumerated().map { try AdvicePartial.parse($1, file: "p\($0 + 1).json") }
-        let merged = try AdviceReport.run(s, spec: spec, threads: 1, screened: AdvicePartial.merge(raws.reversed(), advisor: advisor))
+        let merged = AdviceReport(try AdviceExperiment.run(s, spec: spec, threads: 1, screened: AdvicePartial.merge(raws.reversed(), advisor: advisor)))
         XCTAssertEqual(whole.files.map(\.name), merged.files.map(\.name))
         for (a, b) in zip(whole.files, merged.files) { XCTAssertEqual(a.contents, b.contents, a.name) }
         XCTAssertThrowsError(try AdvicePartial.merge(Array(raws.prefix(2)), advisor: advisor)) { e in
@@ -134,7 +135,7 @@ final class AdvisorSearchTests: XCTestCase {
     func testResumedSearchGivesTheSameAdvice() throws {
         let text = Self.yaml(advisor: "  search: {worker_counts: [1, 2]}")
         let (s, spec) = try Self.load(text)
-        let whole = try AdviceReport.run(s, spec: spec, threads: 2)
+        let whole = AdviceReport(try AdviceExperiment.run(s, spec: spec, threads: 2))
         let advisor = try Advisor(base: s, spec: spec, threads: 2)
         let header = AdvicePartial.Header(scenarioName: s.name, scenarioText: text, seed: s.run.seed, budget: nil, partition: 1, partitions: 1,
                                           candidatesTotal: advisor.candidates().count)
@@ -154,7 +155,7 @@ final class AdvisorSearchTests: XCTestCase {
             name.hasPrefix("candidate-") ? Int(name.dropFirst("candidate-".count).dropLast(".json".count)) : nil
         }
         XCTAssertEqual(ranIDs.sorted(), Array(stride(from: 2, through: header.candidatesTotal, by: 2)), "only the unfinished ones run")
-        let report = try AdviceReport.run(s, spec: spec, threads: 1, screened: resumed)
+        let report = AdviceReport(try AdviceExperiment.run(s, spec: spec, threads: 1, screened: resumed))
         for (a, b) in zip(whole.files, report.files) { XCTAssertEqual(a.contents, b.contents, a.name) }
         // A checkpoint of another search is not used.
         var other = header

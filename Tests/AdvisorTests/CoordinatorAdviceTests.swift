@@ -1,4 +1,5 @@
 import Advisor
+import Experiments
 import Foundation
 import Reporting
 import Scenario
@@ -45,7 +46,7 @@ final class CoordinatorAdviceTests: XCTestCase {
 
     static func advise(_ yaml: String) throws -> AdviceReport {
         let (s, spec, _) = try ScenarioLoader.loadForAdvice(text: yaml, file: "coordinator.yaml", name: "coordinator")
-        return try AdviceReport.run(s, spec: spec, threads: 2)
+        return AdviceReport(try AdviceExperiment.run(s, spec: spec, threads: 2))
     }
 
     func testASecondCoordinatorIsProposedWhenNoSingleOneCanPlanTheLoad() throws {
@@ -96,7 +97,7 @@ final class CoordinatorAdviceTests: XCTestCase {
             .replacingOccurrences(of: "worker_counts: [2]", with: "worker_counts: [2, 3]")
         let (s, spec, _) = try ScenarioLoader.loadForAdvice(text: text, file: "c.yaml", name: "c")
         let advisor = try Advisor(base: s, spec: spec, threads: 2)
-        let whole = try AdviceReport.run(s, spec: spec, threads: 2)
+        let whole = AdviceReport(try AdviceExperiment.run(s, spec: spec, threads: 2))
         let raws = try (1...2).map { i in
             try AdvicePartial.parse(AdvicePartial(header: .init(scenarioName: s.name, scenarioText: text, seed: s.run.seed, budget: nil, partition: i, partitions: 2,
                                                                 candidatesTotal: advisor.candidates().count),
@@ -104,7 +105,7 @@ final class CoordinatorAdviceTests: XCTestCase {
         }
         let screened = try AdvicePartial.merge(raws, advisor: advisor)
         XCTAssertEqual(screened.map { $0.candidate.coordinator?.label }, ["2 x compute-4", "2 x compute-4"])
-        let merged = try AdviceReport.run(s, spec: spec, threads: 1, screened: screened)
+        let merged = AdviceReport(try AdviceExperiment.run(s, spec: spec, threads: 1, screened: screened))
         for (a, b) in zip(whole.files, merged.files) { XCTAssertEqual(a.contents, b.contents, a.name) }
     }
 

@@ -1,4 +1,5 @@
 import Advisor
+import Experiments
 import Reporting
 import Scenario
 import SimCore
@@ -44,7 +45,7 @@ final class OperationsAdviceTests: XCTestCase {
     /// The whole advice (one candidate: two small-4 workers, 16 shards).
     static func advise(_ yaml: String) throws -> AdviceReport {
         let (s, spec, _) = try ScenarioLoader.loadForAdvice(text: yaml, file: "ops.yaml", name: "ops")
-        return try AdviceReport.run(s, spec: spec, threads: 2)
+        return AdviceReport(try AdviceExperiment.run(s, spec: spec, threads: 2))
     }
 
     func testFastestSettingThatKeepsTheObjectivesIsRecommendedAndFasterOnesBreakThem() throws {

@@ -1,4 +1,5 @@
 import Advisor
+import Experiments
 import Reporting
 import Runbook
 import SQL
@@ -47,7 +48,7 @@ final class ScheduleAdviceTests: XCTestCase {
     func testTheChosenPlanKeepsTheObjectivesAndItsRunbookReproducesIt() throws {
         let (s, spec, _) = try ScenarioLoader.loadForAdvice(text: Self.yaml(), file: "schedule.yaml", name: "schedule")
         let advisor = try Advisor(base: s, spec: spec, threads: 2)
-        let report = try AdviceReport.run(s, spec: spec, threads: 2)
+        let report = AdviceReport(try AdviceExperiment.run(s, spec: spec, threads: 2))
         let advice = report.advice
         let r = try XCTUnwrap(advice.recommended, advice.headline)
         let schedule = try XCTUnwrap(advice.schedule)

@@ -1,5 +1,6 @@
 import Advisor
 import Diagnostics
+import Experiments
 import Reporting
 import Scenario
 import SimCore
@@ -54,7 +55,7 @@ final class FirstHourTests: XCTestCase {
             - {name: lookup, kind: router, share: 1, worker_cpu: {distribution: constant, value: 1ms}}
         """
 
-    func report(_ s: ClusterScenario) throws -> ClusterReport { try ClusterReport.run(s, threads: 1) }
+    func report(_ s: ClusterScenario) throws -> ClusterReport { ClusterReport(try ClusterExperiment.run(s, threads: 1)) }
 
     func file(_ r: ClusterReport, _ name: String) throws -> String { try XCTUnwrap(r.files.first { $0.name == name }?.contents, name) }
 

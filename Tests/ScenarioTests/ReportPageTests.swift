@@ -1,3 +1,4 @@
+import Experiments
 import Reporting
 import Scenario
 import Simulation
@@ -27,7 +28,7 @@ final class ReportPageTests: XCTestCase {
             """
         let (loaded, _) = try ScenarioLoader.load(text: yaml, file: "r.yaml", name: "r")
         guard case .cluster(let s) = loaded else { throw XCTSkip("not a cluster scenario") }
-        let report = try ClusterReport.run(s, threads: 1)
+        let report = ClusterReport(try ClusterExperiment.run(s, threads: 1))
         return try XCTUnwrap(report.files.first { $0.name == "report.html" }?.contents)
     }
 
@@ -63,7 +64,7 @@ final class ReportPageTests: XCTestCase {
               warmup_customers: 1_000
             """, file: "s.yaml", name: "<b>station</b>")
         guard case .station(let s) = loaded else { return XCTFail("not a station scenario") }
-        let report = try StationReport.run(s, threads: 1)
+        let report = StationReport(try StationExperiment.run(s, threads: 1))
         let html = report.html
         XCTAssertTrue(html.contains("&lt;b&gt;station&lt;/b&gt;"), "the name is escaped")
         XCTAssertFalse(html.contains("<b>station"))

@@ -1,4 +1,5 @@
 import Diagnostics
+import Experiments
 import Reporting
 import Scenario
 import SimCore
@@ -113,7 +114,7 @@ final class SecondCoordinatorTests: XCTestCase {
             """)
         s.slo.maxCPUUtilization = 0.5
         s.run.replications = 2
-        let report = try ClusterReport.run(s, threads: 1)
+        let report = ClusterReport(try ClusterExperiment.run(s, threads: 1))
         let check = try XCTUnwrap(report.sloResults.first { $0.objective == "busiest coordinator CPU" })
         XCTAssertEqual(check.metric, "coordinator_cpu_utilization_max")
         XCTAssertEqual(check.measured.mean, (0.425 + 0.85) / 2, accuracy: 0.05)
