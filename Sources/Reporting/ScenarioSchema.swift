@@ -74,7 +74,7 @@ public enum ScenarioSchema {
             ("name", string), ("type", enumeration(["distributed", "reference"])),
             ("distribution_column_type", enumeration(["bigint", "int", "integer", "smallint", "text", "varchar", "uuid"])),
             ("colocate_with", string), ("shard_count", integer(1, 64_000)), ("data_share", number(0, 1)), ("size_mib", number(0)),
-            ("replica_identity", boolean), ("secondary_indexes", integer(0)), ("row_bytes", number(0, exclusiveMin: true)),
+            ("replica_identity", .object([("oneOf", .array([boolean, .object([("const", .string("full"))])]))])), ("secondary_indexes", integer(0)), ("row_bytes", number(0, exclusiveMin: true)),
         ], required: ["name", "type"]))])
     }
 
@@ -151,7 +151,7 @@ public enum ScenarioSchema {
             ("copy_mib_per_core_second", number(0, exclusiveMin: true)), ("blocking_move_overhead", duration), ("logical_move_overhead", duration),
             ("separate_transaction_move_overhead", duration), ("separate_transaction_logical_move_overhead", duration),
             ("background_task_overhead", duration), ("background_task_logical_overhead", duration),
-            ("logical_apply_mib_per_second", number(0, exclusiveMin: true)), ("logical_replication_timeout", duration),
+            ("logical_apply_mib_per_second", number(0, exclusiveMin: true)), ("full_identity_scan_mib_per_second", number(0, exclusiveMin: true)), ("logical_replication_timeout", duration),
             ("index_build_seconds_per_gib", number(0)), ("deferred_drop_interval", duration), ("metadata_sync_per_placement", duration),
             ("metadata_sync_bytes_per_placement", number(0)), ("physical_apply_mib_per_second", number(0, exclusiveMin: true)),
             ("base_backup_cpu_share", number(0)), ("promotion_time", duration), ("failure_detection", duration), ("standby_promotion", duration),

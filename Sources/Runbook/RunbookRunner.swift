@@ -25,6 +25,10 @@ public struct RunbookRunner {
     var appliedSystemSettings: [(name: String, value: SQLValue)] = []
     /// Clones registered by `citus_add_clone_node`, not yet promoted.
     public internal(set) var clones: [CloneNode] = []
+    /// Tables with REPLICA IDENTITY FULL and no primary key (membership only): logical
+    /// replication's apply scans the target shard for each UPDATE and DELETE. Seeded by the
+    /// simulator from the scenario; `ALTER TABLE` statements change it.
+    public var replicaIdentityFull: Set<String> = []
     /// Set by the simulator while a background rebalance job runs.
     public var jobRunning = false
 
@@ -76,6 +80,10 @@ public struct RunbookRunner {
                 // target by comparing whole rows, a scan per change where no usable index exists.
                 note(s, CitusMessage(.warning, "REPLICA IDENTITY FULL on \(table): logical moves and splits can use it, but each replicated UPDATE or DELETE is matched on the target by whole rows (a scan per change without a usable index), so catch-up is much slower than with a primary key; prefer a primary key"))
             }
+            // Without a primary key (known from CREATE TABLE, or a table that had no identity at
+            // all), FULL leaves the apply worker no index to find rows by.
+            let noKey = createdTables[table].map { !$0.hasPrimaryKey } ?? !(state.tables.first { $0.name == table }?.hasReplicaIdentity ?? true)
+            if full && noKey { replicaIdentityFull.insert(table) } else if !full { replicaIdentityFull.remove(table) }
             guard let i = state.tables.firstIndex(where: { $0.name == table }) else {
                 guard let created = createdTables[table] else { throw CitusError("relation \"\(table)\" does not exist") }
                 createdTables[table] = (created.columns, true)

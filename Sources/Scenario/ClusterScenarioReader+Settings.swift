@@ -58,6 +58,9 @@ extension ClusterScenarioReader {
         set(seconds(m, "background_task_overhead", default: o.backgroundTaskOverhead.blockWrites.seconds, allowZero: true)) { o.backgroundTaskOverhead.blockWrites = $0 }
         set(seconds(m, "background_task_logical_overhead", default: o.backgroundTaskOverhead.logical.seconds, allowZero: true)) { o.backgroundTaskOverhead.logical = $0 }
         set(m.number("logical_apply_mib_per_second", in: 0...1e6, lowerExclusive: true, default: o.logicalApplyBytesPerSecond / mib)) { o.logicalApplyBytesPerSecond = $0 * mib }
+        set(m.number("full_identity_scan_mib_per_second", in: 0...1e6, lowerExclusive: true, default: o.fullIdentityScanBytesPerSecond / mib)) {
+            o.fullIdentityScanBytesPerSecond = $0 * mib
+        }
         set(seconds(m, "logical_replication_timeout", default: o.logicalReplicationTimeout.seconds)) { o.logicalReplicationTimeout = $0 }
         set(m.number("index_build_seconds_per_gib", in: 0...1e6, default: o.indexBuildSecondsPerGiB)) { o.indexBuildSecondsPerGiB = $0 }
         set(seconds(m, "deferred_drop_interval", default: o.deferredDropInterval.seconds, allowZero: true)) { o.deferredDropInterval = $0 }

@@ -25,7 +25,15 @@ extension ClusterScenarioReader {
                 // Unknown type: accept either kind's keys, so only the type is reported.
                 for key in ["size_mib", "distribution_column_type", "colocate_with", "shard_count", "data_share"] { _ = m.value(key) }
             }
-            let identity = m.bool("replica_identity", default: true)
+            // true (a primary key or replica identity index), false (none), or full: REPLICA
+            // IDENTITY FULL without a primary key, so logical apply finds rows by scanning.
+            var identity: Bool? = true, fullIdentity = false
+            if let v = m.value("replica_identity") {
+                if v.string == "full" { fullIdentity = true } else if let b = v.bool { identity = b } else {
+                    reader.error(v, "`tables[\(i)].replica_identity` must be true, false or full (REPLICA IDENTITY FULL without a primary key)")
+                    identity = nil
+                }
+            }
             let indexes = m.integer("secondary_indexes", in: 0...1_000, default: 0)
             let rowBytes = m.number("row_bytes", in: 1...1e9, default: 200)
             var spec: TableSpec?
@@ -50,6 +58,7 @@ extension ClusterScenarioReader {
             m.finish()
             if var spec, let identity, let indexes, let rowBytes {
                 spec.hasReplicaIdentity = identity
+                spec.replicaIdentityFull = fullIdentity
                 spec.secondaryIndexes = indexes
                 spec.rowBytes = rowBytes
                 tables.append(spec)

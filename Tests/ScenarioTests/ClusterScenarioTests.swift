@@ -118,6 +118,17 @@ final class ClusterScenarioTests: XCTestCase {
         }
     }
 
+    /// `replica_identity` is true, false or full (REPLICA IDENTITY FULL without a primary key).
+    func testReplicaIdentityIsTrueFalseOrFull() throws {
+        let full = valid.replacingOccurrences(of: "{name: events, type: distributed}", with: "{name: events, type: distributed, replica_identity: full}")
+        let (loaded, _) = try ScenarioLoader.load(text: full, file: "c.yaml", name: "c")
+        guard case .cluster(let s) = loaded else { return XCTFail("not a cluster scenario") }
+        XCTAssertEqual(s.tables.map(\.replicaIdentityFull), [true, false])
+        XCTAssertEqual(s.tables.map(\.hasReplicaIdentity), [true, true])
+        XCTAssertEqual(findings(full.replacingOccurrences(of: "replica_identity: full", with: "replica_identity: fulll")).filter { $0.contains(": error: ") },
+                       ["c.yaml:9:57: error: `tables[0].replica_identity` must be true, false or full (REPLICA IDENTITY FULL without a primary key)"])
+    }
+
     /// Row counts convert through the table's row width; KiB and rows of one volume conflict.
     func testRowCountsUseTheTablesRowWidth() throws {
         let rows = valid.replacingOccurrences(of: "- {name: events, type: distributed}", with: "- {name: events, type: distributed, row_bytes: 400}")

@@ -89,6 +89,32 @@ final class OperationsTests: XCTestCase {
         XCTAssertLessThan(try XCTUnwrap(logical.blockStart), try XCTUnwrap(logical.end))
     }
 
+    /// Issue 21: REPLICA IDENTITY FULL without a primary key slows a logical move's catch-up,
+    /// since the apply worker scans the target shard for every UPDATE it replays (PostgreSQL
+    /// 15); at a scan rate too low for the update rate the catch-up never converges and the
+    /// move is still running when the run ends. A table with a key moves as before.
+    func testReplicaIdentityFullSlowsTheCatchUp() throws {
+        func moved(_ identity: String, scanMiBPerSecond: Double = 500) throws -> OperationLog.Transfer {
+            let s = try scenario(operations: "operations: {full_identity_scan_mib_per_second: \(scanMiBPerSecond)}", updateShare: 0.02, tables: """
+                  - {name: events, type: distributed, data_share: 0.8, replica_identity: \(identity)}
+                  - {name: accounts, type: distributed, colocate_with: events, data_share: 0.2, replica_identity: \(identity)}
+                """, timeline: """
+                  - {at: 1m, sql: "SELECT citus_move_shard_placement(102008, 'worker-1', 5432, 'worker-2', 5432, 'force_logical');"}
+                """)
+            return try XCTUnwrap(try log(s).transfers.first)
+        }
+        func catchUp(_ t: OperationLog.Transfer) throws -> SimDuration { try XCTUnwrap(t.catchUpEnd) - XCTUnwrap(t.copyEnd) }
+        let keyed = try moved("true"), full = try moved("full", scanMiBPerSecond: 20_000)
+        XCTAssertEqual(keyed.status, "done")
+        XCTAssertEqual(full.status, "done")
+        XCTAssertEqual(try XCTUnwrap(keyed.copyEnd) - keyed.start, try XCTUnwrap(full.copyEnd) - full.start, "the copy is the same")
+        XCTAssertGreaterThan(try catchUp(full), try catchUp(keyed), "each replayed UPDATE scans a ~1.6 GiB shard")
+        // About 1 update/s to the group against a 1.6 GiB scan at 500 MiB/s (3 s each): it never converges.
+        let stuck = try moved("full")
+        XCTAssertEqual(stuck.status, "running")
+        XCTAssertNil(stuck.catchUpEnd)
+    }
+
     /// FACTS D.1: force_logical lets UPDATE/DELETE fail on tables without a replica identity
     /// while the group moves; reads and the other groups are untouched.
     func testForceLogicalFailsUpdatesWithoutReplicaIdentity() throws {

@@ -245,7 +245,8 @@ final class RunbookTests: XCTestCase {
         XCTAssertTrue(runner.messages.contains { $0.contains("did you mean citus.max_shared_pool_size?") }, "\(runner.messages)")
     }
 
-    /// Issue 21: REPLICA IDENTITY FULL gets the docs' caution (the slower apply is not modelled yet).
+    /// Issue 21: REPLICA IDENTITY FULL gets the docs' caution, and the runner knows which tables
+    /// the apply worker must scan for.
     func testReplicaIdentityFullIsWarned() throws {
         var state = ClusterState()
         try ClusterCSV.loadNodes(try CSVTable.parse("nodeid,groupid,nodename,nodeport\n1,0,coord,5432\n", file: "n.csv"), into: &state)
@@ -253,6 +254,13 @@ final class RunbookTests: XCTestCase {
         try runner.run(try SQLRunbookParser.parse("CREATE TABLE t (a bigint);\nALTER TABLE t REPLICA IDENTITY FULL;\nALTER TABLE t REPLICA IDENTITY DEFAULT;", file: "r.sql"))
         XCTAssertEqual(runner.messages.count, 1, "\(runner.messages)")
         XCTAssertTrue(runner.messages[0].hasPrefix("r.sql:2: WARNING:  REPLICA IDENTITY FULL on t: "), "\(runner.messages)")
+        // The tables the apply worker must scan for: FULL without a primary key, until a key or
+        // another identity is set (the simulator slows their logical catch-up).
+        var keys = RunbookRunner(state: state, file: "r.sql")
+        try keys.run(try SQLRunbookParser.parse("CREATE TABLE t (a bigint);\nCREATE TABLE k (a bigint PRIMARY KEY);\nALTER TABLE t REPLICA IDENTITY FULL;\nALTER TABLE k REPLICA IDENTITY FULL;", file: "r.sql"))
+        XCTAssertEqual(keys.replicaIdentityFull, ["t"])
+        try keys.run(try SQLRunbookParser.parse("ALTER TABLE t ADD PRIMARY KEY (a);", file: "r.sql"))
+        XCTAssertEqual(keys.replicaIdentityFull, [])
     }
     /// Issue 21: the docs quote the command for `run_command_on_workers` in dollars; the body is
     /// taken as written (quotes included), an unclosed tag is an error at its position, and the

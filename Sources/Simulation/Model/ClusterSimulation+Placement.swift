@@ -75,6 +75,7 @@ extension ClusterSimulation {
         if ops.parkedWrites.count != groupBlocked.count {
             ops.parkedWrites = Array(repeating: [], count: groupBlocked.count)
             ops.groupTransfer = Array(repeating: -1, count: groupBlocked.count)
+            ops.groupApplyScanBytes = Array(repeating: 0, count: groupBlocked.count)
         }
     }
 
@@ -122,14 +123,15 @@ extension ClusterSimulation {
     /// parked writes, tracking transfer) follows them by shard id. The caller takes the
     /// parked writes of groups that disappear before calling this.
     mutating func rebuildPlacement() throws {
-        var carried: [(anchor: ShardID, blocked: Bool, noRI: Bool, wal: Double, parked: [(request: UInt32, since: SimTime)], transfer: Int32)] = []
+        var carried: [(anchor: ShardID, blocked: Bool, noRI: Bool, wal: Double, scan: Double, parked: [(request: UInt32, since: SimTime)], transfer: Int32)] = []
         var seen = [Bool](repeating: false, count: groupBlocked.count)
         for f in shardGroupFlat.indices {
             let g = Int(shardGroupFlat[f])
             guard !seen[g] else { continue }
             seen[g] = true
             if groupBlocked[g] || groupNoReplicaIdentityFails[g] || groupWAL[g] > 0 || !ops.parkedWrites[g].isEmpty || ops.groupTransfer[g] >= 0 {
-                carried.append((ops.shardIDFlat[f], groupBlocked[g], groupNoReplicaIdentityFails[g], groupWAL[g], ops.parkedWrites[g], ops.groupTransfer[g]))
+                carried.append((ops.shardIDFlat[f], groupBlocked[g], groupNoReplicaIdentityFails[g], groupWAL[g], ops.groupApplyScanBytes[g], ops.parkedWrites[g],
+                                ops.groupTransfer[g]))
             }
         }
         let state = ops.runner.state
@@ -157,6 +159,7 @@ extension ClusterSimulation {
             groupBlocked[g] = c.blocked
             groupNoReplicaIdentityFails[g] = c.noRI
             groupWAL[g] = c.wal
+            ops.groupApplyScanBytes[g] = c.scan
             ops.parkedWrites[g] = c.parked
             ops.groupTransfer[g] = c.transfer
         }

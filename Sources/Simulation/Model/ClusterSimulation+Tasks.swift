@@ -65,7 +65,11 @@ extension ClusterSimulation {
         metrics.pagesRead[Int(t.worker)] += pages
         metrics.pagesMissed[Int(t.worker)] += misses
         let written = phase == 0 ? 0 : writeBytes[cls]
-        if hasOperations && written > 0 { groupWAL[Int(shardGroupFlat[shardOffset[table] + Int(t.shard)])] += written }
+        if hasOperations && written > 0 {
+            let g = Int(shardGroupFlat[shardOffset[table] + Int(t.shard)])
+            groupWAL[g] += written
+            if ops.scansOnApply[cls] { ops.groupApplyScanBytes[g] += ops.shardBytes[table][Int(t.shard)] }
+        }
         let ops = misses + (written > 0 ? 1 : 0)
         if ops > 0 {
             tasks[Int(id)].stage = .disk

@@ -44,6 +44,8 @@ extension ClusterSimulation {
         state.tenantSizes = scenario.workload.tenants.sizeBytes
         state.tenantActivity = scenario.workload.tenants.activity
         ops = state
+        ops.runner.replicaIdentityFull = Set(scenario.tables.filter(\.replicaIdentityFull).map(\.name))
+        refreshScansOnApply()
         indexShardIDs()
     }
 

@@ -94,6 +94,7 @@ extension ClusterSimulation {
 
     mutating func beginTransfer(_ transfer: ActiveTransfer, shards: [Double], blocks: Bool = true, _ s: inout Scheduler<ClusterEvent>) {
         var t = transfer
+        refreshScansOnApply()  // an ALTER TABLE ... REPLICA IDENTITY before the transfer counts from now
         t.pendingShards = shards.filter { $0 > 0 }
         t.maxStreams = t.kind == .clone ? 1 : max(1, Int(poolSize))
         let id = addTransfer(t, at: s.now)
@@ -118,6 +119,7 @@ extension ClusterSimulation {
         case .setup:
             ops.transfers[id].phase = .copy
             ops.transfers[id].walAtCopyStart = t.kind == .clone ? workerWAL(t.source) : wal(of: id)
+            ops.transfers[id].scanAtCopyStart = t.kind == .clone ? 0 : applyScan(of: id)
             ops.log.transfers[t.log].copyStart = s.now
             startStreams(id, &s)
         case .copy:
@@ -131,6 +133,7 @@ extension ClusterSimulation {
                 ops.transfers[id].phase = .catchUp1
                 ops.transfers[id].catchUpStart = s.now
                 ops.transfers[id].applied = t.walAtCopyStart
+                ops.transfers[id].appliedScan = t.scanAtCopyStart
                 ops.transfers[id].appliedAt = s.now
                 beginWait(id, &s)
             } else {
@@ -203,6 +206,23 @@ extension ClusterSimulation {
         }
     }
 
+    /// Bytes the apply worker must scan for the transfer's groups' changes so far
+    /// (REPLICA IDENTITY FULL without a primary key).
+    func applyScan(of id: Int) -> Double {
+        ops.transfers[id].anchors.reduce(0) { sum, a in
+            let g = group(of: a)
+            return sum + (g >= 0 ? ops.groupApplyScanBytes[Int(g)] : 0)
+        }
+    }
+
+    /// Which query classes' changes the apply worker finds by scanning, from the tables that
+    /// have REPLICA IDENTITY FULL and no primary key now.
+    mutating func refreshScansOnApply() {
+        ops.scansOnApply = classes.map { c in
+            (c.command == .update || c.command == .delete) && ops.runner.replicaIdentityFull.contains(c.table)
+        }
+    }
+
     /// A catch-up wait: until the target has applied the source's WAL position now. Citus
     /// checks at once and then every second (FACTS D.3); the model charges the first second
     /// always, because the source's current LSN includes WAL of its other shards, which the
@@ -217,7 +237,20 @@ extension ClusterSimulation {
         let t = ops.transfers[id]
         guard !t.finished else { return }
         let apply = scenario.operations.logicalApplyBytesPerSecond
-        let applied = min(wal(of: id), t.applied + apply * (s.now - t.appliedAt).seconds)
+        let pendingScan = applyScan(of: id) - t.appliedScan
+        let applied: Double
+        if pendingScan > 0 {
+            // Each UPDATE/DELETE of a table without a usable index scans the target shard: the
+            // pending work takes its WAL at the apply rate plus its scans at the scan rate, and
+            // the time since the last poll applies that share of both.
+            let wal = wal(of: id)
+            let need = (wal - t.applied) / apply + pendingScan / scenario.operations.fullIdentityScanBytesPerSecond
+            let share = min(1, (s.now - t.appliedAt).seconds / need)
+            applied = share >= 1 ? wal : t.applied + share * (wal - t.applied)
+            ops.transfers[id].appliedScan = t.appliedScan + share * pendingScan
+        } else {
+            applied = min(wal(of: id), t.applied + apply * (s.now - t.appliedAt).seconds)
+        }
         ops.transfers[id].applied = applied
         ops.transfers[id].appliedAt = s.now
         if applied >= t.waitTarget {

@@ -43,6 +43,9 @@ struct ActiveTransfer {
     /// WAL written to the groups when the copy began; applied position and when it was last advanced.
     var walAtCopyStart: Double = 0
     var applied: Double = 0
+    /// The same for the bytes the apply worker scans (REPLICA IDENTITY FULL without a key).
+    var scanAtCopyStart: Double = 0
+    var appliedScan: Double = 0
     var appliedAt: SimTime = .zero
     /// Target WAL position of the current catch-up wait, and when catch-up began.
     var waitTarget: Double = 0
@@ -127,6 +130,12 @@ struct OperationsState {
     var parkedWrites: [[(request: UInt32, since: SimTime)]] = []
     /// Per scenario table: writes waiting for a table lock (alter_distributed_table's ExclusiveLock).
     var parkedOnTable: [[(request: UInt32, since: SimTime)]] = []
+    /// Per query class: an UPDATE or DELETE of a table with REPLICA IDENTITY FULL and no
+    /// primary key, which a logical move's apply finds by scanning the target shard.
+    var scansOnApply: [Bool] = []
+    /// Per group: bytes the apply worker must scan for those changes so far (a shard's size
+    /// per change), the scan counterpart of `groupWAL`.
+    var groupApplyScanBytes: [Double] = []
     /// Per group: the transfer blocking or tracking it (−1 when none).
     var groupTransfer: [Int32] = []
     /// Requests parked while their node is down (`wait` failure mode), per worker.

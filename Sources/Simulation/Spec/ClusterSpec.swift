@@ -232,6 +232,9 @@ public struct TableSpec: Sendable, Equatable {
     public var referenceBytes: Double
     /// The table has a primary key or REPLICA IDENTITY (needed by `auto` logical moves, FACTS D.1).
     public var hasReplicaIdentity: Bool
+    /// REPLICA IDENTITY FULL without a primary key: a logical move's catch-up scans the target
+    /// shard for every UPDATE and DELETE it applies (`operations.full_identity_scan_mib_per_second`).
+    public var replicaIdentityFull = false
     /// Indexes besides the primary key, rebuilt on the target of a move or split.
     public var secondaryIndexes: Int
     /// Average stored row, bytes (tuple header included): converts a query class's rows

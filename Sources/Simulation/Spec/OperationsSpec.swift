@@ -30,6 +30,11 @@ public struct OperationsSpec: Sendable, Equatable {
     /// Logical-replication apply throughput on the target, bytes/s. Not measured: an assumption
     /// (one apply worker per subscription); set it from `pg_stat_subscription` if you can.
     public var logicalApplyBytesPerSecond = 30_000_000.0
+    /// Rate of the sequential scan the apply worker runs for each replicated UPDATE or DELETE
+    /// of a table with REPLICA IDENTITY FULL and no primary key (PostgreSQL 15 finds the row
+    /// by scanning the target shard: `RelationFindReplTupleSeq`), bytes/s. An assumption, not
+    /// measured: a scan of cached pages comparing every column.
+    public var fullIdentityScanBytesPerSecond = 500 * 1_048_576.0
     /// `citus.logical_replication_timeout`: a catch-up that has not converged by then fails.
     public var logicalReplicationTimeout = SimDuration.hours(2)
     /// Target CPU to build one secondary index, core-seconds per GiB of shard data (assumption).
