@@ -38,7 +38,7 @@ public struct CatalogQuery: Sendable, Hashable {
 
     public static let tables = CatalogQuery(
         name: "tables",
-        sql: "SELECT n.nspname AS schema_name, c.relname AS table_name, pg_total_relation_size(c.oid) AS total_bytes, greatest(c.reltuples, 0)::bigint AS row_estimate, (SELECT count(*) FROM pg_index i WHERE i.indrelid = c.oid AND NOT i.indisprimary) AS secondary_indexes, (c.relreplident = 'f' OR EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)) AS replica_identity FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname \(userSchemas) AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%' ORDER BY 1, 2",
+        sql: "SELECT n.nspname AS schema_name, c.relname AS table_name, pg_total_relation_size(c.oid) AS total_bytes, greatest(c.reltuples, 0)::bigint AS row_estimate, (SELECT count(*) FROM pg_index i WHERE i.indrelid = c.oid AND NOT i.indisprimary) AS secondary_indexes, CASE WHEN c.relreplident = 'i' OR (c.relreplident <> 'n' AND EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)) THEN 'true' WHEN c.relreplident = 'f' THEN 'full' ELSE 'false' END AS replica_identity FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname \(userSchemas) AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%' ORDER BY 1, 2",
         needs: "a connection", citusOnly: false)
 
     public static let columns = CatalogQuery(

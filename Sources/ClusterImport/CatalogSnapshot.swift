@@ -7,6 +7,9 @@ public struct CatalogSnapshot: Sendable {
         public var schema: String, name: String
         public var totalBytes: Double, rowEstimate: Double
         public var secondaryIndexes: Int, replicaIdentity: Bool
+        /// REPLICA IDENTITY FULL without a primary key (`replica_identity` is `full`): logical
+        /// replication's apply scans the target for every UPDATE and DELETE.
+        public var replicaIdentityFull = false
         /// `name` outside `public`, `schema.name` otherwise (as regclass prints it).
         public var qualifiedName: String { schema == "public" ? name : "\(schema).\(name)" }
     }
@@ -99,7 +102,8 @@ public struct CatalogSnapshot: Sendable {
                 s.tables.append(Table(schema: r.text(i, "schema_name") ?? "public", name: r.text(i, "table_name") ?? "",
                                       totalBytes: try r.required(i, "total_bytes"), rowEstimate: try r.number(i, "row_estimate") ?? 0,
                                       secondaryIndexes: Int(try r.number(i, "secondary_indexes") ?? 0),
-                                      replicaIdentity: try r.bool(i, "replica_identity") ?? true))
+                                      replicaIdentity: r.text(i, "replica_identity") == "full" ? true : try r.bool(i, "replica_identity") ?? true,
+                                      replicaIdentityFull: r.text(i, "replica_identity") == "full"))
             }
         }
         if let r = try await rows(.columns) {

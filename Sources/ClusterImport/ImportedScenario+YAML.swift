@@ -97,7 +97,7 @@ extension ImportedScenario {
             } else {
                 fields += ", size_mib: \(number(max(0.01, t.bytes / 1_048_576)))"
             }
-            fields += ", replica_identity: \(t.replicaIdentity), secondary_indexes: \(t.secondaryIndexes)"
+            fields += ", replica_identity: \(t.replicaIdentityFull ? "full" : "\(t.replicaIdentity)"), secondary_indexes: \(t.secondaryIndexes)"
             line("  - {\(fields)}", t.comment)
         }
         line("tenants:")

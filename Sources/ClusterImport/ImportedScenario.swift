@@ -19,6 +19,8 @@ public struct ImportedScenario: Sendable {
         public var bytes: Double, rowBytes: Double?, shardCount: Int?
         public var replicaIdentity: Bool, secondaryIndexes: Int
         public var comment: String
+        /// REPLICA IDENTITY FULL without a primary key (written `replica_identity: full`).
+        public var replicaIdentityFull = false
     }
 
     public var snapshot: CatalogSnapshot
@@ -113,13 +115,14 @@ public struct ImportedScenario: Sendable {
             tables.append(Table(name: t.qualifiedName, distributed: true, columnType: Self.scenarioType(type), bytes: t.totalBytes,
                                 rowBytes: t.rowEstimate > 0 ? t.totalBytes / t.rowEstimate : nil, shardCount: nil,
                                 replicaIdentity: t.replicaIdentity, secondaryIndexes: t.secondaryIndexes,
-                                comment: "pg_total_relation_size \(Self.mib(t.totalBytes)) MiB, \(Int(t.rowEstimate)) rows (pg_class.reltuples), distributed by \(d.column) (\(type))"))
+                                comment: "pg_total_relation_size \(Self.mib(t.totalBytes)) MiB, \(Int(t.rowEstimate)) rows (pg_class.reltuples), distributed by \(d.column) (\(type))",
+                                replicaIdentityFull: t.replicaIdentityFull))
         }
         for r in options.reference {
             let t = try table(r, "--reference \(r)")
             tables.append(Table(name: t.qualifiedName, distributed: false, columnType: "", bytes: t.totalBytes, rowBytes: nil, shardCount: nil,
                                 replicaIdentity: t.replicaIdentity, secondaryIndexes: t.secondaryIndexes,
-                                comment: "pg_total_relation_size \(Self.mib(t.totalBytes)) MiB"))
+                                comment: "pg_total_relation_size \(Self.mib(t.totalBytes)) MiB", replicaIdentityFull: t.replicaIdentityFull))
         }
         let placed = Set(tables.map(\.name))
         let local = snapshot.tables.filter { !placed.contains($0.qualifiedName) }
@@ -193,7 +196,8 @@ public struct ImportedScenario: Sendable {
             tables.append(Table(name: name, distributed: type == "distributed", columnType: Self.scenarioType(colType), bytes: bytes,
                                 rowBytes: nil, shardCount: type == "distributed" ? shardIDs.count : nil,
                                 replicaIdentity: local?.replicaIdentity ?? true, secondaryIndexes: local?.secondaryIndexes ?? 0,
-                                comment: "citus_shards: \(shardIDs.count) shard(s), \(Self.mib(bytes)) MiB\(type == "reference" ? " per node" : "")\(column.map { ", distributed by \($0) (\(colType))" } ?? "")"))
+                                comment: "citus_shards: \(shardIDs.count) shard(s), \(Self.mib(bytes)) MiB\(type == "reference" ? " per node" : "")\(column.map { ", distributed by \($0) (\(colType))" } ?? "")",
+                                replicaIdentityFull: local?.replicaIdentityFull ?? false))
         }
         guard tables.contains(where: \.distributed) else {
             throw ImportError("\(snapshot.source): the Citus cluster has no distributed table (citus_shards); nothing to simulate")

@@ -149,6 +149,34 @@ final class ImportCommandTests: XCTestCase {
         XCTAssertEqual(try CLI.run(["validate", out.path]).status, 0)
     }
 
+    /// Each table's replica identity as logical replication sees it: a primary key or an identity
+    /// index is one (FULL with a key still finds rows by the key), FULL without a key is `full`
+    /// (the apply worker scans for every UPDATE and DELETE), none or NOTHING is none.
+    func testReplicaIdentityAsLogicalReplicationSeesIt() throws {
+        let pg = try TemporaryPostgres()
+        addTeardownBlock { pg.stop() }
+        let dir = try CLI.temporaryDirectory(self)
+        try pg.psql("""
+            CREATE TABLE keyed (t int PRIMARY KEY); CREATE TABLE full_keyed (t int PRIMARY KEY); ALTER TABLE full_keyed REPLICA IDENTITY FULL;
+            CREATE TABLE full_scan (t int); ALTER TABLE full_scan REPLICA IDENTITY FULL;
+            CREATE TABLE by_index (t int NOT NULL); CREATE UNIQUE INDEX by_index_t ON by_index (t); ALTER TABLE by_index REPLICA IDENTITY USING INDEX by_index_t;
+            CREATE TABLE bare (t int); CREATE TABLE nothing (t int PRIMARY KEY); ALTER TABLE nothing REPLICA IDENTITY NOTHING
+            """)
+        let names = ["keyed", "full_keyed", "full_scan", "by_index", "bare", "nothing"]
+        try pg.psql("CREATE EXTENSION pg_stat_statements")
+        for name in names { try pg.psql("SELECT count(*) FROM \(name) WHERE t = 1") }
+        let out = dir.appendingPathComponent("identity.yaml")
+        let r = try CLI.run(["import", "postgres://postgres@127.0.0.1:\(pg.port)/postgres?sslmode=disable", "--out", out.path, "--no-calibrate"]
+                            + names.flatMap { ["--distribute", "\($0)=t"] })
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let text = try String(contentsOf: out, encoding: .utf8)
+        let identity = names.map { name in
+            text.split(separator: "\n").first { $0.contains("{name: \"\(name)\",") }?.components(separatedBy: "replica_identity: ").dropFirst().first?.prefix { $0 != "," }
+        }
+        XCTAssertEqual(identity, ["true", "true", "full", "true", "false", "false"], text)
+        XCTAssertEqual(try CLI.run(["validate", out.path]).status, 0)
+    }
+
     /// A refused connection is one line naming the redacted URL, exit 2, nothing written.
     func testUnreachableServerIsOneLineAndWritesNothing() throws {
         let dir = try CLI.temporaryDirectory(self)
