@@ -149,10 +149,15 @@ extension ImportedScenario {
         line("slo:")
         line("  p99_ms:", "assumption: 10 × the observed mean, at least 5 ms; set your objectives")
         for c in workload.classes { line("    \(c.name): \(number(max(5, (c.observedMeanMs * 10).rounded(.up))))") }
+        if !replica && (!snapshot.isCitus || growth != nil) { line("advisor:") }
         if !snapshot.isCitus && !replica {
-            line("advisor:")
             line("  workload: \(workload.classes.contains { $0.kind == "multi_shard" && $0.calls / max(workload.totalCalls, 1) > 0.2 } ? "real_time_analytics" : "multi_tenant")", "multi-shard statements' share of calls")
             line("  single_node: {cores: \(sourceSize.node.cores), memory_gib: \(number(sourceSize.node.memoryGiB))}", sourceSize.comment)
+        }
+        if let g = growth, !replica {
+            let asOf = snapshot.readAt.map { ", as_of: \($0.prefix(7))" } ?? ""
+            line("  runway: {traffic_per_month: \(number(g.trafficPerMonth ?? 0)), data_per_month: \(number(g.dataPerMonth))\(asOf)}",
+                 "compound growth per month between two reads of the cluster: data from \(g.dataEvidence); traffic from \(g.trafficEvidence)")
         }
         return y
     }

@@ -42,6 +42,9 @@ public struct ImportedScenario: Sendable {
     public var layout: (nodes: String, shards: String)?
     /// Everything the user should know (also printed by the command).
     public var notes: [String] = []
+    /// Growth since an earlier read of the same cluster (`--earlier`): written as the
+    /// advisor's capacity runway.
+    public var growth: SnapshotGrowth?
     /// The demand calibration's outcome per class, for the comments (set by `DemandCalibration`).
     public var calibration: [String: String] = [:]
     /// Which run the calibration targets: a model of the measured server (single server) or

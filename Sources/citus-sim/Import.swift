@@ -25,6 +25,9 @@ struct Import: ParsableCommand {
     @Option(help: "Read psql \\copy exports from this directory instead of connecting (see --psql-script).")
     var csv: String?
 
+    @Option(help: "psql exports (--psql-script) of the same cluster read earlier: the growth between the two reads becomes the advisor's capacity runway.")
+    var earlier: String?
+
     @Option(help: "YAML with the nodes' sizes SQL cannot see: source, coordinator, workers (cores, memory_gib, disk_*, nic_gbps).")
     var hardware: String?
 
@@ -83,6 +86,10 @@ struct Import: ParsableCommand {
                 }
             }
             var scenario = try ImportedScenario.build(snapshot, options: options)
+            if let earlier {
+                let before = try CLI.waitFor { try await CatalogSnapshot.read(from: try ExportedCatalog(directory: earlier)) }
+                scenario.growth = try SnapshotGrowth.between(earlier: before, now: snapshot)
+            }
             // A Citus cluster's own placement: the exported files (--csv) or, live, files written
             // beside the scenario; the calibration reads them from a temporary directory first.
             let outURL = URL(fileURLWithPath: out!).standardizedFileURL

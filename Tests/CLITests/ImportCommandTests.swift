@@ -282,6 +282,54 @@ final class CitusImportTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: bad.path))
     }
 
+    /// Two reads of the same cluster (`--earlier`) give the capacity runway: compound growth
+    /// per month of the data (citus_shards) and of the traffic (citus_stat_tenants' queries)
+    /// between the reads' times. An earlier read that is not earlier is refused, nothing written.
+    func testTwoReadsGiveTheRunwaysGrowth() throws {
+        let dir = try CLI.temporaryDirectory(self)
+        let earlier = dir.appendingPathComponent("earlier")
+        try FileManager.default.copyItem(at: CLI.packageRoot.appendingPathComponent(Self.exports), to: earlier)
+        func rewrite(_ file: String, _ change: ([String], inout [String]) -> Void) throws {
+            let url = earlier.appendingPathComponent(file)
+            var lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            for i in lines.indices.dropFirst() { change(lines[0], &lines[i]) }
+            try (lines.map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
+        }
+        func total(_ dir: URL, _ file: String, _ columns: [String]) throws -> Double {
+            let lines = try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+            let index = columns.map { c in lines[0].firstIndex { $0 == c }! }
+            return lines.dropFirst().reduce(0) { sum, row in sum + index.reduce(0) { $0 + (Double(row[$1]) ?? 0) } }
+        }
+        // 30 days before the lab's read, with 4/5 of the data and half the tenants' queries.
+        try rewrite("server.csv") { h, row in row[h.firstIndex(of: "read_at")!] = "2026-11-05T11:25:17Z" }
+        try rewrite("shards.csv") { h, row in let i = h.firstIndex(of: "shard_size")!; row[i] = String(Int(row[i])! * 4 / 5) }
+        try rewrite("tenants.csv") { h, row in
+            for c in ["query_count_in_this_period", "query_count_in_last_period"] { let i = h.firstIndex(of: c)!; row[i] = String(Int(row[i])! / 2) }
+        }
+        let now = CLI.packageRoot.appendingPathComponent(Self.exports)
+        let months = 30 / 30.4375
+        let data = pow(try total(now, "shards.csv", ["shard_size"]) / total(earlier, "shards.csv", ["shard_size"]), 1 / months) - 1
+        let queries = ["query_count_in_this_period", "query_count_in_last_period"]
+        let traffic = pow(try total(now, "tenants.csv", queries) / total(earlier, "tenants.csv", queries), 1 / months) - 1
+        XCTAssertGreaterThan(traffic, data)
+        let out = dir.appendingPathComponent("grown.yaml")
+        let r = try CLI.run(["import", "--csv", Self.exports, "--hardware", "\(Self.exports)/hardware.yaml", "--earlier", earlier.path, "--out", out.path, "--no-calibrate"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let text = try String(contentsOf: out, encoding: .utf8)
+        let runway = try XCTUnwrap(text.split(separator: "\n").first { $0.hasPrefix("  runway: {") }, text)
+        func field(_ key: String) -> Double? { runway.components(separatedBy: "\(key): ").dropFirst().first.flatMap { Double($0.prefix { $0 != "," && $0 != "}" }) } }
+        XCTAssertEqual(try XCTUnwrap(field("data_per_month")), data, accuracy: 5e-4 * data)
+        XCTAssertEqual(try XCTUnwrap(field("traffic_per_month")), traffic, accuracy: 5e-4 * traffic)
+        XCTAssertTrue(runway.contains("as_of: 2026-12}"), String(runway))
+        XCTAssertEqual(try CLI.run(["validate", out.path]).status, 0)
+
+        let refusedOut = dir.appendingPathComponent("refused.yaml")
+        let refused = try CLI.run(["import", "--csv", earlier.path, "--earlier", Self.exports, "--out", refusedOut.path, "--no-calibrate"])
+        XCTAssertEqual(refused.status, 2, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("error: --earlier: the exports in \(Self.exports), read at 2026-12-05T11:25:17Z, is not before this read (2026-11-05T11:25:17Z)"), refused.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: refusedOut.path))
+    }
+
     /// The imported scenario reproduces each class's observed mean time on seeds the
     /// calibration did not use (the calibration ran seed 1 for 60 s).
     func testImportedScenarioReproducesTheObservedMeans() throws {
