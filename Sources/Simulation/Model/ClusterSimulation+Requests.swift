@@ -160,14 +160,14 @@ extension ClusterSimulation {
                 let p = Int(r.poolBase) + w
                 requests[Int(id)].remaining -= pools[p].total - pools[p].cursor
                 pools[p].cursor = pools[p].total
-                if sharedPool[poolIndex(worker: w, coordinator: r.coordinator, session: r.session)].cancelWait(UInt32(p) | poolWaiterFlag, at: s.now) {
+                if sharedPool[poolIndex(worker: w, coordinator: r.coordinator, session: r.session)].cancelWait(ConnectionWaiter.pool(p).raw, at: s.now) {
                     pools[p].connecting -= 1
                     requests[Int(id)].outstanding -= 1
                 }
             }
         } else if r.waitingTask >= 0 {
             let t = r.waitingTask
-            if sharedPool[poolIndex(worker: Int(tasks[Int(t)].worker), coordinator: r.coordinator, session: r.session)].cancelWait(UInt32(t), at: s.now) {
+            if sharedPool[poolIndex(worker: Int(tasks[Int(t)].worker), coordinator: r.coordinator, session: r.session)].cancelWait(ConnectionWaiter.task(UInt32(t)).raw, at: s.now) {
                 freeTask(UInt32(t))
                 requests[Int(id)].waitingTask = -1
                 requests[Int(id)].outstanding -= 1
@@ -192,6 +192,3 @@ extension ClusterSimulation {
         }
     }
 }
-
-/// A waiter for a shared-pool slot: a router task, or a pool's required connection (top bit set).
-let poolWaiterFlag: UInt32 = 1 << 31

@@ -172,7 +172,7 @@ extension ClusterSimulation {
             cached[slot] -= 1
             send(task: id, &s)
         } else {
-            requestConnection(waiter: id, worker: Int(worker), required: true, &s)
+            requestConnection(waiter: .task(id), worker: Int(worker), required: true, &s)
         }
     }
 

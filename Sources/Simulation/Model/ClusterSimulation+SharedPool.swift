@@ -1,0 +1,93 @@
+import SimCore
+
+/// Citus's shared connection pool (`citus.max_shared_pool_size`, FACTS G): the slots a
+/// coordinator may hold towards each worker, who waits for one, and the maintenance daemon's
+/// slot.
+extension ClusterSimulation {
+    /// Opens a connection to `worker` for `waiter` (a router task, or a worker pool).
+    /// A required connection waits for a shared-pool slot; an optional one is skipped when
+    /// none is free (FACTS G). Loopback connections of a coordinator with shards are always
+    /// optional, counted against citus.local_shared_pool_size and refused while the client
+    /// backends + 1 exceed it. The caller has counted the waiter in the request's references.
+    mutating func requestConnection(waiter: ConnectionWaiter, worker: Int, required: Bool, _ s: inout Scheduler<ClusterEvent>) {
+        let r = requests[Int(waiterRequest(waiter))]
+        let shared = poolIndex(worker: worker, coordinator: r.coordinator, session: r.session)
+        let loopback = isLocal(worker: Int32(worker), coordinator: r.coordinator)
+        if required && !loopback {
+            if sharedPool[shared].acquire(waiter.raw, at: s.now) {
+                openBackend(waiter: waiter, worker: worker, &s)
+            } else {
+                metrics.connectionWaits[worker] += 1
+                if let p = waiter.pool {
+                    pools[p].waitStart = s.now
+                } else if let t = waiter.task {
+                    tasks[Int(t)].waitStart = s.now
+                    requests[Int(tasks[Int(t)].request)].waitingTask = Int32(t)
+                }
+            }
+        } else if (!loopback || clientBackends(coordinator: 0) + 1 <= localPoolLimit) && sharedPool[shared].tryAcquire(at: s.now) {
+            openBackend(waiter: waiter, worker: worker, &s)
+        } else {
+            metrics.optionalConnectionsSkipped[worker] += 1
+            if let p = waiter.pool {
+                connectionAbandoned(pool: p, &s)
+            } else if let t = waiter.task {
+                failRouter(task: t, &s)  // a loopback connection with local execution off
+            }
+        }
+    }
+
+    /// Coordinator `c`'s maintenance daemons (one per database) check for distributed
+    /// deadlocks over one cached connection to every worker it does not host: each takes a
+    /// shared-pool slot (counted outside the executor, never waiting) and a backend on the
+    /// worker for the rest of the run (`CitusSpec.deadlockDetection`). Simplifications: workers
+    /// added later by the timeline are not given one, and none is taken where no slot or
+    /// backend is free at all (Citus would count one past the limit).
+    mutating func openDaemonConnections(coordinator c: Int, at now: SimTime) {
+        guard scenario.citus.deadlockDetection else { return }
+        for w in 0..<min(workers, scenario.cluster.shardNodeCount) where !isLocal(worker: Int32(w), coordinator: UInt8(c)) {
+            for d in 0..<databases {
+                guard backends[w].tryAcquire(at: now) else { continue }
+                guard sharedPool[poolIndex(worker: w, coordinator: UInt8(c), session: Int32(d))].tryAcquire(at: now) else {
+                    _ = backends[w].release(at: now)
+                    continue
+                }
+                daemonConnections[w] += 1
+            }
+        }
+    }
+
+    /// Client sessions connected to coordinator `c` (each is a client backend there).
+    func clientBackends(coordinator c: UInt8) -> Int {
+        coordinators == 1 ? sessionCoordinator.count : sessionCoordinator.reduce(0) { $0 + ($1 == c ? 1 : 0) }
+    }
+
+    /// The request a shared-pool waiter belongs to.
+    func waiterRequest(_ waiter: ConnectionWaiter) -> UInt32 {
+        if let p = waiter.pool { return pools[p].request }
+        return tasks[Int(waiter.raw)].request
+    }
+
+    /// Returns a shared-pool slot of `coordinator` for `session`'s database; a waiting
+    /// required connection (of the same coordinator and database) takes it at once.
+    mutating func releaseSharedSlot(worker: Int, coordinator: UInt8, session: Int32, _ s: inout Scheduler<ClusterEvent>) {
+        guard let raw = sharedPool[poolIndex(worker: worker, coordinator: coordinator, session: session)].release(at: s.now) else { return }
+        let next = ConnectionWaiter(raw: raw)
+        let since = next.pool.map { pools[$0].waitStart } ?? tasks[Int(raw)].waitStart
+        metrics.connectionWaitSeconds[worker] += (s.now - since).seconds
+        openBackend(waiter: next, worker: worker, &s)
+    }
+
+    /// Shared-pool slots in use towards `worker`, over every coordinator and database.
+    func sharedPoolInUse(worker w: Int) -> Int {
+        (0..<coordinators).reduce(0) { sum, c in (0..<databases).reduce(sum) { $0 + sharedPool[(c * workers + w) * databases + $1].inUse } }
+    }
+
+    /// Mean waiters for shared-pool slots towards `worker` until `end`, over coordinators and databases.
+    func sharedPoolWaitersMean(worker w: Int, at end: SimTime) -> Double {
+        (0..<coordinators).reduce(0.0) { sum, c in (0..<databases).reduce(sum) { $0 + sharedPool[(c * workers + w) * databases + $1].waiting.mean(at: end) } }
+    }
+}
+
+extension ClusterSimulation {
+}

@@ -1,0 +1,20 @@
+/// Who waits for a shared-pool slot and a worker backend: a router query's task, or a worker
+/// pool of a multi-shard query opening one of its connections. The shared pool's queue holds
+/// it as one `UInt32` (`raw`): a task id, or a pool index with the top bit set.
+struct ConnectionWaiter: Equatable {
+    let raw: UInt32
+
+    init(raw: UInt32) { self.raw = raw }
+
+    static let poolBit: UInt32 = 1 << 31
+
+    /// A router query's task.
+    static func task(_ id: UInt32) -> ConnectionWaiter { ConnectionWaiter(raw: id) }
+    /// A worker pool (index into the simulation's pools).
+    static func pool(_ p: Int) -> ConnectionWaiter { ConnectionWaiter(raw: UInt32(p) | poolBit) }
+
+    /// The pool's index, nil for a task.
+    var pool: Int? { raw & Self.poolBit != 0 ? Int(raw & ~Self.poolBit) : nil }
+    /// The task's id, nil for a pool.
+    var task: UInt32? { raw & Self.poolBit == 0 ? raw : nil }
+}
