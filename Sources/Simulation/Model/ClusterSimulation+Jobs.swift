@@ -15,10 +15,10 @@ extension ClusterSimulation {
     mutating func startJob(id: Int64, tasks: [BackgroundJobGraph.Task], mode: TransferMode, statementOperation: Int, _ s: inout Scheduler<ClusterEvent>) {
         let op = ops.log.operations.count
         ops.log.operations.append(OperationLog.Operation(label: "background job \(id) (\(tasks.count) tasks)", line: ops.log.operations[statementOperation].line,
-                                                          start: s.now, status: "running"))
+                                                         start: s.now, status: "running"))
         ops.jobs.append(RunningJob(id: id, operation: op, queue: BackgroundTaskQueue(tasks: tasks), mode: mode,
-                                    chainOfTask: Array(repeating: -1, count: tasks.count), attempts: Array(repeating: 0, count: tasks.count),
-                                    runRow: Array(repeating: -1, count: tasks.count)))
+                                   chainOfTask: Array(repeating: -1, count: tasks.count), attempts: Array(repeating: 0, count: tasks.count),
+                                   runRow: Array(repeating: -1, count: tasks.count)))
         ops.runner.jobRunning = true
         let interval = Self.queueInterval.microseconds
         let start = SimTime(microseconds: (s.now.microseconds / interval + 1) * interval)
@@ -41,7 +41,7 @@ extension ClusterSimulation {
         // Background workers: the maintenance daemon and the monitor take two of max_worker_processes.
         let free = ops.maxWorkerProcesses - 2 - running
         let startable = ops.jobs[j].queue.startable(now: s.now.microseconds, maxExecutors: settings.maxBackgroundTaskExecutors,
-                                                     maxPerNode: settings.maxBackgroundTaskExecutorsPerNode, workerProcesses: free)
+                                                    maxPerNode: settings.maxBackgroundTaskExecutorsPerNode, workerProcesses: free)
         for id in startable { startTask(job: j, task: id, &s) }
         if !ops.jobs[j].queue.isFinished && !ops.jobs[j].cancelled && !ops.jobs[j].passPending {
             ops.jobs[j].passPending = true
@@ -56,7 +56,7 @@ extension ClusterSimulation {
         ops.jobs[j].attempts[i] += 1
         let names = task.nodesInvolved.compactMap { ops.runner.state.node($0)?.name }.joined(separator: " ")
         ops.log.taskRuns.append(OperationLog.TaskRun(job: ops.jobs[j].id, task: id, command: task.command, nodes: names, dependsOn: task.dependsOn,
-                                                      attempt: ops.jobs[j].attempts[i], start: s.now, status: "running"))
+                                                     attempt: ops.jobs[j].attempts[i], start: s.now, status: "running"))
         ops.jobs[j].runRow[i] = ops.log.taskRuns.count - 1
         var items: [PlannedTransfer] = []
         switch task.kind {

@@ -71,8 +71,8 @@ extension ClusterSimulation {
         var task: Int64?
         if case .task(_, let id) = ops.chains[t.chain].owner { task = id }
         ops.log.transfers.append(OperationLog.Transfer(operation: chainOperation(t.chain), task: task, kind: t.kind.rawValue,
-                                                        anchorShard: t.anchors.first?.rawValue ?? t.planned?.anchor.rawValue ?? 0,
-                                                        source: source, target: target, mode: t.mode.rawValue, bytes: t.bytes, start: now))
+                                                       anchorShard: t.anchors.first?.rawValue ?? t.planned?.anchor.rawValue ?? 0,
+                                                       source: source, target: target, mode: t.mode.rawValue, bytes: t.bytes, start: now))
         t.log = ops.log.transfers.count - 1
         ops.transfers.append(t)
         let id = ops.transfers.count - 1
