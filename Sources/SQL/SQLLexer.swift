@@ -29,6 +29,21 @@ struct SQLLexer {
             }
         }
         func peek(_ k: Int = 0) -> Unicode.Scalar? { i + k < chars.count ? chars[i + k] : nil }
+        /// The text between `quote` here and its closing twin (a doubled quote stands for one).
+        func quoted(_ quote: Unicode.Scalar, unclosed: String, line l: Int, column cl: Int) throws -> String {
+            advance()
+            var s = ""
+            while true {
+                guard let d = peek() else { throw LexError(line: l, column: cl, message: unclosed) }
+                if d == quote {
+                    if peek(1) == quote { s.unicodeScalars.append(quote); advance(2); continue }
+                    advance()
+                    return s
+                }
+                s.unicodeScalars.append(d)
+                advance()
+            }
+        }
         while let c = peek() {
             let (l, cl) = (line, col)
             if c == " " || c == "\t" || c == "\n" || c == "\r" { advance(); continue }
@@ -45,18 +60,7 @@ struct SQLLexer {
             }
             if c == "'" || ((c == "E" || c == "e") && peek(1) == "'") {
                 if c != "'" { advance() }
-                advance()
-                var s = ""
-                while true {
-                    guard let d = peek() else { throw LexError(line: l, column: cl, message: "a string literal is never closed (a `'` is missing)") }
-                    if d == "'" {
-                        if peek(1) == "'" { s.unicodeScalars.append("'"); advance(2); continue }
-                        advance()
-                        break
-                    }
-                    s.unicodeScalars.append(d)
-                    advance()
-                }
+                let s = try quoted("'", unclosed: "a string literal is never closed (a `'` is missing)", line: l, column: cl)
                 out.append(SQLToken(kind: .string(s), line: l, column: cl))
                 continue
             }
@@ -77,18 +81,7 @@ struct SQLLexer {
                 continue
             }
             if c == "\"" {
-                advance()
-                var s = ""
-                while true {
-                    guard let d = peek() else { throw LexError(line: l, column: cl, message: "a quoted identifier is never closed (a `\"` is missing)") }
-                    if d == "\"" {
-                        if peek(1) == "\"" { s.unicodeScalars.append("\""); advance(2); continue }
-                        advance()
-                        break
-                    }
-                    s.unicodeScalars.append(d)
-                    advance()
-                }
+                let s = try quoted("\"", unclosed: "a quoted identifier is never closed (a `\"` is missing)", line: l, column: cl)
                 out.append(SQLToken(kind: .identifier(s), line: l, column: cl))
                 continue
             }
