@@ -149,6 +149,12 @@ extension RunbookRunner {
             try r.state.createDistributedTable(name, columnType: type, shardCount: try c.optionalInt("shard_count").map(Int.init),
                                                colocateWith: colocation, hasReplicaIdentity: r.createdTables[name]?.hasPrimaryKey ?? false)
         }),
+        "citus_schema_distribute": (sig(("schemaname", nil)), { r, c in try r.distributeSchema(c) }),
+        "citus_schema_undistribute": (sig(("schemaname", nil)), { r, c in try r.undistributeSchema(c) }),
+        "citus_schema_move": (schemaMoveSignature, { r, c in
+            guard case .transfers(let moves, _)? = try r.schemaMove(c) else { return }
+            for m in moves { r.state.moveShardGroup(of: m.anchor, from: m.source, to: m.target) }
+        }),
         "create_reference_table": (sig(("table_name", nil)), { r, c in
             let name = try c.string("table_name")
             try r.state.createReferenceTable(name, hasReplicaIdentity: r.createdTables[name]?.hasPrimaryKey ?? false)
@@ -200,7 +206,9 @@ extension RunbookRunner {
         guard mode == "auto" else { return }
         for s in shards {
             guard let t = state.shard(s).flatMap({ state.table($0.table) }), !t.hasReplicaIdentity else { continue }
-            throw CitusError("cannot use logical replication to transfer shards of the relation \(t.name) since it doesn't have a REPLICA IDENTITY or PRIMARY KEY",
+            // Citus names the relation without its schema (`get_rel_name`).
+            let relation = TenantSchema.schema(ofTable: t.name).map { String(t.name.dropFirst($0.count + 1)) } ?? t.name
+            throw CitusError("cannot use logical replication to transfer shards of the relation \(relation) since it doesn't have a REPLICA IDENTITY or PRIMARY KEY",
                              detail: "UPDATE and DELETE commands on the shard will error out during logical replication unless there is a REPLICA IDENTITY or PRIMARY KEY.",
                              hint: "If you wish to continue without a replica identity set the shard_transfer_mode to 'force_logical' or 'block_writes'.")
         }

@@ -78,7 +78,7 @@ extension RunbookRunner {
     public static let timedFunctions: Set<String> = [
         "citus_move_shard_placement", "rebalance_table_shards", "citus_drain_node", "citus_rebalance_start", "citus_rebalance_wait",
         "citus_rebalance_stop", "isolate_tenant_to_new_shard", "citus_split_shard_by_split_points", "citus_add_clone_node", "citus_add_clone_node_with_nodeid",
-        "citus_promote_clone_and_rebalance", "alter_distributed_table",
+        "citus_promote_clone_and_rebalance", "alter_distributed_table", "citus_schema_move",
     ]
 
     /// Every function a timeline may call (status functions are passed over with a note).
@@ -184,6 +184,7 @@ extension RunbookRunner {
             let plan = try alterTablePlan(c)
             for t in plan.tables { for m in Self.conversionNotices(t, start: true) { note(c.statement, m) } }
             return .alterTable(tables: plan.tables, shardCount: plan.shardCount)
+        case "citus_schema_move": return try schemaMove(c)
         case "citus_rebalance_wait": return .waitForJob
         case "citus_rebalance_stop": return .stopJob
         case "isolate_tenant_to_new_shard":

@@ -15,6 +15,16 @@ public struct RunbookRunner {
     let file: String
     /// Column types and primary-key flags from CREATE TABLE statements (lookup only).
     var createdTables: [String: (columns: [(name: String, type: String)], hasPrimaryKey: Bool)] = [:]
+    /// Names of CREATE TABLE statements' tables, schema-qualified when they were, in order.
+    var createdTableOrder: [String] = []
+    /// Schemas made by CREATE SCHEMA, in order (tenant schemas are also in `state`).
+    var createdSchemas: [String] = []
+    /// `citus.enable_schema_based_sharding` in the runbook's session (off by default, as in
+    /// Citus; a timeline's runner starts from the scenario's setting).
+    public var schemaBasedSharding = false
+    /// The first schema of `search_path` when a runbook sets it: where unqualified CREATE
+    /// TABLE statements put their table.
+    var searchPathSchema: String?
     var transactionStart: ClusterState?
     /// Background jobs started so far (job ids in NOTICE lines).
     var jobCount = 0
@@ -73,7 +83,8 @@ public struct RunbookRunner {
             state.shardIDSequence = sequence  // sequences are never rolled back
             if nextShard > 0 { state.settings.nextShardID = nextShard }
             transactionStart = nil
-        case .createTable(let name, let columns, let primaryKey): createdTables[name] = (columns, primaryKey)
+        case .createTable(let name, let columns, let primaryKey): try createTable(name, columns: columns, hasPrimaryKey: primaryKey, statement: s)
+        case .createSchema(let name, let ifNotExists): try createSchema(name, ifNotExists: ifNotExists, statement: s)
         case .addReplicaIdentity(let table, let full):
             if full {
                 // The docs' caution: with FULL, each replicated UPDATE or DELETE is matched on the
@@ -148,6 +159,16 @@ public struct RunbookRunner {
         case "citus.max_rebalancer_logged_ignored_moves": state.settings.maxRebalancerLoggedIgnoredMoves = Int(try int())
         case "citus.max_background_task_executors": state.settings.maxBackgroundTaskExecutors = Int(try int())
         case "citus.max_background_task_executors_per_node": state.settings.maxBackgroundTaskExecutorsPerNode = Int(try int())
+        case "citus.enable_schema_based_sharding":
+            switch value {
+            case .bool(let b): schemaBasedSharding = b
+            case .string(let t) where ["on", "true", "yes", "1", "off", "false", "no", "0"].contains(t.lowercased()):
+                schemaBasedSharding = ["on", "true", "yes", "1"].contains(t.lowercased())
+            case .number(let n) where n == "0" || n == "1": schemaBasedSharding = n == "1"
+            default: throw CitusError("parameter \"citus.enable_schema_based_sharding\" requires a Boolean value")
+            }
+        case "search_path":
+            if case .string(let path) = value { searchPathSchema = path.split(separator: ",").first.map { String($0).trimmingSpaces.trimmingQuotes } }
         default:
             // Settings that do not change placement (statement_timeout, max_worker_processes...) are accepted.
             break

@@ -43,6 +43,9 @@ public struct SQLStatement: Equatable, Sendable {
         /// `CREATE TABLE name (column type, ...)`: the columns' names and types, and whether
         /// it declares a primary key (which gives it a replica identity).
         case createTable(name: String, columns: [(name: String, type: String)], hasPrimaryKey: Bool)
+        /// `CREATE SCHEMA [IF NOT EXISTS] name` (or `CREATE SCHEMA AUTHORIZATION role`, which
+        /// names the schema after the role).
+        case createSchema(name: String, ifNotExists: Bool)
         /// `ALTER TABLE name REPLICA IDENTITY ...` or `ALTER TABLE name ADD PRIMARY KEY ...`.
         /// `full`: `REPLICA IDENTITY FULL` (rows matched by every column during logical replication).
         case addReplicaIdentity(table: String, full: Bool)
@@ -61,6 +64,7 @@ public struct SQLStatement: Equatable, Sendable {
             case let (.createTable(n1, c1, k1), .createTable(n2, c2, k2)):
                 return n1 == n2 && k1 == k2 && c1.map(\.name) == c2.map(\.name) && c1.map(\.type) == c2.map(\.type)
             case let (.addReplicaIdentity(t1, f1), .addReplicaIdentity(t2, f2)): return t1 == t2 && f1 == f2
+            case let (.createSchema(n1, e1), .createSchema(n2, e2)): return n1 == n2 && e1 == e2
             case (.begin, .begin), (.commit, .commit), (.rollback, .rollback): return true
             case let (.passedOver(r1), .passedOver(r2)): return r1 == r2
             case let (.setDatabaseDefault(n1, v1), .setDatabaseDefault(n2, v2)): return n1 == n2 && v1 == v2

@@ -165,6 +165,9 @@ struct Apply: ParsableCommand {
     @Option(help: "Also write the node table after the runbook (NODES.csv format), so a next runbook can chain after citus_add_node.")
     var nodesOut: String?
 
+    @Option(help: "Also write the citus_schemas view after the runbook (schema-based sharding's tenant schemas, their colocation groups and sizes) as CSV.")
+    var schemasOut: String?
+
     func run() throws {
         let state = try files.load()
         guard let data = FileManager.default.contents(atPath: sql), let text = String(data: data, encoding: .utf8) else {
@@ -182,6 +185,9 @@ struct Apply: ParsableCommand {
         for m in runner.messages { CLI.printError(m) }
         if let nodesOut {
             try CLI.reportingInternalErrors { try Data(NodesCSV.render(runner.state).utf8).write(to: URL(fileURLWithPath: nodesOut), options: .atomic) }
+        }
+        if let schemasOut {
+            try CLI.reportingInternalErrors { try Data(CitusSchemasCSV.render(runner.state).utf8).write(to: URL(fileURLWithPath: schemasOut), options: .atomic) }
         }
         print(ShardsCSV.render(runner.state), terminator: "")
     }

@@ -65,8 +65,8 @@ final class PlacementVectorTests: XCTestCase {
         XCTAssertEqual(checked, 2_200)
     }
 
-    /// The bulk path for schema-based tenants makes exactly the metadata that one
-    /// create_distributed_table(t, NULL) per table (colocating a schema's tables) makes.
+    /// The bulk path for schema-based tenants makes exactly the metadata that CREATE SCHEMA
+    /// (with schema-based sharding on) then one CREATE TABLE per table makes.
     func testSchemaTablesInBulkMatchOneByOne() throws {
         var bulk = ClusterState()
         try bulk.addNode(name: "coordinator", port: 5432, groupID: 0)
@@ -77,8 +77,10 @@ final class PlacementVectorTests: XCTestCase {
         let schemas = (1...10).map { "tenant_\($0)" }
         try bulk.createSchemaTables(schemas: schemas, tables: [("orders", true), ("items", false)])
         for s in schemas {
-            try single.createDistributedTable("\(s).orders", columnType: nil, hasReplicaIdentity: true)
-            try single.createDistributedTable("\(s).items", columnType: nil, colocateWith: .table("\(s).orders"), hasReplicaIdentity: false)
+            XCTAssertTrue(single.createTenantSchema(s))
+            let schema = try XCTUnwrap(single.tenantSchema(named: s))
+            try single.createTenantTable("\(s).orders", in: schema, hasReplicaIdentity: true)
+            try single.createTenantTable("\(s).items", in: schema, hasReplicaIdentity: false)
         }
         XCTAssertEqual(bulk, single)
         XCTAssertEqual(Set(schemas.compactMap { bulk.shards(of: "\($0).orders").first.flatMap { bulk.placements(of: $0.id).first?.node } }).count, 3, "schemas spread over the three workers")

@@ -114,37 +114,31 @@ extension ClusterState {
     /// A single-shard table: the first table of a new colocation group goes to sorted
     /// position colocationId mod W (`EmptySingleShardTableColocationDecideNodeId`).
     mutating func createSingleShardTable(_ name: String, colocateWith: ColocateWith, hasReplicaIdentity: Bool = true) throws {
-        let workers = shardNodes
-        guard !workers.isEmpty else { throw ClusterError("no worker nodes are available for placing shards") }
+        guard !shardNodes.isEmpty else { throw ClusterError("no worker nodes are available for placing shards") }
         if case .table(let other) = colocateWith {
-            guard let o = table(other), o.kind == .singleShard, let source = shards(of: other).first else {
+            guard let o = table(other), o.kind == .singleShard, !shards(of: other).isEmpty else {
                 throw ClusterError("cannot colocate tables \(other) and \(name)")
             }
-            appendTable(DistributedTable(name: name, kind: .singleShard, colocationID: o.colocationID, hasReplicaIdentity: hasReplicaIdentity))
-            let id = nextShardID()
-            insertShard(Shard(id: id, table: name, range: nil))
-            for p in placements(of: source.id) { insertPlacement(Placement(id: nextPlacementID(), shard: id, node: p.node)) }
-            return
+            if tenantSchema(of: o.colocationID) != nil {
+                throw ClusterError("\(other) is not allowed for colocate_with because it belongs to a distributed schema")
+            }
+            return try addSingleShardTable(name, group: o.colocationID, hasReplicaIdentity: hasReplicaIdentity)
         }
-        let group = newColocationGroup(shardCount: 1, replicationFactor: 1, columnType: nil)
-        appendTable(DistributedTable(name: name, kind: .singleShard, colocationID: group, hasReplicaIdentity: hasReplicaIdentity))
-        let id = nextShardID()
-        insertShard(Shard(id: id, table: name, range: nil))
-        let target = workers[Int(group.rawValue) % workers.count]
-        insertPlacement(Placement(id: nextPlacementID(), shard: id, node: target.id))
+        try addSingleShardTable(name, group: newSingleShardGroup(), hasReplicaIdentity: hasReplicaIdentity)
     }
 
-    /// Schema-based sharding: for each schema in order, `schema.table` for every table, as
-    /// `create_distributed_table(t, NULL)` would make them (the first starts a new single-shard
-    /// colocation group on sorted shard node colocationId mod W, the others join it), in time
-    /// linear in the tables made (`createDistributedTable` looks tables up by scanning, fine
+    /// Schema-based sharding: for each schema in order, the tenant schema (registered with a
+    /// new single-shard colocation group) and `schema.table` for every table, as `CREATE TABLE`
+    /// makes them (the first on sorted shard node colocationId mod W, the others beside it), in
+    /// time linear in the tables made (`createDistributedTable` looks tables up by scanning, fine
     /// for a few but quadratic for thousands of schemas).
     public mutating func createSchemaTables(schemas: [String], tables: [(name: String, hasReplicaIdentity: Bool)]) throws {
         let workers = shardNodes
         guard !workers.isEmpty else { throw ClusterError("no worker nodes are available for placing shards") }
         let existing = Set(self.tables.map(\.name))  // membership only
         for schema in schemas {
-            let group = newColocationGroup(shardCount: 1, replicationFactor: 1, columnType: nil)
+            let group = newSingleShardGroup()
+            tenantSchemas.append(TenantSchema(name: schema, colocationID: group))
             let target = workers[Int(group.rawValue) % workers.count]
             for t in tables {
                 let name = "\(schema).\(t.name)"
@@ -186,7 +180,7 @@ extension ClusterState {
 
     private mutating func appendTable(_ table: DistributedTable) { tables.append(table) }
 
-    private mutating func newColocationGroup(shardCount: Int, replicationFactor: Int, columnType: DistributionColumnType?) -> ColocationID {
+    mutating func newColocationGroup(shardCount: Int, replicationFactor: Int, columnType: DistributionColumnType?) -> ColocationID {
         let id = ColocationID(colocationIDSequence)
         colocationIDSequence += 1
         colocationGroups.append(ColocationGroup(id: id, shardCount: shardCount, replicationFactor: replicationFactor, columnType: columnType))

@@ -8,6 +8,8 @@ public struct ClusterState: Sendable, Equatable {
     public var nodes: [Node] = []
     public var tables: [DistributedTable] = []
     public var colocationGroups: [ColocationGroup] = []
+    /// `pg_dist_schema`: tenant schemas of schema-based sharding, in creation order.
+    public var tenantSchemas: [TenantSchema] = []
     public private(set) var shards: [Shard] = []
     public private(set) var placements: [Placement] = []
     public var settings = CitusSettings()

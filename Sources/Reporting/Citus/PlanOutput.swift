@@ -64,9 +64,10 @@ public enum ShardsCSV {
             }
         }
         rows.sort { a, b in a.0 != b.0 ? a.0 < b.0 : Node.citusOrder(a.1, b.1) }
+        let schemaGroups = Set(state.tenantSchemas.map(\.colocationID))  // membership only
         for (_, node, shard, table) in rows {
             w.appendRow([
-                .text(table.name), .integer(shard.id.rawValue), .text(table.kind == .singleShard ? "schema" : table.citusTableType),
+                .text(table.name), .integer(shard.id.rawValue), .text(schemaGroups.contains(table.colocationID) ? "schema" : table.citusTableType),
                 .integer(Int64(table.colocationID.rawValue)), .text(node.name), .integer(Int64(node.port)), .integer(shard.sizeBytes),
                 shard.range.map { .integer(Int64($0.min)) } ?? .text(""), shard.range.map { .integer(Int64($0.max)) } ?? .text(""),
             ] + (typed ? [.text(table.columnType?.rawValue ?? "")] : []))
@@ -86,6 +87,27 @@ public enum NodesCSV {
         for n in state.nodes.sorted(by: { $0.id.rawValue < $1.id.rawValue }) {
             w.appendRow([.integer(Int64(n.id.rawValue)), .integer(Int64(n.groupID.rawValue)), .text(n.name), .integer(Int64(n.port)), .text(n.rack),
                          flag(n.hasMetadata), flag(n.isActive), .text(n.role.rawValue), .text(n.cluster), flag(n.metadataSynced), flag(n.shouldHaveShards)])
+        }
+        return w.text
+    }
+}
+
+/// The `citus_schemas` view (schema_name, colocation_id, schema_size, schema_owner) in
+/// schema-name order: each tenant schema with the bytes of its tables' shards, which Citus
+/// prints with `pg_size_pretty` (`schema_size_bytes` keeps the number). The owner is not in
+/// Citus's metadata exports; citus-sim writes the role it cannot know as empty.
+public enum CitusSchemasCSV {
+    public static let columns = ["schema_name", "colocation_id", "schema_size", "schema_size_bytes", "schema_owner"]
+
+    public static func render(_ state: ClusterState) -> String {
+        var bytes: [ColocationID: Int64] = [:]  // lookup only
+        for t in state.tables where t.kind == .singleShard {
+            for s in state.shards(of: t.name) { bytes[t.colocationID, default: 0] += s.sizeBytes }
+        }
+        var w = CSVWriter(columns: columns)
+        for schema in state.tenantSchemas.sorted(by: { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }) {
+            let size = bytes[schema.colocationID] ?? 0
+            w.appendRow([.text(schema.name), .integer(Int64(schema.colocationID.rawValue)), .text(PgSizePretty.text(size)), .integer(size), .text("")])
         }
         return w.text
     }

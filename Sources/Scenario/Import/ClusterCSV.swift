@@ -172,7 +172,9 @@ public enum ClusterCSV {
             } else {
                 kind = .hashDistributed(first.columnType ?? .bigint)
             }
-            let group = ColocationGroup(id: ColocationID(first.colocation), shardCount: shardIDs.count, replicationFactor: 1, columnType: kind == .reference ? nil : first.columnType ?? .bigint)
+            if first.type == "schema" { try registerTenantSchema(of: (first.line, name, first.colocation), in: &state, file: table) }
+            let columnType: DistributionColumnType? = { if case .hashDistributed(let t) = kind { return t } else { return nil } }()
+            let group = ColocationGroup(id: ColocationID(first.colocation), shardCount: shardIDs.count, replicationFactor: 1, columnType: columnType)
             state.loadTable(DistributedTable(name: name, kind: kind, colocationID: group.id), group: group)
             let uniform = shardIDs.count <= 64_000 ? HashRange.uniform(shardCount: shardIDs.count) : []
             for (i, id) in shardIDs.enumerated() {
@@ -209,6 +211,25 @@ public enum ClusterCSV {
                 throw error(table, 1, "colocation group \(g.id.rawValue) has tables with different shard counts (\(counts.map(String.init).joined(separator: ", ")))")
             }
         }
+    }
+
+    /// A `schema` row's table is in a tenant schema (`pg_dist_schema`): its schema is the
+    /// table name's qualifier, its colocation group the schema's, one group per schema.
+    static func registerTenantSchema(of row: (line: Int, table: String, colocation: Int32), in state: inout ClusterState, file table: CSVTable) throws {
+        guard let schema = TenantSchema.schema(ofTable: row.table) else {
+            throw error(table, row.line, "table \(row.table) is of type `schema` but its name has no schema (expected schema.table)", column: "table_name")
+        }
+        let group = ColocationID(row.colocation)
+        if let known = state.tenantSchema(named: schema) {
+            guard known.colocationID == group else {
+                throw error(table, row.line, "schema \(schema) has tables in colocation groups \(known.colocationID.rawValue) and \(group.rawValue); a tenant schema has one group", column: "colocation_id")
+            }
+            return
+        }
+        if let other = state.tenantSchema(of: group) {
+            throw error(table, row.line, "schemas \(other.name) and \(schema) share colocation group \(group.rawValue); each tenant schema has its own", column: "colocation_id")
+        }
+        state.tenantSchemas.append(TenantSchema(name: schema, colocationID: group))
     }
 
     /// Undoes the `'` our CSV writer puts before text a spreadsheet would run as a formula.
