@@ -1,3 +1,4 @@
+import ClusterModel
 import SimCore
 import Workload
 
@@ -19,6 +20,9 @@ public struct ClusterRunResult: Sendable {
     public var trace: RequestTrace?
     /// What the timeline's operations did (nil without a timeline).
     public var operations: OperationLog?
+    /// Citus's metadata when the run ended, after every statement the timeline ran (nil
+    /// without a timeline).
+    public var metadataAfter: ClusterState?
 }
 
 /// Runs cluster scenarios.
@@ -61,7 +65,8 @@ public enum ClusterRun {
         let model = engine.model
         return ClusterRunResult(metrics: model.summary(at: end), measurements: model.metrics,
                                 events: engine.eventsHandled, workerNames: model.workerNames, coordinatorNames: model.coordinatorNames,
-                                eventCounts: model.eventCounts, trace: model.recorded, operations: model.hasOperations ? model.ops.log : nil)
+                                eventCounts: model.eventCounts, trace: model.recorded, operations: model.hasOperations ? model.ops.log : nil,
+                                metadataAfter: model.hasOperations ? model.ops.runner.state : nil)
     }
 }
 

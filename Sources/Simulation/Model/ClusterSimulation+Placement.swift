@@ -19,10 +19,15 @@ extension ClusterSimulation {
         var base: [(colocation: ColocationID, base: Int32)] = []
         var next: Int32 = 0
         shardGroupFlat = []
+        let schemaBased = scenario.citus.schemaBasedSharding
         for (t, spec) in scenario.tables.enumerated() {
             let count = shardCount(ofTable: t)
-            // The metadata as it is now (a conversion may have moved a table to another group).
-            guard count > 0, let colocation = ops.runner.state.table(spec.name)?.colocationID ?? layout.state.table(spec.name)?.colocationID else { continue }
+            guard count > 0 else { continue }
+            // Schema-based: shard r of every distributed table is in tenant r's schema, one group
+            // per schema, so the tables share group ids (under a key no real group has).
+            // Otherwise the metadata as it is now (a conversion may have moved a table to another group).
+            guard let colocation = schemaBased && spec.kind == .distributed ? ColocationID(-1)
+                : ops.runner.state.table(spec.name)?.colocationID ?? layout.state.table(spec.name)?.colocationID else { continue }
             let b: Int32
             if let known = base.first(where: { $0.colocation == colocation }) {
                 b = known.base
@@ -64,10 +69,23 @@ extension ClusterSimulation {
         guard hasOperations else { return }
         let state = ops.runner.state
         var ids: [ShardID] = [], lookup: [ShardID: Int] = [:]
-        for t in scenario.tables where t.kind == .distributed {
-            for s in state.shards(of: t.name).sorted(by: { $0.range!.min < $1.range!.min }) {
-                lookup[s.id] = ids.count
-                ids.append(s.id)
+        if scenario.citus.schemaBasedSharding {
+            // Tenant r's shard of table t is the one shard of `tenant_r.t`.
+            var shardOfTable: [String: ShardID] = [:]  // lookup only
+            for s in state.shards { shardOfTable[s.table] = s.id }
+            for t in scenario.tables where t.kind == .distributed {
+                for r in 1...max(1, tenantCount) {
+                    let id = shardOfTable[SimulationLayout.tenantTable(rank: r, table: t.name)] ?? ShardID(0)
+                    lookup[id] = ids.count
+                    ids.append(id)
+                }
+            }
+        } else {
+            for t in scenario.tables where t.kind == .distributed {
+                for s in state.shards(of: t.name).sorted(by: { $0.range!.min < $1.range!.min }) {
+                    lookup[s.id] = ids.count
+                    ids.append(s.id)
+                }
             }
         }
         ops.shardIDFlat = ids
@@ -136,9 +154,10 @@ extension ClusterSimulation {
         }
         let state = ops.runner.state
         let map = ops.workerOfNode
-        let placement = try SimulationLayout.placement(state: state, scenario: scenario,
-                                                       workerIndex: { Int($0.rawValue) < map.count ? map[Int($0.rawValue)] : -1 }, workerCount: workers,
-                                                       sizes: ops.tenantSizes)
+        let workerIndex = { (id: NodeID) -> Int32 in Int(id.rawValue) < map.count ? map[Int(id.rawValue)] : -1 }
+        let placement = scenario.citus.schemaBasedSharding
+            ? SimulationLayout.schemaPlacement(state: state, scenario: scenario, workerIndex: workerIndex, workerCount: workers, sizes: ops.tenantSizes)
+            : try SimulationLayout.placement(state: state, scenario: scenario, workerIndex: workerIndex, workerCount: workers, sizes: ops.tenantSizes)
         ops.tenantShard = placement.tenantShard
         ops.shardWorker = placement.shardWorker
         ops.shardBytes = placement.shardBytes

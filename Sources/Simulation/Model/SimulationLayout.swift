@@ -49,8 +49,19 @@ public struct SimulationLayout: Sendable {
             : try Self.placement(state: state, scenario: scenario, workerIndex: { workerIndex[$0] ?? -1 }, workerCount: workers.count)
         let (tenantShard, shardWorker, workerShards, shardBytes) = (placement.tenantShard, placement.shardWorker, placement.workerShards, placement.shardBytes)
         // Shard sizes in the metadata, so by_disk_size rebalances see the data.
-        for (ti, t) in scenario.tables.enumerated() where t.kind == .distributed && !schemaBased {
-            for (i, shard) in state.shards(of: t.name).enumerated() { state.setSize(of: shard.id, bytes: Int64(shardBytes[ti][i].rounded())) }
+        if schemaBased {
+            var shardOfTable: [String: ShardID] = [:]  // lookup only
+            for s in state.shards { shardOfTable[s.table] = s.id }
+            for (ti, t) in scenario.tables.enumerated() where t.kind == .distributed {
+                for r in 1...max(1, tenants.count) {
+                    guard let id = shardOfTable[Self.tenantTable(rank: r, table: t.name)] else { continue }
+                    state.setSize(of: id, bytes: Int64(shardBytes[ti][r - 1].rounded()))
+                }
+            }
+        } else {
+            for (ti, t) in scenario.tables.enumerated() where t.kind == .distributed {
+                for (i, shard) in state.shards(of: t.name).enumerated() { state.setSize(of: shard.id, bytes: Int64(shardBytes[ti][i].rounded())) }
+            }
         }
         self.state = state
         self.tenantShard = tenantShard
@@ -100,12 +111,18 @@ public struct SimulationLayout: Sendable {
     /// others join it (`tenant_r.<table>`).
     static func createTenantSchemas(_ state: inout ClusterState, scenario: ClusterScenario) throws {
         let distributed = scenario.tables.filter { $0.kind == .distributed }.map { (name: $0.name, hasReplicaIdentity: $0.hasReplicaIdentity) }
-        try state.createSchemaTables(schemas: (1...scenario.workload.tenants.count).map { "tenant_\($0)" }, tables: distributed)
+        try state.createSchemaTables(schemas: (1...scenario.workload.tenants.count).map(tenantSchema(rank:)), tables: distributed)
     }
+
+    /// Schema-based sharding: the schema of tenant rank r (1-based), `tenant_r`.
+    public static func tenantSchema(rank r: Int) -> String { "tenant_\(r)" }
+
+    /// Schema-based sharding: tenant rank r's table `table`, `tenant_r.table`.
+    public static func tenantTable(rank r: Int, table: String) -> String { "\(tenantSchema(rank: r)).\(table)" }
 
     /// As `placement`, for schema-based tenants: per distributed table, tenant t's shard is
     /// index t (its schema's single shard), on the node Citus placed it.
-    static func schemaPlacement(state: ClusterState, scenario: ClusterScenario, workerIndex: (NodeID) -> Int32, workerCount: Int)
+    static func schemaPlacement(state: ClusterState, scenario: ClusterScenario, workerIndex: (NodeID) -> Int32, workerCount: Int, sizes: [Double]? = nil)
         -> (tenantShard: [[Int32]], shardWorker: [[Int32]], workerShards: [[[Int32]]], shardBytes: [[Double]]) {
         let tenants = scenario.workload.tenants
         var nodeOfShard: [ShardID: NodeID] = [:]  // lookup only
@@ -118,13 +135,13 @@ public struct SimulationLayout: Sendable {
                 tenantShard.append([]); shardWorker.append([]); workerShards.append(Array(repeating: [], count: workerCount)); shardBytes.append([])
                 continue
             }
-            let owner = (1...tenants.count).map { r in shardOfTable["tenant_\(r).\(t.name)"].flatMap { nodeOfShard[$0] }.map(workerIndex) ?? -1 }
+            let owner = (1...tenants.count).map { r in shardOfTable[tenantTable(rank: r, table: t.name)].flatMap { nodeOfShard[$0] }.map(workerIndex) ?? -1 }
             var perWorker = [[Int32]](repeating: [], count: workerCount)
             for (s, w) in owner.enumerated() where w >= 0 { perWorker[Int(w)].append(Int32(s)) }
             tenantShard.append((0..<Int32(tenants.count)).map { $0 })
             shardWorker.append(owner)
             workerShards.append(perWorker)
-            shardBytes.append(tenants.sizeBytes.map { $0 * t.dataShare })
+            shardBytes.append((sizes ?? tenants.sizeBytes).map { $0 * t.dataShare })
         }
         return (tenantShard, shardWorker, workerShards, shardBytes)
     }
