@@ -21,6 +21,17 @@ extension ClusterReport {
         return w.text
     }
 
+    /// Citus's metadata when the first replication's timeline ended, in the formats `plan` and
+    /// `apply` read (`shards_after.csv`, `nodes_after.csv`), and the `citus_schemas` view when
+    /// the cluster has tenant schemas. Statements plan from metadata alone, so replications
+    /// differ only when a statement failed in one and not another (a timeout).
+    var metadataAfterFiles: [(name: String, contents: String)] {
+        guard let state = first.metadataAfter else { return [] }
+        var out = [("shards_after.csv", ShardsCSV.render(state)), ("nodes_after.csv", NodesCSV.render(state))]
+        if !state.tenantSchemas.isEmpty { out.append(("citus_schemas_after.csv", CitusSchemasCSV.render(state))) }
+        return out
+    }
+
     /// One row per shard-group transfer with its phases: Gantt-ready (source and target rows).
     var transfersCSV: String {
         var w = CSVWriter(columns: ["operation", "task_id", "kind", "anchor_shard", "source", "target", "mode", "bytes_gib", "start_s", "copy_start_s",

@@ -51,6 +51,7 @@ public struct ClusterReport {
         if operationLog != nil {
             out += [("operations.csv", operationsCSV), ("transfers.csv", transfersCSV), ("tasks.csv", tasksCSV), ("messages.csv", messagesCSV)]
         }
+        out += metadataAfterFiles
         return out
     }
 
@@ -242,7 +243,10 @@ public struct ClusterReport {
     /// A short table for the terminal; with `color`, SLO verdicts in green or red (ANSI).
     public func terminalSummary(color: Bool = false) -> String {
         let sizes = scenario.cluster.workerGroups.map { "\($0.count) workers x \($0.node.cores) cores" }.joined(separator: " + ")
-        var lines = ["\(scenario.name): \(sizes), \(scenario.citus.shardCount) shards, \(scenario.workload.tenants.count) tenants, \(scenario.run.replications) replications"]
+        let data = scenario.citus.schemaBasedSharding
+            ? "\(scenario.workload.tenants.count) tenant schemas (one shard per table each)"
+            : "\(scenario.citus.shardCount) shards, \(scenario.workload.tenants.count) tenants"
+        var lines = ["\(scenario.name): \(sizes), \(data), \(scenario.run.replications) replications"]
         if let t = interval("throughput_per_second") { lines.append("throughput  \(NumberFormat.fixed(t.mean, 1)) ± \(NumberFormat.fixed(t.halfWidth, 1)) queries/s") }
         let rows = scenario.workload.classes.map { c -> [String] in
             let v = { (n: String) in self.interval("\(c.name).\(n)").map { NumberFormat.fixed($0.mean, 2) } ?? "" }

@@ -63,4 +63,47 @@ final class SchemaCommandTests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("bad.sql:1:1: error: schema \"nope\" does not exist"), bad.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: none.path))
     }
+
+    /// A run's `shards_after.csv` / `nodes_after.csv` chain into `plan`: after the timeline's
+    /// by_shard_count rebalance, planning again finds nothing to move; `citus_schemas_after.csv`
+    /// lists every tenant schema with the worker-4 move in the metadata.
+    func testRunMetadataAfterChainsIntoPlan() throws {
+        let dir = try CLI.temporaryDirectory(self)
+        let scenario = dir.appendingPathComponent("schemas.yaml")
+        try """
+            version: 1
+            kind: cluster
+            run: {seed: 3, duration: 2m, warmup: 0s, replications: 2}
+            cluster:
+              coordinator: {cores: 4, memory_gib: 16}
+              workers: {count: 3, cores: 4, memory_gib: 16, disk_mb_per_second: 1000}
+            citus: {enable_schema_based_sharding: true}
+            tables:
+              - {name: orders, type: distributed, data_share: 1}
+            tenants: {count: 60, total_size_gib: 3, size_zipf: 1.0, activity_zipf: 0.8}
+            workload:
+              arrivals: {rate_per_second: 200, sessions: 20}
+              classes:
+                - {name: lookup, kind: router, share: 1, table: orders, worker_cpu: {distribution: exponential, mean: 1ms}}
+            timeline:
+              - at: 10s
+                sql: |
+                  SELECT citus_add_node('worker-4', 5432);
+                  SELECT rebalance_table_shards(rebalance_strategy := 'by_shard_count', shard_transfer_mode := 'block_writes');
+            """.write(to: scenario, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("out")
+        let run = try CLI.run(["run", scenario.path, "--out", out.path])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("60 tenant schemas (one shard per table each)"), run.stdout)
+        let plan = try CLI.run(["plan", "--nodes", out.appendingPathComponent("nodes_after.csv").path, "--shards", out.appendingPathComponent("shards_after.csv").path,
+                                "--strategy", "by_shard_count"])
+        XCTAssertEqual(plan.status, 0, plan.stderr)
+        XCTAssertEqual(plan.stdout, "table_name,shardid,shard_size,sourcename,sourceport,targetname,targetport\n", "balanced: nothing left to move")
+        let shards = try String(contentsOf: out.appendingPathComponent("shards_after.csv"), encoding: .utf8)
+        XCTAssertEqual(shards.components(separatedBy: ",schema,").count - 1, 60, "one tenant-schema row per schema")
+        XCTAssertEqual(shards.components(separatedBy: ",worker-4,").count - 1, 15, "by_shard_count: 60 schemas over 4 workers")
+        let schemas = try String(contentsOf: out.appendingPathComponent("citus_schemas_after.csv"), encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(schemas.count, 61)
+        XCTAssertTrue(schemas[1].hasPrefix("tenant_1,1,"), String(schemas[1]))
+    }
 }
