@@ -11,6 +11,9 @@ public struct ClusterState: Sendable, Equatable {
     /// `pg_dist_schema`: tenant schemas of schema-based sharding, in creation order.
     public var tenantSchemas: [TenantSchema] = []
     public private(set) var shards: [Shard] = []
+    /// Shard ids of each table in ascending order: an index of `shards` that every mutation
+    /// below keeps, so `shards(of:)` reads a table's few shards instead of scanning them all.
+    private var shardIDsByTable: [String: [ShardID]] = [:]
     public private(set) var placements: [Placement] = []
     public var settings = CitusSettings()
 
@@ -55,7 +58,7 @@ public struct ClusterState: Sendable, Equatable {
 
     /// Shards of `table`, ordered by hash-range min (shard id for tables without ranges).
     public func shards(of table: String) -> [Shard] {
-        shards.filter { $0.table == table }.sorted { a, b in
+        (shardIDsByTable[table] ?? []).compactMap(shard).sorted { a, b in
             switch (a.range, b.range) {
             case let (ra?, rb?): return ra.min < rb.min
             default: return a.id < b.id
@@ -120,6 +123,9 @@ public struct ClusterState: Sendable, Equatable {
 
     /// Inserts a shard row; precondition: its id is new.
     public mutating func insertShard(_ shard: Shard) {
+        var ids = shardIDsByTable.removeValue(forKey: shard.table) ?? []
+        if ids.last.map({ $0 < shard.id }) ?? true { ids.append(shard.id) } else { ids.insert(shard.id, at: ids.firstIndex { $0 > shard.id } ?? ids.count) }
+        shardIDsByTable[shard.table] = ids
         if shards.last.map({ $0.id < shard.id }) ?? true { return shards.append(shard) }  // the usual case: the newest id
         let i = shards.firstIndex { $0.id > shard.id } ?? shards.count
         precondition(i == 0 || shards[i - 1].id != shard.id, "shard \(shard.id) inserted twice")
@@ -128,6 +134,11 @@ public struct ClusterState: Sendable, Equatable {
 
     /// Removes a shard and its placements.
     public mutating func removeShard(_ id: ShardID) {
+        if let table = shard(id)?.table {
+            var ids = shardIDsByTable.removeValue(forKey: table) ?? []
+            ids.removeAll { $0 == id }
+            if !ids.isEmpty { shardIDsByTable[table] = ids }
+        }
         shards.removeAll { $0.id == id }
         placements.removeAll { $0.shard == id }
     }

@@ -57,11 +57,15 @@ public enum ShardsCSV {
     public static func render(_ state: ClusterState) -> String {
         let typed = state.tables.contains { $0.columnType.map { $0 != .bigint } ?? false }
         var w = CSVWriter(columns: columns + (typed ? ["distribution_column_type"] : []))
+        // One pass over shards and placements (a table at a time would be quadratic in shards).
+        var placementsOfShard: [ShardID: [NodeID]] = [:]  // lookup only
+        for p in state.placements { placementsOfShard[p.shard, default: []].append(p.node) }
+        var tableNamed: [String: DistributedTable] = [:]  // lookup only
+        for t in state.tables { tableNamed[t.name] = t }
         var rows: [(ShardID, Node, Shard, DistributedTable)] = []
-        for t in state.tables {
-            for s in state.shards(of: t.name) {
-                for p in state.placements(of: s.id) { rows.append((s.id, state.node(p.node)!, s, t)) }
-            }
+        for s in state.shards {
+            guard let t = tableNamed[s.table] else { continue }
+            for n in placementsOfShard[s.id] ?? [] { rows.append((s.id, state.node(n)!, s, t)) }
         }
         rows.sort { a, b in a.0 != b.0 ? a.0 < b.0 : Node.citusOrder(a.1, b.1) }
         let schemaGroups = Set(state.tenantSchemas.map(\.colocationID))  // membership only
@@ -100,10 +104,10 @@ public enum CitusSchemasCSV {
     public static let columns = ["schema_name", "colocation_id", "schema_size", "schema_size_bytes", "schema_owner"]
 
     public static func render(_ state: ClusterState) -> String {
+        var groupOf: [String: ColocationID] = [:]  // lookup only
+        for t in state.tables where t.kind == .singleShard { groupOf[t.name] = t.colocationID }
         var bytes: [ColocationID: Int64] = [:]  // lookup only
-        for t in state.tables where t.kind == .singleShard {
-            for s in state.shards(of: t.name) { bytes[t.colocationID, default: 0] += s.sizeBytes }
-        }
+        for s in state.shards { if let g = groupOf[s.table] { bytes[g, default: 0] += s.sizeBytes } }
         var w = CSVWriter(columns: columns)
         for schema in state.tenantSchemas.sorted(by: { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }) {
             let size = bytes[schema.colocationID] ?? 0
