@@ -11,7 +11,7 @@ import Advisor
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a speed benchmark.",
-        subcommands: [Kernel.self, RunScenario.self, Rebalance.self, Recommend.self]
+        subcommands: [Kernel.self, RunScenario.self, Rebalance.self, Recommend.self, Schemas.self]
     )
 
     struct Kernel: ParsableCommand {
