@@ -189,6 +189,8 @@ struct Apply: ParsableCommand {
         if let schemasOut {
             try CLI.reportingInternalErrors { try Data(CitusSchemasCSV.render(runner.state).utf8).write(to: URL(fileURLWithPath: schemasOut), options: .atomic) }
         }
-        print(ShardsCSV.render(runner.state), terminator: "")
+        // Every input column goes back out (issue 21): the ones apply does not read, per shard.
+        let carried = (try? CSVTable.read(path: files.shards)).map { ClusterCSV.carriedColumns(of: $0, read: ShardsCSV.columns) } ?? .init()
+        print(ShardsCSV.render(runner.state, carrying: carried), terminator: "")
     }
 }

@@ -1,5 +1,6 @@
 import ClusterModel
 import Planner
+import Scenario
 
 /// `get_rebalance_table_shards_plan`'s columns, as CSV, an aligned table (psql style) or JSON.
 public enum PlanOutput {
@@ -52,11 +53,17 @@ public enum ShardsCSV {
     public static let columns = ["table_name", "shardid", "citus_table_type", "colocation_id", "nodename", "nodeport", "shard_size", "shardminvalue", "shardmaxvalue"]
 
     /// SHARDS.csv of `state`. When a hash-distributed table's column is not `bigint` (the
-    /// importer's default), a `distribution_column_type` column keeps it, so a chained runbook
-    /// hashes text or uuid keys as the first one did.
-    public static func render(_ state: ClusterState) -> String {
-        let typed = state.tables.contains { $0.columnType.map { $0 != .bigint } ?? false }
-        var w = CSVWriter(columns: columns + (typed ? ["distribution_column_type"] : []))
+    /// importer's default), or the input had the column, `distribution_column_type` keeps it, so
+    /// a chained runbook hashes text or uuid keys as the first one did. `carried` columns of the
+    /// input follow, each shard with its input values; a shard the runbook made gets its
+    /// `shard_name` (`table_shardid`, as Citus's `shard_name()` names it) and empty others.
+    public static func render(_ state: ClusterState, carrying carried: ClusterCSV.CarriedColumns = .init()) -> String {
+        let typed = carried.columnType || state.tables.contains { $0.columnType.map { $0 != .bigint } ?? false }
+        var w = CSVWriter(columns: columns + (typed ? ["distribution_column_type"] : []) + carried.names)
+        func carriedCells(_ shard: Shard) -> [CSVWriter.Cell] {
+            if let values = carried.valuesByShard[shard.id] { return values.map { .text($0) } }
+            return carried.names.map { .text($0 == "shard_name" ? "\(shard.table)_\(shard.id.rawValue)" : "") }
+        }
         // One pass over shards and placements (a table at a time would be quadratic in shards).
         var placementsOfShard: [ShardID: [NodeID]] = [:]  // lookup only
         for p in state.placements { placementsOfShard[p.shard, default: []].append(p.node) }
@@ -74,7 +81,7 @@ public enum ShardsCSV {
                 .text(table.name), .integer(shard.id.rawValue), .text(schemaGroups.contains(table.colocationID) ? "schema" : table.citusTableType),
                 .integer(Int64(table.colocationID.rawValue)), .text(node.name), .integer(Int64(node.port)), .integer(shard.sizeBytes),
                 shard.range.map { .integer(Int64($0.min)) } ?? .text(""), shard.range.map { .integer(Int64($0.max)) } ?? .text(""),
-            ] + (typed ? [.text(table.columnType?.rawValue ?? "")] : []))
+            ] + (typed ? [.text(table.columnType?.rawValue ?? "")] : []) + carriedCells(shard))
         }
         return w.text
     }

@@ -232,6 +232,30 @@ public enum ClusterCSV {
         state.tenantSchemas.append(TenantSchema(name: schema, colocationID: group))
     }
 
+    /// The columns of a SHARDS.csv that the reader passes over (`shard_name`, a DBA's own
+    /// columns), so `apply` can write them back: each shard's values from its first row.
+    public struct CarriedColumns: Sendable {
+        public var names: [String] = []
+        public var valuesByShard: [ShardID: [String]] = [:]
+        /// The input had `distribution_column_type`: the output keeps it, even when every table is bigint.
+        public var columnType = false
+        public init() {}
+    }
+
+    /// What `apply` carries from `table` into the SHARDS.csv it writes.
+    public static func carriedColumns(of table: CSVTable, read: [String]) -> CarriedColumns {
+        var carried = CarriedColumns()
+        carried.columnType = table.column("distribution_column_type") != nil
+        let indices = table.header.indices.filter { !read.contains(table.header[$0]) && table.header[$0] != "distribution_column_type" }
+        carried.names = indices.map { table.header[$0] }
+        guard !indices.isEmpty, let shardColumn = table.column("shardid") else { return carried }
+        for r in table.records {
+            guard let id = Int64(r.fields[shardColumn]), carried.valuesByShard[ShardID(id)] == nil else { continue }
+            carried.valuesByShard[ShardID(id)] = indices.map { unneutralise(r.fields[$0]) }
+        }
+        return carried
+    }
+
     /// Undoes the `'` our CSV writer puts before text a spreadsheet would run as a formula.
     static func unneutralise(_ s: String) -> String {
         guard s.hasPrefix("'"), let second = s.dropFirst().unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(second) else { return s }
