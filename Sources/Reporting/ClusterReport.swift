@@ -147,6 +147,8 @@ public struct ClusterReport {
 
     /// The tenant's distribution value as Citus shows it (`tenant_attribute`).
     func tenantAttribute(_ tenant: Int) -> String {
+        // citus_stat_tenants names a schema-based tenant by its schema.
+        if scenario.citus.schemaBasedSharding { return SimulationLayout.tenantSchema(rank: tenant + 1) }
         let type = scenario.tables.first { $0.kind == .distributed }?.columnType ?? "bigint"
         return ["text", "varchar"].contains(type) ? "tenant-\(tenant + 1)" : String(tenant + 1)
     }
@@ -175,7 +177,17 @@ public struct ClusterReport {
         for t in top {
             let shard = Int(layout.tenantShard[table][t])
             let worker = Int(layout.shardWorker[table][shard])
-            w.appendRow([.text(tenantAttribute(t)), .integer(Int64(colocation)), .text(first.workerNames[worker]), .integer(Int64(m.tenantCounts[t].reads)),
+            var (group, node) = (Int64(colocation), worker >= 0 ? first.workerNames[worker] : "")
+            if scenario.citus.schemaBasedSharding {
+                // Each schema is its own group; one that joined during the run has its node then.
+                let state = worker >= 0 ? layout.state : first.metadataAfter ?? layout.state
+                let schema = state.tenantSchema(named: SimulationLayout.tenantSchema(rank: t + 1))
+                group = Int64(schema?.colocationID.rawValue ?? 0)
+                if worker < 0, let g = schema?.colocationID, let placed = state.tables(in: g).first.flatMap({ state.shards(of: $0.name).first }).flatMap({ state.placements(of: $0.id).first }) {
+                    node = state.node(placed.node)?.name ?? ""
+                }
+            }
+            w.appendRow([.text(tenantAttribute(t)), .integer(group), .text(node), .integer(Int64(m.tenantCounts[t].reads)),
                          .integer(Int64(m.tenantCounts[t].writes)), .integer(Int64(m.tenantCounts[t].queries)), .number(m.tenantCounts[t].cpuSeconds, digits: 6)])
         }
         return w.text

@@ -88,7 +88,7 @@ enum ClusterScenarioReader {
             reader.warning(root.mapping("citus", required: false)?.node ?? root.node,
                            "citus.max_shared_pool_size (\(citus.maxSharedPoolSize == 0 ? "0 = coordinator max_connections \(cluster.coordinator.maxConnections)" : String(citus.maxSharedPoolSize))) lets the coordinator open more connections to a worker than its max_connections (\(smallestMaxConnections)) accepts: expect refused connections; the Citus docs advise keeping it below")
         }
-        if citus.schemaBasedSharding && !checkSchemaBased(root, tables: tables, workload: workload, timeline: timeline) { return nil }
+        if citus.schemaBasedSharding && !checkSchemaBased(root, tables: tables, workload: workload) { return nil }
         let perDatabase = (workload.sessions + workload.databases - 1) / workload.databases
         // The maintenance daemon of each database keeps one slot towards every worker.
         let daemon = citus.deadlockDetection ? 1 : 0
@@ -291,8 +291,8 @@ enum ClusterScenarioReader {
     }
 
     /// Schema-based tenants: what this build simulates of them (each tenant's queries stay in its
-    /// schema; timelines without new tenants), all problems reported.
-    static func checkSchemaBased(_ root: YAMLMapping, tables: [TableSpec], workload: WorkloadSpec, timeline: [TimelineEntry]) -> Bool {
+    /// schema), all problems reported.
+    static func checkSchemaBased(_ root: YAMLMapping, tables: [TableSpec], workload: WorkloadSpec) -> Bool {
         let reader = root.reader
         let key = root.mapping("citus", required: false)?.value("enable_schema_based_sharding") ?? root.node
         var ok = true
@@ -306,14 +306,6 @@ enum ClusterScenarioReader {
         }
         if let t = tables.first(where: { $0.kind == .distributed && ($0.shardCount != nil || $0.colocateWith != nil) }) {
             reader.error(key, "schema-based sharding: table `\(t.name)` has one shard in each tenant's schema, colocated within it; remove its `shard_count` and `colocate_with`")
-            ok = false
-        }
-        for entry in timeline {
-            guard case .newTenants = entry.action else { continue }
-            // New schemas would take colocation ids and nodes at their creation instant; the
-            // simulated population makes every schema at the start.
-            reader.append(Finding(file: reader.file, line: entry.line, column: entry.column, severity: .error,
-                                  message: "schema-based sharding: `new_tenants` is not simulated yet (a schema created during the run is placed by the workers of that instant); model them as tenants that exist from the start, or remove the event"))
             ok = false
         }
         return ok

@@ -115,10 +115,29 @@ final class SchemaTimelineTests: XCTestCase {
         XCTAssertEqual(perWorker, [75, 75, 75, 75], "by_shard_count: 300 schema groups over 4 workers")
     }
 
-    /// What is not simulated is refused with its location.
-    func testNewTenantsAreRefused() {
-        XCTAssertThrowsError(try scenario(timeline: "  - {at: 10s, event: new_tenants, count: 10}")) { error in
-            XCTAssertTrue("\(error)".contains("schemas.yaml:19:5: error: schema-based sharding: `new_tenants` is not simulated yet"), "\(error)")
+    /// `new_tenants` under schema-based sharding creates each new tenant's schema when it joins:
+    /// the next colocation ids, placed by Citus's rule among the workers of that instant (4 after
+    /// `citus_add_node`, where the start had 3), and their queries go there.
+    func testNewSchemasArePlacedWhenTheyJoin() throws {
+        let s = try scenario(timeline: """
+              - {at: 10s, sql: "SELECT citus_add_node('worker-4', 5432);"}
+              - {at: 30s, event: new_tenants, count: 4, size_mib: 100, activity_factor: 5}
+            """)
+        XCTAssertNil(try ClusterRun.layout(for: s).state.tenantSchema(named: "tenant_301"), "not there at the start")
+        let r = try run(s)
+        XCTAssertEqual(r.operations?.operations.map(\.status), ["done", "done"])
+        let after = try XCTUnwrap(r.metadataAfter)
+        let workers = ["worker-1", "worker-2", "worker-3", "worker-4"]
+        for rank in 301...304 {
+            let schema = try XCTUnwrap(after.tenantSchema(named: "tenant_\(rank)"))
+            // The reference tables' group is 1 and schemas 1...300 took 2...301.
+            XCTAssertEqual(schema.colocationID.rawValue, Int32(rank + 1))
+            let expected = workers[Int(schema.colocationID.rawValue) % 4]
+            XCTAssertEqual(nodes(of: "tenant_\(rank)", in: after), [expected, expected], "tenant_\(rank)")
+            XCTAssertGreaterThan(r.measurements.tenantCounts[rank - 1].queries, 0)
+            let bytes = ["orders", "items"].compactMap { after.shards(of: "tenant_\(rank).\($0)").first?.sizeBytes }.reduce(0, +)
+            XCTAssertEqual(Double(bytes), 100 * 1_048_576, accuracy: 2, "its size is in the metadata")
         }
+        XCTAssertEqual(r.value("error_rate"), 0)
     }
 }

@@ -86,6 +86,7 @@ public struct AnalyticLoad: Sendable {
             if c.isSingleTenant {
                 for t in 0..<tenants.count {
                     let worker = Int(layout.shardWorker[ti][Int(layout.tenantShard[ti][t])])
+                    guard worker >= 0 else { continue }  // a tenant schema made later in the timeline
                     let q = lambda * tenants.activity[t]
                     cpu[worker] += q * c.workerCPU.mean
                     reads[worker] += q * pages * (1 - layout.tenantHitRatio[ti][t])
@@ -100,7 +101,7 @@ public struct AnalyticLoad: Sendable {
                 let rounds = Double((perWorker + parallel - 1) / parallel)
                 let latency = c.coordinatorCPU.mean + rounds * c.workerCPU.mean + 2 * s.cluster.networkLatency.seconds
                 multiShardBusy += lambda * latency
-                for (shard, worker) in layout.shardWorker[ti].enumerated() {
+                for (shard, worker) in layout.shardWorker[ti].enumerated() where worker >= 0 {
                     cpu[Int(worker)] += lambda * c.workerCPU.mean
                     reads[Int(worker)] += lambda * pages * (1 - layout.shardScanHitRatio[ti][shard])
                 }
@@ -126,7 +127,10 @@ public struct AnalyticLoad: Sendable {
         // Working set: the most active tenants of each worker covering 90% of its tenants' activity.
         var onWorker = [[Int]](repeating: [], count: workers)
         if let ti = s.tables.firstIndex(where: { $0.kind == .distributed }), !layout.tenantShard[ti].isEmpty {
-            for t in 0..<tenants.count { onWorker[Int(layout.shardWorker[ti][Int(layout.tenantShard[ti][t])])].append(t) }
+            for t in 0..<tenants.count {
+                let worker = Int(layout.shardWorker[ti][Int(layout.tenantShard[ti][t])])
+                if worker >= 0 { onWorker[worker].append(t) }
+            }
         }
         workingSetBytes = onWorker.map { ts in
             let total = ts.reduce(0.0) { $0 + tenants.activity[$1] }

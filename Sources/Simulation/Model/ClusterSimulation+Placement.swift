@@ -50,7 +50,9 @@ extension ClusterSimulation {
         list.reserveCapacity(shardWorkerFlat.count)
         for t in scenario.tables.indices {
             var perWorker = [[Int32]](repeating: [], count: workers)
-            for s in 0..<shardCount(ofTable: t) { perWorker[Int(shardWorkerFlat[shardOffset[t] + s])].append(Int32(s)) }
+            for s in 0..<shardCount(ofTable: t) where shardWorkerFlat[shardOffset[t] + s] >= 0 {  // −1: a schema not created yet
+                perWorker[Int(shardWorkerFlat[shardOffset[t] + s])].append(Int32(s))
+            }
             for w in 0..<workers {
                 start.append(list.count)
                 list += perWorker[w]
@@ -75,9 +77,10 @@ extension ClusterSimulation {
             for s in state.shards { shardOfTable[s.table] = s.id }
             for t in scenario.tables where t.kind == .distributed {
                 for r in 1...max(1, tenantCount) {
-                    let id = shardOfTable[SimulationLayout.tenantTable(rank: r, table: t.name)] ?? ShardID(0)
-                    lookup[id] = ids.count
-                    ids.append(id)
+                    // ShardID(0) stands for a schema a later `new_tenants` creates.
+                    let id = shardOfTable[SimulationLayout.tenantTable(rank: r, table: t.name)]
+                    if let id { lookup[id] = ids.count }
+                    ids.append(id ?? ShardID(0))
                 }
             }
         } else {

@@ -134,7 +134,20 @@ extension ClusterSimulation {
         let start = scenario.workload.tenants.sizeBytes.prefix(base)
         let size = sizeBytes ?? start.reduce(0, +) / Double(max(1, base))
         let weight = activity * scenario.workload.tenants.activity.prefix(base).reduce(0, +) / Double(max(1, base))
-        setTenants(Array(max(0, first)..<min(tenantCount, first + count)), sizeBytes: size, weight: weight)
+        let joining = Array(max(0, first)..<min(tenantCount, first + count))
+        if scenario.citus.schemaBasedSharding && !joining.isEmpty {
+            // Each new tenant is a new schema now: CREATE SCHEMA takes the next colocation id and
+            // its tables go where Citus's rule puts that group among today's workers (FACTS A.7).
+            for t in joining {
+                let schema = SimulationLayout.tenantSchema(rank: t + 1)
+                guard ops.runner.state.createTenantSchema(schema), let created = ops.runner.state.tenantSchema(named: schema) else { continue }
+                for table in scenario.tables where table.kind == .distributed {
+                    try? ops.runner.state.createTenantTable(SimulationLayout.tenantTable(rank: t + 1, table: table.name), in: created, hasReplicaIdentity: table.hasReplicaIdentity)
+                }
+            }
+            try? rebuildPlacement()
+        }
+        setTenants(joining, sizeBytes: size, weight: weight)
     }
 
     /// Sets tenants' data (bytes) and activity weight: shard sizes (in the metadata too), disk

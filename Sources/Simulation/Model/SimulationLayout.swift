@@ -106,12 +106,14 @@ public struct SimulationLayout: Sendable {
     }
 
     /// Schema-based sharding: tenant r (1-based) is schema `tenant_r`, created in rank order
-    /// after the reference tables; its first distributed table starts a new single-shard
+    /// after the reference tables (tenants that join later, when they join); its first distributed table starts a new single-shard
     /// colocation group (placed on sorted shard node colocationId mod W, FACTS A.5) and the
     /// others join it (`tenant_r.<table>`).
     static func createTenantSchemas(_ state: inout ClusterState, scenario: ClusterScenario) throws {
         let distributed = scenario.tables.filter { $0.kind == .distributed }.map { (name: $0.name, hasReplicaIdentity: $0.hasReplicaIdentity) }
-        try state.createSchemaTables(schemas: (1...scenario.workload.tenants.count).map(tenantSchema(rank:)), tables: distributed)
+        // Tenants a timeline's `new_tenants` adds get their schemas when they join (placed by the
+        // workers of that instant), not now.
+        try state.createSchemaTables(schemas: (1...max(1, scenario.workload.tenants.baseCount)).map(tenantSchema(rank:)), tables: distributed)
     }
 
     /// Schema-based sharding: the schema of tenant rank r (1-based), `tenant_r`.
@@ -121,7 +123,8 @@ public struct SimulationLayout: Sendable {
     public static func tenantTable(rank r: Int, table: String) -> String { "\(tenantSchema(rank: r)).\(table)" }
 
     /// As `placement`, for schema-based tenants: per distributed table, tenant t's shard is
-    /// index t (its schema's single shard), on the node Citus placed it.
+    /// index t (its schema's single shard), on the node Citus placed it; worker −1 for a tenant
+    /// whose schema does not exist yet (it joins later in the timeline).
     static func schemaPlacement(state: ClusterState, scenario: ClusterScenario, workerIndex: (NodeID) -> Int32, workerCount: Int, sizes: [Double]? = nil)
         -> (tenantShard: [[Int32]], shardWorker: [[Int32]], workerShards: [[[Int32]]], shardBytes: [[Double]]) {
         let tenants = scenario.workload.tenants
