@@ -75,8 +75,10 @@ extension RunbookRunner {
         try requireSchema(name)
         guard state.tenantSchema(named: name) != nil else { throw CitusError("schema \(name) is not distributed") }
         note(c.statement, CitusMessage(.notice, "undistributing schema \(name)"))
-        for table in try state.undistributeSchema(name) where createdTables[table] == nil {
-            createdTables[table] = ([], state.table(table)?.hasReplicaIdentity ?? false)
+        let identity = state.tables.filter { TenantSchema.schema(ofTable: $0.name) == name }.map { ($0.name, $0.hasReplicaIdentity) }
+        try state.undistributeSchema(name)
+        for (table, hasReplicaIdentity) in identity where createdTables[table] == nil {
+            createdTables[table] = ([], hasReplicaIdentity)  // an imported table: its identity, no column list
             createdTableOrder.append(table)
         }
     }
@@ -95,7 +97,9 @@ extension RunbookRunner {
             throw CitusError("cannot move distributed schema \(name) because it is empty")
         }
         let target: Node, modeText: String
-        if !c.isNull("target_node_id") || { if case .number = c.value("target_node_name") { return true } else { return false } }() {
+        var nodeIDInSecondPlace = false
+        if case .number = c.value("target_node_name") { nodeIDInSecondPlace = true }
+        if !c.isNull("target_node_id") || nodeIDInSecondPlace {
             // citus_schema_move(schema, node id, mode)
             let idArgument = c.isNull("target_node_id") ? "target_node_name" : "target_node_id"
             let id = try c.int(idArgument)

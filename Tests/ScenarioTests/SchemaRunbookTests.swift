@@ -233,4 +233,21 @@ final class SchemaRunbookTests: XCTestCase {
         XCTAssertTrue(load(header + "a.x,5,schema,3,localhost,57637,0\nb.x,6,schema,3,localhost,57637,0\n").contains("shards.csv:3:4: error: schemas a and b share colocation group 3"))
         XCTAssertTrue(load(header + "a.x,5,schema,3,localhost,57637,0\na.y,6,schema,4,localhost,57637,0\n").contains("shards.csv:3:4: error: schema a has tables in colocation groups 3 and 4"))
     }
+
+    /// An imported tenant schema undistributed and distributed again keeps its tables' replica
+    /// identity (an `auto` move still works), and gets a new group.
+    func testImportedSchemaRedistributedKeepsReplicaIdentity() throws {
+        var state = ClusterState()
+        try ClusterCSV.loadNodes(try CSVTable.parse(nodes(coordinatorHasShards: false), file: "n.csv"), into: &state)
+        try ClusterCSV.loadShards(try CSVTable.parse("table_name,shardid,citus_table_type,colocation_id,nodename,nodeport,shard_size\ns.a,5,schema,7,localhost,57637,0\n", file: "shards.csv"), into: &state)
+        var runner = RunbookRunner(state: state, file: "r.sql")
+        try runner.run(try SQLRunbookParser.parse("""
+            SELECT citus_schema_undistribute('s');
+            SELECT citus_schema_distribute('s');
+            SELECT citus_schema_move('s', 'localhost', 57638);
+            """, file: "r.sql"))
+        XCTAssertEqual(runner.state.tenantSchema(named: "s")?.colocationID.rawValue, 8)
+        XCTAssertEqual(runner.state.table("s.a")?.hasReplicaIdentity, true)
+        XCTAssertEqual(ports(runner, "s.a"), [57638])
+    }
 }

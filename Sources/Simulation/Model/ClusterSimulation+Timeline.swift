@@ -142,10 +142,11 @@ extension ClusterSimulation {
                 let schema = SimulationLayout.tenantSchema(rank: t + 1)
                 guard ops.runner.state.createTenantSchema(schema), let created = ops.runner.state.tenantSchema(named: schema) else { continue }
                 for table in scenario.tables where table.kind == .distributed {
+                    // Cannot fail: the name is new and a worker exists (the run has workers).
                     try? ops.runner.state.createTenantTable(SimulationLayout.tenantTable(rank: t + 1, table: table.name), in: created, hasReplicaIdentity: table.hasReplicaIdentity)
                 }
             }
-            try? rebuildPlacement()
+            try? rebuildPlacement()  // schema placement reads the metadata and cannot fail
         }
         setTenants(joining, sizeBytes: size, weight: weight)
     }
