@@ -73,12 +73,10 @@ extension ClusterSimulation {
         var ids: [ShardID] = [], lookup: [ShardID: Int] = [:]
         if scenario.citus.schemaBasedSharding {
             // Tenant r's shard of table t is the one shard of `tenant_r.t`.
-            var shardOfTable: [String: ShardID] = [:]  // lookup only
-            for s in state.shards { shardOfTable[s.table] = s.id }
             for t in scenario.tables where t.kind == .distributed {
                 for r in 1...max(1, tenantCount) {
                     // ShardID(0) stands for a schema a later `new_tenants` creates.
-                    let id = shardOfTable[SimulationLayout.tenantTable(rank: r, table: t.name)]
+                    let id = state.shards(of: SimulationLayout.tenantTable(rank: r, table: t.name)).first?.id
                     if let id { lookup[id] = ids.count }
                     ids.append(id ?? ShardID(0))
                 }

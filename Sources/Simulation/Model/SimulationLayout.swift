@@ -50,11 +50,9 @@ public struct SimulationLayout: Sendable {
         let (tenantShard, shardWorker, workerShards, shardBytes) = (placement.tenantShard, placement.shardWorker, placement.workerShards, placement.shardBytes)
         // Shard sizes in the metadata, so by_disk_size rebalances see the data.
         if schemaBased {
-            var shardOfTable: [String: ShardID] = [:]  // lookup only
-            for s in state.shards { shardOfTable[s.table] = s.id }
             for (ti, t) in scenario.tables.enumerated() where t.kind == .distributed {
                 for r in 1...max(1, tenants.count) {
-                    guard let id = shardOfTable[Self.tenantTable(rank: r, table: t.name)] else { continue }
+                    guard let id = state.shards(of: Self.tenantTable(rank: r, table: t.name)).first?.id else { continue }
                     state.setSize(of: id, bytes: Int64(shardBytes[ti][r - 1].rounded()))
                 }
             }
@@ -130,15 +128,13 @@ public struct SimulationLayout: Sendable {
         let tenants = scenario.workload.tenants
         var nodeOfShard: [ShardID: NodeID] = [:]  // lookup only
         for p in state.placements { nodeOfShard[p.shard] = p.node }
-        var shardOfTable: [String: ShardID] = [:]  // lookup only
-        for s in state.shards { shardOfTable[s.table] = s.id }
         var tenantShard: [[Int32]] = [], shardWorker: [[Int32]] = [], workerShards: [[[Int32]]] = [], shardBytes: [[Double]] = []
         for t in scenario.tables {
             guard t.kind == .distributed else {
                 tenantShard.append([]); shardWorker.append([]); workerShards.append(Array(repeating: [], count: workerCount)); shardBytes.append([])
                 continue
             }
-            let owner = (1...tenants.count).map { r in shardOfTable[tenantTable(rank: r, table: t.name)].flatMap { nodeOfShard[$0] }.map(workerIndex) ?? -1 }
+            let owner = (1...tenants.count).map { r in state.shards(of: tenantTable(rank: r, table: t.name)).first.flatMap { nodeOfShard[$0.id] }.map(workerIndex) ?? -1 }
             var perWorker = [[Int32]](repeating: [], count: workerCount)
             for (s, w) in owner.enumerated() where w >= 0 { perWorker[Int(w)].append(Int32(s)) }
             tenantShard.append((0..<Int32(tenants.count)).map { $0 })
