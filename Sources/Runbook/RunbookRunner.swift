@@ -93,14 +93,14 @@ public struct RunbookRunner {
             }
             // Without a primary key (known from CREATE TABLE, or a table that had no identity at
             // all), FULL leaves the apply worker no index to find rows by.
-            let noKey = createdTables[table].map { !$0.hasPrimaryKey } ?? !(state.tables.first { $0.name == table }?.hasReplicaIdentity ?? true)
+            let noKey = createdTables[table].map { !$0.hasPrimaryKey } ?? !(state.table(table)?.hasReplicaIdentity ?? true)
             if full && noKey { replicaIdentityFull.insert(table) } else if !full { replicaIdentityFull.remove(table) }
-            guard let i = state.tables.firstIndex(where: { $0.name == table }) else {
+            guard state.table(table) != nil else {
                 guard let created = createdTables[table] else { throw CitusError("relation \"\(table)\" does not exist") }
                 createdTables[table] = (created.columns, true)
                 return
             }
-            state.tables[i].hasReplicaIdentity = true
+            state.updateTable(table) { $0.hasReplicaIdentity = true }
         case .passedOver(let reason): messages.append("\(file):\(s.line): note: passed over \(reason)")
         case .setDatabaseDefault(let name, let value):
             // New sessions take it; citus-sim's sessions take it from now on, as if the

@@ -64,10 +64,10 @@ enum LayoutReader {
                 reader.error(m.node, "`cluster.layout`: table `\(t.name)` is \(isReference ? "a reference" : "a distributed") table in \(resolve(shardsPath)) but `\(t.kind == .reference ? "reference" : "distributed")` in `tables`")
                 ok = false
             }
-            if let i = state.tables.firstIndex(where: { $0.name == t.name }) {
-                state.tables[i].hasReplicaIdentity = t.hasReplicaIdentity
+            if state.table(t.name) != nil {
+                state.updateTable(t.name) { $0.hasReplicaIdentity = t.hasReplicaIdentity }
                 if t.kind == .distributed, case .hashDistributed = table.kind, let type = DistributionColumnType(sqlName: t.columnType) {
-                    state.tables[i].kind = .hashDistributed(type)
+                    state.updateTable(t.name) { $0.kind = .hashDistributed(type) }
                     if let g = state.colocationGroups.firstIndex(where: { $0.id == table.colocationID }) { state.colocationGroups[g].columnType = type }
                 }
             }

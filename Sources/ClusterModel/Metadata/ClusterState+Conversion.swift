@@ -24,7 +24,7 @@ extension ClusterState {
     public mutating func dropTable(_ name: String) {
         guard let old = table(name) else { return }
         for s in shards(of: name) { removeShard(s.id) }
-        self.tables.removeAll { $0.name == name }
+        removeTable(name)
         if self.tables.allSatisfy({ $0.colocationID != old.colocationID }) {
             colocationGroups.removeAll { $0.id == old.colocationID }
         }
@@ -32,8 +32,8 @@ extension ClusterState {
 
     /// `ALTER TABLE ... RENAME TO ...`: the table and its shards' table name (shard ids stay).
     mutating func renameTable(_ name: String, to newName: String) {
-        guard let i = self.tables.firstIndex(where: { $0.name == name }) else { return }
-        self.tables[i].name = newName
+        guard table(name) != nil else { return }
+        renameTableRow(name, to: newName)
         for s in shards(of: name) {
             let placed = placements(of: s.id)
             removeShard(s.id)

@@ -146,7 +146,7 @@ extension ClusterState {
                 appendTable(DistributedTable(name: name, kind: .singleShard, colocationID: group, hasReplicaIdentity: t.hasReplicaIdentity))
                 let id = nextShardID()
                 insertShard(Shard(id: id, table: name, range: nil))
-                insertPlacementOfNewShard(Placement(id: nextPlacementID(), shard: id, node: target.id))
+                insertPlacement(Placement(id: nextPlacementID(), shard: id, node: target.id))
             }
         }
     }
@@ -162,7 +162,7 @@ extension ClusterState {
         for node in activePrimaries {
             var copied = false
             for t in references {
-                for s in shards(of: t.name) where !placements.contains(where: { $0.shard == s.id && $0.node == node.id }) {
+                for s in shards(of: t.name) where placement(of: s.id, on: node.id) == nil {
                     insertPlacement(Placement(id: nextPlacementID(), shard: s.id, node: node.id))
                     copied = true
                 }
@@ -175,10 +175,8 @@ extension ClusterState {
     /// Active primaries missing a reference-table placement, in (name, port) order.
     public var nodesMissingReferenceTables: [Node] {
         let refShards = tables.filter(\.isReference).flatMap { shards(of: $0.name) }
-        return activePrimaries.filter { n in refShards.contains { s in !placements.contains { $0.shard == s.id && $0.node == n.id } } }
+        return activePrimaries.filter { n in refShards.contains { s in placement(of: s.id, on: n.id) == nil } }
     }
-
-    private mutating func appendTable(_ table: DistributedTable) { tables.append(table) }
 
     mutating func newColocationGroup(shardCount: Int, replicationFactor: Int, columnType: DistributionColumnType?) -> ColocationID {
         let id = ColocationID(colocationIDSequence)
@@ -190,7 +188,7 @@ extension ClusterState {
     /// Adds a table with the given shards as they are (for loading exported metadata).
     public mutating func loadTable(_ table: DistributedTable, group: ColocationGroup) {
         if colocationGroup(group.id) == nil { colocationGroups.append(group) }
-        tables.append(table)
+        appendTable(table)
         colocationIDSequence = max(colocationIDSequence, group.id.rawValue + 1)
     }
 

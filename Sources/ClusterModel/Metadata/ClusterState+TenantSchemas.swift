@@ -74,10 +74,10 @@ extension ClusterState {
             guard !workers.isEmpty else { throw ClusterError("no worker nodes are available for placing shards") }
             target = workers[Int(group.rawValue) % workers.count].id
         }
-        tables.append(DistributedTable(name: name, kind: .singleShard, colocationID: group, hasReplicaIdentity: hasReplicaIdentity))
+        appendTable(DistributedTable(name: name, kind: .singleShard, colocationID: group, hasReplicaIdentity: hasReplicaIdentity))
         let id = nextShardID()
         insertShard(Shard(id: id, table: name, range: nil))
-        insertPlacementOfNewShard(Placement(id: nextPlacementID(), shard: id, node: target))
+        insertPlacement(Placement(id: nextPlacementID(), shard: id, node: target))
     }
 
     /// A new colocation group for single-shard tables (`CreateTenantSchemaColocationId`).

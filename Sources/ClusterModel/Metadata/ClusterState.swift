@@ -6,7 +6,12 @@
 /// id, placements by id, tables by creation) so every iteration is deterministic.
 public struct ClusterState: Sendable, Equatable {
     public var nodes: [Node] = []
-    public var tables: [DistributedTable] = []
+    /// Tables in creation order. Changed only through `appendTable`, `removeTable`,
+    /// `renameTable` and `updateTable`, which keep the indexes below.
+    public private(set) var tables: [DistributedTable] = []
+    /// Index in `tables` of each table name, and of each colocation group's tables (ascending).
+    private var tableIndexByName: [String: Int] = [:]
+    private var tableIndicesByColocation: [ColocationID: [Int]] = [:]
     public var colocationGroups: [ColocationGroup] = []
     /// `pg_dist_schema`: tenant schemas of schema-based sharding, in creation order.
     public var tenantSchemas: [TenantSchema] = []
@@ -14,7 +19,8 @@ public struct ClusterState: Sendable, Equatable {
     /// Shard ids of each table in ascending order: an index of `shards` that every mutation
     /// below keeps, so `shards(of:)` reads a table's few shards instead of scanning them all.
     private var shardIDsByTable: [String: [ShardID]] = [:]
-    public private(set) var placements: [Placement] = []
+    /// `pg_dist_placement`, indexed by shard.
+    private var placementCatalog = PlacementCatalog()
     public var settings = CitusSettings()
 
     /// `pg_dist_shardid_seq` (MINVALUE 102008).
@@ -34,7 +40,7 @@ public struct ClusterState: Sendable, Equatable {
 
     public func node(_ id: NodeID) -> Node? { nodes.first { $0.id == id } }
     public func node(name: String, port: Int) -> Node? { nodes.first { $0.name == name && $0.port == port } }
-    public func table(_ name: String) -> DistributedTable? { tables.first { $0.name == name } }
+    public func table(_ name: String) -> DistributedTable? { tableIndexByName[name].map { tables[$0] } }
     public func colocationGroup(_ id: ColocationID) -> ColocationGroup? { colocationGroups.first { $0.id == id } }
     public func shard(_ id: ShardID) -> Shard? { shardIndex(id).map { shards[$0] } }
 
@@ -68,11 +74,17 @@ public struct ClusterState: Sendable, Equatable {
 
     /// Tables in a colocation group, in creation order.
     public func tables(in colocation: ColocationID) -> [DistributedTable] {
-        tables.filter { $0.colocationID == colocation }
+        (tableIndicesByColocation[colocation] ?? []).map { tables[$0] }
     }
 
+    /// Every placement, by placement id.
+    public var placements: [Placement] { placementCatalog.all }
+    /// Number of placements.
+    public var placementCount: Int { placementCatalog.count }
     /// Placements of a shard, by placement id.
-    public func placements(of shard: ShardID) -> [Placement] { placements.filter { $0.shard == shard } }
+    public func placements(of shard: ShardID) -> [Placement] { placementCatalog.of(shard) }
+    /// The placement of `shard` on `node`, if any.
+    public func placement(of shard: ShardID, on node: NodeID) -> Placement? { placementCatalog.placement(of: shard, on: node) }
 
     /// The shard group of `shard`: the shards at the same position in every table of its
     /// colocation group, sorted by shard id (Citus's `ColocatedShardIntervalList`).
@@ -139,45 +151,72 @@ public struct ClusterState: Sendable, Equatable {
             ids.removeAll { $0 == id }
             if !ids.isEmpty { shardIDsByTable[table] = ids }
         }
-        shards.removeAll { $0.id == id }
-        placements.removeAll { $0.shard == id }
+        if let i = shardIndex(id) { shards.remove(at: i) }
+        placementCatalog.removeAll(of: id)
     }
 
     /// Inserts a placement row; precondition: the node does not hold the shard yet.
-    public mutating func insertPlacement(_ placement: Placement) {
-        precondition(!placements.contains { $0.shard == placement.shard && $0.node == placement.node },
-                     "shard \(placement.shard) placed twice on node \(placement.node)")
-        let i = placements.firstIndex { $0.id > placement.id } ?? placements.count
-        placements.insert(placement, at: i)
-    }
-
-    /// Inserts the first placement of a shard just inserted (no duplicate to look for).
-    mutating func insertPlacementOfNewShard(_ placement: Placement) {
-        if placements.last.map({ $0.id < placement.id }) ?? true { return placements.append(placement) }
-        insertPlacement(placement)
-    }
+    public mutating func insertPlacement(_ placement: Placement) { placementCatalog.insert(placement) }
 
     /// Removes one placement.
-    public mutating func removePlacement(_ id: PlacementID) {
-        placements.removeAll { $0.id == id }
-    }
+    public mutating func removePlacement(_ id: PlacementID) { placementCatalog.remove(id) }
 
     /// Moves every shard of `shard`'s group from `source` to `target` (new placement ids,
     /// in shard-id order), as `citus_move_shard_placement` does.
     public mutating func moveShardGroup(of shard: ShardID, from source: NodeID, to target: NodeID) {
         for s in colocatedShards(of: shard) {
-            guard let old = placements.firstIndex(where: { $0.shard == s.id && $0.node == source }) else { continue }
-            let length = placements[old].shardLength
-            placements.remove(at: old)
-            insertPlacement(Placement(id: nextPlacementID(), shard: s.id, node: target, shardLength: length))
+            guard let old = placement(of: s.id, on: source) else { continue }
+            removePlacement(old.id)
+            insertPlacement(Placement(id: nextPlacementID(), shard: s.id, node: target, shardLength: old.shardLength))
         }
     }
 
     /// Copies every shard of `shard`'s group from `source` to `target` (replication).
     public mutating func copyShardGroup(of shard: ShardID, from source: NodeID, to target: NodeID) {
         for s in colocatedShards(of: shard) {
-            guard let old = placements.first(where: { $0.shard == s.id && $0.node == source }) else { continue }
+            guard let old = placement(of: s.id, on: source) else { continue }
             insertPlacement(Placement(id: nextPlacementID(), shard: s.id, node: target, shardLength: old.shardLength))
+        }
+    }
+
+    // MARK: Tables (the only writers of `tables`, keeping its indexes)
+
+    /// Appends a table (the newest in creation order); precondition: its name is new.
+    mutating func appendTable(_ table: DistributedTable) {
+        precondition(tableIndexByName[table.name] == nil, "table \(table.name) created twice")
+        tableIndexByName[table.name] = tables.count
+        tableIndicesByColocation[table.colocationID, default: []].append(tables.count)
+        tables.append(table)
+    }
+
+    /// Removes a table's row (not its shards).
+    mutating func removeTable(_ name: String) {
+        guard let i = tableIndexByName[name] else { return }
+        tables.remove(at: i)
+        reindexTables()
+    }
+
+    /// Renames a table's row (not its shards).
+    mutating func renameTableRow(_ name: String, to newName: String) {
+        guard let i = tableIndexByName.removeValue(forKey: name) else { return }
+        tables[i].name = newName
+        tableIndexByName[newName] = i
+    }
+
+    /// Changes a table's properties other than its name and colocation group.
+    public mutating func updateTable(_ name: String, _ change: (inout DistributedTable) -> Void) {
+        guard let i = tableIndexByName[name] else { return }
+        let colocation = tables[i].colocationID
+        change(&tables[i])
+        precondition(tables[i].name == name && tables[i].colocationID == colocation, "updateTable changes neither name nor colocation group")
+    }
+
+    private mutating func reindexTables() {
+        tableIndexByName = [:]
+        tableIndicesByColocation = [:]
+        for (i, t) in tables.enumerated() {
+            tableIndexByName[t.name] = i
+            tableIndicesByColocation[t.colocationID, default: []].append(i)
         }
     }
 

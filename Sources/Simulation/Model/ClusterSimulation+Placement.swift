@@ -39,13 +39,20 @@ extension ClusterSimulation {
             shardGroupFlat += (0..<count).map { b + Int32($0) }
         }
         let groups = Int(next)
+        groupMembers = ShardGroupMembers(groupOfFlat: shardGroupFlat, shardOffset: shardOffset, groups: groups)
         groupBlocked = Array(repeating: false, count: groups)
         groupNoReplicaIdentityFails = Array(repeating: false, count: groups)
         if groupWAL.count != groups { groupWAL = Array(repeating: 0, count: groups) }
     }
 
+    /// Rebuilds the worker shard list if a move made it stale.
+    mutating func refreshWorkerShardList() {
+        if workerShardListStale { rebuildWorkerShardList() }
+    }
+
     /// Each worker's shards per table in range order (CSR), from `shardWorkerFlat`.
     mutating func rebuildWorkerShardList() {
+        workerShardListStale = false
         var list: [Int32] = [], start: [Int] = []
         list.reserveCapacity(shardWorkerFlat.count)
         for t in scenario.tables.indices {
@@ -107,22 +114,16 @@ extension ClusterSimulation {
     /// Bytes of a shard group (all its colocated shards).
     func groupBytes(_ g: Int32) -> [Double] {
         guard hasOperations else { return [] }
-        var bytes: [Double] = []
-        for t in scenario.tables.indices where !ops.shardBytes[t].isEmpty {
-            for s in ops.shardBytes[t].indices where shardGroupFlat[shardOffset[t] + s] == g { bytes.append(ops.shardBytes[t][s]) }
-        }
-        return bytes
+        return groupMembers[g].compactMap { m in ops.shardBytes[m.table].isEmpty ? nil : ops.shardBytes[m.table][m.shard] }
     }
 
     /// A committed move: the group's shards now live on `target`.
     mutating func commitMove(group g: Int32, from source: Int32, to target: Int32) {
-        for t in scenario.tables.indices where !ops.shardBytes[t].isEmpty {
-            for s in ops.shardBytes[t].indices where shardGroupFlat[shardOffset[t] + s] == g {
-                shardWorkerFlat[shardOffset[t] + s] = target
-                ops.shardWorker[t][s] = target
-            }
+        for m in groupMembers[g] where !ops.shardBytes[m.table].isEmpty {
+            shardWorkerFlat[shardOffset[m.table] + m.shard] = target
+            ops.shardWorker[m.table][m.shard] = target
         }
-        rebuildWorkerShardList()
+        workerShardListStale = true
         refreshCaches(workers: [source, target])
     }
 

@@ -221,6 +221,7 @@ extension ClusterSimulation {
         let table = classTable[cls]
         let base = newPoolBlock()
         requests[Int(rid)].poolBase = base
+        refreshWorkerShardList()
         var remaining: Int32 = 0
         for w in 0..<workers {
             let n = Int32(workerShardStart[table * workers + w + 1] - workerShardStart[table * workers + w])
@@ -298,6 +299,7 @@ extension ClusterSimulation {
     mutating func dispatch(pool p: Int, _ s: inout Scheduler<ClusterEvent>) {
         let rid = pools[p].request
         let table = classTable[Int(requests[Int(rid)].cls)]
+        refreshWorkerShardList()
         while pools[p].idle > 0 && pools[p].cursor < pools[p].total {
             let pool = pools[p]
             let shard = workerShardList[workerShardStart[table * workers + Int(pool.worker)] + Int(pool.cursor)]

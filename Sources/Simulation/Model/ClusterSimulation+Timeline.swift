@@ -115,7 +115,7 @@ extension ClusterSimulation {
             let op = beginOperation(entry, at: s.now)
             let c = coordinatorNames.firstIndex(of: name)!
             ops.coordinatorOperation[c] = op
-            let sync = scenario.operations.metadataSyncPerPlacement * Int64(ops.runner.state.placements.count)
+            let sync = scenario.operations.metadataSyncPerPlacement * Int64(ops.runner.state.placementCount)
             s.schedule(.coordinatorJoins, at: s.now + sync, priority: .control, payload: UInt32(c))
         }
     }
@@ -236,7 +236,7 @@ extension ClusterSimulation {
             case nil:
                 if ops.runner.state.nodes.count > nodesBefore {
                     // citus_add_node: activation syncs the metadata to the node.
-                    let placements = Double(ops.runner.state.placements.count)
+                    let placements = Double(ops.runner.state.placementCount)
                     var sync = scenario.operations.metadataSyncPerPlacement * Int64(placements)
                     let memory = placements * scenario.operations.metadataSyncBytesPerPlacement
                     if !ops.runner.state.settings.metadataSyncNontransactional && memory >= OperationsSpec.metadataSyncMemoryLimit {

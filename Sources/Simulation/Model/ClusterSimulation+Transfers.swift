@@ -177,11 +177,8 @@ extension ClusterSimulation {
         }
         var work = 0.0
         if let anchor = t.anchors.first, t.kind == .move || t.kind == .split {
-            let g = group(of: anchor)
-            for (ti, spec) in scenario.tables.enumerated() where spec.secondaryIndexes > 0 && !ops.shardBytes[ti].isEmpty {
-                for sh in ops.shardBytes[ti].indices where shardGroupFlat[shardOffset[ti] + sh] == g {
-                    work += ops.shardBytes[ti][sh] / 1_073_741_824 * Double(spec.secondaryIndexes) * scenario.operations.indexBuildSecondsPerGiB
-                }
+            for m in groupMembers[group(of: anchor)] where scenario.tables[m.table].secondaryIndexes > 0 && !ops.shardBytes[m.table].isEmpty {
+                work += ops.shardBytes[m.table][m.shard] / 1_073_741_824 * Double(scenario.tables[m.table].secondaryIndexes) * scenario.operations.indexBuildSecondsPerGiB
             }
         }
         guard work > 0 else { return transferStep(id, &s) }

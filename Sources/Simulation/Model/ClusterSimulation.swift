@@ -52,13 +52,13 @@ public struct ClusterSimulation: EventHandler {
     var shardWorkerFlat: [Int32]
     var shardOffset: [Int]
     /// Shards on a worker in range order, CSR: shards of (table, worker) are
-    /// workerShardList[workerShardStart[table × workers + worker] ..< workerShardStart[... + 1]].
-    var workerShardList: [Int32] = []
-    var workerShardStart: [Int] = []
+    /// workerShardList[workerShardStart[table × workers + worker] ..< workerShardStart[... + 1]];
+    /// stale after a move until a multi-shard query next reads it (`refreshWorkerShardList`).
+    var workerShardList: [Int32] = [], workerShardStart: [Int] = [], workerShardListStale = false
     /// Hit ratios of shard scans: index shardOffset[table] + shard.
     var shardScanHitFlat: [Double]
-    /// Dense shard-group id of each flat shard (colocated shards with the same range share one).
-    var shardGroupFlat: [Int32] = []
+    /// Dense shard-group id of each flat shard (colocated shards with the same range share one), and each group's shards.
+    var shardGroupFlat: [Int32] = [], groupMembers = ShardGroupMembers()
 
     // Operations (timeline): idle and never touched without one (`hasOperations` false), so a
     // plain run pays one branch per dispatch.
