@@ -296,8 +296,8 @@ enum ClusterScenarioReader {
         let reader = root.reader
         let key = root.mapping("citus", required: false)?.value("enable_schema_based_sharding") ?? root.node
         var ok = true
-        if workload.tenants.count > 20_000 {
-            reader.error(key, "schema-based sharding with \(workload.tenants.count) tenant schemas: this build places up to 20,000 schemas (a single-shard colocation group each); model the largest tenants and scale the rest down")
+        if workload.tenants.count > 1_000_000 {
+            reader.error(key, "schema-based sharding with \(workload.tenants.count) tenant schemas: this build places up to 1,000,000 schemas (a single-shard colocation group each, about 3 KiB of memory per schema); model the largest tenants and scale the rest down")
             ok = false
         }
         if let c = workload.classes.first(where: { !$0.isSingleTenant }) {

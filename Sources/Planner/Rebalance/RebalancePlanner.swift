@@ -135,12 +135,9 @@ public struct RebalancePlanner {
             guard !t.isReference else { throw CitusError("table \"\(name)\" is a reference table; reference tables are not rebalanced") }
             return [t]
         }
-        var seen: [ColocationID] = []
+        var seen = Set<ColocationID>()  // membership only
         var out: [DistributedTable] = []
-        for t in state.tables where !t.isReference && !seen.contains(t.colocationID) {
-            seen.append(t.colocationID)
-            out.append(t)
-        }
+        for t in state.tables where !t.isReference && seen.insert(t.colocationID).inserted { out.append(t) }
         return out.sorted { $0.colocationID < $1.colocationID }
     }
 }

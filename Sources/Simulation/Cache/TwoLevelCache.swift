@@ -58,7 +58,7 @@ public struct TwoLevelCache: Sendable {
         var h1 = [Double](repeating: 0, count: pages.count)
         var missed: [Int] = []
         for i in accessed {
-            h1[i] = ClockSweep(accessesPerPeriod: rates[i] * t1).residentProbability
+            h1[i] = Self.bufferHit(rate: rates[i], sweepPeriod: t1)
             if h1[i] < 1 { missed.append(i) }
         }
         bufferHit = h1
@@ -75,12 +75,29 @@ public struct TwoLevelCache: Sendable {
             missedBins.reduce(0.0) { $0 + $1.pages * Self.pageCache(rate: $1.rate, sweep: $1.sweep, sweepPeriod: t1, time: t2).occupancy }
         }
         var h2 = [Double](repeating: 0, count: pages.count)
-        for i in missed {
-            let sweep = ClockSweep(accessesPerPeriod: rates[i] * t1)
-            h2[i] = (1 - h1[i]) * Self.pageCache(rate: rates[i], sweep: sweep, sweepPeriod: t1, time: t2).hit
-        }
+        for i in missed { h2[i] = Self.pageCacheHit(rate: rates[i], bufferHit: h1[i], sweepPeriod: t1, pageCacheTime: t2) }
         pageCacheHit = h2
         pageCacheTime = t2
+    }
+
+    /// The hit ratios of a page class accessed at `rate` per page per second (> 0) under
+    /// characteristic times solved before (`sweepPeriod`, `pageCacheTime`): what the full
+    /// solve gives a class when adding it would not move the times.
+    public static func hits(rate: Double, sweepPeriod t1: Double, pageCacheTime t2: Double) -> (buffer: Double, pageCache: Double) {
+        guard rate > 0 else { return (0, 0) }
+        guard t1.isFinite else { return (1, 0) }
+        let h1 = bufferHit(rate: rate, sweepPeriod: t1)
+        guard h1 < 1 else { return (h1, 0) }
+        guard t2.isFinite else { return (h1, 1 - h1) }
+        return (h1, pageCacheHit(rate: rate, bufferHit: h1, sweepPeriod: t1, pageCacheTime: t2))
+    }
+
+    private static func bufferHit(rate: Double, sweepPeriod t1: Double) -> Double {
+        ClockSweep(accessesPerPeriod: rate * t1).residentProbability
+    }
+
+    private static func pageCacheHit(rate: Double, bufferHit h1: Double, sweepPeriod t1: Double, pageCacheTime t2: Double) -> Double {
+        (1 - h1) * pageCache(rate: rate, sweep: ClockSweep(accessesPerPeriod: rate * t1), sweepPeriod: t1, time: t2).hit
     }
 
     /// Classes (in rising rate order) merged into bins of rates within 0.1%: (pages, page-weighted mean rate).

@@ -10,6 +10,13 @@ import Workload
 /// Access rates: single-tenant classes read a tenant's pages in proportion to its activity;
 /// multi-shard classes scan every shard, spreading over its pages; reference joins read the
 /// reference tables. Rates are per page per second at `meanArrivalRate`.
+///
+/// After a move, a worker's characteristic times are solved again only once the pages moved
+/// in or out since the last solve exceed `resolveDrift` of the pages it had then (`Solve`); a
+/// smaller move gives the moved tenants the hit ratios of the times solved before (`moved`)
+/// and leaves the others as they were. Model assumption: the times move by about the share
+/// of pages that changed, so this errs by under 1% while a rebalance of many small shard
+/// groups (tenant schemas) costs each move its own tenants instead of a solve over every page.
 struct WorkerCache {
     /// Hit ratio (not read from disk) of each (table, tenant) on the worker, and the page-weighted scan hit ratio of
     /// each of its shards, as (table, index, ratio) triples in table then tenant/shard order.
@@ -17,41 +24,51 @@ struct WorkerCache {
     var shardScanHits: [(table: Int, shard: Int, hit: Double)] = []
     /// Table data on the worker, bytes.
     var bytes: Double = 0
+    /// The characteristic times this estimate used.
+    var solve = Solve()
+    /// For an estimate of moved shards: their pages that are accessed (the drift they add).
+    var movedPages = 0.0
 
-    /// `sizes` and `activity` override the scenario's tenants (a timeline's `tenant_grows`).
+    /// Pages that change after a solve before the next: 1% of the pages accessed at the solve.
+    static let resolveDrift = 0.01
+
+    /// A worker's solved characteristic times (`TwoLevelCache`), the accessed pages they were
+    /// solved over and the pages moved in or out since.
+    struct Solve {
+        var sweepPeriod = Double.infinity, pageCacheTime = Double.infinity
+        var accessedPages = 0.0, drift = 0.0
+        /// Whether the pages moved since the solve call for a new one.
+        var isStale: Bool { drift > WorkerCache.resolveDrift * accessedPages }
+    }
+
+    /// The full estimate. `sizes` and `activity` override the scenario's tenants (a timeline's `tenant_grows`).
     init(worker w: Int32, scenario: ClusterScenario, tenantShard: [[Int32]], shardWorker: [[Int32]], shardBytes: [[Double]],
          meanArrivalRate: Double, sizes: [Double]? = nil, activity: [Double]? = nil) throws {
         let pageBytes = SimulationLayout.pageBytes
-        let classes = scenario.workload.classes
         let tenants = scenario.workload.tenants
-        let sizeBytes = sizes ?? tenants.sizeBytes, share = activity ?? tenants.activity
-        let totalShare = classes.reduce(0) { $0 + $1.share }
-        func rate(_ include: (QueryClass) -> Bool) -> Double {
-            classes.filter(include).reduce(0.0) { $0 + meanArrivalRate * $1.share / totalShare * max(1, $1.bytesRead / pageBytes) }
-        }
-        var pages: [Double] = [], rates: [Double] = [], owner: [(table: Int, tenant: Int)] = []
+        let rates = PageRates(scenario: scenario, shardBytes: shardBytes, meanArrivalRate: meanArrivalRate, sizes: sizes, activity: activity)
+        var pages: [Double] = [], classRates: [Double] = [], owner: [(table: Int, tenant: Int)] = []
         for (ti, t) in scenario.tables.enumerated() {
             if t.kind == .reference {
                 let p = max(1, t.referenceBytes / pageBytes)
-                pages.append(p); rates.append(rate { $0.kind == .referenceJoin } / p); owner.append((ti, -1))
+                pages.append(p); classRates.append(rates.referenceJoin / p); owner.append((ti, -1))
                 bytes += t.referenceBytes
                 continue
             }
             guard !tenantShard[ti].isEmpty else { continue }
-            let pointRate = rate { $0.table == t.name && $0.isSingleTenant }
-            let scanRate = rate { $0.table == t.name && !$0.isSingleTenant }
             for r in 0..<tenants.count where shardWorker[ti][Int(tenantShard[ti][r])] == w {
-                let s = Int(tenantShard[ti][r])
-                let p = max(1, sizeBytes[r] * t.dataShare / pageBytes)
-                pages.append(p)
-                rates.append(pointRate * share[r] / p + scanRate / max(1, shardBytes[ti][s] / pageBytes))
+                let c = rates.pageClass(table: ti, tenant: r, shard: Int(tenantShard[ti][r]))
+                pages.append(c.pages)
+                classRates.append(c.rate)
                 owner.append((ti, r))
-                bytes += sizeBytes[r] * t.dataShare
+                bytes += rates.sizes[r] * t.dataShare
             }
         }
         let node = scenario.cluster.spec(ofShardNode: Int(w))
-        let cache = try TwoLevelCache(pages: pages, rates: rates, bufferPages: node.sharedBuffersBytes / pageBytes,
+        let cache = try TwoLevelCache(pages: pages, rates: classRates, bufferPages: node.sharedBuffersBytes / pageBytes,
                                       pageCachePages: node.pageCacheBytes / pageBytes)
+        solve = Solve(sweepPeriod: cache.sweepPeriod, pageCacheTime: cache.pageCacheTime,
+                      accessedPages: zip(pages, classRates).reduce(0.0) { $0 + ($1.1 > 0 ? $1.0 : 0) })
         let hitRatio = zip(cache.bufferHit, cache.pageCacheHit).map { $0 + $1 }
         // Scan hit ratio of each shard on this worker: page-weighted mean over its tenants.
         var hitPages = shardBytes.map { [Double](repeating: 0, count: $0.count) }
@@ -66,6 +83,55 @@ struct WorkerCache {
             for s in shardBytes[ti].indices where shardWorker[ti][s] == w {
                 shardScanHits.append((ti, s, allPages[ti][s] > 0 ? hitPages[ti][s] / allPages[ti][s] : 1))
             }
+        }
+    }
+
+    /// The hit ratios of the tenants of `shards`, just moved onto a worker whose times are
+    /// `solve`, under those times.
+    init(moved shards: some Sequence<(table: Int, shard: Int)>, tenantsOfShard: [Buckets<Int>], solve: Solve, scenario: ClusterScenario,
+         shardBytes: [[Double]], meanArrivalRate: Double, sizes: [Double]? = nil, activity: [Double]? = nil) {
+        let rates = PageRates(scenario: scenario, shardBytes: shardBytes, meanArrivalRate: meanArrivalRate, sizes: sizes, activity: activity)
+        self.solve = solve
+        for (ti, s) in shards {
+            var hitPages = 0.0, allPages = 0.0
+            for r in tenantsOfShard[ti][s] {
+                let c = rates.pageClass(table: ti, tenant: r, shard: s)
+                let h = TwoLevelCache.hits(rate: c.rate, sweepPeriod: solve.sweepPeriod, pageCacheTime: solve.pageCacheTime)
+                tenantHits.append((ti, r, h.buffer + h.pageCache))
+                hitPages += c.pages * (h.buffer + h.pageCache)
+                allPages += c.pages
+                if c.rate > 0 { movedPages += c.pages }
+            }
+            shardScanHits.append((ti, s, allPages > 0 ? hitPages / allPages : 1))
+        }
+    }
+
+    /// Per-page access rates of a worker's page classes under the scenario's query classes.
+    struct PageRates {
+        /// Per scenario table: single-tenant and multi-shard page reads per second; reference-join reads.
+        let point: [Double], scan: [Double], referenceJoin: Double
+        let sizes: [Double], share: [Double], dataShare: [Double], shardBytes: [[Double]]
+
+        init(scenario: ClusterScenario, shardBytes: [[Double]], meanArrivalRate: Double, sizes: [Double]?, activity: [Double]?) {
+            let classes = scenario.workload.classes
+            let totalShare = classes.reduce(0) { $0 + $1.share }
+            func rate(_ include: (QueryClass) -> Bool) -> Double {
+                classes.filter(include).reduce(0.0) { $0 + meanArrivalRate * $1.share / totalShare * max(1, $1.bytesRead / SimulationLayout.pageBytes) }
+            }
+            point = scenario.tables.map { t in rate { $0.table == t.name && $0.isSingleTenant } }
+            scan = scenario.tables.map { t in rate { $0.table == t.name && !$0.isSingleTenant } }
+            referenceJoin = rate { $0.kind == .referenceJoin }
+            self.sizes = sizes ?? scenario.workload.tenants.sizeBytes
+            share = activity ?? scenario.workload.tenants.activity
+            dataShare = scenario.tables.map(\.dataShare)
+            self.shardBytes = shardBytes
+        }
+
+        /// Pages of tenant `r`'s data in table `ti` (on shard `s`) and each page's reads per second.
+        func pageClass(table ti: Int, tenant r: Int, shard s: Int) -> (pages: Double, rate: Double) {
+            let pageBytes = SimulationLayout.pageBytes
+            let p = max(1, sizes[r] * dataShare[ti] / pageBytes)
+            return (p, point[ti] * share[r] / p + scan[ti] / max(1, shardBytes[ti][s] / pageBytes))
         }
     }
 }

@@ -5,7 +5,8 @@ import SimCore
 /// Placement changes during a run: a committed move changes one shard group's worker; a
 /// split or a clone promotion rebuilds the placement from the metadata. Caches of the
 /// workers involved are re-estimated (`WorkerCache`) at once: a simplification, since a real cache
-/// warms up over minutes.
+/// warms up over minutes. A move too small to shift a worker's cache times takes the moved
+/// tenants' hit ratios from the target's last estimate (`WorkerCache.Solve`).
 extension ClusterSimulation {
     /// Shards of scenario table `t` (0 for reference tables): flat indices shardOffset[t] ..< + count.
     func shardCount(ofTable t: Int) -> Int {
@@ -39,7 +40,11 @@ extension ClusterSimulation {
             shardGroupFlat += (0..<count).map { b + Int32($0) }
         }
         let groups = Int(next)
-        groupMembers = ShardGroupMembers(groupOfFlat: shardGroupFlat, shardOffset: shardOffset, groups: groups)
+        let offsets = shardOffset, groupOf = shardGroupFlat
+        groupMembers = Buckets(count: groups, groupOf.indices.lazy.map { f in
+            let t = offsets.lastIndex { $0 <= f }!
+            return (Int(groupOf[f]), (t, f - offsets[t]))
+        })
         groupBlocked = Array(repeating: false, count: groups)
         groupNoReplicaIdentityFails = Array(repeating: false, count: groups)
         if groupWAL.count != groups { groupWAL = Array(repeating: 0, count: groups) }
@@ -114,17 +119,43 @@ extension ClusterSimulation {
     /// Bytes of a shard group (all its colocated shards).
     func groupBytes(_ g: Int32) -> [Double] {
         guard hasOperations else { return [] }
-        return groupMembers[g].compactMap { m in ops.shardBytes[m.table].isEmpty ? nil : ops.shardBytes[m.table][m.shard] }
+        return groupMembers[Int(g)].compactMap { m in ops.shardBytes[m.table].isEmpty ? nil : ops.shardBytes[m.table][m.shard] }
     }
 
     /// A committed move: the group's shards now live on `target`.
     mutating func commitMove(group g: Int32, from source: Int32, to target: Int32) {
-        for m in groupMembers[g] where !ops.shardBytes[m.table].isEmpty {
+        let moved = groupMembers[Int(g)].filter { !ops.shardBytes[$0.table].isEmpty }
+        for m in moved {
             shardWorkerFlat[shardOffset[m.table] + m.shard] = target
             ops.shardWorker[m.table][m.shard] = target
         }
         workerShardListStale = true
-        refreshCaches(workers: [source, target])
+        refreshCaches(moved: moved, from: source, to: target)
+    }
+
+    /// After a move: a worker whose pages changed by more than `WorkerCache.resolveDrift`
+    /// since its last estimate (or that has none yet) is estimated again in full; otherwise the
+    /// moved tenants take the target's cache times and the source's other tenants stay as they were.
+    mutating func refreshCaches(moved: [(table: Int, shard: Int)], from source: Int32, to target: Int32) {
+        if ops.tenantsOfShard.count != scenario.tables.count {
+            ops.tenantsOfShard = ops.tenantShard.enumerated().map { ti, shards in
+                Buckets(count: ops.shardBytes[ti].count, shards.enumerated().lazy.map { r, s in (Int(s), r) })
+            }
+        }
+        if ops.cacheSolves.count != workers { ops.cacheSolves = Array(repeating: nil, count: workers) }
+        let estimate = WorkerCache(moved: moved, tenantsOfShard: ops.tenantsOfShard, solve: target >= 0 ? ops.cacheSolves[Int(target)] ?? .init() : .init(),
+                                   scenario: scenario, shardBytes: ops.shardBytes, meanArrivalRate: ops.meanArrivalRate,
+                                   sizes: ops.tenantSizes, activity: ops.tenantActivity)
+        var full: [Int32] = []
+        for w in [source, target] where w >= 0 {
+            ops.cacheSolves[Int(w)]?.drift += estimate.movedPages
+            if ops.cacheSolves[Int(w)].map(\.isStale) ?? true {
+                full.append(w)
+            } else if w == target {
+                apply(estimate)
+            }
+        }
+        refreshCaches(workers: full)
     }
 
     /// Re-estimates the caches of `workers` under the current placement.
@@ -133,9 +164,15 @@ extension ClusterSimulation {
             guard let cache = try? WorkerCache(worker: w, scenario: scenario, tenantShard: ops.tenantShard, shardWorker: ops.shardWorker,
                                                shardBytes: ops.shardBytes, meanArrivalRate: ops.meanArrivalRate,
                                                sizes: ops.tenantSizes, activity: ops.tenantActivity) else { continue }
-            for h in cache.tenantHits { tenantFlat[h.table * tenantCount + h.tenant].hit = h.hit }
-            for h in cache.shardScanHits { shardScanHitFlat[shardOffset[h.table] + h.shard] = h.hit }
+            apply(cache)
+            if ops.cacheSolves.count != workers { ops.cacheSolves = Array(repeating: nil, count: workers) }
+            ops.cacheSolves[Int(w)] = cache.solve
         }
+    }
+
+    private mutating func apply(_ cache: WorkerCache) {
+        for h in cache.tenantHits { tenantFlat[h.table * tenantCount + h.tenant].hit = h.hit }
+        for h in cache.shardScanHits { shardScanHitFlat[shardOffset[h.table] + h.shard] = h.hit }
     }
 
     /// After a split or a promotion: placement rebuilt from the metadata, every cache
@@ -161,6 +198,7 @@ extension ClusterSimulation {
             ? SimulationLayout.schemaPlacement(state: state, scenario: scenario, workerIndex: workerIndex, workerCount: workers, sizes: ops.tenantSizes)
             : try SimulationLayout.placement(state: state, scenario: scenario, workerIndex: workerIndex, workerCount: workers, sizes: ops.tenantSizes)
         ops.tenantShard = placement.tenantShard
+        ops.tenantsOfShard = []
         ops.shardWorker = placement.shardWorker
         ops.shardBytes = placement.shardBytes
         let shards = placement.tenantShard.flatMap { $0.isEmpty ? [Int32](repeating: 0, count: tenantCount) : $0 }

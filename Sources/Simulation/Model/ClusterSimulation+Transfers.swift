@@ -177,7 +177,7 @@ extension ClusterSimulation {
         }
         var work = 0.0
         if let anchor = t.anchors.first, t.kind == .move || t.kind == .split {
-            for m in groupMembers[group(of: anchor)] where scenario.tables[m.table].secondaryIndexes > 0 && !ops.shardBytes[m.table].isEmpty {
+            for m in groupMembers[Int(group(of: anchor))] where scenario.tables[m.table].secondaryIndexes > 0 && !ops.shardBytes[m.table].isEmpty {
                 work += ops.shardBytes[m.table][m.shard] / 1_073_741_824 * Double(scenario.tables[m.table].secondaryIndexes) * scenario.operations.indexBuildSecondsPerGiB
             }
         }

@@ -58,7 +58,7 @@ public struct ClusterSimulation: EventHandler {
     /// Hit ratios of shard scans: index shardOffset[table] + shard.
     var shardScanHitFlat: [Double]
     /// Dense shard-group id of each flat shard (colocated shards with the same range share one), and each group's shards.
-    var shardGroupFlat: [Int32] = [], groupMembers = ShardGroupMembers()
+    var shardGroupFlat: [Int32] = [], groupMembers = Buckets<(table: Int, shard: Int)>()
 
     // Operations (timeline): idle and never touched without one (`hasOperations` false), so a
     // plain run pays one branch per dispatch.

@@ -120,6 +120,10 @@ struct OperationsState {
     var tenantShard: [[Int32]]
     var shardWorker: [[Int32]]
     var shardBytes: [[Double]]
+    /// Per table, the tenants of each shard in rank order (built at the first move; emptied when the placement is rebuilt).
+    var tenantsOfShard: [Buckets<Int>] = []
+    /// Per worker, the cache times of its last full estimate (nil before the first in this run).
+    var cacheSolves: [WorkerCache.Solve?] = []
     /// Shard id of each flat shard, and the dense shard-group id of each flat shard.
     var shardIDFlat: [ShardID] = []
     var flatOfShard: [ShardID: Int] = [:]  // lookup only
