@@ -33,16 +33,25 @@ extension ClusterSimulation {
     }
 
     /// One pass of the queue monitor: start what may start, then sleep (a pass in 1 s) unless
-    /// one is already due.
+    /// one is already due. A task that ends at once (a move refused when it starts) asks for
+    /// another pass, made when this one's starts are done: in a loop, not nested, so a job of
+    /// many such tasks cannot exhaust the stack.
     mutating func monitorPass(_ j: Int, _ s: inout Scheduler<ClusterEvent>) {
+        guard !ops.jobs[j].inPass else { return ops.jobs[j].passAgain = true }
+        ops.jobs[j].inPass = true
+        repeat {
+            ops.jobs[j].passAgain = false
+            guard !ops.jobs[j].cancelled, !ops.jobs[j].queue.isFinished else { break }
+            let settings = ops.runner.state.settings
+            let running = ops.jobs[j].queue.status.filter { $0 == .running }.count
+            // Background workers: the maintenance daemon and the monitor take two of max_worker_processes.
+            let free = ops.maxWorkerProcesses - 2 - running
+            let startable = ops.jobs[j].queue.startable(now: s.now.microseconds, maxExecutors: settings.maxBackgroundTaskExecutors,
+                                                        maxPerNode: settings.maxBackgroundTaskExecutorsPerNode, workerProcesses: free)
+            for id in startable where ops.jobs[j].queue.status[ops.jobs[j].queue.index(id)] == .runnable { startTask(job: j, task: id, &s) }
+        } while ops.jobs[j].passAgain
+        ops.jobs[j].inPass = false
         guard !ops.jobs[j].cancelled, !ops.jobs[j].queue.isFinished else { return }
-        let settings = ops.runner.state.settings
-        let running = ops.jobs[j].queue.status.filter { $0 == .running }.count
-        // Background workers: the maintenance daemon and the monitor take two of max_worker_processes.
-        let free = ops.maxWorkerProcesses - 2 - running
-        let startable = ops.jobs[j].queue.startable(now: s.now.microseconds, maxExecutors: settings.maxBackgroundTaskExecutors,
-                                                    maxPerNode: settings.maxBackgroundTaskExecutorsPerNode, workerProcesses: free)
-        for id in startable { startTask(job: j, task: id, &s) }
         if !ops.jobs[j].queue.isFinished && !ops.jobs[j].cancelled && !ops.jobs[j].passPending {
             ops.jobs[j].passPending = true
             s.schedule(.jobTick, after: .seconds(1), priority: .control, payload: UInt32(j))

@@ -91,6 +91,8 @@ struct RunningJob {
     var monitorRunning = false
     /// A monitor pass is scheduled (the daemon's check, or the end of the monitor's 1 s sleep).
     var passPending = true
+    /// A pass is under way (a task that ends inside it asks for another instead of nesting one), and one more is asked for.
+    var inPass = false, passAgain = false
 }
 
 /// Cold state of cluster operations in a run (touched only when operations happen).
