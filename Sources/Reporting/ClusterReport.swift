@@ -170,27 +170,32 @@ public struct ClusterReport {
 
     func tenantsCSV(limit: Int) -> String {
         let m = first.measurements
-        let table = scenario.tables.firstIndex { $0.kind == .distributed } ?? 0
-        let colocation = layout.state.table(scenario.tables[table].name)?.colocationID.rawValue ?? 0
-        let top = busiestTenants(limit: limit)
         var w = CSVWriter(columns: ["tenant_attribute", "colocation_id", "nodename", "read_count", "write_count", "query_count", "cpu_usage_seconds"])
-        for t in top {
-            let shard = Int(layout.tenantShard[table][t])
-            let worker = Int(layout.shardWorker[table][shard])
-            var (group, node) = (Int64(colocation), worker >= 0 ? first.workerNames[worker] : "")
-            if scenario.citus.schemaBasedSharding {
-                // Each schema is its own group; one that joined during the run has its node then.
-                let state = worker >= 0 ? layout.state : first.metadataAfter ?? layout.state
-                let schema = state.tenantSchema(named: SimulationLayout.tenantSchema(rank: t + 1))
-                group = Int64(schema?.colocationID.rawValue ?? 0)
-                if worker < 0, let g = schema?.colocationID, let placed = state.tables(in: g).first.flatMap({ state.shards(of: $0.name).first }).flatMap({ state.placements(of: $0.id).first }) {
-                    node = state.node(placed.node)?.name ?? ""
-                }
-            }
+        for t in busiestTenants(limit: limit) {
+            let (group, node) = tenantPlacement(t)
             w.appendRow([.text(tenantAttribute(t)), .integer(group), .text(node), .integer(Int64(m.tenantCounts[t].reads)),
                          .integer(Int64(m.tenantCounts[t].writes)), .integer(Int64(m.tenantCounts[t].queries)), .number(m.tenantCounts[t].cpuSeconds, digits: 6)])
         }
         return w.text
+    }
+
+    /// Tenant `t`'s colocation group and node (by the first distributed table) at the start of
+    /// the run; a schema-based tenant that joined during the run: its schema's group and the
+    /// node it was placed on (from the metadata at the end). Shown in tenants.csv and the page.
+    func tenantPlacement(_ t: Int) -> (colocation: Int64, node: String) {
+        let table = scenario.tables.firstIndex { $0.kind == .distributed } ?? 0
+        let worker = Int(layout.shardWorker[table][Int(layout.tenantShard[table][t])])
+        var node = worker >= 0 ? first.workerNames[worker] : ""
+        guard scenario.citus.schemaBasedSharding else {
+            return (Int64(layout.state.table(scenario.tables[table].name)?.colocationID.rawValue ?? 0), node)
+        }
+        let state = worker >= 0 ? layout.state : first.metadataAfter ?? layout.state
+        let schema = state.tenantSchema(named: SimulationLayout.tenantSchema(rank: t + 1))
+        if worker < 0, let g = schema?.colocationID,
+           let placed = state.tables(in: g).first.flatMap({ state.shards(of: $0.name).first }).flatMap({ state.placements(of: $0.id).first }) {
+            node = state.node(placed.node)?.name ?? ""
+        }
+        return (Int64(schema?.colocationID.rawValue ?? 0), node)
     }
 
     /// citus_stat_statements: calls per class and executor; single-tenant classes also per

@@ -253,10 +253,8 @@ struct ClusterReportPage {
 
     var topTenants: [[String: String]] {
         let m = report.first.measurements
-        let table = report.scenario.tables.firstIndex { $0.kind == .distributed } ?? 0
         return report.busiestTenants(limit: 15).map { t in
-            let worker = Int(report.layout.shardWorker[table][Int(report.layout.tenantShard[table][t])])
-            return ["rank": String(t + 1), "key": report.tenantAttribute(t), "node": worker >= 0 ? report.first.workerNames[worker] : "joined later",
+            ["rank": String(t + 1), "key": report.tenantAttribute(t), "node": report.tenantPlacement(t).node,
                     "size": f(report.scenario.workload.tenants.sizeBytes[t] / 1_073_741_824, 2), "queries": String(m.tenantCounts[t].queries),
                     "cpu": f(m.tenantCounts[t].cpuSeconds, 1)]
         }
