@@ -226,6 +226,17 @@ public struct AdviceReport {
             .object([("rank", .integer(Int64(t.rank))), ("activity_share", .number(t.activityShare, digits: 5)), ("data_bytes", .number(t.dataBytes, digits: 0)),
                      ("shard_load_multiple", .number(t.shardLoadMultiple, digits: 3)), ("deserves_isolation", .bool(t.deserves)), ("reason", .string(t.reason))])
         })))
+        if let p = a.schemaPlacement {
+            fields.append(("schema_placement", .object([
+                ("schemas", .integer(Int64(p.schemas))), ("largest_schema_bytes", .number(p.largestBytes, digits: 0)),
+                ("median_schema_bytes", .number(p.medianBytes, digits: 0)), ("worker_bytes", .array(p.workerBytes.map { .number($0, digits: 0) })),
+                ("worker_skew", .number(p.workerSkew, digits: 3)),
+                ("largest", .array(p.largest.map { s in
+                    .object([("rank", .integer(Int64(s.rank))), ("schema", .string(s.name)), ("colocation_id", .integer(Int64(s.colocationID))),
+                             ("data_bytes", .number(s.dataBytes, digits: 0)), ("activity_share", .number(s.activityShare, digits: 5)),
+                             ("worker", .string(ClusterSpec.workerName(s.worker - 1)))])
+                }))])))
+        }
         fields.append(("candidates", .array(a.outcomes.map(Self.candidateJSON))))
         return JSONValue.object(fields).render()
     }
@@ -310,7 +321,12 @@ public struct AdviceReport {
         if let sc = a.schedule { lines.append(sc.verdict) }
         if let w = a.capacityRunway { lines.append(w.verdict) }
         if let n = a.nothingSimulated { lines.append("nothing was simulated: every candidate was rejected before simulation (\(n)); the reasons are in recommendations.csv") }
-        for t in a.isolation where t.deserves { lines.append("isolate tenant \(t.rank): \(t.reason)") }
+        if let p = a.schemaPlacement {
+            lines.append("schema placement: \(p.schemas) schemas, the largest \(SizingRules.fixed(p.largestBytes / 1_073_741_824, 1)) GiB (median \(SizingRules.fixed(p.medianBytes / 1_048_576, 1)) MiB); the fullest worker holds \(SizingRules.fixed(p.workerSkew, 2))x the mean")
+        }
+        for t in a.isolation where t.deserves {
+            lines.append(a.schemaPlacement != nil ? "move schema \(SimulationLayout.tenantSchema(rank: t.rank)) to a dedicated worker: \(t.reason)" : "isolate tenant \(t.rank): \(t.reason)")
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -53,6 +53,10 @@ enum AdvisorReader {
             if let cores, let memory { spec.singleNode = AdvisorSpec.SingleNode(cores: cores, memoryGiB: memory, latencyMs: latency, targetLatencyMs: target) } else { ok = false }
         }
         if let s = m.mapping("search", required: false) {
+            if scenario?.citus.schemaBasedSharding == true, let node = s.value("shard_counts") {
+                s.reader.error(node, "`advisor.search.shard_counts`: with schema-based sharding each tenant schema is one single-shard group, so the shard count is not a choice; remove this key")
+                ok = false
+            }
             spec.space.shardCounts = intList(s, "shard_counts", 1...64_000, &ok)
             spec.space.workerCounts = intList(s, "worker_counts", 1...100_000, &ok)
             spec.space.poolSizes = intList(s, "pool_sizes", 1...10_000, &ok)

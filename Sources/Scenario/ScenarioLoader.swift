@@ -51,10 +51,6 @@ public enum ScenarioLoader {
             throw InputError(findings: [Finding(file: path, line: 0, column: 0, severity: .error,
                                                 message: "`recommend` sizes clusters of one worker size: give `cluster.workers` as one group (`citus-sim run` simulates groups of different sizes)")])
         }
-        if cluster.citus.schemaBasedSharding {
-            throw InputError(findings: [Finding(file: path, line: 0, column: 0, severity: .error,
-                                                message: "`recommend` searches shard counts of hash-distributed tables: schema-based sharding (`citus.enable_schema_based_sharding`) is for `citus-sim run`")])
-        }
         if cluster.cluster.importedLayout != nil {
             throw InputError(findings: [Finding(file: path, line: 0, column: 0, severity: .error,
                                                 message: "`recommend` searches worker and shard counts, so it cannot keep an imported `cluster.layout`: remove that key to size the cluster (`citus-sim run` and timelines use it)")])

@@ -25,7 +25,29 @@ public struct Advice: Sendable {
         public var atNeeded: Evaluation?
     }
 
-    /// A tenant that may deserve its own shard.
+    /// Schema-based sharding: the schemas' sizes and where Citus's rule (colocation id mod the
+    /// workers, in node order) puts them on the recommended cluster.
+    public struct SchemaPlacement: Sendable {
+        public struct Schema: Sendable {
+            public var rank: Int
+            public var name: String
+            public var colocationID: Int
+            public var dataBytes: Double
+            public var activityShare: Double
+            /// Its worker (1-based).
+            public var worker: Int
+        }
+        public var schemas: Int
+        /// The largest schema's and the median schema's data, bytes.
+        public var largestBytes: Double, medianBytes: Double
+        /// Data per worker (index 0 = worker 1), bytes, and the largest over the mean.
+        public var workerBytes: [Double]
+        public var workerSkew: Double { workerBytes.max().map { $0 / max(1, workerBytes.reduce(0, +) / Double(workerBytes.count)) } ?? 1 }
+        /// The largest schemas, largest first.
+        public var largest: [Schema]
+    }
+
+    /// A tenant that may deserve its own shard (with schema-based sharding: its schema a worker of its own).
     public struct Isolation: Sendable {
         public var rank: Int
         public var activityShare: Double
@@ -77,6 +99,8 @@ public struct Advice: Sendable {
     /// held-out seeds (nil without a recommended setting).
     public var operationsHoldout: OperationsHoldout?
     public var isolation: [Isolation] = []
+    /// With schema-based sharding: how the schemas sit on the recommendation's workers (nil otherwise).
+    public var schemaPlacement: SchemaPlacement?
     /// The schedule optimiser's answer (nil when `advisor.scale_out.schedule` is not set).
     public var schedule: Schedule?
     /// The capacity runway (nil without `advisor.runway` or a recommendation).

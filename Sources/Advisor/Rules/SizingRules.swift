@@ -6,6 +6,7 @@ import Simulation
 public enum SizingRules {
     static let guide = "Citus docs, Cluster Management"
     public static let shardCountCitation = "\(guide) › Choosing Cluster Size › Shard Count"
+    public static let schemaCitation = "Citus docs, Schema-based sharding (citus.enable_schema_based_sharding)"
     public static let hardwareCitation = "\(guide) › Choosing Cluster Size › Initial Hardware Size"
 
     /// What the rules need besides the candidate.
@@ -19,9 +20,12 @@ public enum SizingRules {
         public var coordinator: CoordinatorSetup
         /// Data growth over the planning horizon (`advisor.horizon.tenant_growth`).
         public var dataGrowth: Double
+        /// Schema-based sharding: the shard count is the schema count, not a choice.
+        public var schemaBased: Bool
         public init(kind: AdvisorSpec.WorkloadKind, dataBytes: Double, singleNode: AdvisorSpec.SingleNode?, horizonWorkers: Int, coordinator: CoordinatorSetup,
-                    dataGrowth: Double = 1) {
+                    dataGrowth: Double = 1, schemaBased: Bool = false) {
             self.dataGrowth = dataGrowth
+            self.schemaBased = schemaBased
             self.kind = kind
             self.dataBytes = dataBytes
             self.singleNode = singleNode
@@ -55,6 +59,11 @@ public enum SizingRules {
     /// Multi-tenant: 32 to 128 shards (32 below 100 GB, 64 or 128 larger). Real-time:
     /// 2x to 4x the workers' total cores.
     public static func shardCount(_ c: Candidate, _ ctx: Context) -> RuleCheck {
+        if ctx.schemaBased {
+            return RuleCheck(id: "shard-count-schema-based", rule: "Schema-based sharding: each tenant schema is one single-shard colocation group, placed whole on one node",
+                             citation: schemaCitation, verdict: .notApplicable,
+                             detail: "\(grouped(c.shardCount)) schemas: the shard count follows the schemas and is not a choice", prunes: false)
+        }
         switch ctx.kind {
         case .multiTenant:
             // Below 100 GB anything in 32...128 is within the rule (32 suggested); above it the
@@ -76,8 +85,8 @@ public enum SizingRules {
     public static func roomToScale(_ c: Candidate, _ ctx: Context) -> RuleCheck {
         let planned = max(c.workers, ctx.horizonWorkers)
         return RuleCheck(id: "room-to-scale", rule: "The shard count is hard to change later: leave room to scale to the planned number of workers",
-                         citation: shardCountCitation, verdict: c.shardCount >= planned ? .pass : .fail,
-                         detail: "\(c.shardCount) shards for up to \(planned) workers planned", prunes: true)
+                         citation: ctx.schemaBased ? schemaCitation : shardCountCitation, verdict: c.shardCount >= planned ? .pass : .fail,
+                         detail: "\(ctx.schemaBased ? "\(grouped(c.shardCount)) schemas" : "\(c.shardCount) shards") for up to \(planned) workers planned", prunes: true)
     }
 
     /// Max concurrent multi-shard queries x shard count <= workers x max_connections per worker.

@@ -86,17 +86,18 @@ extension Advisor {
             // moving it away relieves its worker noticeably (5 CPU points), or when its data crowds the cache.
             let relief = before - after
             let deserves = (multiple >= 1 && relief >= 0.05) || bigData
-            let loadText = "\(SizingRules.fixed(multiple, 2))x an average shard's load"
+            let unit = schemaBased ? "schema" : "shard"
+            let loadText = "\(SizingRules.fixed(multiple, 2))x an average \(unit)'s load"
             let why: String
             let gib = 1_073_741_824.0
             if deserves && relief >= 0.05 {
-                why = "\(loadText)\(bigData ? ", data more than half a worker's cache" : ""): isolating it to its own worker takes \(ClusterSpec.workerName(worker)) CPU from \(SizingRules.fixed(before * 100, 0))% to \(SizingRules.fixed(after * 100, 0))% for its neighbours"
+                why = "\(loadText)\(bigData ? ", data more than half a worker's cache" : ""): \(schemaBased ? "moving its schema to a worker of its own (citus_schema_move)" : "isolating it to its own worker") takes \(ClusterSpec.workerName(worker)) CPU from \(SizingRules.fixed(before * 100, 0))% to \(SizingRules.fixed(after * 100, 0))% for its neighbours"
             } else if deserves {
                 why = "its data (\(SizingRules.fixed(bytes / gib, 1)) GiB) is more than half a worker's cache (\(SizingRules.fixed(load.cacheBytes / gib, 1)) GiB): on a worker of its own it stops evicting its neighbours' pages"
             } else if multiple >= 1 {
                 why = "\(loadText), but only \(SizingRules.fixed(relief * 100, 1)) of \(ClusterSpec.workerName(worker))'s \(SizingRules.fixed(before * 100, 0)) CPU points: isolation buys little"
             } else {
-                why = "\(loadText): not worth a shard of its own"
+                why = "\(loadText): not worth a \(schemaBased ? "worker" : "shard") of its own"
             }
             out.append(Advice.Isolation(rank: rank, activityShare: a, dataBytes: bytes, shardLoadMultiple: multiple, deserves: deserves, reason: why,
                                         worker: worker + 1, workerCPUBefore: before, workerCPUAfter: after))

@@ -101,11 +101,11 @@ extension Advisor {
     /// Doubling the shard count (`alter_distributed_table` of the first distributed table,
     /// cascading to its colocated tables) under today's load, `advisor.replications` times:
     /// its duration and the objectives while it runs (writes to the tables wait for the whole
-    /// statement). Nil without a distributed table or when the doubled count exceeds Citus's
-    /// 64,000.
+    /// statement). Nil without a distributed table, when the doubled count exceeds Citus's
+    /// 64,000, or with schema-based sharding (a schema's tables have one shard each).
     func shardCountRemedy(of c: Candidate) throws -> Advice.Runway.Remedy? {
         let target = 2 * c.shardCount
-        guard let table = base.tables.first(where: { $0.kind == .distributed }), target <= 64_000 else { return nil }
+        guard !schemaBased, let table = base.tables.first(where: { $0.kind == .distributed }), target <= 64_000 else { return nil }
         let sql = "SELECT alter_distributed_table('\(table.name)', shard_count := \(target), cascade_to_colocated := true);"
         let seeds = try Replications(baseSeed: base.run.seed, count: spec.replications).seeds
         let runFor = spec.scaleOut?.runFor ?? .hours(2)

@@ -61,6 +61,10 @@ public struct Advisor: Sendable {
 
     public var dataBytes: Double { base.workload.tenants.totalBytes }
 
+    /// Schema-based sharding (`citus.enable_schema_based_sharding`): each tenant is a schema
+    /// whose tables form one single-shard group, so the search chooses workers, not shard counts.
+    public var schemaBased: Bool { base.citus.schemaBasedSharding }
+
     /// Every configuration of the search space, in a fixed order: instance, workers, shard
     /// count, pool size, shared pool size, max_connections.
     public func candidates() -> [Candidate] {
@@ -71,14 +75,16 @@ public struct Advisor: Sendable {
         var out: [Candidate] = []
         for type in instances {
             for w in workerCounts {
-                let shards = spec.space.shardCounts
+                let shards = schemaBased ? [base.workload.tenants.count] : spec.space.shardCounts
                     ?? SizingRules.suggestedShardCounts(kind: spec.workloadKind, dataBytes: dataBytes, workerCores: w * type.cores)
                 for sc in shards.sortedUnique() {
                     for p in pools.sortedUnique() {
                         for sp in shared.sortedUnique() {
                             for mc in conns.sortedUnique() {
-                                out.append(Candidate(shardCount: sc, workers: w, instance: type, poolSize: p, sharedPoolSize: sp, maxConnections: mc,
-                                                     costPerHour: Double(w) * type.pricePerHour + defaultCoordinatorSetup.costPerHour))
+                                var c = Candidate(shardCount: sc, workers: w, instance: type, poolSize: p, sharedPoolSize: sp, maxConnections: mc,
+                                                  costPerHour: Double(w) * type.pricePerHour + defaultCoordinatorSetup.costPerHour)
+                                c.schemaBased = schemaBased
+                                out.append(c)
                             }
                         }
                     }
@@ -119,7 +125,7 @@ public struct Advisor: Sendable {
 
     public func ruleContext(_ c: Candidate) -> SizingRules.Context {
         SizingRules.Context(kind: spec.workloadKind, dataBytes: dataBytes, singleNode: spec.singleNode, horizonWorkers: horizonWorkers(c), coordinator: c.coordinator ?? defaultCoordinatorSetup,
-                            dataGrowth: spec.tenantGrowth)
+                            dataGrowth: spec.tenantGrowth, schemaBased: schemaBased)
     }
 
     /// The search's load: today's traffic plus the headroom.
@@ -336,6 +342,7 @@ public struct Advisor: Sendable {
             if let window = plan.schedule { advice.schedule = try schedule(of: chosen, adding: add, plan: plan, window: window) }
         }
         advice.isolation = try isolation(of: chosen)
+        advice.schemaPlacement = try schemaPlacement(of: chosen)
         if let plan = spec.highAvailability { advice.highAvailability = try highAvailability(of: chosen, plan: plan) }
     }
 }

@@ -5,7 +5,11 @@ import Workload
 /// One configuration the advisor considers: worker count and size, shard count and the
 /// connection settings that matter (FACTS G).
 public struct Candidate: Sendable, Equatable {
+    /// `citus.shard_count`; with schema-based sharding, the tenant schemas (one single-shard
+    /// group each), which the advisor does not choose.
     public var shardCount: Int
+    /// Schema-based sharding: `shardCount` counts schemas and is left as the scenario has it.
+    public var schemaBased = false
     public var workers: Int
     public var instance: InstanceType
     /// `citus.max_adaptive_executor_pool_size`.
@@ -30,9 +34,9 @@ public struct Candidate: Sendable, Equatable {
         self.costPerHour = costPerHour
     }
 
-    /// A one-line name, e.g. `8 x general-16, 64 shards, pool 16`.
+    /// A one-line name, e.g. `8 x general-16, 64 shards, pool 16` (`2,000 schemas` with schema-based sharding).
     public var label: String {
-        "\(workers) x \(instance.name), \(shardCount) shards, pool \(poolSize), shared pool \(sharedPoolSize == 0 ? "default" : String(sharedPoolSize)), max_connections \(maxConnections)"
+        "\(workers) x \(instance.name), \(schemaBased ? "\(SizingRules.grouped(shardCount)) schemas" : "\(shardCount) shards"), pool \(poolSize), shared pool \(sharedPoolSize == 0 ? "default" : String(sharedPoolSize)), max_connections \(maxConnections)"
             + (coordinator.map { ", coordinator \($0.label)" } ?? "")
     }
 
@@ -53,7 +57,7 @@ public struct Candidate: Sendable, Equatable {
         let coordinators = coordinator ?? fallback
         s.cluster.coordinator = coordinators.instance.node(like: base.cluster.coordinator, maxConnections: base.cluster.coordinator.maxConnections)
         s.cluster.coordinatorCount = coordinators.count
-        s.citus.shardCount = shardCount
+        if !schemaBased { s.citus.shardCount = shardCount }
         s.citus.maxAdaptiveExecutorPoolSize = poolSize
         s.citus.maxSharedPoolSize = sharedPoolSize
         for i in s.tables.indices where s.tables[i].kind == .distributed { s.tables[i].shardCount = nil }

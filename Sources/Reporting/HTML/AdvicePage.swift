@@ -185,6 +185,16 @@ struct AdvicePage {
             ["rank": "\(t.rank)", "share": "\(f(t.activityShare * 100, 2))%", "gib": f(t.dataBytes / 1_073_741_824, 1), "multiple": f(t.shardLoadMultiple, 2),
              "verdict": t.deserves ? "isolate" : "no", "cls": t.deserves ? "bad" : "ok", "reason": t.reason]
         }
+        let schemaPlacement = a.schemaPlacement.map { p in
+            "\(SizingRules.grouped(p.schemas)) schemas, each one single-shard group placed whole on one worker by its colocation id (Citus's rule), not by its size. "
+                + "The largest holds \(f(p.largestBytes / 1_073_741_824, 1)) GiB, the median \(f(p.medianBytes / 1_048_576, 1)) MiB; on the recommendation's "
+                + "\(p.workerBytes.count) workers the fullest holds \(f(p.workerSkew, 2))x the mean data (\(p.workerBytes.map { f($0 / 1_073_741_824, 1) }.joined(separator: " / ")) GiB). "
+                + "The rebalancer moves whole schemas; a schema too large for its worker's share is a candidate for a worker of its own (below)."
+        } ?? ""
+        let schemaRows: [[String: String]] = a.schemaPlacement?.largest.map { s in
+            ["rank": "\(s.rank)", "schema": s.name, "colocation": "\(s.colocationID)", "gib": f(s.dataBytes / 1_073_741_824, 2),
+             "share": "\(f(s.activityShare * 100, 2))%", "worker": ClusterSpec.workerName(s.worker - 1)]
+        } ?? []
         let rejected: [[String: String]] = a.outcomes.filter { $0.verdict == .rejected }.map { o in
             ["id": "\(o.id)", "label": o.candidate.label, "cost": f(o.candidate.costPerHour, 2), "reason": o.reason]
         }
@@ -241,6 +251,8 @@ struct AdvicePage {
                 "runbook": a.recommendedOperation.map { a.scaleOut[$0].runbook.joined(separator: "\n") } ?? "",
                 "recommendedSettings": a.recommendedOperation.map { a.scaleOut[$0].settings.joined(separator: "; ") } ?? "",
                 "added": "\(a.scaleOut.first?.addedWorkers ?? 0)", "addedPlural": a.scaleOut.first?.addedWorkers == 1 ? "" : "s", "operationsHoldout": operationsHoldout, "scaleReplications": "\(a.scaleOut.first?.replications ?? 0)", "isolation": isolation, "hasIsolation": !isolation.isEmpty,
+                "isolationTitle": a.schemaPlacement == nil ? "Tenant isolation" : "Schemas for a worker of their own", "isolationUnit": a.schemaPlacement == nil ? "shard" : "schema",
+                "hasSchemaPlacement": a.schemaPlacement != nil, "schemaPlacement": schemaPlacement, "schemaRows": schemaRows,
                 "rejected": rejected, "rejectedCount": "\(rejected.count)", "total": "\(a.outcomes.count)",
                 "simulated": "\(a.outcomes.count - rejected.count)", "replications": "\(a.replications)", "paretoChart": paretoChart,
                 "coordinator": "\(a.coordinator.name) (\(a.coordinator.cores) cores, \(f(a.coordinator.memoryGiB, 0)) GiB)",
@@ -317,8 +329,12 @@ struct AdvicePage {
     <pre>{{runbook}}</pre>{{/hasRunbook}}
     <p>{{operationsHoldout}}</p>
     <p>{{snapshotVerdict}}</p>{{/hasScale}}
-    {{#hasIsolation}}<h3>Tenant isolation</h3>
-    <table><tr><th>rank</th><th>share of queries</th><th>data GiB</th><th>× average shard load</th><th>verdict</th><th>why</th></tr>
+    {{#hasSchemaPlacement}}<h3>Schema placement</h3>
+    <p>{{schemaPlacement}}</p>
+    <table><tr><th>rank</th><th>schema</th><th>colocation id</th><th>data GiB</th><th>share of queries</th><th>worker</th></tr>
+    {{#schemaRows}}<tr><td class="num">{{rank}}</td><td>{{schema}}</td><td class="num">{{colocation}}</td><td class="num">{{gib}}</td><td class="num">{{share}}</td><td>{{worker}}</td></tr>{{/schemaRows}}</table>
+    {{/hasSchemaPlacement}}{{#hasIsolation}}<h3>{{isolationTitle}}</h3>
+    <table><tr><th>rank</th><th>share of queries</th><th>data GiB</th><th>× average {{isolationUnit}} load</th><th>verdict</th><th>why</th></tr>
     {{#isolation}}<tr><td class="num">{{rank}}</td><td class="num">{{share}}</td><td class="num">{{gib}}</td><td class="num">{{multiple}}</td><td class="{{cls}}">{{verdict}}</td><td>{{reason}}</td></tr>{{/isolation}}</table>{{/hasIsolation}}
     <details{{detailsOpen}}><summary>{{rejectedCount}} candidates rejected before simulation</summary>
     <table><tr><th>#</th><th>configuration</th><th>cost/h</th><th>why</th></tr>
