@@ -142,7 +142,6 @@ extension ClusterSimulation {
                 Buckets(count: ops.shardBytes[ti].count, shards.enumerated().lazy.map { r, s in (Int(s), r) })
             }
         }
-        if ops.cacheSolves.count != workers { ops.cacheSolves = Array(repeating: nil, count: workers) }
         let estimate = WorkerCache(moved: moved, tenantsOfShard: ops.tenantsOfShard, solve: target >= 0 ? ops.cacheSolves[Int(target)] ?? .init() : .init(),
                                    scenario: scenario, shardBytes: ops.shardBytes, meanArrivalRate: ops.meanArrivalRate,
                                    sizes: ops.tenantSizes, activity: ops.tenantActivity)
@@ -165,7 +164,6 @@ extension ClusterSimulation {
                                                shardBytes: ops.shardBytes, meanArrivalRate: ops.meanArrivalRate,
                                                sizes: ops.tenantSizes, activity: ops.tenantActivity) else { continue }
             apply(cache)
-            if ops.cacheSolves.count != workers { ops.cacheSolves = Array(repeating: nil, count: workers) }
             ops.cacheSolves[Int(w)] = cache.solve
         }
     }

@@ -38,6 +38,7 @@ extension ClusterSimulation {
         for (w, id) in layout.workerIDs.enumerated() { state.workerOfNode[Int(id.rawValue)] = Int32(w) }
         state.nodeOfWorker = layout.workerIDs.map { Optional($0) } + Array(repeating: nil, count: spare)
         state.parkedOnNode = Array(repeating: [], count: workers)
+        state.cacheSolves = Array(repeating: nil, count: workers)
         state.coordinatorOperation = Array(repeating: nil, count: coordinators)
         state.parkedOnTable = Array(repeating: [], count: scenario.tables.count)
         tableWritesBlocked = Array(repeating: false, count: scenario.tables.count)
