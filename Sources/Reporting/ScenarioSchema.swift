@@ -88,12 +88,12 @@ public enum ScenarioSchema {
 
     static var workload: S {
         let queryClass = object([
-            ("name", string), ("kind", enumeration(["router", "multi_shard", "reference_join", "insert_select_pushdown", "insert_select_coordinator"])),
+            ("name", string), ("kind", enumeration(["router", "multi_shard", "reference_join", "insert_select_pushdown", "insert_select_coordinator", "across_schemas"])),
             ("share", number(0, exclusiveMin: true)), ("table", string), ("worker_cpu", distribution), ("coordinator_cpu", distribution),
             ("bytes_read_kib", number(0)), ("result_bytes_kib", number(0)), ("write_bytes_kib", number(0)),
             ("rows_read", number(0)), ("rows_returned", number(0)), ("rows_written", number(0)),
             ("command", enumeration(["select", "insert", "update", "delete"])), ("fan_out_work", enumeration(["split", "per_shard"])),
-            ("measured_at_shard_count", integer(1, 64_000)),
+            ("measured_at_shard_count", integer(1, 64_000)), ("schemas", integer(2, 100_000)),
         ], required: ["name", "kind", "share", "worker_cpu"])
         return object([
             ("arrivals", object([

@@ -106,8 +106,9 @@ extension ClusterScenarioReader {
         }
     }
 
-    /// `tables` is nil when the tables section had errors (then class tables are not checked).
-    static func readWorkload(_ m: YAMLMapping, tenants: TenantPopulation, tables: [TableSpec]?) -> WorkloadSpec? {
+    /// `tables` is nil when the tables section had errors (then class tables are not checked);
+    /// `across_schemas` classes need `schemaBased` (citus.enable_schema_based_sharding).
+    static func readWorkload(_ m: YAMLMapping, tenants: TenantPopulation, tables: [TableSpec]?, schemaBased: Bool) -> WorkloadSpec? {
         let reader = m.reader
         var arrivals: WorkloadSpec.Arrivals?
         let open = m.mapping("arrivals", required: false), closed = m.mapping("clients", required: false)
@@ -131,6 +132,7 @@ extension ClusterScenarioReader {
                 guard let c = reader.mapping(item, path: "workload.classes[\(i)]") else { ok = false; continue }
                 if let q = QueryClassReader.read(c, tables: tables) {
                     if classes.contains(where: { $0.name == q.name }) { reader.error(c.value("name"), "duplicate class name `\(q.name)`"); ok = false }
+                    if q.kind == .acrossSchemas && !checkAcrossSchemas(q, c, tenants: tenants, schemaBased: schemaBased, databases: databases ?? 1, databasesNode: m.value("databases")) { ok = false }
                     classes.append(q)
                 } else { ok = false }
             }
@@ -146,6 +148,24 @@ extension ClusterScenarioReader {
             return nil
         }
         return workload
+    }
+
+    /// An `across_schemas` class reads tenant schemas: it needs schema-based sharding, at most
+    /// as many schemas as there are tenants, and one database (schemas of one database).
+    static func checkAcrossSchemas(_ q: QueryClass, _ c: YAMLMapping, tenants: TenantPopulation, schemaBased: Bool, databases: Int, databasesNode: Node?) -> Bool {
+        if !schemaBased {
+            c.reader.error(c.value("kind"), "class `\(q.name)` is across_schemas, which reads tenant schemas: set `citus.enable_schema_based_sharding: true` (with row-based sharding, a query over many tenants is `multi_shard`)")
+            return false
+        }
+        if q.schemasPerQuery > tenants.count {
+            c.reader.error(c.value("schemas"), "`\(c.qualified("schemas"))` is \(q.schemasPerQuery); there are \(tenants.count) tenant schemas")
+            return false
+        }
+        if databases > 1 {
+            c.reader.error(databasesNode, "across_schemas class `\(q.name)` reads schemas of one database; `workload.databases` must be 1 with it")
+            return false
+        }
+        return true
     }
 
     static func readOpen(_ a: YAMLMapping) -> WorkloadSpec.Arrivals? {

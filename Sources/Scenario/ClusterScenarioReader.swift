@@ -34,7 +34,7 @@ enum ClusterScenarioReader {
         // The workload is read even when the tenants section failed (against a stand-in
         // population), so that all of its errors are listed in the same pass.
         if let w = workloadMap, let population = tenants ?? (try? TenantPopulation(count: 1, totalBytes: 1, sizeExponent: 0, activityExponent: 0)) {
-            let read = readWorkload(w, tenants: population, tables: tables)
+            let read = readWorkload(w, tenants: population, tables: tables, schemaBased: citus?.schemaBasedSharding ?? false)
             if tenants != nil { workload = read }
         }
         var slo: [(className: String, ms: Double)] = []
@@ -92,7 +92,7 @@ enum ClusterScenarioReader {
         let perDatabase = (workload.sessions + workload.databases - 1) / workload.databases
         // The maintenance daemon of each database keeps one slot towards every worker.
         let daemon = citus.deadlockDetection ? 1 : 0
-        if citus.maxSharedPoolSize >= 0, citus.statementTimeout == nil, workload.classes.contains(where: { !$0.isSingleTenant }),
+        if citus.maxSharedPoolSize >= 0, citus.statementTimeout == nil, workload.classes.contains(where: \.isFanOut),
            perDatabase * max(1, citus.maxCachedConnsPerWorker) > shared - daemon {
             let citusMap = root.mapping("citus", required: false)
             reader.warning(citusMap?.value("max_shared_pool_size") ?? citusMap?.node ?? root.node,
@@ -300,8 +300,8 @@ enum ClusterScenarioReader {
             reader.error(key, "schema-based sharding with \(workload.tenants.count) tenant schemas: this build places up to 1,000,000 schemas (a single-shard colocation group each, about 3 KiB of memory per schema); model the largest tenants and scale the rest down")
             ok = false
         }
-        if let c = workload.classes.first(where: { !$0.isSingleTenant }) {
-            reader.error(key, "schema-based sharding: class `\(c.name)` (\(c.kind.rawValue)) would query every tenant's schema; only router and reference_join classes (one tenant's schema) are simulated")
+        if let c = workload.classes.first(where: \.isFanOut) {
+            reader.error(key, "schema-based sharding: class `\(c.name)` (\(c.kind.rawValue)) would query every tenant's schema; simulated are router and reference_join classes (one tenant's schema) and across_schemas classes (a read over a given number of schemas, one subplan each)")
             ok = false
         }
         if let t = tables.first(where: { $0.kind == .distributed && ($0.shardCount != nil || $0.colocateWith != nil) }) {

@@ -37,6 +37,26 @@ enum QueryClassReader {
             c.reader.error(c.value(key), "`\(c.qualified(key))` is for classes that fan out; a \(kind.rawValue) query runs one task whatever the shard count")
             return nil
         }
+        if kind == .acrossSchemas, let key = ["fan_out_work", "measured_at_shard_count"].first(where: { c.value($0) != nil }) {
+            c.reader.error(c.value(key), "`\(c.qualified(key))` is for classes that fan out over a table's shards; an across_schemas query runs one subplan per schema it reads (`schemas`)")
+            return nil
+        }
+        var schemas = 1
+        if kind == .acrossSchemas {
+            guard let k = c.integer("schemas", in: 2...100_000) else { return nil }
+            schemas = k
+            if let command, !command.isEmpty, command != "select" {
+                c.reader.error(c.value("command"), "`\(c.qualified("command"))` is `\(command)`; an across_schemas class reads (Citus plans each schema's part as a read-only subplan): use `select`, and model writes per schema as `router` classes")
+                return nil
+            }
+            if (write ?? 0) > 0 {
+                c.reader.error(c.value("write_bytes_kib") ?? c.value("rows_written"), "an across_schemas class reads: remove `\(c.qualified(c.value("rows_written") != nil ? "rows_written" : "write_bytes_kib"))`")
+                return nil
+            }
+        } else if c.value("schemas") != nil {
+            c.reader.error(c.value("schemas"), "`\(c.qualified("schemas"))` is for `kind: across_schemas` (a query reading several tenant schemas); this class is \(kind?.rawValue ?? "not one")")
+            return nil
+        }
         c.finish()
         guard let name, let kind, let share, let table, distributed.contains(table), let worker, let coordinator, let read, let result, let write,
               let command, c.value("fan_out_work") == nil || work != nil, c.value("measured_at_shard_count") == nil || measured != nil else { return nil }
@@ -44,6 +64,7 @@ enum QueryClassReader {
                            bytesRead: read, resultBytes: result, writeBytes: write, command: QueryClass.Command(rawValue: command))
         q.fanOutWork = work.flatMap(FanOutWork.init(rawValue:))
         q.measuredAtShardCount = measured
+        q.schemasPerQuery = schemas
         return q
     }
 

@@ -22,6 +22,14 @@ public struct QueryClass: Sendable, Equatable {
         case insertSelectPushdown = "insert_select_pushdown"
         /// INSERT ... SELECT that pulls rows to the coordinator and re-routes them.
         case insertSelectCoordinator = "insert_select_coordinator"
+        /// Schema-based sharding: a read over the same table in several tenant schemas (a
+        /// UNION ALL, a view over schemas). Each schema is its own colocation group, so the
+        /// router planner refuses it and Citus plans each schema's part as a subplan
+        /// (`ShouldRecursivelyPlanSetOperation`, recursive_planning.c); `ExecuteSubPlans`
+        /// (subplan_execution.c) runs the subplans one after another, each a one-task query to
+        /// its schema's node whose rows go to the coordinator, then the coordinator runs the
+        /// outer query over those intermediate results.
+        case acrossSchemas = "across_schemas"
     }
 
     /// The SQL command the class runs; during a `force_logical` move UPDATE and DELETE fail
@@ -50,6 +58,10 @@ public struct QueryClass: Sendable, Equatable {
     /// were measured at (the scenario reader rescales them to the table's shard count).
     public var fanOutWork: FanOutWork?
     public var measuredAtShardCount: Int?
+    /// `across_schemas` classes: the tenant schemas each query reads (one subplan each), drawn
+    /// by the tenants' activity; 1 for the other classes. `workerCPU`, `bytesRead` and
+    /// `resultBytes` are per subplan.
+    public var schemasPerQuery = 1
 
     public init(name: String, kind: Kind, share: Double, table: String, workerCPU: Distribution, coordinatorCPU: Distribution,
                 bytesRead: Double = 0, resultBytes: Double = 0, writeBytes: Double = 0, command: Command? = nil) {
@@ -69,7 +81,7 @@ public struct QueryClass: Sendable, Equatable {
     /// The class with its per-task work moved from `from` shards to `to` shards as `work` says:
     /// `split` multiplies CPU and bytes read per task by from/to; `perShard` leaves them.
     public func rescaled(fromShards from: Int, toShards to: Int, work: FanOutWork) -> QueryClass {
-        guard work == .split, !isSingleTenant, from != to, to > 0 else { return self }
+        guard work == .split, isFanOut, from != to, to > 0 else { return self }
         var c = self
         let k = Double(from) / Double(to)
         c.workerCPU = workerCPU.scaled(by: k)
@@ -79,6 +91,11 @@ public struct QueryClass: Sendable, Equatable {
 
     /// True for classes that touch one tenant (and so one shard).
     public var isSingleTenant: Bool { kind == .router || kind == .referenceJoin }
+    /// True for classes that run one task on every shard of their table.
+    public var isFanOut: Bool { !isSingleTenant && kind != .acrossSchemas }
+    /// Tenants (schemas or shards of tenants) one query reads point-wise: 1 for single-tenant
+    /// classes, `schemasPerQuery` across schemas, 0 for fan-outs (they scan whole shards).
+    public var tenantReadsPerQuery: Int { isSingleTenant ? 1 : kind == .acrossSchemas ? schemasPerQuery : 0 }
     /// True for classes that write.
     public var isWrite: Bool { command != .select || writeBytes > 0 || kind == .insertSelectPushdown || kind == .insertSelectCoordinator }
 }

@@ -72,7 +72,7 @@ extension Advisor {
         let tenants = s.workload.tenants
         guard let ti = s.tables.firstIndex(where: { $0.kind == .distributed }) else { return [] }
         let shares = s.workload.classes.reduce(0.0) { $0 + $1.share }
-        let singleCPU = s.workload.classes.filter(\.isSingleTenant).reduce(0.0) { $0 + load.rate * $1.share / shares * $1.workerCPU.mean }
+        let singleCPU = s.workload.classes.reduce(0.0) { $0 + load.rate * $1.share / shares * Double($1.tenantReadsPerQuery) * $1.workerCPU.mean }
         var out: [Advice.Isolation] = []
         // `isolation_candidates: 0` asks for no study (an empty range, never 1...0).
         for rank in stride(from: 1, through: min(spec.isolationCandidates, tenants.count), by: 1) {

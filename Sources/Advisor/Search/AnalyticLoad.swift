@@ -9,7 +9,8 @@ import Workload
 ///
 /// Assumptions: arrivals at the peak rate of the curve (open loop) or clients / mean think
 /// time (closed loop, an upper bound); router and reference-join queries run on their
-/// tenant's worker, fan-outs run one task per shard; pages that miss the cache are 8 KiB
+/// tenant's worker, across-schemas queries one subplan on each schema's worker, fan-outs
+/// one task per shard; pages that miss the cache are 8 KiB
 /// disk reads; connection set-up CPU is left out (so the bound stays a lower bound).
 public struct AnalyticLoad: Sendable {
     /// Queries per second assumed.
@@ -83,11 +84,12 @@ public struct AnalyticLoad: Sendable {
             coordinator += lambda * c.coordinatorCPU.mean
             guard let ti = s.tables.firstIndex(where: { $0.name == c.table }), !layout.tenantShard[ti].isEmpty else { continue }
             let pages = c.bytesRead / SimulationLayout.pageBytes
-            if c.isSingleTenant {
+            if !c.isFanOut {
+                // Single-tenant queries, and across_schemas subplans (schemas drawn by activity).
                 for t in 0..<tenants.count {
                     let worker = Int(layout.shardWorker[ti][Int(layout.tenantShard[ti][t])])
                     guard worker >= 0 else { continue }  // a tenant schema made later in the timeline
-                    let q = lambda * tenants.activity[t]
+                    let q = lambda * Double(c.tenantReadsPerQuery) * tenants.activity[t]
                     cpu[worker] += q * c.workerCPU.mean
                     reads[worker] += q * pages * (1 - layout.tenantHitRatio[ti][t])
                 }

@@ -63,7 +63,7 @@ public struct Candidate: Sendable, Equatable {
         for i in s.tables.indices where s.tables[i].kind == .distributed { s.tables[i].shardCount = nil }
         // Per-task work moves to the candidate's shard count by each class's own `fan_out_work`
         // (the model `run` uses), or the advisor's default for classes without one.
-        for i in s.workload.classes.indices where !s.workload.classes[i].isSingleTenant {
+        for i in s.workload.classes.indices where s.workload.classes[i].isFanOut {
             let table = base.tables.first { $0.name == s.workload.classes[i].table }
             let c = s.workload.classes[i]
             s.workload.classes[i] = c.rescaled(fromShards: table?.shardCount ?? base.citus.shardCount, toShards: shardCount, work: c.fanOutWork ?? fanOutWork)

@@ -115,11 +115,13 @@ struct WorkerCache {
         init(scenario: ClusterScenario, shardBytes: [[Double]], meanArrivalRate: Double, sizes: [Double]?, activity: [Double]?) {
             let classes = scenario.workload.classes
             let totalShare = classes.reduce(0) { $0 + $1.share }
+            // Page reads per second of the classes `include` picks: per tenant read (single-tenant
+            // and across-schemas classes, `schemasPerQuery` reads per query) or per shard task.
             func rate(_ include: (QueryClass) -> Bool) -> Double {
-                classes.filter(include).reduce(0.0) { $0 + meanArrivalRate * $1.share / totalShare * max(1, $1.bytesRead / SimulationLayout.pageBytes) }
+                classes.filter(include).reduce(0.0) { $0 + meanArrivalRate * $1.share / totalShare * Double(max(1, $1.tenantReadsPerQuery)) * max(1, $1.bytesRead / SimulationLayout.pageBytes) }
             }
-            point = scenario.tables.map { t in rate { $0.table == t.name && $0.isSingleTenant } }
-            scan = scenario.tables.map { t in rate { $0.table == t.name && !$0.isSingleTenant } }
+            point = scenario.tables.map { t in rate { $0.table == t.name && !$0.isFanOut } }
+            scan = scenario.tables.map { t in rate { $0.table == t.name && $0.isFanOut } }
             referenceJoin = rate { $0.kind == .referenceJoin }
             self.sizes = sizes ?? scenario.workload.tenants.sizeBytes
             share = activity ?? scenario.workload.tenants.activity

@@ -53,6 +53,10 @@ extension ClusterSimulation {
         record.arrival = s.now
         record.active = true
         record.coordinatorWork = Self.draw(coordinatorCPU[cls], demandStream)
+        if subplans[cls] > 0 {
+            record.remaining = subplans[cls]
+            record.schemaDraws = schemaStream.next64()
+        }
         let id = newRequest(record)
         if hasOperations && liveCoordinators.isEmpty {
             // No coordinator: the client's connection fails at once.
@@ -75,12 +79,12 @@ extension ClusterSimulation {
         }
     }
 
-    /// Planning on the coordinator (half the coordinator CPU drawn for fan-outs; the other
-    /// half merges).
+    /// Planning on the coordinator (half the coordinator CPU drawn for fan-outs and across_schemas
+    /// queries; the other half merges, or runs the outer query over the subplans' results).
     mutating func begin(request id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         if coordinators > 1 { connectSession(request: id, &s) }
         let r = requests[Int(id)]
-        let planWork = singleTenant[Int(r.cls)] ? r.coordinatorWork : r.coordinatorWork / 2
+        let planWork = singleTenant[Int(r.cls)] && subplans[Int(r.cls)] == 0 ? r.coordinatorWork : r.coordinatorWork / 2
         requests[Int(id)].started = s.now
         requests[Int(id)].outstanding += 1
         let t = newTask(TaskRecord(request: id, worker: -1, shard: -1, pool: -1, stage: .plan))
@@ -95,7 +99,8 @@ extension ClusterSimulation {
         guard !r.answered else { return }
         requests[Int(id)].answered = true
         if r.arrival >= measureFrom {
-            metrics.record(cls: Int(r.cls), latency: s.now - r.arrival, outcome: outcome, tenant: Int(r.tenant),
+            // An across_schemas query is no one tenant's (citus_stat_tenants counts single-shard queries).
+            metrics.record(cls: Int(r.cls), latency: s.now - r.arrival, outcome: outcome, tenant: subplans[Int(r.cls)] > 0 ? -1 : Int(r.tenant),
                            write: isWrite[Int(r.cls)], cpuSeconds: r.cpuSeconds)
             if outcome == .ok { metrics.serviceMicroseconds[Int(r.cls)] += Double((s.now - r.started).microseconds) }
         }

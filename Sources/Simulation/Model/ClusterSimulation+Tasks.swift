@@ -117,12 +117,14 @@ extension ClusterSimulation {
         shardTaskDone(task: id, &s)
     }
 
-    /// Sends a shard task over an established connection: a fan-out's backend first builds it
-    /// (`task_coordinator_cpu`, one task at a time), then it reaches the worker's CPU after
-    /// the one-way latency (a future arrival on the worker's processor-sharing CPU, no event).
+    /// Sends a shard task over an established connection: a fan-out's (or an across_schemas
+    /// subplan's) backend first builds it (`task_coordinator_cpu`, one task at a time), then it
+    /// reaches the worker's CPU after the one-way latency (a future arrival on the worker's
+    /// processor-sharing CPU, no event).
     mutating func send(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         tasks[Int(id)].started = s.now
-        if taskCoordinatorCPU > 0 && tasks[Int(id)].pool >= 0 && !tasks[Int(id)].local {
+        if taskCoordinatorCPU > 0 && !tasks[Int(id)].local
+            && (tasks[Int(id)].pool >= 0 || subplans[Int(requests[Int(tasks[Int(id)].request)].cls)] > 0) {
             tasks[Int(id)].stage = .dispatch
             return backendJob(task: id, &s)
         }
@@ -185,6 +187,7 @@ extension ClusterSimulation {
             if !t.local {
                 returnConnection(session: requests[Int(rid)].session, coordinator: requests[Int(rid)].coordinator, worker: Int(t.worker), &s)
             }
+            if subplans[Int(requests[Int(rid)].cls)] > 0 { return subplanDone(request: rid, &s) }
             answer(request: rid, outcome: .ok, &s)
             return release(request: rid)
         }
@@ -210,6 +213,39 @@ extension ClusterSimulation {
             }
         }
         release(request: rid)
+    }
+
+    // MARK: Queries across schemas
+
+    /// An across_schemas subplan's rows reached the coordinator: the next schema's subplan
+    /// (one after another, as `ExecuteSubPlans` runs them, over the session's cached
+    /// connections), or after the last, the outer query on the coordinator (the merge).
+    mutating func subplanDone(request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+        requests[Int(rid)].remaining -= 1
+        let r = requests[Int(rid)]
+        defer { release(request: rid) }
+        guard !r.answered else { return }  // timed out: no further subplans
+        if r.remaining > 0 {
+            requests[Int(rid)].tenant = nextSchema(request: rid)
+            if hasOperations { dispatchOrHold(request: rid, &s) } else { routerDispatch(request: rid, &s) }
+            return
+        }
+        requests[Int(rid)].outstanding += 1
+        let merge = newTask(TaskRecord(request: rid, worker: -1, shard: -1, pool: -1, stage: .merge))
+        let node = cpuNode(coordinator: r.coordinator)
+        cpu[node].arrive(job: merge, work: .microseconds(r.coordinatorWork - r.coordinatorWork / 2), at: s.now)
+        armCPU(node, &s)
+    }
+
+    /// The next subplan's schema, drawn by the tenants' activity (independently: a busy schema
+    /// may be read twice) from the request's own generator (SplitMix64).
+    mutating func nextSchema(request rid: UInt32) -> Int32 {
+        var z = requests[Int(rid)].schemaDraws &+ 0x9E37_79B9_7F4A_7C15
+        requests[Int(rid)].schemaDraws = z
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        return Int32(tenantSampler.sample(uniform: Double(z >> 11) * 0x1.0p-53))
     }
 
     // MARK: Multi-shard queries

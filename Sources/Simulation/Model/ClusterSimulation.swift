@@ -26,7 +26,11 @@ public struct ClusterSimulation: EventHandler {
     let classTable: [Int]
     let classAlias: AliasTable
     // Hot-path copies of the scenario, flat so no event copies a struct holding references.
+    /// The class's tasks go to the request's tenant's shard: single-tenant classes, and each
+    /// subplan of an across_schemas class (the tenant is then the subplan's schema).
     let singleTenant: [Bool]
+    /// across_schemas: subplans (schemas read) per query; 0 for the other classes.
+    let subplans: [Int32]
     let isWrite: [Bool]
     /// insert_select_coordinator: a SELECT fan-out to the coordinator, then a write fan-out.
     let twoPhase: [Bool]
@@ -134,6 +138,8 @@ public struct ClusterSimulation: EventHandler {
     // the cluster's, so two configurations see the same requests.
     let arrivalStream: RandomStream, tenantStream: RandomStream, classStream: RandomStream
     let demandStream: RandomStream, clusterStream: RandomStream
+    /// Seeds each across_schemas query's schema draws.
+    let schemaStream: RandomStream
 
     // Resources: CPU node 0 is the first coordinator, node w + nodeOffset is worker w
     // (`node(ofWorker:)`), then added coordinators (`cpuNode(coordinator:)`); disks likewise.
@@ -204,7 +210,8 @@ public struct ClusterSimulation: EventHandler {
             return i
         }
         classAlias = try AliasTable(weights: classes.map(\.share))
-        singleTenant = classes.map(\.isSingleTenant)
+        singleTenant = classes.map { $0.isSingleTenant || $0.kind == .acrossSchemas }
+        subplans = classes.map { $0.kind == .acrossSchemas ? Int32($0.schemasPerQuery) : 0 }
         isWrite = classes.map(\.isWrite)
         twoPhase = classes.map { $0.kind == .insertSelectCoordinator }
         bytesRead = classes.map(\.bytesRead)
@@ -301,6 +308,7 @@ public struct ClusterSimulation: EventHandler {
         classStream = RandomStream(runSeed: seed, name: "workload.classes")
         demandStream = RandomStream(runSeed: seed, name: "workload.demands")
         clusterStream = RandomStream(runSeed: seed, name: "cluster.cache")
+        schemaStream = RandomStream(runSeed: seed, name: "workload.schemas")
         let c = scenario.cluster
         let limit = sharedPoolLimit
         let workerServers = workers + nodeOffset - 1  // workers that are not the coordinator

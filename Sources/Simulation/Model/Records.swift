@@ -44,8 +44,12 @@ struct RequestRecord {
     /// waits, slow-start timers); the record is reused only when this is 0 and the client
     /// has been answered.
     var outstanding: Int32 = 0
-    /// Shard tasks of a fan-out not yet finished; at 0 the coordinator merges.
+    /// Shard tasks of a fan-out not yet finished (across_schemas: subplans not yet finished,
+    /// the one running included); at 0 the coordinator merges.
     var remaining: Int32 = 0
+    /// across_schemas: the state of the generator drawing the next subplan's schema (SplitMix64,
+    /// seeded at arrival, so every configuration sees the same schemas).
+    var schemaDraws: UInt64 = 0
     /// The router query's task, while it waits for a shared-pool slot; −1 otherwise.
     var waitingTask: Int32 = -1
     /// A slow-start timer for this request's pools is scheduled.

@@ -90,7 +90,7 @@ public struct SimulationMetrics: Sendable {
             latency[cls].record(d)
             intervalLatency[cls].record(d)
             intervalCompleted[cls] += 1
-            if !watchGroup.isEmpty, watchGroup[tenant] >= 0, watchClass[cls] {
+            if !watchGroup.isEmpty, tenant >= 0, watchGroup[tenant] >= 0, watchClass[cls] {
                 let g = Int(watchGroup[tenant])
                 watchLatency[g].record(d)
                 watchIntervalLatency[g].record(d)
@@ -101,6 +101,7 @@ public struct SimulationMetrics: Sendable {
         case .error:
             errors[cls] += 1
         }
+        guard tenant >= 0 else { return }
         if write { tenantCounts[tenant].writes += 1 } else { tenantCounts[tenant].reads += 1 }
         if trackStatements && !routerCallsByTenant[cls].isEmpty { routerCallsByTenant[cls][tenant] += 1 }
         tenantCounts[tenant].cpuSeconds += cpuSeconds

@@ -28,7 +28,7 @@ public struct ResourceEstimate: Sendable {
         let rate = s.workload.peakArrivalRate
         let shares = s.workload.classes.reduce(0.0) { $0 + $1.share }
         let perQuery = s.workload.classes.reduce(0.0) { sum, c in
-            sum + c.share / max(shares, 1e-12) * (c.isSingleTenant ? 12 : 4 + 3 * Double(s.citus.shardCount))
+            sum + c.share / max(shares, 1e-12) * (c.isFanOut ? 4 + 3 * Double(s.citus.shardCount) : 12 * Double(c.tenantReadsPerQuery))
         }
         events = rate * s.run.duration.seconds * perQuery * Double(s.run.replications)
     }
