@@ -50,31 +50,68 @@ extension RunbookRunner {
 
     /// `citus_schema_distribute(schema)`.
     mutating func distributeSchema(_ c: BoundCall) throws {
-        guard !c.isNull("schemaname") else { return }  // STRICT: NULL in, nothing done
+        guard let name = try schemaToDistribute(c) else { return }
+        try finishDistributing(schema: name)
+    }
+
+    /// `citus_schema_distribute`'s checks and NOTICE, before any table is converted: the
+    /// schema, or nil when there is nothing to do (NULL in, or already distributed).
+    mutating func schemaToDistribute(_ c: BoundCall) throws -> String? {
+        guard !c.isNull("schemaname") else { return nil }  // STRICT: NULL in, nothing done
         let name = try c.string("schemaname")
         try requireSchema(name)
         if state.tenantSchema(named: name) != nil {
             note(c.statement, CitusMessage(.notice, "schema \(name) is already distributed"))
-            return
+            return nil
         }
         guard name != "public" else { throw CitusError("public schema cannot be distributed") }
         if state.tables.contains(where: { TenantSchema.schema(ofTable: $0.name) == name }) {
             throw CitusError("distributed schema cannot have distributed tables", hint: "Undistribute distributed tables before 'citus_schema_distribute'.")
         }
         note(c.statement, CitusMessage(.notice, "distributing the schema \(name)"))
-        let local = createdTableOrder.filter { TenantSchema.schema(ofTable: $0) == name }
+        return name
+    }
+
+    /// The schema's local tables (in creation order) as `citus_schema_distribute` takes them.
+    func localTables(of schema: String) -> [(name: String, hasReplicaIdentity: Bool)] {
+        createdTableOrder.filter { TenantSchema.schema(ofTable: $0) == schema }
             .map { (name: $0, hasReplicaIdentity: createdTables[$0]?.hasPrimaryKey ?? false) }
-        try state.distributeSchema(name, tables: local)
+    }
+
+    /// The metadata of a distributed schema: its local tables become single-shard tables of a
+    /// new colocation group, placed by Citus's rule for a new group.
+    public mutating func finishDistributing(schema name: String) throws {
+        try state.distributeSchema(name, tables: localTables(of: name))
+    }
+
+    /// The node `citus_schema_distribute(schema)` would place the schema on now.
+    public func nodeForDistributing(schema name: String) throws -> NodeID? {
+        var trial = state
+        try trial.distributeSchema(name, tables: localTables(of: name))
+        guard let group = trial.tenantSchema(named: name)?.colocationID, let first = trial.tables(in: group).first,
+              let shard = trial.shards(of: first.name).first else { return nil }
+        return trial.placements(of: shard.id).first?.node
     }
 
     /// `citus_schema_undistribute(schema)`: its tables become local tables again (they stay
     /// known to the runbook, so the schema can be distributed again).
     mutating func undistributeSchema(_ c: BoundCall) throws {
-        guard !c.isNull("schemaname") else { return }
+        guard let name = try schemaToUndistribute(c) else { return }
+        try finishUndistributing(schema: name)
+    }
+
+    /// `citus_schema_undistribute`'s checks and NOTICE: the schema, or nil for NULL.
+    mutating func schemaToUndistribute(_ c: BoundCall) throws -> String? {
+        guard !c.isNull("schemaname") else { return nil }
         let name = try c.string("schemaname")
         try requireSchema(name)
         guard state.tenantSchema(named: name) != nil else { throw CitusError("schema \(name) is not distributed") }
         note(c.statement, CitusMessage(.notice, "undistributing schema \(name)"))
+        return name
+    }
+
+    /// The metadata of an undistributed schema: unregistered, its tables local again.
+    public mutating func finishUndistributing(schema name: String) throws {
         let identity = state.tables.filter { TenantSchema.schema(ofTable: $0.name) == name }.map { ($0.name, $0.hasReplicaIdentity) }
         try state.undistributeSchema(name)
         for (table, hasReplicaIdentity) in identity where createdTables[table] == nil {

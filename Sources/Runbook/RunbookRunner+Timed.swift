@@ -59,6 +59,11 @@ public enum TimedOperation: Sendable {
     /// `alter_distributed_table(shard_count := n)`: writes to `tables` wait while their data
     /// is re-inserted into new shards (INSERT ... SELECT); the metadata changes at the end.
     case alterTable(tables: [String], shardCount: Int)
+    /// `citus_schema_distribute` (`distribute`) or `citus_schema_undistribute`: the schema's
+    /// tables are copied between the coordinator's local tables and the schema's node, one
+    /// table after another, writes waiting (ExclusiveLock) and reads going on; the metadata
+    /// changes at the end (`finishDistributing` / `finishUndistributing`).
+    case schemaConversion(schema: String, distribute: Bool)
     /// `citus_rebalance_wait()`: the session waits for the running job.
     case waitForJob
     /// `citus_rebalance_stop()`: cancels the running job.
@@ -78,7 +83,7 @@ extension RunbookRunner {
     public static let timedFunctions: Set<String> = [
         "citus_move_shard_placement", "rebalance_table_shards", "citus_drain_node", "citus_rebalance_start", "citus_rebalance_wait",
         "citus_rebalance_stop", "isolate_tenant_to_new_shard", "citus_split_shard_by_split_points", "citus_add_clone_node", "citus_add_clone_node_with_nodeid",
-        "citus_promote_clone_and_rebalance", "alter_distributed_table", "citus_schema_move",
+        "citus_promote_clone_and_rebalance", "alter_distributed_table", "citus_schema_move", "citus_schema_distribute", "citus_schema_undistribute",
     ]
 
     /// Every function a timeline may call (status functions are passed over with a note).
@@ -185,6 +190,8 @@ extension RunbookRunner {
             for t in plan.tables { for m in Self.conversionNotices(t, start: true) { note(c.statement, m) } }
             return .alterTable(tables: plan.tables, shardCount: plan.shardCount)
         case "citus_schema_move": return try schemaMove(c)
+        case "citus_schema_distribute": return try schemaToDistribute(c).map { .schemaConversion(schema: $0, distribute: true) }
+        case "citus_schema_undistribute": return try schemaToUndistribute(c).map { .schemaConversion(schema: $0, distribute: false) }
         case "citus_rebalance_wait": return .waitForJob
         case "citus_rebalance_stop": return .stopJob
         case "isolate_tenant_to_new_shard":

@@ -264,7 +264,9 @@ struct ClusterReportPage {
         let kinds = ["move", "split", "reference_tables", "clone"]
         let bars = log.transfers.compactMap { t -> SVGGantt.Bar? in
             guard let end = t.end else { return nil }
-            let label = "\(t.kind) shard \(t.anchorShard) \(t.source) → \(t.target), \(f(t.bytes / 1_073_741_824, 2)) GiB, \(f(t.start.seconds, 1))–\(f(end.seconds, 1)) s, \(t.status)"
+            // A schema's (un)distribution copies whole tables: no anchor shard to name.
+            let what = t.kind.hasPrefix("schema_") ? t.kind : "\(t.kind) shard \(t.anchorShard)"
+            let label = "\(what) \(t.source) → \(t.target), \(f(t.bytes / 1_073_741_824, 2)) GiB, \(f(t.start.seconds, 1))–\(f(end.seconds, 1)) s, \(t.status)"
             return SVGGantt.Bar(lane: t.target, start: t.start.seconds, end: end.seconds, label: label, kind: kinds.firstIndex(of: t.kind) ?? 0)
         }
         return SVGGantt(title: "Transfers over time, by target node (hover for details)", xLabel: "simulated time (s)", bars: bars, kinds: kinds).svg

@@ -21,7 +21,7 @@ extension ClusterSimulation {
         }
         for f in first..<(first + count) {
             let w = Int(shardWorkerFlat[f])
-            guard workerDown[w] else { continue }
+            guard w >= 0, workerDown[w] else { continue }  // −1: local tables on the coordinator
             if scenario.operations.waitForFailedNodes {
                 requests[Int(rid)].outstanding += 1
                 ops.parkedOnNode[w].append(rid)

@@ -62,8 +62,10 @@ extension ClusterSimulation {
         let expectedMisses = pages * (1 - hit)
         var misses = expectedMisses.rounded(.down)
         if clusterStream.uniform() < expectedMisses - misses { misses += 1 }
-        metrics.pagesRead[Int(t.worker)] += pages
-        metrics.pagesMissed[Int(t.worker)] += misses
+        if t.worker >= 0 {  // −1: an undistributed schema's tables on the coordinator
+            metrics.pagesRead[Int(t.worker)] += pages
+            metrics.pagesMissed[Int(t.worker)] += misses
+        }
         let written = phase == 0 ? 0 : writeBytes[cls]
         if hasOperations && written > 0 {
             let g = Int(shardGroupFlat[shardOffset[table] + Int(t.shard)])
@@ -164,6 +166,18 @@ extension ClusterSimulation {
         let worker = shardWorkerFlat[shardOffset[table] + Int(shard)]
         requests[Int(rid)].outstanding += 1
         let id = newTask(TaskRecord(request: rid, worker: worker, shard: shard, pool: -1, stage: .waiting))
+        if worker < 0 {
+            // An undistributed schema's local tables: only the first coordinator has them (the
+            // session's backend runs the query); another coordinator answers "does not exist".
+            guard r.coordinator == 0 else {
+                freeTask(id)
+                requests[Int(rid)].outstanding -= 1
+                requests[Int(rid)].failed = true
+                return answer(request: rid, outcome: .error, &s)
+            }
+            tasks[Int(id)].local = true
+            return send(task: id, &s)
+        }
         if localExecution && isLocal(worker: worker, coordinator: r.coordinator) {
             // Local execution: the session's own backend runs the shard query (FACTS G).
             tasks[Int(id)].local = true

@@ -273,6 +273,10 @@ extension ClusterSimulation {
                 let chain = newChain(TransferChain(owner: .session(operation: op), items: [], mode: .blockWrites))
                 ops.sessionBusy = true
                 startConversion(tables: tables, shardCount: count, chain: chain, &s)
+            case .schemaConversion(let schema, let distribute):
+                let chain = newChain(TransferChain(owner: .session(operation: op), items: [], mode: .blockWrites))
+                ops.sessionBusy = true
+                startSchemaConversion(schema: schema, distribute: distribute, chain: chain, &s)
             case .promoteClone(let clone, let plan):
                 let chain = newChain(TransferChain(owner: .session(operation: op), items: [], mode: .blockWrites))
                 ops.sessionBusy = true

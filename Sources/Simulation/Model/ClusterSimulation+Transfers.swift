@@ -164,6 +164,15 @@ extension ClusterSimulation {
         let t = ops.transfers[id]
         ops.transfers[id].phase = .indexes
         ops.log.transfers[t.log].indexStart = s.now
+        if t.kind == .distributeSchema || t.kind == .undistributeSchema {
+            // The receiving side (a worker, or the coordinator at −1) builds the tables' indexes.
+            guard t.schemaIndexWork > 0 else { return transferStep(id, &s) }
+            ops.transfers[id].indexParts = 1
+            let task = newTask(TaskRecord(request: UInt32(id), worker: t.target, shard: -1, pool: -1, stage: .copy))
+            cpu[node(ofWorker: Int(t.target))].arrive(job: task, work: SimDuration(seconds: t.schemaIndexWork), at: s.now)
+            armCPU(node(ofWorker: Int(t.target)), &s)
+            return
+        }
         if t.kind == .convert {
             // Every worker builds the indexes of its new shards at once.
             for (w, work) in t.convertIndexWork.enumerated() where work > 0 {
@@ -332,6 +341,17 @@ extension ClusterSimulation {
             do { try rebuildPlacement() } catch { return failTransfer(id, error: "ERROR:  \(error)", &s) }
         case .convert:
             if let error = commitConversion(id, at: s.now) { return failTransfer(id, error: error, &s) }
+        case .distributeSchema, .undistributeSchema:
+            let g = Int(t.schemaGroup)
+            if g >= 0 {
+                resumed += takeParked(group: g, transfer: id, at: s.now)
+                groupBlocked[g] = false
+                ops.groupTransfer[g] = -1
+            }
+            if let error = commitSchemaConversion(id) {
+                for rid in resumed { resume(request: rid, &s) }
+                return failTransfer(id, error: error, &s)
+            }
         case .clone:
             if let clone = t.promotionClone {
                 for a in t.anchors where group(of: a) >= 0 {
@@ -380,7 +400,7 @@ extension ClusterSimulation {
         let op = chainOperation(t.chain)
         if status == "done" { ops.log.operations[op].bytesCopied += t.bytes }  // a promotion's bytes are 0: it copies nothing
         if let start = ops.log.transfers[log].blockStart {
-            ops.log.operations[op].writeBlockedGroupSeconds += (s.now - start).seconds * Double(t.kind == .convert ? t.convertGroups : t.anchors.count)
+            ops.log.operations[op].writeBlockedGroupSeconds += (s.now - start).seconds * Double(t.kind == .convert || t.schemaGroup >= 0 ? t.convertGroups : t.anchors.count)
         }
         if status == "done" {
             advanceChain(t.chain, failed: nil, &s)

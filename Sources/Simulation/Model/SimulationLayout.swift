@@ -119,6 +119,12 @@ public struct SimulationLayout: Sendable {
 
     /// Schema-based sharding: tenant rank r's table `table`, `tenant_r.table`.
     public static func tenantTable(rank r: Int, table: String) -> String { "\(tenantSchema(rank: r)).\(table)" }
+    /// The rank of the scenario tenant whose schema is `name` (`tenant_r`, 1 ≤ r ≤ `tenants`), or nil.
+    public static func tenantRank(ofSchema name: String, tenants: Int) -> Int? {
+        guard name.hasPrefix("tenant_"), let r = Int(name.dropFirst("tenant_".count)), (1...max(1, tenants)).contains(r),
+              tenantSchema(rank: r) == name else { return nil }
+        return r
+    }
 
     /// As `placement`, for schema-based tenants: per distributed table, tenant t's shard is
     /// index t (its schema's single shard), on the node Citus placed it; worker −1 for a tenant

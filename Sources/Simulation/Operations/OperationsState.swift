@@ -10,7 +10,10 @@ import SimCore
 /// the start → set-up → copy → index build → commit. Catch-up waits poll every second until
 /// the target has applied the source's WAL position taken when the wait began.
 struct ActiveTransfer {
-    enum Kind: String { case move, referenceTables = "reference_tables", split, clone, convert = "alter_table" }
+    enum Kind: String {
+        case move, referenceTables = "reference_tables", split, clone, convert = "alter_table"
+        case distributeSchema = "schema_distribute", undistributeSchema = "schema_undistribute"
+    }
     enum Phase { case setup, copy, catchUp1, indexes, catchUp2, blocked, promote, done }
 
     var kind: Kind
@@ -59,6 +62,11 @@ struct ActiveTransfer {
     var convertShardCount = 0
     var convertGroups = 0
     var convertIndexWork: [Double] = []
+    /// citus_schema_distribute / undistribute: the schema, its group (−1: not one of the
+    /// scenario's tenants, so no data) and the index-build CPU on the receiving side (s).
+    var schemaName = ""
+    var schemaGroup: Int32 = -1
+    var schemaIndexWork = 0.0
     /// Promotion of a clone: the clone and the split plan.
     var promotionClone: NodeID?
     var promotionPlan: [CloneSplitPlanner.Row]?

@@ -1,0 +1,89 @@
+import ClusterModel
+import Planner
+import Runbook
+import SimCore
+
+/// `citus_schema_distribute` and `citus_schema_undistribute` in simulated time
+/// (`commands/schema_based_sharding.c`). Both convert the schema's tables one after another,
+/// each under an ExclusiveLock: the schema's writes wait for the whole statement, its reads go
+/// on against the old copy. Distributing copies each local table from the coordinator into its
+/// new single-shard table (`CreateSingleShardTable`, whose `CopyLocalDataIntoShards` streams
+/// the rows) on the node Citus's rule gives the schema's new colocation group; undistributing
+/// copies each shard's rows into a new local table on the coordinator (`UndistributeTable`:
+/// `INSERT INTO new SELECT * FROM old`) and drops the shards. Each copy is costed like a shard
+/// copy (CPU on both sides, a disk read and a write, the sender's NIC); the indexes are built on
+/// the receiving side; then the metadata switches.
+///
+/// While a schema is local its queries run on the coordinator in the client's backend (its
+/// CPU and disk; worker index −1 is the coordinator, which holds no shards here). Model
+/// assumptions: the coordinator's cache is not modelled (a local schema keeps the hit ratio it
+/// had on its worker); the rows a distributed schema leaves on the coordinator (until
+/// `truncate_local_data_after_distributing_table`) are not counted on its disk.
+extension ClusterSimulation {
+    mutating func startSchemaConversion(schema name: String, distribute: Bool, chain: Int, _ s: inout Scheduler<ClusterEvent>) {
+        let function = distribute ? "citus_schema_distribute" : "citus_schema_undistribute"
+        guard localWorker < 0, coordinators == 1 else {
+            return finishChain(chain, error: "ERROR:  citus-sim times \(function) with one coordinator that holds no shards (the schema's local tables live on it)", &s)
+        }
+        var t = ActiveTransfer(kind: distribute ? .distributeSchema : .undistributeSchema, log: -1, chain: chain, mode: .blockWrites,
+                               source: -1, target: -1, anchors: [], bytes: 0)
+        t.schemaName = name
+        t.convertGroups = 1
+        t.maxStreams = 1  // one table after another
+        let tenant = SimulationLayout.tenantRank(ofSchema: name, tenants: tenantCount).map { $0 - 1 }
+        if let tenant, let first = scenario.tables.firstIndex(where: { $0.kind == .distributed }) {
+            let worker: Int32
+            if distribute {
+                let node: NodeID?
+                do { node = try ops.runner.nodeForDistributing(schema: name) } catch {
+                    return finishChain(chain, error: (error as? CitusError)?.description ?? (error as? ClusterError).map { "ERROR:  \($0.description)" } ?? "ERROR:  \(error)", &s)
+                }
+                worker = node.map { Int($0.rawValue) < ops.workerOfNode.count ? ops.workerOfNode[Int($0.rawValue)] : -1 } ?? -1
+            } else {
+                worker = ops.shardWorker[first][tenant]
+            }
+            guard worker >= 0 else { return finishChain(chain, error: "ERROR:  no worker nodes are available for placing shards", &s) }
+            t.source = distribute ? -1 : worker
+            t.target = distribute ? worker : -1
+            t.schemaGroup = shardGroupFlat[shardOffset[first] + tenant]
+            for (ti, spec) in scenario.tables.enumerated() where spec.kind == .distributed && !ops.shardBytes[ti].isEmpty && ops.shardBytes[ti][tenant] > 0 {
+                let bytes = ops.shardBytes[ti][tenant]
+                t.pendingShards.append(bytes)
+                t.bytes += bytes
+                t.schemaIndexWork += bytes / 1_073_741_824 * Double(spec.secondaryIndexes) * scenario.operations.indexBuildSecondsPerGiB
+            }
+        }
+        let id = addTransfer(t, at: s.now)
+        if t.schemaGroup >= 0 {
+            let g = Int(t.schemaGroup)
+            if ops.groupTransfer[g] >= 0 {
+                return failTransfer(id, error: CitusError("could not acquire the lock required to \(distribute ? "distribute" : "undistribute") schema \(name)",
+                                                           detail: "Another operation is moving the same schema.").description, &s)
+            }
+            ops.groupTransfer[g] = Int32(id)
+            groupBlocked[g] = true
+            ops.transfers[id].blocked = true
+            ops.log.transfers[ops.transfers[id].log].blockStart = s.now
+        }
+        s.schedule(.transferStep, at: s.now + scenario.operations.blockingOverhead, priority: .control, payload: UInt32(id))
+    }
+
+    /// The copies are done: the metadata switches and the placement is rebuilt (the schema's
+    /// queries now go to its new home); disk use follows. Returns an error text.
+    mutating func commitSchemaConversion(_ id: Int) -> String? {
+        let t = ops.transfers[id]
+        do {
+            if t.kind == .distributeSchema {
+                try ops.runner.finishDistributing(schema: t.schemaName)
+            } else {
+                try ops.runner.finishUndistributing(schema: t.schemaName)
+            }
+            try rebuildPlacement()
+        } catch {
+            return (error as? CitusError)?.description ?? (error as? ClusterError).map { "ERROR:  \($0.description)" } ?? "ERROR:  \(error)"
+        }
+        if t.target >= 0 { ops.diskUsed[Int(t.target)] += t.bytes }
+        if t.source >= 0 { ops.diskUsed[Int(t.source)] = max(0, ops.diskUsed[Int(t.source)] - t.bytes) }
+        return nil
+    }
+}
