@@ -10,10 +10,12 @@ client, so no query waits for another) then runs, each for a fixed time:
   router planner refuses it (the tables are not colocated), so each leaf becomes a subplan
   (`ShouldRecursivelyPlanSetOperation`) and `ExecuteSubPlans` runs them; the outer query then
   reads their intermediate results on the coordinator.
+Each query runs --repeats times, the repeats interleaved (every query once, then again), since
+one client's latency on this shared 2-core machine drifts by tens of percent between runs.
 pgbench's per-transaction log gives every latency (raw samples kept), plus tps. `EXPLAIN` of
 `across_4` is kept as Citus printed it (it lists the subplans), and the node of each schema.
 
-Usage: Lab/experiments/schemas.py [--host H] [--port P] [--out FILE] [--seconds S] [--schemas 32] [--ks 1,2,4,8,16,32]
+Usage: Lab/experiments/schemas.py [--host H] [--port P] [--out FILE] [--seconds S] [--repeats 3] [--schemas 32] [--ks 1,2,4,8,16,32]
 Never point it at production: it drops and creates the schemas `lab_s*`.
 """
 
@@ -41,6 +43,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "measured", "schemas_across.json"))
     ap.add_argument("--seconds", type=int, default=8)
     ap.add_argument("--schemas", type=int, default=32)
+    ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--ks", default="1,2,4,8,16,32")
     a = ap.parse_args()
     ks = [int(x) for x in a.ks.split(",")]
@@ -61,11 +64,12 @@ def main():
     doc["explain_across_4"] = "\n".join(r[0] for r in c.rows("EXPLAIN (COSTS OFF) " + union(4).replace(":id", "7").rstrip(";")))
     scripts = [("router", 1, "\\set id random(1, 1000)\nSELECT v FROM lab_s1.orders WHERE id = :id;")]
     scripts += [(f"across_{k}", k, "\\set id random(1, 1000)\n" + union(k)) for k in ks if k > 1]
-    for name, k, script in scripts:
-        print(f"schemas: {name}", file=sys.stderr)
-        tps, lat = pgbench(a.host, a.port, script, 1, a.seconds)
-        doc["runs"].append({"query": name, "schemas_read": k, "clients": 1, "tps": tps, "summary": summary(lat), "latencies_ms": lat})
-        write_json(a.out, doc)
+    for repeat in range(1, a.repeats + 1):
+        for name, k, script in scripts:
+            print(f"schemas: {name}, repeat {repeat}", file=sys.stderr)
+            tps, lat = pgbench(a.host, a.port, script, 1, a.seconds)
+            doc["runs"].append({"query": name, "schemas_read": k, "repeat": repeat, "clients": 1, "tps": tps, "summary": summary(lat), "latencies_ms": lat})
+            write_json(a.out, doc)
     for i in range(1, a.schemas + 1):
         c.execute(f"DROP SCHEMA IF EXISTS lab_s{i} CASCADE")
     print(f"schemas: wrote {a.out} ({len(doc['runs'])} runs)", file=sys.stderr)

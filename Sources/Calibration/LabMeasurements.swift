@@ -59,6 +59,16 @@ public struct LabMeasurements: Sendable {
         public var meanMilliseconds: Double
     }
 
+    /// Family j: one client's mean latency of a lookup in `schemasRead` tenant schemas (1: a
+    /// router query in one schema; more: one top-level UNION ALL, planned as subplans).
+    public struct AcrossSchemasRun: Sendable {
+        public var query: String
+        public var schemasRead: Int
+        public var tps: Double
+        public var meanMilliseconds: Double
+        public var samples: Int
+    }
+
     /// Family e: connections one query opened on each worker.
     public struct SingleQuery: Sendable {
         public var query: String
@@ -133,6 +143,7 @@ public struct LabMeasurements: Sendable {
     public var pgbench: [PgbenchRun] = []
     public var memory: [MemoryRun] = []
     public var cache: [CacheRun] = []
+    public var acrossSchemas: [AcrossSchemasRun] = []
 
     public init() {}
 
@@ -140,6 +151,7 @@ public struct LabMeasurements: Sendable {
     public static let experiments = [
         ("single_shard_moves", "a"), ("background_rebalance_and_drain", "b, c"), ("fanout_latency_against_shard_count", "d"),
         ("connections", "e, f"), ("backend_memory_against_shards_touched", "g"), ("two_level_cache", "h"),
+        ("read_across_schemas_against_schema_count", "j"),
     ]
 
     /// Reads `paths`: measurement files, or directories whose `*.json` files are read in name order.
@@ -180,6 +192,7 @@ public struct LabMeasurements: Sendable {
         case "connections": try readConnections(root)
         case "backend_memory_against_shards_touched": try readMemory(root)
         case "two_level_cache": try readCache(root)
+        case "read_across_schemas_against_schema_count": try readAcrossSchemas(root)
         default:
             throw MeasurementError(file: file, field: "experiment", problem: "\"\(experiment)\" is not one of \(Self.experiments.map(\.0).joined(separator: ", "))")
         }
@@ -274,6 +287,16 @@ public struct LabMeasurements: Sendable {
         for r in try root.field("runs").nonEmptyArray() {
             fanouts.append(FanoutRun(shardCount: try r.field("shard_count").int(), query: try r.field("query").string(), clients: try r.field("clients").int(),
                                      tps: try r.field("tps").nonNegative(), meanMilliseconds: try r.field("summary").field("mean_ms").nonNegative()))
+        }
+    }
+
+    mutating func readAcrossSchemas(_ root: JSONField) throws {
+        for r in try root.field("runs").nonEmptyArray() {
+            let k = try r.field("schemas_read").int()
+            guard k >= 1 else { throw try r.field("schemas_read").fail("\(k) is not a number of schemas (1 or more)") }
+            acrossSchemas.append(AcrossSchemasRun(query: try r.field("query").string(), schemasRead: k, tps: try r.field("tps").nonNegative(),
+                                                  meanMilliseconds: try r.field("summary").field("mean_ms").nonNegative(),
+                                                  samples: try r.field("summary").field("n").int()))
         }
     }
 

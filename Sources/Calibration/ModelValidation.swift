@@ -86,10 +86,15 @@ public struct ModelValidation: Sendable {
             rows += try fanoutRows(m, split: split, costs: queryCosts, threads: threads, replays: &replays)
             rows += try singleQueryRows(m, costs: queryCosts, threads: threads, replays: &replays)
             rows += try pgbenchRows(m, split: split, costs: queryCosts, threads: threads, replays: &replays)
+            if !m.acrossSchemas.isEmpty {
+                let across = try AcrossSchemasCosts(m, split: split, executor: queryCosts.executor)
+                fitted.parameters += across.parameters
+                rows += try acrossSchemasRows(m, split: split, costs: across, executor: queryCosts.executor, threads: threads, replays: &replays)
+            }
         }
         rows += try MemoryReplay.rows(m, split: split)
         rows += try CacheReplay.rows(m)
-        rows = rows.filter { $0.family == "a" } + ["b", "c", "d", "e", "f", "g", "h"].flatMap { f in rows.filter { $0.family == f } }
+        rows = rows.filter { $0.family == "a" } + ["b", "c", "d", "e", "f", "g", "h", "j"].flatMap { f in rows.filter { $0.family == f } }
         return ModelValidation(split: split, fitted: fitted, rows: rows, files: m.files,
                                replays: replays.map { ($0.name, Self.replayHeader + $0.text) })
     }

@@ -26,11 +26,16 @@ struct QueryReplay: Sendable {
     /// `citus.max_shared_pool_size` (nil: the default) and `citus.max_adaptive_executor_pool_size`.
     var sharedPool: Int? = nil
     var poolSize: Int = 16
+    /// Family j: the schemas one `across_schemas` query reads (nil: the shard-count replay
+    /// above), over `AcrossSchemasCosts.labSchemas` tenant schemas, and its cost per subplan.
+    var schemasRead: Int? = nil
+    var subplanCoordinatorCPU: SimDuration = .zero
 
     static func ms(_ d: SimDuration) -> String { "\(RebalanceReplay.number(d.seconds * 1000))ms" }
 
     var scenarioText: String {
         let shared = sharedPool.map { ", max_shared_pool_size: \($0)" } ?? ""
+        if let schemasRead { return acrossSchemasText(schemasRead) }
         return """
         version: 1
         kind: cluster
@@ -56,6 +61,41 @@ struct QueryReplay: Sendable {
               share: 1
               table: lab_fan
               worker_cpu: {distribution: constant, value: \(Self.ms(workerCPU + SimDuration(seconds: scanCPU.seconds / Double(shardCount))))}
+              coordinator_cpu: {distribution: constant, value: \(Self.ms(coordinatorCPU))}
+
+        """
+    }
+
+    /// Family j's lab: tenant schemas (each an `orders` table of 1,000 rows) over the 3 workers,
+    /// one query class reading `k` of them.
+    func acrossSchemasText(_ k: Int) -> String {
+        """
+        version: 1
+        kind: cluster
+        run: {seed: 1, duration: \(duration), warmup: \(warmup), replications: 1, sample_interval: 1s}
+        cluster:
+          coordinator: {cores: 2, memory_gib: 8, max_connections: 300}
+          workers: {count: 3, cores: 2, memory_gib: 8, max_connections: 300}
+          shared_host_cores: 2
+          network_latency: \(QueryCosts.loopbackLatency)
+          connection_setup_cpu: \(Self.ms(executor.connectionSetupCPU))
+          tls_handshake_cpu: \(Self.ms(executor.tlsHandshakeCPU))
+          task_coordinator_cpu: \(Self.ms(executor.taskCoordinatorCPU))
+          cold_task_worker_cpu: \(Self.ms(executor.coldTaskWorkerCPU))
+          subplan_coordinator_cpu: \(Self.ms(subplanCoordinatorCPU))
+        citus: {enable_schema_based_sharding: true}
+        tables:
+          - {name: orders, type: distributed}
+        tenants: {count: \(AcrossSchemasCosts.labSchemas), total_size_gib: 0.001, size_zipf: 0, activity_zipf: 0}
+        workload:
+          clients: {count: \(clients), think_time: {distribution: constant, value: \(thinkTime)}}
+          classes:
+            - name: q
+              kind: across_schemas
+              schemas: \(k)
+              share: 1
+              table: orders
+              worker_cpu: {distribution: constant, value: \(Self.ms(workerCPU))}
               coordinator_cpu: {distribution: constant, value: \(Self.ms(coordinatorCPU))}
 
         """
@@ -125,6 +165,8 @@ struct QueryCosts: Sendable {
     var fitRuns = 0
 
     static let loopbackLatency = "10us"
+    /// `loopbackLatency` as a duration (one way).
+    static let loopbackOneWay = SimDuration.microseconds(10)
     static let taskCoordinatorGrid = [0.01, 0.02, 0.04, 0.06, 0.08, 0.10, 0.12, 0.15, 0.2]
     static let coldTaskGrid = [0, 0.1, 0.2, 0.3, 0.4, 0.6, 0.8, 1.0, 1.5, 2]
     static let workerTaskGrid = [0.01, 0.02, 0.05, 0.1, 0.2]

@@ -12,10 +12,10 @@ public struct ValidationSplit: Sendable {
 
     /// The words for the report.
     public var fitHalf: String {
-        "single shard moves (family a); serial background rebalances (executors 1/1) of 32 shard groups and the drains before them (b, c); one client's fan-outs (d); single queries (e); pgbench's fast count(*) with 16 clients, the default shared pool and pool size 1, which saturates the host without opening connections per query (f); backend memory at 32, 512 and 8,192 shards (g)"
+        "single shard moves (family a); serial background rebalances (executors 1/1) of 32 shard groups and the drains before them (b, c); one client's fan-outs (d); single queries (e); pgbench's fast count(*) with 16 clients, the default shared pool and pool size 1, which saturates the host without opening connections per query (f); backend memory at 32, 512 and 8,192 shards (g); reads across 2, 8 and 32 schemas (j)"
     }
     public var heldOutHalf: String {
-        "parallel background rebalances (executors 4/2, with and without parallel colocated transfers) and their drains; rebalances and drains of 128 small shard groups (c); fan-outs under 8 clients (d); the other pgbench runs (f); backend memory at 128 and 2,048 shards (g); the two-level cache (h)"
+        "parallel background rebalances (executors 4/2, with and without parallel colocated transfers) and their drains; rebalances and drains of 128 small shard groups (c); fan-outs under 8 clients (d); the other pgbench runs (f); backend memory at 128 and 2,048 shards (g); the two-level cache (h); reads across 4 and 16 schemas (j)"
     }
 
     func fits(_ m: LabMeasurements.SingleMove) -> Bool { true }
@@ -30,6 +30,13 @@ public struct ValidationSplit: Sendable {
     /// keeps the host's two cores busy, so its rate measures all of a query's CPU.
     func fitsPgbench(_ r: LabMeasurements.PgbenchRun) -> Bool {
         r.query == "fast_count" && r.clients == 16 && r.sharedPool == "default" && r.poolSize == 1
+    }
+
+    /// Reads across schemas: every other schema count, from the fewest (2, 8, 32 of 2, 4, 8, 16,
+    /// 32), fits the per-subplan cost; the ones between are predicted.
+    func fitsAcross(_ r: LabMeasurements.AcrossSchemasRun, among runs: [LabMeasurements.AcrossSchemasRun]) -> Bool {
+        let counts = Set(runs.filter { $0.schemasRead > 1 }.map(\.schemasRead)).sorted()
+        return (counts.firstIndex(of: r.schemasRead) ?? 1) % 2 == 0
     }
 
     /// Memory: the smallest, a middle and the largest shard count are fitted (per node kind); the

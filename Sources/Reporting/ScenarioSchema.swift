@@ -49,7 +49,7 @@ public enum ScenarioSchema {
             ("coordinator", object(node + [("count", integer(1, 64))], required: ["cores", "memory_gib"])),
             ("workers", .object([("oneOf", .array([group, .object([("type", .string("array")), ("items", group), ("minItems", .integer(1))])]))])),
             ("network_latency", duration), ("tls", boolean), ("connection_setup_cpu", duration), ("tls_handshake_cpu", duration),
-            ("connection_setup_coordinator_cpu", duration), ("task_coordinator_cpu", duration), ("cold_task_worker_cpu", duration),
+            ("connection_setup_coordinator_cpu", duration), ("task_coordinator_cpu", duration), ("subplan_coordinator_cpu", duration), ("cold_task_worker_cpu", duration),
             ("shared_host_cores", integer(1)), ("coordinator_has_shards", boolean),
             ("backend_memory", object([("fresh_mib", number(0)), ("coordinator_first_query_kib", number(0)), ("coordinator_bytes_per_shard", number(0)),
                                        ("worker_first_query_kib", number(0)), ("worker_bytes_per_shard", number(0))])),

@@ -252,6 +252,7 @@ enum ClusterScenarioReader {
         let handshake = seconds(m, "tls_handshake_cpu", default: 0.003, allowZero: true)
         let clientSetup = seconds(m, "connection_setup_coordinator_cpu", default: 0, allowZero: true)
         let perTask = seconds(m, "task_coordinator_cpu", default: 0, allowZero: true)
+        let perSubplan = seconds(m, "subplan_coordinator_cpu", default: 0, allowZero: true)
         let cold = seconds(m, "cold_task_worker_cpu", default: 0, allowZero: true)
         var memory: BackendMemory? = BackendMemory()
         if let b = m.mapping("backend_memory", required: false) {
@@ -279,7 +280,8 @@ enum ClusterScenarioReader {
                                connectionSetupCPU: setup, tlsHandshakeCPU: handshake)
         spec.coordinatorHasShards = hasShards
         spec.coordinatorCount = coordinatorCount
-        guard let clientSetup, let perTask, let cold else { return nil }
+        guard let clientSetup, let perTask, let perSubplan, let cold else { return nil }
+        spec.subplanCoordinatorCPU = perSubplan
         spec.coldTaskWorkerCPU = cold
         spec.connectionSetupCoordinatorCPU = clientSetup
         spec.taskCoordinatorCPU = perTask

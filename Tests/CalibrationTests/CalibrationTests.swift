@@ -2,6 +2,7 @@ import Calibration
 import Foundation
 import Reporting
 import Scenario
+import SimCore
 import Simulation
 import TestSupport
 import XCTest
@@ -18,7 +19,7 @@ final class CalibrationTests: XCTestCase {
         let m = try LabMeasurements.load([Fixtures.labMeasured])
         let v = try Self.validation.get()
         let families = Set(v.rows.map(\.family))
-        XCTAssertTrue(families.isSuperset(of: ["a", "b", "c", "d", "e", "f", "g", "h"]), "families replayed: \(families.sorted())")
+        XCTAssertTrue(families.isSuperset(of: ["a", "b", "c", "d", "e", "f", "g", "h", "j"]), "families replayed: \(families.sorted())")
         let moveCounts = v.rows.filter { $0.metric == "moves" || $0.metric == "drain_moves" }
         XCTAssertGreaterThanOrEqual(moveCounts.count, 2 * m.rebalances.count)
         for r in moveCounts { XCTAssertTrue(r.pass, "\(r.configuration): \(r.metric) measured \(r.measured), simulated \(r.simulated ?? -1)") }
@@ -29,6 +30,26 @@ final class CalibrationTests: XCTestCase {
         }
         // Rows the model cannot answer are written failing, never dropped.
         XCTAssertTrue(v.rows.filter { $0.simulated == nil }.allSatisfy { !$0.pass })
+    }
+
+    /// Family j, on the real Citus: a read across K schemas takes longer with every schema, on a
+    /// line whose slope (its 95% interval's lower end) exceeds a whole one-schema router query's
+    /// latency, so the schemas' subplans run one after another, not side by side. The model,
+    /// fitted on 2, 8 and 32 schemas, predicts 4 and 16 within ±25%, and what a subplan costs
+    /// beyond a router task is coordinator work (`subplan_coordinator_cpu` > 0).
+    func testReadsAcrossSchemasRunTheirSubplansInSeries() throws {
+        let m = try LabMeasurements.load([Fixtures.labMeasured])
+        let routers = m.acrossSchemas.filter { $0.schemasRead == 1 }.map(\.meanMilliseconds)
+        let router = routers.reduce(0, +) / Double(max(1, routers.count))
+        let line = try LinearFit(m.acrossSchemas.filter { $0.schemasRead > 1 }.map { (Double($0.schemasRead), $0.meanMilliseconds) })
+        XCTAssertGreaterThan(router, 0)
+        XCTAssertGreaterThan(line.slope.lower, router, "ms per schema read against one router query's latency")
+        let v = try Self.validation.get()
+        let rows = v.rows.filter { $0.family == "j" }
+        XCTAssertEqual(rows.map(\.configuration), [2, 4, 8, 16, 32].map { "\($0) schemas, 1 client" })
+        XCTAssertEqual(rows.filter(\.heldOut).map(\.configuration), ["4 schemas, 1 client", "16 schemas, 1 client"])
+        for r in rows { XCTAssertTrue(r.pass, "\(r.configuration): measured \(r.measured) ms, simulated \(r.simulated ?? -1) ms") }
+        XCTAssertGreaterThan(v.fitted.parameters.first { $0.key == "subplan_coordinator_cpu" }?.value ?? 0, 0)
     }
 
     /// The fan-out's costs are fitted on one client's latencies and one saturating pgbench run:

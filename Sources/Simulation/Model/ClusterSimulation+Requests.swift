@@ -84,7 +84,8 @@ extension ClusterSimulation {
     mutating func begin(request id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
         if coordinators > 1 { connectSession(request: id, &s) }
         let r = requests[Int(id)]
-        let planWork = singleTenant[Int(r.cls)] && subplans[Int(r.cls)] == 0 ? r.coordinatorWork : r.coordinatorWork / 2
+        var planWork = singleTenant[Int(r.cls)] && subplans[Int(r.cls)] == 0 ? r.coordinatorWork : r.coordinatorWork / 2
+        if subplans[Int(r.cls)] > 0 { planWork += subplanCoordinatorCPU }  // the first subplan
         requests[Int(id)].started = s.now
         requests[Int(id)].outstanding += 1
         let t = newTask(TaskRecord(request: id, worker: -1, shard: -1, pool: -1, stage: .plan))

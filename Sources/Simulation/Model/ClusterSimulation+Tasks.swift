@@ -241,6 +241,15 @@ extension ClusterSimulation {
         guard !r.answered else { return }  // timed out: no further subplans
         if r.remaining > 0 {
             requests[Int(rid)].tenant = nextSchema(request: rid)
+            if subplanCoordinatorCPU > 0 {
+                // The backend plans the next subplan (and stores this one's rows) first: a
+                // planning job whose end dispatches it, as for the first.
+                requests[Int(rid)].outstanding += 1
+                let t = newTask(TaskRecord(request: rid, worker: -1, shard: -1, pool: -1, stage: .plan))
+                let node = cpuNode(coordinator: r.coordinator)
+                cpu[node].arrive(job: t, work: .microseconds(subplanCoordinatorCPU), at: s.now)
+                return armCPU(node, &s)
+            }
             if hasOperations { dispatchOrHold(request: rid, &s) } else { routerDispatch(request: rid, &s) }
             return
         }

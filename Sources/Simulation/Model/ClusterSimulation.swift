@@ -129,6 +129,8 @@ public struct ClusterSimulation: EventHandler {
     /// a job of the query's one backend.
     let connectClientCPU: SimDuration
     let taskCoordinatorCPU: Int64
+    /// Coordinator CPU per across_schemas subplan (`cluster.subplan_coordinator_cpu`), microseconds.
+    let subplanCoordinatorCPU: Int64
     /// Worker CPU added to a shard task on a cold backend, microseconds.
     let coldTaskCPU: Int64
     let sharedPoolLimit: Int
@@ -300,6 +302,7 @@ public struct ClusterSimulation: EventHandler {
         connectCPU = scenario.cluster.connectionSetupCPU + (scenario.cluster.tls ? scenario.cluster.tlsHandshakeCPU : .zero)
         connectClientCPU = scenario.cluster.connectionSetupCoordinatorCPU
         taskCoordinatorCPU = scenario.cluster.taskCoordinatorCPU.microseconds
+        subplanCoordinatorCPU = scenario.cluster.subplanCoordinatorCPU.microseconds
         coldTaskCPU = scenario.cluster.coldTaskWorkerCPU.microseconds
         sharedPoolLimit = scenario.citus.sharedPoolLimit(coordinatorMaxConnections: scenario.cluster.coordinator.maxConnections)
         measureFrom = .zero + scenario.run.warmup

@@ -69,6 +69,10 @@ public struct ClusterSpec: Sendable, Equatable {
     /// query, sending it, reading its result), run by the query's one backend before the task
     /// goes out, one task at a time; 0 = not charged.
     public var taskCoordinatorCPU: SimDuration = .zero
+    /// Coordinator CPU per subplan of a query Citus plans recursively (an `across_schemas`
+    /// read): planning the subplan and writing and reading its intermediate result, run by the
+    /// query's backend before the subplan's task goes out. Fitted by `validate-model` (family j).
+    public var subplanCoordinatorCPU: SimDuration = .zero
     /// Worker CPU added to a shard task run by a backend that has not touched the shard before
     /// (on a connection opened for this query, not one kept from earlier queries): the
     /// relation, catalog and plan caches it builds; 0 = not charged.
