@@ -87,6 +87,17 @@ public struct CostCalibration: Sendable {
                                           source: "family b: \(serial.count) serial \(name) jobs (\(serial.reduce(0) { $0 + $1.tasks.count }) tasks), job time beyond its single moves, per task"))
             }
         }
+        // Family k: a schema conversion copies its rows like a block_writes move, at a multiple of
+        // a move's CPU per byte (row by row through the executor): (time − psql − overhead) ×
+        // rate / bytes, the mean over the runs.
+        let conversions = m.schemaConversions.filter { split?.fitsConversion($0, among: m.schemaConversions) ?? true }
+        for (key, name, seconds) in [("schema_undistribute_cpu_share", "citus_schema_undistribute", \LabMeasurements.SchemaConversionRun.undistributeSeconds),
+                                     ("schema_distribute_cpu_share", "citus_schema_distribute", \LabMeasurements.SchemaConversionRun.distributeSeconds)]
+        where !conversions.isEmpty {
+            let shares = conversions.map { ($0[keyPath: seconds] - m.schemaConversionPsqlOverhead - blockingOverhead) * rate / $0.bytes }
+            out.append(Self.parameter(key, "operations", try Self.mean(shares, "\(name) runs", m), unit: "x",
+                                      source: "family k: \(conversions.count) \(name) runs, time beyond a block_writes move's overhead × the copy rate / bytes"))
+        }
         // Measured, not used by the model yet (issue 18): each stated so in costs.yaml.
         let idle = m.fanouts.filter { $0.clients == 1 && $0.query == "count" && (split?.fitsFanout($0) ?? true) }
         if idle.count >= 3 {
@@ -140,6 +151,8 @@ public struct CostCalibration: Sendable {
         if let v = value("separate_transaction_logical_move_overhead") { o.separateTransactionMoveOverhead.logical = SimDuration(seconds: v) }
         if let v = value("background_task_overhead") { o.backgroundTaskOverhead.blockWrites = SimDuration(seconds: v) }
         if let v = value("background_task_logical_overhead") { o.backgroundTaskOverhead.logical = SimDuration(seconds: v) }
+        if let v = value("schema_undistribute_cpu_share") { o.schemaUndistributeCPUShare = v }
+        if let v = value("schema_distribute_cpu_share") { o.schemaDistributeCPUShare = v }
         return o
     }
 }

@@ -69,6 +69,15 @@ public struct LabMeasurements: Sendable {
         public var samples: Int
     }
 
+    /// Family k: one `citus_schema_undistribute` and the `citus_schema_distribute` after it of a
+    /// schema with one table of `bytes` (its shard, index included), wall seconds from psql.
+    public struct SchemaConversionRun: Sendable {
+        public var targetMiB: Int
+        public var bytes: Double
+        public var undistributeSeconds: Double
+        public var distributeSeconds: Double
+    }
+
     /// Family e: connections one query opened on each worker.
     public struct SingleQuery: Sendable {
         public var query: String
@@ -144,6 +153,9 @@ public struct LabMeasurements: Sendable {
     public var memory: [MemoryRun] = []
     public var cache: [CacheRun] = []
     public var acrossSchemas: [AcrossSchemasRun] = []
+    public var schemaConversions: [SchemaConversionRun] = []
+    /// psql's own start-up in family k's wall times.
+    public var schemaConversionPsqlOverhead = 0.0
 
     public init() {}
 
@@ -151,7 +163,7 @@ public struct LabMeasurements: Sendable {
     public static let experiments = [
         ("single_shard_moves", "a"), ("background_rebalance_and_drain", "b, c"), ("fanout_latency_against_shard_count", "d"),
         ("connections", "e, f"), ("backend_memory_against_shards_touched", "g"), ("two_level_cache", "h"),
-        ("read_across_schemas_against_schema_count", "j"),
+        ("read_across_schemas_against_schema_count", "j"), ("schema_distribute_and_undistribute", "k"),
     ]
 
     /// Reads `paths`: measurement files, or directories whose `*.json` files are read in name order.
@@ -193,6 +205,7 @@ public struct LabMeasurements: Sendable {
         case "backend_memory_against_shards_touched": try readMemory(root)
         case "two_level_cache": try readCache(root)
         case "read_across_schemas_against_schema_count": try readAcrossSchemas(root)
+        case "schema_distribute_and_undistribute": try readSchemaConversions(root)
         default:
             throw MeasurementError(file: file, field: "experiment", problem: "\"\(experiment)\" is not one of \(Self.experiments.map(\.0).joined(separator: ", "))")
         }
@@ -297,6 +310,15 @@ public struct LabMeasurements: Sendable {
             acrossSchemas.append(AcrossSchemasRun(query: try r.field("query").string(), schemasRead: k, tps: try r.field("tps").nonNegative(),
                                                   meanMilliseconds: try r.field("summary").field("mean_ms").nonNegative(),
                                                   samples: try r.field("summary").field("n").int()))
+        }
+    }
+
+    mutating func readSchemaConversions(_ root: JSONField) throws {
+        schemaConversionPsqlOverhead = try root.field("psql_overhead_s").nonNegative()
+        for r in try root.field("runs").nonEmptyArray() {
+            schemaConversions.append(SchemaConversionRun(targetMiB: try r.field("target_mib").int(), bytes: try r.field("shard_bytes").nonNegative(),
+                                                         undistributeSeconds: try r.field("undistribute_wall_s").nonNegative(),
+                                                         distributeSeconds: try r.field("distribute_wall_s").nonNegative()))
         }
     }
 

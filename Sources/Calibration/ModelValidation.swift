@@ -92,9 +92,12 @@ public struct ModelValidation: Sendable {
                 rows += try acrossSchemasRows(m, split: split, costs: across, executor: queryCosts.executor, threads: threads, replays: &replays)
             }
         }
+        if !m.schemaConversions.isEmpty {
+            rows += try schemaConversionRows(m, split: split, costs: costs, threads: threads, replays: &replays)
+        }
         rows += try MemoryReplay.rows(m, split: split)
         rows += try CacheReplay.rows(m)
-        rows = rows.filter { $0.family == "a" } + ["b", "c", "d", "e", "f", "g", "h", "j"].flatMap { f in rows.filter { $0.family == f } }
+        rows = rows.filter { $0.family == "a" } + ["b", "c", "d", "e", "f", "g", "h", "j", "k"].flatMap { f in rows.filter { $0.family == f } }
         return ModelValidation(split: split, fitted: fitted, rows: rows, files: m.files,
                                replays: replays.map { ($0.name, Self.replayHeader + $0.text) })
     }

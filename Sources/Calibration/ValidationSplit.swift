@@ -12,10 +12,10 @@ public struct ValidationSplit: Sendable {
 
     /// The words for the report.
     public var fitHalf: String {
-        "single shard moves (family a); serial background rebalances (executors 1/1) of 32 shard groups and the drains before them (b, c); one client's fan-outs (d); single queries (e); pgbench's fast count(*) with 16 clients, the default shared pool and pool size 1, which saturates the host without opening connections per query (f); backend memory at 32, 512 and 8,192 shards (g); reads across 2, 8 and 32 schemas (j)"
+        "single shard moves (family a); serial background rebalances (executors 1/1) of 32 shard groups and the drains before them (b, c); one client's fan-outs (d); single queries (e); pgbench's fast count(*) with 16 clients, the default shared pool and pool size 1, which saturates the host without opening connections per query (f); backend memory at 32, 512 and 8,192 shards (g); reads across 2, 8 and 32 schemas (j); the smallest schema's undistribute and distribute (k)"
     }
     public var heldOutHalf: String {
-        "parallel background rebalances (executors 4/2, with and without parallel colocated transfers) and their drains; rebalances and drains of 128 small shard groups (c); fan-outs under 8 clients (d); the other pgbench runs (f); backend memory at 128 and 2,048 shards (g); the two-level cache (h); reads across 4 and 16 schemas (j)"
+        "parallel background rebalances (executors 4/2, with and without parallel colocated transfers) and their drains; rebalances and drains of 128 small shard groups (c); fan-outs under 8 clients (d); the other pgbench runs (f); backend memory at 128 and 2,048 shards (g); the two-level cache (h); reads across 4 and 16 schemas (j); the larger schemas' undistribute and distribute (k)"
     }
 
     func fits(_ m: LabMeasurements.SingleMove) -> Bool { true }
@@ -37,6 +37,12 @@ public struct ValidationSplit: Sendable {
     func fitsAcross(_ r: LabMeasurements.AcrossSchemasRun, among runs: [LabMeasurements.AcrossSchemasRun]) -> Bool {
         let counts = Set(runs.filter { $0.schemasRead > 1 }.map(\.schemasRead)).sorted()
         return (counts.firstIndex(of: r.schemasRead) ?? 1) % 2 == 0
+    }
+
+    /// Schema conversions: the smallest schema's runs fit the copy's cost per byte; the larger
+    /// ones are predicted (does the cost grow with the bytes as the model says?).
+    func fitsConversion(_ r: LabMeasurements.SchemaConversionRun, among runs: [LabMeasurements.SchemaConversionRun]) -> Bool {
+        r.targetMiB == runs.map(\.targetMiB).min()
     }
 
     /// Memory: the smallest, a middle and the largest shard count are fitted (per node kind); the

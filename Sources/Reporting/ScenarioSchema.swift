@@ -154,7 +154,7 @@ public enum ScenarioSchema {
             ("logical_apply_mib_per_second", number(0, exclusiveMin: true)), ("full_identity_scan_mib_per_second", number(0, exclusiveMin: true)), ("logical_replication_timeout", duration),
             ("index_build_seconds_per_gib", number(0)), ("deferred_drop_interval", duration), ("metadata_sync_per_placement", duration),
             ("metadata_sync_bytes_per_placement", number(0)), ("physical_apply_mib_per_second", number(0, exclusiveMin: true)),
-            ("base_backup_cpu_share", number(0)), ("promotion_time", duration), ("failure_detection", duration), ("standby_promotion", duration),
+            ("base_backup_cpu_share", number(0)), ("schema_undistribute_cpu_share", number(0, exclusiveMin: true)), ("schema_distribute_cpu_share", number(0, exclusiveMin: true)), ("promotion_time", duration), ("failure_detection", duration), ("standby_promotion", duration),
             ("queries_to_failed_nodes", enumeration(["error", "wait"])),
         ])
     }

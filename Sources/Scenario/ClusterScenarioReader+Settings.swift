@@ -69,6 +69,8 @@ extension ClusterScenarioReader {
         set(m.number("physical_apply_mib_per_second", in: 0...1e6, lowerExclusive: true, default: o.physicalApplyBytesPerSecond / mib)) { o.physicalApplyBytesPerSecond = $0 * mib }
         set(seconds(m, "promotion_time", default: o.promotionTime.seconds, allowZero: true)) { o.promotionTime = $0 }
         set(m.number("base_backup_cpu_share", in: 0...10, default: o.baseBackupCPUShare)) { o.baseBackupCPUShare = $0 }
+        set(m.number("schema_undistribute_cpu_share", in: 0...100, lowerExclusive: true, default: o.schemaUndistributeCPUShare)) { o.schemaUndistributeCPUShare = $0 }
+        set(m.number("schema_distribute_cpu_share", in: 0...100, lowerExclusive: true, default: o.schemaDistributeCPUShare)) { o.schemaDistributeCPUShare = $0 }
         set(seconds(m, "failure_detection", default: o.failureDetection.seconds, allowZero: true)) { o.failureDetection = $0 }
         set(seconds(m, "standby_promotion", default: o.standbyPromotion.seconds, allowZero: true)) { o.standbyPromotion = $0 }
         set(m.string("queries_to_failed_nodes", allowed: ["error", "wait"], default: "error")) { o.waitForFailedNodes = $0 == "wait" }

@@ -19,6 +19,8 @@ final class CalibrationDefaultsTests: XCTestCase {
         XCTAssertEqual(spec.separateTransactionMoveOverhead.logical.seconds, try fitted("separate_transaction_logical_move_overhead"), accuracy: 0.00006)
         XCTAssertEqual(spec.backgroundTaskOverhead.blockWrites.seconds, try fitted("background_task_overhead"), accuracy: 0.00006)
         XCTAssertEqual(spec.backgroundTaskOverhead.logical.seconds, try fitted("background_task_logical_overhead"), accuracy: 0.00006)
+        XCTAssertEqual(spec.schemaUndistributeCPUShare, try fitted("schema_undistribute_cpu_share"), accuracy: 0.00006)
+        XCTAssertEqual(spec.schemaDistributeCPUShare, try fitted("schema_distribute_cpu_share"), accuracy: 0.00006)
         for p in fit.parameters {
             XCTAssertTrue(p.low <= p.value && p.value <= p.high, "\(p.key): \(p.value) outside its interval \(p.low)…\(p.high)")
         }

@@ -19,7 +19,7 @@ final class CalibrationTests: XCTestCase {
         let m = try LabMeasurements.load([Fixtures.labMeasured])
         let v = try Self.validation.get()
         let families = Set(v.rows.map(\.family))
-        XCTAssertTrue(families.isSuperset(of: ["a", "b", "c", "d", "e", "f", "g", "h", "j"]), "families replayed: \(families.sorted())")
+        XCTAssertTrue(families.isSuperset(of: ["a", "b", "c", "d", "e", "f", "g", "h", "j", "k"]), "families replayed: \(families.sorted())")
         let moveCounts = v.rows.filter { $0.metric == "moves" || $0.metric == "drain_moves" }
         XCTAssertGreaterThanOrEqual(moveCounts.count, 2 * m.rebalances.count)
         for r in moveCounts { XCTAssertTrue(r.pass, "\(r.configuration): \(r.metric) measured \(r.measured), simulated \(r.simulated ?? -1)") }
@@ -50,6 +50,20 @@ final class CalibrationTests: XCTestCase {
         XCTAssertEqual(rows.filter(\.heldOut).map(\.configuration), ["4 schemas, 1 client", "16 schemas, 1 client"])
         for r in rows { XCTAssertTrue(r.pass, "\(r.configuration): measured \(r.measured) ms, simulated \(r.simulated ?? -1) ms") }
         XCTAssertGreaterThan(v.fitted.parameters.first { $0.key == "subplan_coordinator_cpu" }?.value ?? 0, 0)
+    }
+
+    /// Family k, on the real Citus: distributing or undistributing a schema costs more per byte
+    /// than a move (both fitted shares exceed 1: the rows go through the executor one by one), and
+    /// the fit on the smallest schema predicts the larger one's times within ±25% both ways.
+    func testSchemaConversionsCostMoreThanMovesAndArePredicted() throws {
+        let v = try Self.validation.get()
+        for key in ["schema_undistribute_cpu_share", "schema_distribute_cpu_share"] {
+            XCTAssertGreaterThan(v.fitted.parameters.first { $0.key == key }?.value ?? 0, 1, key)
+        }
+        let rows = v.rows.filter { $0.family == "k" }
+        XCTAssertEqual(rows.filter(\.heldOut).map(\.experiment), ["citus_schema_undistribute", "citus_schema_distribute"])
+        XCTAssertEqual(rows.count, 4)
+        for r in rows { XCTAssertTrue(r.pass, "\(r.experiment) \(r.configuration): measured \(r.measured) s, simulated \(r.simulated ?? -1) s") }
     }
 
     /// The fan-out's costs are fitted on one client's latencies and one saturating pgbench run:

@@ -25,7 +25,7 @@ final class SchemaConversionTests: XCTestCase {
             tables:
               - {name: orders, type: distributed, data_share: 0.7, secondary_indexes: 2}
               - {name: items, type: distributed, data_share: 0.3}
-            tenants: {count: 200, total_size_gib: 30, size_zipf: 1.0, activity_zipf: 0.8}
+            tenants: {count: 200, total_size_gib: 6, size_zipf: 1.0, activity_zipf: 0.8}
             workload:
               arrivals: {rate_per_second: 200, sessions: 400}
               classes:

@@ -12,7 +12,7 @@ struct ValidationReportPage {
         ("a", "single shard moves"), ("b", "background rebalances"), ("c", "drains and many small shard groups"),
         ("d", "fan-out latency against the shard count"), ("e", "connections of one query"), ("f", "pgbench and the shared pool"),
         ("g", "backend memory against shards touched"), ("h", "the two-level cache"),
-        ("j", "reads across tenant schemas against the schemas read"),
+        ("j", "reads across tenant schemas against the schemas read"), ("k", "distributing and undistributing a schema"),
     ]
 
     /// Measured (x) against simulated (y) for the family's rows of one unit, with the y = x line.

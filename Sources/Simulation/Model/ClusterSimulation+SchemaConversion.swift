@@ -11,8 +11,10 @@ import SimCore
 /// the rows) on the node Citus's rule gives the schema's new colocation group; undistributing
 /// copies each shard's rows into a new local table on the coordinator (`UndistributeTable`:
 /// `INSERT INTO new SELECT * FROM old`) and drops the shards. Each copy is costed like a shard
-/// copy (CPU on both sides, a disk read and a write, the sender's NIC); the indexes are built on
-/// the receiving side; then the metadata switches.
+/// copy (CPU on both sides, a disk read and a write, the sender's NIC) at `operations`'
+/// `schema_(un)distribute_cpu_share` times a move's CPU per byte (the rows go through the
+/// executor one by one; fitted on the lab, family k); the indexes are built on the receiving
+/// side; then the metadata switches.
 ///
 /// While a schema is local its queries run on the coordinator in the client's backend (its
 /// CPU and disk; worker index −1 is the coordinator, which holds no shards here). Model
@@ -30,6 +32,7 @@ extension ClusterSimulation {
         t.schemaName = name
         t.convertGroups = 1
         t.maxStreams = 1  // one table after another
+        t.cpuShare = distribute ? scenario.operations.schemaDistributeCPUShare : scenario.operations.schemaUndistributeCPUShare
         let tenant = SimulationLayout.tenantRank(ofSchema: name, tenants: tenantCount).map { $0 - 1 }
         if let tenant, let first = scenario.tables.firstIndex(where: { $0.kind == .distributed }) {
             let worker: Int32

@@ -51,6 +51,12 @@ public struct OperationsSpec: Sendable, Equatable {
     public static let metadataSyncMemoryLimit = 1_073_741_824.0
     /// Physical (streaming) replication apply rate of a clone, bytes/s (assumption).
     public var physicalApplyBytesPerSecond = 200_000_000.0
+    /// CPU per byte of `citus_schema_undistribute`'s and `citus_schema_distribute`'s copies, as a
+    /// multiple of a move's COPY (rows go through the executor one by one: INSERT ... SELECT into
+    /// the coordinator's new local table; the local table's rows into the new shard, its index
+    /// kept as they arrive). Fitted by `citus-sim calibrate` (family k, Lab/measured).
+    public var schemaUndistributeCPUShare = 4.1147
+    public var schemaDistributeCPUShare = 2.6804
     /// CPU of a base backup per byte, as a share of COPY's (assumption: a file stream with
     /// checksums, no tuple parsing), so a clone's copy is bounded by disks and NIC.
     public var baseBackupCPUShare = 0.1
