@@ -229,48 +229,6 @@ extension ClusterSimulation {
         release(request: rid)
     }
 
-    // MARK: Queries across schemas
-
-    /// An across_schemas subplan's rows reached the coordinator: the next schema's subplan
-    /// (one after another, as `ExecuteSubPlans` runs them, over the session's cached
-    /// connections), or after the last, the outer query on the coordinator (the merge).
-    mutating func subplanDone(request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        requests[Int(rid)].remaining -= 1
-        let r = requests[Int(rid)]
-        defer { release(request: rid) }
-        guard !r.answered else { return }  // timed out: no further subplans
-        if r.remaining > 0 {
-            requests[Int(rid)].tenant = nextSchema(request: rid)
-            if subplanCoordinatorCPU > 0 {
-                // The backend plans the next subplan (and stores this one's rows) first: a
-                // planning job whose end dispatches it, as for the first.
-                requests[Int(rid)].outstanding += 1
-                let t = newTask(TaskRecord(request: rid, worker: -1, shard: -1, pool: -1, stage: .plan))
-                let node = cpuNode(coordinator: r.coordinator)
-                cpu[node].arrive(job: t, work: .microseconds(subplanCoordinatorCPU), at: s.now)
-                return armCPU(node, &s)
-            }
-            if hasOperations { dispatchOrHold(request: rid, &s) } else { routerDispatch(request: rid, &s) }
-            return
-        }
-        requests[Int(rid)].outstanding += 1
-        let merge = newTask(TaskRecord(request: rid, worker: -1, shard: -1, pool: -1, stage: .merge))
-        let node = cpuNode(coordinator: r.coordinator)
-        cpu[node].arrive(job: merge, work: .microseconds(r.coordinatorWork - r.coordinatorWork / 2), at: s.now)
-        armCPU(node, &s)
-    }
-
-    /// The next subplan's schema, drawn by the tenants' activity (independently: a busy schema
-    /// may be read twice) from the request's own generator (SplitMix64).
-    mutating func nextSchema(request rid: UInt32) -> Int32 {
-        var z = requests[Int(rid)].schemaDraws &+ 0x9E37_79B9_7F4A_7C15
-        requests[Int(rid)].schemaDraws = z
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Int32(tenantSampler.sample(uniform: Double(z >> 11) * 0x1.0p-53))
-    }
-
     // MARK: Multi-shard queries
 
     /// One pool per worker holding shards of the class's table (FACTS G).

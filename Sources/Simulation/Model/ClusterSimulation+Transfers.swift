@@ -273,45 +273,6 @@ extension ClusterSimulation {
         s.schedule(.transferPoll, at: s.now + .seconds(1), priority: .control, payload: UInt32(id))
     }
 
-    // MARK: Blocking writes
-
-    mutating func block(transfer id: Int, at now: SimTime) {
-        guard !ops.transfers[id].blocked else { return }
-        ops.transfers[id].blocked = true
-        ops.log.transfers[ops.transfers[id].log].blockStart = now
-        for a in ops.transfers[id].anchors {
-            let g = group(of: a)
-            if g >= 0 { groupBlocked[Int(g)] = true }
-        }
-    }
-
-    /// Unblocks the transfer's groups and resumes the writes that waited.
-    mutating func unblock(transfer id: Int, _ s: inout Scheduler<ClusterEvent>) {
-        var resumed: [UInt32] = []
-        for a in ops.transfers[id].anchors {
-            let g = Int(group(of: a))
-            guard g >= 0 else { continue }
-            groupBlocked[g] = false
-            groupNoReplicaIdentityFails[g] = false
-            ops.groupTransfer[g] = -1
-            resumed += takeParked(group: g, transfer: id, at: s.now)
-        }
-        ops.transfers[id].blocked = false
-        for rid in resumed { resume(request: rid, &s) }
-    }
-
-    /// Parked writes of a group, with their wait recorded on the transfer.
-    mutating func takeParked(group g: Int, transfer id: Int, at now: SimTime) -> [UInt32] {
-        let parked = ops.parkedWrites[g]
-        ops.parkedWrites[g] = []
-        let log = ops.transfers[id].log
-        for p in parked {
-            ops.log.transfers[log].writeBlockedSeconds += (now - p.since).seconds
-            ops.log.transfers[log].writesDelayed += 1
-        }
-        return parked.map(\.request)
-    }
-
     // MARK: Ending
 
     /// The metadata change: placements move (or split, or the clone takes its groups).

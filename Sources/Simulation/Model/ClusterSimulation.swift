@@ -8,8 +8,8 @@ import Workload
 /// results cross the coordinator's NIC ingress (a FIFO link at its bandwidth) plus the one-way
 /// latency each way. A request takes a client session (open loop: from the application's pool
 /// of `sessions`; closed loop: its client's), is planned on the coordinator, then runs as one
-/// shard task (router) or fans out over per-worker pools with slow start and is merged on the
-/// coordinator. Connections to a worker count against `citus.max_shared_pool_size` (the first of
+/// shard task (router), fans out over per-worker pools with slow start and is merged on the
+/// coordinator, or (across schemas) runs one subplan per schema in turn (`+Subplans`). Connections to a worker count against `citus.max_shared_pool_size` (the first of
 /// a pool waits when it is exhausted, further ones are skipped), its `max_connections` and its
 /// memory (`NodeMemory`; refused when full). Pages a task reads are found in shared_buffers or
 /// the page cache with the tenant's hit ratio of `TwoLevelCache`; the rest are disk reads.
@@ -358,54 +358,5 @@ public struct ClusterSimulation: EventHandler {
         rebuildShardIndex()
         for c in 0..<initial { openDaemonConnections(coordinator: c, at: .zero) }
         if hasOperations { try setUpOperations(layout: layout) }
-    }
-
-    public mutating func handle(_ event: Event<ClusterEvent>, scheduler s: inout Scheduler<ClusterEvent>) {
-        let now = s.now
-        eventCounts[Int(event.kind.rawValue)] += 1
-        switch event.kind {
-        case .arrival:
-            if let trace = replay {
-                let i = replayNext
-                replayNext += 1
-                if replayNext < trace.count { s.schedule(.arrival, at: trace.times[replayNext], priority: .arrival) }
-                arrive(session: nil, tenant: trace.tenants[i], cls: Int(trace.classes[i]), &s)
-            } else if let curve = openCurve {
-                scheduleNextArrival(after: now, curve: curve, &s)
-                // Thinning: accept with probability rate(now) / maximum.
-                if arrivalStream.uniform() * arrivalBound < curve.rate(at: now) * rateMultiplier { arrive(session: nil, &s) }
-            }
-        case .think:
-            arrive(session: Int32(event.payload), &s)
-        case .cpuWake:
-            let node = Int(event.payload)
-            while let t = cpu[node].popCompleted(at: now) { cpuDone(task: t, node: node, &s) }
-            armCPU(node, &s)
-        case .diskWake:
-            let node = Int(event.payload)
-            while let t = disks[node].popCompleted(at: now) { diskDone(task: t, &s) }
-            armDisk(node, &s)
-        case .deliver:
-            delivered(task: event.payload, &s)
-        case .slowStart:
-            slowStartTick(request: event.payload, &s)
-        case .timeout:
-            timeout(request: event.payload, &s)
-        case .sample:
-            sample(at: now)
-            if event.payload == 0 {  // payload 1 is the warm-up mark, not a periodic sample
-                nextSample = now + scenario.run.sampleInterval
-                s.schedule(.sample, at: nextSample, priority: .observation)
-            }
-        case .timeline: timelineEntry(Int(event.payload), &s)
-        case .session: sessionResumes(&s)
-        case .transferStep: transferStep(Int(event.payload), &s)
-        case .transferPoll: transferPoll(Int(event.payload), &s)
-        case .copyNetwork: copyPartDone(task: event.payload, &s)
-        case .jobTick: jobTick(Int(event.payload), &s)
-        case .nodeBack: nodeBack(Int(event.payload), &s)
-        case .coordinatorJoins: coordinatorJoins(Int(event.payload), &s)
-        case .deferredDrop: deferredDrop(Int(event.payload))
-        }
     }
 }

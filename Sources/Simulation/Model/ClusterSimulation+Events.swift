@@ -1,0 +1,53 @@
+import SimCore
+
+/// The event dispatch: each event kind to the part of the simulation that handles it.
+extension ClusterSimulation {
+    public mutating func handle(_ event: Event<ClusterEvent>, scheduler s: inout Scheduler<ClusterEvent>) {
+        let now = s.now
+        eventCounts[Int(event.kind.rawValue)] += 1
+        switch event.kind {
+        case .arrival:
+            if let trace = replay {
+                let i = replayNext
+                replayNext += 1
+                if replayNext < trace.count { s.schedule(.arrival, at: trace.times[replayNext], priority: .arrival) }
+                arrive(session: nil, tenant: trace.tenants[i], cls: Int(trace.classes[i]), &s)
+            } else if let curve = openCurve {
+                scheduleNextArrival(after: now, curve: curve, &s)
+                // Thinning: accept with probability rate(now) / maximum.
+                if arrivalStream.uniform() * arrivalBound < curve.rate(at: now) * rateMultiplier { arrive(session: nil, &s) }
+            }
+        case .think:
+            arrive(session: Int32(event.payload), &s)
+        case .cpuWake:
+            let node = Int(event.payload)
+            while let t = cpu[node].popCompleted(at: now) { cpuDone(task: t, node: node, &s) }
+            armCPU(node, &s)
+        case .diskWake:
+            let node = Int(event.payload)
+            while let t = disks[node].popCompleted(at: now) { diskDone(task: t, &s) }
+            armDisk(node, &s)
+        case .deliver:
+            delivered(task: event.payload, &s)
+        case .slowStart:
+            slowStartTick(request: event.payload, &s)
+        case .timeout:
+            timeout(request: event.payload, &s)
+        case .sample:
+            sample(at: now)
+            if event.payload == 0 {  // payload 1 is the warm-up mark, not a periodic sample
+                nextSample = now + scenario.run.sampleInterval
+                s.schedule(.sample, at: nextSample, priority: .observation)
+            }
+        case .timeline: timelineEntry(Int(event.payload), &s)
+        case .session: sessionResumes(&s)
+        case .transferStep: transferStep(Int(event.payload), &s)
+        case .transferPoll: transferPoll(Int(event.payload), &s)
+        case .copyNetwork: copyPartDone(task: event.payload, &s)
+        case .jobTick: jobTick(Int(event.payload), &s)
+        case .nodeBack: nodeBack(Int(event.payload), &s)
+        case .coordinatorJoins: coordinatorJoins(Int(event.payload), &s)
+        case .deferredDrop: deferredDrop(Int(event.payload))
+        }
+    }
+}
