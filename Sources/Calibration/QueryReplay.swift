@@ -33,10 +33,9 @@ struct QueryReplay: Sendable {
 
     static func ms(_ d: SimDuration) -> String { "\(RebalanceReplay.number(d.seconds * 1000))ms" }
 
-    var scenarioText: String {
-        let shared = sharedPool.map { ", max_shared_pool_size: \($0)" } ?? ""
-        if let schemasRead { return acrossSchemasText(schemasRead) }
-        return """
+    /// The lab's nodes on one host and the executor's costs: the first lines of every query replay.
+    var labHeader: String {
+        """
         version: 1
         kind: cluster
         run: {seed: 1, duration: \(duration), warmup: \(warmup), replications: 1, sample_interval: 1s}
@@ -49,6 +48,14 @@ struct QueryReplay: Sendable {
           tls_handshake_cpu: \(Self.ms(executor.tlsHandshakeCPU))
           task_coordinator_cpu: \(Self.ms(executor.taskCoordinatorCPU))
           cold_task_worker_cpu: \(Self.ms(executor.coldTaskWorkerCPU))
+
+        """
+    }
+
+    var scenarioText: String {
+        let shared = sharedPool.map { ", max_shared_pool_size: \($0)" } ?? ""
+        if let schemasRead { return acrossSchemasText(schemasRead) }
+        return labHeader + """
         citus: {shard_count: \(shardCount), max_adaptive_executor_pool_size: \(poolSize)\(shared)}
         tables:
           - {name: lab_fan, type: distributed}
@@ -69,19 +76,7 @@ struct QueryReplay: Sendable {
     /// Family j's lab: tenant schemas (each an `orders` table of 1,000 rows) over the 3 workers,
     /// one query class reading `k` of them.
     func acrossSchemasText(_ k: Int) -> String {
-        """
-        version: 1
-        kind: cluster
-        run: {seed: 1, duration: \(duration), warmup: \(warmup), replications: 1, sample_interval: 1s}
-        cluster:
-          coordinator: {cores: 2, memory_gib: 8, max_connections: 300}
-          workers: {count: 3, cores: 2, memory_gib: 8, max_connections: 300}
-          shared_host_cores: 2
-          network_latency: \(QueryCosts.loopbackLatency)
-          connection_setup_cpu: \(Self.ms(executor.connectionSetupCPU))
-          tls_handshake_cpu: \(Self.ms(executor.tlsHandshakeCPU))
-          task_coordinator_cpu: \(Self.ms(executor.taskCoordinatorCPU))
-          cold_task_worker_cpu: \(Self.ms(executor.coldTaskWorkerCPU))
+        labHeader + """
           subplan_coordinator_cpu: \(Self.ms(subplanCoordinatorCPU))
         citus: {enable_schema_based_sharding: true}
         tables:
