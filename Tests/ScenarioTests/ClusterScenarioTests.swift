@@ -79,7 +79,7 @@ final class ClusterScenarioTests: XCTestCase {
             "c.yaml:3:57: warning: fewer than 3 replications give very wide confidence intervals",
             "c.yaml:6:20: error: `cluster.workers.count` is 0; expected an integer in 1...100000",
             "c.yaml:10:23: error: `tables[1].type` is `refrence`; expected one of distributed, reference",
-            "c.yaml:15:28: error: `workload.classes[0].kind` is `teleport`; expected one of router, multi_shard, reference_join, insert_select_pushdown, insert_select_coordinator",
+            "c.yaml:15:28: error: `workload.classes[0].kind` is `teleport`; expected one of router, multi_shard, reference_join, insert_select_pushdown, insert_select_coordinator, across_schemas",
         ])
         XCTAssertEqual(findings(valid.replacingOccurrences(of: "lookup: 20", with: "lookpu: 20")).last,
                        "c.yaml:17:12: error: `slo.p99_ms.lookpu` names no query class; classes: lookup")
