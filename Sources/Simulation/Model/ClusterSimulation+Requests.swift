@@ -87,10 +87,16 @@ extension ClusterSimulation {
         var planWork = singleTenant[Int(r.cls)] && subplans[Int(r.cls)] == 0 ? r.coordinatorWork : r.coordinatorWork / 2
         if subplans[Int(r.cls)] > 0 { planWork += subplanCoordinatorCPU }  // the first subplan
         requests[Int(id)].started = s.now
+        coordinatorJob(request: id, stage: .plan, work: planWork, &s)
+    }
+
+    /// A job of the request on its coordinator's CPU (planning or merging), microseconds of work;
+    /// its end comes back through `cpuDone`.
+    mutating func coordinatorJob(request id: UInt32, stage: TaskStage, work: Int64, _ s: inout Scheduler<ClusterEvent>) {
         requests[Int(id)].outstanding += 1
-        let t = newTask(TaskRecord(request: id, worker: -1, shard: -1, pool: -1, stage: .plan))
-        let node = cpuNode(coordinator: r.coordinator)
-        cpu[node].arrive(job: t, work: .microseconds(planWork), at: s.now)
+        let t = newTask(TaskRecord(request: id, worker: -1, shard: -1, pool: -1, stage: stage))
+        let node = cpuNode(coordinator: requests[Int(id)].coordinator)
+        cpu[node].arrive(job: t, work: .microseconds(work), at: s.now)
         armCPU(node, &s)
     }
 

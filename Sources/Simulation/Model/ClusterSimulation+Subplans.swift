@@ -17,20 +17,12 @@ extension ClusterSimulation {
             if subplanCoordinatorCPU > 0 {
                 // The backend plans the next subplan (and stores this one's rows) first: a
                 // planning job whose end dispatches it, as for the first.
-                requests[Int(rid)].outstanding += 1
-                let t = newTask(TaskRecord(request: rid, worker: -1, shard: -1, pool: -1, stage: .plan))
-                let node = cpuNode(coordinator: r.coordinator)
-                cpu[node].arrive(job: t, work: .microseconds(subplanCoordinatorCPU), at: s.now)
-                return armCPU(node, &s)
+                return coordinatorJob(request: rid, stage: .plan, work: subplanCoordinatorCPU, &s)
             }
             if hasOperations { dispatchOrHold(request: rid, &s) } else { routerDispatch(request: rid, &s) }
             return
         }
-        requests[Int(rid)].outstanding += 1
-        let merge = newTask(TaskRecord(request: rid, worker: -1, shard: -1, pool: -1, stage: .merge))
-        let node = cpuNode(coordinator: r.coordinator)
-        cpu[node].arrive(job: merge, work: .microseconds(r.coordinatorWork - r.coordinatorWork / 2), at: s.now)
-        armCPU(node, &s)
+        coordinatorJob(request: rid, stage: .merge, work: r.coordinatorWork - r.coordinatorWork / 2, &s)
     }
 
     /// The next subplan's schema, drawn by the tenants' activity (independently: a busy schema

@@ -169,12 +169,7 @@ extension ClusterSimulation {
         if worker < 0 {
             // An undistributed schema's local tables: only the first coordinator has them (the
             // session's backend runs the query); another coordinator answers "does not exist".
-            guard r.coordinator == 0 else {
-                freeTask(id)
-                requests[Int(rid)].outstanding -= 1
-                requests[Int(rid)].failed = true
-                return answer(request: rid, outcome: .error, &s)
-            }
+            guard r.coordinator == 0 else { return failRouter(task: id, &s) }
             tasks[Int(id)].local = true
             return send(task: id, &s)
         }
@@ -219,11 +214,7 @@ extension ClusterSimulation {
                 releasePools(request: rid, &s)
             } else {
                 let r = requests[Int(rid)]
-                requests[Int(rid)].outstanding += 1
-                let merge = newTask(TaskRecord(request: rid, worker: -1, shard: -1, pool: -1, stage: .merge))
-                let node = cpuNode(coordinator: r.coordinator)
-                cpu[node].arrive(job: merge, work: .microseconds(r.coordinatorWork - r.coordinatorWork / 2), at: s.now)
-                armCPU(node, &s)
+                coordinatorJob(request: rid, stage: .merge, work: r.coordinatorWork - r.coordinatorWork / 2, &s)
             }
         }
         release(request: rid)

@@ -293,10 +293,8 @@ extension ClusterSimulation {
             // The old group disappears: its parked writes resume on the children.
             for a in t.anchors where group(of: a) >= 0 {
                 let g = Int(group(of: a))
-                resumed += takeParked(group: g, transfer: id, at: s.now)
-                groupBlocked[g] = false
+                resumed += release(group: g, transfer: id, at: s.now)
                 groupNoReplicaIdentityFails[g] = false
-                ops.groupTransfer[g] = -1
             }
             ops.runner.state.apply(t.split!)
             do { try rebuildPlacement() } catch { return failTransfer(id, error: "ERROR:  \(error)", &s) }
@@ -305,9 +303,7 @@ extension ClusterSimulation {
         case .distributeSchema, .undistributeSchema:
             let g = Int(t.schemaGroup)
             if g >= 0 {
-                resumed += takeParked(group: g, transfer: id, at: s.now)
-                groupBlocked[g] = false
-                ops.groupTransfer[g] = -1
+                resumed += release(group: g, transfer: id, at: s.now)
             }
             if let error = commitSchemaConversion(id) {
                 for rid in resumed { resume(request: rid, &s) }
@@ -317,9 +313,7 @@ extension ClusterSimulation {
             if let clone = t.promotionClone {
                 for a in t.anchors where group(of: a) >= 0 {
                     let g = Int(group(of: a))
-                    resumed += takeParked(group: g, transfer: id, at: s.now)
-                    groupBlocked[g] = false
-                    ops.groupTransfer[g] = -1
+                    resumed += release(group: g, transfer: id, at: s.now)
                 }
                 do {
                     try ops.runner.promote(clone: clone, plan: t.promotionPlan ?? [])

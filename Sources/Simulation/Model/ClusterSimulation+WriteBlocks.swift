@@ -29,6 +29,15 @@ extension ClusterSimulation {
         for rid in resumed { resume(request: rid, &s) }
     }
 
+    /// A group the transfer held is free again before the metadata changes under it (a split,
+    /// a promotion, a schema conversion): unblocked, untracked, its parked writes returned for
+    /// the caller to resume once the new placement is in place.
+    mutating func release(group g: Int, transfer id: Int, at now: SimTime) -> [UInt32] {
+        groupBlocked[g] = false
+        ops.groupTransfer[g] = -1
+        return takeParked(group: g, transfer: id, at: now)
+    }
+
     /// Parked writes of a group, with their wait recorded on the transfer.
     mutating func takeParked(group g: Int, transfer id: Int, at now: SimTime) -> [UInt32] {
         let parked = ops.parkedWrites[g]
