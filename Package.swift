@@ -38,6 +38,8 @@ let package = Package(
         .target(name: "Workload", dependencies: ["SimCore"]),
         // Findings located to file, line and column, and the did-you-mean every reader uses.
         .target(name: "Diagnostics"),
+        // Deterministic output text: fixed-precision numbers and JSON with keys in the order given.
+        .target(name: "TextFormat"),
         // The SQL subset runbooks and timelines are written in: lexer, parser, statements.
         .target(name: "SQL", dependencies: ["Diagnostics"]),
         // What the statements mean to Citus's metadata (RunbookRunner), at once or over time.
@@ -55,10 +57,11 @@ let package = Package(
         // The only target that talks to PostgreSQL (read-only catalog queries for `import`).
         .target(name: "ClusterImport", dependencies: ["SimCore", "Simulation", "Diagnostics", "Scenario",
                                                       .product(name: "PostgresNIO", package: "postgres-nio")]),
-        // Running experiments: a scenario's replications, the advisor's search and studies.
-        .target(name: "Experiments", dependencies: ["SimCore", "QueueingModels", "Workload", "Simulation", "Scenario", "Advisor"]),
+        // Running experiments: a scenario's replications, the advisor's search and studies, its
+        // partial results and checkpoints.
+        .target(name: "Experiments", dependencies: ["SimCore", "TextFormat", "QueueingModels", "Workload", "Simulation", "Scenario", "Advisor"]),
         // Formatting results: CSV, JSON, HTML reports (it runs nothing).
-        .target(name: "Reporting", dependencies: ["SimCore", "QueueingModels", "Scenario", "Experiments", "Calibration", "ClusterModel", "Planner", "Simulation", "Workload", "Advisor",
+        .target(name: "Reporting", dependencies: ["SimCore", "TextFormat", "QueueingModels", "Scenario", "Experiments", "Calibration", "ClusterModel", "Planner", "Simulation", "Workload", "Advisor",
                                                   .product(name: "Mustache", package: "swift-mustache")]),
         // `citus-sim fuzz`: corpus, mutations, the readers each input goes through, the crash trap.
         .target(name: "Fuzzing", dependencies: ["SimCore", "ClusterModel", "Simulation", "SQL", "Runbook", "Scenario", "Advisor"]),
@@ -66,7 +69,7 @@ let package = Package(
             name: "citus-sim",
             dependencies: [
                 "SimCore", "QueueingModels", "ClusterModel", "Planner", "Workload", "Simulation", "Diagnostics", "SQL", "Runbook", "Scenario", "Reporting", "Advisor",
-                "Calibration", "ClusterImport", "Fuzzing", "Experiments",
+                "Calibration", "ClusterImport", "Fuzzing", "Experiments", "TextFormat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -77,8 +80,8 @@ let package = Package(
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "ClusterModel", "TestSupport"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "SimCore"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Workload", "SimCore", "ClusterModel", "QueueingModels", "TestSupport"]),
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Experiments", "Reporting", "Advisor", "ClusterModel", "Planner", "Simulation", "Workload", "Diagnostics", "SQL", "Runbook"]),
-        .testTarget(name: "AdvisorTests", dependencies: ["Advisor", "Simulation", "Workload", "SimCore", "Diagnostics", "SQL", "Scenario", "Experiments", "Reporting"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Experiments", "Reporting", "TextFormat", "Advisor", "ClusterModel", "Planner", "Simulation", "Workload", "Diagnostics", "SQL", "Runbook"]),
+        .testTarget(name: "AdvisorTests", dependencies: ["Advisor", "Simulation", "Workload", "SimCore", "Diagnostics", "SQL", "Scenario", "Experiments", "Reporting", "TextFormat"]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Reporting", "Scenario", "Simulation", "SimCore", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["citus-sim"]),
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "SimCore"]),

@@ -3,6 +3,7 @@ import Experiments
 import Scenario
 import SimCore
 import Simulation
+import TextFormat
 
 /// The outputs of `citus-sim recommend`: recommendations.csv (every candidate), advice.json,
 /// report.html (the advice, then the recommended cluster's full report) and a terminal table.

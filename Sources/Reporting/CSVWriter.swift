@@ -1,3 +1,5 @@
+import TextFormat
+
 /// Builds RFC 4180 CSV text in memory: a header row, CRLF-free `\n` line ends, fields
 /// quoted when they hold a comma, quote, CR or LF, quotes doubled.
 ///

@@ -1,6 +1,7 @@
 import Runbook
 import SimCore
 import Simulation
+import TextFormat
 import Workload
 
 /// What a reader of a run's headline figures must know about time: what changed during the

@@ -1,6 +1,7 @@
 import Scenario
 import SimCore
 import Simulation
+import TextFormat
 
 /// Outputs of a timeline's operations (first replication; durations with intervals over all
 /// replications are in summary.json / summary.csv as `opN.*`).

@@ -3,6 +3,7 @@ import Experiments
 import Scenario
 import SimCore
 import Simulation
+import TextFormat
 import Workload
 
 /// The files of a `kind: cluster` scenario's results (summary, classes, nodes, tenants, time

@@ -1,5 +1,6 @@
 import Advisor
 import SimCore
+import TextFormat
 
 /// advice.json's `memory` and the report's "Memory and shard count" section (issue 20 item 6):
 /// the recommended cluster's memory envelope (the memory rule, and each node's simulated peak

@@ -1,3 +1,5 @@
+import TextFormat
+
 /// The scenario format (Scenarios/README.md) as a JSON Schema (draft 2020-12), for editors
 /// (`# yaml-language-server: $schema=...`) and validators. It states the shapes, keys, types,
 /// enumerations and simple ranges; the loader's checks that span keys (warm-up shorter than

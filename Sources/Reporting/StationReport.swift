@@ -2,6 +2,7 @@ import Experiments
 import QueueingModels
 import Scenario
 import SimCore
+import TextFormat
 
 /// The files of a `kind: station` scenario's results: per-metric confidence intervals over
 /// the replications, and the closed-form value where queueing theory has one.

@@ -1,18 +1,23 @@
 import ArgumentParser
-import Foundation
-import QueueingModels
-import Simulation
-import Reporting
-import SimCore
-import Advisor
+import Experiments
 
-/// `citus-sim bench ...`: speed benchmarks. Timings are wall-clock of this process;
+/// `citus-sim bench ...`: speed benchmarks' arguments; what they time lives in Experiments
+/// (`KernelBenchmark`, `ClusterRunBenchmark`...). Timings are wall-clock of this process;
 /// compare ratios measured side by side, not absolute figures across machines.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a speed benchmark.",
         subcommands: [Kernel.self, RunScenario.self, Rebalance.self, Recommend.self, Schemas.self]
     )
+
+    /// Figures on stdout (`name: value`), context on stderr; a benchmark that could not measure
+    /// is an invalid-input exit with its reason.
+    static func print(_ measure: @autoclosure () throws -> BenchmarkFigures) throws {
+        let result: BenchmarkFigures
+        do { result = try measure() } catch let e as BenchmarkError { throw ValidationError(e.description) }
+        for (name, value) in result.figures { Swift.print("\(name): \(value)") }
+        for (name, value) in result.context { CLI.printError("\(name): \(value)") }
+    }
 
     struct Kernel: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -45,37 +50,7 @@ struct Bench: ParsableCommand {
         }
 
         func run() throws {
-            let config = StationConfig(
-                discipline: .fcfs, servers: 4, arrivalRatePerSecond: 320,
-                service: .exponential(mean: 0.01), customers: customers, warmupCustomers: 0)
-            let clock = ContinuousClock()
-            var mmc: StationRun.Result?
-            let mmcTime = try clock.measure { mmc = try StationRun.run(config, seed: seed) }
-            let mmcEvents = Double(2 * customers)
-
-            // Hold: engine and baseline alternate (A B A B) to share the machine's drift.
-            var engineBest = Duration.seconds(1e9), baselineBest = Duration.seconds(1e9)
-            var engineSum: UInt64 = 0, baselineSum: UInt64 = 0
-            for _ in 0..<3 {
-                let e = clock.measure { engineSum = HoldModel.run(seed: seed, pending: pending, events: UInt64(holdEvents)).1 }
-                let b = clock.measure { baselineSum = BaselineHold.run(seed: seed, pending: pending, events: UInt64(holdEvents)).1 }
-                engineBest = min(engineBest, e)
-                baselineBest = min(baselineBest, b)
-            }
-            guard engineSum == baselineSum else {
-                throw ValidationError("engine and baseline hold runs disagree (\(engineSum) vs \(baselineSum)): event order differs")
-            }
-            let hold = Double(holdEvents) / engineBest.seconds
-            let baseline = Double(holdEvents) / baselineBest.seconds
-            print("events_per_second: \(Int(mmcEvents / mmcTime.seconds))")
-            print("hold_events_per_second: \(Int(hold))")
-            print("baseline_events_per_second: \(Int(baseline))")
-            // Context on stderr, so stdout stays the three figures.
-            CLI.printError("hold_vs_baseline: \(NumberFormat.fixed(hold / baseline, 3))")
-            if let mmc, let w = mmc.metrics.first(where: { $0.name == "response_latency_mean_ms" }) {
-                let exact = config.exactMeanResponseSeconds! * 1e3
-                CLI.printError("mmc_mean_response_ms: \(NumberFormat.fixed(w.value, 3)) (Erlang C: \(NumberFormat.fixed(exact, 3)))")
-            }
+            try Bench.print(KernelBenchmark.run(customers: customers, holdEvents: holdEvents, pending: pending, seed: seed))
         }
     }
 }
@@ -111,25 +86,7 @@ extension Bench {
         }
 
         func run() throws {
-            let scenario = try ReferenceScenario.make(rate: rate, duration: .seconds(durationSeconds))
-            let clock = ContinuousClock()
-            var result: ClusterRunResult?
-            let layoutTime = try clock.measure { _ = try ClusterRun.layout(for: scenario) }
-            let layout = try ClusterRun.layout(for: scenario)
-            let runTime = try clock.measure { result = try ClusterRun.run(scenario, layout: layout, seed: seed) }
-            let r = result!
-            let simulated = Double(durationSeconds)
-            print("queries: \(Int((r.metrics.first { $0.name == "throughput_per_second" }!.value * simulated).rounded()))")
-            print("events: \(r.events)")
-            print("events_per_second: \(Int(Double(r.events) / runTime.seconds))")
-            print("layout_seconds: \(NumberFormat.fixed(layoutTime.seconds, 3))")
-            print("wall_seconds: \(NumberFormat.fixed(runTime.seconds, 3))")
-            print("simulated_seconds_per_wall_second: \(NumberFormat.fixed(simulated / runTime.seconds, 1))")
-            print("peak_memory_mib: \(NumberFormat.fixed(Double(PeakMemory.residentKiB()) / 1024, 1))")
-            if verbose {
-                for (k, n) in zip(ClusterEvent.allCases, r.eventCounts) { CLI.printError("events.\(k): \(n)") }
-            }
-            if verbose { for m in r.metrics { CLI.printError("\(m.name): \(NumberFormat.fixed(m.value, 4))") } }
+            try Bench.print(ClusterRunBenchmark.run(rate: rate, durationSeconds: durationSeconds, seed: seed, verbose: verbose))
         }
     }
 }
@@ -157,48 +114,8 @@ extension Bench {
         }
 
         func run() throws {
-            var scenario = try ReferenceRebalance.make(shards: shards, rate: rate)
-            let clock = ContinuousClock()
-            // First pass: how long the rebalance takes in simulated time; the timed run stops there.
-            let layout = try ClusterRun.layout(for: scenario)
-            var result: ClusterRunResult?
-            let runTime = try clock.measure { result = try ClusterRun.run(scenario, layout: layout, seed: 1) }
-            guard let log = result?.operations, let job = log.operations.first(where: { $0.label.hasPrefix("background job") }), let end = job.end else {
-                throw ValidationError("the rebalance did not finish within the simulated \(scenario.run.duration)")
-            }
-            scenario.run.duration = end - .zero
-            let moves = log.transfers.filter { $0.kind == "move" && $0.status == "done" }
-            let maxParallel = log.taskRuns.map { r in log.taskRuns.filter { $0.start <= r.start && r.start < ($0.end ?? end) }.count }.max() ?? 0
-            print("shard_groups: \(shards)")
-            print("moves: \(moves.count)")
-            print("bytes_moved_gib: \(NumberFormat.fixed(moves.reduce(0) { $0 + $1.bytes } / 1_073_741_824, 1))")
-            print("max_parallel_tasks: \(maxParallel)")
-            print("rebalance_simulated_seconds: \(NumberFormat.fixed((end - job.start).seconds, 1))")
-            print("simulated_seconds: \(NumberFormat.fixed(end.seconds, 1))")
-            print("events: \(result!.events)")
-            print("wall_seconds_including_tail: \(NumberFormat.fixed(runTime.seconds, 3))")
-            let timed = try clock.measure { _ = try ClusterRun.run(scenario, layout: layout, seed: 1) }
-            print("wall_seconds: \(NumberFormat.fixed(timed.seconds, 3))")
-            print("peak_memory_mib: \(NumberFormat.fixed(Double(PeakMemory.residentKiB()) / 1024, 1))")
+            try Bench.print(RebalanceBenchmark.run(shards: shards, rate: rate))
         }
-    }
-}
-
-/// The process's peak resident set size (VmHWM from /proc/self/status), KiB.
-enum PeakMemory {
-    static func residentKiB() -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-        for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
-        }
-        return 0
-    }
-}
-
-extension Duration {
-    var seconds: Double {
-        let c = components
-        return Double(c.seconds) + Double(c.attoseconds) / 1e18
     }
 }
 
@@ -233,26 +150,7 @@ extension Bench {
 
         func run() throws {
             let (cluster, spec) = try CLI.loadForAdvice(scenario)
-            let clock = ContinuousClock()
-            var best = [Duration.seconds(1e9), Duration.seconds(1e9)]
-            var results: [[String]] = [[], []]
-            var counts = (0, 0)
-            for _ in 0..<rounds {
-                for (k, t) in [1, threads].enumerated() {
-                    let advisor = try Advisor(base: cluster, spec: spec, threads: t)
-                    var found: [CandidateOutcome] = []
-                    let elapsed = try clock.measure { found = try advisor.screenAndSimulate() }
-                    best[k] = min(best[k], elapsed)
-                    results[k] = found.map { "\($0.id) \($0.verdict.rawValue) \($0.reason)" }
-                    counts = (found.count, found.filter { $0.evaluation != nil }.count)
-                }
-            }
-            guard results[0] == results[1] else { throw ValidationError("the 1-thread and \(threads)-thread searches disagree") }
-            print("candidates: \(counts.0)")
-            print("candidates_simulated: \(counts.1)")
-            print("seconds_1_thread: \(NumberFormat.fixed(best[0].seconds, 2))")
-            print("seconds_\(threads)_threads: \(NumberFormat.fixed(best[1].seconds, 2))")
-            print("speedup: \(NumberFormat.fixed(best[0].seconds / best[1].seconds, 2))")
+            try Bench.print(AdvisorSearchBenchmark.run(cluster, spec: spec, threads: threads, rounds: rounds))
         }
     }
 }

@@ -1,7 +1,5 @@
 import ArgumentParser
-import Reporting
-import SimCore
-import Simulation
+import Experiments
 
 extension Bench {
     /// `citus-sim bench schemas`: schema-based sharding at scale (issue 22's goal: 100,000
@@ -25,24 +23,7 @@ extension Bench {
         }
 
         func run() throws {
-            let scenario = try ReferenceSchemaRebalance.make(schemas: schemas)
-            let clock = ContinuousClock()
-            var layout: SimulationLayout?
-            let layoutTime = try clock.measure { layout = try ClusterRun.layout(for: scenario) }
-            var result: ClusterRunResult?
-            let runTime = try clock.measure { result = try ClusterRun.run(scenario, layout: layout!, seed: 1, untilOperationsDone: true) }
-            guard let log = result?.operations, let op = log.operations.last, let end = op.end else {
-                throw ValidationError("the rebalance did not finish within the simulated \(scenario.run.duration)")
-            }
-            let moves = log.transfers.filter { $0.kind == "move" && $0.status == "done" }
-            print("schemas: \(schemas)")
-            print("tables: \(schemas * scenario.tables.count)")
-            print("moves: \(moves.count)")
-            print("rebalance_simulated_seconds: \(NumberFormat.fixed((end - op.start).seconds, 1))")
-            print("events: \(result!.events)")
-            print("layout_wall_seconds: \(NumberFormat.fixed(layoutTime.seconds, 3))")
-            print("run_wall_seconds: \(NumberFormat.fixed(runTime.seconds, 3))")
-            print("peak_memory_mib: \(NumberFormat.fixed(Double(PeakMemory.residentKiB()) / 1024, 1))")
+            try Bench.print(SchemaRebalanceBenchmark.run(schemas: schemas))
         }
     }
 }

@@ -1,4 +1,5 @@
 import Advisor
+import TextFormat
 import XCTest
 
 /// One test per documented rule: the cases the Citus docs state, on both sides of each limit.

@@ -5,6 +5,7 @@ import Reporting
 import Scenario
 import SimCore
 import Simulation
+import TextFormat
 import Workload
 import XCTest
 

@@ -1,4 +1,5 @@
 import Reporting
+import TextFormat
 import XCTest
 
 final class OutputFormatTests: XCTestCase {

@@ -2,6 +2,7 @@ import Experiments
 import Reporting
 import Scenario
 import Simulation
+import TextFormat
 import XCTest
 
 /// report.html as a user gets it: self-contained, every scenario string escaped, charts present.

@@ -1,6 +1,7 @@
 import ClusterModel
 import Planner
 import Scenario
+import TextFormat
 
 /// `get_rebalance_table_shards_plan`'s columns, as CSV, an aligned table (psql style) or JSON.
 public enum PlanOutput {

@@ -3,6 +3,7 @@ import Simulation
 import SimCore
 import Advisor
 import Mustache
+import TextFormat
 
 /// The advice section of report.html: the recommendation, ranked candidates, the Pareto
 /// chart of cost vs the tightest SLO, the documented rules with pass/fail, growth, horizon,

@@ -3,6 +3,7 @@ import Mustache
 import Scenario
 import SimCore
 import Simulation
+import TextFormat
 
 /// `report.html`: one self-contained page for a capacity review (no network requests, inline
 /// SVG charts, print styles). Text from the scenario goes through Mustache's `{{ }}` escaping;

@@ -1,4 +1,5 @@
 import Foundation
+import TextFormat
 
 /// Text for HTML and SVG: `&`, `<`, `>`, `"` and `'` escaped, so a tenant or table named
 /// `<script>` renders as text.

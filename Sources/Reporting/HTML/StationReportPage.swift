@@ -1,5 +1,6 @@
 import Mustache
 import SimCore
+import TextFormat
 
 /// `report.html` for a `kind: station` scenario: the station, every metric with its interval and
 /// the closed-form value where queueing theory has one (with whether the interval contains it),

@@ -1,5 +1,6 @@
 import Calibration
 import Mustache
+import TextFormat
 
 /// `Reports/validation/report.html`: measured against simulated for every lab experiment, the
 /// costs fitted on the fit half, the goals, and the one-machine caveat. Self-contained.

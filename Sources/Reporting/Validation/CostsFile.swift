@@ -1,4 +1,5 @@
 import Calibration
+import TextFormat
 
 /// `costs.yaml`, written by `citus-sim calibrate`: the fitted costs, each with its 95% interval
 /// and samples as a comment. The `operations:` section pastes into a scenario as it is; the

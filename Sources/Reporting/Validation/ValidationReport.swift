@@ -1,4 +1,5 @@
 import Calibration
+import TextFormat
 
 /// `Reports/validation/`: every replayed measurement against citus-sim's prediction
 /// (`validation.csv`), the fitted costs (`costs.yaml`) and the page (`report.html`).

@@ -3,6 +3,7 @@ import Foundation
 import Scenario
 import SimCore
 import Simulation
+import TextFormat
 
 /// A partial result of `citus-sim recommend --partition i/N`: the screening and simulation of
 /// one deterministic slice of the candidates, with the scenario text it came from, so that

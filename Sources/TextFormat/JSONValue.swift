@@ -46,7 +46,7 @@ public indirect enum JSONValue {
     }
 
     /// A JSON string literal with the required escapes.
-    static func quote(_ s: String) -> String {
+    public static func quote(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
