@@ -33,6 +33,8 @@ let package = Package(
             ]
         ),
         .target(name: "QueueingModels", dependencies: ["SimCore"]),
+        // Independent runs on several threads, results in job order (the kernel has no threads).
+        .target(name: "ParallelRuns", dependencies: ["SimCore"]),
         .target(name: "ClusterModel"),
         .target(name: "Planner", dependencies: ["ClusterModel"]),
         .target(name: "Workload", dependencies: ["SimCore"]),
@@ -45,7 +47,7 @@ let package = Package(
         // What the statements mean to Citus's metadata (RunbookRunner), at once or over time.
         .target(name: "Runbook", dependencies: ["ClusterModel", "Planner", "Diagnostics", "SQL"]),
         .target(name: "Simulation", dependencies: ["SimCore", "ClusterModel", "Planner", "Workload", "SQL", "Runbook"]),
-        .target(name: "Advisor", dependencies: ["SimCore", "ClusterModel", "Workload", "Simulation", "SQL", "Runbook"]),
+        .target(name: "Advisor", dependencies: ["SimCore", "ParallelRuns", "ClusterModel", "Workload", "Simulation", "SQL", "Runbook"]),
         .target(
             name: "Scenario",
             dependencies: [
@@ -53,13 +55,13 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"), .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
-        .target(name: "Calibration", dependencies: ["SimCore", "Simulation", "Scenario"]),
+        .target(name: "Calibration", dependencies: ["SimCore", "ParallelRuns", "Simulation", "Scenario"]),
         // The only target that talks to PostgreSQL (read-only catalog queries for `import`).
         .target(name: "ClusterImport", dependencies: ["SimCore", "Simulation", "Diagnostics", "Scenario",
                                                       .product(name: "PostgresNIO", package: "postgres-nio")]),
         // Running experiments: a scenario's replications, the advisor's search and studies, its
         // partial results and checkpoints.
-        .target(name: "Experiments", dependencies: ["SimCore", "TextFormat", "QueueingModels", "Workload", "Simulation", "Scenario", "Advisor"]),
+        .target(name: "Experiments", dependencies: ["SimCore", "ParallelRuns", "TextFormat", "QueueingModels", "Workload", "Simulation", "Scenario", "Advisor"]),
         // Formatting results: CSV, JSON, HTML reports (it runs nothing).
         .target(name: "Reporting", dependencies: ["SimCore", "TextFormat", "QueueingModels", "Scenario", "Experiments", "Calibration", "ClusterModel", "Planner", "Simulation", "Workload", "Advisor",
                                                   .product(name: "Mustache", package: "swift-mustache")]),
@@ -73,13 +75,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "SimCoreTests", dependencies: ["SimCore"]),
-        .testTarget(name: "QueueingModelsTests", dependencies: ["QueueingModels", "SimCore"]),
+        .testTarget(name: "SimCoreTests", dependencies: ["SimCore", "ParallelRuns"]),
+        .testTarget(name: "QueueingModelsTests", dependencies: ["QueueingModels", "SimCore", "ParallelRuns"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel", "TestSupport"]),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "ClusterModel", "TestSupport"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "SimCore"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Workload", "SimCore", "ClusterModel", "QueueingModels", "TestSupport"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ParallelRuns", "Workload", "SimCore", "ClusterModel", "QueueingModels", "TestSupport"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Experiments", "Reporting", "TextFormat", "Advisor", "ClusterModel", "Planner", "Simulation", "Workload", "Diagnostics", "SQL", "Runbook"]),
         .testTarget(name: "AdvisorTests", dependencies: ["Advisor", "Simulation", "Workload", "SimCore", "Diagnostics", "SQL", "Scenario", "Experiments", "Reporting", "TextFormat"]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Reporting", "Scenario", "Simulation", "SimCore", "TestSupport"]),

@@ -1,3 +1,4 @@
+import ParallelRuns
 import SimCore
 
 /// Family j's costs, fitted on the fit half (`ValidationSplit.fitsAcross`): one client's mean

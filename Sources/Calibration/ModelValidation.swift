@@ -1,4 +1,5 @@
 import Foundation
+import ParallelRuns
 import Scenario
 import SimCore
 import Simulation

@@ -1,3 +1,4 @@
+import ParallelRuns
 import Scenario
 import SimCore
 import Simulation

@@ -1,3 +1,4 @@
+import ParallelRuns
 import QueueingModels
 import Scenario
 import SimCore

@@ -1,3 +1,4 @@
+import ParallelRuns
 import QueueingModels
 import SimCore
 import XCTest

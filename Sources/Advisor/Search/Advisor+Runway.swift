@@ -1,3 +1,4 @@
+import ParallelRuns
 import SimCore
 import Simulation
 

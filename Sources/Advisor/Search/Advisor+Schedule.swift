@@ -1,3 +1,4 @@
+import ParallelRuns
 import Runbook
 import SQL
 import SimCore

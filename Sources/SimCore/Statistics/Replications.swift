@@ -1,12 +1,10 @@
-import Dispatch
-
 /// Independent replications of one model with different seeds, and a confidence
 /// interval on every metric they report.
 ///
 /// Replication i's seed is the i-th 64-bit draw (`next64`) of the stream "replications" of the
-/// base seed, so adding replications never changes the earlier ones. Replications run
-/// in parallel on `threads` threads, each on its own, and results are merged in
-/// replication order: output does not depend on the thread count.
+/// base seed, so adding replications never changes the earlier ones. They run in parallel
+/// through `run(threads:)` (target ParallelRuns: the kernel has no threads), each on its
+/// own, and results are merged in replication order: output does not depend on the thread count.
 public struct Replications: Sendable {
     /// The run's base seed.
     public let baseSeed: UInt64
@@ -23,14 +21,6 @@ public struct Replications: Sendable {
     public var seeds: [UInt64] {
         let stream = RandomStream(runSeed: baseSeed, name: "replications")
         return (0..<count).map { _ in stream.next64() }
-    }
-
-    /// Runs `body(index, seed)` for every replication on up to `threads` threads and
-    /// returns the results in replication order. `finished(count)` is called (from the
-    /// worker threads) each time a replication completes, with the number done so far.
-    public func run<R: Sendable>(threads: Int = 1, finished: (@Sendable (Int) -> Void)? = nil, _ body: @Sendable (Int, UInt64) -> R) -> [R] {
-        let seeds = self.seeds
-        return ParallelMap.map(count: count, threads: threads, finished: finished) { i in body(i, seeds[i]) }
     }
 
     /// A confidence interval for each metric, in the order of the first replication's
