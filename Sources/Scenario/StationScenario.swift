@@ -2,43 +2,27 @@ import QueueingModels
 import SimCore
 import Yams
 
-/// Settings shared by every kind of scenario: seed and replications.
-public struct RunSettings: Sendable, Equatable {
-    /// Base seed; replication seeds derive from it.
-    public var seed: UInt64
-    /// Independent replications (each with its own seed).
-    public var replications: Int
-    /// Confidence level of every reported interval.
-    public var confidence: Double
-
-    public init(seed: UInt64 = 1, replications: Int = 10, confidence: Double = 0.95) {
-        self.seed = seed
-        self.replications = replications
-        self.confidence = confidence
-    }
-}
-
 /// A `kind: station` scenario: one queueing station, to see the kernel agree with
 /// queueing theory (the shipped `Scenarios/kernel-station.yaml`).
 public struct StationScenario: Sendable, Equatable {
     public var name: String
-    public var run: RunSettings
+    public var run: ReplicationSettings
     public var station: StationConfig
 }
 
 enum StationScenarioReader {
     static func read(_ root: YAMLMapping, name: String) -> StationScenario? {
         let reader = root.reader
-        var run: RunSettings?
+        var run: ReplicationSettings?
         if let r = root.mapping("run", required: false) {
             let seed = r.unsigned("seed", default: 1)
             let reps = r.integer("replications", in: 1...10_000, default: 10)
             let conf = r.number("confidence", in: 0.5...0.999, default: 0.95)
             r.finish()
-            if let seed, let reps, let conf { run = RunSettings(seed: seed, replications: reps, confidence: conf) }
+            if let seed, let reps, let conf { run = ReplicationSettings(seed: seed, replications: reps, confidence: conf) }
             if let reps, reps < 3 { reader.warning(r.value("replications"), "fewer than 3 replications give very wide confidence intervals") }
         } else {
-            run = RunSettings()
+            run = ReplicationSettings()
         }
         guard let s = root.mapping("station") else { return nil }
         let discipline = s.string("discipline", allowed: StationConfig.Discipline.allCases.map(\.rawValue)).flatMap(StationConfig.Discipline.init(rawValue:))

@@ -1,4 +1,5 @@
-/// The Citus GUCs the planning code reads, with Citus's defaults (FACTS J).
+/// The Citus GUCs the metadata functions and planners read, with Citus's defaults (FACTS J); a
+/// scenario's are `CitusSpec.planning`, and `SET` / `ALTER SYSTEM` in a runbook change them.
 public struct CitusSettings: Sendable, Equatable {
     /// `citus.shard_count`.
     public var shardCount = 32

@@ -28,8 +28,7 @@ extension ClusterSimulation {
     mutating func setUpOperations(layout: SimulationLayout) throws {
         let spare = workers - scenario.cluster.workerCount
         var runner = RunbookRunner(state: layout.state, file: scenario.name)
-        runner.state.settings.shardCount = scenario.citus.shardCount
-        runner.state.settings.metadataSyncNontransactional = scenario.citus.metadataSyncNontransactional
+        runner.state.settings = scenario.citus.planning
         runner.schemaBasedSharding = scenario.citus.schemaBasedSharding
         var state = OperationsState(runner: runner, tenantShard: layout.tenantShard, shardWorker: layout.shardWorker, shardBytes: layout.shardBytes,
                                     diskUsed: layout.workerBytes + Array(repeating: 0, count: spare), initialWorkers: layout.workerIDs.count,

@@ -35,7 +35,7 @@ public struct SimulationLayout: Sendable {
 
     public init(scenario: ClusterScenario, meanArrivalRate: Double) throws {
         var state = scenario.cluster.importedLayout ?? ClusterState()
-        state.settings.shardCount = scenario.citus.shardCount
+        state.settings = scenario.citus.planning
         let schemaBased = scenario.citus.schemaBasedSharding
         if scenario.cluster.importedLayout == nil { try Self.createTables(&state, scenario: scenario) }
         // Shard nodes: the coordinator first when it holds shards, then the workers.

@@ -153,9 +153,17 @@ public struct ClusterSpec: Sendable, Equatable {
     public var connectionRoundTrips: Int64 { tls ? 3 : 2 }
 }
 
-/// The Citus settings that shape execution (FACTS G, J), with Citus's defaults.
+/// A scenario's Citus settings (FACTS G, J), with Citus's defaults: the ones Citus's metadata
+/// functions and planners read (`planning`, the cluster state's `CitusSettings`), and the ones
+/// that shape execution.
 public struct CitusSpec: Sendable, Equatable {
-    public var shardCount = 32
+    /// The settings the metadata and the planners read; the cluster state starts with them.
+    public var planning = CitusSettings()
+    /// `citus.shard_count` (`planning.shardCount`).
+    public var shardCount: Int {
+        get { planning.shardCount }
+        set { planning.shardCount = newValue }
+    }
     /// `citus.max_adaptive_executor_pool_size`.
     public var maxAdaptiveExecutorPoolSize = 16
     /// `citus.max_shared_pool_size`: 0 = the coordinator's max_connections, −1 = no limit.
@@ -197,7 +205,10 @@ public struct CitusSpec: Sendable, Equatable {
     public var statTenantsTrack = false
     /// `citus.metadata_sync_mode`: `transactional` (one coordinated transaction, the default)
     /// or `nontransactional` (one transaction per command, for very large metadata; FACTS H).
-    public var metadataSyncNontransactional = false
+    public var metadataSyncNontransactional: Bool {
+        get { planning.metadataSyncNontransactional }
+        set { planning.metadataSyncNontransactional = newValue }
+    }
     /// `citus.stat_tenants_limit`.
     public var statTenantsLimit = 100
     /// PostgreSQL's `max_worker_processes` on the coordinator (a restart setting): background

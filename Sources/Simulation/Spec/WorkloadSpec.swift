@@ -60,25 +60,38 @@ public struct WorkloadSpec: Sendable {
     }
 }
 
-/// Length and sampling of one run.
+/// Length and sampling of one cluster run, and how it is replicated.
 public struct RunSpec: Sendable, Equatable {
-    public var seed: UInt64
+    /// Seed, replications and confidence level (shared with every kind of scenario).
+    public var replication: ReplicationSettings
     public var duration: SimDuration
     public var warmup: SimDuration
-    public var replications: Int
     public var sampleInterval: SimDuration
-    public var confidence: Double
     /// Tenant ranks whose latency, and their initial worker neighbours', get their own time series.
     public var watchTenants: [Int] = []
 
     public init(seed: UInt64 = 1, duration: SimDuration, warmup: SimDuration = .zero, replications: Int = 3,
                 sampleInterval: SimDuration = .seconds(10), confidence: Double = 0.95) {
-        self.seed = seed
+        replication = ReplicationSettings(seed: seed, replications: replications, confidence: confidence)
         self.duration = duration
         self.warmup = warmup
-        self.replications = replications
         self.sampleInterval = sampleInterval
-        self.confidence = confidence
+    }
+
+    /// Base seed (`replication.seed`).
+    public var seed: UInt64 {
+        get { replication.seed }
+        set { replication.seed = newValue }
+    }
+    /// Independent replications (`replication.replications`).
+    public var replications: Int {
+        get { replication.replications }
+        set { replication.replications = newValue }
+    }
+    /// Confidence level of every interval (`replication.confidence`).
+    public var confidence: Double {
+        get { replication.confidence }
+        set { replication.confidence = newValue }
     }
 }
 
