@@ -4,7 +4,7 @@ import SimCore
 import Simulation
 import XCTest
 
-/// The background-task queue monitor in time (`ClusterSimulation+Jobs`) when tasks end the
+/// The background-task queue monitor in time (`ClusterSimulation+BackgroundJobMonitor`) when tasks end the
 /// instant they start.
 final class JobMonitorTests: XCTestCase {
     /// 20,000 tenant schemas on 6 workers; two workers are added and `citus_rebalance_start`

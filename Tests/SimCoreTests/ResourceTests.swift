@@ -84,44 +84,18 @@ final class ResourceTests: XCTestCase {
         XCTAssertThrowsError(try TokenPool(capacity: -1))
     }
 
-    /// Max-min fairness on three links (capacities 10, 8, 6 MB/s) with four flows:
-    /// f1 over L0+L1, f2 over L0, f3 over L1+L2, f4 over L2. Progressive filling fixes
-    /// L2 first (6/2 = 3 for f3, f4), then L0 and L1 tie at 5: f1 = f2 = 5.
-    func testMaxMinFairnessThreeLinks() throws {
-        let mb = 1e6
-        var net = FlowNetwork()
-        let l0 = try net.addLink(bytesPerSecond: 10 * mb)
-        let l1 = try net.addLink(bytesPerSecond: 8 * mb)
-        let l2 = try net.addLink(bytesPerSecond: 6 * mb)
-        try net.startFlow(tag: 1, bytes: 100 * mb, route: [l0, l1], at: .zero)
-        try net.startFlow(tag: 2, bytes: 100 * mb, route: [l0], at: .zero)
-        try net.startFlow(tag: 3, bytes: 100 * mb, route: [l1, l2], at: .zero)
-        try net.startFlow(tag: 4, bytes: 3 * mb, route: [l2], at: .zero)
-        XCTAssertEqual([1, 2, 3, 4].map { net.rate(of: $0)! / mb }, [5, 5, 3, 3])
-        // f4 finishes after 1 s; then L1 is the bottleneck (8/2 = 4 for f1, f3), f2 gets 10 - 4.
-        let t = net.nextEventTime!
-        XCTAssertEqual(t, .zero + .seconds(1))
-        XCTAssertEqual(net.popDelivered(at: t), 4)
-        XCTAssertEqual([1, 2, 3].map { net.rate(of: $0)! / mb }, [4, 6, 4])
-        XCTAssertEqual(net.bytesCarried[l2], 6 * mb, accuracy: 1)
-    }
-
-    func testFlowLatencyAndHosts() throws {
-        var net = FlowNetwork()
-        let a = try net.addHost(nicBytesPerSecond: 1e9, latency: .microseconds(100))
-        let b = try net.addHost(nicBytesPerSecond: 5e8, latency: .microseconds(150))
-        try net.startFlow(tag: 1, bytes: 5e8, from: a, to: b, at: .zero)
-        XCTAssertEqual(net.rate(of: 1), 5e8)
-        var deliveredAt: SimTime?
-        while deliveredAt == nil, let t = net.nextEventTime {
-            if net.popDelivered(at: t) != nil { deliveredAt = t }
-        }
-        XCTAssertEqual(deliveredAt, .zero + .seconds(1) + .microseconds(250))
-        XCTAssertThrowsError(try net.addLink(bytesPerSecond: -5)) { error in
-            XCTAssertEqual((error as? ParameterError)?.parameter, "FlowNetwork.link.bytesPerSecond")
-        }
-        XCTAssertThrowsError(try net.addLink(bytesPerSecond: .nan))
-        XCTAssertThrowsError(try net.startFlow(tag: 2, bytes: 1, route: [0, 0], at: .zero))
+    /// A FIFO link sends one message at a time: a message offered while the link is busy
+    /// starts when the earlier one has left; busy time counts only what is behind `time`.
+    func testFIFOLinkQueuesMessagesAndCountsBusyTime() {
+        var link = FIFOLink()
+        XCTAssertEqual(link.send(taking: .milliseconds(10), at: .zero), .zero + .milliseconds(10))
+        // Offered at 4 ms, behind the first: leaves at 10 + 5 ms.
+        XCTAssertEqual(link.send(taking: .milliseconds(5), at: .zero + .milliseconds(4)), .zero + .milliseconds(15))
+        XCTAssertEqual(link.busyMicroseconds(at: .zero + .milliseconds(12)), 12_000)
+        XCTAssertEqual(link.busyMicroseconds(at: .zero + .milliseconds(20)), 15_000)
+        // An idle link starts at once.
+        XCTAssertEqual(link.send(taking: .milliseconds(1), at: .zero + .milliseconds(30)), .zero + .milliseconds(31))
+        XCTAssertEqual(link.busyMicroseconds(at: .zero + .milliseconds(40)), 16_000)
     }
 
     func testDiskIsLimitedByIOPSAndBandwidth() throws {

@@ -41,6 +41,22 @@ public struct RecordTable<Record>: @unchecked Sendable {
         }
     }
 
+    /// The record `id` names, read and modified in place: a model's typed index (`RecordIndex`)
+    /// can address only the table of its own kind of record.
+    @inlinable
+    public subscript<ID: RecordIndex>(id: ID) -> Record where ID.Record == Record {
+        unsafeAddress {
+            let index = id.index
+            precondition(index >= 0 && index < count, "record \(index) out of 0..<\(count)")
+            return UnsafePointer(base + index)
+        }
+        nonmutating unsafeMutableAddress {
+            let index = id.index
+            precondition(index >= 0 && index < count, "record \(index) out of 0..<\(count)")
+            return base + index
+        }
+    }
+
     /// Adds `record` at index `count`.
     public mutating func append(_ record: Record) {
         if count == capacity { grow(to: 2 * capacity) }
@@ -99,4 +115,12 @@ public struct RecordTable<Record>: @unchecked Sendable {
         owner.base = bigger
         capacity = newCapacity
     }
+}
+
+/// A typed index into a `RecordTable` of `Record`s (a task's id, a request's...), so that an
+/// index of one kind cannot address another kind's table.
+public protocol RecordIndex {
+    associatedtype Record
+    /// The record's position in its table.
+    var index: Int { get }
 }

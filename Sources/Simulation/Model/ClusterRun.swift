@@ -101,7 +101,7 @@ extension ClusterSimulation {
         out.append(Metric("coordinator.cpu_utilization", (current.cpu[0] - baseline.cpu[0]) / span / Double(cpu[0].cores)))
         out.append(Metric("coordinator.cpu_run_queue_mean", cpu[0].jobsInSystem.mean(at: end)))
         out.append(Metric("coordinator.nic_in_utilization", (current.nic[0] - baseline.nic[0]) / span))
-        if localWorker < 0 {
+        if nodes.localWorker < 0 {
             // Client sessions are the coordinator's backends (a coordinator with shards is counted as a worker below).
             out.append(Metric("coordinator.memory_peak_gib", coordinatorMemory[0].bytes(backends: 0) / 1_073_741_824))
             out.append(Metric("coordinator.memory_limit_gib", coordinatorMemory[0].limitBytes / 1_073_741_824))
@@ -109,17 +109,17 @@ extension ClusterSimulation {
         if coordinators > 1 {
             // The busiest coordinator (the CPU objective of `slo.max_cpu_utilization`).
             out.append(Metric("coordinator_cpu_utilization_max", (0..<coordinators).reduce(0.0) { busiest, c in
-                let node = cpuNode(coordinator: UInt8(c))
+                let node = nodes.cpuNode(coordinator: UInt8(c))
                 return max(busiest, (current.cpu[node] - baseline.cpu[node]) / span / Double(cpu[node].cores))
             }))
         }
         for c in 1..<max(1, coordinators) {
-            let node = cpuNode(coordinator: UInt8(c)), name = coordinatorNames[c]
+            let node = nodes.cpuNode(coordinator: UInt8(c)), name = coordinatorNames[c]
             out.append(Metric("\(name).cpu_utilization", (current.cpu[node] - baseline.cpu[node]) / span / Double(cpu[node].cores)))
             out.append(Metric("\(name).cpu_run_queue_mean", cpu[node].jobsInSystem.mean(at: end)))
             out.append(Metric("\(name).nic_in_utilization", (current.nic[c] - baseline.nic[c]) / span))
         }
-        if localWorker >= 0 {
+        if nodes.localWorker >= 0 {
             out.append(Metric("coordinator.local_executions_per_second", Double(m.localExecutions) / window))
             out.append(Metric("coordinator.local_failovers", Double(m.localFailovers)))
         }
@@ -127,8 +127,8 @@ extension ClusterSimulation {
         // The busiest worker (the CPU objective of `slo.max_cpu_utilization`; a coordinator
         // with shards has its own objective).
         out.append(Metric("worker_cpu_utilization_max", (0..<workers).reduce(0.0) { busiest, w in
-            let node = node(ofWorker: w)
-            return w == localWorker ? busiest : max(busiest, (current.cpu[node] - baseline.cpu[node]) / span / Double(cpu[node].cores))
+            let node = nodes.node(ofWorker: w)
+            return w == nodes.localWorker ? busiest : max(busiest, (current.cpu[node] - baseline.cpu[node]) / span / Double(cpu[node].cores))
         }))
         for (i, op) in ops.log.operations.enumerated() {
             // One block per operation (the timeline is the same in every replication).
@@ -141,13 +141,13 @@ extension ClusterSimulation {
             out.append(Metric("op\(i + 1).bytes_copied", op.bytesCopied))
         }
         for w in 0..<workers {
-            let name = workerNames[w], node = node(ofWorker: w), spec = scenario.cluster.spec(ofShardNode: w)
-            if w != localWorker {  // a coordinator with shards has its CPU and NIC figures above
+            let name = workerNames[w], node = nodes.node(ofWorker: w), spec = scenario.cluster.spec(ofShardNode: w)
+            if w != nodes.localWorker {  // a coordinator with shards has its CPU and NIC figures above
                 out.append(Metric("\(name).cpu_utilization", (current.cpu[node] - baseline.cpu[node]) / span / Double(cpu[node].cores)))
                 out.append(Metric("\(name).cpu_run_queue_mean", cpu[node].jobsInSystem.mean(at: end)))
             }
             out.append(Metric("\(name).disk_utilization", (current.disk[node] - baseline.disk[node]) / span))
-            if w != localWorker {
+            if w != nodes.localWorker {
                 out.append(Metric("\(name).nic_out_utilization", m.bytesSent[w] / (spec.nicBytesPerSecond * window)))
             }
             out.append(Metric("\(name).cache_hit_ratio", m.pagesRead[w] > 0 ? 1 - m.pagesMissed[w] / m.pagesRead[w] : 1))

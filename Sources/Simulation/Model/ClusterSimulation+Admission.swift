@@ -6,8 +6,8 @@ import SimCore
 /// Reads are never blocked by a move (FACTS D.5).
 extension ClusterSimulation {
     /// Dispatches a planned request unless an operation holds it back; called only with a timeline.
-    mutating func dispatchOrHold(request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        let r = requests[Int(rid)]
+    mutating func dispatchOrHold(request rid: RequestID, _ s: inout Scheduler<ClusterEvent>) {
+        let r = requests[rid]
         let cls = Int(r.cls)
         let table = classTable[cls]
         // Shards the request touches: the tenant's, or all of the table's.
@@ -23,7 +23,7 @@ extension ClusterSimulation {
             let w = Int(shardWorkerFlat[f])
             guard w >= 0, workerDown[w] else { continue }  // −1: local tables on the coordinator
             if scenario.operations.waitForFailedNodes {
-                requests[Int(rid)].outstanding += 1
+                requests[rid].outstanding += 1
                 ops.parkedOnNode[w].append(rid)
             } else {
                 metrics.failedOnDownNode += 1
@@ -32,7 +32,7 @@ extension ClusterSimulation {
             return
         }
         if isWrite[cls] && tableWritesBlocked[table] {
-            requests[Int(rid)].outstanding += 1
+            requests[rid].outstanding += 1
             ops.parkedOnTable[table].append((rid, s.now))
             return
         }
@@ -47,7 +47,7 @@ extension ClusterSimulation {
                     return
                 }
                 if groupBlocked[g] {
-                    requests[Int(rid)].outstanding += 1
+                    requests[rid].outstanding += 1
                     ops.parkedWrites[g].append((rid, s.now))
                     return
                 }
@@ -57,8 +57,8 @@ extension ClusterSimulation {
     }
 
     /// A held request may go on (its group was unblocked, or its node is back).
-    mutating func resume(request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        if requests[Int(rid)].active && !requests[Int(rid)].answered { dispatchOrHold(request: rid, &s) }
+    mutating func resume(request rid: RequestID, _ s: inout Scheduler<ClusterEvent>) {
+        if requests[rid].active && !requests[rid].answered { dispatchOrHold(request: rid, &s) }
         release(request: rid)
     }
 }

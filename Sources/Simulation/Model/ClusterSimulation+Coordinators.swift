@@ -26,14 +26,6 @@ extension ClusterSimulation {
         if thinkTime == nil { rebalanceFreeSessions(&s) }
     }
 
-    /// The coordinator at a node index (`nodeIndex(named:)`), nil for a worker.
-    func coordinator(atNode node: Int) -> Int? {
-        node == 0 ? 0 : node >= workers + nodeOffset ? node - (workers + nodeOffset - 1) : nil
-    }
-
-    /// The worker (shard node) at a node index, nil for a coordinator without shards.
-    func worker(atNode node: Int) -> Int? { (0..<workers).contains(node - nodeOffset) ? node - nodeOffset : nil }
-
     /// The coordinator the load balancer connects `session` to: live[(session / databases) mod
     /// live.count] among the coordinators joined and up (its current one when none is up).
     func targetCoordinator(session: Int32) -> UInt8 {
@@ -75,10 +67,10 @@ extension ClusterSimulation {
     }
 
     /// Several coordinators: the session runs the query on its target coordinator.
-    mutating func connectSession(request id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        let session = requests[Int(id)].session
+    mutating func connectSession(request id: RequestID, _ s: inout Scheduler<ClusterEvent>) {
+        let session = requests[id].session
         reconnect(session: session, &s)
-        requests[Int(id)].coordinator = sessionCoordinator[Int(session)]
+        requests[id].coordinator = sessionCoordinator[Int(session)]
     }
 
     /// A session whose target coordinator changed reconnects: the connections it cached

@@ -21,18 +21,18 @@ extension ClusterSimulation {
             arrive(session: Int32(event.payload), &s)
         case .cpuWake:
             let node = Int(event.payload)
-            while let t = cpu[node].popCompleted(at: now) { cpuDone(task: t, node: node, &s) }
+            while let t = cpu[node].popCompleted(at: now) { cpuDone(task: TaskID(t), node: node, &s) }
             armCPU(node, &s)
         case .diskWake:
             let node = Int(event.payload)
-            while let t = disks[node].popCompleted(at: now) { diskDone(task: t, &s) }
+            while let t = disks[node].popCompleted(at: now) { diskDone(task: TaskID(t), &s) }
             armDisk(node, &s)
         case .deliver:
-            delivered(task: event.payload, &s)
+            delivered(task: TaskID(event.payload), &s)
         case .slowStart:
-            slowStartTick(request: event.payload, &s)
+            slowStartTick(request: RequestID(event.payload), &s)
         case .timeout:
-            timeout(request: event.payload, &s)
+            timeout(request: RequestID(event.payload), &s)
         case .sample:
             sample(at: now)
             if event.payload == 0 {  // payload 1 is the warm-up mark, not a periodic sample
@@ -43,7 +43,7 @@ extension ClusterSimulation {
         case .session: sessionResumes(&s)
         case .transferStep: transferStep(Int(event.payload), &s)
         case .transferPoll: transferPoll(Int(event.payload), &s)
-        case .copyNetwork: copyPartDone(task: event.payload, &s)
+        case .copyNetwork: copyPartDone(task: TaskID(event.payload), &s)
         case .jobTick: jobTick(Int(event.payload), &s)
         case .nodeBack: nodeBack(Int(event.payload), &s)
         case .coordinatorJoins: coordinatorJoins(Int(event.payload), &s)

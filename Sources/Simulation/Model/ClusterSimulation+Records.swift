@@ -3,34 +3,34 @@ import Workload
 
 /// Task and request records, pool blocks and drawn demands.
 extension ClusterSimulation {
-    mutating func newTask(_ record: TaskRecord) -> UInt32 {
+    mutating func newTask(_ record: TaskRecord) -> TaskID {
         if let id = freeTasks.popLast() {
-            tasks[Int(id)] = record
+            tasks[id] = record
             return id
         }
         tasks.append(record)
-        return UInt32(tasks.count - 1)
+        return TaskID(UInt32(tasks.count - 1))
     }
 
-    mutating func freeTask(_ id: UInt32) {
-        tasks[Int(id)].live = false
+    mutating func freeTask(_ id: TaskID) {
+        tasks[id].live = false
         freeTasks.append(id)
     }
 
-    mutating func newRequest(_ record: RequestRecord) -> UInt32 {
+    mutating func newRequest(_ record: RequestRecord) -> RequestID {
         if let id = freeRequests.popLast() {
-            requests[Int(id)] = record
+            requests[id] = record
             return id
         }
         requests.append(record)
-        return UInt32(requests.count - 1)
+        return RequestID(UInt32(requests.count - 1))
     }
 
     /// A block of one pool per worker for a multi-shard request.
     mutating func newPoolBlock() -> Int32 {
         if let base = freePoolBlocks.popLast() { return base }
         let base = Int32(pools.count)
-        pools.append(PoolRecord(), count: workers)
+        pools.append(WorkerPool(), count: workers)
         return base
     }
 

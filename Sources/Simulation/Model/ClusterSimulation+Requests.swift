@@ -65,14 +65,14 @@ extension ClusterSimulation {
             return retireIfDone(request: id)
         }
         if let statementTimeout {
-            requests[Int(id)].outstanding += 1
-            s.schedule(.timeout, after: statementTimeout, priority: .control, payload: id)
+            requests[id].outstanding += 1
+            s.schedule(.timeout, after: statementTimeout, priority: .control, payload: id.raw)
         }
         if let session {
-            requests[Int(id)].session = session
+            requests[id].session = session
             begin(request: id, &s)
-        } else if sessions[Int(tenant) % databases].acquire(id, at: s.now) {
-            requests[Int(id)].session = popFreeSession(database: Int(tenant) % databases)
+        } else if sessions[Int(tenant) % databases].acquire(id.raw, at: s.now) {
+            requests[id].session = popFreeSession(database: Int(tenant) % databases)
             begin(request: id, &s)
         } else {
             metrics.sessionWaits[cls] += 1  // waits with session −1 until one is released
@@ -81,30 +81,30 @@ extension ClusterSimulation {
 
     /// Planning on the coordinator (half the coordinator CPU drawn for fan-outs and across_schemas
     /// queries; the other half merges, or runs the outer query over the subplans' results).
-    mutating func begin(request id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func begin(request id: RequestID, _ s: inout Scheduler<ClusterEvent>) {
         if coordinators > 1 { connectSession(request: id, &s) }
-        let r = requests[Int(id)]
+        let r = requests[id]
         var planWork = singleTenant[Int(r.cls)] && subplans[Int(r.cls)] == 0 ? r.coordinatorWork : r.coordinatorWork / 2
         if subplans[Int(r.cls)] > 0 { planWork += subplanCoordinatorCPU }  // the first subplan
-        requests[Int(id)].started = s.now
+        requests[id].started = s.now
         coordinatorJob(request: id, stage: .plan, work: planWork, &s)
     }
 
     /// A job of the request on its coordinator's CPU (planning or merging), microseconds of work;
     /// its end comes back through `cpuDone`.
-    mutating func coordinatorJob(request id: UInt32, stage: TaskStage, work: Int64, _ s: inout Scheduler<ClusterEvent>) {
-        requests[Int(id)].outstanding += 1
+    mutating func coordinatorJob(request id: RequestID, stage: TaskStage, work: Int64, _ s: inout Scheduler<ClusterEvent>) {
+        requests[id].outstanding += 1
         let t = newTask(TaskRecord(request: id, worker: -1, shard: -1, pool: -1, stage: stage))
-        let node = cpuNode(coordinator: requests[Int(id)].coordinator)
-        cpu[node].arrive(job: t, work: .microseconds(work), at: s.now)
+        let node = nodes.cpuNode(coordinator: requests[id].coordinator)
+        cpu[node].arrive(job: t.raw, work: .microseconds(work), at: s.now)
         armCPU(node, &s)
     }
 
     /// The client gets its answer; the session goes to the next request.
-    mutating func answer(request id: UInt32, outcome: SimulationMetrics.Outcome, _ s: inout Scheduler<ClusterEvent>) {
-        let r = requests[Int(id)]
+    mutating func answer(request id: RequestID, outcome: SimulationMetrics.Outcome, _ s: inout Scheduler<ClusterEvent>) {
+        let r = requests[id]
         guard !r.answered else { return }
-        requests[Int(id)].answered = true
+        requests[id].answered = true
         if r.arrival >= measureFrom {
             // An across_schemas query is no one tenant's (citus_stat_tenants counts single-shard queries).
             metrics.record(cls: Int(r.cls), latency: s.now - r.arrival, outcome: outcome, tenant: subplans[Int(r.cls)] > 0 ? -1 : Int(r.tenant),
@@ -119,8 +119,9 @@ extension ClusterSimulation {
             s.schedule(.think, after: SimDuration(seconds: think.sample(arrivalStream)), priority: .arrival, payload: UInt32(session))
         } else {
             let d = Int(session) % databases
-            if let next = sessions[d].release(at: s.now) {
-                requests[Int(next)].session = session
+            if let raw = sessions[d].release(at: s.now) {
+                let next = RequestID(raw)
+                requests[next].session = session
                 begin(request: next, &s)
             } else {
                 if coordinators > 1 { reconnect(session: session, &s) }
@@ -130,18 +131,18 @@ extension ClusterSimulation {
     }
 
     /// Drops one reference; reuses the record when nothing refers to it and it was answered.
-    mutating func release(request id: UInt32) {
-        requests[Int(id)].outstanding -= 1
+    mutating func release(request id: RequestID) {
+        requests[id].outstanding -= 1
         retireIfDone(request: id)
     }
 
-    mutating func retireIfDone(request id: UInt32) {
-        let r = requests[Int(id)]
+    mutating func retireIfDone(request id: RequestID) {
+        let r = requests[id]
         precondition(r.outstanding >= 0, "request \(id) released more often than referenced")
         guard r.active, r.answered, r.outstanding == 0 else { return }
         if r.poolBase >= 0 { freePoolBlocks.append(r.poolBase) }
         if r.firstPoolBase >= 0 { freePoolBlocks.append(r.firstPoolBase) }
-        requests[Int(id)].active = false
+        requests[id].active = false
         freeRequests.append(id)
     }
 
@@ -149,12 +150,12 @@ extension ClusterSimulation {
     /// queries running (or on their way) on a worker's CPU are cancelled, their connections
     /// answering after the latency; waits for a session or a connection slot are abandoned.
     /// Work already done stays done (a task reading from disk finishes its read).
-    mutating func timeout(request id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        let r = requests[Int(id)]
+    mutating func timeout(request id: RequestID, _ s: inout Scheduler<ClusterEvent>) {
+        let r = requests[id]
         defer { release(request: id) }
         guard r.active, !r.answered else { return }
         if r.session < 0 {
-            _ = sessions[Int(r.tenant) % databases].cancelWait(id, at: s.now)
+            _ = sessions[Int(r.tenant) % databases].cancelWait(id.raw, at: s.now)
             answer(request: id, outcome: .timeout, &s)
             return
         }
@@ -165,40 +166,41 @@ extension ClusterSimulation {
     /// Stops a query whose client already has its answer (a timeout or an error), as Citus
     /// aborts a distributed query: no new shard tasks in any pool, waits for connection
     /// slots abandoned, tasks on workers' CPUs cancelled.
-    mutating func abandon(request id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        let r = requests[Int(id)]
+    mutating func abandon(request id: RequestID, _ s: inout Scheduler<ClusterEvent>) {
+        let r = requests[id]
         if r.poolBase >= 0 {
             for w in 0..<workers {
-                let p = Int(r.poolBase) + w
-                requests[Int(id)].remaining -= pools[p].total - pools[p].cursor
+                let p = PoolID(block: r.poolBase, worker: w)
+                requests[id].remaining -= pools[p].total - pools[p].cursor
                 pools[p].cursor = pools[p].total
                 if sharedPool[poolIndex(worker: w, coordinator: r.coordinator, session: r.session)].cancelWait(ConnectionWaiter.pool(p).raw, at: s.now) {
                     pools[p].connecting -= 1
-                    requests[Int(id)].outstanding -= 1
+                    requests[id].outstanding -= 1
                 }
             }
         } else if r.waitingTask >= 0 {
-            let t = r.waitingTask
-            if sharedPool[poolIndex(worker: Int(tasks[Int(t)].worker), coordinator: r.coordinator, session: r.session)].cancelWait(ConnectionWaiter.task(UInt32(t)).raw, at: s.now) {
-                freeTask(UInt32(t))
-                requests[Int(id)].waitingTask = -1
-                requests[Int(id)].outstanding -= 1
+            let t = TaskID(link: r.waitingTask)
+            if sharedPool[poolIndex(worker: Int(tasks[t].worker), coordinator: r.coordinator, session: r.session)].cancelWait(ConnectionWaiter.task(t).raw, at: s.now) {
+                freeTask(t)
+                requests[id].waitingTask = -1
+                requests[id].outstanding -= 1
             }
         }
         cancelRunningTasks(request: id, &s)
-        if requests[Int(id)].remaining == 0 { releasePools(request: id, &s) }
+        if requests[id].remaining == 0 { releasePools(request: id, &s) }
     }
 
     /// Cancels the request's shard tasks on workers' CPUs (a scan of the task records:
     /// timeouts are rare next to the events of a run).
-    mutating func cancelRunningTasks(request id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        for t in tasks.indices where tasks[t].live && tasks[t].request == id && tasks[t].stage == .workerCPU {
-            let node = node(ofWorker: Int(tasks[t].worker))
-            if cpu[node].remove(job: UInt32(t), at: s.now) {
+    mutating func cancelRunningTasks(request id: RequestID, _ s: inout Scheduler<ClusterEvent>) {
+        for i in tasks.indices where tasks[i].live && tasks[i].request == id && tasks[i].stage == .workerCPU {
+            let t = TaskID(UInt32(i))
+            let node = nodes.node(ofWorker: Int(tasks[t].worker))
+            if cpu[node].remove(job: t.raw, at: s.now) {
                 metrics.cancelledTasks += 1
-                tasks[t].stage = .back
-                let local = isLocal(worker: tasks[t].worker, coordinator: requests[Int(id)].coordinator)
-                s.schedule(.deliver, after: local ? .zero : latency, priority: .completion, payload: UInt32(t))
+                advance(t, to: .back)
+                let local = nodes.isLocal(worker: tasks[t].worker, coordinator: requests[id].coordinator)
+                s.schedule(.deliver, after: local ? .zero : latency, priority: .completion, payload: t.raw)
             }
             armCPU(node, &s)
         }

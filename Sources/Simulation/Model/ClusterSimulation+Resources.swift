@@ -2,7 +2,7 @@ import SimCore
 import Workload
 
 /// The cluster's CPUs and disks: one per node, or one for all nodes on a shared host
-/// (`cluster.shared_host_cores`), their wake-ups, and node numbering.
+/// (`cluster.shared_host_cores`), and their wake-ups (node numbering: `NodeMap`).
 extension ClusterSimulation {
     /// The CPU servers (the first coordinator, the workers that are not the coordinator, the
     /// coordinators the timeline adds) and the disks (the coordinator, then those workers).
@@ -35,10 +35,4 @@ extension ClusterSimulation {
     mutating func armDisk(_ node: Int, _ s: inout Scheduler<ClusterEvent>) {
         s.setTimer(cpu.count + node, .diskWake, at: disks[node].nextEventTime, priority: .completion, payload: UInt32(node))
     }
-
-    /// The CPU node of coordinator `c` (0 for the first; added ones follow the workers).
-    @inline(__always) func cpuNode(coordinator c: UInt8) -> Int { c == 0 ? 0 : workers + nodeOffset - 1 + Int(c) }
-
-    /// The CPU and disk node of worker `w`.
-    @inline(__always) func node(ofWorker w: Int) -> Int { w + nodeOffset }
 }

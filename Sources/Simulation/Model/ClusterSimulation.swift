@@ -48,7 +48,7 @@ public struct ClusterSimulation: EventHandler {
     var tenantSamplerByDatabase: [AliasTable]
     let databases: Int
     let tenantCount: Int
-    // Placement (changed by moves, splits and promotions; see ClusterSimulation+Placement).
+    // Placement (changed by moves, splits and promotions; see Placement/ClusterSimulation+Placement).
     /// Per tenant and table (index table × tenants + tenant): its shard and its cache hit
     /// ratio, side by side so a query's first look at its tenant brings both into the cache.
     var tenantFlat: [TenantSlot]
@@ -104,26 +104,13 @@ public struct ClusterSimulation: EventHandler {
     let sequentialWrites: Bool
     let poolSize: Int32
     let coordinatorNICBytesPerSecond: Double
-    /// Shard nodes: `coordinator` first when it holds shards, the scenario's workers, then the
-    /// spare workers the timeline adds. "Worker" below means shard node.
-    let workers: Int
-    /// CPU/disk node of worker w: w + nodeOffset (1; 0 when the coordinator holds shards, so
-    /// that worker 0 is node 0, the coordinator).
-    let nodeOffset: Int
-    /// The worker that is the first coordinator (it holds shards), −1 otherwise. Its queries on
-    /// it run in-process (local execution) or over loopback connections (FACTS G).
-    let localWorker: Int32
+    /// How workers, coordinators and CPU/disk nodes are numbered and named. "Worker" below
+    /// means shard node.
+    let nodes: NodeMap
     /// `citus.enable_local_execution`.
     let localExecution: Bool
     /// citus.local_shared_pool_size in effect (0: no loopback connections).
     let localPoolLimit: Int
-    /// `worker-1`... for the scenario's workers (after `coordinator` when it holds shards), then
-    /// the names the timeline adds.
-    public let workerNames: [String]
-    /// `coordinator` (and `coordinator-2`... with `cluster.coordinator.count`), then the
-    /// coordinators the timeline adds (`add_coordinator`), each of the coordinator's size.
-    public let coordinatorNames: [String]
-    let coordinators: Int
     let latency: SimDuration, connectDelay: SimDuration, connectCPU: SimDuration
     /// Coordinator CPU per new connection, and per shard task of a fan-out (microseconds), each
     /// a job of the query's one backend.
@@ -143,19 +130,15 @@ public struct ClusterSimulation: EventHandler {
     /// Seeds each across_schemas query's schema draws.
     let schemaStream: RandomStream
 
-    // Resources: CPU node 0 is the first coordinator, node w + nodeOffset is worker w
-    // (`node(ofWorker:)`), then added coordinators (`cpuNode(coordinator:)`); disks likewise.
+    // Resources: CPU node 0 is the first coordinator, node w + nodeOffset is worker w (`NodeMap`)
+    // (`nodes.node(ofWorker:)`), then added coordinators (`nodes.cpuNode(coordinator:)`); disks likewise.
     /// Each keeps one wake-up at its next completion: scheduler timer `node` for CPU node
     /// `node`, `cpu.count + node` for disk `node`.
     /// Fixed tables, so a handler's `cpu[node].…` pays no copy-on-write check.
     var cpu: FixedTable<ProcessorSharingServer>
     var disks: FixedTable<Disk>
-    /// Per coordinator: its NIC ingress, a FIFO link: when it is free again (store-and-forward).
-    var nicFreeAt: [SimTime]
-    /// Per coordinator: its NIC egress (rows re-routed by insert_select_coordinator).
-    var nicOutFreeAt: [SimTime]
-    /// Per coordinator: time its NIC ingress spent transferring, µs (utilisation).
-    var nicBusyMicroseconds: [Double]
+    /// The NICs' FIFO links (coordinators' ingress and egress, copies' egress).
+    var network: ClusterNetwork
     /// Shared-pool counters: each coordinator keeps its own (in its shared memory), one per
     /// (worker, database): index (coordinator × workers + worker) × databases + database.
     var sharedPool: [TokenPool]
@@ -178,10 +161,10 @@ public struct ClusterSimulation: EventHandler {
 
     // Records with free lists.
     var requests = RecordTable<RequestRecord>()
-    var freeRequests: [UInt32] = []
+    var freeRequests: [RequestID] = []
     var tasks = RecordTable<TaskRecord>()
-    var freeTasks: [UInt32] = []
-    var pools = RecordTable<PoolRecord>()
+    var freeTasks: [TaskID] = []
+    var pools = RecordTable<WorkerPool>()
     var freePoolBlocks: [Int32] = []
 
     public internal(set) var metrics: SimulationMetrics
@@ -271,20 +254,11 @@ public struct ClusterSimulation: EventHandler {
         sequentialWrites = citus.sequentialModifications
         poolSize = Int32(citus.maxAdaptiveExecutorPoolSize)
         coordinatorNICBytesPerSecond = scenario.cluster.coordinator.nicBytesPerSecond
-        let spareNames = hasOperations ? Self.spareWorkerNames(scenario) : []
-        let hasShards = scenario.cluster.coordinatorHasShards
-        workers = scenario.cluster.shardNodeCount + spareNames.count
-        nodeOffset = hasShards ? 0 : 1
-        localWorker = hasShards ? 0 : -1
+        nodes = NodeMap(scenario)
+        let workers = nodes.workers, coordinators = nodes.coordinators, localWorker = nodes.localWorker
         localExecution = scenario.citus.enableLocalExecution
         localPoolLimit = scenario.citus.localPoolLimit(coordinatorMaxConnections: scenario.cluster.coordinator.maxConnections)
-        workerNames = (hasShards ? ["coordinator"] : []) + scenario.cluster.workerNames + spareNames
         workerDown = Array(repeating: false, count: workers)
-        coordinatorNames = scenario.cluster.coordinatorNames + scenario.timeline.compactMap { e in
-            if case .coordinatorAdded(let name) = e.action { return name }
-            return nil
-        }
-        coordinators = coordinatorNames.count
         guard coordinators <= Int(UInt8.max) else {
             throw ParameterError(parameter: "timeline.add_coordinator", value: "\(coordinators) coordinators", expected: "at most \(UInt8.max)")
         }
@@ -294,9 +268,7 @@ public struct ClusterSimulation: EventHandler {
         liveCoordinators = (0..<Int32(initial)).map { $0 }
         // The load balancer's rule (`targetCoordinator`): session k on coordinator ⌊k / databases⌋ mod n.
         sessionCoordinator = (0..<scenario.workload.sessions).map { UInt8(($0 / k) % initial) }
-        nicFreeAt = Array(repeating: .zero, count: coordinators)
-        nicOutFreeAt = Array(repeating: .zero, count: coordinators)
-        nicBusyMicroseconds = Array(repeating: 0, count: coordinators)
+        network = ClusterNetwork(coordinators: coordinators, nodes: workers + coordinators + 1)
         latency = scenario.cluster.networkLatency
         connectDelay = scenario.cluster.networkLatency * (2 * scenario.cluster.connectionRoundTrips)
         connectCPU = scenario.cluster.connectionSetupCPU + (scenario.cluster.tls ? scenario.cluster.tlsHandshakeCPU : .zero)
@@ -314,10 +286,9 @@ public struct ClusterSimulation: EventHandler {
         schemaStream = RandomStream(runSeed: seed, name: "workload.schemas")
         let c = scenario.cluster
         let limit = sharedPoolLimit
-        let workerServers = workers + nodeOffset - 1  // workers that are not the coordinator
-        (cpu, disks) = try Self.servers(c, workerServers: workerServers, coordinators: coordinators)
+        (cpu, disks) = try Self.servers(c, workerServers: nodes.workerServers, coordinators: coordinators)
         // The first coordinator's counter for its own shards is citus.local_shared_pool_size.
-        let local = Int(localWorker)
+        let local = Int(nodes.localWorker)
         let localLimit = localPoolLimit
         sharedPool = try (0..<(coordinators * workers * k)).map { i in
             try TokenPool(capacity: i / k == local ? localLimit : limit)  // i / k = coordinator × workers + worker
@@ -359,4 +330,15 @@ public struct ClusterSimulation: EventHandler {
         for c in 0..<initial { openDaemonConnections(coordinator: c, at: .zero) }
         if hasOperations { try setUpOperations(layout: layout) }
     }
+}
+
+extension ClusterSimulation {
+    /// Workers (shard nodes), spare ones included (`nodes.workers`).
+    var workers: Int { nodes.workers }
+    /// Coordinators, the ones the timeline adds included (`nodes.coordinators`).
+    var coordinators: Int { nodes.coordinators }
+    /// Each worker's name (`coordinator` when it holds shards, `worker-1`..., then the ones the timeline adds).
+    public var workerNames: [String] { nodes.workerNames }
+    /// Each coordinator's name.
+    public var coordinatorNames: [String] { nodes.coordinatorNames }
 }

@@ -18,20 +18,8 @@ struct TenantSlot {
     var hit: Double
 }
 
-/// What a task is doing now.
-enum TaskStage: UInt8 {
-    case plan, merge, waiting, connect, workerCPU, disk, back
-    /// The coordinator's part of opening a connection (before the worker's `connect`).
-    case connectClient
-    /// The coordinator backend builds and sends a shard task and will read its result
-    /// (`cluster.task_coordinator_cpu`), before the task goes to the worker.
-    case dispatch
-    /// A part of a transfer's copy chunk or index build (request = transfer, shard = stream).
-    case copy
-}
-
 /// One client request (query) in flight. Records live in arrays and are reused.
-struct RequestRecord {
+package struct RequestRecord {
     var cls: Int32 = 0
     var tenant: Int32 = 0
     var session: Int32 = -1
@@ -85,11 +73,14 @@ struct RequestRecord {
 /// One unit of work on a node: planning or merging on the coordinator, opening a
 /// connection, or one shard task travelling to a worker and back.
 struct TaskRecord {
-    var request: UInt32 = 0
+    /// The query the task works for (`.none` for a transfer's copy parts: see `transfer`).
+    var request = RequestID.none
     var worker: Int32 = 0
     var shard: Int32 = 0
     var pool: Int32 = -1
     var stage: TaskStage = .plan
+    /// A copy part's transfer (index into the operations' transfers), −1 for a query's tasks.
+    var transfer: Int32 = -1
     /// When a wait for a connection slot began.
     var waitStart: SimTime = .zero
     /// When the shard task was sent, or the connection's set-up began.
@@ -102,47 +93,4 @@ struct TaskRecord {
     var next: Int32 = -1
     /// A shard task on a connection opened for this query: its backend has not touched the shard.
     var cold = false
-}
-
-/// The adaptive executor's pool for one worker within one multi-shard query (FACTS G).
-struct PoolRecord {
-    var request: UInt32 = 0
-    var worker: Int32 = 0
-    /// Next shard (index into the worker's shard list) to hand to a connection.
-    var cursor: Int32 = 0
-    var total: Int32 = 0
-    /// Established connections owned by the pool (including ones borrowed from the session).
-    var open: Int32 = 0
-    var idle: Int32 = 0
-    /// Idle connections opened for this query (their backends are cold); the others came from the session's cache.
-    var coldIdle: Int32 = 0
-    var busy: Int32 = 0
-    /// Connections being opened (or waiting for a shared-pool slot as the required one).
-    var connecting: Int32 = 0
-    /// Connections the next slow-start round may open.
-    var nextRound: Int32 = 1
-    /// A slow-start round is due but waits for connecting ones to finish.
-    var roundDue = false
-    /// When the pool began waiting for a shared-pool slot for its required connection.
-    var waitStart: SimTime = .zero
-    /// Shard tasks finished and their total execution time (send to result), µs.
-    var tasksDone: Int32 = 0
-    var taskMicroseconds: Int64 = 0
-    /// Connections the pool opened and their total set-up time, µs.
-    var connectsDone: Int32 = 0
-    var connectMicroseconds: Int64 = 0
-    var target: Int32 = 16
-    /// The pool to the coordinator's own shards executes in-process, one task at a time
-    /// (FACTS G): `.waiting` until the query's remote tasks end (a failover), `.running` then.
-    var local = LocalExecution.none
-}
-
-/// Local execution of a pool to the coordinator's own shards.
-enum LocalExecution: UInt8 {
-    /// Over loopback connections (or a remote pool).
-    case none
-    /// Failed over (no loopback connection could be made): waits for the remote tasks to end.
-    case waiting
-    /// Executing in the coordinator's backend: one virtual idle connection.
-    case running
 }

@@ -141,9 +141,9 @@ struct OperationsState {
     /// Bytes of table data on each worker's disk (moves' free-space check; deferred drops free it).
     var diskUsed: [Double]
     /// Per group: writes queued while it is blocked (request ids), and when each was parked.
-    var parkedWrites: [[(request: UInt32, since: SimTime)]] = []
+    var parkedWrites: [[(request: RequestID, since: SimTime)]] = []
     /// Per scenario table: writes waiting for a table lock (alter_distributed_table's ExclusiveLock).
-    var parkedOnTable: [[(request: UInt32, since: SimTime)]] = []
+    var parkedOnTable: [[(request: RequestID, since: SimTime)]] = []
     /// Per query class: an UPDATE or DELETE of a table with REPLICA IDENTITY FULL and no
     /// primary key, which a logical move's apply finds by scanning the target shard.
     var scansOnApply: [Bool] = []
@@ -153,7 +153,7 @@ struct OperationsState {
     /// Per group: the transfer blocking or tracking it (−1 when none).
     var groupTransfer: [Int32] = []
     /// Requests parked while their node is down (`wait` failure mode), per worker.
-    var parkedOnNode: [[UInt32]] = []
+    var parkedOnNode: [[RequestID]] = []
     /// The error the statement holding the session ends with (a transactional metadata sync
     /// that ran out of memory), when it resumes.
     var sessionHeldError: String?
@@ -165,8 +165,6 @@ struct OperationsState {
     var tenantActivity: [Double] = []
     /// PostgreSQL's `max_worker_processes` (a restart setting: fixed during a run).
     var maxWorkerProcesses = 8
-    /// Each node's NIC egress (node index: 0 the coordinator), a FIFO link for copies: when it is free again.
-    var nicFreeAt: [SimTime]
 
     /// The state of a run without a timeline: empty, and never touched
     /// (`ClusterSimulation.hasOperations` is false).
@@ -183,7 +181,6 @@ struct OperationsState {
         self.shardBytes = shardBytes
         self.diskUsed = diskUsed
         nextSpareWorker = initialWorkers
-        nicFreeAt = Array(repeating: .zero, count: diskUsed.count + 1)
         self.meanArrivalRate = meanArrivalRate
     }
 }

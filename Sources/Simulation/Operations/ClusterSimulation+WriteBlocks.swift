@@ -16,7 +16,7 @@ extension ClusterSimulation {
 
     /// Unblocks the transfer's groups and resumes the writes that waited.
     mutating func unblock(transfer id: Int, _ s: inout Scheduler<ClusterEvent>) {
-        var resumed: [UInt32] = []
+        var resumed: [RequestID] = []
         for a in ops.transfers[id].anchors {
             let g = Int(group(of: a))
             guard g >= 0 else { continue }
@@ -32,14 +32,14 @@ extension ClusterSimulation {
     /// A group the transfer held is free again before the metadata changes under it (a split,
     /// a promotion, a schema conversion): unblocked, untracked, its parked writes returned for
     /// the caller to resume once the new placement is in place.
-    mutating func release(group g: Int, transfer id: Int, at now: SimTime) -> [UInt32] {
+    mutating func release(group g: Int, transfer id: Int, at now: SimTime) -> [RequestID] {
         groupBlocked[g] = false
         ops.groupTransfer[g] = -1
         return takeParked(group: g, transfer: id, at: now)
     }
 
     /// Parked writes of a group, with their wait recorded on the transfer.
-    mutating func takeParked(group g: Int, transfer id: Int, at now: SimTime) -> [UInt32] {
+    mutating func takeParked(group g: Int, transfer id: Int, at now: SimTime) -> [RequestID] {
         let parked = ops.parkedWrites[g]
         ops.parkedWrites[g] = []
         let log = ops.transfers[id].log

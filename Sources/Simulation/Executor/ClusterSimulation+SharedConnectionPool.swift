@@ -10,9 +10,9 @@ extension ClusterSimulation {
     /// optional, counted against citus.local_shared_pool_size and refused while the client
     /// backends + 1 exceed it. The caller has counted the waiter in the request's references.
     mutating func requestConnection(waiter: ConnectionWaiter, worker: Int, required: Bool, _ s: inout Scheduler<ClusterEvent>) {
-        let r = requests[Int(waiterRequest(waiter))]
+        let r = requests[waiterRequest(waiter)]
         let shared = poolIndex(worker: worker, coordinator: r.coordinator, session: r.session)
-        let loopback = isLocal(worker: Int32(worker), coordinator: r.coordinator)
+        let loopback = nodes.isLocal(worker: Int32(worker), coordinator: r.coordinator)
         if required && !loopback {
             if sharedPool[shared].acquire(waiter.raw, at: s.now) {
                 openBackend(waiter: waiter, worker: worker, &s)
@@ -21,8 +21,8 @@ extension ClusterSimulation {
                 if let p = waiter.pool {
                     pools[p].waitStart = s.now
                 } else if let t = waiter.task {
-                    tasks[Int(t)].waitStart = s.now
-                    requests[Int(tasks[Int(t)].request)].waitingTask = Int32(t)
+                    tasks[t].waitStart = s.now
+                    requests[tasks[t].request].waitingTask = t.link
                 }
             }
         } else if (!loopback || clientBackends(coordinator: 0) + 1 <= localPoolLimit) && sharedPool[shared].tryAcquire(at: s.now) {
@@ -45,7 +45,7 @@ extension ClusterSimulation {
     /// backend is free at all (Citus would count one past the limit).
     mutating func openDaemonConnections(coordinator c: Int, at now: SimTime) {
         guard scenario.citus.deadlockDetection else { return }
-        for w in 0..<min(workers, scenario.cluster.shardNodeCount) where !isLocal(worker: Int32(w), coordinator: UInt8(c)) {
+        for w in 0..<min(workers, scenario.cluster.shardNodeCount) where !nodes.isLocal(worker: Int32(w), coordinator: UInt8(c)) {
             for d in 0..<databases {
                 guard backends[w].tryAcquire(at: now) else { continue }
                 guard sharedPool[poolIndex(worker: w, coordinator: UInt8(c), session: Int32(d))].tryAcquire(at: now) else {
@@ -63,9 +63,9 @@ extension ClusterSimulation {
     }
 
     /// The request a shared-pool waiter belongs to.
-    func waiterRequest(_ waiter: ConnectionWaiter) -> UInt32 {
+    func waiterRequest(_ waiter: ConnectionWaiter) -> RequestID {
         if let p = waiter.pool { return pools[p].request }
-        return tasks[Int(waiter.raw)].request
+        return tasks[TaskID(waiter.raw)].request
     }
 
     /// Returns a shared-pool slot of `coordinator` for `session`'s database; a waiting
@@ -73,7 +73,7 @@ extension ClusterSimulation {
     mutating func releaseSharedSlot(worker: Int, coordinator: UInt8, session: Int32, _ s: inout Scheduler<ClusterEvent>) {
         guard let raw = sharedPool[poolIndex(worker: worker, coordinator: coordinator, session: session)].release(at: s.now) else { return }
         let next = ConnectionWaiter(raw: raw)
-        let since = next.pool.map { pools[$0].waitStart } ?? tasks[Int(raw)].waitStart
+        let since = next.pool.map { pools[$0].waitStart } ?? tasks[TaskID(raw)].waitStart
         metrics.connectionWaitSeconds[worker] += (s.now - since).seconds
         openBackend(waiter: next, worker: worker, &s)
     }

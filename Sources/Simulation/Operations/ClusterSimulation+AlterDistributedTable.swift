@@ -96,7 +96,7 @@ extension ClusterSimulation {
     /// The tables' lock is released: the writes that waited go on (against the new shards).
     mutating func unblockTables(transfer id: Int, _ s: inout Scheduler<ClusterEvent>) {
         let log = ops.transfers[id].log
-        var resumed: [UInt32] = []
+        var resumed: [RequestID] = []
         for ti in ops.transfers[id].convertTables {
             tableWritesBlocked[ti] = false
             for p in ops.parkedOnTable[ti] {

@@ -9,12 +9,12 @@ struct ConnectionWaiter: Equatable {
     static let poolBit: UInt32 = 1 << 31
 
     /// A router query's task.
-    static func task(_ id: UInt32) -> ConnectionWaiter { ConnectionWaiter(raw: id) }
+    static func task(_ id: TaskID) -> ConnectionWaiter { ConnectionWaiter(raw: id.raw) }
     /// A worker pool (index into the simulation's pools).
-    static func pool(_ p: Int) -> ConnectionWaiter { ConnectionWaiter(raw: UInt32(p) | poolBit) }
+    static func pool(_ p: PoolID) -> ConnectionWaiter { ConnectionWaiter(raw: UInt32(p.raw) | poolBit) }
 
     /// The pool's index, nil for a task.
-    var pool: Int? { raw & Self.poolBit != 0 ? Int(raw & ~Self.poolBit) : nil }
+    var pool: PoolID? { raw & Self.poolBit != 0 ? PoolID(Int32(raw & ~Self.poolBit)) : nil }
     /// The task's id, nil for a pool.
-    var task: UInt32? { raw & Self.poolBit == 0 ? raw : nil }
+    var task: TaskID? { raw & Self.poolBit == 0 ? TaskID(raw) : nil }
 }

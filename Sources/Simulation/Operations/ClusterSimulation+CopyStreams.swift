@@ -36,11 +36,11 @@ extension ClusterSimulation {
         var parts: Int32 = 0
         func part(_ node: Int32) -> UInt32 {
             parts += 1
-            return newTask(TaskRecord(request: UInt32(id), worker: node, shard: Int32(k), pool: -1, stage: .copy))
+            return newTask(TaskRecord(worker: node, shard: Int32(k), pool: -1, stage: .copy, transfer: Int32(id))).raw
         }
         let (from, to) = k < t.streamEnds.count ? t.streamEnds[k] : (t.source, t.target)
         // −1 is the coordinator (reference tables it copies from).
-        let src = from < 0 ? 0 : node(ofWorker: Int(from)), dst = to < 0 ? 0 : node(ofWorker: Int(to))
+        let src = from < 0 ? 0 : nodes.node(ofWorker: Int(from)), dst = to < 0 ? 0 : nodes.node(ofWorker: Int(to))
         cpu[src].arrive(job: part(from), work: cpuWork, at: s.now)
         cpu[dst].arrive(job: part(to), work: cpuWork, at: s.now)
         armCPU(src, &s)
@@ -51,8 +51,7 @@ extension ClusterSimulation {
         if dst != src { armDisk(dst, &s) }
         if src != dst {
             let transfer = SimDuration(seconds: chunk / (from < 0 ? scenario.cluster.coordinator : scenario.cluster.spec(ofShardNode: Int(from))).nicBytesPerSecond)
-            let done = max(s.now, ops.nicFreeAt[src]) + transfer
-            ops.nicFreeAt[src] = done
+            let done = network.copyEgress[src].send(taking: transfer, at: s.now)
             if from >= 0 { metrics.bytesSent[Int(from)] += chunk }
             s.schedule(.copyNetwork, at: done + latency, priority: .completion, payload: part(from))
         }
@@ -60,10 +59,10 @@ extension ClusterSimulation {
     }
 
     /// A part of a chunk (or the index build) finished.
-    mutating func copyPartDone(task tid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        let task = tasks[Int(tid)]
+    mutating func copyPartDone(task tid: TaskID, _ s: inout Scheduler<ClusterEvent>) {
+        let task = tasks[tid]
         freeTask(tid)
-        let id = Int(task.request)
+        let id = Int(task.transfer)
         guard !ops.transfers[id].finished else { return }
         if task.shard < 0 {
             ops.transfers[id].indexParts -= 1

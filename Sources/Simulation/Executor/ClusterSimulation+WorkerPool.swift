@@ -1,25 +1,25 @@
 import SimCore
 
-/// The adaptive executor's worker pools (FACTS G): how many connections a multi-shard query
-/// opens to each worker per round (slow start, `citus.executor_slow_start_interval`; cost-based
-/// establishment), and what happens to them when the query ends.
+/// The adaptive executor's worker pools (FACTS G) in time: slow-start rounds
+/// (`citus.executor_slow_start_interval`; how many each opens is `WorkerPool.roundSize`), one
+/// timer per query, a pool that cannot connect, and the connections cached when the query ends.
 extension ClusterSimulation {
     /// A pool connection that was not opened: skipped, or refused by the worker.
-    mutating func connectionAbandoned(pool p: Int, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func connectionAbandoned(pool p: PoolID, _ s: inout Scheduler<ClusterEvent>) {
         pools[p].connecting -= 1
         let rid = pools[p].request
-        if pools[p].open + pools[p].connecting == 0 && pools[p].cursor < pools[p].total && !requests[Int(rid)].answered && pools[p].local == .none {
-            let r = requests[Int(rid)]
-            if localExecution && !twoPhase[Int(r.cls)] && isLocal(worker: pools[p].worker, coordinator: r.coordinator) {
+        if pools[p].open + pools[p].connecting == 0 && pools[p].cursor < pools[p].total && !requests[rid].answered && pools[p].local == .none {
+            let r = requests[rid]
+            if localExecution && !twoPhase[Int(r.cls)] && nodes.isLocal(worker: pools[p].worker, coordinator: r.coordinator) {
                 // No loopback connection: the pool fails over to local execution, which runs
                 // its tasks in-process after the remote ones (FACTS G, adaptive_executor.c).
                 pools[p].local = .waiting
-                requests[Int(rid)].localPool = Int32(p)
+                requests[rid].localPool = p.link
                 metrics.localFailovers += 1
                 localPoolProgress(request: rid, &s)
             } else {
                 // No connection at all to this worker: the whole query fails.
-                requests[Int(rid)].failed = true
+                requests[rid].failed = true
                 answer(request: rid, outcome: .error, &s)
                 abandon(request: rid, &s)
             }
@@ -34,65 +34,44 @@ extension ClusterSimulation {
     /// A slow-start round: the first opens max(1, max_cached_conns_per_worker), each next
     /// one more, never beyond the pool target or the tasks still waiting (FACTS G). Without
     /// slow start (interval 0, or force_max_query_parallelization) all open at once.
-    mutating func openRound(pool p: Int, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func openRound(pool p: PoolID, _ s: inout Scheduler<ClusterEvent>) {
         let pool = pools[p]
         let rid = pool.request
-        let waiting = pool.total - pool.cursor
         let initiated = pool.open + pool.connecting
-        var want = min(waiting - pool.idle, pool.target - initiated)
-        if slowStart { want = min(want, pool.nextRound) }
-        if want > 0 && costBased && initiated <= maxCached && existingConnectionsAreCheaper(pool) {
-            want = 0
-        }
+        let want = pool.roundSize(slowStart: slowStart, costBased: costBased, maxCached: maxCached)
         guard want > 0 else {
-            if want == 0 && slowStart && waiting - pool.idle > 0 && initiated < pool.target { scheduleSlowStartTick(request: rid, &s) }
+            if want == 0 && slowStart && pool.unserved > 0 && initiated < pool.target { scheduleSlowStartTick(request: rid, &s) }
             return
         }
         pools[p].nextRound += 1
         for i in 0..<want where pools[p].local == .none {  // a failover stops the round
             pools[p].connecting += 1
-            requests[Int(rid)].outstanding += 1
+            requests[rid].outstanding += 1
             requestConnection(waiter: .pool(p), worker: Int(pool.worker), required: initiated == 0 && i == 0, &s)
         }
-        let stillWaiting = pools[p].total - pools[p].cursor - pools[p].idle
-        if slowStart && pools[p].open + pools[p].connecting < pool.target && stillWaiting > pools[p].connecting {
+        if slowStart && pools[p].open + pools[p].connecting < pool.target && pools[p].unserved > pools[p].connecting {
             scheduleSlowStartTick(request: rid, &s)
         }
     }
 
     /// One slow-start timer per query serves all its pools (they start together; Citus
     /// drives them from one execution loop).
-    mutating func scheduleSlowStartTick(request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        guard !requests[Int(rid)].slowStartPending else { return }
-        requests[Int(rid)].slowStartPending = true
-        requests[Int(rid)].outstanding += 1
-        s.schedule(.slowStart, after: slowStartInterval, priority: .completion, payload: rid)
-    }
-
-    /// citus.enable_cost_based_connection_establishment (FACTS G): once a task has finished,
-    /// no new connection while the remaining work on the open ones looks quicker than
-    /// opening one: avgTask/2 + floor(avgTask × ready / active) <= avgTask + avgConnect, where
-    /// avgConnect is the mean set-up time of the pool's connections, cached ones included.
-    /// avgTask counts finished tasks only; Citus also counts running ones at twice their age
-    /// (AvgTaskExecutionTimeApproximation), which the model leaves out: it made the decision
-    /// flip with small changes in timing, and the lab's replays did not tell which is closer.
-    func existingConnectionsAreCheaper(_ pool: PoolRecord) -> Bool {
-        guard pool.tasksDone >= 1, pool.open >= 1 else { return false }
-        let avgTask = Double(pool.taskMicroseconds) / Double(pool.tasksDone)
-        let avgConnect = pool.connectsDone > 0 ? Double(pool.connectMicroseconds) / Double(pool.connectsDone) : 0
-        let ready = Double(pool.total - pool.cursor)
-        return avgTask / 2 + (avgTask * ready / Double(pool.open)).rounded(.down) <= avgTask + avgConnect
+    mutating func scheduleSlowStartTick(request rid: RequestID, _ s: inout Scheduler<ClusterEvent>) {
+        guard !requests[rid].slowStartPending else { return }
+        requests[rid].slowStartPending = true
+        requests[rid].outstanding += 1
+        s.schedule(.slowStart, after: slowStartInterval, priority: .completion, payload: rid.raw)
     }
 
     /// The slow-start interval passed: each pool still waiting opens its next round once
     /// every connection it initiated before has finished connecting.
-    mutating func slowStartTick(request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        requests[Int(rid)].slowStartPending = false
+    mutating func slowStartTick(request rid: RequestID, _ s: inout Scheduler<ClusterEvent>) {
+        requests[rid].slowStartPending = false
         defer { release(request: rid) }
-        let r = requests[Int(rid)]
+        let r = requests[rid]
         guard !r.answered, r.poolBase >= 0 else { return }
         for w in 0..<workers {
-            let p = Int(r.poolBase) + w
+            let p = PoolID(block: r.poolBase, worker: w)
             guard pools[p].cursor < pools[p].total, pools[p].local == .none, !r.remoteHeld else { continue }
             if pools[p].connecting > 0 { pools[p].roundDue = true } else { openRound(pool: p, &s) }
         }
@@ -100,17 +79,17 @@ extension ClusterSimulation {
 
     /// At the end of a fan-out: each worker's connections go back to the session's cache up
     /// to max_cached_conns_per_worker; the rest close.
-    mutating func releasePools(request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        let r = requests[Int(rid)]
-        if r.firstPoolBase >= 0 { releasePoolBlock(Int(r.firstPoolBase), session: r.session, coordinator: r.coordinator, &s) }
+    mutating func releasePools(request rid: RequestID, _ s: inout Scheduler<ClusterEvent>) {
+        let r = requests[rid]
+        if r.firstPoolBase >= 0 { releasePoolBlock(r.firstPoolBase, session: r.session, coordinator: r.coordinator, &s) }
         guard r.poolBase >= 0 else { return }
-        releasePoolBlock(Int(r.poolBase), session: r.session, coordinator: r.coordinator, &s)
+        releasePoolBlock(r.poolBase, session: r.session, coordinator: r.coordinator, &s)
     }
 
     /// Idle connections of one block of pools go back to the session (or close).
-    mutating func releasePoolBlock(_ base: Int, session: Int32, coordinator: UInt8, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func releasePoolBlock(_ base: Int32, session: Int32, coordinator: UInt8, _ s: inout Scheduler<ClusterEvent>) {
         for w in 0..<workers {
-            let p = base + w
+            let p = PoolID(block: base, worker: w)
             var free = pools[p].idle
             if pools[p].local == .running && free > 0 {
                 free -= 1  // the backend itself, not a connection

@@ -168,18 +168,18 @@ extension ClusterSimulation {
             // The receiving side (a worker, or the coordinator at −1) builds the tables' indexes.
             guard t.schemaIndexWork > 0 else { return transferStep(id, &s) }
             ops.transfers[id].indexParts = 1
-            let task = newTask(TaskRecord(request: UInt32(id), worker: t.target, shard: -1, pool: -1, stage: .copy))
-            cpu[node(ofWorker: Int(t.target))].arrive(job: task, work: SimDuration(seconds: t.schemaIndexWork), at: s.now)
-            armCPU(node(ofWorker: Int(t.target)), &s)
+            let task = newTask(TaskRecord(worker: t.target, shard: -1, pool: -1, stage: .copy, transfer: Int32(id)))
+            cpu[nodes.node(ofWorker: Int(t.target))].arrive(job: task.raw, work: SimDuration(seconds: t.schemaIndexWork), at: s.now)
+            armCPU(nodes.node(ofWorker: Int(t.target)), &s)
             return
         }
         if t.kind == .convert {
             // Every worker builds the indexes of its new shards at once.
             for (w, work) in t.convertIndexWork.enumerated() where work > 0 {
                 ops.transfers[id].indexParts += 1
-                let task = newTask(TaskRecord(request: UInt32(id), worker: Int32(w), shard: -1, pool: -1, stage: .copy))
-                cpu[node(ofWorker: w)].arrive(job: task, work: SimDuration(seconds: work), at: s.now)
-                armCPU(node(ofWorker: w), &s)
+                let task = newTask(TaskRecord(worker: Int32(w), shard: -1, pool: -1, stage: .copy, transfer: Int32(id)))
+                cpu[nodes.node(ofWorker: w)].arrive(job: task.raw, work: SimDuration(seconds: work), at: s.now)
+                armCPU(nodes.node(ofWorker: w), &s)
             }
             if ops.transfers[id].indexParts == 0 { transferStep(id, &s) }
             return
@@ -192,9 +192,9 @@ extension ClusterSimulation {
         }
         guard work > 0 else { return transferStep(id, &s) }
         ops.transfers[id].indexParts = 1
-        let task = newTask(TaskRecord(request: UInt32(id), worker: t.target, shard: -1, pool: -1, stage: .copy))
-        cpu[node(ofWorker: Int(t.target))].arrive(job: task, work: SimDuration(seconds: work), at: s.now)
-        armCPU(node(ofWorker: Int(t.target)), &s)
+        let task = newTask(TaskRecord(worker: t.target, shard: -1, pool: -1, stage: .copy, transfer: Int32(id)))
+        cpu[nodes.node(ofWorker: Int(t.target))].arrive(job: task.raw, work: SimDuration(seconds: work), at: s.now)
+        armCPU(nodes.node(ofWorker: Int(t.target)), &s)
     }
 
     /// WAL written so far to the groups on worker `w`, bytes.
@@ -278,7 +278,7 @@ extension ClusterSimulation {
     /// The metadata change: placements move (or split, or the clone takes its groups).
     mutating func commit(_ id: Int, _ s: inout Scheduler<ClusterEvent>) {
         let t = ops.transfers[id]
-        var resumed: [UInt32] = []
+        var resumed: [RequestID] = []
         switch t.kind {
         case .move:
             let item = t.planned!

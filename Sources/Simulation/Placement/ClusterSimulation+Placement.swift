@@ -178,7 +178,7 @@ extension ClusterSimulation {
     /// parked writes, tracking transfer) follows them by shard id. The caller takes the
     /// parked writes of groups that disappear before calling this.
     mutating func rebuildPlacement() throws {
-        var carried: [(anchor: ShardID, blocked: Bool, noRI: Bool, wal: Double, scan: Double, parked: [(request: UInt32, since: SimTime)], transfer: Int32)] = []
+        var carried: [(anchor: ShardID, blocked: Bool, noRI: Bool, wal: Double, scan: Double, parked: [(request: RequestID, since: SimTime)], transfer: Int32)] = []
         var seen = [Bool](repeating: false, count: groupBlocked.count)
         for f in shardGroupFlat.indices {
             let g = Int(shardGroupFlat[f])

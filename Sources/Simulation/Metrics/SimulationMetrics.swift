@@ -185,9 +185,8 @@ public struct SeriesRow: Sendable {
 extension ClusterSimulation {
     /// Integrals of busy cores, disk busy time and NIC busy time, per node, at `time`.
     func integrals(at time: SimTime) -> (cpu: [Double], disk: [Double], nic: [Double]) {
-        // NIC: transfer time booked so far, less what is still ahead of `time`.
         (cpu.map { $0.busyCores.integral(at: time) }, disks.map { $0.utilization.integral(at: time) },
-         nicFreeAt.indices.map { nicBusyMicroseconds[$0] - Double(max(0, (nicFreeAt[$0] - time).microseconds)) })
+         network.coordinatorIngress.map { $0.busyMicroseconds(at: time) })
     }
 
     /// A time-series row for the interval that ends now, or the warm-up mark.
@@ -232,12 +231,12 @@ extension ClusterSimulation {
         }
         for node in cpu.indices {
             row.cpuUtilization.append((current.cpu[node] - lastIntegrals.cpu[node]) / span / Double(cpu[node].cores))
-            let bytes = worker(atNode: node).map { workerMemory[$0].bytes(backends: Double(backends[$0].intervalMaximum)) }
-                ?? coordinator(atNode: node).map { coordinatorMemory[$0].fixedBytes } ?? 0
+            let bytes = nodes.worker(atNode: node).map { workerMemory[$0].bytes(backends: Double(backends[$0].intervalMaximum)) }
+                ?? nodes.coordinator(atNode: node).map { coordinatorMemory[$0].fixedBytes } ?? 0
             row.memoryGiB.append(bytes / 1_073_741_824)
         }
         for w in 0..<workers {
-            let node = node(ofWorker: w)
+            let node = nodes.node(ofWorker: w)
             row.diskUtilization.append((current.disk[node] - lastIntegrals.disk[node]) / span)
             row.connections.append(backends[w].inUse)
             row.sharedPoolInUse.append(sharedPoolInUse(worker: w))

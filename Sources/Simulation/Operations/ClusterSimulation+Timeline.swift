@@ -8,23 +8,6 @@ import Workload
 /// The timeline: Citus statements run by one DBA session in simulated time, and simulator
 /// events (node failures, workload changes).
 extension ClusterSimulation {
-    /// Names of workers the timeline adds (`citus_add_node` of a new name, `citus_add_clone_node`),
-    /// in timeline order: the simulation gives each a spare worker of the scenario's worker size.
-    static func spareWorkerNames(_ scenario: ClusterScenario) -> [String] {
-        var known = scenario.cluster.coordinatorNames + scenario.cluster.workerNames
-        var spare: [String] = []
-        for entry in scenario.timeline {
-            guard case .sql(let statement, _) = entry.action, case .call(let f, let arguments) = statement.kind else { continue }
-            let key = f == "citus_add_node" ? "nodename" : f.hasPrefix("citus_add_clone_node") ? "replica_hostname" : nil
-            guard let key else { continue }
-            let argument = arguments.first { $0.name == key } ?? arguments.first { $0.name == nil }
-            guard case .string(let name)? = argument?.value, !known.contains(name) else { continue }
-            known.append(name)
-            spare.append(name)
-        }
-        return spare
-    }
-
     mutating func setUpOperations(layout: SimulationLayout) throws {
         let spare = workers - scenario.cluster.workerCount
         var runner = RunbookRunner(state: layout.state, file: scenario.name)
@@ -83,8 +66,8 @@ extension ClusterSimulation {
             guard let node = nodeIndex(named: name) else {
                 return endOperation(op, at: s.now, error: "ERROR:  node \(name) does not exist")
             }
-            if let c = coordinator(atNode: node) { setCoordinator(c, down: true, &s) }
-            if let w = worker(atNode: node) { workerDown[w] = true }  // both for a coordinator with shards
+            if let c = nodes.coordinator(atNode: node) { setCoordinator(c, down: true, &s) }
+            if let w = nodes.worker(atNode: node) { workerDown[w] = true }  // both for a coordinator with shards
             note("LOG:  \(name) failed\(standby ? "; its standby is promoted after detection" : "; no standby")", at: s.now)
             if standby {
                 let back = scenario.operations.failureDetection + scenario.operations.standbyPromotion
@@ -183,27 +166,27 @@ extension ClusterSimulation {
         refreshCaches(workers: (0..<Int32(workers)).filter { ops.nodeOfWorker[Int($0)] != nil })
     }
 
-    /// Node index, as CPU nodes are numbered: 0 the coordinator, `node(ofWorker: w)` worker w
+    /// Node index, as CPU nodes are numbered: 0 the coordinator, `nodes.node(ofWorker: w)` worker w
     /// (also spare workers by their timeline name), then the added coordinators.
     func nodeIndex(named name: String) -> Int? {
-        if let c = coordinatorNames.firstIndex(of: name) { return cpuNode(coordinator: UInt8(c)) }
+        if let c = coordinatorNames.firstIndex(of: name) { return nodes.cpuNode(coordinator: UInt8(c)) }
         if hasOperations, let n = ops.runner.state.node(name: name, port: 5432), Int(n.id.rawValue) < ops.workerOfNode.count {
             let w = ops.workerOfNode[Int(n.id.rawValue)]
-            if w >= 0 { return node(ofWorker: Int(w)) }
+            if w >= 0 { return nodes.node(ofWorker: Int(w)) }
         }
         if let w = ClusterSpec.workerIndex(named: name), w < scenario.cluster.workerCount { return w + 1 }  // node k, with or without the coordinator's shards
         return nil
     }
 
     mutating func nodeBack(_ node: Int, _ s: inout Scheduler<ClusterEvent>) {
-        if let c = coordinator(atNode: node) { setCoordinator(c, down: false, &s) }
-        if let w = worker(atNode: node) {
+        if let c = nodes.coordinator(atNode: node) { setCoordinator(c, down: false, &s) }
+        if let w = nodes.worker(atNode: node) {
             workerDown[w] = false
             let parked = ops.parkedOnNode[w]
             ops.parkedOnNode[w] = []
             for rid in parked { resume(request: rid, &s) }
         }
-        note("LOG:  \(coordinator(atNode: node).map { coordinatorNames[$0] } ?? "worker \(node)") is available again", at: s.now)
+        note("LOG:  \(nodes.coordinator(atNode: node).map { coordinatorNames[$0] } ?? "worker \(node)") is available again", at: s.now)
     }
 
     // MARK: The DBA session

@@ -3,12 +3,12 @@ import Workload
 
 extension ClusterSimulation {
     /// A coordinator or worker CPU job finished.
-    mutating func cpuDone(task id: UInt32, node: Int, _ s: inout Scheduler<ClusterEvent>) {
-        let t = tasks[Int(id)]
+    mutating func cpuDone(task id: TaskID, node: Int, _ s: inout Scheduler<ClusterEvent>) {
+        let t = tasks[id]
         switch t.stage {
         case .plan:
             freeTask(id)
-            let r = requests[Int(t.request)]
+            let r = requests[t.request]
             if !r.answered {
                 if hasOperations {
                     dispatchOrHold(request: t.request, &s)
@@ -22,13 +22,13 @@ extension ClusterSimulation {
         case .merge:
             freeTask(id)
             releasePools(request: t.request, &s)
-            let r = requests[Int(t.request)]
+            let r = requests[t.request]
             if twoPhase[Int(r.cls)] && r.phase == 0 && !r.failed && !r.answered {
                 // The coordinator has the SELECT's rows: it re-routes them to the target shards
                 // (COPY over the same session's connections), a second fan-out of writes.
-                requests[Int(t.request)].phase = 1
-                requests[Int(t.request)].firstPoolBase = r.poolBase
-                requests[Int(t.request)].poolBase = -1
+                requests[t.request].phase = 1
+                requests[t.request].firstPoolBase = r.poolBase
+                requests[t.request].poolBase = -1
                 fanOut(request: t.request, &s)
             } else {
                 answer(request: t.request, outcome: r.failed ? .error : .ok, &s)
@@ -50,9 +50,9 @@ extension ClusterSimulation {
 
     /// Pages the task reads miss the cache with probability 1 − hit ratio (a stochastically
     /// rounded count of misses); misses and the WAL flush of written bytes go to the disk.
-    mutating func readAndWrite(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        let t = tasks[Int(id)]
-        let r = requests[Int(t.request)]
+    mutating func readAndWrite(task id: TaskID, _ s: inout Scheduler<ClusterEvent>) {
+        let t = tasks[id]
+        let r = requests[t.request]
         let cls = Int(r.cls)
         let table = classTable[cls]
         // insert_select_coordinator reads in its first phase and writes in its second.
@@ -74,48 +74,45 @@ extension ClusterSimulation {
         }
         let ops = misses + (written > 0 ? 1 : 0)
         if ops > 0 {
-            tasks[Int(id)].stage = .disk
-            let node = node(ofWorker: Int(t.worker))
-            disks[node].submit(request: id, operations: ops, bytes: misses * SimulationLayout.pageBytes + written, at: s.now)
+            advance(id, to: .disk)
+            let node = nodes.node(ofWorker: Int(t.worker))
+            disks[node].submit(request: id.raw, operations: ops, bytes: misses * SimulationLayout.pageBytes + written, at: s.now)
             armDisk(node, &s)
         } else {
             sendResult(task: id, &s)
         }
     }
 
-    mutating func diskDone(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        if tasks[Int(id)].stage == .copy { return copyPartDone(task: id, &s) }
+    mutating func diskDone(task id: TaskID, _ s: inout Scheduler<ClusterEvent>) {
+        if tasks[id].stage == .copy { return copyPartDone(task: id, &s) }
         sendResult(task: id, &s)
     }
 
     /// The result crosses the coordinator's NIC ingress, a FIFO link (results serialise at
     /// its bandwidth, store-and-forward), then the one-way latency: both known now, so one
     /// event delivers it.
-    mutating func sendResult(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        let r = requests[Int(tasks[Int(id)].request)]
-        if isLocal(worker: tasks[Int(id)].worker, coordinator: r.coordinator) {
+    mutating func sendResult(task id: TaskID, _ s: inout Scheduler<ClusterEvent>) {
+        let r = requests[tasks[id].request]
+        if nodes.isLocal(worker: tasks[id].worker, coordinator: r.coordinator) {
             // The coordinator's own shard: the rows are already in its memory.
-            tasks[Int(id)].stage = .back
-            return s.schedule(.deliver, at: s.now, priority: .completion, payload: id)
+            advance(id, to: .back)
+            return s.schedule(.deliver, at: s.now, priority: .completion, payload: id.raw)
         }
         // The second phase of insert_select_coordinator returns only a command tag.
         let bytes = twoPhase[Int(r.cls)] && r.phase == 1 ? 0 : resultBytes[Int(r.cls)]
         var done = s.now
         if bytes > 0 {
-            metrics.bytesSent[Int(tasks[Int(id)].worker)] += bytes
+            metrics.bytesSent[Int(tasks[id].worker)] += bytes
             let transfer = SimDuration(seconds: bytes / coordinatorNICBytesPerSecond)
-            let c = Int(r.coordinator)
-            done = max(s.now, nicFreeAt[c]) + transfer
-            nicFreeAt[c] = done
-            nicBusyMicroseconds[c] += Double(transfer.microseconds)
+            done = network.coordinatorIngress[Int(r.coordinator)].send(taking: transfer, at: s.now)
         }
-        tasks[Int(id)].stage = .back
-        s.schedule(.deliver, at: done + latency, priority: .completion, payload: id)
+        advance(id, to: .back)
+        s.schedule(.deliver, at: done + latency, priority: .completion, payload: id.raw)
     }
 
     /// A result arrived at the coordinator.
-    mutating func delivered(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        precondition(tasks[Int(id)].stage == .back, "delivery for a task in stage \(tasks[Int(id)].stage)")
+    mutating func delivered(task id: TaskID, _ s: inout Scheduler<ClusterEvent>) {
+        precondition(tasks[id].stage == .back, "delivery for a task in stage \(tasks[id].stage)")
         shardTaskDone(task: id, &s)
     }
 
@@ -123,59 +120,57 @@ extension ClusterSimulation {
     /// subplan's) backend first builds it (`task_coordinator_cpu`, one task at a time), then it
     /// reaches the worker's CPU after the one-way latency (a future arrival on the worker's
     /// processor-sharing CPU, no event).
-    mutating func send(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        tasks[Int(id)].started = s.now
-        if taskCoordinatorCPU > 0 && !tasks[Int(id)].local
-            && (tasks[Int(id)].pool >= 0 || subplans[Int(requests[Int(tasks[Int(id)].request)].cls)] > 0) {
-            tasks[Int(id)].stage = .dispatch
+    mutating func send(task id: TaskID, _ s: inout Scheduler<ClusterEvent>) {
+        tasks[id].started = s.now
+        if taskCoordinatorCPU > 0 && !tasks[id].local
+            && (tasks[id].pool >= 0 || subplans[Int(requests[tasks[id].request].cls)] > 0) {
+            advance(id, to: .dispatch)
             return backendJob(task: id, &s)
         }
         deliverToWorker(task: id, &s)
     }
 
     /// The task goes out to the worker.
-    mutating func deliverToWorker(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        let t = tasks[Int(id)]
-        let work = Self.draw(workerCPU[Int(requests[Int(t.request)].cls)], demandStream) + (t.cold ? coldTaskCPU : 0)
-        requests[Int(t.request)].cpuSeconds += Double(work) / 1e6
-        tasks[Int(id)].stage = .workerCPU
-        let node = node(ofWorker: Int(t.worker))
-        let r = requests[Int(t.request)]
+    mutating func deliverToWorker(task id: TaskID, _ s: inout Scheduler<ClusterEvent>) {
+        let t = tasks[id]
+        let work = Self.draw(workerCPU[Int(requests[t.request].cls)], demandStream) + (t.cold ? coldTaskCPU : 0)
+        requests[t.request].cpuSeconds += Double(work) / 1e6
+        advance(id, to: .workerCPU)
+        let node = nodes.node(ofWorker: Int(t.worker))
+        let r = requests[t.request]
         // The coordinator's own shards: in-process or over a loopback connection, no network.
-        let remote = !isLocal(worker: t.worker, coordinator: r.coordinator)
+        let remote = !nodes.isLocal(worker: t.worker, coordinator: r.coordinator)
         if t.local { metrics.localExecutions += 1 }
         var arrival = remote ? s.now + latency : s.now
         if remote && twoPhase[Int(r.cls)] && r.phase == 1 && resultBytes[Int(r.cls)] > 0 {
             // Re-routed rows leave through the coordinator's NIC egress (a FIFO link).
             let transfer = SimDuration(seconds: resultBytes[Int(r.cls)] / coordinatorNICBytesPerSecond)
-            let c = Int(r.coordinator)
-            nicOutFreeAt[c] = max(s.now, nicOutFreeAt[c]) + transfer
-            arrival = nicOutFreeAt[c] + latency
+            arrival = network.coordinatorEgress[Int(r.coordinator)].send(taking: transfer, at: s.now) + latency
         }
-        cpu[node].arrive(job: id, work: .microseconds(work), at: arrival)
+        cpu[node].arrive(job: id.raw, work: .microseconds(work), at: arrival)
         armCPU(node, &s)
     }
 
     // MARK: Router queries
 
     /// One task to the tenant's shard, over the session's cached connection or a new one.
-    mutating func routerDispatch(request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        let r = requests[Int(rid)]
+    mutating func routerDispatch(request rid: RequestID, _ s: inout Scheduler<ClusterEvent>) {
+        let r = requests[rid]
         let table = classTable[Int(r.cls)]
         let shard = tenantFlat[table * tenantCount + Int(r.tenant)].shard
         let worker = shardWorkerFlat[shardOffset[table] + Int(shard)]
-        requests[Int(rid)].outstanding += 1
+        requests[rid].outstanding += 1
         let id = newTask(TaskRecord(request: rid, worker: worker, shard: shard, pool: -1, stage: .waiting))
         if worker < 0 {
             // An undistributed schema's local tables: only the first coordinator has them (the
             // session's backend runs the query); another coordinator answers "does not exist".
             guard r.coordinator == 0 else { return failRouter(task: id, &s) }
-            tasks[Int(id)].local = true
+            tasks[id].local = true
             return send(task: id, &s)
         }
-        if localExecution && isLocal(worker: worker, coordinator: r.coordinator) {
+        if localExecution && nodes.isLocal(worker: worker, coordinator: r.coordinator) {
             // Local execution: the session's own backend runs the shard query (FACTS G).
-            tasks[Int(id)].local = true
+            tasks[id].local = true
             return send(task: id, &s)
         }
         let slot = Int(r.session) * workers + Int(worker)
@@ -188,32 +183,28 @@ extension ClusterSimulation {
     }
 
     /// A shard task's result reached the coordinator.
-    mutating func shardTaskDone(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        let t = tasks[Int(id)]
+    mutating func shardTaskDone(task id: TaskID, _ s: inout Scheduler<ClusterEvent>) {
+        let t = tasks[id]
         freeTask(id)
         let rid = t.request
         if t.pool < 0 {
             if !t.local {
-                returnConnection(session: requests[Int(rid)].session, coordinator: requests[Int(rid)].coordinator, worker: Int(t.worker), &s)
+                returnConnection(session: requests[rid].session, coordinator: requests[rid].coordinator, worker: Int(t.worker), &s)
             }
-            if subplans[Int(requests[Int(rid)].cls)] > 0 { return subplanDone(request: rid, &s) }
+            if subplans[Int(requests[rid].cls)] > 0 { return subplanDone(request: rid, &s) }
             answer(request: rid, outcome: .ok, &s)
             return release(request: rid)
         }
-        let p = Int(t.pool)
-        pools[p].busy -= 1
-        pools[p].idle += 1
-        if t.cold { pools[p].coldIdle += 1 }
-        pools[p].tasksDone += 1
-        pools[p].taskMicroseconds += (s.now - t.started).microseconds
-        requests[Int(rid)].remaining -= 1
+        let p = PoolID(link: t.pool)
+        pools[p].taskFinished(cold: t.cold, microseconds: (s.now - t.started).microseconds)
+        requests[rid].remaining -= 1
         dispatch(pool: p, &s)
-        if requests[Int(rid)].localPool >= 0 { localPoolProgress(request: rid, &s) }
-        if requests[Int(rid)].remaining == 0 {
-            if requests[Int(rid)].answered {
+        if requests[rid].localPool >= 0 { localPoolProgress(request: rid, &s) }
+        if requests[rid].remaining == 0 {
+            if requests[rid].answered {
                 releasePools(request: rid, &s)
             } else {
-                let r = requests[Int(rid)]
+                let r = requests[rid]
                 coordinatorJob(request: rid, stage: .merge, work: r.coordinatorWork - r.coordinatorWork / 2, &s)
             }
         }
@@ -223,30 +214,27 @@ extension ClusterSimulation {
     // MARK: Multi-shard queries
 
     /// One pool per worker holding shards of the class's table (FACTS G).
-    mutating func fanOut(request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        let r = requests[Int(rid)]
+    mutating func fanOut(request rid: RequestID, _ s: inout Scheduler<ClusterEvent>) {
+        let r = requests[rid]
         let cls = Int(r.cls)
         let table = classTable[cls]
         let base = newPoolBlock()
-        requests[Int(rid)].poolBase = base
+        requests[rid].poolBase = base
         refreshWorkerShardList()
         var remaining: Int32 = 0
         for w in 0..<workers {
             let n = Int32(workerShardStart[table * workers + w + 1] - workerShardStart[table * workers + w])
             remaining += n
-            var pool = PoolRecord()
-            pool.request = rid
-            pool.worker = Int32(w)
-            pool.total = n
-            pool.nextRound = max(1, maxCached)
-            pool.target = sequentialWrites && isWrite[cls] ? 1 : forceMaxParallelization ? max(1, n) : poolSize
-            if n > 0 && sequentialWrites && isWrite[cls] && localExecution && !twoPhase[cls] && isLocal(worker: Int32(w), coordinator: r.coordinator) {
+            var pool = WorkerPool(request: rid, worker: Int32(w), total: n,
+                                  target: sequentialWrites && isWrite[cls] ? 1 : forceMaxParallelization ? max(1, n) : poolSize,
+                                  firstRound: max(1, maxCached))
+            if n > 0 && sequentialWrites && isWrite[cls] && localExecution && !twoPhase[cls] && nodes.isLocal(worker: Int32(w), coordinator: r.coordinator) {
                 // ShouldExecuteTasksLocally: a sequential execution runs the local tasks
                 // in-process first, then the remote ones (local_executor.c).
                 pool.local = .running
                 pool.idle = 1
-                requests[Int(rid)].localPool = base + Int32(w)
-                requests[Int(rid)].remoteHeld = true
+                requests[rid].localPool = base + Int32(w)
+                requests[rid].remoteHeld = true
             } else {
                 // The pool starts with the session's cached connections to this worker. Their
                 // set-up times count in the pool's mean connection time: a cached connection
@@ -260,22 +248,22 @@ extension ClusterSimulation {
                 pool.connectsDone = borrowed
                 pool.connectMicroseconds = Int64(borrowed) * cachedSetup[slot]
             }
-            pools[Int(base) + w] = pool
+            pools[PoolID(block: base, worker: w)] = pool
         }
-        requests[Int(rid)].remaining = remaining
+        requests[rid].remaining = remaining
         if remaining == 0 {
             answer(request: rid, outcome: .ok, &s)
             return releasePools(request: rid, &s)
         }
-        for w in 0..<workers where pools[Int(base) + w].total > 0 {
-            let p = Int(base) + w
-            if requests[Int(rid)].remoteHeld && p != Int(requests[Int(rid)].localPool) { continue }
+        for w in 0..<workers where pools[PoolID(block: base, worker: w)].total > 0 {
+            let p = PoolID(block: base, worker: w)
+            if requests[rid].remoteHeld && p.link != requests[rid].localPool { continue }
             startPool(p, &s)
         }
     }
 
     /// A pool's first tasks go to its connections; then its first slow-start round.
-    mutating func startPool(_ p: Int, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func startPool(_ p: PoolID, _ s: inout Scheduler<ClusterEvent>) {
         dispatch(pool: p, &s)
         guard pools[p].local == .none else { return }
         if pools[p].open > 0 && slowStart {
@@ -289,36 +277,34 @@ extension ClusterSimulation {
 
     /// After a shard task of a query with an in-process pool: a failed-over pool starts once
     /// every remote task has ended; remote pools held back start once the local tasks have.
-    mutating func localPoolProgress(request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        let lp = Int(requests[Int(rid)].localPool)
+    mutating func localPoolProgress(request rid: RequestID, _ s: inout Scheduler<ClusterEvent>) {
+        let lp = PoolID(link: requests[rid].localPool)
         let localLeft = pools[lp].total - pools[lp].cursor + pools[lp].busy
-        if pools[lp].local == .waiting && requests[Int(rid)].remaining == localLeft {
+        if pools[lp].local == .waiting && requests[rid].remaining == localLeft {
             pools[lp].local = .running
             pools[lp].idle += 1
             dispatch(pool: lp, &s)
-        } else if requests[Int(rid)].remoteHeld && localLeft == 0 && !requests[Int(rid)].answered {
-            requests[Int(rid)].remoteHeld = false
-            let base = Int(requests[Int(rid)].poolBase)
-            for w in 0..<workers where base + w != lp && pools[base + w].total > 0 { startPool(base + w, &s) }
+        } else if requests[rid].remoteHeld && localLeft == 0 && !requests[rid].answered {
+            requests[rid].remoteHeld = false
+            let base = requests[rid].poolBase
+            for w in 0..<workers {
+                let p = PoolID(block: base, worker: w)
+                if p != lp && pools[p].total > 0 { startPool(p, &s) }
+            }
         }
     }
 
     /// Idle connections take the next shard tasks (late binding).
-    mutating func dispatch(pool p: Int, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func dispatch(pool p: PoolID, _ s: inout Scheduler<ClusterEvent>) {
         let rid = pools[p].request
-        let table = classTable[Int(requests[Int(rid)].cls)]
+        let table = classTable[Int(requests[rid].cls)]
         refreshWorkerShardList()
         while pools[p].idle > 0 && pools[p].cursor < pools[p].total {
             let pool = pools[p]
-            let shard = workerShardList[workerShardStart[table * workers + Int(pool.worker)] + Int(pool.cursor)]
-            pools[p].cursor += 1
-            // A connection kept from earlier queries takes the task first; else a new one (cold).
-            let cold = pools[p].idle == pools[p].coldIdle && pools[p].coldIdle > 0
-            if cold { pools[p].coldIdle -= 1 }
-            pools[p].idle -= 1
-            pools[p].busy += 1
-            requests[Int(rid)].outstanding += 1
-            var task = TaskRecord(request: rid, worker: pool.worker, shard: shard, pool: Int32(p), stage: .waiting)
+            let (index, cold) = pools[p].takeIdleConnection()
+            let shard = workerShardList[workerShardStart[table * workers + Int(pool.worker)] + Int(index)]
+            requests[rid].outstanding += 1
+            var task = TaskRecord(request: rid, worker: pool.worker, shard: shard, pool: p.link, stage: .waiting)
             task.local = pool.local == .running
             task.cold = cold
             send(task: newTask(task), &s)

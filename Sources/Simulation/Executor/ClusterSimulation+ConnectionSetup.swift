@@ -11,7 +11,7 @@ extension ClusterSimulation {
         let outOfMemory = backends[worker].inUse >= workerMemory[worker].backendLimit
         guard !outOfMemory, backends[worker].tryAcquire(at: s.now) else {
             if outOfMemory { metrics.outOfMemoryRefusals[worker] += 1 } else { metrics.connectionsRefused[worker] += 1 }
-            let r = requests[Int(waiterRequest(waiter))]
+            let r = requests[waiterRequest(waiter)]
             releaseSharedSlot(worker: worker, coordinator: r.coordinator, session: r.session, &s)
             if let p = waiter.pool {
                 connectionAbandoned(pool: p, &s)
@@ -21,20 +21,20 @@ extension ClusterSimulation {
             return
         }
         metrics.connectionsOpened[worker] += 1
-        let loopback = isLocal(worker: Int32(worker), coordinator: requests[Int(waiterRequest(waiter))].coordinator)
-        let connect: UInt32
-        defer { tasks[Int(connect)].started = s.now }
+        let loopback = nodes.isLocal(worker: Int32(worker), coordinator: requests[waiterRequest(waiter)].coordinator)
+        let connect: TaskID
+        defer { tasks[connect].started = s.now }
         if let p = waiter.pool {
-            connect = newTask(TaskRecord(request: pools[p].request, worker: Int32(worker), shard: -1, pool: Int32(p), stage: .connect))
+            connect = newTask(TaskRecord(request: pools[p].request, worker: Int32(worker), shard: -1, pool: p.link, stage: .connect))
         } else {
-            let t = waiter.raw
-            requests[Int(tasks[Int(t)].request)].waitingTask = -1
-            tasks[Int(t)].stage = .connect
+            let t = TaskID(waiter.raw)
+            requests[tasks[t].request].waitingTask = -1
+            advance(t, to: .connect)
             connect = t
         }
         if connectClientCPU > .zero {
             // The opening backend's part first (libpq, the client side of TLS), on its coordinator.
-            tasks[Int(connect)].stage = .connectClient
+            advance(connect, to: .connectClient)
             return backendJob(task: connect, &s)
         }
         connectOnWorker(task: connect, worker: worker, loopback: loopback, &s)
@@ -42,98 +42,94 @@ extension ClusterSimulation {
 
     /// A job of the query's coordinator backend (a set-up's client side, a task's dispatch):
     /// it runs now, or after the backend's earlier jobs.
-    mutating func backendJob(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        let rid = tasks[Int(id)].request
-        guard requests[Int(rid)].backendBusy else { return startBackendJob(task: id, request: rid, &s) }
-        let tail = requests[Int(rid)].backendQueueTail
-        if tail >= 0 { tasks[Int(tail)].next = Int32(id) } else { requests[Int(rid)].backendQueueHead = Int32(id) }
-        requests[Int(rid)].backendQueueTail = Int32(id)
+    mutating func backendJob(task id: TaskID, _ s: inout Scheduler<ClusterEvent>) {
+        let rid = tasks[id].request
+        guard requests[rid].backendBusy else { return startBackendJob(task: id, request: rid, &s) }
+        let tail = requests[rid].backendQueueTail
+        if tail >= 0 { tasks[TaskID(link: tail)].next = id.link } else { requests[rid].backendQueueHead = id.link }
+        requests[rid].backendQueueTail = id.link
     }
 
-    mutating func startBackendJob(task id: UInt32, request rid: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        requests[Int(rid)].backendBusy = true
-        let node = cpuNode(coordinator: requests[Int(rid)].coordinator)
-        let work = tasks[Int(id)].stage == .dispatch ? SimDuration.microseconds(taskCoordinatorCPU) : connectClientCPU
-        cpu[node].arrive(job: id, work: work, at: s.now)
+    mutating func startBackendJob(task id: TaskID, request rid: RequestID, _ s: inout Scheduler<ClusterEvent>) {
+        requests[rid].backendBusy = true
+        let node = nodes.cpuNode(coordinator: requests[rid].coordinator)
+        let work = tasks[id].stage == .dispatch ? SimDuration.microseconds(taskCoordinatorCPU) : connectClientCPU
+        cpu[node].arrive(job: id.raw, work: work, at: s.now)
         armCPU(node, &s)
     }
 
     /// The backend finished a job: it takes the next waiting one, and the finished job goes
     /// on (a set-up to the worker's part, a task to the worker).
-    mutating func backendJobDone(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        let t = tasks[Int(id)]
+    mutating func backendJobDone(task id: TaskID, _ s: inout Scheduler<ClusterEvent>) {
+        let t = tasks[id]
         let rid = t.request
-        let next = requests[Int(rid)].backendQueueHead
+        let next = requests[rid].backendQueueHead
         if next >= 0 {
-            requests[Int(rid)].backendQueueHead = tasks[Int(next)].next
-            if tasks[Int(next)].next < 0 { requests[Int(rid)].backendQueueTail = -1 }
-            tasks[Int(next)].next = -1
-            startBackendJob(task: UInt32(next), request: rid, &s)
+            let waiting = TaskID(link: next)
+            requests[rid].backendQueueHead = tasks[waiting].next
+            if tasks[waiting].next < 0 { requests[rid].backendQueueTail = -1 }
+            tasks[waiting].next = -1
+            startBackendJob(task: waiting, request: rid, &s)
         } else {
-            requests[Int(rid)].backendBusy = false
+            requests[rid].backendBusy = false
         }
         if t.stage == .dispatch {
             deliverToWorker(task: id, &s)
         } else {
-            connectOnWorker(task: id, worker: Int(t.worker), loopback: isLocal(worker: t.worker, coordinator: requests[Int(rid)].coordinator), &s)
+            connectOnWorker(task: id, worker: Int(t.worker), loopback: nodes.isLocal(worker: t.worker, coordinator: requests[rid].coordinator), &s)
         }
     }
 
     /// The handshake's round trips (none over loopback), then the backend's start-up CPU.
-    mutating func connectOnWorker(task connect: UInt32, worker: Int, loopback: Bool, _ s: inout Scheduler<ClusterEvent>) {
-        tasks[Int(connect)].stage = .connect
-        let node = node(ofWorker: worker)
-        cpu[node].arrive(job: connect, work: connectCPU, at: loopback ? s.now : s.now + connectDelay)
+    mutating func connectOnWorker(task connect: TaskID, worker: Int, loopback: Bool, _ s: inout Scheduler<ClusterEvent>) {
+        if tasks[connect].stage == .connectClient { advance(connect, to: .connect) }
+        let node = nodes.node(ofWorker: worker)
+        cpu[node].arrive(job: connect.raw, work: connectCPU, at: loopback ? s.now : s.now + connectDelay)
         armCPU(node, &s)
     }
 
     /// A new connection is ready.
-    mutating func connected(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        let t = tasks[Int(id)]
+    mutating func connected(task id: TaskID, _ s: inout Scheduler<ClusterEvent>) {
+        let t = tasks[id]
         let rid = t.request
-        let session = requests[Int(rid)].session
+        let session = requests[rid].session
         if session >= 0 { cachedSetup[Int(session) * workers + Int(t.worker)] = (s.now - t.started).microseconds }
         guard t.pool >= 0 else {
-            if requests[Int(rid)].answered {
+            if requests[rid].answered {
                 // The client is gone (timeout): keep the connection for the session.
                 freeTask(id)
-                returnConnection(session: requests[Int(rid)].session, coordinator: requests[Int(rid)].coordinator, worker: Int(t.worker), &s)
+                returnConnection(session: requests[rid].session, coordinator: requests[rid].coordinator, worker: Int(t.worker), &s)
                 release(request: rid)
             } else {
-                tasks[Int(id)].cold = true  // a new backend
+                tasks[id].cold = true  // a new backend
                 send(task: id, &s)
             }
             return
         }
         freeTask(id)
-        let p = Int(t.pool)
-        pools[p].connecting -= 1
-        pools[p].open += 1
-        pools[p].idle += 1
-        pools[p].coldIdle += 1
-        pools[p].connectsDone += 1
-        pools[p].connectMicroseconds += (s.now - t.started).microseconds
+        let p = PoolID(link: t.pool)
+        pools[p].connectionReady(setupMicroseconds: (s.now - t.started).microseconds)
         dispatch(pool: p, &s)
         if pools[p].roundDue && pools[p].connecting == 0 {
             pools[p].roundDue = false
             openRound(pool: p, &s)
         }
-        let r = requests[Int(rid)]
+        let r = requests[rid]
         if r.remaining == 0 && r.answered {
             releasePools(request: rid, &s)
-        } else if r.firstPoolBase >= 0 && p >= Int(r.firstPoolBase) && p < Int(r.firstPoolBase) + workers {
+        } else if r.firstPoolBase >= 0 && p.raw >= r.firstPoolBase && p.raw < r.firstPoolBase + Int32(workers) {
             // A connection of insert_select_coordinator's first phase, opened after it ended.
-            releasePoolBlock(Int(r.firstPoolBase), session: r.session, coordinator: r.coordinator, &s)
+            releasePoolBlock(r.firstPoolBase, session: r.session, coordinator: r.coordinator, &s)
         }
         release(request: rid)
     }
 
     /// A router query whose connection the worker refused fails ("too many clients").
-    mutating func failRouter(task id: UInt32, _ s: inout Scheduler<ClusterEvent>) {
-        let rid = tasks[Int(id)].request
+    mutating func failRouter(task id: TaskID, _ s: inout Scheduler<ClusterEvent>) {
+        let rid = tasks[id].request
         freeTask(id)
-        requests[Int(rid)].waitingTask = -1
-        requests[Int(rid)].failed = true
+        requests[rid].waitingTask = -1
+        requests[rid].failed = true
         answer(request: rid, outcome: .error, &s)
         release(request: rid)
     }
@@ -143,8 +139,6 @@ extension ClusterSimulation {
         (Int(coordinator) * workers + worker) * databases + Int(session) % databases
     }
 
-    /// Worker `w` is the coordinator running the query (its own shards: no network).
-    @inline(__always) func isLocal(worker w: Int32, coordinator c: UInt8) -> Bool { w == localWorker && c == 0 }
 
     /// Per worker: backends in use, shared-pool slots in use, connections cached by
     /// sessions and held by maintenance daemons; and requests still active. For invariant

@@ -24,7 +24,7 @@ import SimCore
 extension ClusterSimulation {
     mutating func startSchemaConversion(schema name: String, distribute: Bool, chain: Int, _ s: inout Scheduler<ClusterEvent>) {
         let function = distribute ? "citus_schema_distribute" : "citus_schema_undistribute"
-        guard localWorker < 0, coordinators == 1 else {
+        guard nodes.localWorker < 0, coordinators == 1 else {
             return finishChain(chain, error: "ERROR:  citus-sim times \(function) with one coordinator that holds no shards (the schema's local tables live on it)", &s)
         }
         var t = ActiveTransfer(kind: distribute ? .distributeSchema : .undistributeSchema, log: -1, chain: chain, mode: .blockWrites,

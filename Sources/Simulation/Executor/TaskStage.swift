@@ -1,0 +1,52 @@
+import SimCore
+
+/// What a task (`TaskRecord`) is doing now, and the moves between stages: a shard task's state
+/// machine in one place. Every change of stage goes through `ClusterSimulation.advance`, which
+/// traps on a move not listed in `mayAdvance(to:)`.
+///
+/// A shard task (a router query's, a fan-out pool's or an across_schemas subplan's):
+///
+///     waiting ──▶ connect ⇄ connectClient        (a router task opening its own connection)
+///        │           │
+///        ├───────────┴──▶ dispatch ──▶ workerCPU ──▶ disk ──▶ back ──▶ freed
+///        └───────────────────────────▶ workerCPU ─────────────▶ back
+///
+/// `waiting`: created, waiting for a connection (a cached one, a shared-pool slot, or a pool's
+/// idle connection). `dispatch` only with `cluster.task_coordinator_cpu`; a task run by local
+/// execution goes straight to `workerCPU`. `workerCPU` → `back` also when a timeout cancels it.
+/// A pool's connection set-up is a task of its own: `connect` ⇄ `connectClient`, freed when
+/// connected. Coordinator jobs (`plan`, `merge`) and a transfer's `copy` parts run once and are freed.
+enum TaskStage: UInt8 {
+    case plan, merge, waiting, connect, workerCPU, disk, back
+    /// The coordinator's part of opening a connection (before the worker's `connect`).
+    case connectClient
+    /// The coordinator backend builds and sends a shard task and will read its result
+    /// (`cluster.task_coordinator_cpu`), before the task goes to the worker.
+    case dispatch
+    /// A part of a transfer's copy chunk or index build (`TaskRecord.transfer`, shard = stream).
+    case copy
+
+    /// Whether a task in this stage may move to `next`.
+    func mayAdvance(to next: TaskStage) -> Bool {
+        switch (self, next) {
+        case (.waiting, .connect), (.waiting, .dispatch), (.waiting, .workerCPU),
+             (.connect, .connectClient), (.connectClient, .connect),
+             (.connect, .dispatch), (.connect, .workerCPU),
+             (.dispatch, .workerCPU),
+             (.workerCPU, .disk), (.workerCPU, .back),
+             (.disk, .back):
+            return true
+        default:
+            return false
+        }
+    }
+}
+
+extension ClusterSimulation {
+    /// Moves task `id` to stage `next` (a move `TaskStage.mayAdvance(to:)` allows).
+    mutating func advance(_ id: TaskID, to next: TaskStage) {
+        let stage = tasks[id].stage
+        precondition(stage.mayAdvance(to: next), "task \(id.raw): no move from \(stage) to \(next)")
+        tasks[id].stage = next
+    }
+}

@@ -1,0 +1,81 @@
+import SimCore
+
+/// How the simulation numbers the cluster's nodes, in one place.
+///
+/// - **Workers** (shard nodes; "worker" in the simulation means shard node), index `w`:
+///   `coordinator` first when it holds shards, then the scenario's workers (`worker-1`...),
+///   then the spare workers the timeline adds (`citus_add_node` of a new name), each of the
+///   scenario's worker size.
+/// - **Coordinators**, index `c` (`UInt8`): `coordinator`, `coordinator-2`... with
+///   `cluster.coordinator.count`, then the ones the timeline adds (`add_coordinator`).
+/// - **CPU and disk nodes** (the resources' index): 0 is the first coordinator; worker `w` is
+///   node `w + nodeOffset` (offset 1, or 0 when the coordinator holds shards, so that worker 0
+///   is node 0); the coordinators after the first follow the workers (CPU only, no disk).
+///
+/// The metadata's node ids (`pg_dist_node.nodeid`) of the workers change as the timeline adds
+/// and removes nodes; they are the operations' (`OperationsState.nodeOfWorker`).
+struct NodeMap {
+    /// Workers, spare ones included.
+    let workers: Int
+    let coordinators: Int
+    /// Worker `w`'s CPU and disk node is `w + nodeOffset`.
+    let nodeOffset: Int
+    /// The worker that is the first coordinator (it holds shards), −1 otherwise. Its queries on
+    /// it run in-process (local execution) or over loopback connections (FACTS G).
+    let localWorker: Int32
+    /// Each worker's name, by worker index.
+    let workerNames: [String]
+    /// Each coordinator's name, by coordinator index.
+    let coordinatorNames: [String]
+
+    init(_ scenario: ClusterScenario) {
+        let spareNames = scenario.timeline.isEmpty ? [] : Self.spareWorkerNames(scenario)
+        let hasShards = scenario.cluster.coordinatorHasShards
+        workers = scenario.cluster.shardNodeCount + spareNames.count
+        nodeOffset = hasShards ? 0 : 1
+        localWorker = hasShards ? 0 : -1
+        workerNames = (hasShards ? ["coordinator"] : []) + scenario.cluster.workerNames + spareNames
+        coordinatorNames = scenario.cluster.coordinatorNames + scenario.timeline.compactMap { e in
+            if case .coordinatorAdded(let name) = e.action { return name }
+            return nil
+        }
+        coordinators = coordinatorNames.count
+    }
+
+    /// Workers with a CPU and disk of their own (all but a coordinator holding shards).
+    var workerServers: Int { workers + nodeOffset - 1 }
+
+    /// The CPU and disk node of worker `w`.
+    @inline(__always) func node(ofWorker w: Int) -> Int { w + nodeOffset }
+
+    /// The CPU node of coordinator `c` (0 for the first; added ones follow the workers).
+    @inline(__always) func cpuNode(coordinator c: UInt8) -> Int { c == 0 ? 0 : workers + nodeOffset - 1 + Int(c) }
+
+    /// The coordinator at a CPU node, nil for a worker.
+    func coordinator(atNode node: Int) -> Int? {
+        node == 0 ? 0 : node >= workers + nodeOffset ? node - (workers + nodeOffset - 1) : nil
+    }
+
+    /// The worker at a CPU node, nil for a coordinator without shards.
+    func worker(atNode node: Int) -> Int? { (0..<workers).contains(node - nodeOffset) ? node - nodeOffset : nil }
+
+    /// Worker `w` is the coordinator running the query (its own shards: no network).
+    @inline(__always) func isLocal(worker w: Int32, coordinator c: UInt8) -> Bool { w == localWorker && c == 0 }
+
+    /// Names of workers the timeline adds (`citus_add_node` of a new name, `citus_add_clone_node`),
+    /// in timeline order.
+    static func spareWorkerNames(_ scenario: ClusterScenario) -> [String] {
+        var known = scenario.cluster.coordinatorNames + scenario.cluster.workerNames
+        var spare: [String] = []
+        for entry in scenario.timeline {
+            guard case .sql(let statement, _) = entry.action, case .call(let f, let arguments) = statement.kind else { continue }
+            let key = f == "citus_add_node" ? "nodename" : f.hasPrefix("citus_add_clone_node") ? "replica_hostname" : nil
+            guard let key else { continue }
+            let argument = arguments.first { $0.name == key } ?? arguments.first { $0.name == nil }
+            guard case .string(let name)? = argument?.value, !known.contains(name) else { continue }
+            known.append(name)
+            spare.append(name)
+        }
+        return spare
+    }
+}

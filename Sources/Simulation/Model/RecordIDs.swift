@@ -1,0 +1,41 @@
+import SimCore
+
+/// A client request in flight: its record in `ClusterSimulation.requests` (reused once freed).
+package struct RequestID: RecordIndex, Equatable {
+    package typealias Record = RequestRecord
+    /// The record's index, also the payload of the request's events.
+    package var raw: UInt32
+    package init(_ raw: UInt32) { self.raw = raw }
+    package var index: Int { Int(raw) }
+    /// No request (a record not working for a query); addressing a table with it traps.
+    package static let none = RequestID(UInt32.max)
+}
+
+/// A unit of work on a node (planning, a connection's set-up, a shard task, a copy's part):
+/// its record in `ClusterSimulation.tasks`, and its job id on the CPUs, disks and NIC.
+struct TaskID: RecordIndex, Equatable {
+    typealias Record = TaskRecord
+    /// The record's index, also its job id on the resources and its events' payload.
+    var raw: UInt32
+    init(_ raw: UInt32) { self.raw = raw }
+    var index: Int { Int(raw) }
+    /// The task a link field (`TaskRecord.next`, `RequestRecord.waitingTask`...) holds; −1 there means none.
+    init(link: Int32) { raw = UInt32(link) }
+    /// The id as a link field's value.
+    var link: Int32 { Int32(raw) }
+}
+
+/// A worker pool of a multi-shard query: its record in `ClusterSimulation.pools`. A query's
+/// pools are a block of one per worker, from `RequestRecord.poolBase`.
+struct PoolID: RecordIndex, Equatable {
+    typealias Record = WorkerPool
+    var raw: Int32
+    init(_ raw: Int32) { self.raw = raw }
+    /// Worker `w`'s pool in the block starting at `base`.
+    init(block base: Int32, worker w: Int) { raw = base + Int32(w) }
+    /// The pool a link field (`TaskRecord.pool`, `RequestRecord.localPool`) holds; −1 there means none.
+    init(link: Int32) { raw = link }
+    var index: Int { Int(raw) }
+    /// The id as a link field's value.
+    var link: Int32 { raw }
+}
