@@ -27,17 +27,21 @@ enum TaskStage: UInt8 {
     case copy
 
     /// Whether a task in this stage may move to `next`.
-    func mayAdvance(to next: TaskStage) -> Bool {
-        switch (self, next) {
-        case (.waiting, .connect), (.waiting, .dispatch), (.waiting, .workerCPU),
-             (.connect, .connectClient), (.connectClient, .connect),
-             (.connect, .dispatch), (.connect, .workerCPU),
-             (.dispatch, .workerCPU),
-             (.workerCPU, .disk), (.workerCPU, .back),
-             (.disk, .back):
-            return true
-        default:
-            return false
+    @inline(__always) func mayAdvance(to next: TaskStage) -> Bool {
+        successors & (1 << UInt16(next.rawValue)) != 0
+    }
+
+    /// The stages a task in this stage may move to, one bit per stage (raw value).
+    private var successors: UInt16 {
+        func bits(_ stages: TaskStage...) -> UInt16 { stages.reduce(0) { $0 | 1 << UInt16($1.rawValue) } }
+        switch self {
+        case .waiting: return bits(.connect, .dispatch, .workerCPU)
+        case .connect: return bits(.connectClient, .dispatch, .workerCPU)
+        case .connectClient: return bits(.connect)
+        case .dispatch: return bits(.workerCPU)
+        case .workerCPU: return bits(.disk, .back)
+        case .disk: return bits(.back)
+        case .plan, .merge, .back, .copy: return 0
         }
     }
 }
