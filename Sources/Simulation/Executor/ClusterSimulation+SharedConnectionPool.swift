@@ -38,22 +38,28 @@ extension ClusterSimulation {
     }
 
     /// Coordinator `c`'s maintenance daemons (one per database) check for distributed
-    /// deadlocks over one cached connection to every worker it does not host: each takes a
-    /// shared-pool slot (counted outside the executor, never waiting) and a backend on the
-    /// worker for the rest of the run (`CitusSpec.deadlockDetection`). Simplifications: workers
-    /// added later by the timeline are not given one, and none is taken where no slot or
-    /// backend is free at all (Citus would count one past the limit).
+    /// deadlocks over one cached connection to every worker in the metadata that it does not
+    /// host: each takes a shared-pool slot (counted outside the executor, never waiting) and a
+    /// backend on the worker for the rest of the run (`CitusSpec.deadlockDetection`). A worker
+    /// the timeline adds gets them once it is in the metadata (`citus_add_node`; Citus's next
+    /// check comes within 2 s, the model opens them at once). Simplification: none is taken
+    /// where no slot or backend is free at all (Citus would count one past the limit).
     mutating func openDaemonConnections(coordinator c: Int, at now: SimTime) {
-        guard scenario.citus.deadlockDetection else { return }
-        for w in 0..<min(workers, scenario.cluster.shardNodeCount) where !nodes.isLocal(worker: Int32(w), coordinator: UInt8(c)) {
-            for d in 0..<databases {
-                guard backends[w].tryAcquire(at: now) else { continue }
-                guard sharedPool[poolIndex(worker: w, coordinator: UInt8(c), session: Int32(d))].tryAcquire(at: now) else {
-                    _ = backends[w].release(at: now)
-                    continue
-                }
-                daemonConnections[w] += 1
+        for w in 0..<workers where w < scenario.cluster.shardNodeCount || (w < ops.nodeOfWorker.count && ops.nodeOfWorker[w] != nil) {
+            openDaemonConnections(coordinator: c, worker: w, at: now)
+        }
+    }
+
+    /// Coordinator `c`'s maintenance daemons' connections to worker `w` (see above).
+    mutating func openDaemonConnections(coordinator c: Int, worker w: Int, at now: SimTime) {
+        guard scenario.citus.deadlockDetection, !nodes.isLocal(worker: Int32(w), coordinator: UInt8(c)) else { return }
+        for d in 0..<databases {
+            guard backends[w].tryAcquire(at: now) else { continue }
+            guard sharedPool[poolIndex(worker: w, coordinator: UInt8(c), session: Int32(d))].tryAcquire(at: now) else {
+                _ = backends[w].release(at: now)
+                continue
             }
+            daemonConnections[w] += 1
         }
     }
 

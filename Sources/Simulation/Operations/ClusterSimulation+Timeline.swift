@@ -229,7 +229,7 @@ extension ClusterSimulation {
                         sync = SimDuration(seconds: sync.seconds * OperationsSpec.metadataSyncMemoryLimit / memory)
                         ops.sessionHeldError = "ERROR:  invalid memory alloc request size 1073741824"
                     } else {
-                        attachWorker(ops.runner.state.nodes.last!.id)
+                        attachWorker(ops.runner.state.nodes.last!.id, at: s.now)
                     }
                     ops.sessionBusy = true
                     ops.sessionHeldBy = op
@@ -247,7 +247,7 @@ extension ClusterSimulation {
                 ops.sessionBusy = true
                 startSplit(plan, mode: mode, chain: chain, &s)
             case .addClone(let id, let name, _, let primary):
-                attachWorker(id, name: name)
+                attachWorker(id, name: name, at: s.now)
                 let chain = newChain(TransferChain(owner: .session(operation: op), items: [], mode: .blockWrites))
                 ops.sessionBusy = true
                 startClone(clone: id, primary: primary, chain: chain, &s)
@@ -297,8 +297,9 @@ extension ClusterSimulation {
         runSession(&s)
     }
 
-    /// A new node's id gets the next spare worker.
-    mutating func attachWorker(_ id: NodeID, name: String? = nil) {
+    /// A new node's id gets the next spare worker; the maintenance daemon of every coordinator
+    /// that is up connects to it.
+    mutating func attachWorker(_ id: NodeID, name: String? = nil, at now: SimTime) {
         let raw = Int(id.rawValue)
         if raw >= ops.workerOfNode.count { ops.workerOfNode += Array(repeating: -1, count: raw - ops.workerOfNode.count + 1) }
         guard ops.workerOfNode[raw] < 0, ops.nextSpareWorker < workers else { return }
@@ -306,6 +307,7 @@ extension ClusterSimulation {
         ops.nextSpareWorker += 1
         ops.workerOfNode[raw] = Int32(w)
         ops.nodeOfWorker[w] = id
+        for c in 0..<coordinators where coordinatorJoined[c] && !coordinatorDown[c] { openDaemonConnections(coordinator: c, worker: w, at: now) }
     }
 
     /// Settings the simulation models, once `pg_reload_conf()` applied them.
