@@ -46,24 +46,24 @@ final class WorkerPoolTests: XCTestCase {
     /// Cost-based establishment: no new connection while the open ones finish the rest sooner
     /// than a new one could connect (avgTask/2 + ⌊avgTask × ready / open⌋ <= avgTask + avgConnect).
     func testCostBasedEstablishmentWaitsWhenOpenConnectionsAreQuicker() {
-        var p = pool(total: 4)
-        p.connecting = 1
-        p.connectionReady(setupMicroseconds: 5_000)
-        _ = p.takeIdleConnection()
-        p.taskFinished(cold: true, microseconds: 1_000)
-        _ = p.takeIdleConnection()
-        // 2 tasks ready, 1 open: 500 + 2000 <= 1000 + 5000.
-        XCTAssertTrue(p.existingConnectionsAreCheaper)
-        XCTAssertEqual(p.roundSize(slowStart: true, costBased: true, maxCached: 1), 0)
-        XCTAssertEqual(p.roundSize(slowStart: true, costBased: false, maxCached: 1), 1)
+        // One connection that took `setup` µs to open; one 1 ms task done, one running, 2 ready.
+        func pool(connectionSetup setup: Int64) -> WorkerPool {
+            var p = self.pool(total: 4)
+            p.connecting = 1
+            p.connectionReady(setupMicroseconds: setup)
+            _ = p.takeIdleConnection()
+            p.taskFinished(cold: true, microseconds: 1_000)
+            _ = p.takeIdleConnection()
+            return p
+        }
+        // Slow connections (5 ms): 500 + 2000 <= 1000 + 5000, so nothing opens.
+        let slow = pool(connectionSetup: 5_000)
+        XCTAssertTrue(slow.existingConnectionsAreCheaper)
+        XCTAssertEqual(slow.roundSize(slowStart: true, costBased: true, maxCached: 1), 0)
+        XCTAssertEqual(slow.roundSize(slowStart: true, costBased: false, maxCached: 1), 1)
         // Cheap connections (100 µs): 2500 > 1100, so one more opens.
-        var q = pool(total: 4)
-        q.connecting = 1
-        q.connectionReady(setupMicroseconds: 100)
-        _ = q.takeIdleConnection()
-        q.taskFinished(cold: true, microseconds: 1_000)
-        _ = q.takeIdleConnection()
-        XCTAssertFalse(q.existingConnectionsAreCheaper)
-        XCTAssertEqual(q.roundSize(slowStart: true, costBased: true, maxCached: 1), 1)
+        let quick = pool(connectionSetup: 100)
+        XCTAssertFalse(quick.existingConnectionsAreCheaper)
+        XCTAssertEqual(quick.roundSize(slowStart: true, costBased: true, maxCached: 1), 1)
     }
 }
