@@ -159,7 +159,7 @@ extension ClusterSimulation {
         let table = classTable[Int(r.cls)]
         let shard = tenantFlat[table * tenantCount + Int(r.tenant)].shard
         let worker = shardWorkerFlat[shardOffset[table] + Int(shard)]
-        requests[rid].outstanding += 1
+        retain(request: rid)
         let id = newTask(TaskRecord(request: rid, worker: worker, shard: shard, pool: -1, stage: .waiting))
         if worker < 0 {
             // An undistributed schema's local tables: only the first coordinator has them (the
@@ -303,7 +303,7 @@ extension ClusterSimulation {
             let pool = pools[p]
             let (index, cold) = pools[p].takeIdleConnection()
             let shard = workerShardList[workerShardStart[table * workers + Int(pool.worker)] + Int(index)]
-            requests[rid].outstanding += 1
+            retain(request: rid)
             var task = TaskRecord(request: rid, worker: pool.worker, shard: shard, pool: p.link, stage: .waiting)
             task.local = pool.local == .running
             task.cold = cold

@@ -46,7 +46,7 @@ extension ClusterSimulation {
         pools[p].nextRound += 1
         for i in 0..<want where pools[p].local == .none {  // a failover stops the round
             pools[p].connecting += 1
-            requests[rid].outstanding += 1
+            retain(request: rid)
             requestConnection(waiter: .pool(p), worker: Int(pool.worker), required: initiated == 0 && i == 0, &s)
         }
         if slowStart && pools[p].open + pools[p].connecting < pool.target && pools[p].unserved > pools[p].connecting {
@@ -59,7 +59,7 @@ extension ClusterSimulation {
     mutating func scheduleSlowStartTick(request rid: RequestID, _ s: inout Scheduler<ClusterEvent>) {
         guard !requests[rid].slowStartPending else { return }
         requests[rid].slowStartPending = true
-        requests[rid].outstanding += 1
+        retain(request: rid)
         s.schedule(.slowStart, after: slowStartInterval, priority: .completion, payload: rid.raw)
     }
 

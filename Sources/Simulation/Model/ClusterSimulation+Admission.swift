@@ -23,7 +23,7 @@ extension ClusterSimulation {
             let w = Int(shardWorkerFlat[f])
             guard w >= 0, workerDown[w] else { continue }  // −1: local tables on the coordinator
             if scenario.operations.waitForFailedNodes {
-                requests[rid].outstanding += 1
+                retain(request: rid)
                 ops.parkedOnNode[w].append(rid)
             } else {
                 metrics.failedOnDownNode += 1
@@ -32,7 +32,7 @@ extension ClusterSimulation {
             return
         }
         if isWrite[cls] && tableWritesBlocked[table] {
-            requests[rid].outstanding += 1
+            retain(request: rid)
             ops.parkedOnTable[table].append((rid, s.now))
             return
         }
@@ -47,7 +47,7 @@ extension ClusterSimulation {
                     return
                 }
                 if groupBlocked[g] {
-                    requests[rid].outstanding += 1
+                    retain(request: rid)
                     ops.parkedWrites[g].append((rid, s.now))
                     return
                 }

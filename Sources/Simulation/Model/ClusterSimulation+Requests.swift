@@ -65,7 +65,7 @@ extension ClusterSimulation {
             return retireIfDone(request: id)
         }
         if let statementTimeout {
-            requests[id].outstanding += 1
+            retain(request: id)
             s.schedule(.timeout, after: statementTimeout, priority: .control, payload: id.raw)
         }
         if let session {
@@ -93,7 +93,7 @@ extension ClusterSimulation {
     /// A job of the request on its coordinator's CPU (planning or merging), microseconds of work;
     /// its end comes back through `cpuDone`.
     mutating func coordinatorJob(request id: RequestID, stage: TaskStage, work: Int64, _ s: inout Scheduler<ClusterEvent>) {
-        requests[id].outstanding += 1
+        retain(request: id)
         let t = newTask(TaskRecord(request: id, worker: -1, shard: -1, pool: -1, stage: stage))
         let node = nodes.cpuNode(coordinator: requests[id].coordinator)
         cpu[node].arrive(job: t.raw, work: .microseconds(work), at: s.now)
@@ -131,6 +131,14 @@ extension ClusterSimulation {
     }
 
     /// Drops one reference; reuses the record when nothing refers to it and it was answered.
+    /// Something now refers to the request (a task or connection set-up in flight, a wait, a
+    /// timer): its record is not reused until each such reference is released.
+    @inline(__always) mutating func retain(request id: RequestID) {
+        requests[id].outstanding += 1
+    }
+
+    /// A reference to the request ended (see `retain`); the record is reused once none is
+    /// left and the client has been answered.
     mutating func release(request id: RequestID) {
         requests[id].outstanding -= 1
         retireIfDone(request: id)
@@ -165,7 +173,8 @@ extension ClusterSimulation {
 
     /// Stops a query whose client already has its answer (a timeout or an error), as Citus
     /// aborts a distributed query: no new shard tasks in any pool, waits for connection
-    /// slots abandoned, tasks on workers' CPUs cancelled.
+    /// slots abandoned, tasks on workers' CPUs cancelled. An abandoned wait drops its
+    /// reference without `release`: every caller holds a reference of its own and releases it.
     mutating func abandon(request id: RequestID, _ s: inout Scheduler<ClusterEvent>) {
         let r = requests[id]
         if r.poolBase >= 0 {
