@@ -233,7 +233,7 @@ extension ClusterSimulation {
                 // in-process first, then the remote ones (local_executor.c).
                 pool.local = .running
                 pool.idle = 1
-                requests[rid].localPool = base + Int32(w)
+                requests[rid].localPool = PoolID(block: base, worker: w).link
                 requests[rid].remoteHeld = true
             } else {
                 // The pool starts with the session's cached connections to this worker. Their
@@ -255,9 +255,9 @@ extension ClusterSimulation {
             answer(request: rid, outcome: .ok, &s)
             return releasePools(request: rid, &s)
         }
-        for w in 0..<workers where pools[PoolID(block: base, worker: w)].total > 0 {
+        for w in 0..<workers {
             let p = PoolID(block: base, worker: w)
-            if requests[rid].remoteHeld && p.link != requests[rid].localPool { continue }
+            guard pools[p].total > 0, !requests[rid].remoteHeld || p.link == requests[rid].localPool else { continue }
             startPool(p, &s)
         }
     }

@@ -22,21 +22,20 @@ extension ClusterSimulation {
         }
         metrics.connectionsOpened[worker] += 1
         let loopback = nodes.isLocal(worker: Int32(worker), coordinator: requests[waiterRequest(waiter)].coordinator)
+        // With client-side set-up CPU, the opening backend's part comes first (libpq, the client
+        // side of TLS), on its coordinator.
+        let first: TaskStage = connectClientCPU > .zero ? .connectClient : .connect
         let connect: TaskID
         defer { tasks[connect].started = s.now }
         if let p = waiter.pool {
-            connect = newTask(TaskRecord(request: pools[p].request, worker: Int32(worker), shard: -1, pool: p.link, stage: .connect))
+            connect = newTask(TaskRecord(request: pools[p].request, worker: Int32(worker), shard: -1, pool: p.link, stage: first))
         } else {
             let t = TaskID(waiter.raw)
             requests[tasks[t].request].waitingTask = -1
-            advance(t, to: .connect)
+            advance(t, to: first)
             connect = t
         }
-        if connectClientCPU > .zero {
-            // The opening backend's part first (libpq, the client side of TLS), on its coordinator.
-            advance(connect, to: .connectClient)
-            return backendJob(task: connect, &s)
-        }
+        if first == .connectClient { return backendJob(task: connect, &s) }
         connectOnWorker(task: connect, worker: worker, loopback: loopback, &s)
     }
 
@@ -76,13 +75,13 @@ extension ClusterSimulation {
         if t.stage == .dispatch {
             deliverToWorker(task: id, &s)
         } else {
+            advance(id, to: .connect)
             connectOnWorker(task: id, worker: Int(t.worker), loopback: nodes.isLocal(worker: t.worker, coordinator: requests[rid].coordinator), &s)
         }
     }
 
     /// The handshake's round trips (none over loopback), then the backend's start-up CPU.
     mutating func connectOnWorker(task connect: TaskID, worker: Int, loopback: Bool, _ s: inout Scheduler<ClusterEvent>) {
-        if tasks[connect].stage == .connectClient { advance(connect, to: .connect) }
         let node = nodes.node(ofWorker: worker)
         cpu[node].arrive(job: connect.raw, work: connectCPU, at: loopback ? s.now : s.now + connectDelay)
         armCPU(node, &s)
@@ -138,7 +137,6 @@ extension ClusterSimulation {
     @inline(__always) func poolIndex(worker: Int, coordinator: UInt8, session: Int32) -> Int {
         (Int(coordinator) * workers + worker) * databases + Int(session) % databases
     }
-
 
     /// Per worker: backends in use, shared-pool slots in use, connections cached by
     /// sessions and held by maintenance daemons; and requests still active. For invariant

@@ -45,7 +45,7 @@ extension ClusterSimulation {
     /// check comes within 2 s, the model opens them at once). Simplification: none is taken
     /// where no slot or backend is free at all (Citus would count one past the limit).
     mutating func openDaemonConnections(coordinator c: Int, at now: SimTime) {
-        for w in 0..<workers where w < scenario.cluster.shardNodeCount || (w < ops.nodeOfWorker.count && ops.nodeOfWorker[w] != nil) {
+        for w in 0..<workers where inMetadata(worker: w) {
             openDaemonConnections(coordinator: c, worker: w, at: now)
         }
     }
@@ -93,7 +93,4 @@ extension ClusterSimulation {
     func sharedPoolWaitersMean(worker w: Int, at end: SimTime) -> Double {
         (0..<coordinators).reduce(0.0) { sum, c in (0..<databases).reduce(sum) { $0 + sharedPool[(c * workers + w) * databases + $1].waiting.mean(at: end) } }
     }
-}
-
-extension ClusterSimulation {
 }

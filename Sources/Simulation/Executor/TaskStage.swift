@@ -6,16 +6,17 @@ import SimCore
 ///
 /// A shard task (a router query's, a fan-out pool's or an across_schemas subplan's):
 ///
-///     waiting ──▶ connect ⇄ connectClient        (a router task opening its own connection)
-///        │           │
-///        ├───────────┴──▶ dispatch ──▶ workerCPU ──▶ disk ──▶ back ──▶ freed
-///        └───────────────────────────▶ workerCPU ─────────────▶ back
+///     waiting ──▶ [connectClient ──▶] connect      (a router task opening its own connection)
+///        │                               │
+///        ├───────────────────────────────┴──▶ dispatch ──▶ workerCPU ──▶ disk ──▶ back ──▶ freed
+///        └───────────────────────────────────────────────▶ workerCPU ─────────────▶ back
 ///
 /// `waiting`: created, waiting for a connection (a cached one, a shared-pool slot, or a pool's
 /// idle connection). `dispatch` only with `cluster.task_coordinator_cpu`; a task run by local
 /// execution goes straight to `workerCPU`. `workerCPU` → `back` also when a timeout cancels it.
-/// A pool's connection set-up is a task of its own: `connect` ⇄ `connectClient`, freed when
-/// connected. Coordinator jobs (`plan`, `merge`) and a transfer's `copy` parts run once and are freed.
+/// `connectClient` (the coordinator's part of a set-up) only with
+/// `cluster.connection_setup_coordinator_cpu`. A pool's connection set-up is a task of its own,
+/// created in `connectClient` or `connect` and freed when connected. Coordinator jobs (`plan`, `merge`) and a transfer's `copy` parts run once and are freed.
 enum TaskStage: UInt8 {
     case plan, merge, waiting, connect, workerCPU, disk, back
     /// The coordinator's part of opening a connection (before the worker's `connect`).
@@ -35,8 +36,8 @@ enum TaskStage: UInt8 {
     private var successors: UInt16 {
         func bits(_ stages: TaskStage...) -> UInt16 { stages.reduce(0) { $0 | 1 << UInt16($1.rawValue) } }
         switch self {
-        case .waiting: return bits(.connect, .dispatch, .workerCPU)
-        case .connect: return bits(.connectClient, .dispatch, .workerCPU)
+        case .waiting: return bits(.connectClient, .connect, .dispatch, .workerCPU)
+        case .connect: return bits(.dispatch, .workerCPU)
         case .connectClient: return bits(.connect)
         case .dispatch: return bits(.workerCPU)
         case .workerCPU: return bits(.disk, .back)

@@ -268,7 +268,7 @@ public struct ClusterSimulation: EventHandler {
         liveCoordinators = (0..<Int32(initial)).map { $0 }
         // The load balancer's rule (`targetCoordinator`): session k on coordinator ⌊k / databases⌋ mod n.
         sessionCoordinator = (0..<scenario.workload.sessions).map { UInt8(($0 / k) % initial) }
-        network = ClusterNetwork(coordinators: coordinators, nodes: workers + coordinators + 1)
+        network = ClusterNetwork(coordinators: coordinators, nodes: nodes.cpuNodes)
         latency = scenario.cluster.networkLatency
         connectDelay = scenario.cluster.networkLatency * (2 * scenario.cluster.connectionRoundTrips)
         connectCPU = scenario.cluster.connectionSetupCPU + (scenario.cluster.tls ? scenario.cluster.tlsHandshakeCPU : .zero)
@@ -327,8 +327,8 @@ public struct ClusterSimulation: EventHandler {
         baseline = zeros
         lastIntegrals = zeros
         rebuildShardIndex()
-        for c in 0..<initial { openDaemonConnections(coordinator: c, at: .zero) }
         if hasOperations { try setUpOperations(layout: layout) }
+        for c in 0..<initial { openDaemonConnections(coordinator: c, at: .zero) }  // to the workers in the metadata
     }
 }
 

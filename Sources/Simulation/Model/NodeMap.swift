@@ -45,6 +45,9 @@ struct NodeMap {
     /// Workers with a CPU and disk of their own (all but a coordinator holding shards).
     var workerServers: Int { workers + nodeOffset - 1 }
 
+    /// CPU nodes: the first coordinator, the workers with their own CPU, the other coordinators.
+    var cpuNodes: Int { 1 + workerServers + coordinators - 1 }
+
     /// The CPU and disk node of worker `w`.
     @inline(__always) func node(ofWorker w: Int) -> Int { w + nodeOffset }
 

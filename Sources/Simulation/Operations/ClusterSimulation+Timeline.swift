@@ -163,7 +163,7 @@ extension ClusterSimulation {
                 tenantSamplerByDatabase = (0..<k).compactMap { d in try? AliasTable(weights: weights.indices.map { $0 % k == d ? weights[$0] : 0 }) }
             }
         }
-        refreshCaches(workers: (0..<Int32(workers)).filter { ops.nodeOfWorker[Int($0)] != nil })
+        refreshCaches(workers: (0..<Int32(workers)).filter { inMetadata(worker: Int($0)) })
     }
 
     /// Node index, as CPU nodes are numbered: 0 the coordinator, `nodes.node(ofWorker: w)` worker w
@@ -296,6 +296,10 @@ extension ClusterSimulation {
         ops.sessionWaitsForJob = false
         runSession(&s)
     }
+
+    /// Worker `w` is in the metadata (pg_dist_node): every worker of a run without a timeline;
+    /// with one, those of the start and the spare ones `citus_add_node` has attached.
+    func inMetadata(worker w: Int) -> Bool { !hasOperations || ops.nodeOfWorker[w] != nil }
 
     /// A new node's id gets the next spare worker; the maintenance daemon of every coordinator
     /// that is up connects to it.

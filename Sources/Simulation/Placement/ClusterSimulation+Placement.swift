@@ -220,6 +220,6 @@ extension ClusterSimulation {
             ops.parkedWrites[g] = c.parked
             ops.groupTransfer[g] = c.transfer
         }
-        refreshCaches(workers: (0..<Int32(workers)).filter { ops.nodeOfWorker[Int($0)] != nil })
+        refreshCaches(workers: (0..<Int32(workers)).filter { inMetadata(worker: Int($0)) })
     }
 }
