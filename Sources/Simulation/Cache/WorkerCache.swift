@@ -42,7 +42,7 @@ struct WorkerCache {
     }
 
     /// The full estimate. `sizes` and `activity` override the scenario's tenants (a timeline's `tenant_grows`).
-    init(worker w: Int32, scenario: ClusterScenario, tenantShard: [[Int32]], shardWorker: [[Int32]], shardBytes: [[Double]],
+    init(worker w: Int32, scenario: ClusterScenario, placement: PlacementIndex, shardBytes: [[Double]],
          meanArrivalRate: Double, sizes: [Double]? = nil, activity: [Double]? = nil) throws {
         let pageBytes = SimulationLayout.pageBytes
         let tenants = scenario.workload.tenants
@@ -55,9 +55,9 @@ struct WorkerCache {
                 bytes += t.referenceBytes
                 continue
             }
-            guard !tenantShard[ti].isEmpty else { continue }
-            for r in 0..<tenants.count where shardWorker[ti][Int(tenantShard[ti][r])] == w {
-                let c = rates.pageClass(table: ti, tenant: r, shard: Int(tenantShard[ti][r]))
+            guard placement.hasTenants[ti] else { continue }
+            for r in 0..<tenants.count where placement.worker(table: ti, shard: Int(placement.shard(table: ti, tenant: r))) == w {
+                let c = rates.pageClass(table: ti, tenant: r, shard: Int(placement.shard(table: ti, tenant: r)))
                 pages.append(c.pages)
                 classRates.append(c.rate)
                 owner.append((ti, r))
@@ -75,12 +75,12 @@ struct WorkerCache {
         var allPages = hitPages
         for (i, o) in owner.enumerated() where o.tenant >= 0 {
             tenantHits.append((o.table, o.tenant, hitRatio[i]))
-            let s = Int(tenantShard[o.table][o.tenant])
+            let s = Int(placement.shard(table: o.table, tenant: o.tenant))
             hitPages[o.table][s] += pages[i] * hitRatio[i]
             allPages[o.table][s] += pages[i]
         }
         for ti in scenario.tables.indices {
-            for s in shardBytes[ti].indices where shardWorker[ti][s] == w {
+            for s in shardBytes[ti].indices where placement.worker(table: ti, shard: s) == w {
                 shardScanHits.append((ti, s, allPages[ti][s] > 0 ? hitPages[ti][s] / allPages[ti][s] : 1))
             }
         }

@@ -58,7 +58,7 @@ extension ClusterSimulation {
         // insert_select_coordinator reads in its first phase and writes in its second.
         let phase = twoPhase[cls] ? Int(r.phase) : -1
         let pages = phase == 1 ? 0 : pagesRead[cls]
-        let hit = singleTenant[cls] ? tenantFlat[table * tenantCount + Int(r.tenant)].hit : shardScanHitFlat[shardOffset[table] + Int(t.shard)]
+        let hit = singleTenant[cls] ? placement.tenantSlots[placement.slot(table: table, tenant: Int(r.tenant))].hit : shardScanHitFlat[placement.offset[table] + Int(t.shard)]
         let expectedMisses = pages * (1 - hit)
         var misses = expectedMisses.rounded(.down)
         if clusterStream.uniform() < expectedMisses - misses { misses += 1 }
@@ -68,7 +68,7 @@ extension ClusterSimulation {
         }
         let written = phase == 0 ? 0 : writeBytes[cls]
         if hasOperations && written > 0 {
-            let g = Int(shardGroupFlat[shardOffset[table] + Int(t.shard)])
+            let g = Int(placement.group[placement.offset[table] + Int(t.shard)])
             groupWAL[g] += written
             if ops.scansOnApply[cls] { ops.groupApplyScanBytes[g] += ops.shardBytes[table][Int(t.shard)] }
         }
@@ -157,8 +157,8 @@ extension ClusterSimulation {
     mutating func routerDispatch(request rid: RequestID, _ s: inout Scheduler<ClusterEvent>) {
         let r = requests[rid]
         let table = classTable[Int(r.cls)]
-        let shard = tenantFlat[table * tenantCount + Int(r.tenant)].shard
-        let worker = shardWorkerFlat[shardOffset[table] + Int(shard)]
+        let shard = placement.shard(table: table, tenant: Int(r.tenant))
+        let worker = placement.worker(table: table, shard: Int(shard))
         retain(request: rid)
         let id = newTask(TaskRecord(request: rid, worker: worker, shard: shard, pool: -1, stage: .waiting))
         if worker < 0 {
@@ -220,10 +220,10 @@ extension ClusterSimulation {
         let table = classTable[cls]
         let base = newPoolBlock()
         requests[rid].poolBase = base
-        refreshWorkerShardList()
+        placement.refreshWorkerShards()
         var remaining: Int32 = 0
         for w in 0..<workers {
-            let n = Int32(workerShardStart[table * workers + w + 1] - workerShardStart[table * workers + w])
+            let n = placement.shardCount(table: table, worker: w)
             remaining += n
             var pool = WorkerPool(request: rid, worker: Int32(w), total: n,
                                   target: sequentialWrites && isWrite[cls] ? 1 : forceMaxParallelization ? max(1, n) : poolSize,
@@ -298,11 +298,11 @@ extension ClusterSimulation {
     mutating func dispatch(pool p: PoolID, _ s: inout Scheduler<ClusterEvent>) {
         let rid = pools[p].request
         let table = classTable[Int(requests[rid].cls)]
-        refreshWorkerShardList()
+        placement.refreshWorkerShards()
         while pools[p].idle > 0 && pools[p].cursor < pools[p].total {
             let pool = pools[p]
             let (index, cold) = pools[p].takeIdleConnection()
-            let shard = workerShardList[workerShardStart[table * workers + Int(pool.worker)] + Int(index)]
+            let shard = placement.shard(table: table, worker: Int(pool.worker), index: index)
             retain(request: rid)
             var task = TaskRecord(request: rid, worker: pool.worker, shard: shard, pool: p.link, stage: .waiting)
             task.local = pool.local == .running

@@ -254,8 +254,8 @@ extension ClusterSimulation {
             // table lock (alter_distributed_table), each counted once.
             var blocked = groupBlocked
             for t in scenario.tables.indices where t < tableWritesBlocked.count && tableWritesBlocked[t] {
-                for f in shardOffset[t]..<(shardOffset[t] + shardCount(ofTable: t)) where f < shardGroupFlat.count {
-                    let g = Int(shardGroupFlat[f])
+                for f in placement.offset[t]..<(placement.offset[t] + placement.shardCount(ofTable: t)) where f < placement.group.count {
+                    let g = Int(placement.group[f])
                     if g < blocked.count { blocked[g] = true }
                 }
             }

@@ -13,14 +13,14 @@ extension ClusterSimulation {
         // Shards the request touches: the tenant's, or all of the table's.
         let first: Int, count: Int
         if singleTenant[cls] {
-            first = shardOffset[table] + Int(tenantFlat[table * tenantCount + Int(r.tenant)].shard)
+            first = placement.offset[table] + Int(placement.shard(table: table, tenant: Int(r.tenant)))
             count = 1
         } else {
-            first = shardOffset[table]
-            count = shardCount(ofTable: table)
+            first = placement.offset[table]
+            count = placement.shardCount(ofTable: table)
         }
         for f in first..<(first + count) {
-            let w = Int(shardWorkerFlat[f])
+            let w = Int(placement.worker[f])
             guard w >= 0, workerDown[w] else { continue }  // −1: local tables on the coordinator
             if scenario.operations.waitForFailedNodes {
                 retain(request: rid)
@@ -38,7 +38,7 @@ extension ClusterSimulation {
         }
         if isWrite[cls] {
             for f in first..<(first + count) {
-                let g = Int(shardGroupFlat[f])
+                let g = Int(placement.group[f])
                 if groupNoReplicaIdentityFails[g] && failsWithoutReplicaIdentity[cls] {
                     // PostgreSQL: "cannot update table ... because it does not have a replica identity and publishes updates".
                     let t = ops.groupTransfer[g]

@@ -44,7 +44,7 @@ extension ClusterSimulation {
             tenant = Int32(tenantSampler.sample(uniform: u))
         }
         let cls = givenClass ?? classAlias.sample(classStream)
-        if singleTenant[cls] { Prefetch.read(tenantFlat, at: classTable[cls] * tenantCount + Int(tenant)) }
+        if singleTenant[cls] { Prefetch.read(placement.tenantSlots, at: placement.slot(table: classTable[cls], tenant: Int(tenant))) }
         Prefetch.read(metrics.tenantCounts, at: Int(tenant))
         recorded?.append(time: s.now, tenant: tenant, cls: Int32(cls))
         var record = RequestRecord()

@@ -48,21 +48,11 @@ public struct ClusterSimulation: EventHandler {
     var tenantSamplerByDatabase: [AliasTable]
     let databases: Int
     let tenantCount: Int
-    // Placement (changed by moves, splits and promotions; see Placement/ClusterSimulation+Placement).
-    /// Per tenant and table (index table × tenants + tenant): its shard and its cache hit
-    /// ratio, side by side so a query's first look at its tenant brings both into the cache.
-    var tenantFlat: [TenantSlot]
-    /// shard's worker: index shardOffset[table] + shard.
-    var shardWorkerFlat: [Int32]
-    var shardOffset: [Int]
-    /// Shards on a worker in range order, CSR: shards of (table, worker) are
-    /// workerShardList[workerShardStart[table × workers + worker] ..< workerShardStart[... + 1]];
-    /// stale after a move until a multi-shard query next reads it (`refreshWorkerShardList`).
-    var workerShardList: [Int32] = [], workerShardStart: [Int] = [], workerShardListStale = false
-    /// Hit ratios of shard scans: index shardOffset[table] + shard.
+    /// Where shards and tenants live (changed by moves, splits and promotions; see
+    /// Placement/ClusterSimulation+Placement).
+    var placement: PlacementIndex
+    /// Hit ratios of shard scans, by flat shard (`placement.offset[table] + shard`).
     var shardScanHitFlat: [Double]
-    /// Dense shard-group id of each flat shard (colocated shards with the same range share one), and each group's shards.
-    var shardGroupFlat: [Int32] = [], groupMembers = Buckets<(table: Int, shard: Int)>()
 
     // Operations (timeline): idle and never touched without one (`hasOperations` false), so a
     // plain run pays one branch per dispatch.
@@ -222,14 +212,9 @@ public struct ClusterSimulation: EventHandler {
         }
         tenantCount = scenario.workload.tenants.count
         let tables = scenario.tables.count
-        let shards = layout.tenantShard.flatMap { $0.isEmpty ? [Int32](repeating: 0, count: scenario.workload.tenants.count) : $0 }
-        let hits = layout.tenantHitRatio.flatMap { $0.isEmpty ? [Double](repeating: 1, count: scenario.workload.tenants.count) : $0 }
-        precondition(shards.count == hits.count, "tenant shards and hit ratios differ in length")
-        tenantFlat = zip(shards, hits).map { TenantSlot(shard: $0, hit: $1) }
-        var offsets: [Int] = [], total = 0
-        for t in 0..<tables { offsets.append(total); total += layout.shardWorker[t].count }
-        shardOffset = offsets
-        shardWorkerFlat = layout.shardWorker.flatMap { $0 }
+        let nodeMap = NodeMap(scenario)
+        placement = PlacementIndex(tenants: tenantCount, workers: nodeMap.workers, tenantShard: layout.tenantShard,
+                                   shardWorker: layout.shardWorker, tenantHit: layout.tenantHitRatio)
         shardScanHitFlat = (0..<tables).flatMap { t in layout.shardScanHitRatio[t].isEmpty ? [Double](repeating: 1, count: layout.shardWorker[t].count) : layout.shardScanHitRatio[t] }
         failsWithoutReplicaIdentity = classes.map { c in
             (c.command == .update || c.command == .delete) && !(scenario.tables.first { $0.name == c.table }?.hasReplicaIdentity ?? true)
@@ -254,7 +239,7 @@ public struct ClusterSimulation: EventHandler {
         sequentialWrites = citus.sequentialModifications
         poolSize = Int32(citus.maxAdaptiveExecutorPoolSize)
         coordinatorNICBytesPerSecond = scenario.cluster.coordinator.nicBytesPerSecond
-        nodes = NodeMap(scenario)
+        nodes = nodeMap
         let workers = nodes.workers, coordinators = nodes.coordinators, localWorker = nodes.localWorker
         localExecution = scenario.citus.enableLocalExecution
         localPoolLimit = scenario.citus.localPoolLimit(coordinatorMaxConnections: scenario.cluster.coordinator.maxConnections)
@@ -326,7 +311,7 @@ public struct ClusterSimulation: EventHandler {
                      nic: [Double](repeating: 0, count: coordinators))
         baseline = zeros
         lastIntegrals = zeros
-        rebuildShardIndex()
+        regroupShards()
         if hasOperations { try setUpOperations(layout: layout) }
         for c in 0..<initial { openDaemonConnections(coordinator: c, at: .zero) }  // to the workers in the metadata
     }

@@ -30,18 +30,18 @@ extension ClusterSimulation {
         t.convertTables = indices
         t.convertNames = names
         t.convertShardCount = shardCount
-        t.convertGroups = indices.first.map { ops.shardWorker[$0].count } ?? 0
+        t.convertGroups = indices.first.map { placement.shardCount(ofTable: $0) } ?? 0
         t.convertIndexWork = Array(repeating: 0, count: workers)
         var sources = Set<Int32>()  // membership only
         for ti in indices {
             let spec = scenario.tables[ti]
-            let old = ops.shardWorker[ti]
+            let old = placement.workers(ofTable: ti)
             // Bytes from each old shard to each worker of the new shards.
             var flow = [Double](repeating: 0, count: old.count * workers)
             for tenant in 0..<tenantCount {
                 let w = after.shardWorker[ti][Int(after.tenantShard[ti][tenant])]
                 guard w >= 0 else { continue }
-                flow[Int(ops.tenantShard[ti][tenant]) * workers + Int(w)] += ops.tenantSizes[tenant] * spec.dataShare
+                flow[Int(placement.shard(table: ti, tenant: tenant)) * workers + Int(w)] += ops.tenantSizes[tenant] * spec.dataShare
             }
             for shard in old.indices where old[shard] >= 0 {
                 for w in 0..<workers where flow[shard * workers + w] > 0 {
@@ -70,7 +70,7 @@ extension ClusterSimulation {
         func bytesPerWorker() -> [Double] {
             var bytes = [Double](repeating: 0, count: workers)
             for ti in t.convertTables {
-                for (shard, w) in ops.shardWorker[ti].enumerated() where w >= 0 { bytes[Int(w)] += ops.shardBytes[ti][shard] }
+                for (shard, w) in placement.workers(ofTable: ti).enumerated() where w >= 0 { bytes[Int(w)] += ops.shardBytes[ti][shard] }
             }
             return bytes
         }

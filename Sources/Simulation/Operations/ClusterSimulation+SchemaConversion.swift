@@ -43,12 +43,12 @@ extension ClusterSimulation {
                 }
                 worker = node.map { Int($0.rawValue) < ops.workerOfNode.count ? ops.workerOfNode[Int($0.rawValue)] : -1 } ?? -1
             } else {
-                worker = ops.shardWorker[first][tenant]
+                worker = placement.worker(table: first, shard: tenant)
             }
             guard worker >= 0 else { return finishChain(chain, error: "ERROR:  no worker nodes are available for placing shards", &s) }
             t.source = distribute ? -1 : worker
             t.target = distribute ? worker : -1
-            t.schemaGroup = shardGroupFlat[shardOffset[first] + tenant]
+            t.schemaGroup = placement.group[placement.offset[first] + tenant]
             for (ti, spec) in scenario.tables.enumerated() where spec.kind == .distributed && !ops.shardBytes[ti].isEmpty && ops.shardBytes[ti][tenant] > 0 {
                 let bytes = ops.shardBytes[ti][tenant]
                 t.pendingShards.append(bytes)

@@ -186,7 +186,7 @@ extension ClusterSimulation {
         }
         var work = 0.0
         if let anchor = t.anchors.first, t.kind == .move || t.kind == .split {
-            for m in groupMembers[Int(group(of: anchor))] where scenario.tables[m.table].secondaryIndexes > 0 && !ops.shardBytes[m.table].isEmpty {
+            for m in placement.members[Int(group(of: anchor))] where scenario.tables[m.table].secondaryIndexes > 0 && !ops.shardBytes[m.table].isEmpty {
                 work += ops.shardBytes[m.table][m.shard] / 1_073_741_824 * Double(scenario.tables[m.table].secondaryIndexes) * scenario.operations.indexBuildSecondsPerGiB
             }
         }
@@ -199,9 +199,7 @@ extension ClusterSimulation {
 
     /// WAL written so far to the groups on worker `w`, bytes.
     func workerWAL(_ w: Int32) -> Double {
-        var seen = Set<Int32>(), sum = 0.0  // membership only
-        for f in shardWorkerFlat.indices where shardWorkerFlat[f] == w && seen.insert(shardGroupFlat[f]).inserted { sum += groupWAL[Int(shardGroupFlat[f])] }
-        return sum
+        placement.groups(onWorker: w).reduce(0.0) { $0 + groupWAL[Int($1.group)] }
     }
 
     /// WAL written so far to the transfer's groups, bytes.

@@ -13,7 +13,7 @@ extension ClusterSimulation {
         var runner = RunbookRunner(state: layout.state, file: scenario.name)
         runner.state.settings = scenario.citus.planning
         runner.schemaBasedSharding = scenario.citus.schemaBasedSharding
-        var state = OperationsState(runner: runner, tenantShard: layout.tenantShard, shardWorker: layout.shardWorker, shardBytes: layout.shardBytes,
+        var state = OperationsState(runner: runner, shardBytes: layout.shardBytes,
                                     diskUsed: layout.workerBytes + Array(repeating: 0, count: spare), initialWorkers: layout.workerIDs.count,
                                     meanArrivalRate: ClusterRun.meanArrivalRate(scenario))
         state.workerOfNode = Array(repeating: -1, count: Int(layout.state.nodeIDSequence) + spare + 8)
@@ -142,12 +142,12 @@ extension ClusterSimulation {
         for t in tenants {
             let added = sizeBytes - ops.tenantSizes[t]
             ops.tenantSizes[t] = sizeBytes
-            for (ti, spec) in scenario.tables.enumerated() where !ops.tenantShard[ti].isEmpty {
-                let shard = Int(ops.tenantShard[ti][t])
+            for (ti, spec) in scenario.tables.enumerated() where placement.hasTenants[ti] {
+                let shard = Int(placement.shard(table: ti, tenant: t))
                 ops.shardBytes[ti][shard] += added * spec.dataShare
-                let w = Int(ops.shardWorker[ti][shard])
+                let w = Int(placement.worker(table: ti, shard: shard))
                 if w >= 0 { ops.diskUsed[w] += added * spec.dataShare }
-                let id = ops.shardIDFlat[shardOffset[ti] + shard]
+                let id = placement.shardIDs[placement.offset[ti] + shard]
                 ops.runner.state.setSize(of: id, bytes: Int64(ops.shardBytes[ti][shard].rounded()))
             }
             if ops.tenantActivity[t] != weight {

@@ -50,7 +50,7 @@ extension ClusterSimulation {
     mutating func startSplit(_ plan: SplitPlan, mode: TransferMode, chain: Int, _ s: inout Scheduler<ClusterEvent>) {
         let anchor = plan.sources[0]
         let g = group(of: anchor)
-        let node = g >= 0 ? shardWorkerFlat[flatShard(anchor)] : -1
+        let node = g >= 0 ? placement.worker[flatShard(anchor)] : -1
         guard g >= 0, node >= 0 else { return finishChain(chain, error: "ERROR:  could not find valid entry for shard \(anchor)", &s) }
         let shards = groupBytes(g)
         beginTransfer(ActiveTransfer(kind: .split, log: -1, chain: chain, mode: mode, split: plan, source: node, target: node,
@@ -79,12 +79,7 @@ extension ClusterSimulation {
             return finishChain(chain, error: "ERROR:  clone node with id \(clone.rawValue) does not exist", &s)
         }
         let source = ops.workerOfNode[Int(primary.rawValue)], target = ops.workerOfNode[Int(clone.rawValue)]
-        var anchors: [ShardID] = []
-        var seen: [Int32] = []
-        for f in shardWorkerFlat.indices where shardWorkerFlat[f] == source && !seen.contains(shardGroupFlat[f]) {
-            seen.append(shardGroupFlat[f])
-            anchors.append(ops.shardIDFlat[f])
-        }
+        let anchors = placement.groups(onWorker: source).map { placement.shardIDs[$0.flat] }
         var t = ActiveTransfer(kind: .clone, log: -1, chain: chain, mode: .blockWrites, planned: PlannedTransfer(kind: .move, anchor: ShardID(0), source: primary, target: clone),
                                source: source, target: target, anchors: anchors, bytes: 0)
         t.promotionPlan = plan

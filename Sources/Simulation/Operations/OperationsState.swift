@@ -126,18 +126,10 @@ struct OperationsState {
     /// Node id of each worker index (nil: a spare worker not added yet).
     var nodeOfWorker: [NodeID?] = []
     var nextSpareWorker: Int
-    /// Placement in nested form (cold copy of the flat arrays), for cache recomputation.
-    var tenantShard: [[Int32]]
-    var shardWorker: [[Int32]]
+    /// Per table: bytes of each shard (as `tenant_grows` and splits change them).
     var shardBytes: [[Double]]
-    /// Per table, the tenants of each shard in rank order (built at the first move; emptied when the placement is rebuilt).
-    var tenantsOfShard: [Buckets<Int>] = []
     /// Per worker, the cache times of its last full estimate (nil before the first in this run).
     var cacheSolves: [WorkerCache.Solve?] = []
-    /// Shard id of each flat shard, and the dense shard-group id of each flat shard.
-    var shardIDFlat: [ShardID] = []
-    var flatOfShard: [ShardID: Int] = [:]  // lookup only
-    var groupCount = 0
     /// Bytes of table data on each worker's disk (moves' free-space check; deferred drops free it).
     var diskUsed: [Double]
     /// Per group: writes queued while it is blocked (request ids), and when each was parked.
@@ -169,15 +161,13 @@ struct OperationsState {
     /// The state of a run without a timeline: empty, and never touched
     /// (`ClusterSimulation.hasOperations` is false).
     static var idle: OperationsState {
-        OperationsState(runner: RunbookRunner(state: ClusterState(), file: ""), tenantShard: [], shardWorker: [], shardBytes: [], diskUsed: [],
+        OperationsState(runner: RunbookRunner(state: ClusterState(), file: ""), shardBytes: [], diskUsed: [],
                         initialWorkers: 0, meanArrivalRate: 0)
     }
 
-    init(runner: RunbookRunner, tenantShard: [[Int32]], shardWorker: [[Int32]], shardBytes: [[Double]], diskUsed: [Double],
+    init(runner: RunbookRunner, shardBytes: [[Double]], diskUsed: [Double],
          initialWorkers: Int, meanArrivalRate: Double) {
         self.runner = runner
-        self.tenantShard = tenantShard
-        self.shardWorker = shardWorker
         self.shardBytes = shardBytes
         self.diskUsed = diskUsed
         nextSpareWorker = initialWorkers

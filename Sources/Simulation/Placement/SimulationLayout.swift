@@ -71,8 +71,9 @@ public struct SimulationLayout: Sendable {
         var tenantHit = scenario.tables.map { t in t.kind == .distributed ? [Double](repeating: 1, count: tenants.count) : [] }
         var scanHit = shardBytes.map { [Double](repeating: 1, count: $0.count) }
         var workerBytes = [Double](repeating: 0, count: workers.count)
+        let index = PlacementIndex(tenants: tenants.count, workers: workers.count, tenantShard: tenantShard, shardWorker: shardWorker)
         for w in 0..<workers.count {
-            let cache = try WorkerCache(worker: Int32(w), scenario: scenario, tenantShard: tenantShard, shardWorker: shardWorker,
+            let cache = try WorkerCache(worker: Int32(w), scenario: scenario, placement: index,
                                         shardBytes: shardBytes, meanArrivalRate: meanArrivalRate)
             for h in cache.tenantHits { tenantHit[h.table][h.tenant] = h.hit }
             for h in cache.shardScanHits { scanHit[h.table][h.shard] = h.hit }
