@@ -133,18 +133,13 @@ extension ClusterSimulation {
         release(request: rid)
     }
 
-    /// The shared-pool counter of `coordinator` for connections of `session`'s database to `worker`.
-    @inline(__always) func poolIndex(worker: Int, coordinator: UInt8, session: Int32) -> Int {
-        (Int(coordinator) * workers + worker) * databases + Int(session) % databases
-    }
-
     /// Per worker: backends in use, shared-pool slots in use, connections cached by
     /// sessions and held by maintenance daemons; and requests still active. For invariant
     /// checks: once every request has drained, all three counts agree.
     public func connectionAccounting() -> (perWorker: [(backends: Int, shared: Int, cached: Int)], activeRequests: Int) {
         let perWorker = (0..<workers).map { w in
-            (backends[w].inUse, sharedPoolInUse(worker: w),
-             stride(from: w, to: cached.count, by: workers).reduce(daemonConnections[w]) { $0 + Int(cached[$1]) })
+            (backends[w].inUse, sharedPool.inUse(worker: w),
+             stride(from: w, to: cached.count, by: workers).reduce(sharedPool.daemonConnections[w]) { $0 + Int(cached[$1]) })
         }
         return (perWorker, requests.filter(\.active).count)
     }

@@ -1,8 +1,9 @@
 import SimCore
 
-/// Citus's shared connection pool (`citus.max_shared_pool_size`, FACTS G): the slots a
-/// coordinator may hold towards each worker, who waits for one, and the maintenance daemon's
-/// slot.
+/// Carrying out the shared connection pool's decisions (`SharedConnectionPool`): a granted
+/// slot opens a backend, a waiting one records since when, a skipped one abandons its pool or
+/// fails its router task; a released slot opens the next waiter's backend; the maintenance
+/// daemons' connections.
 extension ClusterSimulation {
     /// Opens a connection to `worker` for `waiter` (a router task, or a worker pool).
     /// A required connection waits for a shared-pool slot; an optional one is skipped when
@@ -11,23 +12,20 @@ extension ClusterSimulation {
     /// backends + 1 exceed it. The caller has counted the waiter in the request's references.
     mutating func requestConnection(waiter: ConnectionWaiter, worker: Int, required: Bool, _ s: inout Scheduler<ClusterEvent>) {
         let r = requests[waiterRequest(waiter)]
-        let shared = poolIndex(worker: worker, coordinator: r.coordinator, session: r.session)
         let loopback = nodes.isLocal(worker: Int32(worker), coordinator: r.coordinator)
-        if required && !loopback {
-            if sharedPool[shared].acquire(waiter.raw, at: s.now) {
-                openBackend(waiter: waiter, worker: worker, &s)
-            } else {
-                metrics.connectionWaits[worker] += 1
-                if let p = waiter.pool {
-                    pools[p].waitStart = s.now
-                } else if let t = waiter.task {
-                    tasks[t].waitStart = s.now
-                    requests[tasks[t].request].waitingTask = t.link
-                }
-            }
-        } else if (!loopback || clientBackends(coordinator: 0) + 1 <= localPoolLimit) && sharedPool[shared].tryAcquire(at: s.now) {
+        switch sharedPool.request(waiter, worker: worker, coordinator: r.coordinator, session: r.session, required: required, loopback: loopback,
+                                  localBackends: loopback ? clientBackends(coordinator: 0) : 0, at: s.now) {
+        case .open:
             openBackend(waiter: waiter, worker: worker, &s)
-        } else {
+        case .wait:
+            metrics.connectionWaits[worker] += 1
+            if let p = waiter.pool {
+                pools[p].waitStart = s.now
+            } else if let t = waiter.task {
+                tasks[t].waitStart = s.now
+                requests[tasks[t].request].waitingTask = t.link
+            }
+        case .skip:
             metrics.optionalConnectionsSkipped[worker] += 1
             if let p = waiter.pool {
                 connectionAbandoned(pool: p, &s)
@@ -55,11 +53,7 @@ extension ClusterSimulation {
         guard scenario.citus.deadlockDetection, !nodes.isLocal(worker: Int32(w), coordinator: UInt8(c)) else { return }
         for d in 0..<databases {
             guard backends[w].tryAcquire(at: now) else { continue }
-            guard sharedPool[poolIndex(worker: w, coordinator: UInt8(c), session: Int32(d))].tryAcquire(at: now) else {
-                _ = backends[w].release(at: now)
-                continue
-            }
-            daemonConnections[w] += 1
+            if !sharedPool.takeDaemonSlot(worker: w, coordinator: UInt8(c), database: d, at: now) { _ = backends[w].release(at: now) }
         }
     }
 
@@ -77,20 +71,9 @@ extension ClusterSimulation {
     /// Returns a shared-pool slot of `coordinator` for `session`'s database; a waiting
     /// required connection (of the same coordinator and database) takes it at once.
     mutating func releaseSharedSlot(worker: Int, coordinator: UInt8, session: Int32, _ s: inout Scheduler<ClusterEvent>) {
-        guard let raw = sharedPool[poolIndex(worker: worker, coordinator: coordinator, session: session)].release(at: s.now) else { return }
-        let next = ConnectionWaiter(raw: raw)
-        let since = next.pool.map { pools[$0].waitStart } ?? tasks[TaskID(raw)].waitStart
+        guard let next = sharedPool.release(worker: worker, coordinator: coordinator, session: session, at: s.now) else { return }
+        let since = next.pool.map { pools[$0].waitStart } ?? tasks[TaskID(next.raw)].waitStart
         metrics.connectionWaitSeconds[worker] += (s.now - since).seconds
         openBackend(waiter: next, worker: worker, &s)
-    }
-
-    /// Shared-pool slots in use towards `worker`, over every coordinator and database.
-    func sharedPoolInUse(worker w: Int) -> Int {
-        (0..<coordinators).reduce(0) { sum, c in (0..<databases).reduce(sum) { $0 + sharedPool[(c * workers + w) * databases + $1].inUse } }
-    }
-
-    /// Mean waiters for shared-pool slots towards `worker` until `end`, over coordinators and databases.
-    func sharedPoolWaitersMean(worker w: Int, at end: SimTime) -> Double {
-        (0..<coordinators).reduce(0.0) { sum, c in (0..<databases).reduce(sum) { $0 + sharedPool[(c * workers + w) * databases + $1].waiting.mean(at: end) } }
     }
 }

@@ -1,10 +1,10 @@
 /// Who waits for a shared-pool slot and a worker backend: a router query's task, or a worker
 /// pool of a multi-shard query opening one of its connections. The shared pool's queue holds
 /// it as one `UInt32` (`raw`): a task id, or a pool index with the top bit set.
-struct ConnectionWaiter: Equatable {
-    let raw: UInt32
+package struct ConnectionWaiter: Equatable {
+    package let raw: UInt32
 
-    init(raw: UInt32) { self.raw = raw }
+    package init(raw: UInt32) { self.raw = raw }
 
     static let poolBit: UInt32 = 1 << 31
 

@@ -201,7 +201,7 @@ extension ClusterSimulation {
             metrics.reset()
             baseline = current
             for w in 0..<workers { backends[w].resetStatistics(at: now) }
-            for i in sharedPool.indices { sharedPool[i].resetStatistics(at: now) }
+            sharedPool.resetStatistics(at: now)
             for d in sessions.indices { sessions[d].resetStatistics(at: now) }
             return
         }
@@ -239,7 +239,7 @@ extension ClusterSimulation {
             let node = nodes.node(ofWorker: w)
             row.diskUtilization.append((current.disk[node] - lastIntegrals.disk[node]) / span)
             row.connections.append(backends[w].inUse)
-            row.sharedPoolInUse.append(sharedPoolInUse(worker: w))
+            row.sharedPoolInUse.append(sharedPool.inUse(worker: w))
         }
         for g in metrics.watchIntervalLatency.indices {
             let h = metrics.watchIntervalLatency[g]

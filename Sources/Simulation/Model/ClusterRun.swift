@@ -155,7 +155,7 @@ extension ClusterSimulation {
             out.append(Metric("\(name).connections_peak", backends[w].held.maximum))
             out.append(Metric("\(name).max_connections", Double(spec.maxConnections)))
             out.append(Metric("\(name).shared_pool_waits", Double(m.connectionWaits[w])))
-            out.append(Metric("\(name).shared_pool_waiters_mean", sharedPoolWaitersMean(worker: w, at: end)))
+            out.append(Metric("\(name).shared_pool_waiters_mean", sharedPool.waitersMean(worker: w, at: end)))
             out.append(Metric("\(name).shared_pool_wait_seconds", m.connectionWaitSeconds[w]))
             out.append(Metric("\(name).optional_connections_skipped", Double(m.optionalConnectionsSkipped[w])))
             out.append(Metric("\(name).connections_refused", Double(m.connectionsRefused[w])))

@@ -182,14 +182,14 @@ extension ClusterSimulation {
                 let p = PoolID(block: r.poolBase, worker: w)
                 requests[id].remaining -= pools[p].total - pools[p].cursor
                 pools[p].cursor = pools[p].total
-                if sharedPool[poolIndex(worker: w, coordinator: r.coordinator, session: r.session)].cancelWait(ConnectionWaiter.pool(p).raw, at: s.now) {
+                if sharedPool.cancelWait(.pool(p), worker: w, coordinator: r.coordinator, session: r.session, at: s.now) {
                     pools[p].connecting -= 1
                     requests[id].outstanding -= 1
                 }
             }
         } else if r.waitingTask >= 0 {
             let t = TaskID(link: r.waitingTask)
-            if sharedPool[poolIndex(worker: Int(tasks[t].worker), coordinator: r.coordinator, session: r.session)].cancelWait(ConnectionWaiter.task(t).raw, at: s.now) {
+            if sharedPool.cancelWait(.task(t), worker: Int(tasks[t].worker), coordinator: r.coordinator, session: r.session, at: s.now) {
                 freeTask(t)
                 requests[id].waitingTask = -1
                 requests[id].outstanding -= 1

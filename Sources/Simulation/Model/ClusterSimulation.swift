@@ -129,11 +129,10 @@ public struct ClusterSimulation: EventHandler {
     var disks: FixedTable<Disk>
     /// The NICs' FIFO links (coordinators' ingress and egress, copies' egress).
     var network: ClusterNetwork
-    /// Shared-pool counters: each coordinator keeps its own (in its shared memory), one per
-    /// (worker, database): index (coordinator × workers + worker) × databases + database.
-    var sharedPool: [TokenPool]
-    /// Backend slots (max_connections) of each worker; the maintenance daemons' connections to it.
-    var backends: [TokenPool], daemonConnections: [Int]
+    /// Citus's shared connection pool: every coordinator's slots towards each worker.
+    var sharedPool: SharedConnectionPool
+    /// Backend slots (max_connections) of each worker.
+    var backends: [TokenPool]
     /// Per worker and per coordinator: the memory envelope (`NodeMemory`).
     let workerMemory: [NodeMemory], coordinatorMemory: [NodeMemory]
     /// Client sessions of each database.
@@ -270,14 +269,11 @@ public struct ClusterSimulation: EventHandler {
         clusterStream = RandomStream(runSeed: seed, name: "cluster.cache")
         schemaStream = RandomStream(runSeed: seed, name: "workload.schemas")
         let c = scenario.cluster
-        let limit = sharedPoolLimit
         (cpu, disks) = try Self.servers(c, workerServers: nodes.workerServers, coordinators: coordinators)
         // The first coordinator's counter for its own shards is citus.local_shared_pool_size.
         let local = Int(nodes.localWorker)
-        let localLimit = localPoolLimit
-        sharedPool = try (0..<(coordinators * workers * k)).map { i in
-            try TokenPool(capacity: i / k == local ? localLimit : limit)  // i / k = coordinator × workers + worker
-        }
+        sharedPool = try SharedConnectionPool(coordinators: coordinators, workers: workers, databases: k, limit: sharedPoolLimit,
+                                              localLimit: localPoolLimit, localWorker: local)
         // PostgreSQL keeps superuser_reserved_connections (3) of max_connections; on a
         // coordinator with shards the client sessions take backends too.
         let sessionCount = scenario.workload.sessions
@@ -290,7 +286,6 @@ public struct ClusterSimulation: EventHandler {
             stride(from: Int32(i / coordinatorCount), to: Int32(sessionCount), by: k).reversed().filter { Int(sessionCoordinator[Int($0)]) == i % coordinatorCount }
         }
         cached = Array(repeating: 0, count: scenario.workload.sessions * workers)
-        daemonConnections = Array(repeating: 0, count: workers)
         (workerMemory, coordinatorMemory) = NodeMemory.envelope(scenario: scenario, layout: layout, workers: workers, coordinators: coordinators, localWorker: local,
                                                                 sessionsPerCoordinator: sessionCoordinator.reduce(into: [Int](repeating: 0, count: coordinators)) { $0[Int($1)] += 1 })
         cachedSince = Array(repeating: .zero, count: scenario.workload.sessions * workers)

@@ -1,0 +1,94 @@
+import SimCore
+
+/// Citus's shared connection pool (`citus.max_shared_pool_size`, FACTS G): the slots each
+/// coordinator may hold towards each worker, who waits for one, and the maintenance daemons'
+/// slots. Each coordinator keeps its own counters (in its shared memory), one per worker and
+/// database; the first coordinator's counter towards its own shards is
+/// `citus.local_shared_pool_size`. It decides; the simulation carries out what it returns
+/// (opens the backend, abandons the pool, fails the task).
+package struct SharedConnectionPool {
+    /// What a connection request gets.
+    package enum Grant: Equatable {
+        /// A slot is held: open the backend.
+        case open
+        /// A required connection queues for a slot; `release` hands it one later.
+        case wait
+        /// An optional connection is skipped (no slot free, or a loopback over its limit).
+        case skip
+    }
+
+    let workers: Int, databases: Int
+    /// citus.local_shared_pool_size in effect (loopback connections of a coordinator with shards).
+    let localLimit: Int
+    /// Slot counters: index (coordinator × workers + worker) × databases + database.
+    private var slots: [TokenPool]
+    /// Maintenance-daemon connections held towards each worker, over coordinators and databases.
+    package private(set) var daemonConnections: [Int]
+
+    /// `limit` slots per (coordinator, worker, database); `localLimit` for the first
+    /// coordinator's counter towards `localWorker` (−1: none).
+    package init(coordinators: Int, workers: Int, databases: Int, limit: Int, localLimit: Int, localWorker: Int) throws {
+        self.workers = workers
+        self.databases = databases
+        self.localLimit = localLimit
+        slots = try (0..<(coordinators * workers * databases)).map { i in
+            try TokenPool(capacity: i / databases == localWorker ? localLimit : limit)  // i / databases = coordinator × workers + worker
+        }
+        daemonConnections = Array(repeating: 0, count: workers)
+    }
+
+    /// The counter of `coordinator` for connections of `session`'s database to `worker`.
+    @inline(__always) private func index(worker: Int, coordinator: UInt8, session: Int32) -> Int {
+        (Int(coordinator) * workers + worker) * databases + Int(session) % databases
+    }
+
+    /// A connection to `worker` for `waiter`. A required connection waits for a slot; an
+    /// optional one is skipped when none is free. Loopback connections are always optional and
+    /// refused while `localBackends` + 1 (the coordinator's client backends and this one)
+    /// exceed citus.local_shared_pool_size.
+    package mutating func request(_ waiter: ConnectionWaiter, worker: Int, coordinator: UInt8, session: Int32, required: Bool,
+                                  loopback: Bool, localBackends: Int, at now: SimTime) -> Grant {
+        let i = index(worker: worker, coordinator: coordinator, session: session)
+        if required && !loopback {
+            return slots[i].acquire(waiter.raw, at: now) ? .open : .wait
+        }
+        return (!loopback || localBackends + 1 <= localLimit) && slots[i].tryAcquire(at: now) ? .open : .skip
+    }
+
+    /// Returns a slot; the waiter of the same counter that takes it at once, if any (open its backend).
+    package mutating func release(worker: Int, coordinator: UInt8, session: Int32, at now: SimTime) -> ConnectionWaiter? {
+        slots[index(worker: worker, coordinator: coordinator, session: session)].release(at: now).map { ConnectionWaiter(raw: $0) }
+    }
+
+    /// Takes `waiter` out of its counter's queue; false when it was not waiting.
+    package mutating func cancelWait(_ waiter: ConnectionWaiter, worker: Int, coordinator: UInt8, session: Int32, at now: SimTime) -> Bool {
+        slots[index(worker: worker, coordinator: coordinator, session: session)].cancelWait(waiter.raw, at: now)
+    }
+
+    /// A maintenance daemon's slot (database `database` of `coordinator` towards `worker`),
+    /// taken outside the executor and never waiting; false when none is free.
+    package mutating func takeDaemonSlot(worker: Int, coordinator: UInt8, database: Int, at now: SimTime) -> Bool {
+        guard slots[index(worker: worker, coordinator: coordinator, session: Int32(database))].tryAcquire(at: now) else { return false }
+        daemonConnections[worker] += 1
+        return true
+    }
+
+    /// Slots in use towards `worker`, over every coordinator and database.
+    package func inUse(worker w: Int) -> Int {
+        stride(from: w * databases, to: slots.count, by: workers * databases).reduce(0) { sum, base in
+            (0..<databases).reduce(sum) { $0 + slots[base + $1].inUse }
+        }
+    }
+
+    /// Mean waiters for slots towards `worker` until `end`, over coordinators and databases.
+    func waitersMean(worker w: Int, at end: SimTime) -> Double {
+        stride(from: w * databases, to: slots.count, by: workers * databases).reduce(0.0) { sum, base in
+            (0..<databases).reduce(sum) { $0 + slots[base + $1].waiting.mean(at: end) }
+        }
+    }
+
+    /// Starts the measurement window.
+    mutating func resetStatistics(at now: SimTime) {
+        for i in slots.indices { slots[i].resetStatistics(at: now) }
+    }
+}
