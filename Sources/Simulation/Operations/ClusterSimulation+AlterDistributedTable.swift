@@ -26,12 +26,10 @@ extension ClusterSimulation {
             return finishChain(chain, error: (error as? CitusError)?.description ?? "ERROR:  \(error)", &s)
         }
         let indices = names.compactMap { n in scenario.tables.firstIndex { $0.name == n } }
-        var t = ActiveTransfer(kind: .convert, log: -1, chain: chain, mode: .blockWrites, source: -1, target: -1, anchors: [], bytes: 0)
-        t.convertTables = indices
-        t.convertNames = names
-        t.convertShardCount = shardCount
-        t.convertGroups = indices.first.map { placement.shardCount(ofTable: $0) } ?? 0
-        t.convertIndexWork = Array(repeating: 0, count: workers)
+        var conversion = ActiveTransfer.Conversion(tables: indices, names: names, shardCount: shardCount,
+                                                   groups: indices.first.map { placement.shardCount(ofTable: $0) } ?? 0,
+                                                   indexWork: Array(repeating: 0, count: workers))
+        var t = ActiveTransfer(kind: .convert(conversion), log: -1, chain: chain, mode: .blockWrites, source: -1, target: -1, anchors: [], bytes: 0)
         var sources = Set<Int32>()  // membership only
         for ti in indices {
             let spec = scenario.tables[ti]
@@ -52,10 +50,11 @@ extension ClusterSimulation {
                 }
             }
             for (shard, bytes) in after.shardBytes[ti].enumerated() where after.shardWorker[ti][shard] >= 0 {
-                t.convertIndexWork[Int(after.shardWorker[ti][shard])] += bytes / 1_073_741_824 * Double(spec.secondaryIndexes) * scenario.operations.indexBuildSecondsPerGiB
+                conversion.indexWork[Int(after.shardWorker[ti][shard])] += bytes / 1_073_741_824 * Double(spec.secondaryIndexes) * scenario.operations.indexBuildSecondsPerGiB
             }
         }
         t.maxStreams = max(1, Int(poolSize)) * max(1, sources.count)
+        t.kind = .convert(conversion)  // with its index work
         let id = addTransfer(t, at: s.now)
         ops.transfers[id].blocked = true
         ops.log.transfers[ops.transfers[id].log].blockStart = s.now
@@ -66,22 +65,22 @@ extension ClusterSimulation {
     /// The data is in the new shards: the metadata switches (old table dropped, new one
     /// renamed), the placement is rebuilt, shard sizes and disk use follow. Returns an error text.
     mutating func commitConversion(_ id: Int, at now: SimTime) -> String? {
-        let t = ops.transfers[id]
+        guard case .convert(let c) = ops.transfers[id].kind else { preconditionFailure("commitConversion of a \(ops.transfers[id].kind.name) transfer") }
         func bytesPerWorker() -> [Double] {
             var bytes = [Double](repeating: 0, count: workers)
-            for ti in t.convertTables {
+            for ti in c.tables {
                 for (shard, w) in placement.workers(ofTable: ti).enumerated() where w >= 0 { bytes[Int(w)] += ops.shardBytes[ti][shard] }
             }
             return bytes
         }
         let before = bytesPerWorker()
         do {
-            try ops.runner.state.convertShardCount(of: t.convertNames, to: t.convertShardCount)
+            try ops.runner.state.convertShardCount(of: c.names, to: c.shardCount)
             try rebuildPlacement()
         } catch {
             return (error as? CitusError)?.description ?? "ERROR:  \(error)"
         }
-        for ti in t.convertTables {
+        for ti in c.tables {
             let name = scenario.tables[ti].name
             for notice in RunbookRunner.conversionNotices(name, start: false) { note(notice.description, at: now) }
             for (i, shard) in ops.runner.state.shards(of: name).enumerated() where i < ops.shardBytes[ti].count {
@@ -97,7 +96,7 @@ extension ClusterSimulation {
     mutating func unblockTables(transfer id: Int, _ s: inout Scheduler<ClusterEvent>) {
         let log = ops.transfers[id].log
         var resumed: [RequestID] = []
-        for ti in ops.transfers[id].convertTables {
+        for ti in ops.transfers[id].kind.conversion?.tables ?? [] {
             tableWritesBlocked[ti] = false
             for p in ops.parkedOnTable[ti] {
                 ops.log.transfers[log].writeBlockedSeconds += (s.now - p.since).seconds

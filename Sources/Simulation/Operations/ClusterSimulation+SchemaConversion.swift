@@ -27,10 +27,9 @@ extension ClusterSimulation {
         guard nodes.localWorker < 0, coordinators == 1 else {
             return finishChain(chain, error: "ERROR:  citus-sim times \(function) with one coordinator that holds no shards (the schema's local tables live on it)", &s)
         }
-        var t = ActiveTransfer(kind: distribute ? .distributeSchema : .undistributeSchema, log: -1, chain: chain, mode: .blockWrites,
-                               source: -1, target: -1, anchors: [], bytes: 0)
-        t.schemaName = name
-        t.convertGroups = 1
+        var copy = ActiveTransfer.SchemaCopy(name: name)
+        let kind = { (copy: ActiveTransfer.SchemaCopy) -> ActiveTransfer.Kind in distribute ? .distributeSchema(copy) : .undistributeSchema(copy) }
+        var t = ActiveTransfer(kind: kind(copy), log: -1, chain: chain, mode: .blockWrites, source: -1, target: -1, anchors: [], bytes: 0)
         t.maxStreams = 1  // one table after another
         t.cpuShare = distribute ? scenario.operations.schemaDistributeCPUShare : scenario.operations.schemaUndistributeCPUShare
         let tenant = SimulationLayout.tenantRank(ofSchema: name, tenants: tenantCount).map { $0 - 1 }
@@ -48,17 +47,18 @@ extension ClusterSimulation {
             guard worker >= 0 else { return finishChain(chain, error: "ERROR:  no worker nodes are available for placing shards", &s) }
             t.source = distribute ? -1 : worker
             t.target = distribute ? worker : -1
-            t.schemaGroup = placement.group[placement.offset[first] + tenant]
+            copy.group = placement.group[placement.offset[first] + tenant]
             for (ti, spec) in scenario.tables.enumerated() where spec.kind == .distributed && !ops.shardBytes[ti].isEmpty && ops.shardBytes[ti][tenant] > 0 {
                 let bytes = ops.shardBytes[ti][tenant]
                 t.pendingShards.append(bytes)
                 t.bytes += bytes
-                t.schemaIndexWork += bytes / 1_073_741_824 * Double(spec.secondaryIndexes) * scenario.operations.indexBuildSecondsPerGiB
+                copy.indexWork += bytes / 1_073_741_824 * Double(spec.secondaryIndexes) * scenario.operations.indexBuildSecondsPerGiB
             }
         }
+        t.kind = kind(copy)  // with its group and index work
         let id = addTransfer(t, at: s.now)
-        if t.schemaGroup >= 0 {
-            let g = Int(t.schemaGroup)
+        if copy.group >= 0 {
+            let g = Int(copy.group)
             if ops.groupTransfer[g] >= 0 {
                 return failTransfer(id, error: CitusError("could not acquire the lock required to \(distribute ? "distribute" : "undistribute") schema \(name)",
                                                            detail: "Another operation is moving the same schema.").description, &s)
@@ -76,10 +76,10 @@ extension ClusterSimulation {
     mutating func commitSchemaConversion(_ id: Int) -> String? {
         let t = ops.transfers[id]
         do {
-            if t.kind == .distributeSchema {
-                try ops.runner.finishDistributing(schema: t.schemaName)
-            } else {
-                try ops.runner.finishUndistributing(schema: t.schemaName)
+            switch t.kind {
+            case .distributeSchema(let copy): try ops.runner.finishDistributing(schema: copy.name)
+            case .undistributeSchema(let copy): try ops.runner.finishUndistributing(schema: copy.name)
+            default: preconditionFailure("commitSchemaConversion of a \(t.kind.name) transfer")
             }
             try rebuildPlacement()
         } catch {

@@ -63,14 +63,14 @@ extension ClusterSimulation {
         }
         var source = name(t.source)
         var target = name(t.target)
-        if t.kind == .convert {
-            source = t.convertNames.joined(separator: ", ")
-            target = "\(t.convertShardCount) shards"
+        if let c = t.kind.conversion {
+            source = c.names.joined(separator: ", ")
+            target = "\(c.shardCount) shards"
         }
-        if t.kind == .clone, let clone = t.planned?.target, let c = ops.runner.clones.first(where: { $0.id == clone }) { target = c.name }
+        if t.kind.isClone, let clone = t.planned?.target, let c = ops.runner.clones.first(where: { $0.id == clone }) { target = c.name }
         var task: Int64?
         if case .task(_, let id) = ops.chains[t.chain].owner { task = id }
-        ops.log.transfers.append(OperationLog.Transfer(operation: chainOperation(t.chain), task: task, kind: t.kind.rawValue,
+        ops.log.transfers.append(OperationLog.Transfer(operation: chainOperation(t.chain), task: task, kind: t.kind.name,
                                                        anchorShard: t.anchors.first?.rawValue ?? t.planned?.anchor.rawValue ?? 0,
                                                        source: source, target: target, mode: t.mode.rawValue, bytes: t.bytes, start: now))
         t.log = ops.log.transfers.count - 1
@@ -96,7 +96,7 @@ extension ClusterSimulation {
         var t = transfer
         refreshScansOnApply()  // an ALTER TABLE ... REPLICA IDENTITY before the transfer counts from now
         t.pendingShards = shards.filter { $0 > 0 }
-        t.maxStreams = t.kind == .clone ? 1 : max(1, Int(poolSize))
+        t.maxStreams = t.kind.isClone ? 1 : max(1, Int(poolSize))
         let id = addTransfer(t, at: s.now)
         if !t.mode.isLogical && blocks { block(transfer: id, at: s.now) }
         if t.mode == .forceLogical {
@@ -104,7 +104,7 @@ extension ClusterSimulation {
         }
         let costs = scenario.operations
         var overhead = t.mode.isLogical ? costs.logicalOverhead : costs.blockingOverhead
-        if t.kind == .move, case .task = ops.chains[t.chain].owner { overhead = overhead + costs.backgroundTaskOverhead.of(logical: t.mode.isLogical) }
+        if t.kind.isMove, case .task = ops.chains[t.chain].owner { overhead = overhead + costs.backgroundTaskOverhead.of(logical: t.mode.isLogical) }
         if t.planned?.inSeparateTransaction == true { overhead = overhead + costs.separateTransactionMoveOverhead.of(logical: t.mode.isLogical) }
         s.schedule(.transferStep, at: s.now + overhead, priority: .control, payload: UInt32(id))
     }
@@ -118,13 +118,13 @@ extension ClusterSimulation {
         switch t.phase {
         case .setup:
             ops.transfers[id].phase = .copy
-            ops.transfers[id].walAtCopyStart = t.kind == .clone ? workerWAL(t.source) : wal(of: id)
-            ops.transfers[id].scanAtCopyStart = t.kind == .clone ? 0 : applyScan(of: id)
+            ops.transfers[id].walAtCopyStart = t.kind.isClone ? workerWAL(t.source) : wal(of: id)
+            ops.transfers[id].scanAtCopyStart = t.kind.isClone ? 0 : applyScan(of: id)
             ops.log.transfers[t.log].copyStart = s.now
             startStreams(id, &s)
         case .copy:
             ops.log.transfers[t.log].copyEnd = s.now
-            if t.kind == .clone {
+            if t.kind.isClone {
                 // Streaming: the WAL written to the primary during the backup replays at the physical apply rate.
                 let lag = SimDuration(seconds: (workerWAL(t.source) - t.walAtCopyStart) / scenario.operations.physicalApplyBytesPerSecond)
                 ops.transfers[id].phase = .catchUp2
@@ -143,11 +143,11 @@ extension ClusterSimulation {
             buildIndexes(id, &s)
         case .indexes:
             ops.log.transfers[t.log].indexEnd = s.now
-            if t.kind == .clone || !t.mode.isLogical { return commit(id, &s) }
+            if t.kind.isClone || !t.mode.isLogical { return commit(id, &s) }
             ops.transfers[id].phase = .catchUp2
             beginWait(id, &s)
         case .catchUp2:
-            if t.kind == .clone { return commit(id, &s) }
+            if t.kind.isClone { return commit(id, &s) }
             ops.log.transfers[t.log].catchUpEnd = s.now
             ops.transfers[id].phase = .blocked
             block(transfer: id, at: s.now)
@@ -164,18 +164,18 @@ extension ClusterSimulation {
         let t = ops.transfers[id]
         ops.transfers[id].phase = .indexes
         ops.log.transfers[t.log].indexStart = s.now
-        if t.kind == .distributeSchema || t.kind == .undistributeSchema {
+        if let copy = t.kind.schemaCopy {
             // The receiving side (a worker, or the coordinator at −1) builds the tables' indexes.
-            guard t.schemaIndexWork > 0 else { return transferStep(id, &s) }
+            guard copy.indexWork > 0 else { return transferStep(id, &s) }
             ops.transfers[id].indexParts = 1
             let task = newTask(TaskRecord(worker: t.target, shard: -1, pool: -1, stage: .copy, transfer: Int32(id)))
-            cpu[nodes.node(ofWorker: Int(t.target))].arrive(job: task.raw, work: SimDuration(seconds: t.schemaIndexWork), at: s.now)
+            cpu[nodes.node(ofWorker: Int(t.target))].arrive(job: task.raw, work: SimDuration(seconds: copy.indexWork), at: s.now)
             armCPU(nodes.node(ofWorker: Int(t.target)), &s)
             return
         }
-        if t.kind == .convert {
+        if let conversion = t.kind.conversion {
             // Every worker builds the indexes of its new shards at once.
-            for (w, work) in t.convertIndexWork.enumerated() where work > 0 {
+            for (w, work) in conversion.indexWork.enumerated() where work > 0 {
                 ops.transfers[id].indexParts += 1
                 let task = newTask(TaskRecord(worker: Int32(w), shard: -1, pool: -1, stage: .copy, transfer: Int32(id)))
                 cpu[nodes.node(ofWorker: w)].arrive(job: task.raw, work: SimDuration(seconds: work), at: s.now)
@@ -185,7 +185,7 @@ extension ClusterSimulation {
             return
         }
         var work = 0.0
-        if let anchor = t.anchors.first, t.kind == .move || t.kind == .split {
+        if let anchor = t.anchors.first, t.kind.isMove || t.kind.isSplit {
             for m in placement.members[Int(group(of: anchor))] where scenario.tables[m.table].secondaryIndexes > 0 && !ops.shardBytes[m.table].isEmpty {
                 work += ops.shardBytes[m.table][m.shard] / 1_073_741_824 * Double(scenario.tables[m.table].secondaryIndexes) * scenario.operations.indexBuildSecondsPerGiB
             }
@@ -287,19 +287,19 @@ extension ClusterSimulation {
         case .referenceTables:
             ops.runner.state.ensureReferenceTablesOnAllNodes()
             ops.diskUsed[Int(t.target)] += t.bytes
-        case .split:
+        case .split(let plan):
             // The old group disappears: its parked writes resume on the children.
             for a in t.anchors where group(of: a) >= 0 {
                 let g = Int(group(of: a))
                 resumed += release(group: g, transfer: id, at: s.now)
                 groupNoReplicaIdentityFails[g] = false
             }
-            ops.runner.state.apply(t.split!)
+            ops.runner.state.apply(plan)
             do { try rebuildPlacement() } catch { return failTransfer(id, error: "ERROR:  \(error)", &s) }
         case .convert:
             if let error = commitConversion(id, at: s.now) { return failTransfer(id, error: error, &s) }
-        case .distributeSchema, .undistributeSchema:
-            let g = Int(t.schemaGroup)
+        case .distributeSchema(let copy), .undistributeSchema(let copy):
+            let g = Int(copy.group)
             if g >= 0 {
                 resumed += release(group: g, transfer: id, at: s.now)
             }
@@ -307,14 +307,14 @@ extension ClusterSimulation {
                 for rid in resumed { resume(request: rid, &s) }
                 return failTransfer(id, error: error, &s)
             }
-        case .clone:
-            if let clone = t.promotionClone {
+        case .clone(let promotion):
+            if let promotion {
                 for a in t.anchors where group(of: a) >= 0 {
                     let g = Int(group(of: a))
                     resumed += release(group: g, transfer: id, at: s.now)
                 }
                 do {
-                    try ops.runner.promote(clone: clone, plan: t.promotionPlan ?? [])
+                    try ops.runner.promote(clone: promotion.clone, plan: promotion.plan)
                     try rebuildPlacement()
                 } catch {
                     return failTransfer(id, error: (error as? CitusError)?.description ?? "ERROR:  \(error)", &s)
@@ -340,7 +340,7 @@ extension ClusterSimulation {
         ops.transfers[id].phase = .done
         let t = ops.transfers[id]
         if t.blocked { unblock(transfer: id, &s) }
-        if t.kind == .convert { unblockTables(transfer: id, &s) }
+        if t.kind.conversion != nil { unblockTables(transfer: id, &s) }
         for a in t.anchors where group(of: a) >= 0 {
             let g = Int(group(of: a))
             groupNoReplicaIdentityFails[g] = false
@@ -353,7 +353,7 @@ extension ClusterSimulation {
         let op = chainOperation(t.chain)
         if status == "done" { ops.log.operations[op].bytesCopied += t.bytes }  // a promotion's bytes are 0: it copies nothing
         if let start = ops.log.transfers[log].blockStart {
-            ops.log.operations[op].writeBlockedGroupSeconds += (s.now - start).seconds * Double(t.kind == .convert || t.schemaGroup >= 0 ? t.convertGroups : t.anchors.count)
+            ops.log.operations[op].writeBlockedGroupSeconds += (s.now - start).seconds * Double(t.blockedGroups)
         }
         if status == "done" {
             advanceChain(t.chain, failed: nil, &s)

@@ -53,7 +53,7 @@ extension ClusterSimulation {
         let node = g >= 0 ? placement.worker[flatShard(anchor)] : -1
         guard g >= 0, node >= 0 else { return finishChain(chain, error: "ERROR:  could not find valid entry for shard \(anchor)", &s) }
         let shards = groupBytes(g)
-        beginTransfer(ActiveTransfer(kind: .split, log: -1, chain: chain, mode: mode, split: plan, source: node, target: node,
+        beginTransfer(ActiveTransfer(kind: .split(plan), log: -1, chain: chain, mode: mode, source: node, target: node,
                                      anchors: [anchor], bytes: shards.reduce(0, +)), shards: shards, &s)
     }
 
@@ -66,7 +66,8 @@ extension ClusterSimulation {
         let bytes = ops.diskUsed[Int(source)]
         // pg_basebackup: one stream of files, bounded by the disks and the NIC; its CPU per byte
         // is a fraction of COPY's (`OperationsSpec.baseBackupCPUShare`).
-        var t = ActiveTransfer(kind: .clone, log: -1, chain: chain, mode: .blockWrites, planned: PlannedTransfer(kind: .move, anchor: ShardID(0), source: primary, target: clone),
+        var t = ActiveTransfer(kind: .clone(promotion: nil), log: -1, chain: chain, mode: .blockWrites,
+                               planned: PlannedTransfer(kind: .move, anchor: ShardID(0), source: primary, target: clone),
                                source: source, target: target, anchors: [], bytes: bytes)
         t.cpuShare = scenario.operations.baseBackupCPUShare
         beginTransfer(t, shards: [bytes], blocks: false, &s)
@@ -80,10 +81,9 @@ extension ClusterSimulation {
         }
         let source = ops.workerOfNode[Int(primary.rawValue)], target = ops.workerOfNode[Int(clone.rawValue)]
         let anchors = placement.groups(onWorker: source).map { placement.shardIDs[$0.flat] }
-        var t = ActiveTransfer(kind: .clone, log: -1, chain: chain, mode: .blockWrites, planned: PlannedTransfer(kind: .move, anchor: ShardID(0), source: primary, target: clone),
+        let t = ActiveTransfer(kind: .clone(promotion: .init(clone: clone, plan: plan)), log: -1, chain: chain, mode: .blockWrites,
+                               planned: PlannedTransfer(kind: .move, anchor: ShardID(0), source: primary, target: clone),
                                source: source, target: target, anchors: anchors, bytes: 0)
-        t.promotionPlan = plan
-        t.promotionClone = clone
         let id = addTransfer(t, at: s.now)
         block(transfer: id, at: s.now)
         ops.transfers[id].phase = .promote

@@ -1,0 +1,128 @@
+import ClusterModel
+import Planner
+import Runbook
+import SimCore
+
+/// A transfer in progress: phases in simulated time (FACTS D.3/D.4, E, F).
+///
+/// Logical (`auto`, `force_logical`): set-up → copy → catch-up → index build → catch-up →
+/// writes blocked → final catch-up → metadata commit. `block_writes`: writes blocked from
+/// the start → set-up → copy → index build → commit. Catch-up waits poll every second until
+/// the target has applied the source's WAL position taken when the wait began.
+struct ActiveTransfer {
+    /// What the transfer copies, with what only that kind needs.
+    enum Kind {
+        /// A shard group to another worker (`citus_move_shard_placement`, a rebalance's or drain's move).
+        case move
+        /// The reference tables to a node that lacks them (`replicate_reference_tables`).
+        case referenceTables
+        /// A shard group split on its node (`citus_split_shard_by_split_points`, tenant isolation).
+        case split(SplitPlan)
+        /// A clone's base backup then streaming; with a promotion,
+        /// `citus_promote_clone_and_rebalance` (the clone takes half the primary's groups).
+        case clone(promotion: Promotion?)
+        /// `alter_distributed_table(..., shard_count := n)`.
+        case convert(Conversion)
+        /// `citus_schema_distribute` / `citus_schema_undistribute` of one schema.
+        case distributeSchema(SchemaCopy), undistributeSchema(SchemaCopy)
+
+        /// The operation log's name for the kind.
+        var name: String {
+            switch self {
+            case .move: "move"
+            case .referenceTables: "reference_tables"
+            case .split: "split"
+            case .clone: "clone"
+            case .convert: "alter_table"
+            case .distributeSchema: "schema_distribute"
+            case .undistributeSchema: "schema_undistribute"
+            }
+        }
+
+        var isMove: Bool { if case .move = self { true } else { false } }
+        var isSplit: Bool { if case .split = self { true } else { false } }
+        var isClone: Bool { if case .clone = self { true } else { false } }
+        /// A schema conversion's copy, either way.
+        var schemaCopy: SchemaCopy? {
+            switch self {
+            case .distributeSchema(let c), .undistributeSchema(let c): c
+            default: nil
+            }
+        }
+        var conversion: Conversion? { if case .convert(let c) = self { c } else { nil } }
+    }
+
+    /// The clone promoted and the split plan it follows.
+    struct Promotion {
+        var clone: NodeID
+        var plan: [CloneSplitPlanner.Row]
+    }
+
+    /// alter_distributed_table: scenario indices and names of the tables converted, the new
+    /// shard count, the shard groups whose writes wait, and the index-build CPU per worker (s).
+    struct Conversion {
+        var tables: [Int]
+        var names: [String]
+        var shardCount: Int
+        var groups: Int
+        var indexWork: [Double]
+    }
+
+    /// citus_schema_distribute / undistribute: the schema, its group (−1: not one of the
+    /// scenario's tenants, so no data) and the index-build CPU on the receiving side (s).
+    struct SchemaCopy {
+        var name: String
+        var group: Int32 = -1
+        var indexWork = 0.0
+    }
+
+    enum Phase { case setup, copy, catchUp1, indexes, catchUp2, blocked, promote, done }
+
+    var kind: Kind
+    var log: Int
+    /// Who waits for it: the DBA session (chain index) or a background task.
+    var chain: Int
+    var mode: TransferMode
+    var planned: PlannedTransfer?
+    var source: Int32
+    var target: Int32
+    /// Anchor shards of the groups whose writes this transfer tracks and may block (group
+    /// ids change when a split rebuilds the placement; shard ids do not).
+    var anchors: [ShardID]
+    var bytes: Double
+    var phase: Phase = .setup
+    /// COPY streams: bytes of shards not yet started, and per running stream its bytes left
+    /// and chunk parts still outstanding.
+    var pendingShards: [Double] = []
+    var streams: [(left: Double, parts: Int32)] = []
+    /// A conversion's streams each have their own source and target worker (parallel to
+    /// `pendingShards` and `streams`); other transfers use `source` and `target`.
+    var pendingEnds: [(source: Int32, target: Int32)] = []
+    var streamEnds: [(source: Int32, target: Int32)] = []
+    /// Index builds still running (a conversion builds on every worker at once).
+    var indexParts: Int32 = 0
+    var maxStreams: Int = 16
+    /// CPU per copied byte relative to COPY (1; a base backup's file stream costs less).
+    var cpuShare = 1.0
+    /// WAL written to the groups when the copy began; applied position and when it was last advanced.
+    var walAtCopyStart: Double = 0
+    var applied: Double = 0
+    /// The same for the bytes the apply worker scans (REPLICA IDENTITY FULL without a key).
+    var scanAtCopyStart: Double = 0
+    var appliedScan: Double = 0
+    var appliedAt: SimTime = .zero
+    /// Target WAL position of the current catch-up wait, and when catch-up began.
+    var waitTarget: Double = 0
+    var catchUpStart: SimTime = .zero
+    var blocked = false
+    var finished = false
+
+    /// Shard groups whose writes wait while it blocks: a conversion's, a schema's one (when it
+    /// has data), else one per anchor.
+    var blockedGroups: Int {
+        if let c = kind.conversion { return c.groups }
+        if let c = kind.schemaCopy, c.group >= 0 { return 1 }
+        return anchors.count
+    }
+}
+
