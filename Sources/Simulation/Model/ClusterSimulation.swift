@@ -99,8 +99,6 @@ public struct ClusterSimulation: EventHandler {
     let nodes: NodeMap
     /// `citus.enable_local_execution`.
     let localExecution: Bool
-    /// citus.local_shared_pool_size in effect (0: no loopback connections).
-    let localPoolLimit: Int
     let latency: SimDuration, connectDelay: SimDuration, connectCPU: SimDuration
     /// Coordinator CPU per new connection, and per shard task of a fan-out (microseconds), each
     /// a job of the query's one backend.
@@ -110,7 +108,6 @@ public struct ClusterSimulation: EventHandler {
     let subplanCoordinatorCPU: Int64
     /// Worker CPU added to a shard task on a cold backend, microseconds.
     let coldTaskCPU: Int64
-    let sharedPoolLimit: Int
     let measureFrom: SimTime
 
     // Random streams: the workload's (arrivals, tenants, classes, demands) are separate from
@@ -241,7 +238,6 @@ public struct ClusterSimulation: EventHandler {
         nodes = nodeMap
         let workers = nodes.workers, coordinators = nodes.coordinators, localWorker = nodes.localWorker
         localExecution = scenario.citus.enableLocalExecution
-        localPoolLimit = scenario.citus.localPoolLimit(coordinatorMaxConnections: scenario.cluster.coordinator.maxConnections)
         workerDown = Array(repeating: false, count: workers)
         guard coordinators <= Int(UInt8.max) else {
             throw ParameterError(parameter: "timeline.add_coordinator", value: "\(coordinators) coordinators", expected: "at most \(UInt8.max)")
@@ -260,7 +256,6 @@ public struct ClusterSimulation: EventHandler {
         taskCoordinatorCPU = scenario.cluster.taskCoordinatorCPU.microseconds
         subplanCoordinatorCPU = scenario.cluster.subplanCoordinatorCPU.microseconds
         coldTaskCPU = scenario.cluster.coldTaskWorkerCPU.microseconds
-        sharedPoolLimit = scenario.citus.sharedPoolLimit(coordinatorMaxConnections: scenario.cluster.coordinator.maxConnections)
         measureFrom = .zero + scenario.run.warmup
         arrivalStream = RandomStream(runSeed: seed, name: "workload.arrivals")
         tenantStream = RandomStream(runSeed: seed, name: "workload.tenants")
@@ -272,8 +267,10 @@ public struct ClusterSimulation: EventHandler {
         (cpu, disks) = try Self.servers(c, workerServers: nodes.workerServers, coordinators: coordinators)
         // The first coordinator's counter for its own shards is citus.local_shared_pool_size.
         let local = Int(nodes.localWorker)
-        sharedPool = try SharedConnectionPool(coordinators: coordinators, workers: workers, databases: k, limit: sharedPoolLimit,
-                                              localLimit: localPoolLimit, localWorker: local)
+        let maxConnections = c.coordinator.maxConnections
+        sharedPool = try SharedConnectionPool(coordinators: coordinators, workers: workers, databases: k,
+                                              limit: scenario.citus.sharedPoolLimit(coordinatorMaxConnections: maxConnections),
+                                              localLimit: scenario.citus.localPoolLimit(coordinatorMaxConnections: maxConnections), localWorker: local)
         // PostgreSQL keeps superuser_reserved_connections (3) of max_connections; on a
         // coordinator with shards the client sessions take backends too.
         let sessionCount = scenario.workload.sessions
