@@ -173,9 +173,7 @@ extension ClusterSimulation {
             tasks[id].local = true
             return send(task: id, &s)
         }
-        let slot = Int(r.session) * workers + Int(worker)
-        if cached[slot] > 0 {
-            cached[slot] -= 1
+        if connectionCache.take(session: r.session, worker: Int(worker)) {
             send(task: id, &s)
         } else {
             requestConnection(waiter: .task(id), worker: Int(worker), required: true, &s)
@@ -227,7 +225,7 @@ extension ClusterSimulation {
             remaining += n
             var pool = WorkerPool(request: rid, worker: Int32(w), total: n,
                                   target: sequentialWrites && isWrite[cls] ? 1 : forceMaxParallelization ? max(1, n) : poolSize,
-                                  firstRound: max(1, maxCached))
+                                  firstRound: max(1, connectionCache.maxPerWorker))
             if n > 0 && sequentialWrites && isWrite[cls] && localExecution && !twoPhase[cls] && nodes.isLocal(worker: Int32(w), coordinator: r.coordinator) {
                 // ShouldExecuteTasksLocally: a sequential execution runs the local tasks
                 // in-process first, then the remote ones (local_executor.c).
@@ -240,13 +238,11 @@ extension ClusterSimulation {
                 // set-up times count in the pool's mean connection time: a cached connection
                 // keeps its establishment start and end (MarkConnectionConnected), and
                 // AvgConnectionEstablishmentTime averages every connected session of the pool.
-                let slot = Int(r.session) * workers + w
-                let borrowed = n > 0 ? min(cached[slot], pool.target) : 0
-                cached[slot] -= borrowed
-                pool.open = borrowed
-                pool.idle = borrowed
-                pool.connectsDone = borrowed
-                pool.connectMicroseconds = Int64(borrowed) * cachedSetup[slot]
+                let borrowed = connectionCache.borrow(session: r.session, worker: w, upTo: n > 0 ? pool.target : 0)
+                pool.open = borrowed.count
+                pool.idle = borrowed.count
+                pool.connectsDone = borrowed.count
+                pool.connectMicroseconds = borrowed.setupMicroseconds
             }
             pools[PoolID(block: base, worker: w)] = pool
         }

@@ -92,7 +92,7 @@ extension ClusterSimulation {
         let t = tasks[id]
         let rid = t.request
         let session = requests[rid].session
-        if session >= 0 { cachedSetup[Int(session) * workers + Int(t.worker)] = (s.now - t.started).microseconds }
+        connectionCache.connected(session: session, worker: Int(t.worker), setupMicroseconds: (s.now - t.started).microseconds)
         guard t.pool >= 0 else {
             if requests[rid].answered {
                 // The client is gone (timeout): keep the connection for the session.
@@ -139,7 +139,7 @@ extension ClusterSimulation {
     public func connectionAccounting() -> (perWorker: [(backends: Int, shared: Int, cached: Int)], activeRequests: Int) {
         let perWorker = (0..<workers).map { w in
             (backends[w].inUse, sharedPool.inUse(worker: w),
-             stride(from: w, to: cached.count, by: workers).reduce(sharedPool.daemonConnections[w]) { $0 + Int(cached[$1]) })
+             sharedPool.daemonConnections[w] + connectionCache.kept(worker: w))
         }
         return (perWorker, requests.filter(\.active).count)
     }

@@ -38,7 +38,7 @@ extension ClusterSimulation {
         let pool = pools[p]
         let rid = pool.request
         let initiated = pool.open + pool.connecting
-        let want = pool.roundSize(slowStart: slowStart, costBased: costBased, maxCached: maxCached)
+        let want = pool.roundSize(slowStart: slowStart, costBased: costBased, maxCached: connectionCache.maxPerWorker)
         guard want > 0 else {
             if want == 0 && slowStart && pool.unserved > 0 && initiated < pool.target { scheduleSlowStartTick(request: rid, &s) }
             return
@@ -102,18 +102,10 @@ extension ClusterSimulation {
         }
     }
 
-    /// Keeps the connection in the session's cache if there is room, the slot's connections
-    /// are younger than max_cached_connection_lifetime and the session is still on the
-    /// coordinator that opened it; else closes it.
+    /// Keeps the connection in the session's cache (`ConnectionCache.keep`), else closes it.
     mutating func returnConnection(session: Int32, coordinator: UInt8, worker: Int, _ s: inout Scheduler<ClusterEvent>) {
-        let slot = Int(session) * workers + worker
-        if session >= 0 && cached[slot] == 0 && s.now - cachedSince[slot] >= cachedLifetime {
-            cachedSince[slot] = s.now  // a fresh connection starts a new lifetime
-        }
-        let young = s.now - cachedSince[slot] < cachedLifetime
-        if session >= 0 && young && cached[slot] < maxCached && sessionCoordinator[Int(session)] == coordinator {
-            cached[slot] += 1
-        } else {
+        let sameCoordinator = session >= 0 && sessionCoordinator[Int(session)] == coordinator
+        if !connectionCache.keep(session: session, worker: worker, sameCoordinator: sameCoordinator, at: s.now) {
             _ = backends[worker].release(at: s.now)
             releaseSharedSlot(worker: worker, coordinator: coordinator, session: session, &s)
         }

@@ -80,9 +80,7 @@ extension ClusterSimulation {
         let old = sessionCoordinator[Int(session)], target = targetCoordinator(session: session)
         guard old != target else { return }
         for w in 0..<workers {
-            let slot = Int(session) * workers + w
-            while cached[slot] > 0 {
-                cached[slot] -= 1
+            for _ in 0..<connectionCache.drop(session: session, worker: w) {
                 _ = backends[w].release(at: s.now)
                 releaseSharedSlot(worker: w, coordinator: old, session: session, &s)
             }

@@ -85,8 +85,6 @@ public struct ClusterSimulation: EventHandler {
     let openCurve: RateCurve?
     let thinkTime: Distribution?
     var statementTimeout: SimDuration?
-    let maxCached: Int32
-    let cachedLifetime: SimDuration
     let slowStartInterval: SimDuration
     let slowStart: Bool
     let costBased: Bool
@@ -139,11 +137,8 @@ public struct ClusterSimulation: EventHandler {
     var freeSessions: [[Int32]]
     /// Round robin over live coordinators for the next request's session (several coordinators).
     var nextCoordinatorTurn = 0
-    /// Connections each session keeps per worker: index session × workers + worker.
-    var cached: [Int32]
-    /// When the slot's cached connection was first kept (its age for the lifetime limit), and
-    /// how long the last connection opened for the slot took to set up, µs (`fanOut`).
-    var cachedSince: [SimTime], cachedSetup: [Int64]
+    /// The connections each session keeps to each worker between its queries.
+    var connectionCache: ConnectionCache
 
     // Records with free lists.
     var requests = RecordTable<RequestRecord>()
@@ -226,8 +221,6 @@ public struct ClusterSimulation: EventHandler {
         }
         let citus = scenario.citus
         statementTimeout = citus.statementTimeout
-        maxCached = Int32(citus.maxCachedConnsPerWorker)
-        cachedLifetime = citus.maxCachedConnectionLifetime
         slowStartInterval = citus.executorSlowStartInterval
         slowStart = citus.executorSlowStartInterval > .zero && !citus.forceMaxQueryParallelization
         costBased = citus.costBasedConnectionEstablishment
@@ -282,11 +275,10 @@ public struct ClusterSimulation: EventHandler {
         freeSessions = (0..<(k * coordinatorCount)).map { [sessionCoordinator] i in
             stride(from: Int32(i / coordinatorCount), to: Int32(sessionCount), by: k).reversed().filter { Int(sessionCoordinator[Int($0)]) == i % coordinatorCount }
         }
-        cached = Array(repeating: 0, count: scenario.workload.sessions * workers)
+        connectionCache = ConnectionCache(sessions: scenario.workload.sessions, workers: workers,
+                                          maxPerWorker: Int32(citus.maxCachedConnsPerWorker), lifetime: citus.maxCachedConnectionLifetime)
         (workerMemory, coordinatorMemory) = NodeMemory.envelope(scenario: scenario, layout: layout, workers: workers, coordinators: coordinators, localWorker: local,
                                                                 sessionsPerCoordinator: sessionCoordinator.reduce(into: [Int](repeating: 0, count: coordinators)) { $0[Int($1)] += 1 })
-        cachedSince = Array(repeating: .zero, count: scenario.workload.sessions * workers)
-        cachedSetup = Array(repeating: 0, count: scenario.workload.sessions * workers)
         metrics = SimulationMetrics(classes: classes.map(\.name), workers: workers, tenants: scenario.workload.tenants.count,
                                     trackStatements: scenario.citus.statStatementsTrack)
         for (c, cls) in classes.enumerated() where !cls.isSingleTenant { metrics.routerCallsByTenant[c] = [] }
