@@ -58,7 +58,7 @@ extension ClusterSimulation {
         // insert_select_coordinator reads in its first phase and writes in its second.
         let phase = twoPhase[cls] ? Int(r.phase) : -1
         let pages = phase == 1 ? 0 : pagesRead[cls]
-        let hit = singleTenant[cls] ? placement.tenantSlots[placement.slot(table: table, tenant: Int(r.tenant))].hit : shardScanHitFlat[placement.offset[table] + Int(t.shard)]
+        let hit = singleTenant[cls] ? placement.hit(table: table, tenant: Int(r.tenant)) : shardScanHitFlat[placement.offset[table] + Int(t.shard)]
         let expectedMisses = pages * (1 - hit)
         var misses = expectedMisses.rounded(.down)
         if clusterStream.uniform() < expectedMisses - misses { misses += 1 }

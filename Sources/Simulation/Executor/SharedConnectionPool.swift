@@ -73,18 +73,19 @@ package struct SharedConnectionPool {
         return true
     }
 
+    /// The counters towards `worker`: every coordinator's, each database's, in that order.
+    private func counters(worker w: Int) -> some Sequence<Int> {
+        stride(from: w * databases, to: slots.count, by: workers * databases).lazy.flatMap { $0..<($0 + databases) }
+    }
+
     /// Slots in use towards `worker`, over every coordinator and database.
     package func inUse(worker w: Int) -> Int {
-        stride(from: w * databases, to: slots.count, by: workers * databases).reduce(0) { sum, base in
-            (0..<databases).reduce(sum) { $0 + slots[base + $1].inUse }
-        }
+        counters(worker: w).reduce(0) { $0 + slots[$1].inUse }
     }
 
     /// Mean waiters for slots towards `worker` until `end`, over coordinators and databases.
     func waitersMean(worker w: Int, at end: SimTime) -> Double {
-        stride(from: w * databases, to: slots.count, by: workers * databases).reduce(0.0) { sum, base in
-            (0..<databases).reduce(sum) { $0 + slots[base + $1].waiting.mean(at: end) }
-        }
+        counters(worker: w).reduce(0.0) { $0 + slots[$1].waiting.mean(at: end) }
     }
 
     /// Starts the measurement window.

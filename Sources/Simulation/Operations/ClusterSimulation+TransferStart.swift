@@ -50,7 +50,7 @@ extension ClusterSimulation {
     mutating func startSplit(_ plan: SplitPlan, mode: TransferMode, chain: Int, _ s: inout Scheduler<ClusterEvent>) {
         let anchor = plan.sources[0]
         let g = group(of: anchor)
-        let node = g >= 0 ? placement.worker[flatShard(anchor)] : -1
+        let node = g >= 0 ? placement.worker[placement.flat(of: anchor)] : -1
         guard g >= 0, node >= 0 else { return finishChain(chain, error: "ERROR:  could not find valid entry for shard \(anchor)", &s) }
         let shards = groupBytes(g)
         beginTransfer(ActiveTransfer(kind: .split(plan), log: -1, chain: chain, mode: mode, source: node, target: node,

@@ -24,9 +24,6 @@ extension ClusterSimulation {
         if groupWAL.count != groups { groupWAL = Array(repeating: 0, count: groups) }
     }
 
-    /// Flat shard index of a distributed table's shard id (−1 when unknown).
-    func flatShard(_ id: ShardID) -> Int { placement.flat(of: id) }
-
     /// Shard ids of every flat shard, from the metadata (after set-up and rebuilds).
     mutating func indexShardIDs() {
         guard hasOperations else { return }
@@ -54,7 +51,7 @@ extension ClusterSimulation {
 
     /// Dense group of the shard group holding `anchor`.
     func group(of anchor: ShardID) -> Int32 {
-        let f = flatShard(anchor)
+        let f = placement.flat(of: anchor)
         return f >= 0 ? placement.group[f] : -1
     }
 

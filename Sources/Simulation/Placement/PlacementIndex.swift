@@ -79,6 +79,9 @@ package struct PlacementIndex {
     /// Slot of tenant `r` (rank − 1) in table `t`.
     func slot(table t: Int, tenant r: Int) -> Int { t * tenants + r }
 
+    /// The cache hit ratio of tenant `r`'s pages in table `t`.
+    func hit(table t: Int, tenant r: Int) -> Double { tenantSlots[t * tenants + r].hit }
+
     /// The shard of table `t` holding tenant `r` (0 for reference tables).
     package func shard(table t: Int, tenant r: Int) -> Int32 { tenantSlots[t * tenants + r].shard }
 
