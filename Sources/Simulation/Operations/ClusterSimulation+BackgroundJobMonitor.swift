@@ -115,7 +115,7 @@ extension ClusterSimulation {
         endOperation(op, at: s.now, error: failed ? "ERROR:  background job \(job.id) has failed tasks" : nil,
                      status: job.cancelled ? "cancelled" : nil)
         ops.runner.jobRunning = ops.jobs.contains { !$0.queue.isFinished && !$0.cancelled }
-        if ops.sessionWaitsForJob && !ops.runner.jobRunning { sessionResumes(&s) }
+        if ops.session.waitsForJobs && !ops.runner.jobRunning { sessionResumes(&s) }
     }
 
     /// `citus_rebalance_stop()`: running tasks are cancelled (their transfers abandoned,

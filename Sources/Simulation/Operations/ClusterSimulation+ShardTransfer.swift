@@ -16,7 +16,7 @@ extension ClusterSimulation {
 
     mutating func startChain(_ chain: TransferChain, _ s: inout Scheduler<ClusterEvent>) {
         let c = newChain(chain)
-        if case .session = chain.owner { ops.sessionBusy = true }
+        if case .session = chain.owner { ops.session.holdForTransfers() }
         advanceChain(c, failed: nil, &s)
     }
 
@@ -44,7 +44,7 @@ extension ClusterSimulation {
         switch ops.chains[c].owner {
         case .session(let op):
             endOperation(op, at: s.now, error: error)
-            ops.sessionBusy = false
+            _ = ops.session.release()  // nil: a chain's statement is the one just ended
             runSession(&s)
         case .task(let job, let task):
             taskEnded(job: job, task: task, error: error, &s)

@@ -40,13 +40,8 @@ struct OperationsState {
     var log = OperationLog()
     /// Timeline entries that have happened.
     var timelineFired = 0
-    /// The DBA session: next SQL entry to run, and whether a statement holds it.
-    var sessionQueue: [Int] = []
-    var sessionNext = 0
-    var sessionBusy = false
-    var sessionWaitsForJob = false
-    /// The operation holding the session without a transfer (metadata sync, a job waited for).
-    var sessionHeldBy: Int?
+    /// The DBA session: the statements due and what holds it.
+    var session = DBASession()
     /// Reloaded settings already applied to the simulation.
     var settingsSeen = 0
     var transfers: [ActiveTransfer] = []
@@ -77,9 +72,6 @@ struct OperationsState {
     var groupTransfer: [Int32] = []
     /// Requests parked while their node is down (`wait` failure mode), per worker.
     var parkedOnNode: [[RequestID]] = []
-    /// The error the statement holding the session ends with (a transactional metadata sync
-    /// that ran out of memory), when it resumes.
-    var sessionHeldError: String?
     /// Per coordinator: the `add_coordinator` operation waiting for its metadata sync.
     var coordinatorOperation: [Int?] = []
     var meanArrivalRate: Double
