@@ -69,8 +69,7 @@ extension ClusterSimulation {
         let written = phase == 0 ? 0 : writeBytes[cls]
         if hasOperations && written > 0 {
             let g = Int(placement.group[placement.offset[table] + Int(t.shard)])
-            groupWAL[g] += written
-            if ops.scansOnApply[cls] { ops.groupApplyScanBytes[g] += ops.shardBytes[table][Int(t.shard)] }
+            replication.write(written, group: g, scanBytes: replication.scansOnApply[cls] ? ops.shardBytes[table][Int(t.shard)] : 0)
         }
         let ops = misses + (written > 0 ? 1 : 0)
         if ops > 0 {

@@ -59,12 +59,13 @@ public struct ClusterSimulation: EventHandler {
     var ops = OperationsState.idle
     let hasOperations: Bool
     /// Per group: writes are blocked (a move's final phase or block_writes), and UPDATE/DELETE
-    /// fail on tables without a replica identity (a force_logical transfer); WAL written, bytes.
+    /// fail on tables without a replica identity (a force_logical transfer).
     var groupBlocked: [Bool] = []
     /// Per scenario table: writes wait for a table lock (alter_distributed_table).
     var tableWritesBlocked: [Bool] = []
     var groupNoReplicaIdentityFails: [Bool] = []
-    var groupWAL: [Double] = []
+    /// Per group: the WAL foreground writes make, and logical transfers' apply of it.
+    var replication: LogicalReplication
     /// Failed nodes: workers, and coordinators.
     var workerDown: [Bool]
     var coordinatorDown: [Bool]
@@ -295,6 +296,7 @@ public struct ClusterSimulation: EventHandler {
                      nic: [Double](repeating: 0, count: coordinators))
         baseline = zeros
         lastIntegrals = zeros
+        replication = LogicalReplication(operations: scenario.operations)
         regroupShards()
         if hasOperations { try setUpOperations(layout: layout) }
         for c in 0..<initial { openDaemonConnections(coordinator: c, at: .zero) }  // to the workers in the metadata

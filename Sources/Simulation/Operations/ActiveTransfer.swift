@@ -104,16 +104,9 @@ struct ActiveTransfer {
     var maxStreams: Int = 16
     /// CPU per copied byte relative to COPY (1; a base backup's file stream costs less).
     var cpuShare = 1.0
-    /// WAL written to the groups when the copy began; applied position and when it was last advanced.
-    var walAtCopyStart: Double = 0
-    var applied: Double = 0
-    /// The same for the bytes the apply worker scans (REPLICA IDENTITY FULL without a key).
-    var scanAtCopyStart: Double = 0
-    var appliedScan: Double = 0
-    var appliedAt: SimTime = .zero
-    /// Target WAL position of the current catch-up wait, and when catch-up began.
-    var waitTarget: Double = 0
-    var catchUpStart: SimTime = .zero
+    /// The groups' change stream when the copy began, and what the target has applied of it
+    /// (a logical transfer's catch-up; a clone's physical stream uses the start only).
+    var subscription = LogicalReplication.Subscription()
     var blocked = false
     var finished = false
 

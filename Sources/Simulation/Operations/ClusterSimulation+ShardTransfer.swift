@@ -118,23 +118,19 @@ extension ClusterSimulation {
         switch t.phase {
         case .setup:
             ops.transfers[id].phase = .copy
-            ops.transfers[id].walAtCopyStart = t.kind.isClone ? workerWAL(t.source) : wal(of: id)
-            ops.transfers[id].scanAtCopyStart = t.kind.isClone ? 0 : applyScan(of: id)
+            ops.transfers[id].subscription.atCopyStart = t.kind.isClone ? .init(wal: workerWAL(t.source), scan: 0) : position(of: id)
             ops.log.transfers[t.log].copyStart = s.now
             startStreams(id, &s)
         case .copy:
             ops.log.transfers[t.log].copyEnd = s.now
             if t.kind.isClone {
                 // Streaming: the WAL written to the primary during the backup replays at the physical apply rate.
-                let lag = SimDuration(seconds: (workerWAL(t.source) - t.walAtCopyStart) / scenario.operations.physicalApplyBytesPerSecond)
+                let lag = SimDuration(seconds: (workerWAL(t.source) - t.subscription.atCopyStart.wal) / scenario.operations.physicalApplyBytesPerSecond)
                 ops.transfers[id].phase = .catchUp2
                 s.schedule(.transferStep, at: s.now + lag, priority: .control, payload: UInt32(id))
             } else if t.mode.isLogical {
                 ops.transfers[id].phase = .catchUp1
-                ops.transfers[id].catchUpStart = s.now
-                ops.transfers[id].applied = t.walAtCopyStart
-                ops.transfers[id].appliedScan = t.scanAtCopyStart
-                ops.transfers[id].appliedAt = s.now
+                ops.transfers[id].subscription.beginCatchUp(at: s.now)
                 beginWait(id, &s)
             } else {
                 buildIndexes(id, &s)
@@ -197,32 +193,20 @@ extension ClusterSimulation {
         armCPU(nodes.node(ofWorker: Int(t.target)), &s)
     }
 
-    /// WAL written so far to the groups on worker `w`, bytes.
+    /// WAL written so far to the groups on worker `w`, bytes (a clone's physical stream).
     func workerWAL(_ w: Int32) -> Double {
-        placement.groups(onWorker: w).reduce(0.0) { $0 + groupWAL[Int($1.group)] }
+        replication.position(ofGroups: placement.groups(onWorker: w).lazy.map(\.group)).wal
     }
 
-    /// WAL written so far to the transfer's groups, bytes.
-    func wal(of id: Int) -> Double {
-        ops.transfers[id].anchors.reduce(0) { sum, a in
-            let g = group(of: a)
-            return sum + (g >= 0 ? groupWAL[Int(g)] : 0)
-        }
-    }
-
-    /// Bytes the apply worker must scan for the transfer's groups' changes so far
-    /// (REPLICA IDENTITY FULL without a primary key).
-    func applyScan(of id: Int) -> Double {
-        ops.transfers[id].anchors.reduce(0) { sum, a in
-            let g = group(of: a)
-            return sum + (g >= 0 ? ops.groupApplyScanBytes[Int(g)] : 0)
-        }
+    /// The transfer's groups' change stream so far (`LogicalReplication`).
+    func position(of id: Int) -> LogicalReplication.Position {
+        replication.position(ofGroups: ops.transfers[id].anchors.lazy.map { group(of: $0) })
     }
 
     /// Which query classes' changes the apply worker finds by scanning, from the tables that
     /// have REPLICA IDENTITY FULL and no primary key now.
     mutating func refreshScansOnApply() {
-        ops.scansOnApply = classes.map { c in
+        replication.scansOnApply = classes.map { c in
             (c.command == .update || c.command == .delete) && ops.runner.replicaIdentityFull.contains(c.table)
         }
     }
@@ -233,40 +217,18 @@ extension ClusterSimulation {
     /// target's confirmed LSN passes only at a later report (an assumption: an idle cluster's
     /// move is faster, as the lab's single moves show).
     mutating func beginWait(_ id: Int, _ s: inout Scheduler<ClusterEvent>) {
-        ops.transfers[id].waitTarget = wal(of: id)
+        ops.transfers[id].subscription.waitTarget = position(of: id).wal
         s.schedule(.transferPoll, at: s.now + .seconds(1), priority: .control, payload: UInt32(id))
     }
 
     mutating func transferPoll(_ id: Int, _ s: inout Scheduler<ClusterEvent>) {
         let t = ops.transfers[id]
         guard !t.finished else { return }
-        let apply = scenario.operations.logicalApplyBytesPerSecond
-        let pendingScan = applyScan(of: id) - t.appliedScan
-        let applied: Double
-        if pendingScan > 0 {
-            // Each UPDATE/DELETE of a table without a usable index scans the target shard: the
-            // pending work takes its WAL at the apply rate plus its scans at the scan rate, and
-            // the time since the last poll applies that share of both.
-            let wal = wal(of: id)
-            let need = (wal - t.applied) / apply + pendingScan / scenario.operations.fullIdentityScanBytesPerSecond
-            let share = min(1, (s.now - t.appliedAt).seconds / need)
-            applied = share >= 1 ? wal : t.applied + share * (wal - t.applied)
-            ops.transfers[id].appliedScan = t.appliedScan + share * pendingScan
-        } else {
-            applied = min(wal(of: id), t.applied + apply * (s.now - t.appliedAt).seconds)
-        }
-        ops.transfers[id].applied = applied
-        ops.transfers[id].appliedAt = s.now
-        if applied >= t.waitTarget {
+        if replication.advance(&ops.transfers[id].subscription, towards: position(of: id), at: s.now) {
             return transferStep(id, &s)
         }
-        let timeout = scenario.operations.logicalReplicationTimeout
-        if s.now - t.catchUpStart >= timeout {
-            let target = ops.log.transfers[t.log].target
-            let error = CitusError("The logical replication waiting timeout of \(timeout.microseconds / 1_000) msec is exceeded",
-                                   detail: "The LSN on the target subscription hasn't caught up ready on the target node \(target):5432",
-                                   hint: "There might have occurred problems on the target node. If not consider using higher values for citus.logical_replication_error_timeout")
-            return failTransfer(id, error: error.description, &s)
+        if replication.timedOut(t.subscription, at: s.now) {
+            return failTransfer(id, error: replication.timeoutError(target: ops.log.transfers[t.log].target).description, &s)
         }
         s.schedule(.transferPoll, at: s.now + .seconds(1), priority: .control, payload: UInt32(id))
     }

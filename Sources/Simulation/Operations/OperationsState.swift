@@ -62,12 +62,6 @@ struct OperationsState {
     var parkedWrites: [[(request: RequestID, since: SimTime)]] = []
     /// Per scenario table: writes waiting for a table lock (alter_distributed_table's ExclusiveLock).
     var parkedOnTable: [[(request: RequestID, since: SimTime)]] = []
-    /// Per query class: an UPDATE or DELETE of a table with REPLICA IDENTITY FULL and no
-    /// primary key, which a logical move's apply finds by scanning the target shard.
-    var scansOnApply: [Bool] = []
-    /// Per group: bytes the apply worker must scan for those changes so far (a shard's size
-    /// per change), the scan counterpart of `groupWAL`.
-    var groupApplyScanBytes: [Double] = []
     /// Per group: the transfer blocking or tracking it (−1 when none).
     var groupTransfer: [Int32] = []
     /// Requests parked while their node is down (`wait` failure mode), per worker.

@@ -21,7 +21,7 @@ extension ClusterSimulation {
         let groups = placement.groupCount
         groupBlocked = Array(repeating: false, count: groups)
         groupNoReplicaIdentityFails = Array(repeating: false, count: groups)
-        if groupWAL.count != groups { groupWAL = Array(repeating: 0, count: groups) }
+        replication.regroup(groups: groups)
     }
 
     /// Shard ids of every flat shard, from the metadata (after set-up and rebuilds).
@@ -45,7 +45,6 @@ extension ClusterSimulation {
         if ops.parkedWrites.count != groupBlocked.count {
             ops.parkedWrites = Array(repeating: [], count: groupBlocked.count)
             ops.groupTransfer = Array(repeating: -1, count: groupBlocked.count)
-            ops.groupApplyScanBytes = Array(repeating: 0, count: groupBlocked.count)
         }
     }
 
@@ -108,14 +107,15 @@ extension ClusterSimulation {
     /// parked writes, tracking transfer) follows them by shard id. The caller takes the
     /// parked writes of groups that disappear before calling this.
     mutating func rebuildPlacement() throws {
-        var carried: [(anchor: ShardID, blocked: Bool, noRI: Bool, wal: Double, scan: Double, parked: [(request: RequestID, since: SimTime)], transfer: Int32)] = []
+        var carried: [(anchor: ShardID, blocked: Bool, noRI: Bool, stream: LogicalReplication.Position, parked: [(request: RequestID, since: SimTime)], transfer: Int32)] = []
         var seen = [Bool](repeating: false, count: groupBlocked.count)
         for f in placement.group.indices {
             let g = Int(placement.group[f])
             guard !seen[g] else { continue }
             seen[g] = true
-            if groupBlocked[g] || groupNoReplicaIdentityFails[g] || groupWAL[g] > 0 || !ops.parkedWrites[g].isEmpty || ops.groupTransfer[g] >= 0 {
-                carried.append((placement.shardIDs[f], groupBlocked[g], groupNoReplicaIdentityFails[g], groupWAL[g], ops.groupApplyScanBytes[g], ops.parkedWrites[g],
+            if groupBlocked[g] || groupNoReplicaIdentityFails[g] || replication.wal[g] > 0 || !ops.parkedWrites[g].isEmpty || ops.groupTransfer[g] >= 0 {
+                carried.append((placement.shardIDs[f], groupBlocked[g], groupNoReplicaIdentityFails[g],
+                                replication.position(ofGroups: CollectionOfOne(Int32(g))), ops.parkedWrites[g],
                                 ops.groupTransfer[g]))
             }
         }
@@ -128,7 +128,6 @@ extension ClusterSimulation {
         placement.place(tenantShard: rebuilt.tenantShard, shardWorker: rebuilt.shardWorker)
         ops.shardBytes = rebuilt.shardBytes
         shardScanHitFlat = Array(repeating: 1, count: placement.worker.count)
-        groupWAL = []
         regroupShards()
         ops.parkedWrites = []
         indexShardIDs()
@@ -137,8 +136,7 @@ extension ClusterSimulation {
             guard g >= 0 else { continue }
             groupBlocked[g] = c.blocked
             groupNoReplicaIdentityFails[g] = c.noRI
-            groupWAL[g] = c.wal
-            ops.groupApplyScanBytes[g] = c.scan
+            replication.restore(c.stream, group: g)
             ops.parkedWrites[g] = c.parked
             ops.groupTransfer[g] = c.transfer
         }
