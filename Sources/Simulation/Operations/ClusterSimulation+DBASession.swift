@@ -79,14 +79,14 @@ extension ClusterSimulation {
                 ops.session.holdForTransfers()
                 startPromotion(clone: clone, plan: plan, chain: chain, &s)
             case .waitForJob:
-                if ops.jobs.contains(where: { !$0.queue.isFinished && !$0.cancelled }) {
+                if ops.jobMonitor.anyRunning {
                     ops.session.holdUntilJobsEnd(operation: op)
                 } else {
                     note("WARNING:  no ongoing rebalance that can be waited on", at: s.now)
                     endOperation(op, at: s.now)
                 }
             case .stopJob:
-                if let j = ops.jobs.lastIndex(where: { !$0.queue.isFinished && !$0.cancelled }) {
+                if let j = ops.jobMonitor.lastRunning {
                     cancelJob(j, &s)
                     endOperation(op, at: s.now)
                 } else {

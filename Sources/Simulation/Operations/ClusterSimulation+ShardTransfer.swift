@@ -88,7 +88,7 @@ extension ClusterSimulation {
     func chainOperation(_ c: Int) -> Int {
         switch ops.chains[c].owner {
         case .session(let op): return op
-        case .task(let job, _): return ops.jobs[job].operation
+        case .task(let job, _): return ops.jobMonitor.jobs[job].operation
         }
     }
 

@@ -43,8 +43,8 @@ extension ClusterSimulation {
 
     /// A background job was started and every one has ended.
     public var jobsDone: Bool {
-        guard hasOperations, !ops.jobs.isEmpty else { return false }
-        return ops.jobs.allSatisfy { ops.log.operations[$0.operation].end != nil }
+        guard hasOperations, !ops.jobMonitor.jobs.isEmpty else { return false }
+        return ops.jobMonitor.jobs.allSatisfy { ops.log.operations[$0.operation].end != nil }
     }
 
     /// Schedules every timeline entry at its time.

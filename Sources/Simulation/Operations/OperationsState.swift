@@ -15,25 +15,6 @@ struct TransferChain {
     var done = false
 }
 
-/// A background rebalance job running in time.
-struct RunningJob {
-    var id: Int64
-    var operation: Int
-    var queue: BackgroundTaskQueue
-    var mode: TransferMode
-    /// Chain running each task (by position in `queue.tasks`), −1 when none.
-    var chainOfTask: [Int]
-    var attempts: [Int]
-    var runRow: [Int]
-    var cancelled = false
-    /// The queue monitor runs (the maintenance daemon's check has started it).
-    var monitorRunning = false
-    /// A monitor pass is scheduled (the daemon's check, or the end of the monitor's 1 s sleep).
-    var passPending = true
-    /// A pass is under way (a task that ends inside it asks for another instead of nesting one), and one more is asked for.
-    var inPass = false, passAgain = false
-}
-
 /// Cold state of cluster operations in a run (touched only when operations happen).
 struct OperationsState {
     var runner: RunbookRunner
@@ -46,7 +27,7 @@ struct OperationsState {
     var settingsSeen = 0
     var transfers: [ActiveTransfer] = []
     var chains: [TransferChain] = []
-    var jobs: [RunningJob] = []
+    var jobMonitor = BackgroundJobMonitor()
     /// Worker index of each node id (−1: coordinator or not a worker yet).
     var workerOfNode: [Int32] = []
     /// Node id of each worker index (nil: a spare worker not added yet).
