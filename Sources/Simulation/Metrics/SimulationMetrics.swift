@@ -252,8 +252,8 @@ extension ClusterSimulation {
             row.transfersRunning = ops.transfers.filter { !$0.finished }.count
             // Shard groups blocked by a transfer, and every group of a table whose writes wait on a
             // table lock (alter_distributed_table), each counted once.
-            var blocked = groupBlocked
-            for t in scenario.tables.indices where t < tableWritesBlocked.count && tableWritesBlocked[t] {
+            var blocked = writeBlocks.blocked
+            for t in scenario.tables.indices where t < writeBlocks.tableBlocked.count && writeBlocks.tableBlocked[t] {
                 for f in placement.offset[t]..<(placement.offset[t] + placement.shardCount(ofTable: t)) where f < placement.group.count {
                     let g = Int(placement.group[f])
                     if g < blocked.count { blocked[g] = true }

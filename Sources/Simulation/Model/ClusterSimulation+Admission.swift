@@ -31,24 +31,22 @@ extension ClusterSimulation {
             }
             return
         }
-        if isWrite[cls] && tableWritesBlocked[table] {
-            retain(request: rid)
-            ops.parkedOnTable[table].append((rid, s.now))
+        if isWrite[cls] && writeBlocks.admit(rid, table: table, at: s.now) {
+            retain(request: rid)  // parked on the table's lock
             return
         }
         if isWrite[cls] {
             for f in first..<(first + count) {
-                let g = Int(placement.group[f])
-                if groupNoReplicaIdentityFails[g] && failsWithoutReplicaIdentity[cls] {
+                switch writeBlocks.admit(rid, group: Int(placement.group[f]), needsReplicaIdentity: failsWithoutReplicaIdentity[cls], at: s.now) {
+                case .proceeds:
+                    continue
+                case .parked:
+                    retain(request: rid)
+                    return
+                case .fails(let t):
                     // PostgreSQL: "cannot update table ... because it does not have a replica identity and publishes updates".
-                    let t = ops.groupTransfer[g]
                     if t >= 0 { ops.log.transfers[ops.transfers[Int(t)].log].writesFailed += 1 }
                     answer(request: rid, outcome: .error, &s)
-                    return
-                }
-                if groupBlocked[g] {
-                    retain(request: rid)
-                    ops.parkedWrites[g].append((rid, s.now))
                     return
                 }
             }

@@ -58,12 +58,8 @@ public struct ClusterSimulation: EventHandler {
     // plain run pays one branch per dispatch.
     var ops = OperationsState.idle
     let hasOperations: Bool
-    /// Per group: writes are blocked (a move's final phase or block_writes), and UPDATE/DELETE
-    /// fail on tables without a replica identity (a force_logical transfer).
-    var groupBlocked: [Bool] = []
-    /// Per scenario table: writes wait for a table lock (alter_distributed_table).
-    var tableWritesBlocked: [Bool] = []
-    var groupNoReplicaIdentityFails: [Bool] = []
+    /// The locks that hold writes: per shard group (a transfer's), per table (alter_distributed_table's).
+    var writeBlocks = WriteBlocks()
     /// Per group: the WAL foreground writes make, and logical transfers' apply of it.
     var replication: LogicalReplication
     /// Failed nodes: workers, and coordinators.
@@ -230,7 +226,7 @@ public struct ClusterSimulation: EventHandler {
         poolSize = Int32(citus.maxAdaptiveExecutorPoolSize)
         coordinatorNICBytesPerSecond = scenario.cluster.coordinator.nicBytesPerSecond
         nodes = nodeMap
-        let workers = nodes.workers, coordinators = nodes.coordinators, localWorker = nodes.localWorker
+        let workers = nodes.workers, coordinators = nodes.coordinators
         localExecution = scenario.citus.enableLocalExecution
         workerDown = Array(repeating: false, count: workers)
         guard coordinators <= Int(UInt8.max) else {

@@ -58,7 +58,7 @@ extension ClusterSimulation {
         let id = addTransfer(t, at: s.now)
         ops.transfers[id].blocked = true
         ops.log.transfers[ops.transfers[id].log].blockStart = s.now
-        for ti in indices { tableWritesBlocked[ti] = true }
+        writeBlocks.block(tables: indices)
         s.schedule(.transferStep, at: s.now + scenario.operations.blockingOverhead, priority: .control, payload: UInt32(id))
     }
 
@@ -94,16 +94,9 @@ extension ClusterSimulation {
 
     /// The tables' lock is released: the writes that waited go on (against the new shards).
     mutating func unblockTables(transfer id: Int, _ s: inout Scheduler<ClusterEvent>) {
-        let log = ops.transfers[id].log
         var resumed: [RequestID] = []
         for ti in ops.transfers[id].kind.conversion?.tables ?? [] {
-            tableWritesBlocked[ti] = false
-            for p in ops.parkedOnTable[ti] {
-                ops.log.transfers[log].writeBlockedSeconds += (s.now - p.since).seconds
-                ops.log.transfers[log].writesDelayed += 1
-                resumed.append(p.request)
-            }
-            ops.parkedOnTable[ti] = []
+            resumed += charge(writeBlocks.unblock(table: ti), to: id, at: s.now)
         }
         ops.transfers[id].blocked = false
         for rid in resumed { resume(request: rid, &s) }

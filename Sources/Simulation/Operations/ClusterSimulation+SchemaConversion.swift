@@ -59,12 +59,12 @@ extension ClusterSimulation {
         let id = addTransfer(t, at: s.now)
         if copy.group >= 0 {
             let g = Int(copy.group)
-            if ops.groupTransfer[g] >= 0 {
+            if writeBlocks.holder(ofGroup: g) != nil {
                 return failTransfer(id, error: CitusError("could not acquire the lock required to \(distribute ? "distribute" : "undistribute") schema \(name)",
                                                            detail: "Another operation is moving the same schema.").description, &s)
             }
-            ops.groupTransfer[g] = Int32(id)
-            groupBlocked[g] = true
+            writeBlocks.track(group: g, transfer: Int32(id))
+            writeBlocks.block(group: g)
             ops.transfers[id].blocked = true
             ops.log.transfers[ops.transfers[id].log].blockStart = s.now
         }

@@ -79,7 +79,7 @@ extension ClusterSimulation {
         ops.chains[t.chain].active = Int32(id)
         for a in t.anchors {
             let g = Int(group(of: a))
-            if g >= 0 { ops.groupTransfer[g] = Int32(id) }
+            if g >= 0 { writeBlocks.track(group: g, transfer: Int32(id)) }
         }
         return id
     }
@@ -100,7 +100,7 @@ extension ClusterSimulation {
         let id = addTransfer(t, at: s.now)
         if !t.mode.isLogical && blocks { block(transfer: id, at: s.now) }
         if t.mode == .forceLogical {
-            for a in t.anchors where group(of: a) >= 0 { groupNoReplicaIdentityFails[Int(group(of: a))] = true }
+            for a in t.anchors where group(of: a) >= 0 { writeBlocks.failWritesWithoutReplicaIdentity(group: Int(group(of: a))) }
         }
         let costs = scenario.operations
         var overhead = t.mode.isLogical ? costs.logicalOverhead : costs.blockingOverhead
@@ -254,7 +254,7 @@ extension ClusterSimulation {
             for a in t.anchors where group(of: a) >= 0 {
                 let g = Int(group(of: a))
                 resumed += release(group: g, transfer: id, at: s.now)
-                groupNoReplicaIdentityFails[g] = false
+                writeBlocks.transferEnded(Int32(id), group: g)  // its publication goes with the old group
             }
             ops.runner.state.apply(plan)
             do { try rebuildPlacement() } catch { return failTransfer(id, error: "ERROR:  \(error)", &s) }
@@ -305,8 +305,7 @@ extension ClusterSimulation {
         if t.kind.conversion != nil { unblockTables(transfer: id, &s) }
         for a in t.anchors where group(of: a) >= 0 {
             let g = Int(group(of: a))
-            groupNoReplicaIdentityFails[g] = false
-            if ops.groupTransfer[g] == Int32(id) { ops.groupTransfer[g] = -1 }
+            writeBlocks.transferEnded(Int32(id), group: g)
         }
         let log = t.log
         ops.log.transfers[log].end = s.now

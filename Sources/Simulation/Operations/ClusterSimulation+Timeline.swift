@@ -22,8 +22,7 @@ extension ClusterSimulation {
         state.parkedOnNode = Array(repeating: [], count: workers)
         state.cacheSolves = Array(repeating: nil, count: workers)
         state.coordinatorOperation = Array(repeating: nil, count: coordinators)
-        state.parkedOnTable = Array(repeating: [], count: scenario.tables.count)
-        tableWritesBlocked = Array(repeating: false, count: scenario.tables.count)
+        writeBlocks.setTables(scenario.tables.count)
         state.maxWorkerProcesses = scenario.citus.maxWorkerProcesses
         state.tenantSizes = scenario.workload.tenants.sizeBytes
         state.tenantActivity = scenario.workload.tenants.activity

@@ -27,7 +27,7 @@ extension ClusterSimulation {
             }
             let g = group(of: item.anchor)
             guard g >= 0, source >= 0, target >= 0 else { throw CitusError("could not find valid entry for shard \(item.anchor)") }
-            if ops.groupTransfer[Int(g)] >= 0 {
+            if writeBlocks.holder(ofGroup: Int(g)) != nil {
                 throw CitusError("could not acquire the lock required to move shard \(item.anchor)",
                                  detail: "Another operation is moving or splitting the same shard group.")
             }

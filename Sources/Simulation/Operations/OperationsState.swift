@@ -39,12 +39,6 @@ struct OperationsState {
     var cacheSolves: [WorkerCache.Solve?] = []
     /// Bytes of table data on each worker's disk (moves' free-space check; deferred drops free it).
     var diskUsed: [Double]
-    /// Per group: writes queued while it is blocked (request ids), and when each was parked.
-    var parkedWrites: [[(request: RequestID, since: SimTime)]] = []
-    /// Per scenario table: writes waiting for a table lock (alter_distributed_table's ExclusiveLock).
-    var parkedOnTable: [[(request: RequestID, since: SimTime)]] = []
-    /// Per group: the transfer blocking or tracking it (−1 when none).
-    var groupTransfer: [Int32] = []
     /// Requests parked while their node is down (`wait` failure mode), per worker.
     var parkedOnNode: [[RequestID]] = []
     /// Per coordinator: the `add_coordinator` operation waiting for its metadata sync.

@@ -19,8 +19,7 @@ extension ClusterSimulation {
                 : ops.runner.state.table(spec.name)?.colocationID ?? layout.state.table(spec.name)?.colocationID
         })
         let groups = placement.groupCount
-        groupBlocked = Array(repeating: false, count: groups)
-        groupNoReplicaIdentityFails = Array(repeating: false, count: groups)
+        writeBlocks.regroup(groups: groups)
         replication.regroup(groups: groups)
     }
 
@@ -42,10 +41,6 @@ extension ClusterSimulation {
             }
         }
         placement.identify(ids)
-        if ops.parkedWrites.count != groupBlocked.count {
-            ops.parkedWrites = Array(repeating: [], count: groupBlocked.count)
-            ops.groupTransfer = Array(repeating: -1, count: groupBlocked.count)
-        }
     }
 
     /// Dense group of the shard group holding `anchor`.
@@ -107,16 +102,15 @@ extension ClusterSimulation {
     /// parked writes, tracking transfer) follows them by shard id. The caller takes the
     /// parked writes of groups that disappear before calling this.
     mutating func rebuildPlacement() throws {
-        var carried: [(anchor: ShardID, blocked: Bool, noRI: Bool, stream: LogicalReplication.Position, parked: [(request: RequestID, since: SimTime)], transfer: Int32)] = []
-        var seen = [Bool](repeating: false, count: groupBlocked.count)
+        var carried: [(anchor: ShardID, locks: WriteBlocks.GroupState, stream: LogicalReplication.Position)] = []
+        var seen = [Bool](repeating: false, count: placement.groupCount)
         for f in placement.group.indices {
             let g = Int(placement.group[f])
             guard !seen[g] else { continue }
             seen[g] = true
-            if groupBlocked[g] || groupNoReplicaIdentityFails[g] || replication.wal[g] > 0 || !ops.parkedWrites[g].isEmpty || ops.groupTransfer[g] >= 0 {
-                carried.append((placement.shardIDs[f], groupBlocked[g], groupNoReplicaIdentityFails[g],
-                                replication.position(ofGroups: CollectionOfOne(Int32(g))), ops.parkedWrites[g],
-                                ops.groupTransfer[g]))
+            let locks = writeBlocks.state(ofGroup: g)
+            if !locks.isIdle || replication.wal[g] > 0 {
+                carried.append((placement.shardIDs[f], locks, replication.position(ofGroups: CollectionOfOne(Int32(g)))))
             }
         }
         let state = ops.runner.state
@@ -129,16 +123,12 @@ extension ClusterSimulation {
         ops.shardBytes = rebuilt.shardBytes
         shardScanHitFlat = Array(repeating: 1, count: placement.worker.count)
         regroupShards()
-        ops.parkedWrites = []
         indexShardIDs()
         for c in carried {
             let g = Int(group(of: c.anchor))
             guard g >= 0 else { continue }
-            groupBlocked[g] = c.blocked
-            groupNoReplicaIdentityFails[g] = c.noRI
+            writeBlocks.restore(c.locks, group: g)
             replication.restore(c.stream, group: g)
-            ops.parkedWrites[g] = c.parked
-            ops.groupTransfer[g] = c.transfer
         }
         refreshCaches(workers: (0..<Int32(workers)).filter { inMetadata(worker: Int($0)) })
     }
