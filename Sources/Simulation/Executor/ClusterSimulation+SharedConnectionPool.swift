@@ -59,7 +59,7 @@ extension ClusterSimulation {
 
     /// Client sessions connected to coordinator `c` (each is a client backend there).
     func clientBackends(coordinator c: UInt8) -> Int {
-        coordinators == 1 ? sessionCoordinator.count : sessionCoordinator.reduce(0) { $0 + ($1 == c ? 1 : 0) }
+        clientSessions.count(onCoordinator: c)
     }
 
     /// The request a shared-pool waiter belongs to.

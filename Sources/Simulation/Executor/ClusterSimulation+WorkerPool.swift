@@ -104,7 +104,7 @@ extension ClusterSimulation {
 
     /// Keeps the connection in the session's cache (`ConnectionCache.keep`), else closes it.
     mutating func returnConnection(session: Int32, coordinator: UInt8, worker: Int, _ s: inout Scheduler<ClusterEvent>) {
-        let sameCoordinator = session >= 0 && sessionCoordinator[Int(session)] == coordinator
+        let sameCoordinator = session >= 0 && clientSessions.coordinator[Int(session)] == coordinator
         if !connectionCache.keep(session: session, worker: worker, sameCoordinator: sameCoordinator, at: s.now) {
             _ = backends[worker].release(at: s.now)
             releaseSharedSlot(worker: worker, coordinator: coordinator, session: session, &s)

@@ -202,14 +202,14 @@ extension ClusterSimulation {
             baseline = current
             for w in 0..<workers { backends[w].resetStatistics(at: now) }
             sharedPool.resetStatistics(at: now)
-            for d in sessions.indices { sessions[d].resetStatistics(at: now) }
+            clientSessions.resetStatistics(at: now)
             return
         }
         guard now > measureFrom else { return }
         let span = Double((now - lastSampleTime).microseconds)
         let n = classes.count
         var row = SeriesRow(timeSeconds: now.seconds, throughput: [], p50Ms: [], p99Ms: [], timeouts: [], cpuUtilization: [],
-                            diskUtilization: [], connections: [], sharedPoolInUse: [], sessionsInUse: sessions.reduce(0) { $0 + $1.inUse }, sessionWaiters: sessions.reduce(0) { $0 + $1.waiterCount })
+                            diskUtilization: [], connections: [], sharedPoolInUse: [], sessionsInUse: clientSessions.inUse, sessionWaiters: clientSessions.waiters)
         row.waiting = Array(repeating: 0, count: n)
         row.oldestWaitingMs = Array(repeating: 0, count: n)
         // Requests still waiting for an answer (a blocked write, a queue): their number and the

@@ -123,7 +123,7 @@ extension ClusterSimulation {
             out.append(Metric("coordinator.local_executions_per_second", Double(m.localExecutions) / window))
             out.append(Metric("coordinator.local_failovers", Double(m.localFailovers)))
         }
-        out.append(Metric("sessions_in_use_mean", sessions.reduce(0.0) { $0 + $1.held.mean(at: end) }))
+        out.append(Metric("sessions_in_use_mean", clientSessions.inUseMean(at: end)))
         // The busiest worker (the CPU objective of `slo.max_cpu_utilization`; a coordinator
         // with shards has its own objective).
         out.append(Metric("worker_cpu_utilization_max", (0..<workers).reduce(0.0) { busiest, w in

@@ -58,7 +58,7 @@ extension ClusterSimulation {
             record.schemaDraws = schemaStream.next64()
         }
         let id = newRequest(record)
-        if hasOperations && liveCoordinators.isEmpty {
+        if hasOperations && clientSessions.live.isEmpty {
             // No coordinator: the client's connection fails at once.
             metrics.failedOnDownNode += 1
             answer(request: id, outcome: .error, &s)
@@ -71,8 +71,8 @@ extension ClusterSimulation {
         if let session {
             requests[id].session = session
             begin(request: id, &s)
-        } else if sessions[Int(tenant) % databases].acquire(id.raw, at: s.now) {
-            requests[id].session = popFreeSession(database: Int(tenant) % databases)
+        } else if let free = clientSessions.acquire(id, database: Int(tenant) % databases, at: s.now) {
+            requests[id].session = free
             begin(request: id, &s)
         } else {
             metrics.sessionWaits[cls] += 1  // waits with session −1 until one is released
@@ -118,14 +118,12 @@ extension ClusterSimulation {
         if let think = thinkTime {
             s.schedule(.think, after: SimDuration(seconds: think.sample(arrivalStream)), priority: .arrival, payload: UInt32(session))
         } else {
-            let d = Int(session) % databases
-            if let raw = sessions[d].release(at: s.now) {
-                let next = RequestID(raw)
+            if let next = clientSessions.release(session, at: s.now) {
                 requests[next].session = session
                 begin(request: next, &s)
             } else {
                 if coordinators > 1 { reconnect(session: session, &s) }
-                pushFreeSession(session)
+                clientSessions.pushFree(session)
             }
         }
     }
@@ -163,7 +161,7 @@ extension ClusterSimulation {
         defer { release(request: id) }
         guard r.active, !r.answered else { return }
         if r.session < 0 {
-            _ = sessions[Int(r.tenant) % databases].cancelWait(id.raw, at: s.now)
+            clientSessions.cancelWait(id, database: Int(r.tenant) % databases, at: s.now)
             answer(request: id, outcome: .timeout, &s)
             return
         }

@@ -68,10 +68,6 @@ public struct ClusterSimulation: EventHandler {
     /// Coordinators that have joined (the first from the start; others by `add_coordinator`
     /// once their metadata is synced).
     var coordinatorJoined: [Bool]
-    /// Coordinators that have joined and are up, in index order: sessions are balanced over them.
-    var liveCoordinators: [Int32] = [0]
-    /// The coordinator each client session is connected to (its cached connections live there).
-    var sessionCoordinator: [UInt8]
     /// Open-loop arrival rate multiplier (timeline `rate_multiplier`), and the candidate rate
     /// of the thinning (the curve's maximum times the largest multiplier, so a run without
     /// multipliers draws exactly as before).
@@ -127,13 +123,8 @@ public struct ClusterSimulation: EventHandler {
     var backends: [TokenPool]
     /// Per worker and per coordinator: the memory envelope (`NodeMemory`).
     let workerMemory: [NodeMemory], coordinatorMemory: [NodeMemory]
-    /// Client sessions of each database.
-    var sessions: [TokenPool]
-    /// Session indices not in use (open loop), per database and coordinator (index
-    /// database × coordinators + coordinator: the sessions connected to it), lowest on top.
-    var freeSessions: [[Int32]]
-    /// Round robin over live coordinators for the next request's session (several coordinators).
-    var nextCoordinatorTurn = 0
+    /// The client sessions: which one a request gets, the coordinator each is connected to.
+    var clientSessions: ClientSessions
     /// The connections each session keeps to each worker between its queries.
     var connectionCache: ConnectionCache
 
@@ -235,9 +226,7 @@ public struct ClusterSimulation: EventHandler {
         coordinatorDown = Array(repeating: false, count: coordinators)
         let initial = scenario.cluster.coordinatorNames.count
         coordinatorJoined = (0..<coordinators).map { $0 < initial }
-        liveCoordinators = (0..<Int32(initial)).map { $0 }
-        // The load balancer's rule (`targetCoordinator`): session k on coordinator ⌊k / databases⌋ mod n.
-        sessionCoordinator = (0..<scenario.workload.sessions).map { UInt8(($0 / k) % initial) }
+        clientSessions = try ClientSessions(sessions: scenario.workload.sessions, databases: k, coordinators: coordinators, initial: initial)
         network = ClusterNetwork(coordinators: coordinators, nodes: nodes.cpuNodes)
         latency = scenario.cluster.networkLatency
         connectDelay = scenario.cluster.networkLatency * (2 * scenario.cluster.connectionRoundTrips)
@@ -267,15 +256,10 @@ public struct ClusterSimulation: EventHandler {
         backends = try (0..<workers).map { w in
             try TokenPool(capacity: w == local ? max(0, c.coordinator.maxConnections - 3 - sessionCount) : max(0, c.spec(ofShardNode: w).maxConnections - 3))
         }
-        sessions = try (0..<k).map { d in try TokenPool(capacity: (sessionCount - d + k - 1) / k) }
-        let coordinatorCount = coordinators
-        freeSessions = (0..<(k * coordinatorCount)).map { [sessionCoordinator] i in
-            stride(from: Int32(i / coordinatorCount), to: Int32(sessionCount), by: k).reversed().filter { Int(sessionCoordinator[Int($0)]) == i % coordinatorCount }
-        }
         connectionCache = ConnectionCache(sessions: scenario.workload.sessions, workers: workers,
                                           maxPerWorker: Int32(citus.maxCachedConnsPerWorker), lifetime: citus.maxCachedConnectionLifetime)
         (workerMemory, coordinatorMemory) = NodeMemory.envelope(scenario: scenario, layout: layout, workers: workers, coordinators: coordinators, localWorker: local,
-                                                                sessionsPerCoordinator: sessionCoordinator.reduce(into: [Int](repeating: 0, count: coordinators)) { $0[Int($1)] += 1 })
+                                                                sessionsPerCoordinator: clientSessions.coordinator.reduce(into: [Int](repeating: 0, count: coordinators)) { $0[Int($1)] += 1 })
         metrics = SimulationMetrics(classes: classes.map(\.name), workers: workers, tenants: scenario.workload.tenants.count,
                                     trackStatements: scenario.citus.statStatementsTrack)
         for (c, cls) in classes.enumerated() where !cls.isSingleTenant { metrics.routerCallsByTenant[c] = [] }
