@@ -25,13 +25,12 @@ public struct StatementClassifier: Sendable {
     /// nil for statements that are not a SELECT, INSERT, UPDATE or DELETE (BEGIN, SET, ...).
     public func read(_ query: String) -> Reading? {
         let tokens = Self.tokens(query)
-        var i = 0
         // WITH ... AS (...) main: the command is the first top-level DML keyword after the CTEs.
         var command: Command?
         var depth = 0
         for (k, t) in tokens.enumerated() {
             if t == "(" { depth += 1 } else if t == ")" { depth -= 1 }
-            if depth == 0, let c = Command(rawValue: t) { command = c; i = k; break }
+            if depth == 0, let c = Command(rawValue: t) { command = c; break }
             if k == 0 && t != "with" { break }
         }
         guard let command else { return nil }

@@ -58,26 +58,16 @@ extension ClusterSimulation {
                 startJob(id: id, tasks: tasks, mode: mode, statementOperation: op, &s)
                 endOperation(op, at: s.now)
             case .split(let plan, let mode):
-                let chain = newChain(TransferChain(owner: .session(operation: op), items: [], mode: mode))
-                ops.session.holdForTransfers()
-                startSplit(plan, mode: mode, chain: chain, &s)
+                startSplit(plan, mode: mode, chain: sessionChain(op, mode: mode), &s)
             case .addClone(let id, let name, _, let primary):
                 attachWorker(id, name: name, at: s.now)
-                let chain = newChain(TransferChain(owner: .session(operation: op), items: [], mode: .blockWrites))
-                ops.session.holdForTransfers()
-                startClone(clone: id, primary: primary, chain: chain, &s)
+                startClone(clone: id, primary: primary, chain: sessionChain(op), &s)
             case .alterTable(let tables, let count):
-                let chain = newChain(TransferChain(owner: .session(operation: op), items: [], mode: .blockWrites))
-                ops.session.holdForTransfers()
-                startConversion(tables: tables, shardCount: count, chain: chain, &s)
+                startConversion(tables: tables, shardCount: count, chain: sessionChain(op), &s)
             case .schemaConversion(let schema, let distribute):
-                let chain = newChain(TransferChain(owner: .session(operation: op), items: [], mode: .blockWrites))
-                ops.session.holdForTransfers()
-                startSchemaConversion(schema: schema, distribute: distribute, chain: chain, &s)
+                startSchemaConversion(schema: schema, distribute: distribute, chain: sessionChain(op), &s)
             case .promoteClone(let clone, let plan):
-                let chain = newChain(TransferChain(owner: .session(operation: op), items: [], mode: .blockWrites))
-                ops.session.holdForTransfers()
-                startPromotion(clone: clone, plan: plan, chain: chain, &s)
+                startPromotion(clone: clone, plan: plan, chain: sessionChain(op), &s)
             case .waitForJob:
                 if ops.jobMonitor.anyRunning {
                     ops.session.holdUntilJobsEnd(operation: op)
@@ -98,6 +88,13 @@ extension ClusterSimulation {
             let text = (error as? CitusError)?.description ?? (error as? ClusterError).map { "ERROR:  \($0.description)" } ?? "ERROR:  \(error)"
             endOperation(op, at: s.now, error: text)
         }
+    }
+
+    /// A chain of transfers statement `op` waits for, started by the caller; the statement holds
+    /// the session until the chain ends.
+    mutating func sessionChain(_ op: Int, mode: TransferMode = .blockWrites) -> Int {
+        ops.session.holdForTransfers()
+        return newChain(TransferChain(owner: .session(operation: op), items: [], mode: mode))
     }
 
     /// The session's held statement is over (metadata sync, a job waited for).
