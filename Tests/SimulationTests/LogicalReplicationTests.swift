@@ -24,6 +24,7 @@ final class LogicalReplicationTests: XCTestCase {
         r.write(2e6, group: 2, scanBytes: 0)
         XCTAssertEqual(r.position(ofGroups: [0, -1, 2]), .init(wal: 7e6, scan: 50e6))
         XCTAssertEqual(r.position(ofGroups: [1]), .init(wal: 0, scan: 0))
+        XCTAssertEqual(r.position(ofGroup: 2), .init(wal: 3e6, scan: 50e6))
         r.restore(.init(wal: 3e6, scan: 1e6), group: 1)
         XCTAssertEqual(r.position(ofGroups: [1]), .init(wal: 3e6, scan: 1e6))
         r.regroup(groups: 2)

@@ -6,8 +6,8 @@ import Workload
 /// Model (FACTS G): each node's CPU is processor sharing over its cores (or all nodes share one
 /// host's, `cluster.shared_host_cores`); each worker has a disk (IOPS and bandwidth, `Disk`);
 /// results cross the coordinator's NIC ingress (a FIFO link at its bandwidth) plus the one-way
-/// latency each way. A request takes a client session (open loop: from the application's pool
-/// of `sessions`; closed loop: its client's), is planned on the coordinator, then runs as one
+/// latency each way. A request takes a client session (`ClientSessions`; open loop: a free one
+/// of its database's or it waits; closed loop: its client's), is planned on the coordinator, then runs as one
 /// shard task (router), fans out over per-worker pools with slow start and is merged on the
 /// coordinator, or (across schemas) runs one subplan per schema in turn (`+Subplans`). Connections to a worker count against `citus.max_shared_pool_size` (the first of
 /// a pool waits when it is exhausted, further ones are skipped), its `max_connections` and its

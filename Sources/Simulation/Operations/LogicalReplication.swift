@@ -74,6 +74,9 @@ package struct LogicalReplication {
         scan[g] += scanBytes
     }
 
+    /// Group `g`'s stream position.
+    package func position(ofGroup g: Int) -> Position { Position(wal: wal[g], scan: scan[g]) }
+
     /// The stream position of a set of groups (negative ids: groups that do not exist, skipped).
     package func position(ofGroups groups: some Sequence<Int32>) -> Position {
         var p = Position(wal: 0, scan: 0)

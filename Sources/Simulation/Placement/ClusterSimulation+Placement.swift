@@ -110,7 +110,7 @@ extension ClusterSimulation {
             seen[g] = true
             let locks = writeBlocks.state(ofGroup: g)
             if !locks.isIdle || replication.wal[g] > 0 {
-                carried.append((placement.shardIDs[f], locks, replication.position(ofGroups: CollectionOfOne(Int32(g)))))
+                carried.append((placement.shardIDs[f], locks, replication.position(ofGroup: g)))
             }
         }
         let state = ops.runner.state
