@@ -91,19 +91,10 @@ struct ActiveTransfer {
     var anchors: [ShardID]
     var bytes: Double
     var phase: Phase = .setup
-    /// COPY streams: bytes of shards not yet started, and per running stream its bytes left
-    /// and chunk parts still outstanding.
-    var pendingShards: [Double] = []
-    var streams: [(left: Double, parts: Int32)] = []
-    /// A conversion's streams each have their own source and target worker (parallel to
-    /// `pendingShards` and `streams`); other transfers use `source` and `target`.
-    var pendingEnds: [(source: Int32, target: Int32)] = []
-    var streamEnds: [(source: Int32, target: Int32)] = []
+    /// The COPY: its shards, its streams and their limit.
+    var copy = CopyStreams()
     /// Index builds still running (a conversion builds on every worker at once).
     var indexParts: Int32 = 0
-    var maxStreams: Int = 16
-    /// CPU per copied byte relative to COPY (1; a base backup's file stream costs less).
-    var cpuShare = 1.0
     /// The groups' change stream when the copy began, and what the target has applied of it
     /// (a logical transfer's catch-up; a clone's physical stream uses the start only).
     var subscription = LogicalReplication.Subscription()

@@ -25,10 +25,9 @@ package struct BackgroundJobMonitor {
         package let operation: Int
         package let mode: TransferMode
         package fileprivate(set) var queue: BackgroundTaskQueue
-        /// Per task (by position in `queue.tasks`): the chain running it (−1 when none), the
-        /// times it started, and the log row of its latest run (−1 before the first).
+        /// Per task (by position in `queue.tasks`): the chain running it (−1 when none) and
+        /// the log row of its latest run (−1 before the first).
         package fileprivate(set) var chainOfTask: [Int]
-        package fileprivate(set) var attempts: [Int]
         package fileprivate(set) var runRow: [Int]
         package fileprivate(set) var cancelled = false
         /// The monitor runs (the daemon's check has started it).
@@ -72,7 +71,7 @@ package struct BackgroundJobMonitor {
     package mutating func add(id: Int64, operation: Int, tasks: [BackgroundJobGraph.Task], mode: TransferMode,
                               at now: SimTime) -> (job: Int, firstPass: SimTime) {
         jobs.append(Job(id: id, operation: operation, mode: mode, queue: BackgroundTaskQueue(tasks: tasks),
-                        chainOfTask: Array(repeating: -1, count: tasks.count), attempts: Array(repeating: 0, count: tasks.count),
+                        chainOfTask: Array(repeating: -1, count: tasks.count),
                         runRow: Array(repeating: -1, count: tasks.count)))
         let interval = Self.queueInterval.microseconds
         return (jobs.count - 1, SimTime(microseconds: (now.microseconds / interval + 1) * interval))
@@ -119,13 +118,13 @@ package struct BackgroundJobMonitor {
         return true
     }
 
-    /// Task `id` of job `j` starts; its run is logged at row `row`. Returns the task and its attempt.
+    /// Task `id` of job `j` starts; its run is logged at row `row`. Returns the task and its
+    /// attempt (1, then one more after each failure: a task runs again only after failing).
     package mutating func start(_ j: Int, task id: Int64, row: Int) -> (task: BackgroundJobGraph.Task, attempt: Int) {
         jobs[j].queue.start(id)
         let i = jobs[j].queue.index(id)
-        jobs[j].attempts[i] += 1
         jobs[j].runRow[i] = row
-        return (jobs[j].queue.tasks[i], jobs[j].attempts[i])
+        return (jobs[j].queue.tasks[i], jobs[j].queue.failures[i] + 1)
     }
 
     /// Chain `c` runs task `id` of job `j`.

@@ -43,8 +43,7 @@ extension ClusterSimulation {
             }
             for shard in old.indices where old[shard] >= 0 {
                 for w in 0..<workers where flow[shard * workers + w] > 0 {
-                    t.pendingShards.append(flow[shard * workers + w])
-                    t.pendingEnds.append((old[shard], Int32(w)))
+                    t.copy.add(bytes: flow[shard * workers + w], ends: .init(source: old[shard], target: Int32(w)))
                     t.bytes += flow[shard * workers + w]
                     sources.insert(old[shard])
                 }
@@ -53,7 +52,7 @@ extension ClusterSimulation {
                 conversion.indexWork[Int(after.shardWorker[ti][shard])] += bytes / 1_073_741_824 * Double(spec.secondaryIndexes) * scenario.operations.indexBuildSecondsPerGiB
             }
         }
-        t.maxStreams = max(1, Int(poolSize)) * max(1, sources.count)
+        t.copy.limit = max(1, Int(poolSize)) * max(1, sources.count)
         t.kind = .convert(conversion)  // with its index work
         let id = addTransfer(t, at: s.now)
         ops.transfers[id].blocked = true

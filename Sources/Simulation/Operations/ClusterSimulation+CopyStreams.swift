@@ -3,44 +3,34 @@ import Planner
 import Runbook
 import SimCore
 
-/// A transfer's COPY streams: up to the pool size at once, each in 64 MiB chunks that cost CPU on
-/// both sides, a disk read and write and the source's NIC (OperationsSpec).
+/// Carries out a transfer's COPY streams (`CopyStreams` keeps their count): each chunk costs CPU
+/// on both sides, a disk read and write and the source's NIC (OperationsSpec).
 extension ClusterSimulation {
     // MARK: Copy streams
 
+    /// Starts streams for the waiting shards of transfer `id` while the limit allows; when
+    /// every shard is copied, the copy phase is over.
     mutating func startStreams(_ id: Int, _ s: inout Scheduler<ClusterEvent>) {
-        while !ops.transfers[id].pendingShards.isEmpty {
-            let slot = ops.transfers[id].streams.firstIndex { $0.left <= 0 && $0.parts == 0 }
-            guard slot != nil || ops.transfers[id].streams.count < ops.transfers[id].maxStreams else { break }
-            let bytes = ops.transfers[id].pendingShards.removeFirst()
-            let k: Int
-            if let slot { k = slot; ops.transfers[id].streams[k] = (bytes, 0) } else { k = ops.transfers[id].streams.count; ops.transfers[id].streams.append((bytes, 0)) }
-            if !ops.transfers[id].pendingEnds.isEmpty {
-                let end = ops.transfers[id].pendingEnds.removeFirst()
-                if k < ops.transfers[id].streamEnds.count { ops.transfers[id].streamEnds[k] = end } else { ops.transfers[id].streamEnds.append(end) }
-            }
+        while let k = ops.transfers[id].copy.startNext() {
             startChunk(id, stream: k, &s)
         }
-        if ops.transfers[id].streams.allSatisfy({ $0.left <= 0 && $0.parts == 0 }) && ops.transfers[id].pendingShards.isEmpty {
-            transferStep(id, &s)
-        }
+        if ops.transfers[id].copy.isDone { transferStep(id, &s) }
     }
 
     /// One chunk of a COPY stream: CPU on both sides, a read and a write, the network.
     mutating func startChunk(_ id: Int, stream k: Int, _ s: inout Scheduler<ClusterEvent>) {
         let t = ops.transfers[id]
-        let chunk = min(OperationsSpec.chunkBytes, t.streams[k].left)
-        ops.transfers[id].streams[k].left -= chunk
-        let cpuWork = SimDuration(seconds: chunk / scenario.operations.copyBytesPerCoreSecond * t.cpuShare)
-        let ios = (chunk / 262_144).rounded(.up)  // 256 KiB sequential I/Os
-        var parts: Int32 = 0
-        func part(_ node: Int32) -> UInt32 {
-            parts += 1
-            return newTask(TaskRecord(worker: node, shard: Int32(k), pool: -1, stage: .copy, transfer: Int32(id))).raw
-        }
-        let (from, to) = k < t.streamEnds.count ? t.streamEnds[k] : (t.source, t.target)
+        let ends = t.copy.ends(ofStream: k, transfer: .init(source: t.source, target: t.target))
+        let (from, to) = (ends.source, ends.target)
         // −1 is the coordinator (reference tables it copies from).
         let src = from < 0 ? 0 : nodes.node(ofWorker: Int(from)), dst = to < 0 ? 0 : nodes.node(ofWorker: Int(to))
+        // CPU and disk on both sides, and the network between different nodes.
+        let chunk = ops.transfers[id].copy.beginChunk(stream: k, parts: src == dst ? 4 : 5)
+        let cpuWork = SimDuration(seconds: chunk / scenario.operations.copyBytesPerCoreSecond * t.copy.cpuShare)
+        let ios = (chunk / 262_144).rounded(.up)  // 256 KiB sequential I/Os
+        func part(_ node: Int32) -> UInt32 {
+            newTask(TaskRecord(worker: node, shard: Int32(k), pool: -1, stage: .copy, transfer: Int32(id))).raw
+        }
         cpu[src].arrive(job: part(from), work: cpuWork, at: s.now)
         cpu[dst].arrive(job: part(to), work: cpuWork, at: s.now)
         armCPU(src, &s)
@@ -55,7 +45,6 @@ extension ClusterSimulation {
             if from >= 0 { metrics.bytesSent[Int(from)] += chunk }
             s.schedule(.copyNetwork, at: done + latency, priority: .completion, payload: part(from))
         }
-        ops.transfers[id].streams[k].parts = parts
     }
 
     /// A part of a chunk (or the index build) finished.
@@ -69,12 +58,10 @@ extension ClusterSimulation {
             return ops.transfers[id].indexParts > 0 ? () : transferStep(id, &s)
         }
         let k = Int(task.shard)
-        ops.transfers[id].streams[k].parts -= 1
-        guard ops.transfers[id].streams[k].parts == 0 else { return }
-        if ops.transfers[id].streams[k].left > 0 {
-            startChunk(id, stream: k, &s)
-        } else {
-            startStreams(id, &s)
+        switch ops.transfers[id].copy.partDone(stream: k) {
+        case .chunkRunning: return
+        case .nextChunk: startChunk(id, stream: k, &s)
+        case .streamFree: startStreams(id, &s)
         }
     }
 }

@@ -30,8 +30,8 @@ extension ClusterSimulation {
         var copy = ActiveTransfer.SchemaCopy(name: name)
         let kind = { (copy: ActiveTransfer.SchemaCopy) -> ActiveTransfer.Kind in distribute ? .distributeSchema(copy) : .undistributeSchema(copy) }
         var t = ActiveTransfer(kind: kind(copy), log: -1, chain: chain, mode: .blockWrites, source: -1, target: -1, anchors: [], bytes: 0)
-        t.maxStreams = 1  // one table after another
-        t.cpuShare = distribute ? scenario.operations.schemaDistributeCPUShare : scenario.operations.schemaUndistributeCPUShare
+        t.copy.limit = 1  // one table after another
+        t.copy.cpuShare = distribute ? scenario.operations.schemaDistributeCPUShare : scenario.operations.schemaUndistributeCPUShare
         let tenant = SimulationLayout.tenantRank(ofSchema: name, tenants: tenantCount).map { $0 - 1 }
         if let tenant, let first = scenario.tables.firstIndex(where: { $0.kind == .distributed }) {
             let worker: Int32
@@ -50,7 +50,7 @@ extension ClusterSimulation {
             copy.group = placement.group[placement.offset[first] + tenant]
             for (ti, spec) in scenario.tables.enumerated() where spec.kind == .distributed && !ops.shardBytes[ti].isEmpty && ops.shardBytes[ti][tenant] > 0 {
                 let bytes = ops.shardBytes[ti][tenant]
-                t.pendingShards.append(bytes)
+                t.copy.add(bytes: bytes)
                 t.bytes += bytes
                 copy.indexWork += bytes / 1_073_741_824 * Double(spec.secondaryIndexes) * scenario.operations.indexBuildSecondsPerGiB
             }

@@ -95,8 +95,8 @@ extension ClusterSimulation {
     mutating func beginTransfer(_ transfer: ActiveTransfer, shards: [Double], blocks: Bool = true, _ s: inout Scheduler<ClusterEvent>) {
         var t = transfer
         refreshScansOnApply()  // an ALTER TABLE ... REPLICA IDENTITY before the transfer counts from now
-        t.pendingShards = shards.filter { $0 > 0 }
-        t.maxStreams = t.kind.isClone ? 1 : max(1, Int(poolSize))
+        for bytes in shards where bytes > 0 { t.copy.add(bytes: bytes) }
+        t.copy.limit = t.kind.isClone ? 1 : max(1, Int(poolSize))
         let id = addTransfer(t, at: s.now)
         if !t.mode.isLogical && blocks { block(transfer: id, at: s.now) }
         if t.mode == .forceLogical {

@@ -69,7 +69,7 @@ extension ClusterSimulation {
         var t = ActiveTransfer(kind: .clone(promotion: nil), log: -1, chain: chain, mode: .blockWrites,
                                planned: PlannedTransfer(kind: .move, anchor: ShardID(0), source: primary, target: clone),
                                source: source, target: target, anchors: [], bytes: bytes)
-        t.cpuShare = scenario.operations.baseBackupCPUShare
+        t.copy.cpuShare = scenario.operations.baseBackupCPUShare
         beginTransfer(t, shards: [bytes], blocks: false, &s)
     }
 
