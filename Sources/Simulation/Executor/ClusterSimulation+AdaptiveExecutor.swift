@@ -132,7 +132,7 @@ extension ClusterSimulation {
     /// The task goes out to the worker.
     mutating func deliverToWorker(task id: TaskID, _ s: inout Scheduler<ClusterEvent>) {
         let t = tasks[id]
-        let work = Self.draw(workerCPU[Int(requests[t.request].cls)], demandStream) + (t.cold ? coldTaskCPU : 0)
+        let work = source.workerDemand(cls: Int(requests[t.request].cls)) + (t.cold ? coldTaskCPU : 0)
         requests[t.request].cpuSeconds += Double(work) / 1e6
         advance(id, to: .workerCPU)
         let node = nodes.node(ofWorker: Int(t.worker))

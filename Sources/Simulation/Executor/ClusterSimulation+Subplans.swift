@@ -33,6 +33,6 @@ extension ClusterSimulation {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         z ^= z >> 31
-        return Int32(tenantSampler.sample(uniform: Double(z >> 11) * 0x1.0p-53))
+        return source.schema(uniform: Double(z >> 11) * 0x1.0p-53)
     }
 }

@@ -65,7 +65,7 @@ public enum ClusterRun {
         let model = engine.model
         return ClusterRunResult(metrics: model.summary(at: end), measurements: model.metrics,
                                 events: engine.eventsHandled, workerNames: model.workerNames, coordinatorNames: model.coordinatorNames,
-                                eventCounts: model.eventCounts, trace: model.recorded, operations: model.hasOperations ? model.ops.log : nil,
+                                eventCounts: model.eventCounts, trace: model.source.recorded, operations: model.hasOperations ? model.ops.log : nil,
                                 metadataAfter: model.hasOperations ? model.ops.runner.state : nil)
     }
 }

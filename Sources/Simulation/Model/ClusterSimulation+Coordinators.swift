@@ -21,7 +21,7 @@ extension ClusterSimulation {
 
     mutating func updateLiveCoordinators(_ s: inout Scheduler<ClusterEvent>) {
         clientSessions.setLive((0..<coordinators).filter { coordinatorJoined[$0] && !coordinatorDown[$0] }.map { Int32($0) })
-        if thinkTime == nil { rebalanceFreeSessions(&s) }
+        if !source.isClosedLoop { rebalanceFreeSessions(&s) }
     }
 
     /// The live coordinators changed: free sessions reconnect to their target coordinators

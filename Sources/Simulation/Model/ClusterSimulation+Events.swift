@@ -7,15 +7,13 @@ extension ClusterSimulation {
         eventCounts[Int(event.kind.rawValue)] += 1
         switch event.kind {
         case .arrival:
-            if let trace = replay {
-                let i = replayNext
-                replayNext += 1
-                if replayNext < trace.count { s.schedule(.arrival, at: trace.times[replayNext], priority: .arrival) }
-                arrive(session: nil, tenant: trace.tenants[i], cls: Int(trace.classes[i]), &s)
-            } else if let curve = openCurve {
-                scheduleNextArrival(after: now, curve: curve, &s)
-                // Thinning: accept with probability rate(now) / maximum.
-                if arrivalStream.uniform() * arrivalBound < curve.rate(at: now) * rateMultiplier { arrive(session: nil, &s) }
+            switch source.arrival(at: now) {
+            case .replayed(let tenant, let cls, let next):
+                if let next { s.schedule(.arrival, at: next, priority: .arrival) }
+                arrive(session: nil, tenant: tenant, cls: cls, &s)
+            case .generated(let next, let kept):
+                s.schedule(.arrival, at: next, priority: .arrival)
+                if kept { arrive(session: nil, &s) }
             }
         case .think:
             arrive(session: Int32(event.payload), &s)

@@ -33,15 +33,4 @@ extension ClusterSimulation {
         pools.append(WorkerPool(), count: workers)
         return base
     }
-
-    /// A demand in microseconds drawn from `d`. Static on purpose: calling a non-mutating
-    /// method of this (large) struct from a mutating one makes Swift copy the whole model.
-    static func draw(_ d: Distribution, _ stream: RandomStream) -> Int64 {
-        // Rounded half away from zero as `rounded()` does, without its library call: x − trunc(x)
-        // is exact in floating point.
-        let x = d.sample(stream) * 1e6
-        guard x > 0 else { return 0 }
-        let whole = x.rounded(.towardZero)
-        return Int64(x - whole >= 0.5 ? whole + 1 : whole)
-    }
 }

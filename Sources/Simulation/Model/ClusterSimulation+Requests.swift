@@ -6,15 +6,11 @@ extension ClusterSimulation {
     /// and the first metrics sample.
     public mutating func start(_ s: inout Scheduler<ClusterEvent>) {
         switch scenario.workload.arrivals {
-        case .open(let curve, _):
-            if let trace = replay {
-                if trace.count > 0 { s.schedule(.arrival, at: trace.times[0], priority: .arrival) }
-            } else {
-                scheduleNextArrival(after: .zero, curve: curve, &s)
-            }
-        case .closed(let clients, let think):
+        case .open:
+            if let first = source.firstArrival() { s.schedule(.arrival, at: first, priority: .arrival) }
+        case .closed(let clients, _):
             for c in 0..<clients {
-                s.schedule(.think, after: SimDuration(seconds: think.sample(arrivalStream)), priority: .arrival, payload: UInt32(c))
+                s.schedule(.think, after: source.think()!, priority: .arrival, payload: UInt32(c))
             }
         }
         if measureFrom > .zero { s.schedule(.sample, at: measureFrom, priority: .observation, payload: 1) }
@@ -22,40 +18,23 @@ extension ClusterSimulation {
         s.schedule(.sample, at: nextSample, priority: .observation)
     }
 
-    mutating func scheduleNextArrival(after now: SimTime, curve: RateCurve, _ s: inout Scheduler<ClusterEvent>) {
-        let gap = arrivalStream.exponential(mean: 1e6 / arrivalBound)
-        s.schedule(.arrival, at: now + .microseconds(max(1, Int64(gap.rounded()))), priority: .arrival)
-    }
-
     /// A new request: tenant and class from the workload streams, demands drawn now so
     /// every configuration sees the same ones; then it waits for a session if needed.
     mutating func arrive(session: Int32?, tenant given: Int32? = nil, cls givenClass: Int? = nil, _ s: inout Scheduler<ClusterEvent>) {
-        let tenant: Int32
-        if let given {
-            tenant = given
-        } else if session != nil && !tenantSamplerByDatabase.isEmpty {
-            tenant = Int32(tenantSamplerByDatabase[Int(session!) % databases].sample(tenantStream))
-        } else {
-            // The stream's draws are used in the same order, one arrival ahead: the next
-            // arrival's entry is fetched while this request runs.
-            let u = nextTenantUniform ?? tenantStream.uniform()
-            nextTenantUniform = tenantStream.uniform()
-            tenantSampler.prefetch(uniform: nextTenantUniform!)
-            tenant = Int32(tenantSampler.sample(uniform: u))
-        }
-        let cls = givenClass ?? classAlias.sample(classStream)
+        let tenant = given ?? source.tenant(session: session)
+        let cls = givenClass ?? source.cls()
         if singleTenant[cls] { Prefetch.read(placement.tenantSlots, at: placement.slot(table: classTable[cls], tenant: Int(tenant))) }
         Prefetch.read(metrics.tenantCounts, at: Int(tenant))
-        recorded?.append(time: s.now, tenant: tenant, cls: Int32(cls))
+        source.record(time: s.now, tenant: tenant, cls: cls)
         var record = RequestRecord()
         record.cls = Int32(cls)
         record.tenant = tenant
         record.arrival = s.now
         record.active = true
-        record.coordinatorWork = Self.draw(coordinatorCPU[cls], demandStream)
+        record.coordinatorWork = source.coordinatorDemand(cls: cls)
         if subplans[cls] > 0 {
             record.remaining = subplans[cls]
-            record.schemaDraws = schemaStream.next64()
+            record.schemaDraws = source.schemaSeed()
         }
         let id = newRequest(record)
         if hasOperations && clientSessions.live.isEmpty {
@@ -115,8 +94,8 @@ extension ClusterSimulation {
     }
 
     mutating func releaseSession(_ session: Int32, _ s: inout Scheduler<ClusterEvent>) {
-        if let think = thinkTime {
-            s.schedule(.think, after: SimDuration(seconds: think.sample(arrivalStream)), priority: .arrival, payload: UInt32(session))
+        if let think = source.think() {
+            s.schedule(.think, after: think, priority: .arrival, payload: UInt32(session))
         } else {
             if let next = clientSessions.release(session, at: s.now) {
                 requests[next].session = session

@@ -24,7 +24,8 @@ public struct ClusterSimulation: EventHandler {
     let layout: SimulationLayout
     let classes: [QueryClass]
     let classTable: [Int]
-    let classAlias: AliasTable
+    /// The requests: arrivals or clients, each one's tenant, class and demands.
+    var source: RequestSource
     // Hot-path copies of the scenario, flat so no event copies a struct holding references.
     /// The class's tasks go to the request's tenant's shard: single-tenant classes, and each
     /// subplan of an across_schemas class (the tenant is then the subplan's schema).
@@ -39,13 +40,6 @@ public struct ClusterSimulation: EventHandler {
     let pagesRead: [Double]
     let resultBytes: [Double]
     let writeBytes: [Double]
-    let workerCPU: [Distribution]
-    let coordinatorCPU: [Distribution]
-    var tenantSampler: AliasTable
-    /// The tenant stream's next draw, made one arrival ahead (see `arrive`).
-    var nextTenantUniform: Double?
-    /// Closed loop with several databases: each client draws tenants of its own database.
-    var tenantSamplerByDatabase: [AliasTable]
     let databases: Int
     let tenantCount: Int
     /// Where shards and tenants live (changed by moves, splits and promotions; see
@@ -68,15 +62,8 @@ public struct ClusterSimulation: EventHandler {
     /// Coordinators that have joined (the first from the start; others by `add_coordinator`
     /// once their metadata is synced).
     var coordinatorJoined: [Bool]
-    /// Open-loop arrival rate multiplier (timeline `rate_multiplier`), and the candidate rate
-    /// of the thinning (the curve's maximum times the largest multiplier, so a run without
-    /// multipliers draws exactly as before).
-    var rateMultiplier = 1.0
-    let arrivalBound: Double
     /// Per class: UPDATE or DELETE on a table without a replica identity.
     let failsWithoutReplicaIdentity: [Bool]
-    let openCurve: RateCurve?
-    let thinkTime: Distribution?
     var statementTimeout: SimDuration?
     let slowStartInterval: SimDuration
     let slowStart: Bool
@@ -101,12 +88,9 @@ public struct ClusterSimulation: EventHandler {
     let coldTaskCPU: Int64
     let measureFrom: SimTime
 
-    // Random streams: the workload's (arrivals, tenants, classes, demands) are separate from
-    // the cluster's, so two configurations see the same requests.
-    let arrivalStream: RandomStream, tenantStream: RandomStream, classStream: RandomStream
-    let demandStream: RandomStream, clusterStream: RandomStream
-    /// Seeds each across_schemas query's schema draws.
-    let schemaStream: RandomStream
+    /// The cluster's random stream (the workload's are `source`'s, so two configurations see
+    /// the same requests).
+    let clusterStream: RandomStream
 
     // Resources: CPU node 0 is the first coordinator, node w + nodeOffset is worker w (`NodeMap`)
     // (`nodes.node(ofWorker:)`), then added coordinators (`nodes.cpuNode(coordinator:)`); disks likewise.
@@ -137,11 +121,6 @@ public struct ClusterSimulation: EventHandler {
     var freePoolBlocks: [Int32] = []
 
     public internal(set) var metrics: SimulationMetrics
-    /// Requests to replay instead of generating arrivals (open loop), and the next one.
-    let replay: RequestTrace?
-    var replayNext = 0
-    /// The requests generated so far, when recording.
-    public internal(set) var recorded: RequestTrace?
     var nextSample: SimTime
     /// Resource integrals at the end of the warm-up and at the last sample.
     var baseline: (cpu: [Double], disk: [Double], nic: [Double])
@@ -153,8 +132,6 @@ public struct ClusterSimulation: EventHandler {
     /// `replay` replaces the generated open-loop arrivals; `record` keeps the requests made.
     public init(scenario: ClusterScenario, layout: SimulationLayout, seed: UInt64, replay: RequestTrace? = nil, record: Bool = false) throws {
         self.scenario = scenario
-        self.replay = replay
-        recorded = record ? RequestTrace() : nil
         self.layout = layout
         classes = scenario.workload.classes
         classTable = try classes.map { c in
@@ -163,7 +140,6 @@ public struct ClusterSimulation: EventHandler {
             }
             return i
         }
-        classAlias = try AliasTable(weights: classes.map(\.share))
         singleTenant = classes.map { $0.isSingleTenant || $0.kind == .acrossSchemas }
         subplans = classes.map { $0.kind == .acrossSchemas ? Int32($0.schemasPerQuery) : 0 }
         isWrite = classes.map(\.isWrite)
@@ -172,23 +148,13 @@ public struct ClusterSimulation: EventHandler {
         pagesRead = classes.map { ($0.bytesRead / SimulationLayout.pageBytes).rounded(.up) }
         resultBytes = classes.map(\.resultBytes)
         writeBytes = classes.map(\.writeBytes)
-        workerCPU = classes.map(\.workerCPU)
-        coordinatorCPU = classes.map(\.coordinatorCPU)
-        tenantSampler = try AliasTable(weights: scenario.workload.tenants.activity)
         let k = scenario.workload.databases
         databases = k
         try ParameterError.requirePositive(k, "workload.databases")
         guard scenario.workload.sessions >= k else {
             throw ParameterError(parameter: "workload.sessions", value: "\(scenario.workload.sessions)", expected: "at least one session per database (\(k))")
         }
-        if case .closed = scenario.workload.arrivals, k > 1 {
-            let activity = scenario.workload.tenants.activity
-            tenantSamplerByDatabase = try (0..<k).map { d in
-                try AliasTable(weights: activity.indices.map { $0 % k == d ? activity[$0] : 0 })
-            }
-        } else {
-            tenantSamplerByDatabase = []
-        }
+        source = try RequestSource(scenario: scenario, seed: seed, replay: replay, record: record)
         tenantCount = scenario.workload.tenants.count
         let tables = scenario.tables.count
         let nodeMap = NodeMap(scenario)
@@ -199,14 +165,6 @@ public struct ClusterSimulation: EventHandler {
             (c.command == .update || c.command == .delete) && !(scenario.tables.first { $0.name == c.table }?.hasReplicaIdentity ?? true)
         }
         hasOperations = !scenario.timeline.isEmpty
-        let largestMultiplier = scenario.timeline.reduce(1.0) { m, e in
-            if case .rateMultiplier(let f) = e.action { return max(m, f) }
-            return m
-        }
-        switch scenario.workload.arrivals {
-        case .open(let curve, _): openCurve = curve; thinkTime = nil; arrivalBound = curve.maximum * largestMultiplier
-        case .closed(_, let think): openCurve = nil; thinkTime = think; arrivalBound = 1
-        }
         let citus = scenario.citus
         statementTimeout = citus.statementTimeout
         slowStartInterval = citus.executorSlowStartInterval
@@ -236,12 +194,7 @@ public struct ClusterSimulation: EventHandler {
         subplanCoordinatorCPU = scenario.cluster.subplanCoordinatorCPU.microseconds
         coldTaskCPU = scenario.cluster.coldTaskWorkerCPU.microseconds
         measureFrom = .zero + scenario.run.warmup
-        arrivalStream = RandomStream(runSeed: seed, name: "workload.arrivals")
-        tenantStream = RandomStream(runSeed: seed, name: "workload.tenants")
-        classStream = RandomStream(runSeed: seed, name: "workload.classes")
-        demandStream = RandomStream(runSeed: seed, name: "workload.demands")
         clusterStream = RandomStream(runSeed: seed, name: "cluster.cache")
-        schemaStream = RandomStream(runSeed: seed, name: "workload.schemas")
         let c = scenario.cluster
         (cpu, disks) = try Self.servers(c, workerServers: nodes.workerServers, coordinators: coordinators)
         // The first coordinator's counter for its own shards is citus.local_shared_pool_size.

@@ -82,7 +82,7 @@ extension ClusterSimulation {
             endOperation(op, at: s.now)
         case .rateMultiplier(let factor):
             let op = beginOperation(entry, at: s.now)
-            rateMultiplier = factor
+            source.rateMultiplier = factor
             endOperation(op, at: s.now)
         case .tenantGrows(let rank, let size, let activity):
             let op = beginOperation(entry, at: s.now)
@@ -155,12 +155,7 @@ extension ClusterSimulation {
             }
         }
         if activityChanged {
-            let weights = ops.tenantActivity
-            if let sampler = try? AliasTable(weights: weights) { tenantSampler = sampler }
-            if !tenantSamplerByDatabase.isEmpty {
-                let k = databases
-                tenantSamplerByDatabase = (0..<k).compactMap { d in try? AliasTable(weights: weights.indices.map { $0 % k == d ? weights[$0] : 0 }) }
-            }
+            source.setTenantActivity(ops.tenantActivity)
         }
         refreshCaches(workers: (0..<Int32(workers)).filter { inMetadata(worker: Int($0)) })
     }
