@@ -92,7 +92,7 @@ extension ClusterSimulation {
     /// event delivers it.
     mutating func sendResult(task id: TaskID, _ s: inout Scheduler<ClusterEvent>) {
         let r = requests[tasks[id].request]
-        if nodes.isLocal(worker: tasks[id].worker, coordinator: r.coordinator) {
+        if localExecution.isLocal(worker: tasks[id].worker, coordinator: r.coordinator) {
             // The coordinator's own shard: the rows are already in its memory.
             advance(id, to: .back)
             return s.schedule(.deliver, at: s.now, priority: .completion, payload: id.raw)
@@ -138,7 +138,7 @@ extension ClusterSimulation {
         let node = nodes.node(ofWorker: Int(t.worker))
         let r = requests[t.request]
         // The coordinator's own shards: in-process or over a loopback connection, no network.
-        let remote = !nodes.isLocal(worker: t.worker, coordinator: r.coordinator)
+        let remote = !localExecution.isLocal(worker: t.worker, coordinator: r.coordinator)
         if t.local { metrics.localExecutions += 1 }
         var arrival = remote ? s.now + latency : s.now
         if remote && twoPhase[Int(r.cls)] && r.phase == 1 && resultBytes[Int(r.cls)] > 0 {
@@ -167,7 +167,7 @@ extension ClusterSimulation {
             tasks[id].local = true
             return send(task: id, &s)
         }
-        if localExecution && nodes.isLocal(worker: worker, coordinator: r.coordinator) {
+        if localExecution.runsRouter(worker: worker, coordinator: r.coordinator) {
             // Local execution: the session's own backend runs the shard query (FACTS G).
             tasks[id].local = true
             return send(task: id, &s)
@@ -225,7 +225,7 @@ extension ClusterSimulation {
             var pool = WorkerPool(request: rid, worker: Int32(w), total: n,
                                   target: sequentialWrites && isWrite[cls] ? 1 : forceMaxParallelization ? max(1, n) : poolSize,
                                   firstRound: max(1, connectionCache.maxPerWorker))
-            if n > 0 && sequentialWrites && isWrite[cls] && localExecution && !twoPhase[cls] && nodes.isLocal(worker: Int32(w), coordinator: r.coordinator) {
+            if localExecution.runsFirst(worker: Int32(w), coordinator: r.coordinator, tasks: n, sequentialWrite: sequentialWrites && isWrite[cls], twoPhase: twoPhase[cls]) {
                 // ShouldExecuteTasksLocally: a sequential execution runs the local tasks
                 // in-process first, then the remote ones (local_executor.c).
                 pool.local = .running
@@ -275,11 +275,14 @@ extension ClusterSimulation {
     mutating func localPoolProgress(request rid: RequestID, _ s: inout Scheduler<ClusterEvent>) {
         let lp = PoolID(link: requests[rid].localPool)
         let localLeft = pools[lp].total - pools[lp].cursor + pools[lp].busy
-        if pools[lp].local == .waiting && requests[rid].remaining == localLeft {
+        switch LocalExecution.progress(state: pools[lp].local, localLeft: localLeft, remaining: requests[rid].remaining,
+                                       remoteHeld: requests[rid].remoteHeld, answered: requests[rid].answered) {
+        case .none: return
+        case .startLocalPool:
             pools[lp].local = .running
             pools[lp].idle += 1
             dispatch(pool: lp, &s)
-        } else if requests[rid].remoteHeld && localLeft == 0 && !requests[rid].answered {
+        case .startRemotePools:
             requests[rid].remoteHeld = false
             let base = requests[rid].poolBase
             for w in 0..<workers {

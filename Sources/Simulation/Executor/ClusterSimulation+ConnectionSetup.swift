@@ -21,7 +21,7 @@ extension ClusterSimulation {
             return
         }
         metrics.connectionsOpened[worker] += 1
-        let loopback = nodes.isLocal(worker: Int32(worker), coordinator: requests[waiterRequest(waiter)].coordinator)
+        let loopback = localExecution.isLocal(worker: Int32(worker), coordinator: requests[waiterRequest(waiter)].coordinator)
         // With client-side set-up CPU, the opening backend's part comes first (libpq, the client
         // side of TLS), on its coordinator.
         let first: TaskStage = connectClientCPU > .zero ? .connectClient : .connect
@@ -76,7 +76,7 @@ extension ClusterSimulation {
             deliverToWorker(task: id, &s)
         } else {
             advance(id, to: .connect)
-            connectOnWorker(task: id, worker: Int(t.worker), loopback: nodes.isLocal(worker: t.worker, coordinator: requests[rid].coordinator), &s)
+            connectOnWorker(task: id, worker: Int(t.worker), loopback: localExecution.isLocal(worker: t.worker, coordinator: requests[rid].coordinator), &s)
         }
     }
 

@@ -12,7 +12,7 @@ extension ClusterSimulation {
     /// backends + 1 exceed it. The caller has counted the waiter in the request's references.
     mutating func requestConnection(waiter: ConnectionWaiter, worker: Int, required: Bool, _ s: inout Scheduler<ClusterEvent>) {
         let r = requests[waiterRequest(waiter)]
-        let loopback = nodes.isLocal(worker: Int32(worker), coordinator: r.coordinator)
+        let loopback = localExecution.isLocal(worker: Int32(worker), coordinator: r.coordinator)
         switch sharedPool.request(waiter, worker: worker, coordinator: r.coordinator, session: r.session, required: required, loopback: loopback,
                                   localBackends: loopback ? clientBackends(coordinator: 0) : 0, at: s.now) {
         case .open:
@@ -50,7 +50,7 @@ extension ClusterSimulation {
 
     /// Coordinator `c`'s maintenance daemons' connections to worker `w` (see above).
     mutating func openDaemonConnections(coordinator c: Int, worker w: Int, at now: SimTime) {
-        guard scenario.citus.deadlockDetection, !nodes.isLocal(worker: Int32(w), coordinator: UInt8(c)) else { return }
+        guard scenario.citus.deadlockDetection, !localExecution.isLocal(worker: Int32(w), coordinator: UInt8(c)) else { return }
         for d in 0..<databases {
             guard backends[w].tryAcquire(at: now) else { continue }
             if !sharedPool.takeDaemonSlot(worker: w, coordinator: UInt8(c), database: d, at: now) { _ = backends[w].release(at: now) }

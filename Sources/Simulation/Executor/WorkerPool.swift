@@ -34,17 +34,7 @@ package struct WorkerPool {
     package var target: Int32 = 16
     /// The pool to the coordinator's own shards executes in-process, one task at a time
     /// (FACTS G): `.waiting` until the query's remote tasks end (a failover), `.running` then.
-    package var local = LocalExecution.none
-}
-
-/// Local execution of a pool to the coordinator's own shards.
-package enum LocalExecution: UInt8 {
-    /// Over loopback connections (or a remote pool).
-    case none
-    /// Failed over (no loopback connection could be made): waits for the remote tasks to end.
-    case waiting
-    /// Executing in the coordinator's backend: one virtual idle connection.
-    case running
+    package var local = LocalExecution.PoolState.none
 }
 
 extension WorkerPool {

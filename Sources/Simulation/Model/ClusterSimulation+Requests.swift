@@ -185,7 +185,7 @@ extension ClusterSimulation {
             if cpu[node].remove(job: t.raw, at: s.now) {
                 metrics.cancelledTasks += 1
                 advance(t, to: .back)
-                let local = nodes.isLocal(worker: tasks[t].worker, coordinator: requests[id].coordinator)
+                let local = localExecution.isLocal(worker: tasks[t].worker, coordinator: requests[id].coordinator)
                 s.schedule(.deliver, after: local ? .zero : latency, priority: .completion, payload: t.raw)
             }
             armCPU(node, &s)

@@ -75,8 +75,8 @@ public struct ClusterSimulation: EventHandler {
     /// How workers, coordinators and CPU/disk nodes are numbered and named. "Worker" below
     /// means shard node.
     let nodes: NodeMap
-    /// `citus.enable_local_execution`.
-    let localExecution: Bool
+    /// Whether a task to the coordinator's own shards runs in the session's backend.
+    let localExecution: LocalExecution
     let latency: SimDuration, connectDelay: SimDuration, connectCPU: SimDuration
     /// Coordinator CPU per new connection, and per shard task of a fan-out (microseconds), each
     /// a job of the query's one backend.
@@ -176,7 +176,7 @@ public struct ClusterSimulation: EventHandler {
         coordinatorNICBytesPerSecond = scenario.cluster.coordinator.nicBytesPerSecond
         nodes = nodeMap
         let workers = nodes.workers, coordinators = nodes.coordinators
-        localExecution = scenario.citus.enableLocalExecution
+        localExecution = LocalExecution(enabled: scenario.citus.enableLocalExecution, localWorker: nodeMap.localWorker)
         workerDown = Array(repeating: false, count: workers)
         guard coordinators <= Int(UInt8.max) else {
             throw ParameterError(parameter: "timeline.add_coordinator", value: "\(coordinators) coordinators", expected: "at most \(UInt8.max)")

@@ -21,7 +21,7 @@ struct NodeMap {
     /// Worker `w`'s CPU and disk node is `w + nodeOffset`.
     let nodeOffset: Int
     /// The worker that is the first coordinator (it holds shards), −1 otherwise. Its queries on
-    /// it run in-process (local execution) or over loopback connections (FACTS G).
+    /// it run in-process or over loopback connections (`LocalExecution`).
     let localWorker: Int32
     /// Each worker's name, by worker index.
     let workerNames: [String]
@@ -61,9 +61,6 @@ struct NodeMap {
 
     /// The worker at a CPU node, nil for a coordinator without shards.
     func worker(atNode node: Int) -> Int? { (0..<workers).contains(node - nodeOffset) ? node - nodeOffset : nil }
-
-    /// Worker `w` is the coordinator running the query (its own shards: no network).
-    @inline(__always) func isLocal(worker w: Int32, coordinator c: UInt8) -> Bool { w == localWorker && c == 0 }
 
     /// Names of workers the timeline adds (`citus_add_node` of a new name, `citus_add_clone_node`),
     /// in timeline order.

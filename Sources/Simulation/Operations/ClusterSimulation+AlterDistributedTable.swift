@@ -26,10 +26,10 @@ extension ClusterSimulation {
             return finishChain(chain, error: (error as? CitusError)?.description ?? "ERROR:  \(error)", &s)
         }
         let indices = names.compactMap { n in scenario.tables.firstIndex { $0.name == n } }
-        var conversion = ActiveTransfer.Conversion(tables: indices, names: names, shardCount: shardCount,
+        var conversion = ShardTransfer.Conversion(tables: indices, names: names, shardCount: shardCount,
                                                    groups: indices.first.map { placement.shardCount(ofTable: $0) } ?? 0,
                                                    indexWork: Array(repeating: 0, count: workers))
-        var t = ActiveTransfer(kind: .convert(conversion), log: -1, chain: chain, mode: .blockWrites, source: -1, target: -1, anchors: [], bytes: 0)
+        var t = ShardTransfer(kind: .convert(conversion), log: -1, chain: chain, mode: .blockWrites, source: -1, target: -1, anchors: [], bytes: 0)
         var sources = Set<Int32>()  // membership only
         for ti in indices {
             let spec = scenario.tables[ti]

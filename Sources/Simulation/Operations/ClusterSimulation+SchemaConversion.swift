@@ -27,9 +27,9 @@ extension ClusterSimulation {
         guard nodes.localWorker < 0, coordinators == 1 else {
             return finishChain(chain, error: "ERROR:  citus-sim times \(function) with one coordinator that holds no shards (the schema's local tables live on it)", &s)
         }
-        var copy = ActiveTransfer.SchemaCopy(name: name)
-        let kind = { (copy: ActiveTransfer.SchemaCopy) -> ActiveTransfer.Kind in distribute ? .distributeSchema(copy) : .undistributeSchema(copy) }
-        var t = ActiveTransfer(kind: kind(copy), log: -1, chain: chain, mode: .blockWrites, source: -1, target: -1, anchors: [], bytes: 0)
+        var copy = ShardTransfer.SchemaCopy(name: name)
+        let kind = { (copy: ShardTransfer.SchemaCopy) -> ShardTransfer.Kind in distribute ? .distributeSchema(copy) : .undistributeSchema(copy) }
+        var t = ShardTransfer(kind: kind(copy), log: -1, chain: chain, mode: .blockWrites, source: -1, target: -1, anchors: [], bytes: 0)
         t.copy.limit = 1  // one table after another
         t.copy.cpuShare = distribute ? scenario.operations.schemaDistributeCPUShare : scenario.operations.schemaUndistributeCPUShare
         let tenant = SimulationLayout.tenantRank(ofSchema: name, tenants: tenantCount).map { $0 - 1 }

@@ -5,7 +5,7 @@ import SimCore
 
 /// Shard moves, splits, reference-table copies and clones as phases that use the cluster's
 /// CPUs, disks and NICs alongside the foreground queries (model in `OperationsSpec` and
-/// `ActiveTransfer`).
+/// `ShardTransfer`).
 extension ClusterSimulation {
     // MARK: Chains
 
@@ -52,7 +52,7 @@ extension ClusterSimulation {
     }
 
     @discardableResult
-    mutating func addTransfer(_ transfer: ActiveTransfer, at now: SimTime) -> Int {
+    mutating func addTransfer(_ transfer: ShardTransfer, at now: SimTime) -> Int {
         var t = transfer
         let state = ops.runner.state
         let nodeOfWorker = ops.nodeOfWorker
@@ -92,7 +92,7 @@ extension ClusterSimulation {
         }
     }
 
-    mutating func beginTransfer(_ transfer: ActiveTransfer, shards: [Double], blocks: Bool = true, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func beginTransfer(_ transfer: ShardTransfer, shards: [Double], blocks: Bool = true, _ s: inout Scheduler<ClusterEvent>) {
         var t = transfer
         refreshScansOnApply()  // an ALTER TABLE ... REPLICA IDENTITY before the transfer counts from now
         for bytes in shards where bytes > 0 { t.copy.add(bytes: bytes) }

@@ -17,7 +17,7 @@ extension ClusterSimulation {
             let bytes = scenario.tables.filter { $0.kind == .reference }.reduce(0) { $0 + $1.referenceBytes }
             // The source may be the coordinator (index −1: node 0), which holds reference tables too.
             guard target >= 0 else { return false }
-            beginTransfer(ActiveTransfer(kind: .referenceTables, log: -1, chain: chain, mode: .blockWrites, planned: item, source: source, target: target,
+            beginTransfer(ShardTransfer(kind: .referenceTables, log: -1, chain: chain, mode: .blockWrites, planned: item, source: source, target: target,
                                          anchors: [], bytes: bytes), shards: [bytes], &s)
             return true
         case .move:
@@ -40,7 +40,7 @@ extension ClusterSimulation {
                     "not enough empty space on node if the shard is moved, actual available space after move will be \(Int64(max(0, after))) bytes, desired available space after move is \(Int64(disk * 0.10)) bytes, estimated size increase on node after move is \(Int64(size)) bytes.",
                     hint: "consider lowering citus.desired_percent_disk_available_after_move.")
             }
-            beginTransfer(ActiveTransfer(kind: .move, log: -1, chain: chain, mode: mode, planned: item, source: source, target: target,
+            beginTransfer(ShardTransfer(kind: .move, log: -1, chain: chain, mode: mode, planned: item, source: source, target: target,
                                          anchors: [item.anchor], bytes: size), shards: shards, &s)
             return true
         }
@@ -53,7 +53,7 @@ extension ClusterSimulation {
         let node = g >= 0 ? placement.worker[placement.flat(of: anchor)] : -1
         guard g >= 0, node >= 0 else { return finishChain(chain, error: "ERROR:  could not find valid entry for shard \(anchor)", &s) }
         let shards = groupBytes(g)
-        beginTransfer(ActiveTransfer(kind: .split(plan), log: -1, chain: chain, mode: mode, source: node, target: node,
+        beginTransfer(ShardTransfer(kind: .split(plan), log: -1, chain: chain, mode: mode, source: node, target: node,
                                      anchors: [anchor], bytes: shards.reduce(0, +)), shards: shards, &s)
     }
 
@@ -66,7 +66,7 @@ extension ClusterSimulation {
         let bytes = ops.diskUsed[Int(source)]
         // pg_basebackup: one stream of files, bounded by the disks and the NIC; its CPU per byte
         // is a fraction of COPY's (`OperationsSpec.baseBackupCPUShare`).
-        var t = ActiveTransfer(kind: .clone(promotion: nil), log: -1, chain: chain, mode: .blockWrites,
+        var t = ShardTransfer(kind: .clone(promotion: nil), log: -1, chain: chain, mode: .blockWrites,
                                planned: PlannedTransfer(kind: .move, anchor: ShardID(0), source: primary, target: clone),
                                source: source, target: target, anchors: [], bytes: bytes)
         t.copy.cpuShare = scenario.operations.baseBackupCPUShare
@@ -81,7 +81,7 @@ extension ClusterSimulation {
         }
         let source = ops.workerOfNode[Int(primary.rawValue)], target = ops.workerOfNode[Int(clone.rawValue)]
         let anchors = placement.groups(onWorker: source).map { placement.shardIDs[$0.flat] }
-        let t = ActiveTransfer(kind: .clone(promotion: .init(clone: clone, plan: plan)), log: -1, chain: chain, mode: .blockWrites,
+        let t = ShardTransfer(kind: .clone(promotion: .init(clone: clone, plan: plan)), log: -1, chain: chain, mode: .blockWrites,
                                planned: PlannedTransfer(kind: .move, anchor: ShardID(0), source: primary, target: clone),
                                source: source, target: target, anchors: anchors, bytes: 0)
         let id = addTransfer(t, at: s.now)

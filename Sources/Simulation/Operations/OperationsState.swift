@@ -25,7 +25,7 @@ struct OperationsState {
     var session = DBASession()
     /// Reloaded settings already applied to the simulation.
     var settingsSeen = 0
-    var transfers: [ActiveTransfer] = []
+    var transfers: [ShardTransfer] = []
     var chains: [TransferChain] = []
     var jobMonitor = BackgroundJobMonitor()
     /// Worker index of each node id (−1: coordinator or not a worker yet).

@@ -3,13 +3,14 @@ import Planner
 import Runbook
 import SimCore
 
-/// A transfer in progress: phases in simulated time (FACTS D.3/D.4, E, F).
+/// A shard transfer in progress (a move, the reference tables' copy, a split, a clone, a
+/// table's or a schema's conversion): its phases in simulated time (FACTS D.3/D.4, E, F).
 ///
 /// Logical (`auto`, `force_logical`): set-up → copy → catch-up → index build → catch-up →
 /// writes blocked → final catch-up → metadata commit. `block_writes`: writes blocked from
 /// the start → set-up → copy → index build → commit. Catch-up waits poll every second until
 /// the target has applied the source's WAL position taken when the wait began.
-struct ActiveTransfer {
+struct ShardTransfer {
     /// What the transfer copies, with what only that kind needs.
     enum Kind {
         /// A shard group to another worker (`citus_move_shard_placement`, a rebalance's or drain's move).
