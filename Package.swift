@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel", "TestSupport"]),
         .testTarget(name: "PlannerTests", dependencies: ["Planner", "ClusterModel", "TestSupport"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "SimCore"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ParallelRuns", "Workload", "SimCore", "ClusterModel", "QueueingModels", "TestSupport"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ParallelRuns", "Workload", "SimCore", "ClusterModel", "QueueingModels", "SQL", "TestSupport"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Experiments", "Reporting", "TextFormat", "Advisor", "ClusterModel", "Planner", "Simulation", "Workload", "Diagnostics", "SQL", "Runbook"]),
         .testTarget(name: "AdvisorTests", dependencies: ["Advisor", "Simulation", "Workload", "SimCore", "Diagnostics", "SQL", "Scenario", "Experiments", "Reporting", "TextFormat"]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration", "Reporting", "Scenario", "Simulation", "SimCore", "TestSupport"]),

@@ -72,9 +72,9 @@ public struct ClusterSimulation: EventHandler {
     let sequentialWrites: Bool
     let poolSize: Int32
     let coordinatorNICBytesPerSecond: Double
-    /// How workers, coordinators and CPU/disk nodes are numbered and named. "Worker" below
-    /// means shard node.
-    let nodes: NodeMap
+    /// How workers, coordinators and CPU/disk nodes are numbered and named, and the workers'
+    /// node ids. "Worker" below means shard node.
+    var nodes: NodeMap
     /// Whether a task to the coordinator's own shards runs in the session's backend.
     let localExecution: LocalExecution
     let latency: SimDuration, connectDelay: SimDuration, connectCPU: SimDuration

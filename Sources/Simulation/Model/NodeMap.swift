@@ -1,3 +1,4 @@
+import ClusterModel
 import SimCore
 
 /// How the simulation numbers the cluster's nodes, in one place.
@@ -11,24 +12,30 @@ import SimCore
 /// - **CPU and disk nodes** (the resources' index): 0 is the first coordinator; worker `w` is
 ///   node `w + nodeOffset` (offset 1, or 0 when the coordinator holds shards, so that worker 0
 ///   is node 0); the coordinators after the first follow the workers (CPU only, no disk).
-///
-/// The metadata's node ids (`pg_dist_node.nodeid`) of the workers change as the timeline adds
-/// and removes nodes; they are the operations' (`OperationsState.nodeOfWorker`).
-struct NodeMap {
+/// - **Node ids** (`pg_dist_node.nodeid`), with a timeline: the workers of the start have the
+///   layout's ids; a node `citus_add_node` attaches takes the next spare worker. Without a
+///   timeline ids are not tracked (every worker is in the metadata).
+package struct NodeMap {
     /// Workers, spare ones included.
-    let workers: Int
-    let coordinators: Int
+    package let workers: Int
+    package let coordinators: Int
     /// Worker `w`'s CPU and disk node is `w + nodeOffset`.
-    let nodeOffset: Int
+    package let nodeOffset: Int
     /// The worker that is the first coordinator (it holds shards), −1 otherwise. Its queries on
     /// it run in-process or over loopback connections (`LocalExecution`).
-    let localWorker: Int32
+    package let localWorker: Int32
     /// Each worker's name, by worker index.
-    let workerNames: [String]
+    package let workerNames: [String]
     /// Each coordinator's name, by coordinator index.
-    let coordinatorNames: [String]
+    package let coordinatorNames: [String]
+    /// By worker: its node id, nil while it is not in the metadata (a spare not yet attached).
+    private var nodeIDs: [NodeID?] = []
+    /// By node id: its worker, −1 for none.
+    private var workerOfNodeID: [Int32] = []
+    /// The spare worker the next attached node takes.
+    private var nextSpare = 0
 
-    init(_ scenario: ClusterScenario) {
+    package init(_ scenario: ClusterScenario) {
         let spareNames = scenario.timeline.isEmpty ? [] : Self.spareWorkerNames(scenario)
         let hasShards = scenario.cluster.coordinatorHasShards
         workers = scenario.cluster.shardNodeCount + spareNames.count
@@ -43,28 +50,62 @@ struct NodeMap {
     }
 
     /// Workers with a CPU and disk of their own (all but a coordinator holding shards).
-    var workerServers: Int { workers + nodeOffset - 1 }
+    package var workerServers: Int { workers + nodeOffset - 1 }
 
     /// CPU nodes: the first coordinator, the workers with their own CPU, the other coordinators.
-    var cpuNodes: Int { 1 + workerServers + coordinators - 1 }
+    package var cpuNodes: Int { 1 + workerServers + coordinators - 1 }
 
     /// The CPU and disk node of worker `w`.
-    @inline(__always) func node(ofWorker w: Int) -> Int { w + nodeOffset }
+    @inline(__always) package func node(ofWorker w: Int) -> Int { w + nodeOffset }
 
     /// The CPU node of coordinator `c` (0 for the first; added ones follow the workers).
-    @inline(__always) func cpuNode(coordinator c: UInt8) -> Int { c == 0 ? 0 : workers + nodeOffset - 1 + Int(c) }
+    @inline(__always) package func cpuNode(coordinator c: UInt8) -> Int { c == 0 ? 0 : workers + nodeOffset - 1 + Int(c) }
 
     /// The coordinator at a CPU node, nil for a worker.
-    func coordinator(atNode node: Int) -> Int? {
+    package func coordinator(atNode node: Int) -> Int? {
         node == 0 ? 0 : node >= workers + nodeOffset ? node - (workers + nodeOffset - 1) : nil
     }
 
     /// The worker at a CPU node, nil for a coordinator without shards.
-    func worker(atNode node: Int) -> Int? { (0..<workers).contains(node - nodeOffset) ? node - nodeOffset : nil }
+    package func worker(atNode node: Int) -> Int? { (0..<workers).contains(node - nodeOffset) ? node - nodeOffset : nil }
+
+    /// Starts tracking node ids: worker `w` of the start has `initial[w]`; the spare workers
+    /// have none yet.
+    package mutating func trackNodeIDs(initial: [NodeID]) {
+        nodeIDs = initial.map { Optional($0) } + Array(repeating: nil, count: workers - initial.count)
+        workerOfNodeID = []
+        for (w, id) in initial.enumerated() { setWorker(Int32(w), ofNode: id) }
+        nextSpare = initial.count
+    }
+
+    /// The worker with node id `id`, −1 for none (not attached, or the coordinator's).
+    package func worker(ofNode id: NodeID) -> Int32 {
+        Int(id.rawValue) < workerOfNodeID.count ? workerOfNodeID[Int(id.rawValue)] : -1
+    }
+
+    /// Worker `w`'s node id, nil while it is not in the metadata.
+    package func nodeID(ofWorker w: Int) -> NodeID? { nodeIDs[w] }
+
+    /// A node `citus_add_node` created: the next spare worker takes its id. Returns that
+    /// worker, nil when the id has one already or no spare worker is left.
+    package mutating func attach(_ id: NodeID) -> Int? {
+        guard worker(ofNode: id) < 0, nextSpare < workers else { return nil }
+        let w = nextSpare
+        nextSpare += 1
+        setWorker(Int32(w), ofNode: id)
+        nodeIDs[w] = id
+        return w
+    }
+
+    private mutating func setWorker(_ w: Int32, ofNode id: NodeID) {
+        let raw = Int(id.rawValue)
+        if raw >= workerOfNodeID.count { workerOfNodeID += Array(repeating: -1, count: raw - workerOfNodeID.count + 1) }
+        workerOfNodeID[raw] = w
+    }
 
     /// Names of workers the timeline adds (`citus_add_node` of a new name, `citus_add_clone_node`),
     /// in timeline order.
-    static func spareWorkerNames(_ scenario: ClusterScenario) -> [String] {
+    package static func spareWorkerNames(_ scenario: ClusterScenario) -> [String] {
         var known = scenario.cluster.coordinatorNames + scenario.cluster.workerNames
         var spare: [String] = []
         for entry in scenario.timeline {

@@ -16,11 +16,11 @@ import SimCore
 extension ClusterSimulation {
     mutating func startConversion(tables names: [String], shardCount: Int, chain: Int, _ s: inout Scheduler<ClusterEvent>) {
         var trial = ops.runner.state
-        let map = ops.workerOfNode
+        let nodes = nodes
         let after: (tenantShard: [[Int32]], shardWorker: [[Int32]], workerShards: [[[Int32]]], shardBytes: [[Double]])
         do {
             try trial.convertShardCount(of: names, to: shardCount)
-            after = try SimulationLayout.placement(state: trial, scenario: scenario, workerIndex: { Int($0.rawValue) < map.count ? map[Int($0.rawValue)] : -1 },
+            after = try SimulationLayout.placement(state: trial, scenario: scenario, workerIndex: { nodes.worker(ofNode: $0) },
                                                    workerCount: workers, sizes: ops.tenantSizes)
         } catch {
             return finishChain(chain, error: (error as? CitusError)?.description ?? "ERROR:  \(error)", &s)

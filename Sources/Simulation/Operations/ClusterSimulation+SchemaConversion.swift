@@ -40,7 +40,7 @@ extension ClusterSimulation {
                 do { node = try ops.runner.nodeForDistributing(schema: name) } catch {
                     return finishChain(chain, error: (error as? CitusError)?.description ?? (error as? ClusterError).map { "ERROR:  \($0.description)" } ?? "ERROR:  \(error)", &s)
                 }
-                worker = node.map { Int($0.rawValue) < ops.workerOfNode.count ? ops.workerOfNode[Int($0.rawValue)] : -1 } ?? -1
+                worker = node.map { nodes.worker(ofNode: $0) } ?? -1
             } else {
                 worker = placement.worker(table: first, shard: tenant)
             }

@@ -55,10 +55,10 @@ extension ClusterSimulation {
     mutating func addTransfer(_ transfer: ShardTransfer, at now: SimTime) -> Int {
         var t = transfer
         let state = ops.runner.state
-        let nodeOfWorker = ops.nodeOfWorker
+        let nodes = nodes
         let name = { (w: Int32) -> String in
             guard w >= 0 else { return "coordinator" }
-            guard let id = nodeOfWorker[Int(w)], let n = state.node(id) else { return "shard node \(w)" }
+            guard let id = nodes.nodeID(ofWorker: Int(w)), let n = state.node(id) else { return "shard node \(w)" }
             return n.name
         }
         var source = name(t.source)

@@ -14,11 +14,9 @@ extension ClusterSimulation {
         runner.state.settings = scenario.citus.planning
         runner.schemaBasedSharding = scenario.citus.schemaBasedSharding
         var state = OperationsState(runner: runner, shardBytes: layout.shardBytes,
-                                    diskUsed: layout.workerBytes + Array(repeating: 0, count: spare), initialWorkers: layout.workerIDs.count,
+                                    diskUsed: layout.workerBytes + Array(repeating: 0, count: spare),
                                     meanArrivalRate: ClusterRun.meanArrivalRate(scenario))
-        state.workerOfNode = Array(repeating: -1, count: Int(layout.state.nodeIDSequence) + spare + 8)
-        for (w, id) in layout.workerIDs.enumerated() { state.workerOfNode[Int(id.rawValue)] = Int32(w) }
-        state.nodeOfWorker = layout.workerIDs.map { Optional($0) } + Array(repeating: nil, count: spare)
+        nodes.trackNodeIDs(initial: layout.workerIDs)
         state.parkedOnNode = Array(repeating: [], count: workers)
         state.cacheSolves = Array(repeating: nil, count: workers)
         state.coordinatorOperation = Array(repeating: nil, count: coordinators)
@@ -164,8 +162,8 @@ extension ClusterSimulation {
     /// (also spare workers by their timeline name), then the added coordinators.
     func nodeIndex(named name: String) -> Int? {
         if let c = coordinatorNames.firstIndex(of: name) { return nodes.cpuNode(coordinator: UInt8(c)) }
-        if hasOperations, let n = ops.runner.state.node(name: name, port: 5432), Int(n.id.rawValue) < ops.workerOfNode.count {
-            let w = ops.workerOfNode[Int(n.id.rawValue)]
+        if hasOperations, let n = ops.runner.state.node(name: name, port: 5432) {
+            let w = nodes.worker(ofNode: n.id)
             if w >= 0 { return nodes.node(ofWorker: Int(w)) }
         }
         if let w = ClusterSpec.workerIndex(named: name), w < scenario.cluster.workerCount { return w + 1 }  // node k, with or without the coordinator's shards
@@ -185,18 +183,12 @@ extension ClusterSimulation {
 
     /// Worker `w` is in the metadata (pg_dist_node): every worker of a run without a timeline;
     /// with one, those of the start and the spare ones `citus_add_node` has attached.
-    func inMetadata(worker w: Int) -> Bool { !hasOperations || ops.nodeOfWorker[w] != nil }
+    func inMetadata(worker w: Int) -> Bool { !hasOperations || nodes.nodeID(ofWorker: w) != nil }
 
     /// A new node's id gets the next spare worker; the maintenance daemon of every coordinator
     /// that is up connects to it.
     mutating func attachWorker(_ id: NodeID, name: String? = nil, at now: SimTime) {
-        let raw = Int(id.rawValue)
-        if raw >= ops.workerOfNode.count { ops.workerOfNode += Array(repeating: -1, count: raw - ops.workerOfNode.count + 1) }
-        guard ops.workerOfNode[raw] < 0, ops.nextSpareWorker < workers else { return }
-        let w = ops.nextSpareWorker
-        ops.nextSpareWorker += 1
-        ops.workerOfNode[raw] = Int32(w)
-        ops.nodeOfWorker[w] = id
+        guard let w = nodes.attach(id) else { return }
         for c in 0..<coordinators where coordinatorJoined[c] && !coordinatorDown[c] { openDaemonConnections(coordinator: c, worker: w, at: now) }
     }
 

@@ -11,7 +11,7 @@ extension ClusterSimulation {
     /// Starts one planned transfer; false when there is nothing to do (already moved).
     /// Throws Citus's error when a pre-check fails at this instant.
     mutating func startTransfer(_ item: PlannedTransfer, mode: TransferMode, chain: Int, _ s: inout Scheduler<ClusterEvent>) throws -> Bool {
-        let source = ops.workerOfNode[Int(item.source.rawValue)], target = ops.workerOfNode[Int(item.target.rawValue)]
+        let source = nodes.worker(ofNode: item.source), target = nodes.worker(ofNode: item.target)
         switch item.kind {
         case .referenceTables:
             let bytes = scenario.tables.filter { $0.kind == .reference }.reduce(0) { $0 + $1.referenceBytes }
@@ -59,7 +59,7 @@ extension ClusterSimulation {
 
     /// A base backup of `primary` to the clone's spare worker, then streaming.
     mutating func startClone(clone: NodeID, primary: NodeID, chain: Int, _ s: inout Scheduler<ClusterEvent>) {
-        let source = ops.workerOfNode[Int(primary.rawValue)], target = ops.workerOfNode[Int(clone.rawValue)]
+        let source = nodes.worker(ofNode: primary), target = nodes.worker(ofNode: clone)
         guard source >= 0, target >= 0 else {
             return finishChain(chain, error: "ERROR:  citus-sim has no spare worker for this clone (add it with a new host name)", &s)
         }
@@ -79,7 +79,7 @@ extension ClusterSimulation {
         guard let primary = ops.runner.clones.first(where: { $0.id == clone })?.primary else {
             return finishChain(chain, error: "ERROR:  clone node with id \(clone.rawValue) does not exist", &s)
         }
-        let source = ops.workerOfNode[Int(primary.rawValue)], target = ops.workerOfNode[Int(clone.rawValue)]
+        let source = nodes.worker(ofNode: primary), target = nodes.worker(ofNode: clone)
         let anchors = placement.groups(onWorker: source).map { placement.shardIDs[$0.flat] }
         let t = ShardTransfer(kind: .clone(promotion: .init(clone: clone, plan: plan)), log: -1, chain: chain, mode: .blockWrites,
                                planned: PlannedTransfer(kind: .move, anchor: ShardID(0), source: primary, target: clone),

@@ -28,11 +28,6 @@ struct OperationsState {
     var transfers: [ShardTransfer] = []
     var chains: [TransferChain] = []
     var jobMonitor = BackgroundJobMonitor()
-    /// Worker index of each node id (−1: coordinator or not a worker yet).
-    var workerOfNode: [Int32] = []
-    /// Node id of each worker index (nil: a spare worker not added yet).
-    var nodeOfWorker: [NodeID?] = []
-    var nextSpareWorker: Int
     /// Per table: bytes of each shard (as `tenant_grows` and splits change them).
     var shardBytes: [[Double]]
     /// Per worker, the cache times of its last full estimate (nil before the first in this run).
@@ -54,15 +49,14 @@ struct OperationsState {
     /// (`ClusterSimulation.hasOperations` is false).
     static var idle: OperationsState {
         OperationsState(runner: RunbookRunner(state: ClusterState(), file: ""), shardBytes: [], diskUsed: [],
-                        initialWorkers: 0, meanArrivalRate: 0)
+                        meanArrivalRate: 0)
     }
 
     init(runner: RunbookRunner, shardBytes: [[Double]], diskUsed: [Double],
-         initialWorkers: Int, meanArrivalRate: Double) {
+         meanArrivalRate: Double) {
         self.runner = runner
         self.shardBytes = shardBytes
         self.diskUsed = diskUsed
-        nextSpareWorker = initialWorkers
         self.meanArrivalRate = meanArrivalRate
     }
 }

@@ -114,8 +114,8 @@ extension ClusterSimulation {
             }
         }
         let state = ops.runner.state
-        let map = ops.workerOfNode
-        let workerIndex = { (id: NodeID) -> Int32 in Int(id.rawValue) < map.count ? map[Int(id.rawValue)] : -1 }
+        let nodes = nodes
+        let workerIndex = { (id: NodeID) -> Int32 in nodes.worker(ofNode: id) }
         let rebuilt = scenario.citus.schemaBasedSharding
             ? SimulationLayout.schemaPlacement(state: state, scenario: scenario, workerIndex: workerIndex, workerCount: workers, sizes: ops.tenantSizes)
             : try SimulationLayout.placement(state: state, scenario: scenario, workerIndex: workerIndex, workerCount: workers, sizes: ops.tenantSizes)
