@@ -13,7 +13,7 @@ final class RequestSourceTests: XCTestCase {
 
     /// One request's draws, in the order the simulation makes them.
     private func draw(_ r: inout RequestSource, at now: SimTime) -> [Double] {
-        guard case .generated(let next, let kept) = r.arrival(at: now) else { return [] }
+        guard case .generated(let next, let kept)? = r.arrival(at: now) else { return [] }
         let cls = r.cls()
         return [Double(next.microseconds), kept ? 1 : 0, Double(r.tenant(session: nil)), Double(cls), Double(r.workerDemand(cls: cls))]
     }
@@ -44,7 +44,7 @@ final class RequestSourceTests: XCTestCase {
         for phase in 0..<2 {
             if phase == 1 { r.rateMultiplier = 0.25 }
             for _ in 0..<n {
-                guard case .generated(let next, let k) = r.arrival(at: now) else { return XCTFail("generated arrivals") }
+                guard case .generated(let next, let k)? = r.arrival(at: now) else { return XCTFail("generated arrivals") }
                 XCTAssertGreaterThan(next, now)
                 now = next
                 kept[phase] += k ? 1 : 0
@@ -79,6 +79,8 @@ final class RequestSourceTests: XCTestCase {
         var r = try RequestSource(scenario: scenario, seed: 2, replay: nil, record: false)
         XCTAssertTrue(r.isClosedLoop)
         XCTAssertEqual(r.think(), .seconds(1))
+        XCTAssertNil(r.firstArrival(), "no arrival events in closed loop")
+        XCTAssertNil(r.arrival(at: .zero))
         for session in Int32(0)..<6 {
             for _ in 0..<50 { XCTAssertEqual(Int(r.tenant(session: session)) % 3, Int(session) % 3) }
         }

@@ -8,12 +8,14 @@ extension ClusterSimulation {
         switch event.kind {
         case .arrival:
             switch source.arrival(at: now) {
-            case .replayed(let tenant, let cls, let next):
+            case .replayed(let tenant, let cls, let next)?:
                 if let next { s.schedule(.arrival, at: next, priority: .arrival) }
                 arrive(session: nil, tenant: tenant, cls: cls, &s)
-            case .generated(let next, let kept):
+            case .generated(let next, let kept)?:
                 s.schedule(.arrival, at: next, priority: .arrival)
                 if kept { arrive(session: nil, &s) }
+            case nil:
+                break
             }
         case .think:
             arrive(session: Int32(event.payload), &s)

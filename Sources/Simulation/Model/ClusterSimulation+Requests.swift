@@ -10,7 +10,7 @@ extension ClusterSimulation {
             if let first = source.firstArrival() { s.schedule(.arrival, at: first, priority: .arrival) }
         case .closed(let clients, _):
             for c in 0..<clients {
-                s.schedule(.think, after: source.think()!, priority: .arrival, payload: UInt32(c))
+                if let think = source.think() { s.schedule(.think, after: think, priority: .arrival, payload: UInt32(c)) }
             }
         }
         if measureFrom > .zero { s.schedule(.sample, at: measureFrom, priority: .observation, payload: 1) }

@@ -6,14 +6,16 @@ import Workload
 /// Model (FACTS G): each node's CPU is processor sharing over its cores (or all nodes share one
 /// host's, `cluster.shared_host_cores`); each worker has a disk (IOPS and bandwidth, `Disk`);
 /// results cross the coordinator's NIC ingress (a FIFO link at its bandwidth) plus the one-way
-/// latency each way. A request takes a client session (`ClientSessions`; open loop: a free one
-/// of its database's or it waits; closed loop: its client's), is planned on the coordinator, then runs as one
-/// shard task (router), fans out over per-worker pools with slow start and is merged on the
-/// coordinator, or (across schemas) runs one subplan per schema in turn (`+Subplans`). Connections to a worker count against `citus.max_shared_pool_size` (the first of
-/// a pool waits when it is exhausted, further ones are skipped), its `max_connections` and its
-/// memory (`NodeMemory`; refused when full). Pages a task reads are found in shared_buffers or
-/// the page cache with the tenant's hit ratio of `TwoLevelCache`; the rest are disk reads.
-/// A `statement_timeout` cancels the query's shard tasks on the workers' CPUs; cost-based
+/// latency each way. A request (from `RequestSource`: its arrival, tenant, class and demands)
+/// takes a client session (`ClientSessions`; open loop: a free one of its database's or it
+/// waits; closed loop: its client's), is planned on the coordinator, then runs as one shard
+/// task (router), fans out over per-worker pools with slow start and is merged on the
+/// coordinator, or (across schemas) runs one subplan per schema in turn (`+Subplans`).
+/// Connections to a worker count against `citus.max_shared_pool_size` (the first of a pool
+/// waits when it is exhausted, further ones are skipped), its `max_connections` and its memory
+/// (`NodeMemory`; refused when full). Pages a task reads are found in shared_buffers or the page
+/// cache with the tenant's hit ratio of `TwoLevelCache`; the rest are disk reads. A
+/// `statement_timeout` cancels the query's shard tasks on the workers' CPUs; cost-based
 /// connection establishment stops a pool from opening connections when the open ones will
 /// finish sooner (FACTS G). Simplifications: writes cost one WAL flush of their bytes; a read
 /// from the page cache costs no CPU; worker groups may differ in size.

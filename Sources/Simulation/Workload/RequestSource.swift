@@ -92,17 +92,18 @@ package struct RequestSource {
         return openCurve == nil ? nil : nextCandidate(after: .zero)
     }
 
-    /// An open-loop arrival event at `now`. A generated one draws the next candidate first,
-    /// then whether this one is kept.
-    package mutating func arrival(at now: SimTime) -> Arrival {
+    /// An open-loop arrival event at `now` (nil in closed loop, which has none). A generated
+    /// one draws the next candidate first, then whether this one is kept.
+    package mutating func arrival(at now: SimTime) -> Arrival? {
         if let replay {
             let i = replayNext
             replayNext += 1
             return .replayed(tenant: replay.tenants[i], cls: Int(replay.classes[i]), next: replayNext < replay.count ? replay.times[replayNext] : nil)
         }
+        guard let openCurve else { return nil }
         let next = nextCandidate(after: now)
         // Thinning: kept with probability rate(now) / bound.
-        return .generated(next: next, kept: arrivalStream.uniform() * bound < openCurve!.rate(at: now) * rateMultiplier)
+        return .generated(next: next, kept: arrivalStream.uniform() * bound < openCurve.rate(at: now) * rateMultiplier)
     }
 
     /// The next candidate arrival: an exponential gap at the bound's rate (at least 1 µs).
