@@ -21,11 +21,13 @@ extension ClusterSimulation {
         }
         for f in first..<(first + count) {
             let w = Int(placement.worker[f])
-            guard w >= 0, workerDown[w] else { continue }  // −1: local tables on the coordinator
-            if scenario.operations.waitForFailedNodes {
+            guard w >= 0 else { continue }  // −1: local tables on the coordinator
+            switch health.admit(rid, worker: w) {
+            case .proceeds:
+                continue
+            case .parked:
                 retain(request: rid)
-                ops.parkedOnNode[w].append(rid)
-            } else {
+            case .fails:
                 metrics.failedOnDownNode += 1
                 answer(request: rid, outcome: .error, &s)
             }

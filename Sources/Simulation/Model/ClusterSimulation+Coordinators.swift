@@ -7,7 +7,7 @@ import SimCore
 extension ClusterSimulation {
     /// An added coordinator has the metadata: sessions are balanced onto it from their next query.
     mutating func coordinatorJoins(_ c: Int, _ s: inout Scheduler<ClusterEvent>) {
-        coordinatorJoined[c] = true
+        health.coordinatorJoins(c)
         openDaemonConnections(coordinator: c, at: s.now)
         updateLiveCoordinators(&s)
         note("LOG:  \(coordinatorNames[c]) accepts client sessions (\(clientSessions.live.count) coordinators up)", at: s.now)
@@ -15,12 +15,12 @@ extension ClusterSimulation {
     }
 
     mutating func setCoordinator(_ c: Int, down: Bool, _ s: inout Scheduler<ClusterEvent>) {
-        coordinatorDown[c] = down
+        health.setCoordinator(c, down: down)
         updateLiveCoordinators(&s)
     }
 
     mutating func updateLiveCoordinators(_ s: inout Scheduler<ClusterEvent>) {
-        clientSessions.setLive((0..<coordinators).filter { coordinatorJoined[$0] && !coordinatorDown[$0] }.map { Int32($0) })
+        clientSessions.setLive(health.liveCoordinators)
         if !source.isClosedLoop { rebalanceFreeSessions(&s) }
     }
 

@@ -58,12 +58,8 @@ public struct ClusterSimulation: EventHandler {
     var writeBlocks = WriteBlocks()
     /// Per group: the WAL foreground writes make, and logical transfers' apply of it.
     var replication: LogicalReplication
-    /// Failed nodes: workers, and coordinators.
-    var workerDown: [Bool]
-    var coordinatorDown: [Bool]
-    /// Coordinators that have joined (the first from the start; others by `add_coordinator`
-    /// once their metadata is synced).
-    var coordinatorJoined: [Bool]
+    /// Which nodes are up, which coordinators have joined, the queries parked on a failed worker.
+    var health: NodeHealth
     /// Per class: UPDATE or DELETE on a table without a replica identity.
     let failsWithoutReplicaIdentity: [Bool]
     var statementTimeout: SimDuration?
@@ -179,13 +175,12 @@ public struct ClusterSimulation: EventHandler {
         nodes = nodeMap
         let workers = nodes.workers, coordinators = nodes.coordinators
         localExecution = LocalExecution(enabled: scenario.citus.enableLocalExecution, localWorker: nodeMap.localWorker)
-        workerDown = Array(repeating: false, count: workers)
         guard coordinators <= Int(UInt8.max) else {
             throw ParameterError(parameter: "timeline.add_coordinator", value: "\(coordinators) coordinators", expected: "at most \(UInt8.max)")
         }
-        coordinatorDown = Array(repeating: false, count: coordinators)
         let initial = scenario.cluster.coordinatorNames.count
-        coordinatorJoined = (0..<coordinators).map { $0 < initial }
+        health = NodeHealth(workers: workers, coordinators: coordinators, initialCoordinators: initial,
+                            waitForFailedNodes: scenario.operations.waitForFailedNodes)
         clientSessions = try ClientSessions(sessions: scenario.workload.sessions, databases: k, coordinators: coordinators, initial: initial)
         network = ClusterNetwork(coordinators: coordinators, nodes: nodes.cpuNodes)
         latency = scenario.cluster.networkLatency

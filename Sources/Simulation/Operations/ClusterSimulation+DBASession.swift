@@ -18,7 +18,7 @@ extension ClusterSimulation {
 
     mutating func run(_ statement: SQLStatement, entry: Int, _ s: inout Scheduler<ClusterEvent>) {
         let op = beginOperation(scenario.timeline[entry], at: s.now)
-        if coordinatorDown[0] {
+        if health.coordinatorDown[0] {
             // The DBA session connects to the first coordinator only (DDL and cluster
             // operations go through it, even when other coordinators take queries).
             return endOperation(op, at: s.now, error: "FATAL:  connection to server at \"coordinator\" failed: the first coordinator is down; DDL and cluster operations run only through it")

@@ -17,7 +17,6 @@ extension ClusterSimulation {
                                     diskUsed: layout.workerBytes + Array(repeating: 0, count: spare),
                                     meanArrivalRate: ClusterRun.meanArrivalRate(scenario))
         nodes.trackNodeIDs(initial: layout.workerIDs)
-        state.parkedOnNode = Array(repeating: [], count: workers)
         state.cacheSolves = Array(repeating: nil, count: workers)
         state.coordinatorOperation = Array(repeating: nil, count: coordinators)
         writeBlocks.setTables(scenario.tables.count)
@@ -64,7 +63,7 @@ extension ClusterSimulation {
                 return endOperation(op, at: s.now, error: "ERROR:  node \(name) does not exist")
             }
             if let c = nodes.coordinator(atNode: node) { setCoordinator(c, down: true, &s) }
-            if let w = nodes.worker(atNode: node) { workerDown[w] = true }  // both for a coordinator with shards
+            if let w = nodes.worker(atNode: node) { health.workerFails(w) }  // both for a coordinator with shards
             note("LOG:  \(name) failed\(standby ? "; its standby is promoted after detection" : "; no standby")", at: s.now)
             if standby {
                 let back = scenario.operations.failureDetection + scenario.operations.standbyPromotion
@@ -173,10 +172,7 @@ extension ClusterSimulation {
     mutating func nodeBack(_ node: Int, _ s: inout Scheduler<ClusterEvent>) {
         if let c = nodes.coordinator(atNode: node) { setCoordinator(c, down: false, &s) }
         if let w = nodes.worker(atNode: node) {
-            workerDown[w] = false
-            let parked = ops.parkedOnNode[w]
-            ops.parkedOnNode[w] = []
-            for rid in parked { resume(request: rid, &s) }
+            for rid in health.workerReturns(w) { resume(request: rid, &s) }
         }
         note("LOG:  \(nodes.coordinator(atNode: node).map { coordinatorNames[$0] } ?? "worker \(node)") is available again", at: s.now)
     }
@@ -189,7 +185,7 @@ extension ClusterSimulation {
     /// that is up connects to it.
     mutating func attachWorker(_ id: NodeID, name: String? = nil, at now: SimTime) {
         guard let w = nodes.attach(id) else { return }
-        for c in 0..<coordinators where coordinatorJoined[c] && !coordinatorDown[c] { openDaemonConnections(coordinator: c, worker: w, at: now) }
+        for c in 0..<coordinators where health.isLive(coordinator: c) { openDaemonConnections(coordinator: c, worker: w, at: now) }
     }
 
     // MARK: Operation records

@@ -34,8 +34,6 @@ struct OperationsState {
     var cacheSolves: [WorkerCache.Solve?] = []
     /// Bytes of table data on each worker's disk (moves' free-space check; deferred drops free it).
     var diskUsed: [Double]
-    /// Requests parked while their node is down (`wait` failure mode), per worker.
-    var parkedOnNode: [[RequestID]] = []
     /// Per coordinator: the `add_coordinator` operation waiting for its metadata sync.
     var coordinatorOperation: [Int?] = []
     var meanArrivalRate: Double
