@@ -81,8 +81,8 @@ final class RequestSourceTests: XCTestCase {
         XCTAssertEqual(r.think(), .seconds(1))
         XCTAssertNil(r.firstArrival(), "no arrival events in closed loop")
         XCTAssertNil(r.arrival(at: .zero))
-        for session in Int32(0)..<6 {
-            for _ in 0..<50 { XCTAssertEqual(Int(r.tenant(session: session)) % 3, Int(session) % 3) }
+        for session in (0..<6).map(SessionID.init) {
+            for _ in 0..<50 { XCTAssertEqual(Int(r.tenant(session: session)) % 3, session.database(of: 3)) }
         }
         // Database 0: all activity on tenant 3; database 1: idle; database 2: tenant 29 only.
         var weights = [Double](repeating: 0, count: 30)

@@ -20,11 +20,12 @@ package struct ClientSessions {
     private var pools: [TokenPool]
     /// Free sessions per database × coordinator (the sessions connected to it), most recently
     /// used on top.
-    private var free: [[Int32]]
-    /// The coordinator each session is connected to (its cached connections live there).
+    private var free: [[SessionID]]
+    /// The coordinator each session is connected to (its cached connections live there), by
+    /// `SessionID.index`.
     package private(set) var coordinator: [UInt8]
     /// Coordinators that have joined and are up, in index order.
-    package private(set) var live: [Int32]
+    package private(set) var live: [UInt8]
     /// Round robin over the live coordinators for the next request's session.
     private var nextTurn = 0
 
@@ -33,19 +34,19 @@ package struct ClientSessions {
     package init(sessions: Int, databases: Int, coordinators: Int, initial: Int) throws {
         self.databases = databases
         self.coordinators = coordinators
-        live = (0..<Int32(initial)).map { $0 }
+        live = (0..<initial).map { UInt8($0) }
         let coordinator = (0..<sessions).map { UInt8(($0 / databases) % initial) }
         self.coordinator = coordinator
         pools = try (0..<databases).map { d in try TokenPool(capacity: (sessions - d + databases - 1) / databases) }
         free = (0..<(databases * coordinators)).map { i in
-            stride(from: Int32(i / coordinators), to: Int32(sessions), by: databases).reversed().filter { Int(coordinator[Int($0)]) == i % coordinators }
+            stride(from: i / coordinators, to: sessions, by: databases).reversed().filter { Int(coordinator[$0]) == i % coordinators }.map(SessionID.init)
         }
     }
 
     /// The coordinator the load balancer connects `session` to: live[(session / databases) mod
     /// live.count] (its current one when none is up).
-    package func target(session: Int32) -> UInt8 {
-        live.isEmpty ? coordinator[Int(session)] : UInt8(live[(Int(session) / databases) % live.count])
+    package func target(session: SessionID) -> UInt8 {
+        live.isEmpty ? coordinator[session.index] : live[(session.index / databases) % live.count]
     }
 
     /// Sessions connected to coordinator `c` (each is a client backend there).
@@ -57,7 +58,7 @@ package struct ClientSessions {
 
     /// A request of database `d` arrives: the free session it takes, or nil when it waits.
     @inline(__always)
-    package mutating func acquire(_ request: RequestID, database d: Int, at now: SimTime) -> Int32? {
+    package mutating func acquire(_ request: RequestID, database d: Int, at now: SimTime) -> SessionID? {
         guard pools[d].acquire(request.raw, at: now) else { return nil }
         if coordinators == 1 { return free[d].removeLast() }
         let base = d * coordinators
@@ -78,37 +79,37 @@ package struct ClientSessions {
     /// `session` is done with its request: the waiting request that takes it next, or nil (the
     /// caller moves it if it must, then returns it with `pushFree`).
     @inline(__always)
-    package mutating func release(_ session: Int32, at now: SimTime) -> RequestID? {
-        pools[Int(session) % databases].release(at: now).map { RequestID($0) }
+    package mutating func release(_ session: SessionID, at now: SimTime) -> RequestID? {
+        pools[session.database(of: databases)].release(at: now).map { RequestID($0) }
     }
 
     /// A free session, on the stack of the coordinator it is connected to.
-    package mutating func pushFree(_ session: Int32) {
-        let d = Int(session) % databases
+    package mutating func pushFree(_ session: SessionID) {
+        let d = session.database(of: databases)
         free[d * coordinators + (coordinators == 1 ? 0 : Int(target(session: session)))].append(session)
     }
 
     // MARK: Coordinators
 
     /// The coordinators joined and up changed.
-    package mutating func setLive(_ coordinators: [Int32]) { live = coordinators }
+    package mutating func setLive(_ coordinators: [UInt8]) { live = coordinators }
 
     /// Takes every free session of database `d` off its stack, highest first, for the caller
     /// to move to its target coordinator and push back (so the lowest ends on top).
-    package mutating func takeFree(database d: Int) -> [Int32] {
+    package mutating func takeFree(database d: Int) -> [SessionID] {
         let sessions = (0..<coordinators).flatMap { free[d * coordinators + $0] }.sorted(by: >)
         for c in 0..<coordinators { free[d * coordinators + c] = [] }
         return sessions
     }
 
     /// The move `session` must make, when the load balancer's target is not its coordinator.
-    package func move(of session: Int32) -> (from: UInt8, to: UInt8)? {
-        let from = coordinator[Int(session)], to = target(session: session)
+    package func move(of session: SessionID) -> (from: UInt8, to: UInt8)? {
+        let from = coordinator[session.index], to = target(session: session)
         return from == to ? nil : (from, to)
     }
 
     /// `session` is now connected to coordinator `c`.
-    package mutating func connect(_ session: Int32, to c: UInt8) { coordinator[Int(session)] = c }
+    package mutating func connect(_ session: SessionID, to c: UInt8) { coordinator[session.index] = c }
 
     // MARK: Statistics
 

@@ -70,7 +70,7 @@ extension ClusterSimulation {
 
     /// Returns a shared-pool slot of `coordinator` for `session`'s database; a waiting
     /// required connection (of the same coordinator and database) takes it at once.
-    mutating func releaseSharedSlot(worker: Int, coordinator: UInt8, session: Int32, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func releaseSharedSlot(worker: Int, coordinator: UInt8, session: SessionID, _ s: inout Scheduler<ClusterEvent>) {
         guard let next = sharedPool.release(worker: worker, coordinator: coordinator, session: session, at: s.now) else { return }
         let since = next.pool.map { pools[$0].waitStart } ?? tasks[TaskID(next.raw)].waitStart
         metrics.connectionWaitSeconds[worker] += (s.now - since).seconds

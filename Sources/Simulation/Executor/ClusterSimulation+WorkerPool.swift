@@ -87,7 +87,7 @@ extension ClusterSimulation {
     }
 
     /// Idle connections of one block of pools go back to the session (or close).
-    mutating func releasePoolBlock(_ base: Int32, session: Int32, coordinator: UInt8, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func releasePoolBlock(_ base: Int32, session: SessionID, coordinator: UInt8, _ s: inout Scheduler<ClusterEvent>) {
         for w in 0..<workers {
             let p = PoolID(block: base, worker: w)
             var free = pools[p].idle
@@ -103,8 +103,8 @@ extension ClusterSimulation {
     }
 
     /// Keeps the connection in the session's cache (`ConnectionCache.keep`), else closes it.
-    mutating func returnConnection(session: Int32, coordinator: UInt8, worker: Int, _ s: inout Scheduler<ClusterEvent>) {
-        let sameCoordinator = session >= 0 && clientSessions.coordinator[Int(session)] == coordinator
+    mutating func returnConnection(session: SessionID, coordinator: UInt8, worker: Int, _ s: inout Scheduler<ClusterEvent>) {
+        let sameCoordinator = session.isClient && clientSessions.coordinator[session.index] == coordinator
         if !connectionCache.keep(session: session, worker: worker, sameCoordinator: sameCoordinator, at: s.now) {
             _ = backends[worker].release(at: s.now)
             releaseSharedSlot(worker: worker, coordinator: coordinator, session: session, &s)

@@ -25,10 +25,10 @@ package struct ConnectionCache {
         setup = Array(repeating: 0, count: sessions * workers)
     }
 
-    @inline(__always) private func slot(_ session: Int32, _ worker: Int) -> Int { Int(session) * workers + worker }
+    @inline(__always) private func slot(_ session: SessionID, _ worker: Int) -> Int { session.index * workers + worker }
 
     /// Takes one of `session`'s connections to `worker`; false when it keeps none.
-    package mutating func take(session: Int32, worker: Int) -> Bool {
+    package mutating func take(session: SessionID, worker: Int) -> Bool {
         let i = slot(session, worker)
         guard kept[i] > 0 else { return false }
         kept[i] -= 1
@@ -38,7 +38,7 @@ package struct ConnectionCache {
     /// Takes up to `limit` of `session`'s connections to `worker` for a fan-out's pool: how many,
     /// and their set-up times summed (µs), which count in the pool's mean connection time (a
     /// cached connection keeps its establishment start and end, MarkConnectionConnected).
-    package mutating func borrow(session: Int32, worker: Int, upTo limit: Int32) -> (count: Int32, setupMicroseconds: Int64) {
+    package mutating func borrow(session: SessionID, worker: Int, upTo limit: Int32) -> (count: Int32, setupMicroseconds: Int64) {
         let i = slot(session, worker)
         let count = min(kept[i], limit)
         kept[i] -= count
@@ -46,8 +46,8 @@ package struct ConnectionCache {
     }
 
     /// A connection opened for `session` to `worker` took `microseconds` to set up.
-    package mutating func connected(session: Int32, worker: Int, setupMicroseconds microseconds: Int64) {
-        guard session >= 0 else { return }
+    package mutating func connected(session: SessionID, worker: Int, setupMicroseconds microseconds: Int64) {
+        guard session.isClient else { return }
         setup[slot(session, worker)] = microseconds
     }
 
@@ -55,8 +55,8 @@ package struct ConnectionCache {
     /// slot's connections are younger than the lifetime (a connection kept into an empty slot
     /// after the lifetime starts a new one) and the session is still on the coordinator that
     /// opened it (`sameCoordinator`); false: close it.
-    package mutating func keep(session: Int32, worker: Int, sameCoordinator: Bool, at now: SimTime) -> Bool {
-        guard session >= 0 else { return false }
+    package mutating func keep(session: SessionID, worker: Int, sameCoordinator: Bool, at now: SimTime) -> Bool {
+        guard session.isClient else { return false }
         let i = slot(session, worker)
         if kept[i] == 0 && now - since[i] >= lifetime { since[i] = now }
         guard now - since[i] < lifetime, kept[i] < maxPerWorker, sameCoordinator else { return false }
@@ -66,7 +66,7 @@ package struct ConnectionCache {
 
     /// Closes every connection `session` keeps to `worker` (the session moved to another
     /// coordinator): how many to close.
-    package mutating func drop(session: Int32, worker: Int) -> Int32 {
+    package mutating func drop(session: SessionID, worker: Int) -> Int32 {
         let i = slot(session, worker)
         defer { kept[i] = 0 }
         return kept[i]

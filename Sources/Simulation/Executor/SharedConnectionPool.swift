@@ -37,16 +37,21 @@ package struct SharedConnectionPool {
         daemonConnections = Array(repeating: 0, count: workers)
     }
 
+    /// The counter of `coordinator` for connections of `database` to `worker`.
+    @inline(__always) private func index(worker: Int, coordinator: UInt8, database: Int) -> Int {
+        (Int(coordinator) * workers + worker) * databases + database
+    }
+
     /// The counter of `coordinator` for connections of `session`'s database to `worker`.
-    @inline(__always) private func index(worker: Int, coordinator: UInt8, session: Int32) -> Int {
-        (Int(coordinator) * workers + worker) * databases + Int(session) % databases
+    @inline(__always) private func index(worker: Int, coordinator: UInt8, session: SessionID) -> Int {
+        index(worker: worker, coordinator: coordinator, database: session.database(of: databases))
     }
 
     /// A connection to `worker` for `waiter`. A required connection waits for a slot; an
     /// optional one is skipped when none is free. Loopback connections are always optional and
     /// refused while `localBackends` + 1 (the coordinator's client backends and this one)
     /// exceed citus.local_shared_pool_size.
-    package mutating func request(_ waiter: ConnectionWaiter, worker: Int, coordinator: UInt8, session: Int32, required: Bool,
+    package mutating func request(_ waiter: ConnectionWaiter, worker: Int, coordinator: UInt8, session: SessionID, required: Bool,
                                   loopback: Bool, localBackends: Int, at now: SimTime) -> Grant {
         let i = index(worker: worker, coordinator: coordinator, session: session)
         if required && !loopback {
@@ -56,19 +61,19 @@ package struct SharedConnectionPool {
     }
 
     /// Returns a slot; the waiter of the same counter that takes it at once, if any (open its backend).
-    package mutating func release(worker: Int, coordinator: UInt8, session: Int32, at now: SimTime) -> ConnectionWaiter? {
+    package mutating func release(worker: Int, coordinator: UInt8, session: SessionID, at now: SimTime) -> ConnectionWaiter? {
         slots[index(worker: worker, coordinator: coordinator, session: session)].release(at: now).map { ConnectionWaiter(raw: $0) }
     }
 
     /// Takes `waiter` out of its counter's queue; false when it was not waiting.
-    package mutating func cancelWait(_ waiter: ConnectionWaiter, worker: Int, coordinator: UInt8, session: Int32, at now: SimTime) -> Bool {
+    package mutating func cancelWait(_ waiter: ConnectionWaiter, worker: Int, coordinator: UInt8, session: SessionID, at now: SimTime) -> Bool {
         slots[index(worker: worker, coordinator: coordinator, session: session)].cancelWait(waiter.raw, at: now)
     }
 
     /// A maintenance daemon's slot (database `database` of `coordinator` towards `worker`),
     /// taken outside the executor and never waiting; false when none is free.
     package mutating func takeDaemonSlot(worker: Int, coordinator: UInt8, database: Int, at now: SimTime) -> Bool {
-        guard slots[index(worker: worker, coordinator: coordinator, session: Int32(database))].tryAcquire(at: now) else { return false }
+        guard slots[index(worker: worker, coordinator: coordinator, session: SessionID(database))].tryAcquire(at: now) else { return false }
         daemonConnections[worker] += 1
         return true
     }

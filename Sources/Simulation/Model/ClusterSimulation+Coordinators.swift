@@ -39,13 +39,13 @@ extension ClusterSimulation {
     mutating func connectSession(request id: RequestID, _ s: inout Scheduler<ClusterEvent>) {
         let session = requests[id].session
         reconnect(session: session, &s)
-        requests[id].coordinator = clientSessions.coordinator[Int(session)]
+        requests[id].coordinator = clientSessions.coordinator[session.index]
     }
 
     /// A session whose target coordinator changed reconnects: the connections it cached
     /// through its old coordinator close (their shared-pool slots go to that coordinator's
     /// waiters).
-    mutating func reconnect(session: Int32, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func reconnect(session: SessionID, _ s: inout Scheduler<ClusterEvent>) {
         guard let move = clientSessions.move(of: session) else { return }
         for w in 0..<workers {
             for _ in 0..<connectionCache.drop(session: session, worker: w) {

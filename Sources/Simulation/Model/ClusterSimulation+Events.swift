@@ -18,7 +18,7 @@ extension ClusterSimulation {
                 break
             }
         case .think:
-            arrive(session: Int32(event.payload), &s)
+            arrive(session: SessionID(Int32(event.payload)), &s)
         case .cpuWake:
             let node = Int(event.payload)
             while let t = cpu[node].popCompleted(at: now) { cpuDone(task: TaskID(t), node: node, &s) }

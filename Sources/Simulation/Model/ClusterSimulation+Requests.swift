@@ -20,7 +20,7 @@ extension ClusterSimulation {
 
     /// A new request: tenant and class from the workload streams, demands drawn now so
     /// every configuration sees the same ones; then it waits for a session if needed.
-    mutating func arrive(session: Int32?, tenant given: Int32? = nil, cls givenClass: Int? = nil, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func arrive(session: SessionID?, tenant given: Int32? = nil, cls givenClass: Int? = nil, _ s: inout Scheduler<ClusterEvent>) {
         let tenant = given ?? source.tenant(session: session)
         let cls = givenClass ?? source.cls()
         if singleTenant[cls] { Prefetch.read(placement.tenantSlots, at: placement.slot(table: classTable[cls], tenant: Int(tenant))) }
@@ -54,7 +54,7 @@ extension ClusterSimulation {
             requests[id].session = free
             begin(request: id, &s)
         } else {
-            metrics.sessionWaits[cls] += 1  // waits with session −1 until one is released
+            metrics.sessionWaits[cls] += 1  // waits with SessionID.none until one is released
         }
     }
 
@@ -90,12 +90,12 @@ extension ClusterSimulation {
                            write: isWrite[Int(r.cls)], cpuSeconds: r.cpuSeconds)
             if outcome == .ok { metrics.serviceMicroseconds[Int(r.cls)] += Double((s.now - r.started).microseconds) }
         }
-        if r.session >= 0 { releaseSession(r.session, &s) }
+        if r.session.isClient { releaseSession(r.session, &s) }
     }
 
-    mutating func releaseSession(_ session: Int32, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func releaseSession(_ session: SessionID, _ s: inout Scheduler<ClusterEvent>) {
         if let think = source.think() {
-            s.schedule(.think, after: think, priority: .arrival, payload: UInt32(session))
+            s.schedule(.think, after: think, priority: .arrival, payload: UInt32(session.raw))
         } else {
             if let next = clientSessions.release(session, at: s.now) {
                 requests[next].session = session
@@ -139,7 +139,7 @@ extension ClusterSimulation {
         let r = requests[id]
         defer { release(request: id) }
         guard r.active, !r.answered else { return }
-        if r.session < 0 {
+        if !r.session.isClient {
             clientSessions.cancelWait(id, database: Int(r.tenant) % databases, at: s.now)
             answer(request: id, outcome: .timeout, &s)
             return

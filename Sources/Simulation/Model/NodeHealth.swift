@@ -62,7 +62,7 @@ package struct NodeHealth {
     package func isLive(coordinator c: Int) -> Bool { coordinatorJoined[c] && !coordinatorDown[c] }
 
     /// The coordinators that take client sessions, in index order.
-    package var liveCoordinators: [Int32] {
-        coordinatorDown.indices.filter { isLive(coordinator: $0) }.map { Int32($0) }
+    package var liveCoordinators: [UInt8] {
+        coordinatorDown.indices.filter { isLive(coordinator: $0) }.map { UInt8($0) }
     }
 }

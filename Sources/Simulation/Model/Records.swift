@@ -22,7 +22,7 @@ struct TenantSlot {
 package struct RequestRecord {
     var cls: Int32 = 0
     var tenant: Int32 = 0
-    var session: Int32 = -1
+    var session = SessionID.none
     /// The coordinator running the query (the session's, when it began).
     var coordinator: UInt8 = 0
     var arrival: SimTime = .zero

@@ -122,9 +122,9 @@ package struct RequestSource {
     /// The tenant of a new request: of its client's database (closed loop with several
     /// databases), else by the tenants' activity. The open loop's draws are used in the same
     /// order, one arrival ahead: the next request's entry is prefetched while this one runs.
-    package mutating func tenant(session: Int32?) -> Int32 {
+    package mutating func tenant(session: SessionID?) -> Int32 {
         if let session, !tenantSamplerByDatabase.isEmpty {
-            return Int32(tenantSamplerByDatabase[Int(session) % databases].sample(tenantStream))
+            return Int32(tenantSamplerByDatabase[session.database(of: databases)].sample(tenantStream))
         }
         let u = nextTenantUniform ?? tenantStream.uniform()
         let next = tenantStream.uniform()
