@@ -48,12 +48,12 @@ final class LocalExecutionTests: XCTestCase {
         let layout = try ClusterRun.layout(for: s)
         let coordinator = try XCTUnwrap(layout.state.nodes.first { $0.isCoordinator })
         XCTAssertEqual(layout.workerIDs.first, coordinator.id)
-        XCTAssertEqual(layout.shardWorker[0], (0..<24).map { Int32($0 % 3) })
+        XCTAssertEqual(layout.shardWorker[0], (0..<24).map { WorkerIndex($0 % 3) })
         let firstShard = try XCTUnwrap(layout.state.shards(of: "events").min { $0.range!.min < $1.range!.min })
         XCTAssertEqual(layout.state.placements(of: firstShard.id).map(\.node), [coordinator.id])
         let plain = try ClusterRun.layout(for: try scenario(hasShards: false, classes: report))
         XCTAssertFalse(plain.workerIDs.contains(coordinator.id))
-        XCTAssertEqual(plain.shardWorker[0], (0..<24).map { Int32($0 % 2) })
+        XCTAssertEqual(plain.shardWorker[0], (0..<24).map { WorkerIndex($0 % 2) })
     }
 
     /// Router queries to the coordinator's shards open no connection and skip the network

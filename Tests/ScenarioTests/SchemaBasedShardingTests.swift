@@ -41,7 +41,7 @@ final class SchemaBasedShardingTests: XCTestCase {
         for r in 1...30 {
             let group = try XCTUnwrap(layout.state.table("tenant_\(r).orders")).colocationID
             XCTAssertEqual(layout.state.table("tenant_\(r).items")?.colocationID, group, "colocated within the schema")
-            let expected = Int32(Int(group.rawValue) % workers.count)
+            let expected = WorkerIndex(Int(group.rawValue) % workers.count)
             XCTAssertEqual(layout.tenantShard[1][r - 1], Int32(r - 1))
             XCTAssertEqual(layout.shardWorker[1][r - 1], expected, "tenant \(r)")
             XCTAssertEqual(layout.shardWorker[2][r - 1], expected, "tenant \(r)")
@@ -58,7 +58,7 @@ final class SchemaBasedShardingTests: XCTestCase {
         let r = try ClusterRun.run(s, layout: layout, seed: 2)
         let activity = s.workload.tenants.activity, total = activity.reduce(0, +)
         for w in 0..<3 {
-            let share = (0..<30).filter { layout.shardWorker[1][$0] == Int32(w) }.reduce(0.0) { $0 + activity[$1] } / total
+            let share = (0..<30).filter { layout.shardWorker[1][$0] == WorkerIndex(w) }.reduce(0.0) { $0 + activity[$1] } / total
             XCTAssertEqual(r.value("worker-\(w + 1).cpu_utilization"), 2_000 * share * 0.001 / 4, accuracy: 2_000 * share * 0.001 / 4 * 0.05, "worker \(w + 1)")
         }
         XCTAssertEqual(r.value("error_rate"), 0)

@@ -14,7 +14,7 @@ final class LocalExecutionDecisionTests: XCTestCase {
         XCTAssertFalse(on.isLocal(worker: 1, coordinator: 0))
         XCTAssertFalse(on.isLocal(worker: 0, coordinator: 1))
         XCTAssertTrue(off.isLocal(worker: 0, coordinator: 0), "loopback either way: the setting decides in-process, not the network")
-        XCTAssertFalse(LocalExecution(enabled: true, localWorker: -1).isLocal(worker: 0, coordinator: 0))
+        XCTAssertFalse(LocalExecution(enabled: true, localWorker: WorkerIndex.none).isLocal(worker: 0, coordinator: 0))
     }
 
     /// A router task runs in-process only on a local shard with the setting on.

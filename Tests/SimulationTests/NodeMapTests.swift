@@ -42,14 +42,14 @@ final class NodeMapTests: XCTestCase {
         XCTAssertEqual(map.worker(ofNode: NodeID(3)), 1)
         XCTAssertEqual(map.nodeID(ofWorker: 0), NodeID(2))
         XCTAssertNil(map.nodeID(ofWorker: 2))
-        XCTAssertEqual(map.worker(ofNode: NodeID(1)), -1, "the coordinator's id")
+        XCTAssertEqual(map.worker(ofNode: NodeID(1)), WorkerIndex.none, "the coordinator's id")
         XCTAssertEqual(map.attach(NodeID(9)), 2)
         XCTAssertNil(map.attach(NodeID(9)), "attached once")
         XCTAssertEqual(map.worker(ofNode: NodeID(9)), 2)
         XCTAssertEqual(map.nodeID(ofWorker: 2), NodeID(9))
         XCTAssertEqual(map.attach(NodeID(4)), 3)
         XCTAssertNil(map.attach(NodeID(5)), "no spare worker left")
-        XCTAssertEqual(map.worker(ofNode: NodeID(5)), -1)
-        XCTAssertEqual(map.worker(ofNode: NodeID(1_000)), -1)
+        XCTAssertEqual(map.worker(ofNode: NodeID(5)), WorkerIndex.none)
+        XCTAssertEqual(map.worker(ofNode: NodeID(1_000)), WorkerIndex.none)
     }
 }

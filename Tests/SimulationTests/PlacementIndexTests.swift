@@ -8,7 +8,7 @@ final class PlacementIndexTests: XCTestCase {
     private func index() -> PlacementIndex {
         // Table 0 and 1: shards 0, 2 on worker 0; 1, 3 on worker 1. Tenant r is on shard r mod 4.
         let tenantShard: [[Int32]] = [[0, 1, 2, 3, 0, 1], [0, 1, 2, 3, 0, 1], []]
-        let shardWorker: [[Int32]] = [[0, 1, 0, 1], [0, 1, 0, 1], []]
+        let shardWorker: [[WorkerIndex]] = [[0, 1, 0, 1], [0, 1, 0, 1], []]
         var p = PlacementIndex(tenants: 6, workers: 2, tenantShard: tenantShard, shardWorker: shardWorker)
         p.regroup(colocation: [ColocationID(7), ColocationID(7), nil])
         p.identify((0..<8).map { Optional(ShardID(Int64(102_008 + $0))) })

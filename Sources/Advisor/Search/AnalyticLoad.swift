@@ -87,7 +87,7 @@ public struct AnalyticLoad: Sendable {
             if !c.isFanOut {
                 // Single-tenant queries, and across_schemas subplans (schemas drawn by activity).
                 for t in 0..<tenants.count {
-                    let worker = Int(layout.shardWorker[ti][Int(layout.tenantShard[ti][t])])
+                    let worker = layout.shardWorker[ti][Int(layout.tenantShard[ti][t])].index
                     guard worker >= 0 else { continue }  // a tenant schema made later in the timeline
                     let q = lambda * Double(c.tenantReadsPerQuery) * tenants.activity[t]
                     cpu[worker] += q * c.workerCPU.mean
@@ -103,9 +103,9 @@ public struct AnalyticLoad: Sendable {
                 let rounds = Double((perWorker + parallel - 1) / parallel)
                 let latency = c.coordinatorCPU.mean + rounds * c.workerCPU.mean + 2 * s.cluster.networkLatency.seconds
                 multiShardBusy += lambda * latency
-                for (shard, worker) in layout.shardWorker[ti].enumerated() where worker >= 0 {
-                    cpu[Int(worker)] += lambda * c.workerCPU.mean
-                    reads[Int(worker)] += lambda * pages * (1 - layout.shardScanHitRatio[ti][shard])
+                for (shard, worker) in layout.shardWorker[ti].enumerated() where worker.isWorker {
+                    cpu[worker.index] += lambda * c.workerCPU.mean
+                    reads[worker.index] += lambda * pages * (1 - layout.shardScanHitRatio[ti][shard])
                 }
             }
         }
@@ -130,7 +130,7 @@ public struct AnalyticLoad: Sendable {
         var onWorker = [[Int]](repeating: [], count: workers)
         if let ti = s.tables.firstIndex(where: { $0.kind == .distributed }), !layout.tenantShard[ti].isEmpty {
             for t in 0..<tenants.count {
-                let worker = Int(layout.shardWorker[ti][Int(layout.tenantShard[ti][t])])
+                let worker = layout.shardWorker[ti][Int(layout.tenantShard[ti][t])].index
                 if worker >= 0 { onWorker[worker].append(t) }
             }
         }

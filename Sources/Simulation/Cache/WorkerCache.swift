@@ -42,7 +42,7 @@ struct WorkerCache {
     }
 
     /// The full estimate. `sizes` and `activity` override the scenario's tenants (a timeline's `tenant_grows`).
-    init(worker w: Int32, scenario: ClusterScenario, placement: PlacementIndex, shardBytes: [[Double]],
+    init(worker w: WorkerIndex, scenario: ClusterScenario, placement: PlacementIndex, shardBytes: [[Double]],
          meanArrivalRate: Double, sizes: [Double]? = nil, activity: [Double]? = nil) throws {
         let pageBytes = SimulationLayout.pageBytes
         let tenants = scenario.workload.tenants
@@ -64,7 +64,7 @@ struct WorkerCache {
                 bytes += rates.sizes[r] * t.dataShare
             }
         }
-        let node = scenario.cluster.spec(ofShardNode: Int(w))
+        let node = scenario.cluster.spec(ofShardNode: w.index)
         let cache = try TwoLevelCache(pages: pages, rates: classRates, bufferPages: node.sharedBuffersBytes / pageBytes,
                                       pageCachePages: node.pageCacheBytes / pageBytes)
         solve = Solve(sweepPeriod: cache.sweepPeriod, pageCacheTime: cache.pageCacheTime,

@@ -62,9 +62,9 @@ extension ClusterSimulation {
         let expectedMisses = pages * (1 - hit)
         var misses = expectedMisses.rounded(.down)
         if clusterStream.uniform() < expectedMisses - misses { misses += 1 }
-        if t.worker >= 0 {  // −1: an undistributed schema's tables on the coordinator
-            metrics.pagesRead[Int(t.worker)] += pages
-            metrics.pagesMissed[Int(t.worker)] += misses
+        if t.worker.isWorker {  // none: an undistributed schema's tables on the coordinator
+            metrics.pagesRead[t.worker.index] += pages
+            metrics.pagesMissed[t.worker.index] += misses
         }
         let written = phase == 0 ? 0 : writeBytes[cls]
         if hasOperations && written > 0 {
@@ -74,7 +74,7 @@ extension ClusterSimulation {
         let ops = misses + (written > 0 ? 1 : 0)
         if ops > 0 {
             advance(id, to: .disk)
-            let node = nodes.node(ofWorker: Int(t.worker))
+            let node = nodes.node(ofWorker: t.worker)
             disks[node].submit(request: id.raw, operations: ops, bytes: misses * SimulationLayout.pageBytes + written, at: s.now)
             armDisk(node, &s)
         } else {
@@ -101,7 +101,7 @@ extension ClusterSimulation {
         let bytes = twoPhase[Int(r.cls)] && r.phase == 1 ? 0 : resultBytes[Int(r.cls)]
         var done = s.now
         if bytes > 0 {
-            metrics.bytesSent[Int(tasks[id].worker)] += bytes
+            metrics.bytesSent[tasks[id].worker.index] += bytes
             let transfer = SimDuration(seconds: bytes / coordinatorNICBytesPerSecond)
             done = network.coordinatorIngress[Int(r.coordinator)].send(taking: transfer, at: s.now)
         }
@@ -135,7 +135,7 @@ extension ClusterSimulation {
         let work = source.workerDemand(cls: Int(requests[t.request].cls)) + (t.cold ? coldTaskCPU : 0)
         requests[t.request].cpuSeconds += Double(work) / 1e6
         advance(id, to: .workerCPU)
-        let node = nodes.node(ofWorker: Int(t.worker))
+        let node = nodes.node(ofWorker: t.worker)
         let r = requests[t.request]
         // The coordinator's own shards: in-process or over a loopback connection, no network.
         let remote = !localExecution.isLocal(worker: t.worker, coordinator: r.coordinator)
@@ -160,7 +160,7 @@ extension ClusterSimulation {
         let worker = placement.worker(table: table, shard: Int(shard))
         retain(request: rid)
         let id = newTask(TaskRecord(request: rid, worker: worker, shard: shard, pool: -1, stage: .waiting))
-        if worker < 0 {
+        if !worker.isWorker {
             // An undistributed schema's local tables: only the first coordinator has them (the
             // session's backend runs the query); another coordinator answers "does not exist".
             guard r.coordinator == 0 else { return failRouter(task: id, &s) }
@@ -172,10 +172,10 @@ extension ClusterSimulation {
             tasks[id].local = true
             return send(task: id, &s)
         }
-        if connectionCache.take(session: r.session, worker: Int(worker)) {
+        if connectionCache.take(session: r.session, worker: worker) {
             send(task: id, &s)
         } else {
-            requestConnection(waiter: .task(id), worker: Int(worker), required: true, &s)
+            requestConnection(waiter: .task(id), worker: worker, required: true, &s)
         }
     }
 
@@ -186,7 +186,7 @@ extension ClusterSimulation {
         let rid = t.request
         if t.pool < 0 {
             if !t.local {
-                returnConnection(session: requests[rid].session, coordinator: requests[rid].coordinator, worker: Int(t.worker), &s)
+                returnConnection(session: requests[rid].session, coordinator: requests[rid].coordinator, worker: t.worker, &s)
             }
             if subplans[Int(requests[rid].cls)] > 0 { return subplanDone(request: rid, &s) }
             answer(request: rid, outcome: .ok, &s)
@@ -219,13 +219,13 @@ extension ClusterSimulation {
         requests[rid].poolBase = base
         placement.refreshWorkerShards()
         var remaining: Int32 = 0
-        for w in 0..<workers {
+        for w in nodes.allWorkers {
             let n = placement.shardCount(table: table, worker: w)
             remaining += n
-            var pool = WorkerPool(request: rid, worker: Int32(w), total: n,
+            var pool = WorkerPool(request: rid, worker: w, total: n,
                                   target: sequentialWrites && isWrite[cls] ? 1 : forceMaxParallelization ? max(1, n) : poolSize,
                                   firstRound: max(1, connectionCache.maxPerWorker))
-            if localExecution.runsFirst(worker: Int32(w), coordinator: r.coordinator, tasks: n, sequentialWrite: sequentialWrites && isWrite[cls], twoPhase: twoPhase[cls]) {
+            if localExecution.runsFirst(worker: w, coordinator: r.coordinator, tasks: n, sequentialWrite: sequentialWrites && isWrite[cls], twoPhase: twoPhase[cls]) {
                 // ShouldExecuteTasksLocally: a sequential execution runs the local tasks
                 // in-process first, then the remote ones (local_executor.c).
                 pool.local = .running
@@ -250,7 +250,7 @@ extension ClusterSimulation {
             answer(request: rid, outcome: .ok, &s)
             return releasePools(request: rid, &s)
         }
-        for w in 0..<workers {
+        for w in nodes.allWorkers {
             let p = PoolID(block: base, worker: w)
             guard pools[p].total > 0, !requests[rid].remoteHeld || p.link == requests[rid].localPool else { continue }
             startPool(p, &s)
@@ -285,7 +285,7 @@ extension ClusterSimulation {
         case .startRemotePools:
             requests[rid].remoteHeld = false
             let base = requests[rid].poolBase
-            for w in 0..<workers {
+            for w in nodes.allWorkers {
                 let p = PoolID(block: base, worker: w)
                 if p != lp && pools[p].total > 0 { startPool(p, &s) }
             }
@@ -300,7 +300,7 @@ extension ClusterSimulation {
         while pools[p].idle > 0 && pools[p].cursor < pools[p].total {
             let pool = pools[p]
             let (index, cold) = pools[p].takeIdleConnection()
-            let shard = placement.shard(table: table, worker: Int(pool.worker), index: index)
+            let shard = placement.shard(table: table, worker: pool.worker, index: index)
             retain(request: rid)
             var task = TaskRecord(request: rid, worker: pool.worker, shard: shard, pool: p.link, stage: .waiting)
             task.local = pool.local == .running

@@ -7,10 +7,10 @@ extension ClusterSimulation {
     /// With a shared-pool slot: take a backend on the worker (refused when its
     /// max_connections is reached, or when one more backend would not fit in its memory:
     /// PostgreSQL's "out of memory") and run the connection's set-up CPU there.
-    mutating func openBackend(waiter: ConnectionWaiter, worker: Int, _ s: inout Scheduler<ClusterEvent>) {
-        let outOfMemory = backends[worker].inUse >= workerMemory[worker].backendLimit
-        guard !outOfMemory, backends[worker].tryAcquire(at: s.now) else {
-            if outOfMemory { metrics.outOfMemoryRefusals[worker] += 1 } else { metrics.connectionsRefused[worker] += 1 }
+    mutating func openBackend(waiter: ConnectionWaiter, worker: WorkerIndex, _ s: inout Scheduler<ClusterEvent>) {
+        let outOfMemory = backends[worker.index].inUse >= workerMemory[worker.index].backendLimit
+        guard !outOfMemory, backends[worker.index].tryAcquire(at: s.now) else {
+            if outOfMemory { metrics.outOfMemoryRefusals[worker.index] += 1 } else { metrics.connectionsRefused[worker.index] += 1 }
             let r = requests[waiterRequest(waiter)]
             releaseSharedSlot(worker: worker, coordinator: r.coordinator, session: r.session, &s)
             if let p = waiter.pool {
@@ -20,15 +20,15 @@ extension ClusterSimulation {
             }
             return
         }
-        metrics.connectionsOpened[worker] += 1
-        let loopback = localExecution.isLocal(worker: Int32(worker), coordinator: requests[waiterRequest(waiter)].coordinator)
+        metrics.connectionsOpened[worker.index] += 1
+        let loopback = localExecution.isLocal(worker: worker, coordinator: requests[waiterRequest(waiter)].coordinator)
         // With client-side set-up CPU, the opening backend's part comes first (libpq, the client
         // side of TLS), on its coordinator.
         let first: TaskStage = connectClientCPU > .zero ? .connectClient : .connect
         let connect: TaskID
         defer { tasks[connect].started = s.now }
         if let p = waiter.pool {
-            connect = newTask(TaskRecord(request: pools[p].request, worker: Int32(worker), shard: -1, pool: p.link, stage: first))
+            connect = newTask(TaskRecord(request: pools[p].request, worker: worker, shard: -1, pool: p.link, stage: first))
         } else {
             let t = TaskID(waiter.raw)
             requests[tasks[t].request].waitingTask = -1
@@ -76,12 +76,12 @@ extension ClusterSimulation {
             deliverToWorker(task: id, &s)
         } else {
             advance(id, to: .connect)
-            connectOnWorker(task: id, worker: Int(t.worker), loopback: localExecution.isLocal(worker: t.worker, coordinator: requests[rid].coordinator), &s)
+            connectOnWorker(task: id, worker: t.worker, loopback: localExecution.isLocal(worker: t.worker, coordinator: requests[rid].coordinator), &s)
         }
     }
 
     /// The handshake's round trips (none over loopback), then the backend's start-up CPU.
-    mutating func connectOnWorker(task connect: TaskID, worker: Int, loopback: Bool, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func connectOnWorker(task connect: TaskID, worker: WorkerIndex, loopback: Bool, _ s: inout Scheduler<ClusterEvent>) {
         let node = nodes.node(ofWorker: worker)
         cpu[node].arrive(job: connect.raw, work: connectCPU, at: loopback ? s.now : s.now + connectDelay)
         armCPU(node, &s)
@@ -92,12 +92,12 @@ extension ClusterSimulation {
         let t = tasks[id]
         let rid = t.request
         let session = requests[rid].session
-        connectionCache.connected(session: session, worker: Int(t.worker), setupMicroseconds: (s.now - t.started).microseconds)
+        connectionCache.connected(session: session, worker: t.worker, setupMicroseconds: (s.now - t.started).microseconds)
         guard t.pool >= 0 else {
             if requests[rid].answered {
                 // The client is gone (timeout): keep the connection for the session.
                 freeTask(id)
-                returnConnection(session: requests[rid].session, coordinator: requests[rid].coordinator, worker: Int(t.worker), &s)
+                returnConnection(session: requests[rid].session, coordinator: requests[rid].coordinator, worker: t.worker, &s)
                 release(request: rid)
             } else {
                 tasks[id].cold = true  // a new backend
@@ -137,9 +137,9 @@ extension ClusterSimulation {
     /// sessions and held by maintenance daemons; and requests still active. For invariant
     /// checks: once every request has drained, all three counts agree.
     public func connectionAccounting() -> (perWorker: [(backends: Int, shared: Int, cached: Int)], activeRequests: Int) {
-        let perWorker = (0..<workers).map { w in
-            (backends[w].inUse, sharedPool.inUse(worker: w),
-             sharedPool.daemonConnections[w] + connectionCache.kept(worker: w))
+        let perWorker = nodes.allWorkers.map { w in
+            (backends[w.index].inUse, sharedPool.inUse(worker: w),
+             sharedPool.daemonConnections[w.index] + connectionCache.kept(worker: w))
         }
         return (perWorker, requests.filter(\.active).count)
     }

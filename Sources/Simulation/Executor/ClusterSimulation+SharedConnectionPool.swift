@@ -10,15 +10,15 @@ extension ClusterSimulation {
     /// none is free (FACTS G). Loopback connections of a coordinator with shards are always
     /// optional, counted against citus.local_shared_pool_size and refused while the client
     /// backends + 1 exceed it. The caller has counted the waiter in the request's references.
-    mutating func requestConnection(waiter: ConnectionWaiter, worker: Int, required: Bool, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func requestConnection(waiter: ConnectionWaiter, worker: WorkerIndex, required: Bool, _ s: inout Scheduler<ClusterEvent>) {
         let r = requests[waiterRequest(waiter)]
-        let loopback = localExecution.isLocal(worker: Int32(worker), coordinator: r.coordinator)
+        let loopback = localExecution.isLocal(worker: worker, coordinator: r.coordinator)
         switch sharedPool.request(waiter, worker: worker, coordinator: r.coordinator, session: r.session, required: required, loopback: loopback,
                                   localBackends: loopback ? clientBackends(coordinator: 0) : 0, at: s.now) {
         case .open:
             openBackend(waiter: waiter, worker: worker, &s)
         case .wait:
-            metrics.connectionWaits[worker] += 1
+            metrics.connectionWaits[worker.index] += 1
             if let p = waiter.pool {
                 pools[p].waitStart = s.now
             } else if let t = waiter.task {
@@ -26,7 +26,7 @@ extension ClusterSimulation {
                 requests[tasks[t].request].waitingTask = t.link
             }
         case .skip:
-            metrics.optionalConnectionsSkipped[worker] += 1
+            metrics.optionalConnectionsSkipped[worker.index] += 1
             if let p = waiter.pool {
                 connectionAbandoned(pool: p, &s)
             } else if let t = waiter.task {
@@ -43,17 +43,17 @@ extension ClusterSimulation {
     /// check comes within 2 s, the model opens them at once). Simplification: none is taken
     /// where no slot or backend is free at all (Citus would count one past the limit).
     mutating func openDaemonConnections(coordinator c: Int, at now: SimTime) {
-        for w in 0..<workers where inMetadata(worker: w) {
+        for w in nodes.allWorkers where inMetadata(worker: w) {
             openDaemonConnections(coordinator: c, worker: w, at: now)
         }
     }
 
     /// Coordinator `c`'s maintenance daemons' connections to worker `w` (see above).
-    mutating func openDaemonConnections(coordinator c: Int, worker w: Int, at now: SimTime) {
-        guard scenario.citus.deadlockDetection, !localExecution.isLocal(worker: Int32(w), coordinator: UInt8(c)) else { return }
+    mutating func openDaemonConnections(coordinator c: Int, worker w: WorkerIndex, at now: SimTime) {
+        guard scenario.citus.deadlockDetection, !localExecution.isLocal(worker: w, coordinator: UInt8(c)) else { return }
         for d in 0..<databases {
-            guard backends[w].tryAcquire(at: now) else { continue }
-            if !sharedPool.takeDaemonSlot(worker: w, coordinator: UInt8(c), database: d, at: now) { _ = backends[w].release(at: now) }
+            guard backends[w.index].tryAcquire(at: now) else { continue }
+            if !sharedPool.takeDaemonSlot(worker: w, coordinator: UInt8(c), database: d, at: now) { _ = backends[w.index].release(at: now) }
         }
     }
 
@@ -70,10 +70,10 @@ extension ClusterSimulation {
 
     /// Returns a shared-pool slot of `coordinator` for `session`'s database; a waiting
     /// required connection (of the same coordinator and database) takes it at once.
-    mutating func releaseSharedSlot(worker: Int, coordinator: UInt8, session: SessionID, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func releaseSharedSlot(worker: WorkerIndex, coordinator: UInt8, session: SessionID, _ s: inout Scheduler<ClusterEvent>) {
         guard let next = sharedPool.release(worker: worker, coordinator: coordinator, session: session, at: s.now) else { return }
         let since = next.pool.map { pools[$0].waitStart } ?? tasks[TaskID(next.raw)].waitStart
-        metrics.connectionWaitSeconds[worker] += (s.now - since).seconds
+        metrics.connectionWaitSeconds[worker.index] += (s.now - since).seconds
         openBackend(waiter: next, worker: worker, &s)
     }
 }

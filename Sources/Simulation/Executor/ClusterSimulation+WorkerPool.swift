@@ -47,7 +47,7 @@ extension ClusterSimulation {
         for i in 0..<want where pools[p].local == .none {  // a failover stops the round
             pools[p].connecting += 1
             retain(request: rid)
-            requestConnection(waiter: .pool(p), worker: Int(pool.worker), required: initiated == 0 && i == 0, &s)
+            requestConnection(waiter: .pool(p), worker: pool.worker, required: initiated == 0 && i == 0, &s)
         }
         if slowStart && pools[p].open + pools[p].connecting < pool.target && pools[p].unserved > pools[p].connecting {
             scheduleSlowStartTick(request: rid, &s)
@@ -70,7 +70,7 @@ extension ClusterSimulation {
         defer { release(request: rid) }
         let r = requests[rid]
         guard !r.answered, r.poolBase >= 0 else { return }
-        for w in 0..<workers {
+        for w in nodes.allWorkers {
             let p = PoolID(block: r.poolBase, worker: w)
             guard pools[p].cursor < pools[p].total, pools[p].local == .none, !r.remoteHeld else { continue }
             if pools[p].connecting > 0 { pools[p].roundDue = true } else { openRound(pool: p, &s) }
@@ -88,7 +88,7 @@ extension ClusterSimulation {
 
     /// Idle connections of one block of pools go back to the session (or close).
     mutating func releasePoolBlock(_ base: Int32, session: SessionID, coordinator: UInt8, _ s: inout Scheduler<ClusterEvent>) {
-        for w in 0..<workers {
+        for w in nodes.allWorkers {
             let p = PoolID(block: base, worker: w)
             var free = pools[p].idle
             if pools[p].local == .running && free > 0 {
@@ -103,10 +103,10 @@ extension ClusterSimulation {
     }
 
     /// Keeps the connection in the session's cache (`ConnectionCache.keep`), else closes it.
-    mutating func returnConnection(session: SessionID, coordinator: UInt8, worker: Int, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func returnConnection(session: SessionID, coordinator: UInt8, worker: WorkerIndex, _ s: inout Scheduler<ClusterEvent>) {
         let sameCoordinator = session.isClient && clientSessions.coordinator[session.index] == coordinator
         if !connectionCache.keep(session: session, worker: worker, sameCoordinator: sameCoordinator, at: s.now) {
-            _ = backends[worker].release(at: s.now)
+            _ = backends[worker.index].release(at: s.now)
             releaseSharedSlot(worker: worker, coordinator: coordinator, session: session, &s)
         }
     }

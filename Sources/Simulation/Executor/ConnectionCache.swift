@@ -25,10 +25,10 @@ package struct ConnectionCache {
         setup = Array(repeating: 0, count: sessions * workers)
     }
 
-    @inline(__always) private func slot(_ session: SessionID, _ worker: Int) -> Int { session.index * workers + worker }
+    @inline(__always) private func slot(_ session: SessionID, _ worker: WorkerIndex) -> Int { session.index * workers + worker.index }
 
     /// Takes one of `session`'s connections to `worker`; false when it keeps none.
-    package mutating func take(session: SessionID, worker: Int) -> Bool {
+    package mutating func take(session: SessionID, worker: WorkerIndex) -> Bool {
         let i = slot(session, worker)
         guard kept[i] > 0 else { return false }
         kept[i] -= 1
@@ -38,7 +38,7 @@ package struct ConnectionCache {
     /// Takes up to `limit` of `session`'s connections to `worker` for a fan-out's pool: how many,
     /// and their set-up times summed (µs), which count in the pool's mean connection time (a
     /// cached connection keeps its establishment start and end, MarkConnectionConnected).
-    package mutating func borrow(session: SessionID, worker: Int, upTo limit: Int32) -> (count: Int32, setupMicroseconds: Int64) {
+    package mutating func borrow(session: SessionID, worker: WorkerIndex, upTo limit: Int32) -> (count: Int32, setupMicroseconds: Int64) {
         let i = slot(session, worker)
         let count = min(kept[i], limit)
         kept[i] -= count
@@ -46,7 +46,7 @@ package struct ConnectionCache {
     }
 
     /// A connection opened for `session` to `worker` took `microseconds` to set up.
-    package mutating func connected(session: SessionID, worker: Int, setupMicroseconds microseconds: Int64) {
+    package mutating func connected(session: SessionID, worker: WorkerIndex, setupMicroseconds microseconds: Int64) {
         guard session.isClient else { return }
         setup[slot(session, worker)] = microseconds
     }
@@ -55,7 +55,7 @@ package struct ConnectionCache {
     /// slot's connections are younger than the lifetime (a connection kept into an empty slot
     /// after the lifetime starts a new one) and the session is still on the coordinator that
     /// opened it (`sameCoordinator`); false: close it.
-    package mutating func keep(session: SessionID, worker: Int, sameCoordinator: Bool, at now: SimTime) -> Bool {
+    package mutating func keep(session: SessionID, worker: WorkerIndex, sameCoordinator: Bool, at now: SimTime) -> Bool {
         guard session.isClient else { return false }
         let i = slot(session, worker)
         if kept[i] == 0 && now - since[i] >= lifetime { since[i] = now }
@@ -66,14 +66,14 @@ package struct ConnectionCache {
 
     /// Closes every connection `session` keeps to `worker` (the session moved to another
     /// coordinator): how many to close.
-    package mutating func drop(session: SessionID, worker: Int) -> Int32 {
+    package mutating func drop(session: SessionID, worker: WorkerIndex) -> Int32 {
         let i = slot(session, worker)
         defer { kept[i] = 0 }
         return kept[i]
     }
 
     /// Connections kept to `worker`, over every session.
-    package func kept(worker: Int) -> Int {
-        stride(from: worker, to: kept.count, by: workers).reduce(0) { $0 + Int(kept[$1]) }
+    package func kept(worker: WorkerIndex) -> Int {
+        stride(from: worker.index, to: kept.count, by: workers).reduce(0) { $0 + Int(kept[$1]) }
     }
 }

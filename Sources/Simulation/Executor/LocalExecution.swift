@@ -34,30 +34,30 @@ package struct LocalExecution {
 
     /// `citus.enable_local_execution`.
     package let enabled: Bool
-    /// The worker that is the first coordinator (it holds shards), −1 when none does.
-    package let localWorker: Int32
+    /// The worker that is the first coordinator (it holds shards), `none` when none does.
+    package let localWorker: WorkerIndex
 
-    package init(enabled: Bool, localWorker: Int32) {
+    package init(enabled: Bool, localWorker: WorkerIndex) {
         self.enabled = enabled
         self.localWorker = localWorker
     }
 
     /// Worker `w` is coordinator `c` itself: its shards need no network (the first coordinator
     /// only; another coordinator reaches them over the network like any worker's).
-    @inline(__always) package func isLocal(worker w: Int32, coordinator c: UInt8) -> Bool { w == localWorker && c == 0 }
+    @inline(__always) package func isLocal(worker w: WorkerIndex, coordinator c: UInt8) -> Bool { w == localWorker && c == 0 }
 
     /// A router task on worker `w` from coordinator `c` runs in the session's backend.
-    @inline(__always) package func runsRouter(worker w: Int32, coordinator c: UInt8) -> Bool { enabled && isLocal(worker: w, coordinator: c) }
+    @inline(__always) package func runsRouter(worker w: WorkerIndex, coordinator c: UInt8) -> Bool { enabled && isLocal(worker: w, coordinator: c) }
 
     /// A multi-shard query's pool to worker `w` (`tasks` shard tasks there) runs in-process
     /// first, the remote pools held back until it is done: a sequential write.
-    package func runsFirst(worker w: Int32, coordinator c: UInt8, tasks: Int32, sequentialWrite: Bool, twoPhase: Bool) -> Bool {
+    package func runsFirst(worker w: WorkerIndex, coordinator c: UInt8, tasks: Int32, sequentialWrite: Bool, twoPhase: Bool) -> Bool {
         tasks > 0 && sequentialWrite && enabled && !twoPhase && isLocal(worker: w, coordinator: c)
     }
 
     /// A pool to worker `w` that could open no connection fails over to local execution
     /// (instead of failing the query).
-    package func failsOver(worker w: Int32, coordinator c: UInt8, twoPhase: Bool) -> Bool {
+    package func failsOver(worker w: WorkerIndex, coordinator c: UInt8, twoPhase: Bool) -> Bool {
         enabled && !twoPhase && isLocal(worker: w, coordinator: c)
     }
 

@@ -7,7 +7,7 @@ import SimCore
 /// per query in a block (`PoolID`) and carries out what these decide (`+WorkerPool`).
 package struct WorkerPool {
     package var request = RequestID.none
-    package var worker: Int32 = 0
+    package var worker: WorkerIndex = 0
     /// Next shard (index into the worker's shard list) to hand to a connection.
     package var cursor: Int32 = 0
     package var total: Int32 = 0
@@ -40,7 +40,7 @@ package struct WorkerPool {
 extension WorkerPool {
     /// A pool for `total` shard tasks on `worker`: at most `target` connections, the first
     /// slow-start round opening `firstRound`.
-    package init(request: RequestID, worker: Int32, total: Int32, target: Int32, firstRound: Int32) {
+    package init(request: RequestID, worker: WorkerIndex, total: Int32, target: Int32, firstRound: Int32) {
         self.request = request
         self.worker = worker
         self.total = total

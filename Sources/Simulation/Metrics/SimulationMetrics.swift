@@ -118,7 +118,7 @@ public struct SimulationMetrics: Sendable {
 
     /// The groups of `watch(groups:count:classes:)` for the watched tenants' `ranks` (1-based)
     /// among `tenants`: each watched tenant, and the tenants on its worker (`workerOf`) at the start.
-    static func watchGroups(ranks: [Int], tenants: Int, workerOf: (Int) -> Int32) -> [Int16] {
+    static func watchGroups(ranks: [Int], tenants: Int, workerOf: (Int) -> WorkerIndex) -> [Int16] {
         var groups = [Int16](repeating: -1, count: tenants)
         for (k, rank) in ranks.enumerated() where rank >= 1 && rank <= tenants {
             let w = workerOf(rank - 1)
@@ -195,12 +195,12 @@ extension ClusterSimulation {
         defer {
             lastIntegrals = current
             lastSampleTime = now
-            for w in 0..<workers { backends[w].startInterval() }
+            for w in backends.indices { backends[w].startInterval() }
         }
         if now == measureFrom {
             metrics.reset()
             baseline = current
-            for w in 0..<workers { backends[w].resetStatistics(at: now) }
+            for w in backends.indices { backends[w].resetStatistics(at: now) }
             sharedPool.resetStatistics(at: now)
             clientSessions.resetStatistics(at: now)
             return
@@ -231,14 +231,14 @@ extension ClusterSimulation {
         }
         for node in cpu.indices {
             row.cpuUtilization.append((current.cpu[node] - lastIntegrals.cpu[node]) / span / Double(cpu[node].cores))
-            let bytes = nodes.worker(atNode: node).map { workerMemory[$0].bytes(backends: Double(backends[$0].intervalMaximum)) }
+            let bytes = nodes.worker(atNode: node).map { workerMemory[$0.index].bytes(backends: Double(backends[$0.index].intervalMaximum)) }
                 ?? nodes.coordinator(atNode: node).map { coordinatorMemory[$0].fixedBytes } ?? 0
             row.memoryGiB.append(bytes / 1_073_741_824)
         }
-        for w in 0..<workers {
+        for w in nodes.allWorkers {
             let node = nodes.node(ofWorker: w)
             row.diskUtilization.append((current.disk[node] - lastIntegrals.disk[node]) / span)
-            row.connections.append(backends[w].inUse)
+            row.connections.append(backends[w.index].inUse)
             row.sharedPoolInUse.append(sharedPool.inUse(worker: w))
         }
         for g in metrics.watchIntervalLatency.indices {

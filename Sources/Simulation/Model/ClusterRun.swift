@@ -119,14 +119,14 @@ extension ClusterSimulation {
             out.append(Metric("\(name).cpu_run_queue_mean", cpu[node].jobsInSystem.mean(at: end)))
             out.append(Metric("\(name).nic_in_utilization", (current.nic[c] - baseline.nic[c]) / span))
         }
-        if nodes.localWorker >= 0 {
+        if nodes.localWorker.isWorker {
             out.append(Metric("coordinator.local_executions_per_second", Double(m.localExecutions) / window))
             out.append(Metric("coordinator.local_failovers", Double(m.localFailovers)))
         }
         out.append(Metric("sessions_in_use_mean", clientSessions.inUseMean(at: end)))
         // The busiest worker (the CPU objective of `slo.max_cpu_utilization`; a coordinator
         // with shards has its own objective).
-        out.append(Metric("worker_cpu_utilization_max", (0..<workers).reduce(0.0) { busiest, w in
+        out.append(Metric("worker_cpu_utilization_max", nodes.allWorkers.reduce(0.0) { busiest, w in
             let node = nodes.node(ofWorker: w)
             return w == nodes.localWorker ? busiest : max(busiest, (current.cpu[node] - baseline.cpu[node]) / span / Double(cpu[node].cores))
         }))
@@ -140,30 +140,30 @@ extension ClusterSimulation {
             out.append(Metric("op\(i + 1).write_blocked_group_seconds", op.writeBlockedGroupSeconds))
             out.append(Metric("op\(i + 1).bytes_copied", op.bytesCopied))
         }
-        for w in 0..<workers {
-            let name = workerNames[w], node = nodes.node(ofWorker: w), spec = scenario.cluster.spec(ofShardNode: w)
+        for w in nodes.allWorkers {
+            let name = workerNames[w.index], node = nodes.node(ofWorker: w), spec = scenario.cluster.spec(ofShardNode: w.index)
             if w != nodes.localWorker {  // a coordinator with shards has its CPU and NIC figures above
                 out.append(Metric("\(name).cpu_utilization", (current.cpu[node] - baseline.cpu[node]) / span / Double(cpu[node].cores)))
                 out.append(Metric("\(name).cpu_run_queue_mean", cpu[node].jobsInSystem.mean(at: end)))
             }
             out.append(Metric("\(name).disk_utilization", (current.disk[node] - baseline.disk[node]) / span))
             if w != nodes.localWorker {
-                out.append(Metric("\(name).nic_out_utilization", m.bytesSent[w] / (spec.nicBytesPerSecond * window)))
+                out.append(Metric("\(name).nic_out_utilization", m.bytesSent[w.index] / (spec.nicBytesPerSecond * window)))
             }
-            out.append(Metric("\(name).cache_hit_ratio", m.pagesRead[w] > 0 ? 1 - m.pagesMissed[w] / m.pagesRead[w] : 1))
-            out.append(Metric("\(name).connections_mean", backends[w].held.mean(at: end)))
-            out.append(Metric("\(name).connections_peak", backends[w].held.maximum))
+            out.append(Metric("\(name).cache_hit_ratio", m.pagesRead[w.index] > 0 ? 1 - m.pagesMissed[w.index] / m.pagesRead[w.index] : 1))
+            out.append(Metric("\(name).connections_mean", backends[w.index].held.mean(at: end)))
+            out.append(Metric("\(name).connections_peak", backends[w.index].held.maximum))
             out.append(Metric("\(name).max_connections", Double(spec.maxConnections)))
-            out.append(Metric("\(name).shared_pool_waits", Double(m.connectionWaits[w])))
+            out.append(Metric("\(name).shared_pool_waits", Double(m.connectionWaits[w.index])))
             out.append(Metric("\(name).shared_pool_waiters_mean", sharedPool.waitersMean(worker: w, at: end)))
-            out.append(Metric("\(name).shared_pool_wait_seconds", m.connectionWaitSeconds[w]))
-            out.append(Metric("\(name).optional_connections_skipped", Double(m.optionalConnectionsSkipped[w])))
-            out.append(Metric("\(name).connections_refused", Double(m.connectionsRefused[w])))
-            out.append(Metric("\(name).connections_opened", Double(m.connectionsOpened[w])))
+            out.append(Metric("\(name).shared_pool_wait_seconds", m.connectionWaitSeconds[w.index]))
+            out.append(Metric("\(name).optional_connections_skipped", Double(m.optionalConnectionsSkipped[w.index])))
+            out.append(Metric("\(name).connections_refused", Double(m.connectionsRefused[w.index])))
+            out.append(Metric("\(name).connections_opened", Double(m.connectionsOpened[w.index])))
             // The memory envelope at the peak connection count (`NodeMemory`).
-            out.append(Metric("\(name).memory_peak_gib", workerMemory[w].bytes(backends: backends[w].held.maximum) / 1_073_741_824))
-            out.append(Metric("\(name).memory_limit_gib", workerMemory[w].limitBytes / 1_073_741_824))
-            out.append(Metric("\(name).out_of_memory_refusals", Double(m.outOfMemoryRefusals[w])))
+            out.append(Metric("\(name).memory_peak_gib", workerMemory[w.index].bytes(backends: backends[w.index].held.maximum) / 1_073_741_824))
+            out.append(Metric("\(name).memory_limit_gib", workerMemory[w.index].limitBytes / 1_073_741_824))
+            out.append(Metric("\(name).out_of_memory_refusals", Double(m.outOfMemoryRefusals[w.index])))
         }
         return out
     }

@@ -20,8 +20,8 @@ extension ClusterSimulation {
             count = placement.shardCount(ofTable: table)
         }
         for f in first..<(first + count) {
-            let w = Int(placement.worker[f])
-            guard w >= 0 else { continue }  // −1: local tables on the coordinator
+            let w = placement.worker[f]
+            guard w.isWorker else { continue }  // none: local tables on the coordinator
             switch health.admit(rid, worker: w) {
             case .proceeds:
                 continue

@@ -47,9 +47,9 @@ extension ClusterSimulation {
     /// waiters).
     mutating func reconnect(session: SessionID, _ s: inout Scheduler<ClusterEvent>) {
         guard let move = clientSessions.move(of: session) else { return }
-        for w in 0..<workers {
+        for w in nodes.allWorkers {
             for _ in 0..<connectionCache.drop(session: session, worker: w) {
-                _ = backends[w].release(at: s.now)
+                _ = backends[w.index].release(at: s.now)
                 releaseSharedSlot(worker: w, coordinator: move.from, session: session, &s)
             }
         }

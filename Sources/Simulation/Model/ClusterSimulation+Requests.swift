@@ -73,7 +73,7 @@ extension ClusterSimulation {
     /// its end comes back through `cpuDone`.
     mutating func coordinatorJob(request id: RequestID, stage: TaskStage, work: Int64, _ s: inout Scheduler<ClusterEvent>) {
         retain(request: id)
-        let t = newTask(TaskRecord(request: id, worker: -1, shard: -1, pool: -1, stage: stage))
+        let t = newTask(TaskRecord(request: id, worker: .none, shard: -1, pool: -1, stage: stage))
         let node = nodes.cpuNode(coordinator: requests[id].coordinator)
         cpu[node].arrive(job: t.raw, work: .microseconds(work), at: s.now)
         armCPU(node, &s)
@@ -155,7 +155,7 @@ extension ClusterSimulation {
     mutating func abandon(request id: RequestID, _ s: inout Scheduler<ClusterEvent>) {
         let r = requests[id]
         if r.poolBase >= 0 {
-            for w in 0..<workers {
+            for w in nodes.allWorkers {
                 let p = PoolID(block: r.poolBase, worker: w)
                 requests[id].remaining -= pools[p].total - pools[p].cursor
                 pools[p].cursor = pools[p].total
@@ -166,7 +166,7 @@ extension ClusterSimulation {
             }
         } else if r.waitingTask >= 0 {
             let t = TaskID(link: r.waitingTask)
-            if sharedPool.cancelWait(.task(t), worker: Int(tasks[t].worker), coordinator: r.coordinator, session: r.session, at: s.now) {
+            if sharedPool.cancelWait(.task(t), worker: tasks[t].worker, coordinator: r.coordinator, session: r.session, at: s.now) {
                 freeTask(t)
                 requests[id].waitingTask = -1
                 requests[id].outstanding -= 1
@@ -181,7 +181,7 @@ extension ClusterSimulation {
     mutating func cancelRunningTasks(request id: RequestID, _ s: inout Scheduler<ClusterEvent>) {
         for i in tasks.indices where tasks[i].live && tasks[i].request == id && tasks[i].stage == .workerCPU {
             let t = TaskID(UInt32(i))
-            let node = nodes.node(ofWorker: Int(tasks[t].worker))
+            let node = nodes.node(ofWorker: tasks[t].worker)
             if cpu[node].remove(job: t.raw, at: s.now) {
                 metrics.cancelledTasks += 1
                 advance(t, to: .back)

@@ -195,7 +195,7 @@ public struct ClusterSimulation: EventHandler {
         let c = scenario.cluster
         (cpu, disks) = try Self.servers(c, workerServers: nodes.workerServers, coordinators: coordinators)
         // The first coordinator's counter for its own shards is citus.local_shared_pool_size.
-        let local = Int(nodes.localWorker)
+        let local = nodes.localWorker
         let maxConnections = c.coordinator.maxConnections
         sharedPool = try SharedConnectionPool(coordinators: coordinators, workers: workers, databases: k,
                                               limit: scenario.citus.sharedPoolLimit(coordinatorMaxConnections: maxConnections),
@@ -203,8 +203,8 @@ public struct ClusterSimulation: EventHandler {
         // PostgreSQL keeps superuser_reserved_connections (3) of max_connections; on a
         // coordinator with shards the client sessions take backends too.
         let sessionCount = scenario.workload.sessions
-        backends = try (0..<workers).map { w in
-            try TokenPool(capacity: w == local ? max(0, c.coordinator.maxConnections - 3 - sessionCount) : max(0, c.spec(ofShardNode: w).maxConnections - 3))
+        backends = try nodes.allWorkers.map { w in
+            try TokenPool(capacity: w == local ? max(0, c.coordinator.maxConnections - 3 - sessionCount) : max(0, c.spec(ofShardNode: w.index).maxConnections - 3))
         }
         connectionCache = ConnectionCache(sessions: scenario.workload.sessions, workers: workers,
                                           maxPerWorker: Int32(citus.maxCachedConnsPerWorker), lifetime: citus.maxCachedConnectionLifetime)

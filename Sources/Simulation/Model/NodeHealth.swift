@@ -35,21 +35,21 @@ package struct NodeHealth {
     }
 
     /// A query `request` needs worker `w` now.
-    package mutating func admit(_ request: RequestID, worker w: Int) -> Admission {
-        guard workerDown[w] else { return .proceeds }
+    package mutating func admit(_ request: RequestID, worker w: WorkerIndex) -> Admission {
+        guard workerDown[w.index] else { return .proceeds }
         guard waitForFailedNodes else { return .fails }
-        parked[w].append(request)
+        parked[w.index].append(request)
         return .parked
     }
 
     /// Worker `w` failed.
-    package mutating func workerFails(_ w: Int) { workerDown[w] = true }
+    package mutating func workerFails(_ w: WorkerIndex) { workerDown[w.index] = true }
 
     /// Worker `w` is back: the queries parked on it, in the order they parked.
-    package mutating func workerReturns(_ w: Int) -> [RequestID] {
-        workerDown[w] = false
-        defer { parked[w] = [] }
-        return parked[w]
+    package mutating func workerReturns(_ w: WorkerIndex) -> [RequestID] {
+        workerDown[w.index] = false
+        defer { parked[w.index] = [] }
+        return parked[w.index]
     }
 
     /// Coordinator `c` failed, or is back.

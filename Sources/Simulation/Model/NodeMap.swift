@@ -21,17 +21,17 @@ package struct NodeMap {
     package let coordinators: Int
     /// Worker `w`'s CPU and disk node is `w + nodeOffset`.
     package let nodeOffset: Int
-    /// The worker that is the first coordinator (it holds shards), −1 otherwise. Its queries on
+    /// The worker that is the first coordinator (it holds shards), `none` otherwise. Its queries on
     /// it run in-process or over loopback connections (`LocalExecution`).
-    package let localWorker: Int32
+    package let localWorker: WorkerIndex
     /// Each worker's name, by worker index.
     package let workerNames: [String]
     /// Each coordinator's name, by coordinator index.
     package let coordinatorNames: [String]
     /// By worker: its node id, nil while it is not in the metadata (a spare not yet attached).
     private var nodeIDs: [NodeID?] = []
-    /// By node id: its worker, −1 for none.
-    private var workerOfNodeID: [Int32] = []
+    /// By node id: its worker (`none` for none).
+    private var workerOfNodeID: [WorkerIndex] = []
     /// The spare worker the next attached node takes.
     private var nextSpare = 0
 
@@ -40,7 +40,7 @@ package struct NodeMap {
         let hasShards = scenario.cluster.coordinatorHasShards
         workers = scenario.cluster.shardNodeCount + spareNames.count
         nodeOffset = hasShards ? 0 : 1
-        localWorker = hasShards ? 0 : -1
+        localWorker = hasShards ? 0 : .none
         workerNames = (hasShards ? ["coordinator"] : []) + scenario.cluster.workerNames + spareNames
         coordinatorNames = scenario.cluster.coordinatorNames + scenario.timeline.compactMap { e in
             if case .coordinatorAdded(let name) = e.action { return name }
@@ -49,6 +49,9 @@ package struct NodeMap {
         coordinators = coordinatorNames.count
     }
 
+    /// Every worker, spare ones included, in index order.
+    package var allWorkers: Range<WorkerIndex> { WorkerIndex.all(workers) }
+
     /// Workers with a CPU and disk of their own (all but a coordinator holding shards).
     package var workerServers: Int { workers + nodeOffset - 1 }
 
@@ -56,7 +59,7 @@ package struct NodeMap {
     package var cpuNodes: Int { 1 + workerServers + coordinators - 1 }
 
     /// The CPU and disk node of worker `w`.
-    @inline(__always) package func node(ofWorker w: Int) -> Int { w + nodeOffset }
+    @inline(__always) package func node(ofWorker w: WorkerIndex) -> Int { w.index + nodeOffset }
 
     /// The CPU node of coordinator `c` (0 for the first; added ones follow the workers).
     @inline(__always) package func cpuNode(coordinator c: UInt8) -> Int { c == 0 ? 0 : workers + nodeOffset - 1 + Int(c) }
@@ -67,39 +70,39 @@ package struct NodeMap {
     }
 
     /// The worker at a CPU node, nil for a coordinator without shards.
-    package func worker(atNode node: Int) -> Int? { (0..<workers).contains(node - nodeOffset) ? node - nodeOffset : nil }
+    package func worker(atNode node: Int) -> WorkerIndex? { (0..<workers).contains(node - nodeOffset) ? WorkerIndex(node - nodeOffset) : nil }
 
     /// Starts tracking node ids: worker `w` of the start has `initial[w]`; the spare workers
     /// have none yet.
     package mutating func trackNodeIDs(initial: [NodeID]) {
         nodeIDs = initial.map { Optional($0) } + Array(repeating: nil, count: workers - initial.count)
         workerOfNodeID = []
-        for (w, id) in initial.enumerated() { setWorker(Int32(w), ofNode: id) }
+        for (w, id) in initial.enumerated() { setWorker(WorkerIndex(w), ofNode: id) }
         nextSpare = initial.count
     }
 
-    /// The worker with node id `id`, −1 for none (not attached, or the coordinator's).
-    package func worker(ofNode id: NodeID) -> Int32 {
-        Int(id.rawValue) < workerOfNodeID.count ? workerOfNodeID[Int(id.rawValue)] : -1
+    /// The worker with node id `id`, `none` when not attached (or the coordinator's).
+    package func worker(ofNode id: NodeID) -> WorkerIndex {
+        Int(id.rawValue) < workerOfNodeID.count ? workerOfNodeID[Int(id.rawValue)] : .none
     }
 
     /// Worker `w`'s node id, nil while it is not in the metadata.
-    package func nodeID(ofWorker w: Int) -> NodeID? { nodeIDs[w] }
+    package func nodeID(ofWorker w: WorkerIndex) -> NodeID? { nodeIDs[w.index] }
 
     /// A node `citus_add_node` created: the next spare worker takes its id. Returns that
     /// worker, nil when the id has one already or no spare worker is left.
-    package mutating func attach(_ id: NodeID) -> Int? {
-        guard worker(ofNode: id) < 0, nextSpare < workers else { return nil }
-        let w = nextSpare
+    package mutating func attach(_ id: NodeID) -> WorkerIndex? {
+        guard !worker(ofNode: id).isWorker, nextSpare < workers else { return nil }
+        let w = WorkerIndex(nextSpare)
         nextSpare += 1
-        setWorker(Int32(w), ofNode: id)
-        nodeIDs[w] = id
+        setWorker(w, ofNode: id)
+        nodeIDs[w.index] = id
         return w
     }
 
-    private mutating func setWorker(_ w: Int32, ofNode id: NodeID) {
+    private mutating func setWorker(_ w: WorkerIndex, ofNode id: NodeID) {
         let raw = Int(id.rawValue)
-        if raw >= workerOfNodeID.count { workerOfNodeID += Array(repeating: -1, count: raw - workerOfNodeID.count + 1) }
+        if raw >= workerOfNodeID.count { workerOfNodeID += Array(repeating: .none, count: raw - workerOfNodeID.count + 1) }
         workerOfNodeID[raw] = w
     }
 

@@ -25,7 +25,7 @@ public struct NodeMemory: Sendable {
     public func bytes(backends: Double) -> Double { fixedBytes + backends * backendBytes }
 
     /// Per worker and per coordinator, for `scenario` on `layout` at the start.
-    public static func envelope(scenario: ClusterScenario, layout: SimulationLayout, workers: Int, coordinators: Int, localWorker: Int,
+    public static func envelope(scenario: ClusterScenario, layout: SimulationLayout, workers: Int, coordinators: Int, localWorker: WorkerIndex,
                          sessionsPerCoordinator: [Int]) -> (workers: [NodeMemory], coordinators: [NodeMemory]) {
         let model = scenario.cluster.backendMemory
         let referenceTables = scenario.tables.filter { $0.kind == .reference }.count
@@ -47,7 +47,7 @@ public struct NodeMemory: Sendable {
             let spec = scenario.cluster.spec(ofShardNode: w)
             let backend = model.freshBytes + model.workerGrowth(shards: shardsOn[w])
             // A coordinator with shards also holds its client sessions' backends.
-            let sessions = w == localWorker ? Double(sessionsPerCoordinator.first ?? 0) * coordinatorBackend : 0
+            let sessions = w == localWorker.index ? Double(sessionsPerCoordinator.first ?? 0) * coordinatorBackend : 0
             return NodeMemory(backendBytes: backend, fixedBytes: spec.sharedBuffersBytes + sessions,
                               limitBytes: spec.memoryBytes - NodeSpec.osReserveBytes)
         }
@@ -62,7 +62,7 @@ public struct NodeMemory: Sendable {
         let perCoordinator = (0..<coordinators).map { c in (sessions - c + coordinators - 1) / coordinators }
         let workers = layout.workerShards.first?.count ?? s.cluster.workerCount
         let (w, c) = envelope(scenario: s, layout: layout, workers: workers, coordinators: coordinators,
-                              localWorker: s.cluster.coordinatorHasShards ? 0 : -1, sessionsPerCoordinator: perCoordinator)
+                              localWorker: s.cluster.coordinatorHasShards ? 0 : .none, sessionsPerCoordinator: perCoordinator)
         return (w, c, perCoordinator)
     }
 }

@@ -32,7 +32,7 @@ struct PoolID: RecordIndex, Equatable {
     var raw: Int32
     init(_ raw: Int32) { self.raw = raw }
     /// Worker `w`'s pool in the block starting at `base`.
-    init(block base: Int32, worker w: Int) { raw = base + Int32(w) }
+    init(block base: Int32, worker w: WorkerIndex) { raw = base + w.raw }
     /// The pool a link field (`TaskRecord.pool`, `RequestRecord.localPool`) holds; −1 there means none.
     init(link: Int32) { raw = link }
     var index: Int { Int(raw) }

@@ -75,7 +75,8 @@ package struct RequestRecord {
 struct TaskRecord {
     /// The query the task works for (`.none` for a transfer's copy parts: see `transfer`).
     var request = RequestID.none
-    var worker: Int32 = 0
+    /// The worker the task runs on (`none`: an undistributed schema's table on the coordinator).
+    var worker: WorkerIndex = 0
     var shard: Int32 = 0
     var pool: Int32 = -1
     var stage: TaskStage = .plan

@@ -17,7 +17,7 @@ extension ClusterSimulation {
     mutating func startConversion(tables names: [String], shardCount: Int, chain: Int, _ s: inout Scheduler<ClusterEvent>) {
         var trial = ops.runner.state
         let nodes = nodes
-        let after: (tenantShard: [[Int32]], shardWorker: [[Int32]], workerShards: [[[Int32]]], shardBytes: [[Double]])
+        let after: (tenantShard: [[Int32]], shardWorker: [[WorkerIndex]], workerShards: [[[Int32]]], shardBytes: [[Double]])
         do {
             try trial.convertShardCount(of: names, to: shardCount)
             after = try SimulationLayout.placement(state: trial, scenario: scenario, workerIndex: { nodes.worker(ofNode: $0) },
@@ -29,8 +29,8 @@ extension ClusterSimulation {
         var conversion = ShardTransfer.Conversion(tables: indices, names: names, shardCount: shardCount,
                                                    groups: indices.first.map { placement.shardCount(ofTable: $0) } ?? 0,
                                                    indexWork: Array(repeating: 0, count: workers))
-        var t = ShardTransfer(kind: .convert(conversion), log: -1, chain: chain, mode: .blockWrites, source: -1, target: -1, anchors: [], bytes: 0)
-        var sources = Set<Int32>()  // membership only
+        var t = ShardTransfer(kind: .convert(conversion), log: -1, chain: chain, mode: .blockWrites, source: .none, target: .none, anchors: [], bytes: 0)
+        var sources = Set<WorkerIndex>()  // membership only
         for ti in indices {
             let spec = scenario.tables[ti]
             let old = placement.workers(ofTable: ti)
@@ -38,18 +38,18 @@ extension ClusterSimulation {
             var flow = [Double](repeating: 0, count: old.count * workers)
             for tenant in 0..<tenantCount {
                 let w = after.shardWorker[ti][Int(after.tenantShard[ti][tenant])]
-                guard w >= 0 else { continue }
-                flow[Int(placement.shard(table: ti, tenant: tenant)) * workers + Int(w)] += ops.tenantSizes[tenant] * spec.dataShare
+                guard w.isWorker else { continue }
+                flow[Int(placement.shard(table: ti, tenant: tenant)) * workers + w.index] += ops.tenantSizes[tenant] * spec.dataShare
             }
-            for shard in old.indices where old[shard] >= 0 {
+            for shard in old.indices where old[shard].isWorker {
                 for w in 0..<workers where flow[shard * workers + w] > 0 {
-                    t.copy.add(bytes: flow[shard * workers + w], ends: .init(source: old[shard], target: Int32(w)))
+                    t.copy.add(bytes: flow[shard * workers + w], ends: .init(source: old[shard], target: WorkerIndex(w)))
                     t.bytes += flow[shard * workers + w]
                     sources.insert(old[shard])
                 }
             }
-            for (shard, bytes) in after.shardBytes[ti].enumerated() where after.shardWorker[ti][shard] >= 0 {
-                conversion.indexWork[Int(after.shardWorker[ti][shard])] += bytes / 1_073_741_824 * Double(spec.secondaryIndexes) * scenario.operations.indexBuildSecondsPerGiB
+            for (shard, bytes) in after.shardBytes[ti].enumerated() where after.shardWorker[ti][shard].isWorker {
+                conversion.indexWork[after.shardWorker[ti][shard].index] += bytes / 1_073_741_824 * Double(spec.secondaryIndexes) * scenario.operations.indexBuildSecondsPerGiB
             }
         }
         t.copy.limit = max(1, Int(poolSize)) * max(1, sources.count)
@@ -68,7 +68,7 @@ extension ClusterSimulation {
         func bytesPerWorker() -> [Double] {
             var bytes = [Double](repeating: 0, count: workers)
             for ti in c.tables {
-                for (shard, w) in placement.workers(ofTable: ti).enumerated() where w >= 0 { bytes[Int(w)] += ops.shardBytes[ti][shard] }
+                for (shard, w) in placement.workers(ofTable: ti).enumerated() where w.isWorker { bytes[w.index] += ops.shardBytes[ti][shard] }
             }
             return bytes
         }

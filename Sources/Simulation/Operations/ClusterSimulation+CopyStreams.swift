@@ -22,14 +22,14 @@ extension ClusterSimulation {
         let t = ops.transfers[id]
         let ends = t.copy.ends(ofStream: k, transfer: .init(source: t.source, target: t.target))
         let (from, to) = (ends.source, ends.target)
-        // −1 is the coordinator (reference tables it copies from).
-        let src = from < 0 ? 0 : nodes.node(ofWorker: Int(from)), dst = to < 0 ? 0 : nodes.node(ofWorker: Int(to))
+        // `none` is the coordinator (reference tables it copies from).
+        let src = from.isWorker ? nodes.node(ofWorker: from) : 0, dst = to.isWorker ? nodes.node(ofWorker: to) : 0
         // CPU and disk on both sides, and the network between different nodes.
         let chunk = ops.transfers[id].copy.beginChunk(stream: k, parts: src == dst ? 4 : 5)
         let cpuWork = SimDuration(seconds: chunk / scenario.operations.copyBytesPerCoreSecond * t.copy.cpuShare)
         let ios = (chunk / 262_144).rounded(.up)  // 256 KiB sequential I/Os
-        func part(_ node: Int32) -> UInt32 {
-            newTask(TaskRecord(worker: node, shard: Int32(k), pool: -1, stage: .copy, transfer: Int32(id))).raw
+        func part(_ worker: WorkerIndex) -> UInt32 {
+            newTask(TaskRecord(worker: worker, shard: Int32(k), pool: -1, stage: .copy, transfer: Int32(id))).raw
         }
         cpu[src].arrive(job: part(from), work: cpuWork, at: s.now)
         cpu[dst].arrive(job: part(to), work: cpuWork, at: s.now)
@@ -40,9 +40,9 @@ extension ClusterSimulation {
         armDisk(src, &s)
         if dst != src { armDisk(dst, &s) }
         if src != dst {
-            let transfer = SimDuration(seconds: chunk / (from < 0 ? scenario.cluster.coordinator : scenario.cluster.spec(ofShardNode: Int(from))).nicBytesPerSecond)
+            let transfer = SimDuration(seconds: chunk / (from.isWorker ? scenario.cluster.spec(ofShardNode: from.index) : scenario.cluster.coordinator).nicBytesPerSecond)
             let done = network.copyEgress[src].send(taking: transfer, at: s.now)
-            if from >= 0 { metrics.bytesSent[Int(from)] += chunk }
+            if from.isWorker { metrics.bytesSent[from.index] += chunk }
             s.schedule(.copyNetwork, at: done + latency, priority: .completion, payload: part(from))
         }
     }

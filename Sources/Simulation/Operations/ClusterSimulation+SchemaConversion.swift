@@ -29,24 +29,24 @@ extension ClusterSimulation {
         }
         var copy = ShardTransfer.SchemaCopy(name: name)
         let kind = { (copy: ShardTransfer.SchemaCopy) -> ShardTransfer.Kind in distribute ? .distributeSchema(copy) : .undistributeSchema(copy) }
-        var t = ShardTransfer(kind: kind(copy), log: -1, chain: chain, mode: .blockWrites, source: -1, target: -1, anchors: [], bytes: 0)
+        var t = ShardTransfer(kind: kind(copy), log: -1, chain: chain, mode: .blockWrites, source: .none, target: .none, anchors: [], bytes: 0)
         t.copy.limit = 1  // one table after another
         t.copy.cpuShare = distribute ? scenario.operations.schemaDistributeCPUShare : scenario.operations.schemaUndistributeCPUShare
         let tenant = SimulationLayout.tenantRank(ofSchema: name, tenants: tenantCount).map { $0 - 1 }
         if let tenant, let first = scenario.tables.firstIndex(where: { $0.kind == .distributed }) {
-            let worker: Int32
+            let worker: WorkerIndex
             if distribute {
                 let node: NodeID?
                 do { node = try ops.runner.nodeForDistributing(schema: name) } catch {
                     return finishChain(chain, error: (error as? CitusError)?.description ?? (error as? ClusterError).map { "ERROR:  \($0.description)" } ?? "ERROR:  \(error)", &s)
                 }
-                worker = node.map { nodes.worker(ofNode: $0) } ?? -1
+                worker = node.map { nodes.worker(ofNode: $0) } ?? WorkerIndex.none
             } else {
                 worker = placement.worker(table: first, shard: tenant)
             }
-            guard worker >= 0 else { return finishChain(chain, error: "ERROR:  no worker nodes are available for placing shards", &s) }
-            t.source = distribute ? -1 : worker
-            t.target = distribute ? worker : -1
+            guard worker.isWorker else { return finishChain(chain, error: "ERROR:  no worker nodes are available for placing shards", &s) }
+            t.source = distribute ? .none : worker
+            t.target = distribute ? worker : .none
             copy.group = placement.group[placement.offset[first] + tenant]
             for (ti, spec) in scenario.tables.enumerated() where spec.kind == .distributed && !ops.shardBytes[ti].isEmpty && ops.shardBytes[ti][tenant] > 0 {
                 let bytes = ops.shardBytes[ti][tenant]
@@ -85,8 +85,8 @@ extension ClusterSimulation {
         } catch {
             return (error as? CitusError)?.description ?? (error as? ClusterError).map { "ERROR:  \($0.description)" } ?? "ERROR:  \(error)"
         }
-        if t.target >= 0 { ops.diskUsed[Int(t.target)] += t.bytes }
-        if t.source >= 0 { ops.diskUsed[Int(t.source)] = max(0, ops.diskUsed[Int(t.source)] - t.bytes) }
+        if t.target.isWorker { ops.diskUsed[t.target.index] += t.bytes }
+        if t.source.isWorker { ops.diskUsed[t.source.index] = max(0, ops.diskUsed[t.source.index] - t.bytes) }
         return nil
     }
 }

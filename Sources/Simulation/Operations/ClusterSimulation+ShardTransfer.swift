@@ -56,9 +56,9 @@ extension ClusterSimulation {
         var t = transfer
         let state = ops.runner.state
         let nodes = nodes
-        let name = { (w: Int32) -> String in
-            guard w >= 0 else { return "coordinator" }
-            guard let id = nodes.nodeID(ofWorker: Int(w)), let n = state.node(id) else { return "shard node \(w)" }
+        let name = { (w: WorkerIndex) -> String in
+            guard w.isWorker else { return "coordinator" }
+            guard let id = nodes.nodeID(ofWorker: w), let n = state.node(id) else { return "shard node \(w)" }
             return n.name
         }
         var source = name(t.source)
@@ -165,17 +165,17 @@ extension ClusterSimulation {
             guard copy.indexWork > 0 else { return transferStep(id, &s) }
             ops.transfers[id].indexParts = 1
             let task = newTask(TaskRecord(worker: t.target, shard: -1, pool: -1, stage: .copy, transfer: Int32(id)))
-            cpu[nodes.node(ofWorker: Int(t.target))].arrive(job: task.raw, work: SimDuration(seconds: copy.indexWork), at: s.now)
-            armCPU(nodes.node(ofWorker: Int(t.target)), &s)
+            cpu[nodes.node(ofWorker: t.target)].arrive(job: task.raw, work: SimDuration(seconds: copy.indexWork), at: s.now)
+            armCPU(nodes.node(ofWorker: t.target), &s)
             return
         }
         if let conversion = t.kind.conversion {
             // Every worker builds the indexes of its new shards at once.
             for (w, work) in conversion.indexWork.enumerated() where work > 0 {
                 ops.transfers[id].indexParts += 1
-                let task = newTask(TaskRecord(worker: Int32(w), shard: -1, pool: -1, stage: .copy, transfer: Int32(id)))
-                cpu[nodes.node(ofWorker: w)].arrive(job: task.raw, work: SimDuration(seconds: work), at: s.now)
-                armCPU(nodes.node(ofWorker: w), &s)
+                let task = newTask(TaskRecord(worker: WorkerIndex(w), shard: -1, pool: -1, stage: .copy, transfer: Int32(id)))
+                cpu[nodes.node(ofWorker: WorkerIndex(w))].arrive(job: task.raw, work: SimDuration(seconds: work), at: s.now)
+                armCPU(nodes.node(ofWorker: WorkerIndex(w)), &s)
             }
             if ops.transfers[id].indexParts == 0 { transferStep(id, &s) }
             return
@@ -189,12 +189,12 @@ extension ClusterSimulation {
         guard work > 0 else { return transferStep(id, &s) }
         ops.transfers[id].indexParts = 1
         let task = newTask(TaskRecord(worker: t.target, shard: -1, pool: -1, stage: .copy, transfer: Int32(id)))
-        cpu[nodes.node(ofWorker: Int(t.target))].arrive(job: task.raw, work: SimDuration(seconds: work), at: s.now)
-        armCPU(nodes.node(ofWorker: Int(t.target)), &s)
+        cpu[nodes.node(ofWorker: t.target)].arrive(job: task.raw, work: SimDuration(seconds: work), at: s.now)
+        armCPU(nodes.node(ofWorker: t.target), &s)
     }
 
     /// WAL written so far to the groups on worker `w`, bytes (a clone's physical stream).
-    func workerWAL(_ w: Int32) -> Double {
+    func workerWAL(_ w: WorkerIndex) -> Double {
         replication.position(ofGroups: placement.groups(onWorker: w).lazy.map(\.group)).wal
     }
 
@@ -244,11 +244,11 @@ extension ClusterSimulation {
             let item = t.planned!
             ops.runner.state.moveShardGroup(of: item.anchor, from: item.source, to: item.target)
             commitMove(group: group(of: item.anchor), from: t.source, to: t.target)
-            ops.diskUsed[Int(t.target)] += t.bytes
+            ops.diskUsed[t.target.index] += t.bytes
             s.schedule(.deferredDrop, at: s.now + scenario.operations.deferredDropInterval, priority: .control, payload: UInt32(id))
         case .referenceTables:
             ops.runner.state.ensureReferenceTablesOnAllNodes()
-            ops.diskUsed[Int(t.target)] += t.bytes
+            ops.diskUsed[t.target.index] += t.bytes
         case .split(let plan):
             // The old group disappears: its parked writes resume on the children.
             for a in t.anchors where group(of: a) >= 0 {
@@ -281,11 +281,11 @@ extension ClusterSimulation {
                 } catch {
                     return failTransfer(id, error: (error as? CitusError)?.description ?? "ERROR:  \(error)", &s)
                 }
-                let moved = ops.diskUsed[Int(t.source)] / 2
-                ops.diskUsed[Int(t.target)] = ops.diskUsed[Int(t.source)]
-                ops.diskUsed[Int(t.source)] -= moved
+                let moved = ops.diskUsed[t.source.index] / 2
+                ops.diskUsed[t.target.index] = ops.diskUsed[t.source.index]
+                ops.diskUsed[t.source.index] -= moved
             } else {
-                ops.diskUsed[Int(t.target)] = t.bytes
+                ops.diskUsed[t.target.index] = t.bytes
             }
         }
         endTransfer(id, status: "done", error: nil, &s)
@@ -326,6 +326,6 @@ extension ClusterSimulation {
     /// The source's old copy is dropped (deferred drop).
     mutating func deferredDrop(_ id: Int) {
         let t = ops.transfers[id]
-        ops.diskUsed[Int(t.source)] = max(0, ops.diskUsed[Int(t.source)] - t.bytes)
+        ops.diskUsed[t.source.index] = max(0, ops.diskUsed[t.source.index] - t.bytes)
     }
 }

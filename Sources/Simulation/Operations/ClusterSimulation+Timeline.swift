@@ -141,8 +141,8 @@ extension ClusterSimulation {
             for (ti, spec) in scenario.tables.enumerated() where placement.hasTenants[ti] {
                 let shard = Int(placement.shard(table: ti, tenant: t))
                 ops.shardBytes[ti][shard] += added * spec.dataShare
-                let w = Int(placement.worker(table: ti, shard: shard))
-                if w >= 0 { ops.diskUsed[w] += added * spec.dataShare }
+                let w = placement.worker(table: ti, shard: shard)
+                if w.isWorker { ops.diskUsed[w.index] += added * spec.dataShare }
                 let id = placement.shardIDs[placement.offset[ti] + shard]
                 ops.runner.state.setSize(of: id, bytes: Int64(ops.shardBytes[ti][shard].rounded()))
             }
@@ -154,7 +154,7 @@ extension ClusterSimulation {
         if activityChanged {
             source.setTenantActivity(ops.tenantActivity)
         }
-        refreshCaches(workers: (0..<Int32(workers)).filter { inMetadata(worker: Int($0)) })
+        refreshCaches(workers: nodes.allWorkers.filter { inMetadata(worker: $0) })
     }
 
     /// Node index, as CPU nodes are numbered: 0 the coordinator, `nodes.node(ofWorker: w)` worker w
@@ -163,7 +163,7 @@ extension ClusterSimulation {
         if let c = coordinatorNames.firstIndex(of: name) { return nodes.cpuNode(coordinator: UInt8(c)) }
         if hasOperations, let n = ops.runner.state.node(name: name, port: 5432) {
             let w = nodes.worker(ofNode: n.id)
-            if w >= 0 { return nodes.node(ofWorker: Int(w)) }
+            if w.isWorker { return nodes.node(ofWorker: w) }
         }
         if let w = ClusterSpec.workerIndex(named: name), w < scenario.cluster.workerCount { return w + 1 }  // node k, with or without the coordinator's shards
         return nil
@@ -179,7 +179,7 @@ extension ClusterSimulation {
 
     /// Worker `w` is in the metadata (pg_dist_node): every worker of a run without a timeline;
     /// with one, those of the start and the spare ones `citus_add_node` has attached.
-    func inMetadata(worker w: Int) -> Bool { !hasOperations || nodes.nodeID(ofWorker: w) != nil }
+    func inMetadata(worker w: WorkerIndex) -> Bool { !hasOperations || nodes.nodeID(ofWorker: w) != nil }
 
     /// A new node's id gets the next spare worker; the maintenance daemon of every coordinator
     /// that is up connects to it.

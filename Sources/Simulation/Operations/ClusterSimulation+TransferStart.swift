@@ -15,8 +15,8 @@ extension ClusterSimulation {
         switch item.kind {
         case .referenceTables:
             let bytes = scenario.tables.filter { $0.kind == .reference }.reduce(0) { $0 + $1.referenceBytes }
-            // The source may be the coordinator (index −1: node 0), which holds reference tables too.
-            guard target >= 0 else { return false }
+            // The source may be the coordinator (`none`: node 0), which holds reference tables too.
+            guard target.isWorker else { return false }
             beginTransfer(ShardTransfer(kind: .referenceTables, log: -1, chain: chain, mode: .blockWrites, planned: item, source: source, target: target,
                                          anchors: [], bytes: bytes), shards: [bytes], &s)
             return true
@@ -26,15 +26,15 @@ extension ClusterSimulation {
                 return false
             }
             let g = group(of: item.anchor)
-            guard g >= 0, source >= 0, target >= 0 else { throw CitusError("could not find valid entry for shard \(item.anchor)") }
+            guard g >= 0, source.isWorker, target.isWorker else { throw CitusError("could not find valid entry for shard \(item.anchor)") }
             if writeBlocks.holder(ofGroup: Int(g)) != nil {
                 throw CitusError("could not acquire the lock required to move shard \(item.anchor)",
                                  detail: "Another operation is moving or splitting the same shard group.")
             }
             let shards = groupBytes(g)
             let size = shards.reduce(0, +)
-            let disk = scenario.cluster.spec(ofShardNode: Int(target)).diskBytes
-            let after = disk - ops.diskUsed[Int(target)] - size
+            let disk = scenario.cluster.spec(ofShardNode: target.index).diskBytes
+            let after = disk - ops.diskUsed[target.index] - size
             if after < disk * 0.10 {
                 throw CitusError(
                     "not enough empty space on node if the shard is moved, actual available space after move will be \(Int64(max(0, after))) bytes, desired available space after move is \(Int64(disk * 0.10)) bytes, estimated size increase on node after move is \(Int64(size)) bytes.",
@@ -50,20 +50,20 @@ extension ClusterSimulation {
     mutating func startSplit(_ plan: SplitPlan, mode: TransferMode, chain: Int, _ s: inout Scheduler<ClusterEvent>) {
         let anchor = plan.sources[0]
         let g = group(of: anchor)
-        let node = g >= 0 ? placement.worker[placement.flat(of: anchor)] : -1
-        guard g >= 0, node >= 0 else { return finishChain(chain, error: "ERROR:  could not find valid entry for shard \(anchor)", &s) }
+        let worker = g >= 0 ? placement.worker[placement.flat(of: anchor)] : WorkerIndex.none
+        guard g >= 0, worker.isWorker else { return finishChain(chain, error: "ERROR:  could not find valid entry for shard \(anchor)", &s) }
         let shards = groupBytes(g)
-        beginTransfer(ShardTransfer(kind: .split(plan), log: -1, chain: chain, mode: mode, source: node, target: node,
+        beginTransfer(ShardTransfer(kind: .split(plan), log: -1, chain: chain, mode: mode, source: worker, target: worker,
                                      anchors: [anchor], bytes: shards.reduce(0, +)), shards: shards, &s)
     }
 
     /// A base backup of `primary` to the clone's spare worker, then streaming.
     mutating func startClone(clone: NodeID, primary: NodeID, chain: Int, _ s: inout Scheduler<ClusterEvent>) {
         let source = nodes.worker(ofNode: primary), target = nodes.worker(ofNode: clone)
-        guard source >= 0, target >= 0 else {
+        guard source.isWorker, target.isWorker else {
             return finishChain(chain, error: "ERROR:  citus-sim has no spare worker for this clone (add it with a new host name)", &s)
         }
-        let bytes = ops.diskUsed[Int(source)]
+        let bytes = ops.diskUsed[source.index]
         // pg_basebackup: one stream of files, bounded by the disks and the NIC; its CPU per byte
         // is a fraction of COPY's (`OperationsSpec.baseBackupCPUShare`).
         var t = ShardTransfer(kind: .clone(promotion: nil), log: -1, chain: chain, mode: .blockWrites,

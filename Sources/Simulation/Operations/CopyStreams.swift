@@ -7,13 +7,13 @@
 /// next chunk starts when all of them are done. A freed stream takes the next waiting shard.
 /// This type only keeps the count; `ClusterSimulation+CopyStreams` runs the parts.
 package struct CopyStreams {
-    /// The workers a shard's copy runs between (worker indices; −1 is the coordinator). Set
+    /// The workers a shard's copy runs between (`WorkerIndex.none` is the coordinator). Set
     /// per shard by alter_distributed_table, whose shards come from and go to every worker;
     /// other transfers copy between their own source and target.
     package struct Ends: Equatable {
-        package var source: Int32
-        package var target: Int32
-        package init(source: Int32, target: Int32) {
+        package var source: WorkerIndex
+        package var target: WorkerIndex
+        package init(source: WorkerIndex, target: WorkerIndex) {
             self.source = source
             self.target = target
         }

@@ -85,8 +85,10 @@ struct ShardTransfer {
     var chain: Int
     var mode: TransferMode
     var planned: PlannedTransfer?
-    var source: Int32
-    var target: Int32
+    /// The workers it copies between (`WorkerIndex.none`: the coordinator, for a schema's
+    /// local tables).
+    var source: WorkerIndex
+    var target: WorkerIndex
     /// Anchor shards of the groups whose writes this transfer tracks and may block (group
     /// ids change when a split rebuilds the placement; shard ids do not).
     var anchors: [ShardID]

@@ -56,7 +56,7 @@ extension ClusterSimulation {
     }
 
     /// A committed move: the group's shards now live on `target`.
-    mutating func commitMove(group g: Int32, from source: Int32, to target: Int32) {
+    mutating func commitMove(group g: Int32, from source: WorkerIndex, to target: WorkerIndex) {
         let moved = Array(placement.members[Int(g)].filter { !ops.shardBytes[$0.table].isEmpty })
         placement.move(moved, to: target)
         refreshCaches(moved: moved, from: source, to: target)
@@ -65,14 +65,14 @@ extension ClusterSimulation {
     /// After a move: a worker whose pages changed by more than `WorkerCache.resolveDrift`
     /// since its last estimate (or that has none yet) is estimated again in full; otherwise the
     /// moved tenants take the target's cache times and the source's other tenants stay as they were.
-    mutating func refreshCaches(moved: [(table: Int, shard: Int)], from source: Int32, to target: Int32) {
-        let estimate = WorkerCache(moved: moved, tenantsOfShard: placement.tenantsOfShards(), solve: target >= 0 ? ops.cacheSolves[Int(target)] ?? .init() : .init(),
+    mutating func refreshCaches(moved: [(table: Int, shard: Int)], from source: WorkerIndex, to target: WorkerIndex) {
+        let estimate = WorkerCache(moved: moved, tenantsOfShard: placement.tenantsOfShards(), solve: target.isWorker ? ops.cacheSolves[target.index] ?? .init() : .init(),
                                    scenario: scenario, shardBytes: ops.shardBytes, meanArrivalRate: ops.meanArrivalRate,
                                    sizes: ops.tenantSizes, activity: ops.tenantActivity)
-        var full: [Int32] = []
-        for w in [source, target] where w >= 0 {
-            ops.cacheSolves[Int(w)]?.drift += estimate.movedPages
-            if ops.cacheSolves[Int(w)].map(\.isStale) ?? true {
+        var full: [WorkerIndex] = []
+        for w in [source, target] where w.isWorker {
+            ops.cacheSolves[w.index]?.drift += estimate.movedPages
+            if ops.cacheSolves[w.index].map(\.isStale) ?? true {
                 full.append(w)
             } else if w == target {
                 apply(estimate)
@@ -82,13 +82,13 @@ extension ClusterSimulation {
     }
 
     /// Re-estimates the caches of `workers` under the current placement.
-    mutating func refreshCaches(workers changed: [Int32]) {
-        for w in changed where w >= 0 {
+    mutating func refreshCaches(workers changed: [WorkerIndex]) {
+        for w in changed where w.isWorker {
             guard let cache = try? WorkerCache(worker: w, scenario: scenario, placement: placement,
                                                shardBytes: ops.shardBytes, meanArrivalRate: ops.meanArrivalRate,
                                                sizes: ops.tenantSizes, activity: ops.tenantActivity) else { continue }
             apply(cache)
-            ops.cacheSolves[Int(w)] = cache.solve
+            ops.cacheSolves[w.index] = cache.solve
         }
     }
 
@@ -115,7 +115,7 @@ extension ClusterSimulation {
         }
         let state = ops.runner.state
         let nodes = nodes
-        let workerIndex = { (id: NodeID) -> Int32 in nodes.worker(ofNode: id) }
+        let workerIndex = { (id: NodeID) -> WorkerIndex in nodes.worker(ofNode: id) }
         let rebuilt = scenario.citus.schemaBasedSharding
             ? SimulationLayout.schemaPlacement(state: state, scenario: scenario, workerIndex: workerIndex, workerCount: workers, sizes: ops.tenantSizes)
             : try SimulationLayout.placement(state: state, scenario: scenario, workerIndex: workerIndex, workerCount: workers, sizes: ops.tenantSizes)
@@ -130,6 +130,6 @@ extension ClusterSimulation {
             writeBlocks.restore(c.locks, group: g)
             replication.restore(c.stream, group: g)
         }
-        refreshCaches(workers: (0..<Int32(workers)).filter { inMetadata(worker: Int($0)) })
+        refreshCaches(workers: nodes.allWorkers.filter { inMetadata(worker: $0) })
     }
 }

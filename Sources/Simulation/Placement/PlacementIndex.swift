@@ -6,8 +6,8 @@ import ClusterModel
 ///
 /// Numbering: shard s of scenario table t is flat shard `offset[t] + s` (reference tables have
 /// none); tenant r (rank − 1) of table t is slot `t × tenants + r`. Workers are shard-node
-/// indices (spare ones included); −1 means no worker: a schema a later `new_tenants` creates, or
-/// an undistributed schema's local table on the coordinator.
+/// indices (spare ones included); `WorkerIndex.none` means no worker: a schema a later
+/// `new_tenants` creates, or an undistributed schema's local table on the coordinator.
 package struct PlacementIndex {
     /// Tenants of the workload; workers (shard nodes, spare ones included).
     package let tenants: Int, workers: Int
@@ -16,7 +16,7 @@ package struct PlacementIndex {
     /// First flat shard of each scenario table.
     package private(set) var offset: [Int] = []
     /// Worker of each flat shard.
-    package private(set) var worker: [Int32] = []
+    package private(set) var worker: [WorkerIndex] = []
     /// Per tenant and table (slot index): the tenant's shard, and beside it the cache hit ratio
     /// of its pages on that shard's worker, so a query's one look at its tenant reads both.
     /// Only `place` changes a shard; the cache estimates set the hit ratios (`setHit`).
@@ -40,7 +40,7 @@ package struct PlacementIndex {
 
     /// Per table (`SimulationLayout` form): each tenant's shard (empty for reference tables),
     /// each shard's worker, and each tenant's hit ratio (empty: 1).
-    package init(tenants: Int, workers: Int, tenantShard: [[Int32]], shardWorker: [[Int32]], tenantHit: [[Double]]? = nil) {
+    package init(tenants: Int, workers: Int, tenantShard: [[Int32]], shardWorker: [[WorkerIndex]], tenantHit: [[Double]]? = nil) {
         self.tenants = tenants
         self.workers = workers
         let hits = (tenantHit ?? tenantShard.map { _ in [] }).flatMap { $0.isEmpty ? [Double](repeating: 1, count: tenants) : $0 }
@@ -51,7 +51,7 @@ package struct PlacementIndex {
     /// A new placement of every table (a split, a promotion, a conversion). Tenants keep their
     /// hit ratios until the caches are estimated again; groups (`regroup`) and shard ids
     /// (`identify`) must be set again.
-    package mutating func place(tenantShard: [[Int32]], shardWorker: [[Int32]]) {
+    package mutating func place(tenantShard: [[Int32]], shardWorker: [[WorkerIndex]]) {
         hasTenants = tenantShard.map { !$0.isEmpty }
         let shards = tenantShard.flatMap { $0.isEmpty ? [Int32](repeating: 0, count: tenants) : $0 }
         precondition(shards.count == tenantSlots.count, "tenant shards and hit ratios differ in length")
@@ -86,26 +86,26 @@ package struct PlacementIndex {
     package func shard(table t: Int, tenant r: Int) -> Int32 { tenantSlots[t * tenants + r].shard }
 
     /// The worker of shard `s` of table `t`.
-    package func worker(table t: Int, shard s: Int) -> Int32 { worker[offset[t] + s] }
+    package func worker(table t: Int, shard s: Int) -> WorkerIndex { worker[offset[t] + s] }
 
     /// The worker of each shard of table `t`, by shard index.
-    package func workers(ofTable t: Int) -> [Int32] { Array(worker[offset[t]..<(offset[t] + shardCount(ofTable: t))]) }
+    package func workers(ofTable t: Int) -> [WorkerIndex] { Array(worker[offset[t]..<(offset[t] + shardCount(ofTable: t))]) }
 
     /// Flat shard of a distributed table's shard id (−1 when unknown).
     package func flat(of id: ShardID) -> Int { flatOfID[id] ?? -1 }
 
     /// Shards of table `t` on worker `w` (call `refreshWorkerShards` first).
-    package func shardCount(table t: Int, worker w: Int) -> Int32 {
-        Int32(workerShardStart[t * workers + w + 1] - workerShardStart[t * workers + w])
+    package func shardCount(table t: Int, worker w: WorkerIndex) -> Int32 {
+        Int32(workerShardStart[t * workers + w.index + 1] - workerShardStart[t * workers + w.index])
     }
 
     /// The `index`-th shard, in range order, of table `t` on worker `w`.
-    package func shard(table t: Int, worker w: Int, index: Int32) -> Int32 {
-        workerShards[workerShardStart[t * workers + w] + Int(index)]
+    package func shard(table t: Int, worker w: WorkerIndex, index: Int32) -> Int32 {
+        workerShards[workerShardStart[t * workers + w.index] + Int(index)]
     }
 
     /// The shard groups with a shard on worker `w`, each once with its first flat shard, in flat order.
-    package func groups(onWorker w: Int32) -> [(group: Int32, flat: Int)] {
+    package func groups(onWorker w: WorkerIndex) -> [(group: Int32, flat: Int)] {
         var seen = [Bool](repeating: false, count: groupCount), found: [(group: Int32, flat: Int)] = []
         for f in worker.indices where worker[f] == w && !seen[Int(group[f])] {
             seen[Int(group[f])] = true
@@ -153,7 +153,7 @@ package struct PlacementIndex {
     }
 
     /// A committed move: `shards` now live on `target`.
-    package mutating func move(_ shards: some Sequence<(table: Int, shard: Int)>, to target: Int32) {
+    package mutating func move(_ shards: some Sequence<(table: Int, shard: Int)>, to target: WorkerIndex) {
         for m in shards { worker[offset[m.table] + m.shard] = target }
         workerShardsStale = true
     }
@@ -185,8 +185,8 @@ package struct PlacementIndex {
         list.reserveCapacity(worker.count)
         for t in offset.indices {
             var perWorker = [[Int32]](repeating: [], count: workers)
-            for s in 0..<shardCount(ofTable: t) where worker[offset[t] + s] >= 0 {
-                perWorker[Int(worker[offset[t] + s])].append(Int32(s))
+            for s in 0..<shardCount(ofTable: t) where worker[offset[t] + s].isWorker {
+                perWorker[worker[offset[t] + s].index].append(Int32(s))
             }
             for w in 0..<workers {
                 start.append(list.count)

@@ -21,7 +21,7 @@ public struct SimulationLayout: Sendable {
     /// For each table: the shard index holding each tenant (distributed tables; empty for reference).
     public let tenantShard: [[Int32]]
     /// For each table: the worker of each shard index.
-    public let shardWorker: [[Int32]]
+    public let shardWorker: [[WorkerIndex]]
     /// For each table: the shard indices on each worker, in range order.
     public let workerShards: [[[Int32]]]
     /// For each table: bytes of each shard.
@@ -42,11 +42,11 @@ public struct SimulationLayout: Sendable {
         if schemaBased { try Self.createTenantSchemas(&state, scenario: scenario) }
         let workers = state.nodes.filter { !$0.isCoordinator || scenario.cluster.coordinatorHasShards }
         workerIDs = workers.map(\.id)
-        let workerIndex = Dictionary(uniqueKeysWithValues: workers.enumerated().map { ($1.id, Int32($0)) })  // lookup only
+        let workerIndex = Dictionary(uniqueKeysWithValues: workers.enumerated().map { ($1.id, WorkerIndex($0)) })  // lookup only
         let tenants = scenario.workload.tenants
         let placement = schemaBased
-            ? Self.schemaPlacement(state: state, scenario: scenario, workerIndex: { workerIndex[$0] ?? -1 }, workerCount: workers.count)
-            : try Self.placement(state: state, scenario: scenario, workerIndex: { workerIndex[$0] ?? -1 }, workerCount: workers.count)
+            ? Self.schemaPlacement(state: state, scenario: scenario, workerIndex: { workerIndex[$0] ?? WorkerIndex.none }, workerCount: workers.count)
+            : try Self.placement(state: state, scenario: scenario, workerIndex: { workerIndex[$0] ?? WorkerIndex.none }, workerCount: workers.count)
         let (tenantShard, shardWorker, workerShards, shardBytes) = (placement.tenantShard, placement.shardWorker, placement.workerShards, placement.shardBytes)
         // Shard sizes in the metadata, so by_disk_size rebalances see the data.
         if schemaBased {
@@ -72,12 +72,12 @@ public struct SimulationLayout: Sendable {
         var scanHit = shardBytes.map { [Double](repeating: 1, count: $0.count) }
         var workerBytes = [Double](repeating: 0, count: workers.count)
         let index = PlacementIndex(tenants: tenants.count, workers: workers.count, tenantShard: tenantShard, shardWorker: shardWorker)
-        for w in 0..<workers.count {
-            let cache = try WorkerCache(worker: Int32(w), scenario: scenario, placement: index,
+        for w in WorkerIndex.all(workers.count) {
+            let cache = try WorkerCache(worker: w, scenario: scenario, placement: index,
                                         shardBytes: shardBytes, meanArrivalRate: meanArrivalRate)
             for h in cache.tenantHits { tenantHit[h.table][h.tenant] = h.hit }
             for h in cache.shardScanHits { scanHit[h.table][h.shard] = h.hit }
-            workerBytes[w] = cache.bytes
+            workerBytes[w.index] = cache.bytes
         }
         tenantHitRatio = tenantHit
         shardScanHitRatio = scanHit
@@ -128,22 +128,22 @@ public struct SimulationLayout: Sendable {
     }
 
     /// As `placement`, for schema-based tenants: per distributed table, tenant t's shard is
-    /// index t (its schema's single shard), on the node Citus placed it; worker −1 for a tenant
+    /// index t (its schema's single shard), on the node Citus placed it; `WorkerIndex.none` for a tenant
     /// whose schema does not exist yet (it joins later in the timeline).
-    static func schemaPlacement(state: ClusterState, scenario: ClusterScenario, workerIndex: (NodeID) -> Int32, workerCount: Int, sizes: [Double]? = nil)
-        -> (tenantShard: [[Int32]], shardWorker: [[Int32]], workerShards: [[[Int32]]], shardBytes: [[Double]]) {
+    static func schemaPlacement(state: ClusterState, scenario: ClusterScenario, workerIndex: (NodeID) -> WorkerIndex, workerCount: Int, sizes: [Double]? = nil)
+        -> (tenantShard: [[Int32]], shardWorker: [[WorkerIndex]], workerShards: [[[Int32]]], shardBytes: [[Double]]) {
         let tenants = scenario.workload.tenants
         var nodeOfShard: [ShardID: NodeID] = [:]  // lookup only
         for p in state.placements { nodeOfShard[p.shard] = p.node }
-        var tenantShard: [[Int32]] = [], shardWorker: [[Int32]] = [], workerShards: [[[Int32]]] = [], shardBytes: [[Double]] = []
+        var tenantShard: [[Int32]] = [], shardWorker: [[WorkerIndex]] = [], workerShards: [[[Int32]]] = [], shardBytes: [[Double]] = []
         for t in scenario.tables {
             guard t.kind == .distributed else {
                 tenantShard.append([]); shardWorker.append([]); workerShards.append(Array(repeating: [], count: workerCount)); shardBytes.append([])
                 continue
             }
-            let owner = (1...tenants.count).map { r in state.shards(of: tenantTable(rank: r, table: t.name)).first.flatMap { nodeOfShard[$0.id] }.map(workerIndex) ?? -1 }
+            let owner = (1...tenants.count).map { r in state.shards(of: tenantTable(rank: r, table: t.name)).first.flatMap { nodeOfShard[$0.id] }.map(workerIndex) ?? WorkerIndex.none }
             var perWorker = [[Int32]](repeating: [], count: workerCount)
-            for (s, w) in owner.enumerated() where w >= 0 { perWorker[Int(w)].append(Int32(s)) }
+            for (s, w) in owner.enumerated() where w.isWorker { perWorker[w.index].append(Int32(s)) }
             tenantShard.append((0..<Int32(tenants.count)).map { $0 })
             shardWorker.append(owner)
             workerShards.append(perWorker)
@@ -156,10 +156,10 @@ public struct SimulationLayout: Sendable {
     /// index (shards in range order), each shard's worker index, each worker's shards and each
     /// shard's bytes (tenants' data, split by `dataShare`). Tenant r (0-based) has key r + 1
     /// (integer columns) or `tenant-(r + 1)` (text).
-    static func placement(state: ClusterState, scenario: ClusterScenario, workerIndex: (NodeID) -> Int32, workerCount: Int, sizes: [Double]? = nil) throws
-        -> (tenantShard: [[Int32]], shardWorker: [[Int32]], workerShards: [[[Int32]]], shardBytes: [[Double]]) {
+    static func placement(state: ClusterState, scenario: ClusterScenario, workerIndex: (NodeID) -> WorkerIndex, workerCount: Int, sizes: [Double]? = nil) throws
+        -> (tenantShard: [[Int32]], shardWorker: [[WorkerIndex]], workerShards: [[[Int32]]], shardBytes: [[Double]]) {
         let tenants = scenario.workload.tenants
-        var tenantShard: [[Int32]] = [], shardWorker: [[Int32]] = [], workerShards: [[[Int32]]] = [], shardBytes: [[Double]] = []
+        var tenantShard: [[Int32]] = [], shardWorker: [[WorkerIndex]] = [], workerShards: [[[Int32]]] = [], shardBytes: [[Double]] = []
         for t in scenario.tables {
             guard t.kind == .distributed, let table = state.table(t.name), let type = table.columnType else {
                 tenantShard.append([]); shardWorker.append([]); workerShards.append(Array(repeating: [], count: workerCount)); shardBytes.append([])
@@ -177,7 +177,7 @@ public struct SimulationLayout: Sendable {
                 bytes[s] += (sizes ?? tenants.sizeBytes)[r] * t.dataShare
             }
             var perWorker = [[Int32]](repeating: [], count: workerCount)
-            for (s, w) in owner.enumerated() where w >= 0 { perWorker[Int(w)].append(Int32(s)) }
+            for (s, w) in owner.enumerated() where w.isWorker { perWorker[w.index].append(Int32(s)) }
             tenantShard.append(map); shardWorker.append(owner); workerShards.append(perWorker); shardBytes.append(bytes)
         }
         return (tenantShard, shardWorker, workerShards, shardBytes)
