@@ -68,7 +68,7 @@ extension ClusterSimulation {
         }
         let written = phase == 0 ? 0 : writeBytes[cls]
         if hasOperations && written > 0 {
-            let g = Int(placement.group[placement.offset[table] + Int(t.shard)])
+            let g = placement.group[placement.offset[table] + Int(t.shard)]
             replication.write(written, group: g, scanBytes: replication.scansOnApply[cls] ? ops.shardBytes[table][Int(t.shard)] : 0)
         }
         let ops = misses + (written > 0 ? 1 : 0)

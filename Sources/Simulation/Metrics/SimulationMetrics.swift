@@ -255,7 +255,7 @@ extension ClusterSimulation {
             var blocked = writeBlocks.blocked
             for t in scenario.tables.indices where t < writeBlocks.tableBlocked.count && writeBlocks.tableBlocked[t] {
                 for f in placement.offset[t]..<(placement.offset[t] + placement.shardCount(ofTable: t)) where f < placement.group.count {
-                    let g = Int(placement.group[f])
+                    let g = placement.group[f].index
                     if g < blocked.count { blocked[g] = true }
                 }
             }

@@ -39,7 +39,7 @@ extension ClusterSimulation {
         }
         if isWrite[cls] {
             for f in first..<(first + count) {
-                switch writeBlocks.admit(rid, group: Int(placement.group[f]), needsReplicaIdentity: failsWithoutReplicaIdentity[cls], at: s.now) {
+                switch writeBlocks.admit(rid, group: placement.group[f], needsReplicaIdentity: failsWithoutReplicaIdentity[cls], at: s.now) {
                 case .proceeds:
                     continue
                 case .parked:
@@ -47,7 +47,7 @@ extension ClusterSimulation {
                     return
                 case .fails(let t):
                     // PostgreSQL: "cannot update table ... because it does not have a replica identity and publishes updates".
-                    if t >= 0 { ops.log.transfers[ops.transfers[Int(t)].log].writesFailed += 1 }
+                    if t.isTransfer { ops.log.transfers[ops.transfers[t].log].writesFailed += 1 }
                     answer(request: rid, outcome: .error, &s)
                     return
                 }

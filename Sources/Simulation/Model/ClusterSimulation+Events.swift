@@ -41,13 +41,13 @@ extension ClusterSimulation {
             }
         case .timeline: timelineEntry(Int(event.payload), &s)
         case .session: sessionResumes(&s)
-        case .transferStep: transferStep(Int(event.payload), &s)
-        case .transferPoll: transferPoll(Int(event.payload), &s)
+        case .transferStep: transferStep(TransferID(payload: event.payload), &s)
+        case .transferPoll: transferPoll(TransferID(payload: event.payload), &s)
         case .copyNetwork: copyPartDone(task: TaskID(event.payload), &s)
         case .jobTick: jobTick(Int(event.payload), &s)
         case .nodeBack: nodeBack(Int(event.payload), &s)
         case .coordinatorJoins: coordinatorJoins(Int(event.payload), &s)
-        case .deferredDrop: deferredDrop(Int(event.payload))
+        case .deferredDrop: deferredDrop(TransferID(payload: event.payload))
         }
     }
 }

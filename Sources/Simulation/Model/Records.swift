@@ -80,8 +80,8 @@ struct TaskRecord {
     var shard: Int32 = 0
     var pool: Int32 = -1
     var stage: TaskStage = .plan
-    /// A copy part's transfer (index into the operations' transfers), −1 for a query's tasks.
-    var transfer: Int32 = -1
+    /// A copy part's transfer, `none` for a query's tasks.
+    var transfer = TransferID.none
     /// When a wait for a connection slot began.
     var waitStart: SimTime = .zero
     /// When the shard task was sent, or the connection's set-up began.

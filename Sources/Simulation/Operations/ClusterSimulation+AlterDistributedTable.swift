@@ -58,12 +58,12 @@ extension ClusterSimulation {
         ops.transfers[id].blocked = true
         ops.log.transfers[ops.transfers[id].log].blockStart = s.now
         writeBlocks.block(tables: indices)
-        s.schedule(.transferStep, at: s.now + scenario.operations.blockingOverhead, priority: .control, payload: UInt32(id))
+        s.schedule(.transferStep, at: s.now + scenario.operations.blockingOverhead, priority: .control, payload: id.payload)
     }
 
     /// The data is in the new shards: the metadata switches (old table dropped, new one
     /// renamed), the placement is rebuilt, shard sizes and disk use follow. Returns an error text.
-    mutating func commitConversion(_ id: Int, at now: SimTime) -> String? {
+    mutating func commitConversion(_ id: TransferID, at now: SimTime) -> String? {
         guard case .convert(let c) = ops.transfers[id].kind else { preconditionFailure("commitConversion of a \(ops.transfers[id].kind.name) transfer") }
         func bytesPerWorker() -> [Double] {
             var bytes = [Double](repeating: 0, count: workers)
@@ -92,7 +92,7 @@ extension ClusterSimulation {
     }
 
     /// The tables' lock is released: the writes that waited go on (against the new shards).
-    mutating func unblockTables(transfer id: Int, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func unblockTables(transfer id: TransferID, _ s: inout Scheduler<ClusterEvent>) {
         var resumed: [RequestID] = []
         for ti in ops.transfers[id].kind.conversion?.tables ?? [] {
             resumed += charge(writeBlocks.unblock(table: ti), to: id, at: s.now)

@@ -88,8 +88,8 @@ extension ClusterSimulation {
             ops.log.taskRuns[row].end = s.now
             ops.log.taskRuns[row].status = "cancelled"
             ops.chains[c].done = true
-            let t = Int(ops.chains[c].active)
-            if t >= 0 && !ops.transfers[t].finished { endTransfer(t, status: "cancelled", error: nil, &s) }
+            let t = ops.chains[c].active
+            if t.isTransfer && !ops.transfers[t].finished { endTransfer(t, status: "cancelled", error: nil, &s) }
         }
         jobFinished(j, &s)
     }

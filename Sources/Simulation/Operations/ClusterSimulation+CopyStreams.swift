@@ -10,7 +10,7 @@ extension ClusterSimulation {
 
     /// Starts streams for the waiting shards of transfer `id` while the limit allows; when
     /// every shard is copied, the copy phase is over.
-    mutating func startStreams(_ id: Int, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func startStreams(_ id: TransferID, _ s: inout Scheduler<ClusterEvent>) {
         while let k = ops.transfers[id].copy.startNext() {
             startChunk(id, stream: k, &s)
         }
@@ -18,7 +18,7 @@ extension ClusterSimulation {
     }
 
     /// One chunk of a COPY stream: CPU on both sides, a read and a write, the network.
-    mutating func startChunk(_ id: Int, stream k: Int, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func startChunk(_ id: TransferID, stream k: Int, _ s: inout Scheduler<ClusterEvent>) {
         let t = ops.transfers[id]
         let ends = t.copy.ends(ofStream: k, transfer: .init(source: t.source, target: t.target))
         let (from, to) = (ends.source, ends.target)
@@ -29,7 +29,7 @@ extension ClusterSimulation {
         let cpuWork = SimDuration(seconds: chunk / scenario.operations.copyBytesPerCoreSecond * t.copy.cpuShare)
         let ios = (chunk / 262_144).rounded(.up)  // 256 KiB sequential I/Os
         func part(_ worker: WorkerIndex) -> UInt32 {
-            newTask(TaskRecord(worker: worker, shard: Int32(k), pool: -1, stage: .copy, transfer: Int32(id))).raw
+            newTask(TaskRecord(worker: worker, shard: Int32(k), pool: -1, stage: .copy, transfer: id)).raw
         }
         cpu[src].arrive(job: part(from), work: cpuWork, at: s.now)
         cpu[dst].arrive(job: part(to), work: cpuWork, at: s.now)
@@ -51,7 +51,7 @@ extension ClusterSimulation {
     mutating func copyPartDone(task tid: TaskID, _ s: inout Scheduler<ClusterEvent>) {
         let task = tasks[tid]
         freeTask(tid)
-        let id = Int(task.transfer)
+        let id = task.transfer
         guard !ops.transfers[id].finished else { return }
         if task.shard < 0 {
             ops.transfers[id].indexParts -= 1

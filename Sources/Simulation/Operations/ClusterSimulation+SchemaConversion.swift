@@ -57,23 +57,23 @@ extension ClusterSimulation {
         }
         t.kind = kind(copy)  // with its group and index work
         let id = addTransfer(t, at: s.now)
-        if copy.group >= 0 {
-            let g = Int(copy.group)
+        if copy.group.isGroup {
+            let g = copy.group
             if writeBlocks.holder(ofGroup: g) != nil {
                 return failTransfer(id, error: CitusError("could not acquire the lock required to \(distribute ? "distribute" : "undistribute") schema \(name)",
                                                            detail: "Another operation is moving the same schema.").description, &s)
             }
-            writeBlocks.track(group: g, transfer: Int32(id))
+            writeBlocks.track(group: g, transfer: id)
             writeBlocks.block(group: g)
             ops.transfers[id].blocked = true
             ops.log.transfers[ops.transfers[id].log].blockStart = s.now
         }
-        s.schedule(.transferStep, at: s.now + scenario.operations.blockingOverhead, priority: .control, payload: UInt32(id))
+        s.schedule(.transferStep, at: s.now + scenario.operations.blockingOverhead, priority: .control, payload: id.payload)
     }
 
     /// The copies are done: the metadata switches and the placement is rebuilt (the schema's
     /// queries now go to its new home); disk use follows. Returns an error text.
-    mutating func commitSchemaConversion(_ id: Int) -> String? {
+    mutating func commitSchemaConversion(_ id: TransferID) -> String? {
         let t = ops.transfers[id]
         do {
             switch t.kind {

@@ -52,7 +52,7 @@ extension ClusterSimulation {
     }
 
     @discardableResult
-    mutating func addTransfer(_ transfer: ShardTransfer, at now: SimTime) -> Int {
+    mutating func addTransfer(_ transfer: ShardTransfer, at now: SimTime) -> TransferID {
         var t = transfer
         let state = ops.runner.state
         let nodes = nodes
@@ -75,11 +75,11 @@ extension ClusterSimulation {
                                                        source: source, target: target, mode: t.mode.rawValue, bytes: t.bytes, start: now))
         t.log = ops.log.transfers.count - 1
         ops.transfers.append(t)
-        let id = ops.transfers.count - 1
-        ops.chains[t.chain].active = Int32(id)
+        let id = TransferID(ops.transfers.count - 1)
+        ops.chains[t.chain].active = id
         for a in t.anchors {
-            let g = Int(group(of: a))
-            if g >= 0 { writeBlocks.track(group: g, transfer: Int32(id)) }
+            let g = group(of: a)
+            if g.isGroup { writeBlocks.track(group: g, transfer: id) }
         }
         return id
     }
@@ -100,19 +100,19 @@ extension ClusterSimulation {
         let id = addTransfer(t, at: s.now)
         if !t.mode.isLogical && blocks { block(transfer: id, at: s.now) }
         if t.mode == .forceLogical {
-            for a in t.anchors where group(of: a) >= 0 { writeBlocks.failWritesWithoutReplicaIdentity(group: Int(group(of: a))) }
+            for a in t.anchors where group(of: a).isGroup { writeBlocks.failWritesWithoutReplicaIdentity(group: group(of: a)) }
         }
         let costs = scenario.operations
         var overhead = t.mode.isLogical ? costs.logicalOverhead : costs.blockingOverhead
         if t.kind.isMove, case .task = ops.chains[t.chain].owner { overhead = overhead + costs.backgroundTaskOverhead.of(logical: t.mode.isLogical) }
         if t.planned?.inSeparateTransaction == true { overhead = overhead + costs.separateTransactionMoveOverhead.of(logical: t.mode.isLogical) }
-        s.schedule(.transferStep, at: s.now + overhead, priority: .control, payload: UInt32(id))
+        s.schedule(.transferStep, at: s.now + overhead, priority: .control, payload: id.payload)
     }
 
     // MARK: Phases
 
     /// The current phase of transfer `id` is over.
-    mutating func transferStep(_ id: Int, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func transferStep(_ id: TransferID, _ s: inout Scheduler<ClusterEvent>) {
         let t = ops.transfers[id]
         guard !t.finished else { return }
         switch t.phase {
@@ -127,7 +127,7 @@ extension ClusterSimulation {
                 // Streaming: the WAL written to the primary during the backup replays at the physical apply rate.
                 let lag = SimDuration(seconds: (workerWAL(t.source) - t.subscription.atCopyStart.wal) / scenario.operations.physicalApplyBytesPerSecond)
                 ops.transfers[id].phase = .catchUp2
-                s.schedule(.transferStep, at: s.now + lag, priority: .control, payload: UInt32(id))
+                s.schedule(.transferStep, at: s.now + lag, priority: .control, payload: id.payload)
             } else if t.mode.isLogical {
                 ops.transfers[id].phase = .catchUp1
                 ops.transfers[id].subscription.beginCatchUp(at: s.now)
@@ -156,7 +156,7 @@ extension ClusterSimulation {
     }
 
     /// Index and constraint build on the target: CPU for the tables' secondary indexes.
-    mutating func buildIndexes(_ id: Int, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func buildIndexes(_ id: TransferID, _ s: inout Scheduler<ClusterEvent>) {
         let t = ops.transfers[id]
         ops.transfers[id].phase = .indexes
         ops.log.transfers[t.log].indexStart = s.now
@@ -164,7 +164,7 @@ extension ClusterSimulation {
             // The receiving side (a worker, or the coordinator at −1) builds the tables' indexes.
             guard copy.indexWork > 0 else { return transferStep(id, &s) }
             ops.transfers[id].indexParts = 1
-            let task = newTask(TaskRecord(worker: t.target, shard: -1, pool: -1, stage: .copy, transfer: Int32(id)))
+            let task = newTask(TaskRecord(worker: t.target, shard: -1, pool: -1, stage: .copy, transfer: id))
             cpu[nodes.node(ofWorker: t.target)].arrive(job: task.raw, work: SimDuration(seconds: copy.indexWork), at: s.now)
             armCPU(nodes.node(ofWorker: t.target), &s)
             return
@@ -173,7 +173,7 @@ extension ClusterSimulation {
             // Every worker builds the indexes of its new shards at once.
             for (w, work) in conversion.indexWork.enumerated() where work > 0 {
                 ops.transfers[id].indexParts += 1
-                let task = newTask(TaskRecord(worker: WorkerIndex(w), shard: -1, pool: -1, stage: .copy, transfer: Int32(id)))
+                let task = newTask(TaskRecord(worker: WorkerIndex(w), shard: -1, pool: -1, stage: .copy, transfer: id))
                 cpu[nodes.node(ofWorker: WorkerIndex(w))].arrive(job: task.raw, work: SimDuration(seconds: work), at: s.now)
                 armCPU(nodes.node(ofWorker: WorkerIndex(w)), &s)
             }
@@ -182,13 +182,13 @@ extension ClusterSimulation {
         }
         var work = 0.0
         if let anchor = t.anchors.first, t.kind.isMove || t.kind.isSplit {
-            for m in placement.members[Int(group(of: anchor))] where scenario.tables[m.table].secondaryIndexes > 0 && !ops.shardBytes[m.table].isEmpty {
+            for m in placement.members[group(of: anchor).index] where scenario.tables[m.table].secondaryIndexes > 0 && !ops.shardBytes[m.table].isEmpty {
                 work += ops.shardBytes[m.table][m.shard] / 1_073_741_824 * Double(scenario.tables[m.table].secondaryIndexes) * scenario.operations.indexBuildSecondsPerGiB
             }
         }
         guard work > 0 else { return transferStep(id, &s) }
         ops.transfers[id].indexParts = 1
-        let task = newTask(TaskRecord(worker: t.target, shard: -1, pool: -1, stage: .copy, transfer: Int32(id)))
+        let task = newTask(TaskRecord(worker: t.target, shard: -1, pool: -1, stage: .copy, transfer: id))
         cpu[nodes.node(ofWorker: t.target)].arrive(job: task.raw, work: SimDuration(seconds: work), at: s.now)
         armCPU(nodes.node(ofWorker: t.target), &s)
     }
@@ -199,7 +199,7 @@ extension ClusterSimulation {
     }
 
     /// The transfer's groups' change stream so far (`LogicalReplication`).
-    func position(of id: Int) -> LogicalReplication.Position {
+    func position(of id: TransferID) -> LogicalReplication.Position {
         replication.position(ofGroups: ops.transfers[id].anchors.lazy.map { group(of: $0) })
     }
 
@@ -216,12 +216,12 @@ extension ClusterSimulation {
     /// always, because the source's current LSN includes WAL of its other shards, which the
     /// target's confirmed LSN passes only at a later report (an assumption: an idle cluster's
     /// move is faster, as the lab's single moves show).
-    mutating func beginWait(_ id: Int, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func beginWait(_ id: TransferID, _ s: inout Scheduler<ClusterEvent>) {
         ops.transfers[id].subscription.waitTarget = position(of: id).wal
-        s.schedule(.transferPoll, at: s.now + .seconds(1), priority: .control, payload: UInt32(id))
+        s.schedule(.transferPoll, at: s.now + .seconds(1), priority: .control, payload: id.payload)
     }
 
-    mutating func transferPoll(_ id: Int, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func transferPoll(_ id: TransferID, _ s: inout Scheduler<ClusterEvent>) {
         let t = ops.transfers[id]
         guard !t.finished else { return }
         if replication.advance(&ops.transfers[id].subscription, towards: position(of: id), at: s.now) {
@@ -230,13 +230,13 @@ extension ClusterSimulation {
         if replication.timedOut(t.subscription, at: s.now) {
             return failTransfer(id, error: replication.timeoutError(target: ops.log.transfers[t.log].target).description, &s)
         }
-        s.schedule(.transferPoll, at: s.now + .seconds(1), priority: .control, payload: UInt32(id))
+        s.schedule(.transferPoll, at: s.now + .seconds(1), priority: .control, payload: id.payload)
     }
 
     // MARK: Ending
 
     /// The metadata change: placements move (or split, or the clone takes its groups).
-    mutating func commit(_ id: Int, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func commit(_ id: TransferID, _ s: inout Scheduler<ClusterEvent>) {
         let t = ops.transfers[id]
         var resumed: [RequestID] = []
         switch t.kind {
@@ -245,24 +245,24 @@ extension ClusterSimulation {
             ops.runner.state.moveShardGroup(of: item.anchor, from: item.source, to: item.target)
             commitMove(group: group(of: item.anchor), from: t.source, to: t.target)
             ops.diskUsed[t.target.index] += t.bytes
-            s.schedule(.deferredDrop, at: s.now + scenario.operations.deferredDropInterval, priority: .control, payload: UInt32(id))
+            s.schedule(.deferredDrop, at: s.now + scenario.operations.deferredDropInterval, priority: .control, payload: id.payload)
         case .referenceTables:
             ops.runner.state.ensureReferenceTablesOnAllNodes()
             ops.diskUsed[t.target.index] += t.bytes
         case .split(let plan):
             // The old group disappears: its parked writes resume on the children.
-            for a in t.anchors where group(of: a) >= 0 {
-                let g = Int(group(of: a))
+            for a in t.anchors where group(of: a).isGroup {
+                let g = group(of: a)
                 resumed += release(group: g, transfer: id, at: s.now)
-                writeBlocks.transferEnded(Int32(id), group: g)  // its publication goes with the old group
+                writeBlocks.transferEnded(id, group: g)  // its publication goes with the old group
             }
             ops.runner.state.apply(plan)
             do { try rebuildPlacement() } catch { return failTransfer(id, error: "ERROR:  \(error)", &s) }
         case .convert:
             if let error = commitConversion(id, at: s.now) { return failTransfer(id, error: error, &s) }
         case .distributeSchema(let copy), .undistributeSchema(let copy):
-            let g = Int(copy.group)
-            if g >= 0 {
+            let g = copy.group
+            if g.isGroup {
                 resumed += release(group: g, transfer: id, at: s.now)
             }
             if let error = commitSchemaConversion(id) {
@@ -271,8 +271,8 @@ extension ClusterSimulation {
             }
         case .clone(let promotion):
             if let promotion {
-                for a in t.anchors where group(of: a) >= 0 {
-                    let g = Int(group(of: a))
+                for a in t.anchors where group(of: a).isGroup {
+                    let g = group(of: a)
                     resumed += release(group: g, transfer: id, at: s.now)
                 }
                 do {
@@ -292,20 +292,20 @@ extension ClusterSimulation {
         for rid in resumed { resume(request: rid, &s) }
     }
 
-    mutating func failTransfer(_ id: Int, error: String, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func failTransfer(_ id: TransferID, error: String, _ s: inout Scheduler<ClusterEvent>) {
         endTransfer(id, status: "error", error: error, &s)
     }
 
-    mutating func endTransfer(_ id: Int, status: String, error: String?, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func endTransfer(_ id: TransferID, status: String, error: String?, _ s: inout Scheduler<ClusterEvent>) {
         guard !ops.transfers[id].finished else { return }
         ops.transfers[id].finished = true
         ops.transfers[id].phase = .done
         let t = ops.transfers[id]
         if t.blocked { unblock(transfer: id, &s) }
         if t.kind.conversion != nil { unblockTables(transfer: id, &s) }
-        for a in t.anchors where group(of: a) >= 0 {
-            let g = Int(group(of: a))
-            writeBlocks.transferEnded(Int32(id), group: g)
+        for a in t.anchors where group(of: a).isGroup {
+            let g = group(of: a)
+            writeBlocks.transferEnded(id, group: g)
         }
         let log = t.log
         ops.log.transfers[log].end = s.now
@@ -324,7 +324,7 @@ extension ClusterSimulation {
     }
 
     /// The source's old copy is dropped (deferred drop).
-    mutating func deferredDrop(_ id: Int) {
+    mutating func deferredDrop(_ id: TransferID) {
         let t = ops.transfers[id]
         ops.diskUsed[t.source.index] = max(0, ops.diskUsed[t.source.index] - t.bytes)
     }

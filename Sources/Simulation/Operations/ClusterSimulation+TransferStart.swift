@@ -26,8 +26,8 @@ extension ClusterSimulation {
                 return false
             }
             let g = group(of: item.anchor)
-            guard g >= 0, source.isWorker, target.isWorker else { throw CitusError("could not find valid entry for shard \(item.anchor)") }
-            if writeBlocks.holder(ofGroup: Int(g)) != nil {
+            guard g.isGroup, source.isWorker, target.isWorker else { throw CitusError("could not find valid entry for shard \(item.anchor)") }
+            if writeBlocks.holder(ofGroup: g) != nil {
                 throw CitusError("could not acquire the lock required to move shard \(item.anchor)",
                                  detail: "Another operation is moving or splitting the same shard group.")
             }
@@ -50,8 +50,8 @@ extension ClusterSimulation {
     mutating func startSplit(_ plan: SplitPlan, mode: TransferMode, chain: Int, _ s: inout Scheduler<ClusterEvent>) {
         let anchor = plan.sources[0]
         let g = group(of: anchor)
-        let worker = g >= 0 ? placement.worker[placement.flat(of: anchor)] : WorkerIndex.none
-        guard g >= 0, worker.isWorker else { return finishChain(chain, error: "ERROR:  could not find valid entry for shard \(anchor)", &s) }
+        let worker = g.isGroup ? placement.worker[placement.flat(of: anchor)] : WorkerIndex.none
+        guard g.isGroup, worker.isWorker else { return finishChain(chain, error: "ERROR:  could not find valid entry for shard \(anchor)", &s) }
         let shards = groupBytes(g)
         beginTransfer(ShardTransfer(kind: .split(plan), log: -1, chain: chain, mode: mode, source: worker, target: worker,
                                      anchors: [anchor], bytes: shards.reduce(0, +)), shards: shards, &s)
@@ -88,6 +88,6 @@ extension ClusterSimulation {
         block(transfer: id, at: s.now)
         ops.transfers[id].phase = .promote
         // Lag is checked every 5 s; in-flight WAL means the first check finds some.
-        s.schedule(.transferStep, at: s.now + .seconds(5) + scenario.operations.promotionTime, priority: .control, payload: UInt32(id))
+        s.schedule(.transferStep, at: s.now + .seconds(5) + scenario.operations.promotionTime, priority: .control, payload: id.payload)
     }
 }

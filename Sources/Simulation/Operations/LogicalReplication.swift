@@ -61,28 +61,28 @@ package struct LogicalReplication {
     }
 
     /// Group `g`'s stream as it was (a rebuild carries a group's stream to its new id).
-    package mutating func restore(_ position: Position, group g: Int) {
-        wal[g] = position.wal
-        scan[g] = position.scan
+    package mutating func restore(_ position: Position, group g: ShardGroupIndex) {
+        wal[g.index] = position.wal
+        scan[g.index] = position.scan
     }
 
     /// A foreground write of `bytes` WAL to group `g`, whose apply scans `scanBytes` (the
     /// changed shard's size when `scansOnApply` says so, else 0).
     @inline(__always)
-    package mutating func write(_ bytes: Double, group g: Int, scanBytes: Double) {
-        wal[g] += bytes
-        scan[g] += scanBytes
+    package mutating func write(_ bytes: Double, group g: ShardGroupIndex, scanBytes: Double) {
+        wal[g.index] += bytes
+        scan[g.index] += scanBytes
     }
 
     /// Group `g`'s stream position.
-    package func position(ofGroup g: Int) -> Position { Position(wal: wal[g], scan: scan[g]) }
+    package func position(ofGroup g: ShardGroupIndex) -> Position { Position(wal: wal[g.index], scan: scan[g.index]) }
 
-    /// The stream position of a set of groups (negative ids: groups that do not exist, skipped).
-    package func position(ofGroups groups: some Sequence<Int32>) -> Position {
+    /// The stream position of a set of groups (`none`: a group that does not exist, skipped).
+    package func position(ofGroups groups: some Sequence<ShardGroupIndex>) -> Position {
         var p = Position(wal: 0, scan: 0)
-        for g in groups where g >= 0 {
-            p.wal += wal[Int(g)]
-            p.scan += scan[Int(g)]
+        for g in groups where g.isGroup {
+            p.wal += wal[g.index]
+            p.scan += scan[g.index]
         }
         return p
     }

@@ -11,7 +11,8 @@ struct TransferChain {
     var items: [PlannedTransfer]
     var next = 0
     var mode: TransferMode
-    var active: Int32 = -1
+    /// The transfer running now (`none` between transfers).
+    var active = TransferID.none
     var done = false
 }
 

@@ -73,7 +73,7 @@ struct ShardTransfer {
     /// scenario's tenants, so no data) and the index-build CPU on the receiving side (s).
     struct SchemaCopy {
         var name: String
-        var group: Int32 = -1
+        var group = ShardGroupIndex.none
         var indexWork = 0.0
     }
 
@@ -108,7 +108,7 @@ struct ShardTransfer {
     /// has data), else one per anchor.
     var blockedGroups: Int {
         if let c = kind.conversion { return c.groups }
-        if let c = kind.schemaCopy, c.group >= 0 { return 1 }
+        if let c = kind.schemaCopy, c.group.isGroup { return 1 }
         return anchors.count
     }
 }

@@ -20,26 +20,26 @@ package struct WriteBlocks {
         /// It waits for the group's lock (parked here).
         case parked
         /// An UPDATE or DELETE of a table without a replica identity under a force_logical
-        /// transfer (`transfer`, −1 if none tracks the group): PostgreSQL's error.
-        case fails(transfer: Int32)
+        /// transfer (`transfer`, `none` if none tracks the group): PostgreSQL's error.
+        case fails(transfer: TransferID)
     }
 
     /// One group's locks, carried across a rebuild of the placement.
     package struct GroupState {
         package var blocked = false
         package var failsWithoutReplicaIdentity = false
-        package var holder: Int32 = -1
+        package var holder = TransferID.none
         package var parked: [Parked] = []
         /// Nothing holds the group.
-        package var isIdle: Bool { !blocked && !failsWithoutReplicaIdentity && holder < 0 && parked.isEmpty }
+        package var isIdle: Bool { !blocked && !failsWithoutReplicaIdentity && !holder.isTransfer && parked.isEmpty }
     }
 
     /// Per shard group: writes wait for a transfer's lock.
     package private(set) var blocked: [Bool] = []
     /// Per shard group: UPDATE and DELETE of tables without a replica identity fail.
     private var failsWithoutReplicaIdentity: [Bool] = []
-    /// Per shard group: the transfer holding or tracking it (−1: none).
-    private var holder: [Int32] = []
+    /// Per shard group: the transfer holding or tracking it (`none`: none).
+    private var holder: [TransferID] = []
     private var parked: [[Parked]] = []
     /// Per scenario table: writes wait for alter_distributed_table's lock.
     package private(set) var tableBlocked: [Bool] = []
@@ -51,7 +51,7 @@ package struct WriteBlocks {
     package mutating func regroup(groups: Int) {
         blocked = Array(repeating: false, count: groups)
         failsWithoutReplicaIdentity = Array(repeating: false, count: groups)
-        holder = Array(repeating: -1, count: groups)
+        holder = Array(repeating: .none, count: groups)
         parked = Array(repeating: [], count: groups)
     }
 
@@ -66,10 +66,10 @@ package struct WriteBlocks {
     /// A write to group `g` at `now`; `needsReplicaIdentity`: an UPDATE or DELETE that fails on a
     /// table without one while a force_logical transfer publishes it.
     @inline(__always)
-    package mutating func admit(_ request: RequestID, group g: Int, needsReplicaIdentity: Bool, at now: SimTime) -> Admission {
-        if failsWithoutReplicaIdentity[g] && needsReplicaIdentity { return .fails(transfer: holder[g]) }
-        guard blocked[g] else { return .proceeds }
-        parked[g].append((request, now))
+    package mutating func admit(_ request: RequestID, group g: ShardGroupIndex, needsReplicaIdentity: Bool, at now: SimTime) -> Admission {
+        if failsWithoutReplicaIdentity[g.index] && needsReplicaIdentity { return .fails(transfer: holder[g.index]) }
+        guard blocked[g.index] else { return .proceeds }
+        parked[g.index].append((request, now))
         return .parked
     }
 
@@ -84,38 +84,38 @@ package struct WriteBlocks {
     // MARK: Transfers
 
     /// The transfer holding or tracking group `g`, if any.
-    package func holder(ofGroup g: Int) -> Int32? { holder[g] >= 0 ? holder[g] : nil }
+    package func holder(ofGroup g: ShardGroupIndex) -> TransferID? { holder[g.index].isTransfer ? holder[g.index] : nil }
 
     /// Transfer `transfer` tracks group `g` (another transfer of it fails to take its lock).
-    package mutating func track(group g: Int, transfer: Int32) { holder[g] = transfer }
+    package mutating func track(group g: ShardGroupIndex, transfer: TransferID) { holder[g.index] = transfer }
 
     /// Writes to group `g` wait from now on.
-    package mutating func block(group g: Int) { blocked[g] = true }
+    package mutating func block(group g: ShardGroupIndex) { blocked[g.index] = true }
 
     /// A force_logical transfer publishes group `g`: UPDATE and DELETE without a replica identity fail.
-    package mutating func failWritesWithoutReplicaIdentity(group g: Int) { failsWithoutReplicaIdentity[g] = true }
+    package mutating func failWritesWithoutReplicaIdentity(group g: ShardGroupIndex) { failsWithoutReplicaIdentity[g.index] = true }
 
     /// The transfer's lock on group `g` is released: nothing holds the group; its parked writes
     /// are returned, in the order they came.
-    package mutating func unblock(group g: Int) -> [Parked] {
-        blocked[g] = false
-        failsWithoutReplicaIdentity[g] = false
-        holder[g] = -1
+    package mutating func unblock(group g: ShardGroupIndex) -> [Parked] {
+        blocked[g.index] = false
+        failsWithoutReplicaIdentity[g.index] = false
+        holder[g.index] = .none
         return takeParked(group: g)
     }
 
     /// Group `g` is free before the metadata changes under it (a split, a promotion, a schema
     /// conversion): unblocked and untracked; its parked writes are returned.
-    package mutating func release(group g: Int) -> [Parked] {
-        blocked[g] = false
-        holder[g] = -1
+    package mutating func release(group g: ShardGroupIndex) -> [Parked] {
+        blocked[g.index] = false
+        holder[g.index] = .none
         return takeParked(group: g)
     }
 
     /// Transfer `transfer` has ended: its publication of group `g` is gone, and it no longer tracks it.
-    package mutating func transferEnded(_ transfer: Int32, group g: Int) {
-        failsWithoutReplicaIdentity[g] = false
-        if holder[g] == transfer { holder[g] = -1 }
+    package mutating func transferEnded(_ transfer: TransferID, group g: ShardGroupIndex) {
+        failsWithoutReplicaIdentity[g.index] = false
+        if holder[g.index] == transfer { holder[g.index] = .none }
     }
 
     // MARK: Tables
@@ -132,19 +132,19 @@ package struct WriteBlocks {
 
     // MARK: Rebuilds
 
-    package func state(ofGroup g: Int) -> GroupState {
-        GroupState(blocked: blocked[g], failsWithoutReplicaIdentity: failsWithoutReplicaIdentity[g], holder: holder[g], parked: parked[g])
+    package func state(ofGroup g: ShardGroupIndex) -> GroupState {
+        GroupState(blocked: blocked[g.index], failsWithoutReplicaIdentity: failsWithoutReplicaIdentity[g.index], holder: holder[g.index], parked: parked[g.index])
     }
 
-    package mutating func restore(_ state: GroupState, group g: Int) {
-        blocked[g] = state.blocked
-        failsWithoutReplicaIdentity[g] = state.failsWithoutReplicaIdentity
-        holder[g] = state.holder
-        parked[g] = state.parked
+    package mutating func restore(_ state: GroupState, group g: ShardGroupIndex) {
+        blocked[g.index] = state.blocked
+        failsWithoutReplicaIdentity[g.index] = state.failsWithoutReplicaIdentity
+        holder[g.index] = state.holder
+        parked[g.index] = state.parked
     }
 
-    private mutating func takeParked(group g: Int) -> [Parked] {
-        defer { parked[g] = [] }
-        return parked[g]
+    private mutating func takeParked(group g: ShardGroupIndex) -> [Parked] {
+        defer { parked[g.index] = [] }
+        return parked[g.index]
     }
 }

@@ -44,20 +44,20 @@ extension ClusterSimulation {
     }
 
     /// Dense group of the shard group holding `anchor`.
-    func group(of anchor: ShardID) -> Int32 {
+    func group(of anchor: ShardID) -> ShardGroupIndex {
         let f = placement.flat(of: anchor)
-        return f >= 0 ? placement.group[f] : -1
+        return f >= 0 ? placement.group[f] : ShardGroupIndex.none
     }
 
     /// Bytes of a shard group (all its colocated shards).
-    func groupBytes(_ g: Int32) -> [Double] {
+    func groupBytes(_ g: ShardGroupIndex) -> [Double] {
         guard hasOperations else { return [] }
-        return placement.members[Int(g)].compactMap { m in ops.shardBytes[m.table].isEmpty ? nil : ops.shardBytes[m.table][m.shard] }
+        return placement.members[g.index].compactMap { m in ops.shardBytes[m.table].isEmpty ? nil : ops.shardBytes[m.table][m.shard] }
     }
 
     /// A committed move: the group's shards now live on `target`.
-    mutating func commitMove(group g: Int32, from source: WorkerIndex, to target: WorkerIndex) {
-        let moved = Array(placement.members[Int(g)].filter { !ops.shardBytes[$0.table].isEmpty })
+    mutating func commitMove(group g: ShardGroupIndex, from source: WorkerIndex, to target: WorkerIndex) {
+        let moved = Array(placement.members[g.index].filter { !ops.shardBytes[$0.table].isEmpty })
         placement.move(moved, to: target)
         refreshCaches(moved: moved, from: source, to: target)
     }
@@ -105,11 +105,11 @@ extension ClusterSimulation {
         var carried: [(anchor: ShardID, locks: WriteBlocks.GroupState, stream: LogicalReplication.Position)] = []
         var seen = [Bool](repeating: false, count: placement.groupCount)
         for f in placement.group.indices {
-            let g = Int(placement.group[f])
-            guard !seen[g] else { continue }
-            seen[g] = true
+            let g = placement.group[f]
+            guard !seen[g.index] else { continue }
+            seen[g.index] = true
             let locks = writeBlocks.state(ofGroup: g)
-            if !locks.isIdle || replication.wal[g] > 0 {
+            if !locks.isIdle || replication.wal[g.index] > 0 {
                 carried.append((placement.shardIDs[f], locks, replication.position(ofGroup: g)))
             }
         }
@@ -125,8 +125,8 @@ extension ClusterSimulation {
         regroupShards()
         indexShardIDs()
         for c in carried {
-            let g = Int(group(of: c.anchor))
-            guard g >= 0 else { continue }
+            let g = group(of: c.anchor)
+            guard g.isGroup else { continue }
             writeBlocks.restore(c.locks, group: g)
             replication.restore(c.stream, group: g)
         }

@@ -23,7 +23,7 @@ package struct PlacementIndex {
     private(set) var tenantSlots: [TenantSlot]
     /// Dense shard-group id of each flat shard (colocated shards of one range share it), and
     /// each group's shards; set by `regroup`.
-    package private(set) var group: [Int32] = []
+    package private(set) var group: [ShardGroupIndex] = []
     private(set) var members = Buckets<(table: Int, shard: Int)>()
     package private(set) var groupCount = 0
     /// Citus's shard id of each flat shard (ShardID(0): a schema not created yet), set by
@@ -105,10 +105,10 @@ package struct PlacementIndex {
     }
 
     /// The shard groups with a shard on worker `w`, each once with its first flat shard, in flat order.
-    package func groups(onWorker w: WorkerIndex) -> [(group: Int32, flat: Int)] {
-        var seen = [Bool](repeating: false, count: groupCount), found: [(group: Int32, flat: Int)] = []
-        for f in worker.indices where worker[f] == w && !seen[Int(group[f])] {
-            seen[Int(group[f])] = true
+    package func groups(onWorker w: WorkerIndex) -> [(group: ShardGroupIndex, flat: Int)] {
+        var seen = [Bool](repeating: false, count: groupCount), found: [(group: ShardGroupIndex, flat: Int)] = []
+        for f in worker.indices where worker[f] == w && !seen[group[f].index] {
+            seen[group[f].index] = true
             found.append((group[f], f))
         }
         return found
@@ -133,13 +133,13 @@ package struct PlacementIndex {
                 base.append((colocation, next))
                 next += Int32(count)
             }
-            group += (0..<count).map { b + Int32($0) }
+            group += (0..<count).map { ShardGroupIndex(b + Int32($0)) }
         }
         groupCount = Int(next)
         let offsets = offset, groupOf = group
         members = Buckets(count: groupCount, groupOf.indices.lazy.map { f in
             let t = offsets.lastIndex { $0 <= f }!
-            return (Int(groupOf[f]), (t, f - offsets[t]))
+            return (groupOf[f].index, (t, f - offsets[t]))
         })
     }
 
