@@ -28,7 +28,7 @@ extension ClusterSimulation {
                 // (COPY over the same session's connections), a second fan-out of writes.
                 requests[t.request].phase = 1
                 requests[t.request].firstPoolBase = r.poolBase
-                requests[t.request].poolBase = -1
+                requests[t.request].poolBase = .none
                 fanOut(request: t.request, &s)
             } else {
                 answer(request: t.request, outcome: r.failed ? .error : .ok, &s)
@@ -122,7 +122,7 @@ extension ClusterSimulation {
     mutating func send(task id: TaskID, _ s: inout Scheduler<ClusterEvent>) {
         tasks[id].started = s.now
         if taskCoordinatorCPU > 0 && !tasks[id].local
-            && (tasks[id].pool >= 0 || subplans[Int(requests[tasks[id].request].cls)] > 0) {
+            && (tasks[id].pool.isPool || subplans[Int(requests[tasks[id].request].cls)] > 0) {
             advance(id, to: .dispatch)
             return backendJob(task: id, &s)
         }
@@ -159,7 +159,7 @@ extension ClusterSimulation {
         let shard = placement.shard(table: table, tenant: Int(r.tenant))
         let worker = placement.worker(table: table, shard: Int(shard))
         retain(request: rid)
-        let id = newTask(TaskRecord(request: rid, worker: worker, shard: shard, pool: -1, stage: .waiting))
+        let id = newTask(TaskRecord(request: rid, worker: worker, shard: shard, pool: .none, stage: .waiting))
         if !worker.isWorker {
             // An undistributed schema's local tables: only the first coordinator has them (the
             // session's backend runs the query); another coordinator answers "does not exist".
@@ -184,7 +184,7 @@ extension ClusterSimulation {
         let t = tasks[id]
         freeTask(id)
         let rid = t.request
-        if t.pool < 0 {
+        if !t.pool.isPool {
             if !t.local {
                 returnConnection(session: requests[rid].session, coordinator: requests[rid].coordinator, worker: t.worker, &s)
             }
@@ -192,11 +192,11 @@ extension ClusterSimulation {
             answer(request: rid, outcome: .ok, &s)
             return release(request: rid)
         }
-        let p = PoolID(link: t.pool)
+        let p = t.pool
         pools[p].taskFinished(cold: t.cold, microseconds: (s.now - t.started).microseconds)
         requests[rid].remaining -= 1
         dispatch(pool: p, &s)
-        if requests[rid].localPool >= 0 { localPoolProgress(request: rid, &s) }
+        if requests[rid].localPool.isPool { localPoolProgress(request: rid, &s) }
         if requests[rid].remaining == 0 {
             if requests[rid].answered {
                 releasePools(request: rid, &s)
@@ -230,7 +230,7 @@ extension ClusterSimulation {
                 // in-process first, then the remote ones (local_executor.c).
                 pool.local = .running
                 pool.idle = 1
-                requests[rid].localPool = PoolID(block: base, worker: w).link
+                requests[rid].localPool = PoolID(block: base, worker: w)
                 requests[rid].remoteHeld = true
             } else {
                 // The pool starts with the session's cached connections to this worker. Their
@@ -252,7 +252,7 @@ extension ClusterSimulation {
         }
         for w in nodes.allWorkers {
             let p = PoolID(block: base, worker: w)
-            guard pools[p].total > 0, !requests[rid].remoteHeld || p.link == requests[rid].localPool else { continue }
+            guard pools[p].total > 0, !requests[rid].remoteHeld || p == requests[rid].localPool else { continue }
             startPool(p, &s)
         }
     }
@@ -273,7 +273,7 @@ extension ClusterSimulation {
     /// After a shard task of a query with an in-process pool: a failed-over pool starts once
     /// every remote task has ended; remote pools held back start once the local tasks have.
     mutating func localPoolProgress(request rid: RequestID, _ s: inout Scheduler<ClusterEvent>) {
-        let lp = PoolID(link: requests[rid].localPool)
+        let lp = requests[rid].localPool
         let localLeft = pools[lp].total - pools[lp].cursor + pools[lp].busy
         switch LocalExecution.progress(state: pools[lp].local, localLeft: localLeft, remaining: requests[rid].remaining,
                                        remoteHeld: requests[rid].remoteHeld, answered: requests[rid].answered) {
@@ -302,7 +302,7 @@ extension ClusterSimulation {
             let (index, cold) = pools[p].takeIdleConnection()
             let shard = placement.shard(table: table, worker: pool.worker, index: index)
             retain(request: rid)
-            var task = TaskRecord(request: rid, worker: pool.worker, shard: shard, pool: p.link, stage: .waiting)
+            var task = TaskRecord(request: rid, worker: pool.worker, shard: shard, pool: p, stage: .waiting)
             task.local = pool.local == .running
             task.cold = cold
             send(task: newTask(task), &s)

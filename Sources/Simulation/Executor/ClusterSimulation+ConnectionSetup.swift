@@ -28,10 +28,10 @@ extension ClusterSimulation {
         let connect: TaskID
         defer { tasks[connect].started = s.now }
         if let p = waiter.pool {
-            connect = newTask(TaskRecord(request: pools[p].request, worker: worker, shard: -1, pool: p.link, stage: first))
+            connect = newTask(TaskRecord(request: pools[p].request, worker: worker, shard: -1, pool: p, stage: first))
         } else {
             let t = TaskID(waiter.raw)
-            requests[tasks[t].request].waitingTask = -1
+            requests[tasks[t].request].waitingTask = .none
             advance(t, to: first)
             connect = t
         }
@@ -45,8 +45,8 @@ extension ClusterSimulation {
         let rid = tasks[id].request
         guard requests[rid].backendBusy else { return startBackendJob(task: id, request: rid, &s) }
         let tail = requests[rid].backendQueueTail
-        if tail >= 0 { tasks[TaskID(link: tail)].next = id.link } else { requests[rid].backendQueueHead = id.link }
-        requests[rid].backendQueueTail = id.link
+        if tail.isTask { tasks[tail].next = id } else { requests[rid].backendQueueHead = id }
+        requests[rid].backendQueueTail = id
     }
 
     mutating func startBackendJob(task id: TaskID, request rid: RequestID, _ s: inout Scheduler<ClusterEvent>) {
@@ -63,11 +63,11 @@ extension ClusterSimulation {
         let t = tasks[id]
         let rid = t.request
         let next = requests[rid].backendQueueHead
-        if next >= 0 {
-            let waiting = TaskID(link: next)
+        if next.isTask {
+            let waiting = next
             requests[rid].backendQueueHead = tasks[waiting].next
-            if tasks[waiting].next < 0 { requests[rid].backendQueueTail = -1 }
-            tasks[waiting].next = -1
+            if !tasks[waiting].next.isTask { requests[rid].backendQueueTail = .none }
+            tasks[waiting].next = .none
             startBackendJob(task: waiting, request: rid, &s)
         } else {
             requests[rid].backendBusy = false
@@ -93,7 +93,7 @@ extension ClusterSimulation {
         let rid = t.request
         let session = requests[rid].session
         connectionCache.connected(session: session, worker: t.worker, setupMicroseconds: (s.now - t.started).microseconds)
-        guard t.pool >= 0 else {
+        guard t.pool.isPool else {
             if requests[rid].answered {
                 // The client is gone (timeout): keep the connection for the session.
                 freeTask(id)
@@ -106,7 +106,7 @@ extension ClusterSimulation {
             return
         }
         freeTask(id)
-        let p = PoolID(link: t.pool)
+        let p = t.pool
         pools[p].connectionReady(setupMicroseconds: (s.now - t.started).microseconds)
         dispatch(pool: p, &s)
         if pools[p].roundDue && pools[p].connecting == 0 {
@@ -116,7 +116,7 @@ extension ClusterSimulation {
         let r = requests[rid]
         if r.remaining == 0 && r.answered {
             releasePools(request: rid, &s)
-        } else if r.firstPoolBase >= 0 && p.raw >= r.firstPoolBase && p.raw < r.firstPoolBase + Int32(workers) {
+        } else if r.firstPoolBase.blockHolds(p, workers: workers) {
             // A connection of insert_select_coordinator's first phase, opened after it ended.
             releasePoolBlock(r.firstPoolBase, session: r.session, coordinator: r.coordinator, &s)
         }
@@ -127,7 +127,7 @@ extension ClusterSimulation {
     mutating func failRouter(task id: TaskID, _ s: inout Scheduler<ClusterEvent>) {
         let rid = tasks[id].request
         freeTask(id)
-        requests[rid].waitingTask = -1
+        requests[rid].waitingTask = .none
         requests[rid].failed = true
         answer(request: rid, outcome: .error, &s)
         release(request: rid)

@@ -23,7 +23,7 @@ extension ClusterSimulation {
                 pools[p].waitStart = s.now
             } else if let t = waiter.task {
                 tasks[t].waitStart = s.now
-                requests[tasks[t].request].waitingTask = t.link
+                requests[tasks[t].request].waitingTask = t
             }
         case .skip:
             metrics.optionalConnectionsSkipped[worker.index] += 1

@@ -14,7 +14,7 @@ extension ClusterSimulation {
                 // No loopback connection: the pool fails over to local execution, which runs
                 // its tasks in-process after the remote ones (FACTS G, adaptive_executor.c).
                 pools[p].local = .waiting
-                requests[rid].localPool = p.link
+                requests[rid].localPool = p
                 metrics.localFailovers += 1
                 localPoolProgress(request: rid, &s)
             } else {
@@ -69,7 +69,7 @@ extension ClusterSimulation {
         requests[rid].slowStartPending = false
         defer { release(request: rid) }
         let r = requests[rid]
-        guard !r.answered, r.poolBase >= 0 else { return }
+        guard !r.answered, r.poolBase.isPool else { return }
         for w in nodes.allWorkers {
             let p = PoolID(block: r.poolBase, worker: w)
             guard pools[p].cursor < pools[p].total, pools[p].local == .none, !r.remoteHeld else { continue }
@@ -81,13 +81,13 @@ extension ClusterSimulation {
     /// to max_cached_conns_per_worker; the rest close.
     mutating func releasePools(request rid: RequestID, _ s: inout Scheduler<ClusterEvent>) {
         let r = requests[rid]
-        if r.firstPoolBase >= 0 { releasePoolBlock(r.firstPoolBase, session: r.session, coordinator: r.coordinator, &s) }
-        guard r.poolBase >= 0 else { return }
+        if r.firstPoolBase.isPool { releasePoolBlock(r.firstPoolBase, session: r.session, coordinator: r.coordinator, &s) }
+        guard r.poolBase.isPool else { return }
         releasePoolBlock(r.poolBase, session: r.session, coordinator: r.coordinator, &s)
     }
 
     /// Idle connections of one block of pools go back to the session (or close).
-    mutating func releasePoolBlock(_ base: Int32, session: SessionID, coordinator: UInt8, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func releasePoolBlock(_ base: PoolID, session: SessionID, coordinator: UInt8, _ s: inout Scheduler<ClusterEvent>) {
         for w in nodes.allWorkers {
             let p = PoolID(block: base, worker: w)
             var free = pools[p].idle

@@ -27,9 +27,9 @@ extension ClusterSimulation {
     }
 
     /// A block of one pool per worker for a multi-shard request.
-    mutating func newPoolBlock() -> Int32 {
+    mutating func newPoolBlock() -> PoolID {
         if let base = freePoolBlocks.popLast() { return base }
-        let base = Int32(pools.count)
+        let base = PoolID(Int32(pools.count))
         pools.append(WorkerPool(), count: workers)
         return base
     }

@@ -73,7 +73,7 @@ extension ClusterSimulation {
     /// its end comes back through `cpuDone`.
     mutating func coordinatorJob(request id: RequestID, stage: TaskStage, work: Int64, _ s: inout Scheduler<ClusterEvent>) {
         retain(request: id)
-        let t = newTask(TaskRecord(request: id, worker: .none, shard: -1, pool: -1, stage: stage))
+        let t = newTask(TaskRecord(request: id, worker: .none, shard: -1, pool: .none, stage: stage))
         let node = nodes.cpuNode(coordinator: requests[id].coordinator)
         cpu[node].arrive(job: t.raw, work: .microseconds(work), at: s.now)
         armCPU(node, &s)
@@ -125,8 +125,8 @@ extension ClusterSimulation {
         let r = requests[id]
         precondition(r.outstanding >= 0, "request \(id) released more often than referenced")
         guard r.active, r.answered, r.outstanding == 0 else { return }
-        if r.poolBase >= 0 { freePoolBlocks.append(r.poolBase) }
-        if r.firstPoolBase >= 0 { freePoolBlocks.append(r.firstPoolBase) }
+        if r.poolBase.isPool { freePoolBlocks.append(r.poolBase) }
+        if r.firstPoolBase.isPool { freePoolBlocks.append(r.firstPoolBase) }
         requests[id].active = false
         freeRequests.append(id)
     }
@@ -154,7 +154,7 @@ extension ClusterSimulation {
     /// reference without `release`: every caller holds a reference of its own and releases it.
     mutating func abandon(request id: RequestID, _ s: inout Scheduler<ClusterEvent>) {
         let r = requests[id]
-        if r.poolBase >= 0 {
+        if r.poolBase.isPool {
             for w in nodes.allWorkers {
                 let p = PoolID(block: r.poolBase, worker: w)
                 requests[id].remaining -= pools[p].total - pools[p].cursor
@@ -164,11 +164,11 @@ extension ClusterSimulation {
                     requests[id].outstanding -= 1
                 }
             }
-        } else if r.waitingTask >= 0 {
-            let t = TaskID(link: r.waitingTask)
+        } else if r.waitingTask.isTask {
+            let t = r.waitingTask
             if sharedPool.cancelWait(.task(t), worker: tasks[t].worker, coordinator: r.coordinator, session: r.session, at: s.now) {
                 freeTask(t)
-                requests[id].waitingTask = -1
+                requests[id].waitingTask = .none
                 requests[id].outstanding -= 1
             }
         }

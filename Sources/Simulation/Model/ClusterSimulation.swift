@@ -116,7 +116,7 @@ public struct ClusterSimulation: EventHandler {
     var tasks = RecordTable<TaskRecord>()
     var freeTasks: [TaskID] = []
     var pools = RecordTable<WorkerPool>()
-    var freePoolBlocks: [Int32] = []
+    var freePoolBlocks: [PoolID] = []
 
     public internal(set) var metrics: SimulationMetrics
     var nextSample: SimTime

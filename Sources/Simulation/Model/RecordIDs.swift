@@ -19,10 +19,10 @@ struct TaskID: RecordIndex, Equatable {
     var raw: UInt32
     init(_ raw: UInt32) { self.raw = raw }
     var index: Int { Int(raw) }
-    /// The task a link field (`TaskRecord.next`, `RequestRecord.waitingTask`...) holds; −1 there means none.
-    init(link: Int32) { raw = UInt32(link) }
-    /// The id as a link field's value.
-    var link: Int32 { Int32(raw) }
+    /// No task: the end of a backend's queue, a request not waiting for a slot.
+    static let none = TaskID(UInt32.max)
+    /// A task (not `none`).
+    var isTask: Bool { raw != UInt32.max }
 }
 
 /// A worker pool of a multi-shard query: its record in `ClusterSimulation.pools`. A query's
@@ -32,10 +32,12 @@ struct PoolID: RecordIndex, Equatable {
     var raw: Int32
     init(_ raw: Int32) { self.raw = raw }
     /// Worker `w`'s pool in the block starting at `base`.
-    init(block base: Int32, worker w: WorkerIndex) { raw = base + w.raw }
-    /// The pool a link field (`TaskRecord.pool`, `RequestRecord.localPool`) holds; −1 there means none.
-    init(link: Int32) { raw = link }
+    init(block base: PoolID, worker w: WorkerIndex) { raw = base.raw + w.raw }
     var index: Int { Int(raw) }
-    /// The id as a link field's value.
-    var link: Int32 { raw }
+    /// No pool: a router query's task, a request without a fan-out, no in-process pool.
+    static let none = PoolID(-1)
+    /// A pool (not `none`).
+    var isPool: Bool { raw >= 0 }
+    /// The block of `workers` pools starting here holds `p`.
+    func blockHolds(_ p: PoolID, workers: Int) -> Bool { isPool && p.raw >= raw && p.raw < raw + Int32(workers) }
 }

@@ -38,28 +38,28 @@ package struct RequestRecord {
     /// across_schemas: the state of the generator drawing the next subplan's schema (SplitMix64,
     /// seeded at arrival, so every configuration sees the same schemas).
     var schemaDraws: UInt64 = 0
-    /// The router query's task, while it waits for a shared-pool slot; −1 otherwise.
-    var waitingTask: Int32 = -1
+    /// The router query's task, while it waits for a shared-pool slot; `none` otherwise.
+    var waitingTask = TaskID.none
     /// A slow-start timer for this request's pools is scheduled.
     var slowStartPending = false
     /// The query's coordinator backend is running one of its jobs (a connection set-up's
     /// client side, a shard task's dispatch): one at a time, as a backend is one process; the
     /// others wait in a FIFO of tasks linked by `TaskRecord.next`.
     var backendBusy = false
-    var backendQueueHead: Int32 = -1
-    var backendQueueTail: Int32 = -1
-    /// First of this request's worker pools (multi-shard), −1 for router queries.
-    var poolBase: Int32 = -1
-    /// The pool executing the coordinator's own shards in-process, −1 if none; while
+    var backendQueueHead = TaskID.none
+    var backendQueueTail = TaskID.none
+    /// First of this request's worker pools (multi-shard), `none` for router queries.
+    var poolBase = PoolID.none
+    /// The pool executing the coordinator's own shards in-process, `none` if none; while
     /// `remoteHeld`, the remote pools wait for it (sequential modifications run local tasks
     /// first, FACTS G / local_executor.c).
-    var localPool: Int32 = -1
+    var localPool = PoolID.none
     var remoteHeld = false
     /// insert_select_coordinator: 0 while the SELECT fans out and results come to the
     /// coordinator, 1 while the coordinator re-routes the rows to the target shards; the
     /// first phase's pool block (freed with the record).
     var phase: UInt8 = 0
-    var firstPoolBase: Int32 = -1
+    var firstPoolBase = PoolID.none
     var active = false
     /// The client has been answered (done, timed out or failed); in-flight work may still drain.
     var answered = false
@@ -78,7 +78,7 @@ struct TaskRecord {
     /// The worker the task runs on (`none`: an undistributed schema's table on the coordinator).
     var worker: WorkerIndex = 0
     var shard: Int32 = 0
-    var pool: Int32 = -1
+    var pool = PoolID.none
     var stage: TaskStage = .plan
     /// A copy part's transfer, `none` for a query's tasks.
     var transfer = TransferID.none
@@ -91,7 +91,7 @@ struct TaskRecord {
     /// A router task run in-process by the coordinator's backend (local execution: no connection).
     var local = false
     /// The next job waiting for the same backend (`RequestRecord.backendQueue`).
-    var next: Int32 = -1
+    var next = TaskID.none
     /// A shard task on a connection opened for this query: its backend has not touched the shard.
     var cold = false
 }

@@ -29,7 +29,7 @@ extension ClusterSimulation {
         let cpuWork = SimDuration(seconds: chunk / scenario.operations.copyBytesPerCoreSecond * t.copy.cpuShare)
         let ios = (chunk / 262_144).rounded(.up)  // 256 KiB sequential I/Os
         func part(_ worker: WorkerIndex) -> UInt32 {
-            newTask(TaskRecord(worker: worker, shard: Int32(k), pool: -1, stage: .copy, transfer: id)).raw
+            newTask(TaskRecord(worker: worker, shard: Int32(k), pool: .none, stage: .copy, transfer: id)).raw
         }
         cpu[src].arrive(job: part(from), work: cpuWork, at: s.now)
         cpu[dst].arrive(job: part(to), work: cpuWork, at: s.now)

@@ -164,7 +164,7 @@ extension ClusterSimulation {
             // The receiving side (a worker, or the coordinator at −1) builds the tables' indexes.
             guard copy.indexWork > 0 else { return transferStep(id, &s) }
             ops.transfers[id].indexParts = 1
-            let task = newTask(TaskRecord(worker: t.target, shard: -1, pool: -1, stage: .copy, transfer: id))
+            let task = newTask(TaskRecord(worker: t.target, shard: -1, pool: .none, stage: .copy, transfer: id))
             cpu[nodes.node(ofWorker: t.target)].arrive(job: task.raw, work: SimDuration(seconds: copy.indexWork), at: s.now)
             armCPU(nodes.node(ofWorker: t.target), &s)
             return
@@ -173,7 +173,7 @@ extension ClusterSimulation {
             // Every worker builds the indexes of its new shards at once.
             for (w, work) in conversion.indexWork.enumerated() where work > 0 {
                 ops.transfers[id].indexParts += 1
-                let task = newTask(TaskRecord(worker: WorkerIndex(w), shard: -1, pool: -1, stage: .copy, transfer: id))
+                let task = newTask(TaskRecord(worker: WorkerIndex(w), shard: -1, pool: .none, stage: .copy, transfer: id))
                 cpu[nodes.node(ofWorker: WorkerIndex(w))].arrive(job: task.raw, work: SimDuration(seconds: work), at: s.now)
                 armCPU(nodes.node(ofWorker: WorkerIndex(w)), &s)
             }
@@ -188,7 +188,7 @@ extension ClusterSimulation {
         }
         guard work > 0 else { return transferStep(id, &s) }
         ops.transfers[id].indexParts = 1
-        let task = newTask(TaskRecord(worker: t.target, shard: -1, pool: -1, stage: .copy, transfer: id))
+        let task = newTask(TaskRecord(worker: t.target, shard: -1, pool: .none, stage: .copy, transfer: id))
         cpu[nodes.node(ofWorker: t.target)].arrive(job: task.raw, work: SimDuration(seconds: work), at: s.now)
         armCPU(nodes.node(ofWorker: t.target), &s)
     }
