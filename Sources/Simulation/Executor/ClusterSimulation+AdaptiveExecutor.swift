@@ -3,7 +3,7 @@ import Workload
 
 extension ClusterSimulation {
     /// A coordinator or worker CPU job finished.
-    mutating func cpuDone(task id: TaskID, node: Int, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func cpuDone(task id: TaskID, node: NodeIndex, _ s: inout Scheduler<ClusterEvent>) {
         let t = tasks[id]
         switch t.stage {
         case .plan:
@@ -75,7 +75,7 @@ extension ClusterSimulation {
         if ops > 0 {
             advance(id, to: .disk)
             let node = nodes.node(ofWorker: t.worker)
-            disks[node].submit(request: id.raw, operations: ops, bytes: misses * SimulationLayout.pageBytes + written, at: s.now)
+            disks[node.index].submit(request: id.raw, operations: ops, bytes: misses * SimulationLayout.pageBytes + written, at: s.now)
             armDisk(node, &s)
         } else {
             sendResult(task: id, &s)
@@ -146,7 +146,7 @@ extension ClusterSimulation {
             let transfer = SimDuration(seconds: resultBytes[Int(r.cls)] / coordinatorNICBytesPerSecond)
             arrival = network.coordinatorEgress[Int(r.coordinator)].send(taking: transfer, at: s.now) + latency
         }
-        cpu[node].arrive(job: id.raw, work: .microseconds(work), at: arrival)
+        cpu[node.index].arrive(job: id.raw, work: .microseconds(work), at: arrival)
         armCPU(node, &s)
     }
 

@@ -53,7 +53,7 @@ extension ClusterSimulation {
         requests[rid].backendBusy = true
         let node = nodes.cpuNode(coordinator: requests[rid].coordinator)
         let work = tasks[id].stage == .dispatch ? SimDuration.microseconds(taskCoordinatorCPU) : connectClientCPU
-        cpu[node].arrive(job: id.raw, work: work, at: s.now)
+        cpu[node.index].arrive(job: id.raw, work: work, at: s.now)
         armCPU(node, &s)
     }
 
@@ -83,7 +83,7 @@ extension ClusterSimulation {
     /// The handshake's round trips (none over loopback), then the backend's start-up CPU.
     mutating func connectOnWorker(task connect: TaskID, worker: WorkerIndex, loopback: Bool, _ s: inout Scheduler<ClusterEvent>) {
         let node = nodes.node(ofWorker: worker)
-        cpu[node].arrive(job: connect.raw, work: connectCPU, at: loopback ? s.now : s.now + connectDelay)
+        cpu[node.index].arrive(job: connect.raw, work: connectCPU, at: loopback ? s.now : s.now + connectDelay)
         armCPU(node, &s)
     }
 

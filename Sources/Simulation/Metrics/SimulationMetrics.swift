@@ -231,13 +231,13 @@ extension ClusterSimulation {
         }
         for node in cpu.indices {
             row.cpuUtilization.append((current.cpu[node] - lastIntegrals.cpu[node]) / span / Double(cpu[node].cores))
-            let bytes = nodes.worker(atNode: node).map { workerMemory[$0.index].bytes(backends: Double(backends[$0.index].intervalMaximum)) }
-                ?? nodes.coordinator(atNode: node).map { coordinatorMemory[$0].fixedBytes } ?? 0
+            let bytes = nodes.worker(atNode: NodeIndex(node)).map { workerMemory[$0.index].bytes(backends: Double(backends[$0.index].intervalMaximum)) }
+                ?? nodes.coordinator(atNode: NodeIndex(node)).map { coordinatorMemory[$0].fixedBytes } ?? 0
             row.memoryGiB.append(bytes / 1_073_741_824)
         }
         for w in nodes.allWorkers {
             let node = nodes.node(ofWorker: w)
-            row.diskUtilization.append((current.disk[node] - lastIntegrals.disk[node]) / span)
+            row.diskUtilization.append((current.disk[node.index] - lastIntegrals.disk[node.index]) / span)
             row.connections.append(backends[w.index].inUse)
             row.sharedPoolInUse.append(sharedPool.inUse(worker: w))
         }

@@ -110,13 +110,13 @@ extension ClusterSimulation {
             // The busiest coordinator (the CPU objective of `slo.max_cpu_utilization`).
             out.append(Metric("coordinator_cpu_utilization_max", (0..<coordinators).reduce(0.0) { busiest, c in
                 let node = nodes.cpuNode(coordinator: UInt8(c))
-                return max(busiest, (current.cpu[node] - baseline.cpu[node]) / span / Double(cpu[node].cores))
+                return max(busiest, (current.cpu[node.index] - baseline.cpu[node.index]) / span / Double(cpu[node.index].cores))
             }))
         }
         for c in 1..<max(1, coordinators) {
             let node = nodes.cpuNode(coordinator: UInt8(c)), name = coordinatorNames[c]
-            out.append(Metric("\(name).cpu_utilization", (current.cpu[node] - baseline.cpu[node]) / span / Double(cpu[node].cores)))
-            out.append(Metric("\(name).cpu_run_queue_mean", cpu[node].jobsInSystem.mean(at: end)))
+            out.append(Metric("\(name).cpu_utilization", (current.cpu[node.index] - baseline.cpu[node.index]) / span / Double(cpu[node.index].cores)))
+            out.append(Metric("\(name).cpu_run_queue_mean", cpu[node.index].jobsInSystem.mean(at: end)))
             out.append(Metric("\(name).nic_in_utilization", (current.nic[c] - baseline.nic[c]) / span))
         }
         if nodes.localWorker.isWorker {
@@ -128,7 +128,7 @@ extension ClusterSimulation {
         // with shards has its own objective).
         out.append(Metric("worker_cpu_utilization_max", nodes.allWorkers.reduce(0.0) { busiest, w in
             let node = nodes.node(ofWorker: w)
-            return w == nodes.localWorker ? busiest : max(busiest, (current.cpu[node] - baseline.cpu[node]) / span / Double(cpu[node].cores))
+            return w == nodes.localWorker ? busiest : max(busiest, (current.cpu[node.index] - baseline.cpu[node.index]) / span / Double(cpu[node.index].cores))
         }))
         for (i, op) in ops.log.operations.enumerated() {
             // One block per operation (the timeline is the same in every replication).
@@ -143,10 +143,10 @@ extension ClusterSimulation {
         for w in nodes.allWorkers {
             let name = workerNames[w.index], node = nodes.node(ofWorker: w), spec = scenario.cluster.spec(ofShardNode: w.index)
             if w != nodes.localWorker {  // a coordinator with shards has its CPU and NIC figures above
-                out.append(Metric("\(name).cpu_utilization", (current.cpu[node] - baseline.cpu[node]) / span / Double(cpu[node].cores)))
-                out.append(Metric("\(name).cpu_run_queue_mean", cpu[node].jobsInSystem.mean(at: end)))
+                out.append(Metric("\(name).cpu_utilization", (current.cpu[node.index] - baseline.cpu[node.index]) / span / Double(cpu[node.index].cores)))
+                out.append(Metric("\(name).cpu_run_queue_mean", cpu[node.index].jobsInSystem.mean(at: end)))
             }
-            out.append(Metric("\(name).disk_utilization", (current.disk[node] - baseline.disk[node]) / span))
+            out.append(Metric("\(name).disk_utilization", (current.disk[node.index] - baseline.disk[node.index]) / span))
             if w != nodes.localWorker {
                 out.append(Metric("\(name).nic_out_utilization", m.bytesSent[w.index] / (spec.nicBytesPerSecond * window)))
             }

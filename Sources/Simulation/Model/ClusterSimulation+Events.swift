@@ -20,12 +20,12 @@ extension ClusterSimulation {
         case .think:
             arrive(session: SessionID(Int32(event.payload)), &s)
         case .cpuWake:
-            let node = Int(event.payload)
-            while let t = cpu[node].popCompleted(at: now) { cpuDone(task: TaskID(t), node: node, &s) }
+            let node = NodeIndex(payload: event.payload)
+            while let t = cpu[node.index].popCompleted(at: now) { cpuDone(task: TaskID(t), node: node, &s) }
             armCPU(node, &s)
         case .diskWake:
-            let node = Int(event.payload)
-            while let t = disks[node].popCompleted(at: now) { diskDone(task: TaskID(t), &s) }
+            let node = NodeIndex(payload: event.payload)
+            while let t = disks[node.index].popCompleted(at: now) { diskDone(task: TaskID(t), &s) }
             armDisk(node, &s)
         case .deliver:
             delivered(task: TaskID(event.payload), &s)
@@ -45,7 +45,7 @@ extension ClusterSimulation {
         case .transferPoll: transferPoll(TransferID(payload: event.payload), &s)
         case .copyNetwork: copyPartDone(task: TaskID(event.payload), &s)
         case .jobTick: jobTick(Int(event.payload), &s)
-        case .nodeBack: nodeBack(Int(event.payload), &s)
+        case .nodeBack: nodeBack(NodeIndex(payload: event.payload), &s)
         case .coordinatorJoins: coordinatorJoins(Int(event.payload), &s)
         case .deferredDrop: deferredDrop(TransferID(payload: event.payload))
         }

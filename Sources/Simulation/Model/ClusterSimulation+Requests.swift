@@ -75,7 +75,7 @@ extension ClusterSimulation {
         retain(request: id)
         let t = newTask(TaskRecord(request: id, worker: .none, shard: -1, pool: .none, stage: stage))
         let node = nodes.cpuNode(coordinator: requests[id].coordinator)
-        cpu[node].arrive(job: t.raw, work: .microseconds(work), at: s.now)
+        cpu[node.index].arrive(job: t.raw, work: .microseconds(work), at: s.now)
         armCPU(node, &s)
     }
 
@@ -182,7 +182,7 @@ extension ClusterSimulation {
         for i in tasks.indices where tasks[i].live && tasks[i].request == id && tasks[i].stage == .workerCPU {
             let t = TaskID(UInt32(i))
             let node = nodes.node(ofWorker: tasks[t].worker)
-            if cpu[node].remove(job: t.raw, at: s.now) {
+            if cpu[node.index].remove(job: t.raw, at: s.now) {
                 metrics.cancelledTasks += 1
                 advance(t, to: .back)
                 let local = localExecution.isLocal(worker: tasks[t].worker, coordinator: requests[id].coordinator)

@@ -27,12 +27,12 @@ extension ClusterSimulation {
     // MARK: Resource wake-ups
 
     /// Moves CPU node `node`'s wake-up to its next completion (after any change to its jobs).
-    mutating func armCPU(_ node: Int, _ s: inout Scheduler<ClusterEvent>) {
-        s.setTimer(node, .cpuWake, at: cpu[node].nextCompletionTime, priority: .completion, payload: UInt32(node))
+    mutating func armCPU(_ node: NodeIndex, _ s: inout Scheduler<ClusterEvent>) {
+        s.setTimer(node.index, .cpuWake, at: cpu[node.index].nextCompletionTime, priority: .completion, payload: node.payload)
     }
 
     /// Moves disk `node`'s wake-up to its next event.
-    mutating func armDisk(_ node: Int, _ s: inout Scheduler<ClusterEvent>) {
-        s.setTimer(cpu.count + node, .diskWake, at: disks[node].nextEventTime, priority: .completion, payload: UInt32(node))
+    mutating func armDisk(_ node: NodeIndex, _ s: inout Scheduler<ClusterEvent>) {
+        s.setTimer(cpu.count + node.index, .diskWake, at: disks[node.index].nextEventTime, priority: .completion, payload: node.payload)
     }
 }

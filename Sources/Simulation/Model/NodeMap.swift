@@ -59,18 +59,19 @@ package struct NodeMap {
     package var cpuNodes: Int { 1 + workerServers + coordinators - 1 }
 
     /// The CPU and disk node of worker `w`.
-    @inline(__always) package func node(ofWorker w: WorkerIndex) -> Int { w.index + nodeOffset }
+    @inline(__always) package func node(ofWorker w: WorkerIndex) -> NodeIndex { NodeIndex(w.index + nodeOffset) }
 
     /// The CPU node of coordinator `c` (0 for the first; added ones follow the workers).
-    @inline(__always) package func cpuNode(coordinator c: UInt8) -> Int { c == 0 ? 0 : workers + nodeOffset - 1 + Int(c) }
+    @inline(__always) package func cpuNode(coordinator c: UInt8) -> NodeIndex { NodeIndex(c == 0 ? 0 : workers + nodeOffset - 1 + Int(c)) }
 
     /// The coordinator at a CPU node, nil for a worker.
-    package func coordinator(atNode node: Int) -> Int? {
-        node == 0 ? 0 : node >= workers + nodeOffset ? node - (workers + nodeOffset - 1) : nil
+    package func coordinator(atNode node: NodeIndex) -> Int? {
+        let n = node.index
+        return n == 0 ? 0 : n >= workers + nodeOffset ? n - (workers + nodeOffset - 1) : nil
     }
 
     /// The worker at a CPU node, nil for a coordinator without shards.
-    package func worker(atNode node: Int) -> WorkerIndex? { (0..<workers).contains(node - nodeOffset) ? WorkerIndex(node - nodeOffset) : nil }
+    package func worker(atNode node: NodeIndex) -> WorkerIndex? { (0..<workers).contains(node.index - nodeOffset) ? WorkerIndex(node.index - nodeOffset) : nil }
 
     /// Starts tracking node ids: worker `w` of the start has `initial[w]`; the spare workers
     /// have none yet.

@@ -23,7 +23,7 @@ extension ClusterSimulation {
         let ends = t.copy.ends(ofStream: k, transfer: .init(source: t.source, target: t.target))
         let (from, to) = (ends.source, ends.target)
         // `none` is the coordinator (reference tables it copies from).
-        let src = from.isWorker ? nodes.node(ofWorker: from) : 0, dst = to.isWorker ? nodes.node(ofWorker: to) : 0
+        let src = from.isWorker ? nodes.node(ofWorker: from) : NodeIndex(0), dst = to.isWorker ? nodes.node(ofWorker: to) : NodeIndex(0)
         // CPU and disk on both sides, and the network between different nodes.
         let chunk = ops.transfers[id].copy.beginChunk(stream: k, parts: src == dst ? 4 : 5)
         let cpuWork = SimDuration(seconds: chunk / scenario.operations.copyBytesPerCoreSecond * t.copy.cpuShare)
@@ -31,17 +31,17 @@ extension ClusterSimulation {
         func part(_ worker: WorkerIndex) -> UInt32 {
             newTask(TaskRecord(worker: worker, shard: Int32(k), pool: .none, stage: .copy, transfer: id)).raw
         }
-        cpu[src].arrive(job: part(from), work: cpuWork, at: s.now)
-        cpu[dst].arrive(job: part(to), work: cpuWork, at: s.now)
+        cpu[src.index].arrive(job: part(from), work: cpuWork, at: s.now)
+        cpu[dst.index].arrive(job: part(to), work: cpuWork, at: s.now)
         armCPU(src, &s)
         if dst != src { armCPU(dst, &s) }
-        disks[src].submit(request: part(from), operations: ios, bytes: chunk, at: s.now)
-        disks[dst].submit(request: part(to), operations: ios, bytes: chunk, at: s.now)
+        disks[src.index].submit(request: part(from), operations: ios, bytes: chunk, at: s.now)
+        disks[dst.index].submit(request: part(to), operations: ios, bytes: chunk, at: s.now)
         armDisk(src, &s)
         if dst != src { armDisk(dst, &s) }
         if src != dst {
             let transfer = SimDuration(seconds: chunk / (from.isWorker ? scenario.cluster.spec(ofShardNode: from.index) : scenario.cluster.coordinator).nicBytesPerSecond)
-            let done = network.copyEgress[src].send(taking: transfer, at: s.now)
+            let done = network.copyEgress[src.index].send(taking: transfer, at: s.now)
             if from.isWorker { metrics.bytesSent[from.index] += chunk }
             s.schedule(.copyNetwork, at: done + latency, priority: .completion, payload: part(from))
         }

@@ -17,7 +17,7 @@ import SimCore
 /// side; then the metadata switches.
 ///
 /// While a schema is local its queries run on the coordinator in the client's backend (its
-/// CPU and disk; worker index −1 is the coordinator, which holds no shards here). Model
+/// CPU and disk; `WorkerIndex.none` is the coordinator, which holds no shards here). Model
 /// assumptions: the coordinator's cache is not modelled (a local schema keeps the hit ratio it
 /// had on its worker); the rows a distributed schema leaves on the coordinator (until
 /// `truncate_local_data_after_distributing_table`) are not counted on its disk.

@@ -161,11 +161,11 @@ extension ClusterSimulation {
         ops.transfers[id].phase = .indexes
         ops.log.transfers[t.log].indexStart = s.now
         if let copy = t.kind.schemaCopy {
-            // The receiving side (a worker, or the coordinator at −1) builds the tables' indexes.
+            // The receiving side (a worker, or the coordinator at `none`) builds the tables' indexes.
             guard copy.indexWork > 0 else { return transferStep(id, &s) }
             ops.transfers[id].indexParts = 1
             let task = newTask(TaskRecord(worker: t.target, shard: -1, pool: .none, stage: .copy, transfer: id))
-            cpu[nodes.node(ofWorker: t.target)].arrive(job: task.raw, work: SimDuration(seconds: copy.indexWork), at: s.now)
+            cpu[nodes.node(ofWorker: t.target).index].arrive(job: task.raw, work: SimDuration(seconds: copy.indexWork), at: s.now)
             armCPU(nodes.node(ofWorker: t.target), &s)
             return
         }
@@ -174,7 +174,7 @@ extension ClusterSimulation {
             for (w, work) in conversion.indexWork.enumerated() where work > 0 {
                 ops.transfers[id].indexParts += 1
                 let task = newTask(TaskRecord(worker: WorkerIndex(w), shard: -1, pool: .none, stage: .copy, transfer: id))
-                cpu[nodes.node(ofWorker: WorkerIndex(w))].arrive(job: task.raw, work: SimDuration(seconds: work), at: s.now)
+                cpu[nodes.node(ofWorker: WorkerIndex(w)).index].arrive(job: task.raw, work: SimDuration(seconds: work), at: s.now)
                 armCPU(nodes.node(ofWorker: WorkerIndex(w)), &s)
             }
             if ops.transfers[id].indexParts == 0 { transferStep(id, &s) }
@@ -189,7 +189,7 @@ extension ClusterSimulation {
         guard work > 0 else { return transferStep(id, &s) }
         ops.transfers[id].indexParts = 1
         let task = newTask(TaskRecord(worker: t.target, shard: -1, pool: .none, stage: .copy, transfer: id))
-        cpu[nodes.node(ofWorker: t.target)].arrive(job: task.raw, work: SimDuration(seconds: work), at: s.now)
+        cpu[nodes.node(ofWorker: t.target).index].arrive(job: task.raw, work: SimDuration(seconds: work), at: s.now)
         armCPU(nodes.node(ofWorker: t.target), &s)
     }
 

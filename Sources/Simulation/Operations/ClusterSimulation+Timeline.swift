@@ -67,7 +67,7 @@ extension ClusterSimulation {
             note("LOG:  \(name) failed\(standby ? "; its standby is promoted after detection" : "; no standby")", at: s.now)
             if standby {
                 let back = scenario.operations.failureDetection + scenario.operations.standbyPromotion
-                s.schedule(.nodeBack, at: s.now + back, priority: .control, payload: UInt32(node))
+                s.schedule(.nodeBack, at: s.now + back, priority: .control, payload: node.payload)
             }
             endOperation(op, at: s.now)
         case .nodeReturns(let name):
@@ -159,17 +159,17 @@ extension ClusterSimulation {
 
     /// Node index, as CPU nodes are numbered: 0 the coordinator, `nodes.node(ofWorker: w)` worker w
     /// (also spare workers by their timeline name), then the added coordinators.
-    func nodeIndex(named name: String) -> Int? {
+    func nodeIndex(named name: String) -> NodeIndex? {
         if let c = coordinatorNames.firstIndex(of: name) { return nodes.cpuNode(coordinator: UInt8(c)) }
         if hasOperations, let n = ops.runner.state.node(name: name, port: 5432) {
             let w = nodes.worker(ofNode: n.id)
             if w.isWorker { return nodes.node(ofWorker: w) }
         }
-        if let w = ClusterSpec.workerIndex(named: name), w < scenario.cluster.workerCount { return w + 1 }  // node k, with or without the coordinator's shards
+        if let w = ClusterSpec.workerIndex(named: name), w < scenario.cluster.workerCount { return NodeIndex(w + 1) }  // node k, with or without the coordinator's shards
         return nil
     }
 
-    mutating func nodeBack(_ node: Int, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func nodeBack(_ node: NodeIndex, _ s: inout Scheduler<ClusterEvent>) {
         if let c = nodes.coordinator(atNode: node) { setCoordinator(c, down: false, &s) }
         if let w = nodes.worker(atNode: node) {
             for rid in health.workerReturns(w) { resume(request: rid, &s) }

@@ -69,7 +69,7 @@ struct ShardTransfer {
         var indexWork: [Double]
     }
 
-    /// citus_schema_distribute / undistribute: the schema, its group (−1: not one of the
+    /// citus_schema_distribute / undistribute: the schema, its group (`none`: not one of the
     /// scenario's tenants, so no data) and the index-build CPU on the receiving side (s).
     struct SchemaCopy {
         var name: String

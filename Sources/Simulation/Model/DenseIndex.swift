@@ -1,0 +1,18 @@
+/// A typed index of the simulation: an `Int32` that addresses only its own kind of thing (a
+/// worker, a shard group, a transfer, a client session), dense from 0, with −1 as its `none`.
+/// Per-kind arrays are read with `index`; tests may write the numbers as literals.
+public protocol DenseIndex: Hashable, Sendable, ExpressibleByIntegerLiteral, CustomStringConvertible
+    where IntegerLiteralType == Int32 {
+    var raw: Int32 { get }
+    init(_ raw: Int32)
+}
+
+extension DenseIndex {
+    @inline(__always) public init(_ index: Int) { self.init(Int32(index)) }
+    public init(integerLiteral value: Int32) { self.init(value) }
+    /// The position in per-kind arrays.
+    @inline(__always) public var index: Int { Int(raw) }
+    /// Nothing of this kind (−1).
+    @inline(__always) public static var none: Self { Self(Int32(-1)) }
+    public var description: String { "\(raw)" }
+}
