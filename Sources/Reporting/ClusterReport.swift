@@ -185,7 +185,7 @@ public struct ClusterReport {
     /// node it was placed on (from the metadata at the end). Shown in tenants.csv and the page.
     func tenantPlacement(_ t: Int) -> (colocation: Int64, node: String) {
         let table = scenario.tables.firstIndex { $0.kind == .distributed } ?? 0
-        let worker = layout.shardWorker[table][Int(layout.tenantShard[table][t])].index
+        let worker = layout.worker(table: table, tenant: TenantIndex(t)).index
         var node = worker >= 0 ? first.workerNames[worker] : ""
         guard scenario.citus.schemaBasedSharding else {
             return (Int64(layout.state.table(scenario.tables[table].name)?.colocationID.rawValue ?? 0), node)

@@ -33,12 +33,12 @@ final class ImportedLayoutTests: XCTestCase {
         let events = try XCTUnwrap(scenario.tables.firstIndex { $0.name == "imp_events" })
         let shards = layout.state.shards(of: "imp_events").sorted { $0.range!.min < $1.range!.min }
         XCTAssertEqual(shards.count, 18, "16 shards, one split in three by the isolation")
-        let whale = shards[Int(layout.tenantShard[events][0])]
+        let whale = shards[layout.tenantShard[events][0].index]
         XCTAssertEqual(whale.range?.min, whale.range?.max, "tenant 1 has a shard of its own")
         // The uniform layout of the same scenario (no `cluster.layout`) has no such shard.
         let text = try String(contentsOfFile: Self.scenarioPath, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("  layout:") }.joined(separator: "\n")
         let uniform = try SimulationLayout(scenario: try load(text), meanArrivalRate: 10)
-        let u = uniform.state.shards(of: "imp_events").sorted { $0.range!.min < $1.range!.min }[Int(uniform.tenantShard[events][0])]
+        let u = uniform.state.shards(of: "imp_events").sorted { $0.range!.min < $1.range!.min }[uniform.tenantShard[events][0].index]
         XCTAssertNotEqual(u.range?.min, u.range?.max)
     }
 

@@ -63,7 +63,7 @@ final class LocalExecutionTests: XCTestCase {
         let lookup = "    - {name: lookup, kind: router, share: 1, table: events, coordinator_cpu: {distribution: constant, value: 100us}, worker_cpu: {distribution: exponential, mean: 1ms}}"
         let probe = try scenario(classes: lookup)
         let layout = try ClusterRun.layout(for: probe)
-        let onCoordinator = { (t: Int) in layout.shardWorker[0][Int(layout.tenantShard[0][t])] == 0 }
+        let onCoordinator = { (t: Int) in layout.worker(table: 0, tenant: TenantIndex(t)) == 0 }
         let local = try XCTUnwrap((0..<600).first(where: onCoordinator)), remote = try XCTUnwrap((0..<600).first { !onCoordinator($0) })
         let r = try run(try scenario(rate: 200, latency: "10ms", duration: "60s", watch: [local + 1, remote + 1], classes: lookup))
         let activity = probe.workload.tenants.activity

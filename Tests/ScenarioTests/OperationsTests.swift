@@ -282,7 +282,7 @@ final class OperationsTests: XCTestCase {
         // of events' split (ids after the 8 + 8 + 1 shards: 102025, 102026, 102027).
         let plain = try scenario(timeline: "  - {at: 1m, event: rate_multiplier, factor: 1}")
         let layout = try ClusterRun.layout(for: plain)
-        let worker = "worker-\(layout.shardWorker[0][Int(layout.tenantShard[0][0])].index + 1)"
+        let worker = "worker-\(layout.worker(table: 0, tenant: 0).index + 1)"
         let s = try scenario(duration: "10m", watch: "[1]", timeline: """
               - {at: 30s, sql: "SELECT citus_add_node('worker-5', 5432);"}
               - {at: 1m, sql: "SELECT isolate_tenant_to_new_shard('events', 1, 'CASCADE', shard_transfer_mode := 'block_writes');"}
@@ -294,7 +294,7 @@ final class OperationsTests: XCTestCase {
         // The watched tenant and its initial neighbours have their own latency figures.
         XCTAssertEqual(r.measurements.watchGroup[0], 0)
         XCTAssertEqual(r.measurements.watchGroup.filter { $0 == 1 }.count, layout.tenantShard[0].indices.filter {
-            $0 > 0 && layout.shardWorker[0][Int(layout.tenantShard[0][$0])] == layout.shardWorker[0][Int(layout.tenantShard[0][0])]
+            $0 > 0 && layout.worker(table: 0, tenant: TenantIndex($0)) == layout.worker(table: 0, tenant: 0)
         }.count)
         XCTAssertGreaterThan(r.measurements.watchLatency[0].count, 0)
         XCTAssertGreaterThan(r.measurements.watchLatency[1].count, r.measurements.watchLatency[0].count)

@@ -42,7 +42,7 @@ final class SchemaBasedShardingTests: XCTestCase {
             let group = try XCTUnwrap(layout.state.table("tenant_\(r).orders")).colocationID
             XCTAssertEqual(layout.state.table("tenant_\(r).items")?.colocationID, group, "colocated within the schema")
             let expected = WorkerIndex(Int(group.rawValue) % workers.count)
-            XCTAssertEqual(layout.tenantShard[1][r - 1], Int32(r - 1))
+            XCTAssertEqual(layout.tenantShard[1][r - 1], ShardIndex(r - 1))
             XCTAssertEqual(layout.shardWorker[1][r - 1], expected, "tenant \(r)")
             XCTAssertEqual(layout.shardWorker[2][r - 1], expected, "tenant \(r)")
             if r > 1 { XCTAssertNotEqual(layout.shardWorker[1][r - 1], layout.shardWorker[1][r - 2]) }

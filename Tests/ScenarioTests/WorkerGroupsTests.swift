@@ -43,7 +43,7 @@ final class WorkerGroupsTests: XCTestCase {
         let r = try ClusterRun.run(s, layout: layout, seed: 2)
         let activity = s.workload.tenants.activity, total = activity.reduce(0, +)
         for w in 0..<4 {
-            let share = (0..<2000).filter { layout.shardWorker[0][Int(layout.tenantShard[0][$0])] == WorkerIndex(w) }.reduce(0.0) { $0 + activity[$1] } / total
+            let share = (0..<2000).filter { layout.worker(table: 0, tenant: TenantIndex($0)) == WorkerIndex(w) }.reduce(0.0) { $0 + activity[$1] } / total
             let expected = 1_500 * share * 0.002 / Double(s.cluster.workerSpec(w).cores)
             XCTAssertEqual(r.value("worker-\(w + 1).cpu_utilization"), expected, accuracy: expected * 0.05, "worker \(w + 1)")
             XCTAssertEqual(r.value("worker-\(w + 1).max_connections"), w < 2 ? 800 : 200)

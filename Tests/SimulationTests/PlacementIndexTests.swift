@@ -7,7 +7,7 @@ import XCTest
 final class PlacementIndexTests: XCTestCase {
     private func index() -> PlacementIndex {
         // Table 0 and 1: shards 0, 2 on worker 0; 1, 3 on worker 1. Tenant r is on shard r mod 4.
-        let tenantShard: [[Int32]] = [[0, 1, 2, 3, 0, 1], [0, 1, 2, 3, 0, 1], []]
+        let tenantShard: [[ShardIndex]] = [[0, 1, 2, 3, 0, 1], [0, 1, 2, 3, 0, 1], []]
         let shardWorker: [[WorkerIndex]] = [[0, 1, 0, 1], [0, 1, 0, 1], []]
         var p = PlacementIndex(tenants: 6, workers: 2, tenantShard: tenantShard, shardWorker: shardWorker)
         p.regroup(colocation: [ColocationID(7), ColocationID(7), nil])
@@ -22,7 +22,7 @@ final class PlacementIndexTests: XCTestCase {
         XCTAssertEqual(p.shardCount(ofTable: 1), 4)
         XCTAssertEqual(p.shardCount(ofTable: 2), 0)
         XCTAssertEqual(p.shard(table: 1, tenant: 5), 1)
-        XCTAssertEqual(p.worker(table: 1, shard: Int(p.shard(table: 1, tenant: 5))), 1)
+        XCTAssertEqual(p.worker(table: 1, shard: p.shard(table: 1, tenant: 5)), 1)
         XCTAssertEqual(p.hasTenants, [true, true, false])
         XCTAssertEqual(p.groupCount, 4)
         XCTAssertEqual(p.group, [0, 1, 2, 3, 0, 1, 2, 3])

@@ -15,7 +15,7 @@ final class RequestSourceTests: XCTestCase {
     private func draw(_ r: inout RequestSource, at now: SimTime) -> [Double] {
         guard case .generated(let next, let kept)? = r.arrival(at: now) else { return [] }
         let cls = r.cls()
-        return [Double(next.microseconds), kept ? 1 : 0, Double(r.tenant(session: nil)), Double(cls), Double(r.workerDemand(cls: cls))]
+        return [Double(next.microseconds), kept ? 1 : 0, Double(r.tenant(session: nil).raw), Double(cls), Double(r.workerDemand(cls: cls))]
     }
 
     /// The same scenario and seed give the same requests; another seed others.
@@ -82,19 +82,19 @@ final class RequestSourceTests: XCTestCase {
         XCTAssertNil(r.firstArrival(), "no arrival events in closed loop")
         XCTAssertNil(r.arrival(at: .zero))
         for session in (0..<6).map(SessionID.init) {
-            for _ in 0..<50 { XCTAssertEqual(Int(r.tenant(session: session)) % 3, session.database(of: 3)) }
+            for _ in 0..<50 { XCTAssertEqual(r.tenant(session: session).database(of: 3), session.database(of: 3)) }
         }
         // Database 0: all activity on tenant 3; database 1: idle; database 2: tenant 29 only.
         var weights = [Double](repeating: 0, count: 30)
         weights[3] = 1
         weights[29] = 1
         r.setTenantActivity(weights)
-        var seen1 = Set<Int32>()
+        var seen1 = Set<TenantIndex>()
         for _ in 0..<100 {
             XCTAssertEqual(r.tenant(session: 0), 3)
             XCTAssertEqual(r.tenant(session: 2), 29)
             let t = r.tenant(session: 1)
-            XCTAssertEqual(t % 3, 1)
+            XCTAssertEqual(t.database(of: 3), 1)
             seen1.insert(t)
         }
         XCTAssertGreaterThan(seen1.count, 1, "database 1 keeps its old activity")

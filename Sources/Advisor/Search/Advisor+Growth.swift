@@ -79,7 +79,7 @@ extension Advisor {
             let a = tenants.activity[rank - 1], bytes = tenants.sizeBytes[rank - 1]
             let multiple = a * Double(c.shardCount)
             let bigData = bytes > 0.5 * load.cacheBytes
-            let worker = layout.shardWorker[ti][Int(layout.tenantShard[ti][rank - 1])].index
+            let worker = layout.worker(table: ti, tenant: .of(rank: rank)).index
             let own = singleCPU * a / Double(s.cluster.worker.cores)
             let before = load.workerCPU[worker], after = max(0, before - own)
             // Worth a shard of its own when it loads its shard more than an average shard does and

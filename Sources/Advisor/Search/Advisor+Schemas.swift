@@ -17,7 +17,7 @@ extension Advisor {
         var workerBytes = [Double](repeating: 0, count: c.workers)
         var worker = [Int](repeating: -1, count: tenants.count)
         for r in 0..<tenants.count {
-            let w = layout.shardWorker[ti][Int(layout.tenantShard[ti][r])].index
+            let w = layout.worker(table: ti, tenant: TenantIndex(r)).index
             worker[r] = w
             if w >= 0 && w < workerBytes.count { workerBytes[w] += tenants.sizeBytes[r] }
         }

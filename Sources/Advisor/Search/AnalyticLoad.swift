@@ -87,7 +87,7 @@ public struct AnalyticLoad: Sendable {
             if !c.isFanOut {
                 // Single-tenant queries, and across_schemas subplans (schemas drawn by activity).
                 for t in 0..<tenants.count {
-                    let worker = layout.shardWorker[ti][Int(layout.tenantShard[ti][t])].index
+                    let worker = layout.worker(table: ti, tenant: TenantIndex(t)).index
                     guard worker >= 0 else { continue }  // a tenant schema made later in the timeline
                     let q = lambda * Double(c.tenantReadsPerQuery) * tenants.activity[t]
                     cpu[worker] += q * c.workerCPU.mean
@@ -130,7 +130,7 @@ public struct AnalyticLoad: Sendable {
         var onWorker = [[Int]](repeating: [], count: workers)
         if let ti = s.tables.firstIndex(where: { $0.kind == .distributed }), !layout.tenantShard[ti].isEmpty {
             for t in 0..<tenants.count {
-                let worker = layout.shardWorker[ti][Int(layout.tenantShard[ti][t])].index
+                let worker = layout.worker(table: ti, tenant: TenantIndex(t)).index
                 if worker >= 0 { onWorker[worker].append(t) }
             }
         }

@@ -20,8 +20,8 @@ import Workload
 struct WorkerCache {
     /// Hit ratio (not read from disk) of each (table, tenant) on the worker, and the page-weighted scan hit ratio of
     /// each of its shards, as (table, index, ratio) triples in table then tenant/shard order.
-    var tenantHits: [(table: Int, tenant: Int, hit: Double)] = []
-    var shardScanHits: [(table: Int, shard: Int, hit: Double)] = []
+    var tenantHits: [(table: Int, tenant: TenantIndex, hit: Double)] = []
+    var shardScanHits: [(table: Int, shard: ShardIndex, hit: Double)] = []
     /// Table data on the worker, bytes.
     var bytes: Double = 0
     /// The characteristic times this estimate used.
@@ -47,21 +47,21 @@ struct WorkerCache {
         let pageBytes = SimulationLayout.pageBytes
         let tenants = scenario.workload.tenants
         let rates = PageRates(scenario: scenario, shardBytes: shardBytes, meanArrivalRate: meanArrivalRate, sizes: sizes, activity: activity)
-        var pages: [Double] = [], classRates: [Double] = [], owner: [(table: Int, tenant: Int)] = []
+        var pages: [Double] = [], classRates: [Double] = [], owner: [(table: Int, tenant: TenantIndex)] = []
         for (ti, t) in scenario.tables.enumerated() {
             if t.kind == .reference {
                 let p = max(1, t.referenceBytes / pageBytes)
-                pages.append(p); classRates.append(rates.referenceJoin / p); owner.append((ti, -1))
+                pages.append(p); classRates.append(rates.referenceJoin / p); owner.append((ti, .none))
                 bytes += t.referenceBytes
                 continue
             }
             guard placement.hasTenants[ti] else { continue }
-            for r in 0..<tenants.count where placement.worker(table: ti, shard: Int(placement.shard(table: ti, tenant: r))) == w {
-                let c = rates.pageClass(table: ti, tenant: r, shard: Int(placement.shard(table: ti, tenant: r)))
+            for r in TenantIndex.all(tenants.count) where placement.worker(table: ti, shard: placement.shard(table: ti, tenant: r)) == w {
+                let c = rates.pageClass(table: ti, tenant: r, shard: placement.shard(table: ti, tenant: r))
                 pages.append(c.pages)
                 classRates.append(c.rate)
                 owner.append((ti, r))
-                bytes += rates.sizes[r] * t.dataShare
+                bytes += rates.sizes[r.index] * t.dataShare
             }
         }
         let node = scenario.cluster.spec(ofShardNode: w.index)
@@ -73,28 +73,28 @@ struct WorkerCache {
         // Scan hit ratio of each shard on this worker: page-weighted mean over its tenants.
         var hitPages = shardBytes.map { [Double](repeating: 0, count: $0.count) }
         var allPages = hitPages
-        for (i, o) in owner.enumerated() where o.tenant >= 0 {
+        for (i, o) in owner.enumerated() where o.tenant.isTenant {
             tenantHits.append((o.table, o.tenant, hitRatio[i]))
-            let s = Int(placement.shard(table: o.table, tenant: o.tenant))
+            let s = placement.shard(table: o.table, tenant: o.tenant).index
             hitPages[o.table][s] += pages[i] * hitRatio[i]
             allPages[o.table][s] += pages[i]
         }
         for ti in scenario.tables.indices {
-            for s in shardBytes[ti].indices where placement.worker(table: ti, shard: s) == w {
-                shardScanHits.append((ti, s, allPages[ti][s] > 0 ? hitPages[ti][s] / allPages[ti][s] : 1))
+            for s in ShardIndex.all(shardBytes[ti].count) where placement.worker(table: ti, shard: s) == w {
+                shardScanHits.append((ti, s, allPages[ti][s.index] > 0 ? hitPages[ti][s.index] / allPages[ti][s.index] : 1))
             }
         }
     }
 
     /// The hit ratios of the tenants of `shards`, just moved onto a worker whose times are
     /// `solve`, under those times.
-    init(moved shards: some Sequence<(table: Int, shard: Int)>, tenantsOfShard: [Buckets<Int>], solve: Solve, scenario: ClusterScenario,
+    init(moved shards: some Sequence<(table: Int, shard: ShardIndex)>, tenantsOfShard: [Buckets<TenantIndex>], solve: Solve, scenario: ClusterScenario,
          shardBytes: [[Double]], meanArrivalRate: Double, sizes: [Double]? = nil, activity: [Double]? = nil) {
         let rates = PageRates(scenario: scenario, shardBytes: shardBytes, meanArrivalRate: meanArrivalRate, sizes: sizes, activity: activity)
         self.solve = solve
         for (ti, s) in shards {
             var hitPages = 0.0, allPages = 0.0
-            for r in tenantsOfShard[ti][s] {
+            for r in tenantsOfShard[ti][s.index] {
                 let c = rates.pageClass(table: ti, tenant: r, shard: s)
                 let h = TwoLevelCache.hits(rate: c.rate, sweepPeriod: solve.sweepPeriod, pageCacheTime: solve.pageCacheTime)
                 tenantHits.append((ti, r, h.buffer + h.pageCache))
@@ -130,10 +130,10 @@ struct WorkerCache {
         }
 
         /// Pages of tenant `r`'s data in table `ti` (on shard `s`) and each page's reads per second.
-        func pageClass(table ti: Int, tenant r: Int, shard s: Int) -> (pages: Double, rate: Double) {
+        func pageClass(table ti: Int, tenant r: TenantIndex, shard s: ShardIndex) -> (pages: Double, rate: Double) {
             let pageBytes = SimulationLayout.pageBytes
-            let p = max(1, sizes[r] * dataShare[ti] / pageBytes)
-            return (p, point[ti] * share[r] / p + scan[ti] / max(1, shardBytes[ti][s] / pageBytes))
+            let p = max(1, sizes[r.index] * dataShare[ti] / pageBytes)
+            return (p, point[ti] * share[r.index] / p + scan[ti] / max(1, shardBytes[ti][s.index] / pageBytes))
         }
     }
 }

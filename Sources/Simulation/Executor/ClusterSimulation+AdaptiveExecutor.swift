@@ -3,7 +3,7 @@ import Workload
 
 extension ClusterSimulation {
     /// A coordinator or worker CPU job finished.
-    mutating func cpuDone(task id: TaskID, node: NodeIndex, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func cpuDone(task id: TaskID, _ s: inout Scheduler<ClusterEvent>) {
         let t = tasks[id]
         switch t.stage {
         case .plan:
@@ -58,7 +58,7 @@ extension ClusterSimulation {
         // insert_select_coordinator reads in its first phase and writes in its second.
         let phase = twoPhase[cls] ? Int(r.phase) : -1
         let pages = phase == 1 ? 0 : pagesRead[cls]
-        let hit = singleTenant[cls] ? placement.hit(table: table, tenant: Int(r.tenant)) : shardScanHitFlat[placement.offset[table] + Int(t.shard)]
+        let hit = singleTenant[cls] ? placement.hit(table: table, tenant: r.tenant) : shardScanHitFlat[placement.offset[table] + t.shard.index]
         let expectedMisses = pages * (1 - hit)
         var misses = expectedMisses.rounded(.down)
         if clusterStream.uniform() < expectedMisses - misses { misses += 1 }
@@ -68,8 +68,8 @@ extension ClusterSimulation {
         }
         let written = phase == 0 ? 0 : writeBytes[cls]
         if hasOperations && written > 0 {
-            let g = placement.group[placement.offset[table] + Int(t.shard)]
-            replication.write(written, group: g, scanBytes: replication.scansOnApply[cls] ? ops.shardBytes[table][Int(t.shard)] : 0)
+            let g = placement.group[placement.offset[table] + t.shard.index]
+            replication.write(written, group: g, scanBytes: replication.scansOnApply[cls] ? ops.shardBytes[table][t.shard.index] : 0)
         }
         let ops = misses + (written > 0 ? 1 : 0)
         if ops > 0 {
@@ -156,8 +156,8 @@ extension ClusterSimulation {
     mutating func routerDispatch(request rid: RequestID, _ s: inout Scheduler<ClusterEvent>) {
         let r = requests[rid]
         let table = classTable[Int(r.cls)]
-        let shard = placement.shard(table: table, tenant: Int(r.tenant))
-        let worker = placement.worker(table: table, shard: Int(shard))
+        let shard = placement.shard(table: table, tenant: r.tenant)
+        let worker = placement.worker(table: table, shard: shard)
         retain(request: rid)
         let id = newTask(TaskRecord(request: rid, worker: worker, shard: shard, pool: .none, stage: .waiting))
         if !worker.isWorker {

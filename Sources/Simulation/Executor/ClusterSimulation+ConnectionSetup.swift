@@ -28,7 +28,7 @@ extension ClusterSimulation {
         let connect: TaskID
         defer { tasks[connect].started = s.now }
         if let p = waiter.pool {
-            connect = newTask(TaskRecord(request: pools[p].request, worker: worker, shard: -1, pool: p, stage: first))
+            connect = newTask(TaskRecord(request: pools[p].request, worker: worker, pool: p, stage: first))
         } else {
             let t = TaskID(waiter.raw)
             requests[tasks[t].request].waitingTask = .none

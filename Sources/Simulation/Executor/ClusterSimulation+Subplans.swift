@@ -27,7 +27,7 @@ extension ClusterSimulation {
 
     /// The next subplan's schema, drawn by the tenants' activity (independently: a busy schema
     /// may be read twice) from the request's own generator (SplitMix64).
-    mutating func nextSchema(request rid: RequestID) -> Int32 {
+    mutating func nextSchema(request rid: RequestID) -> TenantIndex {
         var z = requests[rid].schemaDraws &+ 0x9E37_79B9_7F4A_7C15
         requests[rid].schemaDraws = z
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -83,15 +83,15 @@ public struct SimulationMetrics: Sendable {
         intervalTimeouts = Array(repeating: 0, count: c)
     }
 
-    mutating func record(cls: Int, latency d: SimDuration, outcome: Outcome, tenant: Int, write: Bool, cpuSeconds: Double) {
+    mutating func record(cls: Int, latency d: SimDuration, outcome: Outcome, tenant: TenantIndex, write: Bool, cpuSeconds: Double) {
         switch outcome {
         case .ok:
             completed[cls] += 1
             latency[cls].record(d)
             intervalLatency[cls].record(d)
             intervalCompleted[cls] += 1
-            if !watchGroup.isEmpty, tenant >= 0, watchGroup[tenant] >= 0, watchClass[cls] {
-                let g = Int(watchGroup[tenant])
+            if !watchGroup.isEmpty, tenant.isTenant, watchGroup[tenant.index] >= 0, watchClass[cls] {
+                let g = Int(watchGroup[tenant.index])
                 watchLatency[g].record(d)
                 watchIntervalLatency[g].record(d)
             }
@@ -101,10 +101,11 @@ public struct SimulationMetrics: Sendable {
         case .error:
             errors[cls] += 1
         }
-        guard tenant >= 0 else { return }
-        if write { tenantCounts[tenant].writes += 1 } else { tenantCounts[tenant].reads += 1 }
-        if trackStatements && !routerCallsByTenant[cls].isEmpty { routerCallsByTenant[cls][tenant] += 1 }
-        tenantCounts[tenant].cpuSeconds += cpuSeconds
+        guard tenant.isTenant else { return }
+        let t = tenant.index
+        if write { tenantCounts[t].writes += 1 } else { tenantCounts[t].reads += 1 }
+        if trackStatements && !routerCallsByTenant[cls].isEmpty { routerCallsByTenant[cls][t] += 1 }
+        tenantCounts[t].cpuSeconds += cpuSeconds
     }
 
     /// Forgets everything counted so far (end of the warm-up).

@@ -13,7 +13,7 @@ extension ClusterSimulation {
         // Shards the request touches: the tenant's, or all of the table's.
         let first: Int, count: Int
         if singleTenant[cls] {
-            first = placement.offset[table] + Int(placement.shard(table: table, tenant: Int(r.tenant)))
+            first = placement.offset[table] + placement.shard(table: table, tenant: r.tenant).index
             count = 1
         } else {
             first = placement.offset[table]

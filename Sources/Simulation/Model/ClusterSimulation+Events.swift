@@ -21,7 +21,7 @@ extension ClusterSimulation {
             arrive(session: SessionID(Int32(event.payload)), &s)
         case .cpuWake:
             let node = NodeIndex(payload: event.payload)
-            while let t = cpu[node.index].popCompleted(at: now) { cpuDone(task: TaskID(t), node: node, &s) }
+            while let t = cpu[node.index].popCompleted(at: now) { cpuDone(task: TaskID(t), &s) }
             armCPU(node, &s)
         case .diskWake:
             let node = NodeIndex(payload: event.payload)

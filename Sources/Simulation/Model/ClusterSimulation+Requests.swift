@@ -20,11 +20,11 @@ extension ClusterSimulation {
 
     /// A new request: tenant and class from the workload streams, demands drawn now so
     /// every configuration sees the same ones; then it waits for a session if needed.
-    mutating func arrive(session: SessionID?, tenant given: Int32? = nil, cls givenClass: Int? = nil, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func arrive(session: SessionID?, tenant given: TenantIndex? = nil, cls givenClass: Int? = nil, _ s: inout Scheduler<ClusterEvent>) {
         let tenant = given ?? source.tenant(session: session)
         let cls = givenClass ?? source.cls()
-        if singleTenant[cls] { Prefetch.read(placement.tenantSlots, at: placement.slot(table: classTable[cls], tenant: Int(tenant))) }
-        Prefetch.read(metrics.tenantCounts, at: Int(tenant))
+        if singleTenant[cls] { Prefetch.read(placement.tenantSlots, at: placement.slot(table: classTable[cls], tenant: tenant)) }
+        Prefetch.read(metrics.tenantCounts, at: tenant.index)
         source.record(time: s.now, tenant: tenant, cls: cls)
         var record = RequestRecord()
         record.cls = Int32(cls)
@@ -50,7 +50,7 @@ extension ClusterSimulation {
         if let session {
             requests[id].session = session
             begin(request: id, &s)
-        } else if let free = clientSessions.acquire(id, database: Int(tenant) % databases, at: s.now) {
+        } else if let free = clientSessions.acquire(id, database: tenant.database(of: databases), at: s.now) {
             requests[id].session = free
             begin(request: id, &s)
         } else {
@@ -73,7 +73,7 @@ extension ClusterSimulation {
     /// its end comes back through `cpuDone`.
     mutating func coordinatorJob(request id: RequestID, stage: TaskStage, work: Int64, _ s: inout Scheduler<ClusterEvent>) {
         retain(request: id)
-        let t = newTask(TaskRecord(request: id, worker: .none, shard: -1, pool: .none, stage: stage))
+        let t = newTask(TaskRecord(request: id, worker: .none, pool: .none, stage: stage))
         let node = nodes.cpuNode(coordinator: requests[id].coordinator)
         cpu[node.index].arrive(job: t.raw, work: .microseconds(work), at: s.now)
         armCPU(node, &s)
@@ -86,7 +86,7 @@ extension ClusterSimulation {
         requests[id].answered = true
         if r.arrival >= measureFrom {
             // An across_schemas query is no one tenant's (citus_stat_tenants counts single-shard queries).
-            metrics.record(cls: Int(r.cls), latency: s.now - r.arrival, outcome: outcome, tenant: subplans[Int(r.cls)] > 0 ? -1 : Int(r.tenant),
+            metrics.record(cls: Int(r.cls), latency: s.now - r.arrival, outcome: outcome, tenant: subplans[Int(r.cls)] > 0 ? .none : r.tenant,
                            write: isWrite[Int(r.cls)], cpuSeconds: r.cpuSeconds)
             if outcome == .ok { metrics.serviceMicroseconds[Int(r.cls)] += Double((s.now - r.started).microseconds) }
         }
@@ -140,7 +140,7 @@ extension ClusterSimulation {
         defer { release(request: id) }
         guard r.active, !r.answered else { return }
         if !r.session.isClient {
-            clientSessions.cancelWait(id, database: Int(r.tenant) % databases, at: s.now)
+            clientSessions.cancelWait(id, database: r.tenant.database(of: databases), at: s.now)
             answer(request: id, outcome: .timeout, &s)
             return
         }

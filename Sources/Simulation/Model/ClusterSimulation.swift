@@ -217,7 +217,7 @@ public struct ClusterSimulation: EventHandler {
             // Neighbours: tenants on the watched tenant's worker at the start (first distributed table).
             let table = classTable.first ?? 0
             let groups = SimulationMetrics.watchGroups(ranks: scenario.run.watchTenants, tenants: tenantCount) { t in
-                layout.shardWorker[table][Int(layout.tenantShard[table][t])]
+                layout.worker(table: table, tenant: TenantIndex(t))
             }
             metrics.watch(groups: groups, count: 2 * scenario.run.watchTenants.count, classes: singleTenant)
         }

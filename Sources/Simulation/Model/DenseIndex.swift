@@ -1,5 +1,6 @@
 /// A typed index of the simulation: an `Int32` that addresses only its own kind of thing (a
-/// worker, a shard group, a transfer, a client session), dense from 0, with −1 as its `none`.
+/// worker, a CPU/disk server, a tenant, a shard of a table, a shard group, a transfer, a client
+/// session), dense from 0, with −1 as its `none`.
 /// Per-kind arrays are read with `index`; tests may write the numbers as literals.
 public protocol DenseIndex: Hashable, Sendable, ExpressibleByIntegerLiteral, CustomStringConvertible
     where IntegerLiteralType == Int32 {

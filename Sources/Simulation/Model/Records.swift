@@ -14,14 +14,14 @@ public enum ClusterEvent: UInt8, Sendable, CaseIterable {
 
 /// A tenant's shard in one table and the cache hit ratio of its pages there.
 struct TenantSlot {
-    var shard: Int32
+    var shard: ShardIndex
     var hit: Double
 }
 
 /// One client request (query) in flight. Records live in arrays and are reused.
 package struct RequestRecord {
     var cls: Int32 = 0
-    var tenant: Int32 = 0
+    var tenant = TenantIndex(0)
     var session = SessionID.none
     /// The coordinator running the query (the session's, when it began).
     var coordinator: UInt8 = 0
@@ -77,7 +77,8 @@ struct TaskRecord {
     var request = RequestID.none
     /// The worker the task runs on (`none`: an undistributed schema's table on the coordinator).
     var worker: WorkerIndex = 0
-    var shard: Int32 = 0
+    /// The shard a query's shard task works on (`none`: planning, merging, a connection set-up).
+    var shard = ShardIndex.none
     var pool = PoolID.none
     var stage: TaskStage = .plan
     /// A copy part's transfer, `none` for a query's tasks.
@@ -94,4 +95,6 @@ struct TaskRecord {
     var next = TaskID.none
     /// A shard task on a connection opened for this query: its backend has not touched the shard.
     var cold = false
+    /// A copy part's COPY stream of its transfer (`CopyStreams`); −1: a part of the index build.
+    var stream: Int32 = -1
 }

@@ -17,7 +17,7 @@ extension ClusterSimulation {
     mutating func startConversion(tables names: [String], shardCount: Int, chain: Int, _ s: inout Scheduler<ClusterEvent>) {
         var trial = ops.runner.state
         let nodes = nodes
-        let after: (tenantShard: [[Int32]], shardWorker: [[WorkerIndex]], workerShards: [[[Int32]]], shardBytes: [[Double]])
+        let after: (tenantShard: [[ShardIndex]], shardWorker: [[WorkerIndex]], workerShards: [[[ShardIndex]]], shardBytes: [[Double]])
         do {
             try trial.convertShardCount(of: names, to: shardCount)
             after = try SimulationLayout.placement(state: trial, scenario: scenario, workerIndex: { nodes.worker(ofNode: $0) },
@@ -36,10 +36,10 @@ extension ClusterSimulation {
             let old = placement.workers(ofTable: ti)
             // Bytes from each old shard to each worker of the new shards.
             var flow = [Double](repeating: 0, count: old.count * workers)
-            for tenant in 0..<tenantCount {
-                let w = after.shardWorker[ti][Int(after.tenantShard[ti][tenant])]
+            for tenant in TenantIndex.all(tenantCount) {
+                let w = after.shardWorker[ti][after.tenantShard[ti][tenant.index].index]
                 guard w.isWorker else { continue }
-                flow[Int(placement.shard(table: ti, tenant: tenant)) * workers + w.index] += ops.tenantSizes[tenant] * spec.dataShare
+                flow[placement.shard(table: ti, tenant: tenant).index * workers + w.index] += ops.tenantSizes[tenant.index] * spec.dataShare
             }
             for shard in old.indices where old[shard].isWorker {
                 for w in 0..<workers where flow[shard * workers + w] > 0 {

@@ -29,7 +29,7 @@ extension ClusterSimulation {
         let cpuWork = SimDuration(seconds: chunk / scenario.operations.copyBytesPerCoreSecond * t.copy.cpuShare)
         let ios = (chunk / 262_144).rounded(.up)  // 256 KiB sequential I/Os
         func part(_ worker: WorkerIndex) -> UInt32 {
-            newTask(TaskRecord(worker: worker, shard: Int32(k), pool: .none, stage: .copy, transfer: id)).raw
+            newTask(TaskRecord(worker: worker, pool: .none, stage: .copy, transfer: id, stream: Int32(k))).raw
         }
         cpu[src.index].arrive(job: part(from), work: cpuWork, at: s.now)
         cpu[dst.index].arrive(job: part(to), work: cpuWork, at: s.now)
@@ -53,11 +53,11 @@ extension ClusterSimulation {
         freeTask(tid)
         let id = task.transfer
         guard !ops.transfers[id].finished else { return }
-        if task.shard < 0 {
+        if task.stream < 0 {
             ops.transfers[id].indexParts -= 1
             return ops.transfers[id].indexParts > 0 ? () : transferStep(id, &s)
         }
-        let k = Int(task.shard)
+        let k = Int(task.stream)
         switch ops.transfers[id].copy.partDone(stream: k) {
         case .chunkRunning: return
         case .nextChunk: startChunk(id, stream: k, &s)

@@ -32,8 +32,9 @@ extension ClusterSimulation {
         var t = ShardTransfer(kind: kind(copy), log: -1, chain: chain, mode: .blockWrites, source: .none, target: .none, anchors: [], bytes: 0)
         t.copy.limit = 1  // one table after another
         t.copy.cpuShare = distribute ? scenario.operations.schemaDistributeCPUShare : scenario.operations.schemaUndistributeCPUShare
-        let tenant = SimulationLayout.tenantRank(ofSchema: name, tenants: tenantCount).map { $0 - 1 }
-        if let tenant, let first = scenario.tables.firstIndex(where: { $0.kind == .distributed }) {
+        // A tenant schema's tables are shard rank − 1 of their scenario tables.
+        let shard = SimulationLayout.tenantRank(ofSchema: name, tenants: tenantCount).map { ShardIndex($0 - 1) }
+        if let shard, let first = scenario.tables.firstIndex(where: { $0.kind == .distributed }) {
             let worker: WorkerIndex
             if distribute {
                 let node: NodeID?
@@ -42,14 +43,14 @@ extension ClusterSimulation {
                 }
                 worker = node.map { nodes.worker(ofNode: $0) } ?? WorkerIndex.none
             } else {
-                worker = placement.worker(table: first, shard: tenant)
+                worker = placement.worker(table: first, shard: shard)
             }
             guard worker.isWorker else { return finishChain(chain, error: "ERROR:  no worker nodes are available for placing shards", &s) }
             t.source = distribute ? .none : worker
             t.target = distribute ? worker : .none
-            copy.group = placement.group[placement.offset[first] + tenant]
-            for (ti, spec) in scenario.tables.enumerated() where spec.kind == .distributed && !ops.shardBytes[ti].isEmpty && ops.shardBytes[ti][tenant] > 0 {
-                let bytes = ops.shardBytes[ti][tenant]
+            copy.group = placement.group[placement.offset[first] + shard.index]
+            for (ti, spec) in scenario.tables.enumerated() where spec.kind == .distributed && !ops.shardBytes[ti].isEmpty && ops.shardBytes[ti][shard.index] > 0 {
+                let bytes = ops.shardBytes[ti][shard.index]
                 t.copy.add(bytes: bytes)
                 t.bytes += bytes
                 copy.indexWork += bytes / 1_073_741_824 * Double(spec.secondaryIndexes) * scenario.operations.indexBuildSecondsPerGiB

@@ -164,7 +164,7 @@ extension ClusterSimulation {
             // The receiving side (a worker, or the coordinator at `none`) builds the tables' indexes.
             guard copy.indexWork > 0 else { return transferStep(id, &s) }
             ops.transfers[id].indexParts = 1
-            let task = newTask(TaskRecord(worker: t.target, shard: -1, pool: .none, stage: .copy, transfer: id))
+            let task = newTask(TaskRecord(worker: t.target, pool: .none, stage: .copy, transfer: id))
             cpu[nodes.node(ofWorker: t.target).index].arrive(job: task.raw, work: SimDuration(seconds: copy.indexWork), at: s.now)
             armCPU(nodes.node(ofWorker: t.target), &s)
             return
@@ -173,7 +173,7 @@ extension ClusterSimulation {
             // Every worker builds the indexes of its new shards at once.
             for (w, work) in conversion.indexWork.enumerated() where work > 0 {
                 ops.transfers[id].indexParts += 1
-                let task = newTask(TaskRecord(worker: WorkerIndex(w), shard: -1, pool: .none, stage: .copy, transfer: id))
+                let task = newTask(TaskRecord(worker: WorkerIndex(w), pool: .none, stage: .copy, transfer: id))
                 cpu[nodes.node(ofWorker: WorkerIndex(w)).index].arrive(job: task.raw, work: SimDuration(seconds: work), at: s.now)
                 armCPU(nodes.node(ofWorker: WorkerIndex(w)), &s)
             }
@@ -183,12 +183,12 @@ extension ClusterSimulation {
         var work = 0.0
         if let anchor = t.anchors.first, t.kind.isMove || t.kind.isSplit {
             for m in placement.members[group(of: anchor).index] where scenario.tables[m.table].secondaryIndexes > 0 && !ops.shardBytes[m.table].isEmpty {
-                work += ops.shardBytes[m.table][m.shard] / 1_073_741_824 * Double(scenario.tables[m.table].secondaryIndexes) * scenario.operations.indexBuildSecondsPerGiB
+                work += ops.shardBytes[m.table][m.shard.index] / 1_073_741_824 * Double(scenario.tables[m.table].secondaryIndexes) * scenario.operations.indexBuildSecondsPerGiB
             }
         }
         guard work > 0 else { return transferStep(id, &s) }
         ops.transfers[id].indexParts = 1
-        let task = newTask(TaskRecord(worker: t.target, shard: -1, pool: .none, stage: .copy, transfer: id))
+        let task = newTask(TaskRecord(worker: t.target, pool: .none, stage: .copy, transfer: id))
         cpu[nodes.node(ofWorker: t.target).index].arrive(job: task.raw, work: SimDuration(seconds: work), at: s.now)
         armCPU(nodes.node(ofWorker: t.target), &s)
     }

@@ -83,11 +83,11 @@ extension ClusterSimulation {
             endOperation(op, at: s.now)
         case .tenantGrows(let rank, let size, let activity):
             let op = beginOperation(entry, at: s.now)
-            tenantGrows(rank - 1, size: size, activity: activity)
+            tenantGrows(.of(rank: rank), size: size, activity: activity)
             endOperation(op, at: s.now)
         case .newTenants(let first, let count, let size, let activity):
             let op = beginOperation(entry, at: s.now)
-            tenantsJoin(first: first, count: count, sizeBytes: size, activity: activity)
+            tenantsJoin(first: TenantIndex(first), count: count, sizeBytes: size, activity: activity)
             endOperation(op, at: s.now)
         case .coordinatorAdded(let name):
             // Like citus_add_node's activation: the metadata is synced to the new node first.
@@ -101,28 +101,28 @@ extension ClusterSimulation {
 
     /// A tenant's data and activity grow: shard sizes (metadata too, so later rebalances see
     /// them), disk use, the tenant sampler and every worker's cache estimate change.
-    mutating func tenantGrows(_ t: Int, size: Double, activity: Double) {
-        guard t >= 0 && t < tenantCount else { return }
-        setTenants([t], sizeBytes: ops.tenantSizes[t] * size, weight: ops.tenantActivity[t] * activity)
+    mutating func tenantGrows(_ t: TenantIndex, size: Double, activity: Double) {
+        guard t.isTenant && t.index < tenantCount else { return }
+        setTenants([t], sizeBytes: ops.tenantSizes[t.index] * size, weight: ops.tenantActivity[t.index] * activity)
     }
 
     /// Tenants join (`new_tenants`): each gets `sizeBytes` of data (nil: the mean tenant's at
     /// the start) and the mean starting tenant's activity weight times `activity`.
-    mutating func tenantsJoin(first: Int, count: Int, sizeBytes: Double?, activity: Double) {
+    mutating func tenantsJoin(first: TenantIndex, count: Int, sizeBytes: Double?, activity: Double) {
         let base = scenario.workload.tenants.baseCount
         let start = scenario.workload.tenants.sizeBytes.prefix(base)
         let size = sizeBytes ?? start.reduce(0, +) / Double(max(1, base))
         let weight = activity * scenario.workload.tenants.activity.prefix(base).reduce(0, +) / Double(max(1, base))
-        let joining = Array(max(0, first)..<min(tenantCount, first + count))
+        let joining = Array(TenantIndex(max(0, first.index))..<TenantIndex(min(tenantCount, first.index + count)))
         if scenario.citus.schemaBasedSharding && !joining.isEmpty {
             // Each new tenant is a new schema now: CREATE SCHEMA takes the next colocation id and
             // its tables go where Citus's rule puts that group among today's workers (FACTS A.7).
             for t in joining {
-                let schema = SimulationLayout.tenantSchema(rank: t + 1)
+                let schema = SimulationLayout.tenantSchema(rank: t.rank)
                 guard ops.runner.state.createTenantSchema(schema), let created = ops.runner.state.tenantSchema(named: schema) else { continue }
                 for table in scenario.tables where table.kind == .distributed {
                     // Cannot fail: the name is new and a worker exists (the run has workers).
-                    try? ops.runner.state.createTenantTable(SimulationLayout.tenantTable(rank: t + 1, table: table.name), in: created, hasReplicaIdentity: table.hasReplicaIdentity)
+                    try? ops.runner.state.createTenantTable(SimulationLayout.tenantTable(rank: t.rank, table: table.name), in: created, hasReplicaIdentity: table.hasReplicaIdentity)
                 }
             }
             try? rebuildPlacement()  // schema placement reads the metadata and cannot fail
@@ -132,22 +132,22 @@ extension ClusterSimulation {
 
     /// Sets tenants' data (bytes) and activity weight: shard sizes (in the metadata too), disk
     /// use, the tenant samplers and the workers' cache estimates follow.
-    mutating func setTenants(_ tenants: [Int], sizeBytes: Double, weight: Double) {
+    mutating func setTenants(_ tenants: [TenantIndex], sizeBytes: Double, weight: Double) {
         guard !tenants.isEmpty else { return }
         var activityChanged = false
         for t in tenants {
-            let added = sizeBytes - ops.tenantSizes[t]
-            ops.tenantSizes[t] = sizeBytes
+            let added = sizeBytes - ops.tenantSizes[t.index]
+            ops.tenantSizes[t.index] = sizeBytes
             for (ti, spec) in scenario.tables.enumerated() where placement.hasTenants[ti] {
-                let shard = Int(placement.shard(table: ti, tenant: t))
-                ops.shardBytes[ti][shard] += added * spec.dataShare
+                let shard = placement.shard(table: ti, tenant: t)
+                ops.shardBytes[ti][shard.index] += added * spec.dataShare
                 let w = placement.worker(table: ti, shard: shard)
                 if w.isWorker { ops.diskUsed[w.index] += added * spec.dataShare }
-                let id = placement.shardIDs[placement.offset[ti] + shard]
-                ops.runner.state.setSize(of: id, bytes: Int64(ops.shardBytes[ti][shard].rounded()))
+                let id = placement.shardIDs[placement.offset[ti] + shard.index]
+                ops.runner.state.setSize(of: id, bytes: Int64(ops.shardBytes[ti][shard.index].rounded()))
             }
-            if ops.tenantActivity[t] != weight {
-                ops.tenantActivity[t] = weight
+            if ops.tenantActivity[t.index] != weight {
+                ops.tenantActivity[t.index] = weight
                 activityChanged = true
             }
         }

@@ -52,7 +52,7 @@ extension ClusterSimulation {
     /// Bytes of a shard group (all its colocated shards).
     func groupBytes(_ g: ShardGroupIndex) -> [Double] {
         guard hasOperations else { return [] }
-        return placement.members[g.index].compactMap { m in ops.shardBytes[m.table].isEmpty ? nil : ops.shardBytes[m.table][m.shard] }
+        return placement.members[g.index].compactMap { m in ops.shardBytes[m.table].isEmpty ? nil : ops.shardBytes[m.table][m.shard.index] }
     }
 
     /// A committed move: the group's shards now live on `target`.
@@ -65,7 +65,7 @@ extension ClusterSimulation {
     /// After a move: a worker whose pages changed by more than `WorkerCache.resolveDrift`
     /// since its last estimate (or that has none yet) is estimated again in full; otherwise the
     /// moved tenants take the target's cache times and the source's other tenants stay as they were.
-    mutating func refreshCaches(moved: [(table: Int, shard: Int)], from source: WorkerIndex, to target: WorkerIndex) {
+    mutating func refreshCaches(moved: [(table: Int, shard: ShardIndex)], from source: WorkerIndex, to target: WorkerIndex) {
         let estimate = WorkerCache(moved: moved, tenantsOfShard: placement.tenantsOfShards(), solve: target.isWorker ? ops.cacheSolves[target.index] ?? .init() : .init(),
                                    scenario: scenario, shardBytes: ops.shardBytes, meanArrivalRate: ops.meanArrivalRate,
                                    sizes: ops.tenantSizes, activity: ops.tenantActivity)
@@ -94,7 +94,7 @@ extension ClusterSimulation {
 
     private mutating func apply(_ cache: WorkerCache) {
         for h in cache.tenantHits { placement.setHit(h.hit, table: h.table, tenant: h.tenant) }
-        for h in cache.shardScanHits { shardScanHitFlat[placement.offset[h.table] + h.shard] = h.hit }
+        for h in cache.shardScanHits { shardScanHitFlat[placement.offset[h.table] + h.shard.index] = h.hit }
     }
 
     /// After a split or a promotion: placement rebuilt from the metadata, every cache

@@ -24,7 +24,7 @@ package struct PlacementIndex {
     /// Dense shard-group id of each flat shard (colocated shards of one range share it), and
     /// each group's shards; set by `regroup`.
     package private(set) var group: [ShardGroupIndex] = []
-    private(set) var members = Buckets<(table: Int, shard: Int)>()
+    private(set) var members = Buckets<(table: Int, shard: ShardIndex)>()
     package private(set) var groupCount = 0
     /// Citus's shard id of each flat shard (ShardID(0): a schema not created yet), set by
     /// `identify`, and the flat shard of each id.
@@ -33,14 +33,14 @@ package struct PlacementIndex {
     /// Shards on each worker in range order, CSR: shards of (table, worker) are
     /// `workerShards[workerShardStart[table × workers + worker] ..< workerShardStart[... + 1]]`;
     /// stale after a move until a multi-shard query next reads it (`refreshWorkerShards`).
-    private var workerShards: [Int32] = [], workerShardStart: [Int] = [], workerShardsStale = false
+    private var workerShards: [ShardIndex] = [], workerShardStart: [Int] = [], workerShardsStale = false
     /// Per table, the tenants of each shard in rank order: built when a move first needs it,
     /// dropped by `place`.
-    private var tenantsOfShardCache: [Buckets<Int>] = []
+    private var tenantsOfShardCache: [Buckets<TenantIndex>] = []
 
     /// Per table (`SimulationLayout` form): each tenant's shard (empty for reference tables),
     /// each shard's worker, and each tenant's hit ratio (empty: 1).
-    package init(tenants: Int, workers: Int, tenantShard: [[Int32]], shardWorker: [[WorkerIndex]], tenantHit: [[Double]]? = nil) {
+    package init(tenants: Int, workers: Int, tenantShard: [[ShardIndex]], shardWorker: [[WorkerIndex]], tenantHit: [[Double]]? = nil) {
         self.tenants = tenants
         self.workers = workers
         let hits = (tenantHit ?? tenantShard.map { _ in [] }).flatMap { $0.isEmpty ? [Double](repeating: 1, count: tenants) : $0 }
@@ -51,9 +51,9 @@ package struct PlacementIndex {
     /// A new placement of every table (a split, a promotion, a conversion). Tenants keep their
     /// hit ratios until the caches are estimated again; groups (`regroup`) and shard ids
     /// (`identify`) must be set again.
-    package mutating func place(tenantShard: [[Int32]], shardWorker: [[WorkerIndex]]) {
+    package mutating func place(tenantShard: [[ShardIndex]], shardWorker: [[WorkerIndex]]) {
         hasTenants = tenantShard.map { !$0.isEmpty }
-        let shards = tenantShard.flatMap { $0.isEmpty ? [Int32](repeating: 0, count: tenants) : $0 }
+        let shards = tenantShard.flatMap { $0.isEmpty ? [ShardIndex](repeating: 0, count: tenants) : $0 }
         precondition(shards.count == tenantSlots.count, "tenant shards and hit ratios differ in length")
         for i in tenantSlots.indices { tenantSlots[i].shard = shards[i] }
         var offsets: [Int] = [], total = 0
@@ -77,16 +77,16 @@ package struct PlacementIndex {
     }
 
     /// Slot of tenant `r` (rank − 1) in table `t`.
-    func slot(table t: Int, tenant r: Int) -> Int { t * tenants + r }
+    func slot(table t: Int, tenant r: TenantIndex) -> Int { t * tenants + r.index }
 
     /// The cache hit ratio of tenant `r`'s pages in table `t`.
-    func hit(table t: Int, tenant r: Int) -> Double { tenantSlots[t * tenants + r].hit }
+    func hit(table t: Int, tenant r: TenantIndex) -> Double { tenantSlots[t * tenants + r.index].hit }
 
     /// The shard of table `t` holding tenant `r` (0 for reference tables).
-    package func shard(table t: Int, tenant r: Int) -> Int32 { tenantSlots[t * tenants + r].shard }
+    package func shard(table t: Int, tenant r: TenantIndex) -> ShardIndex { tenantSlots[t * tenants + r.index].shard }
 
     /// The worker of shard `s` of table `t`.
-    package func worker(table t: Int, shard s: Int) -> WorkerIndex { worker[offset[t] + s] }
+    package func worker(table t: Int, shard s: ShardIndex) -> WorkerIndex { worker[offset[t] + s.index] }
 
     /// The worker of each shard of table `t`, by shard index.
     package func workers(ofTable t: Int) -> [WorkerIndex] { Array(worker[offset[t]..<(offset[t] + shardCount(ofTable: t))]) }
@@ -100,7 +100,7 @@ package struct PlacementIndex {
     }
 
     /// The `index`-th shard, in range order, of table `t` on worker `w`.
-    package func shard(table t: Int, worker w: WorkerIndex, index: Int32) -> Int32 {
+    package func shard(table t: Int, worker w: WorkerIndex, index: Int32) -> ShardIndex {
         workerShards[workerShardStart[t * workers + w.index] + Int(index)]
     }
 
@@ -139,7 +139,7 @@ package struct PlacementIndex {
         let offsets = offset, groupOf = group
         members = Buckets(count: groupCount, groupOf.indices.lazy.map { f in
             let t = offsets.lastIndex { $0 <= f }!
-            return (groupOf[f].index, (t, f - offsets[t]))
+            return (groupOf[f].index, (t, ShardIndex(f - offsets[t])))
         })
     }
 
@@ -153,14 +153,14 @@ package struct PlacementIndex {
     }
 
     /// A committed move: `shards` now live on `target`.
-    package mutating func move(_ shards: some Sequence<(table: Int, shard: Int)>, to target: WorkerIndex) {
-        for m in shards { worker[offset[m.table] + m.shard] = target }
+    package mutating func move(_ shards: some Sequence<(table: Int, shard: ShardIndex)>, to target: WorkerIndex) {
+        for m in shards { worker[offset[m.table] + m.shard.index] = target }
         workerShardsStale = true
     }
 
     /// The cache estimate's hit ratio of tenant `r`'s pages in table `t`.
-    mutating func setHit(_ hit: Double, table t: Int, tenant r: Int) {
-        tenantSlots[t * tenants + r].hit = hit
+    mutating func setHit(_ hit: Double, table t: Int, tenant r: TenantIndex) {
+        tenantSlots[t * tenants + r.index].hit = hit
     }
 
     /// Rebuilds the per-worker shard lists if a move made them stale.
@@ -169,11 +169,11 @@ package struct PlacementIndex {
     }
 
     /// Per table, the tenants of each shard in rank order.
-    mutating func tenantsOfShards() -> [Buckets<Int>] {
+    mutating func tenantsOfShards() -> [Buckets<TenantIndex>] {
         if tenantsOfShardCache.count != offset.count {
             let slots = tenantSlots, tenants = tenants
             tenantsOfShardCache = offset.indices.map { t in
-                Buckets(count: shardCount(ofTable: t), (hasTenants[t] ? 0..<tenants : 0..<0).lazy.map { r in (Int(slots[t * tenants + r].shard), r) })
+                Buckets(count: shardCount(ofTable: t), (hasTenants[t] ? 0..<tenants : 0..<0).lazy.map { r in (slots[t * tenants + r].shard.index, TenantIndex(r)) })
             }
         }
         return tenantsOfShardCache
@@ -181,12 +181,12 @@ package struct PlacementIndex {
 
     private mutating func rebuildWorkerShards() {
         workerShardsStale = false
-        var list: [Int32] = [], start: [Int] = []
+        var list: [ShardIndex] = [], start: [Int] = []
         list.reserveCapacity(worker.count)
         for t in offset.indices {
-            var perWorker = [[Int32]](repeating: [], count: workers)
-            for s in 0..<shardCount(ofTable: t) where worker[offset[t] + s].isWorker {
-                perWorker[worker[offset[t] + s].index].append(Int32(s))
+            var perWorker = [[ShardIndex]](repeating: [], count: workers)
+            for s in ShardIndex.all(shardCount(ofTable: t)) where worker[offset[t] + s.index].isWorker {
+                perWorker[worker[offset[t] + s.index].index].append(s)
             }
             for w in 0..<workers {
                 start.append(list.count)

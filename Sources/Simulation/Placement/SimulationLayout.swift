@@ -19,11 +19,11 @@ public struct SimulationLayout: Sendable {
     /// Node ids of the workers, by worker index.
     public let workerIDs: [NodeID]
     /// For each table: the shard index holding each tenant (distributed tables; empty for reference).
-    public let tenantShard: [[Int32]]
+    public let tenantShard: [[ShardIndex]]
     /// For each table: the worker of each shard index.
     public let shardWorker: [[WorkerIndex]]
     /// For each table: the shard indices on each worker, in range order.
-    public let workerShards: [[[Int32]]]
+    public let workerShards: [[[ShardIndex]]]
     /// For each table: bytes of each shard.
     public let shardBytes: [[Double]]
     /// For each table: cache hit ratio (not read from disk) of each tenant's pages on its worker.
@@ -32,6 +32,10 @@ public struct SimulationLayout: Sendable {
     public let shardScanHitRatio: [[Double]]
     /// Data bytes on each worker.
     public let workerBytes: [Double]
+
+    /// The worker holding tenant `t` in distributed table `ti` (`none`: a tenant schema a
+    /// timeline's `new_tenants` creates later).
+    package func worker(table ti: Int, tenant t: TenantIndex) -> WorkerIndex { shardWorker[ti][tenantShard[ti][t.index].index] }
 
     public init(scenario: ClusterScenario, meanArrivalRate: Double) throws {
         var state = scenario.cluster.importedLayout ?? ClusterState()
@@ -75,8 +79,8 @@ public struct SimulationLayout: Sendable {
         for w in WorkerIndex.all(workers.count) {
             let cache = try WorkerCache(worker: w, scenario: scenario, placement: index,
                                         shardBytes: shardBytes, meanArrivalRate: meanArrivalRate)
-            for h in cache.tenantHits { tenantHit[h.table][h.tenant] = h.hit }
-            for h in cache.shardScanHits { scanHit[h.table][h.shard] = h.hit }
+            for h in cache.tenantHits { tenantHit[h.table][h.tenant.index] = h.hit }
+            for h in cache.shardScanHits { scanHit[h.table][h.shard.index] = h.hit }
             workerBytes[w.index] = cache.bytes
         }
         tenantHitRatio = tenantHit
@@ -131,20 +135,20 @@ public struct SimulationLayout: Sendable {
     /// index t (its schema's single shard), on the node Citus placed it; `WorkerIndex.none` for a tenant
     /// whose schema does not exist yet (it joins later in the timeline).
     static func schemaPlacement(state: ClusterState, scenario: ClusterScenario, workerIndex: (NodeID) -> WorkerIndex, workerCount: Int, sizes: [Double]? = nil)
-        -> (tenantShard: [[Int32]], shardWorker: [[WorkerIndex]], workerShards: [[[Int32]]], shardBytes: [[Double]]) {
+        -> (tenantShard: [[ShardIndex]], shardWorker: [[WorkerIndex]], workerShards: [[[ShardIndex]]], shardBytes: [[Double]]) {
         let tenants = scenario.workload.tenants
         var nodeOfShard: [ShardID: NodeID] = [:]  // lookup only
         for p in state.placements { nodeOfShard[p.shard] = p.node }
-        var tenantShard: [[Int32]] = [], shardWorker: [[WorkerIndex]] = [], workerShards: [[[Int32]]] = [], shardBytes: [[Double]] = []
+        var tenantShard: [[ShardIndex]] = [], shardWorker: [[WorkerIndex]] = [], workerShards: [[[ShardIndex]]] = [], shardBytes: [[Double]] = []
         for t in scenario.tables {
             guard t.kind == .distributed else {
                 tenantShard.append([]); shardWorker.append([]); workerShards.append(Array(repeating: [], count: workerCount)); shardBytes.append([])
                 continue
             }
             let owner = (1...tenants.count).map { r in state.shards(of: tenantTable(rank: r, table: t.name)).first.flatMap { nodeOfShard[$0.id] }.map(workerIndex) ?? WorkerIndex.none }
-            var perWorker = [[Int32]](repeating: [], count: workerCount)
-            for (s, w) in owner.enumerated() where w.isWorker { perWorker[w.index].append(Int32(s)) }
-            tenantShard.append((0..<Int32(tenants.count)).map { $0 })
+            var perWorker = [[ShardIndex]](repeating: [], count: workerCount)
+            for (s, w) in owner.enumerated() where w.isWorker { perWorker[w.index].append(ShardIndex(s)) }
+            tenantShard.append(Array(ShardIndex.all(tenants.count)))
             shardWorker.append(owner)
             workerShards.append(perWorker)
             shardBytes.append((sizes ?? tenants.sizeBytes).map { $0 * t.dataShare })
@@ -157,9 +161,9 @@ public struct SimulationLayout: Sendable {
     /// shard's bytes (tenants' data, split by `dataShare`). Tenant r (0-based) has key r + 1
     /// (integer columns) or `tenant-(r + 1)` (text).
     static func placement(state: ClusterState, scenario: ClusterScenario, workerIndex: (NodeID) -> WorkerIndex, workerCount: Int, sizes: [Double]? = nil) throws
-        -> (tenantShard: [[Int32]], shardWorker: [[WorkerIndex]], workerShards: [[[Int32]]], shardBytes: [[Double]]) {
+        -> (tenantShard: [[ShardIndex]], shardWorker: [[WorkerIndex]], workerShards: [[[ShardIndex]]], shardBytes: [[Double]]) {
         let tenants = scenario.workload.tenants
-        var tenantShard: [[Int32]] = [], shardWorker: [[WorkerIndex]] = [], workerShards: [[[Int32]]] = [], shardBytes: [[Double]] = []
+        var tenantShard: [[ShardIndex]] = [], shardWorker: [[WorkerIndex]] = [], workerShards: [[[ShardIndex]]] = [], shardBytes: [[Double]] = []
         for t in scenario.tables {
             guard t.kind == .distributed, let table = state.table(t.name), let type = table.columnType else {
                 tenantShard.append([]); shardWorker.append([]); workerShards.append(Array(repeating: [], count: workerCount)); shardBytes.append([])
@@ -168,16 +172,16 @@ public struct SimulationLayout: Sendable {
             let shards = state.shards(of: t.name).sorted { $0.range!.min < $1.range!.min }
             let index = try ShardIntervalIndex(ranges: shards.map { $0.range! })
             let owner = shards.map { workerIndex(state.placements(of: $0.id)[0].node) }
-            var map = [Int32](repeating: 0, count: tenants.count)
+            var map = [ShardIndex](repeating: 0, count: tenants.count)
             var bytes = [Double](repeating: 0, count: shards.count)
             for r in 0..<tenants.count {
                 let value: DistributionValue = type.hashFamily == "integer" ? .integer(Int64(r + 1)) : .text("tenant-\(r + 1)")
                 let s = index.index(of: value.hash(as: type))
-                map[r] = Int32(s)
+                map[r] = ShardIndex(s)
                 bytes[s] += (sizes ?? tenants.sizeBytes)[r] * t.dataShare
             }
-            var perWorker = [[Int32]](repeating: [], count: workerCount)
-            for (s, w) in owner.enumerated() where w.isWorker { perWorker[w.index].append(Int32(s)) }
+            var perWorker = [[ShardIndex]](repeating: [], count: workerCount)
+            for (s, w) in owner.enumerated() where w.isWorker { perWorker[w.index].append(ShardIndex(s)) }
             tenantShard.append(map); shardWorker.append(owner); workerShards.append(perWorker); shardBytes.append(bytes)
         }
         return (tenantShard, shardWorker, workerShards, shardBytes)

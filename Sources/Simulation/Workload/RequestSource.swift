@@ -20,7 +20,7 @@ package struct RequestSource {
     /// What an open-loop arrival event brings.
     package enum Arrival: Equatable {
         /// The trace's next request, and the instant of the one after it (nil: the trace ends).
-        case replayed(tenant: Int32, cls: Int, next: SimTime?)
+        case replayed(tenant: TenantIndex, cls: Int, next: SimTime?)
         /// A candidate arrival: the next candidate's instant, and whether this one is kept.
         case generated(next: SimTime, kept: Bool)
     }
@@ -98,7 +98,7 @@ package struct RequestSource {
         if let replay {
             let i = replayNext
             replayNext += 1
-            return .replayed(tenant: replay.tenants[i], cls: Int(replay.classes[i]), next: replayNext < replay.count ? replay.times[replayNext] : nil)
+            return .replayed(tenant: TenantIndex(replay.tenants[i]), cls: Int(replay.classes[i]), next: replayNext < replay.count ? replay.times[replayNext] : nil)
         }
         guard let openCurve else { return nil }
         let next = nextCandidate(after: now)
@@ -122,15 +122,15 @@ package struct RequestSource {
     /// The tenant of a new request: of its client's database (closed loop with several
     /// databases), else by the tenants' activity. The open loop's draws are used in the same
     /// order, one arrival ahead: the next request's entry is prefetched while this one runs.
-    package mutating func tenant(session: SessionID?) -> Int32 {
+    package mutating func tenant(session: SessionID?) -> TenantIndex {
         if let session, !tenantSamplerByDatabase.isEmpty {
-            return Int32(tenantSamplerByDatabase[session.database(of: databases)].sample(tenantStream))
+            return TenantIndex(tenantSamplerByDatabase[session.database(of: databases)].sample(tenantStream))
         }
         let u = nextTenantUniform ?? tenantStream.uniform()
         let next = tenantStream.uniform()
         nextTenantUniform = next
         tenantSampler.prefetch(uniform: next)
-        return Int32(tenantSampler.sample(uniform: u))
+        return TenantIndex(tenantSampler.sample(uniform: u))
     }
 
     /// A new request's class, by the mix's shares.
@@ -146,11 +146,11 @@ package struct RequestSource {
     package mutating func schemaSeed() -> UInt64 { schemaStream.next64() }
 
     /// The tenant (schema) at uniform `u` by the tenants' activity.
-    package func schema(uniform u: Double) -> Int32 { Int32(tenantSampler.sample(uniform: u)) }
+    package func schema(uniform u: Double) -> TenantIndex { TenantIndex(tenantSampler.sample(uniform: u)) }
 
     /// Keeps a request made, when recording.
-    package mutating func record(time: SimTime, tenant: Int32, cls: Int) {
-        recorded?.append(time: time, tenant: tenant, cls: Int32(cls))
+    package mutating func record(time: SimTime, tenant: TenantIndex, cls: Int) {
+        recorded?.append(time: time, tenant: tenant.raw, cls: Int32(cls))
     }
 
     /// The tenants' activity changed (a timeline's `tenant_growth`): later requests follow it.
