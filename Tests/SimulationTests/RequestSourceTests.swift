@@ -15,7 +15,7 @@ final class RequestSourceTests: XCTestCase {
     private func draw(_ r: inout RequestSource, at now: SimTime) -> [Double] {
         guard case .generated(let next, let kept)? = r.arrival(at: now) else { return [] }
         let cls = r.cls()
-        return [Double(next.microseconds), kept ? 1 : 0, Double(r.tenant(session: nil).raw), Double(cls), Double(r.workerDemand(cls: cls))]
+        return [Double(next.microseconds), kept ? 1 : 0, Double(r.tenant(session: nil).raw), Double(cls.raw), Double(r.workerDemand(cls: cls))]
     }
 
     /// The same scenario and seed give the same requests; another seed others.

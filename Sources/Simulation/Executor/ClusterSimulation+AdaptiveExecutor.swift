@@ -12,7 +12,7 @@ extension ClusterSimulation {
             if !r.answered {
                 if hasOperations {
                     dispatchOrHold(request: t.request, &s)
-                } else if singleTenant[Int(r.cls)] {
+                } else if profile[r.cls].singleTenant {
                     routerDispatch(request: t.request, &s)
                 } else {
                     fanOut(request: t.request, &s)
@@ -23,7 +23,7 @@ extension ClusterSimulation {
             freeTask(id)
             releasePools(request: t.request, &s)
             let r = requests[t.request]
-            if twoPhase[Int(r.cls)] && r.phase == 0 && !r.failed && !r.answered {
+            if profile[r.cls].twoPhase && r.phase == 0 && !r.failed && !r.answered {
                 // The coordinator has the SELECT's rows: it re-routes them to the target shards
                 // (COPY over the same session's connections), a second fan-out of writes.
                 requests[t.request].phase = 1
@@ -53,12 +53,12 @@ extension ClusterSimulation {
     mutating func readAndWrite(task id: TaskID, _ s: inout Scheduler<ClusterEvent>) {
         let t = tasks[id]
         let r = requests[t.request]
-        let cls = Int(r.cls)
-        let table = classTable[cls]
+        let cls = r.cls
+        let table = profile[cls].table
         // insert_select_coordinator reads in its first phase and writes in its second.
-        let phase = twoPhase[cls] ? Int(r.phase) : -1
-        let pages = phase == 1 ? 0 : pagesRead[cls]
-        let hit = singleTenant[cls] ? placement.hit(table: table, tenant: r.tenant) : shardScanHitFlat[placement.offset[table] + t.shard.index]
+        let phase = profile[cls].twoPhase ? Int(r.phase) : -1
+        let pages = phase == 1 ? 0 : profile[cls].pagesRead
+        let hit = profile[cls].singleTenant ? placement.hit(table: table, tenant: r.tenant) : shardScanHitFlat[placement.offset[table] + t.shard.index]
         let expectedMisses = pages * (1 - hit)
         var misses = expectedMisses.rounded(.down)
         if clusterStream.uniform() < expectedMisses - misses { misses += 1 }
@@ -66,10 +66,10 @@ extension ClusterSimulation {
             metrics.pagesRead[t.worker.index] += pages
             metrics.pagesMissed[t.worker.index] += misses
         }
-        let written = phase == 0 ? 0 : writeBytes[cls]
+        let written = phase == 0 ? 0 : profile[cls].writeBytes
         if hasOperations && written > 0 {
             let g = placement.group[placement.offset[table] + t.shard.index]
-            replication.write(written, group: g, scanBytes: replication.scansOnApply[cls] ? ops.shardBytes[table][t.shard.index] : 0)
+            replication.write(written, group: g, scanBytes: replication.scansOnApply[cls.index] ? ops.shardBytes[table][t.shard.index] : 0)
         }
         let ops = misses + (written > 0 ? 1 : 0)
         if ops > 0 {
@@ -98,7 +98,7 @@ extension ClusterSimulation {
             return s.schedule(.deliver, at: s.now, priority: .completion, payload: id.raw)
         }
         // The second phase of insert_select_coordinator returns only a command tag.
-        let bytes = twoPhase[Int(r.cls)] && r.phase == 1 ? 0 : resultBytes[Int(r.cls)]
+        let bytes = profile[r.cls].twoPhase && r.phase == 1 ? 0 : profile[r.cls].resultBytes
         var done = s.now
         if bytes > 0 {
             metrics.bytesSent[tasks[id].worker.index] += bytes
@@ -122,7 +122,7 @@ extension ClusterSimulation {
     mutating func send(task id: TaskID, _ s: inout Scheduler<ClusterEvent>) {
         tasks[id].started = s.now
         if taskCoordinatorCPU > 0 && !tasks[id].local
-            && (tasks[id].pool.isPool || subplans[Int(requests[tasks[id].request].cls)] > 0) {
+            && (tasks[id].pool.isPool || profile[requests[tasks[id].request].cls].subplans > 0) {
             advance(id, to: .dispatch)
             return backendJob(task: id, &s)
         }
@@ -132,7 +132,7 @@ extension ClusterSimulation {
     /// The task goes out to the worker.
     mutating func deliverToWorker(task id: TaskID, _ s: inout Scheduler<ClusterEvent>) {
         let t = tasks[id]
-        let work = source.workerDemand(cls: Int(requests[t.request].cls)) + (t.cold ? coldTaskCPU : 0)
+        let work = source.workerDemand(cls: requests[t.request].cls) + (t.cold ? coldTaskCPU : 0)
         requests[t.request].cpuSeconds += Double(work) / 1e6
         advance(id, to: .workerCPU)
         let node = nodes.node(ofWorker: t.worker)
@@ -141,9 +141,9 @@ extension ClusterSimulation {
         let remote = !localExecution.isLocal(worker: t.worker, coordinator: r.coordinator)
         if t.local { metrics.localExecutions += 1 }
         var arrival = remote ? s.now + latency : s.now
-        if remote && twoPhase[Int(r.cls)] && r.phase == 1 && resultBytes[Int(r.cls)] > 0 {
+        if remote && profile[r.cls].twoPhase && r.phase == 1 && profile[r.cls].resultBytes > 0 {
             // Re-routed rows leave through the coordinator's NIC egress (a FIFO link).
-            let transfer = SimDuration(seconds: resultBytes[Int(r.cls)] / coordinatorNICBytesPerSecond)
+            let transfer = SimDuration(seconds: profile[r.cls].resultBytes / coordinatorNICBytesPerSecond)
             arrival = network.coordinatorEgress[Int(r.coordinator)].send(taking: transfer, at: s.now) + latency
         }
         cpu[node.index].arrive(job: id.raw, work: .microseconds(work), at: arrival)
@@ -155,7 +155,7 @@ extension ClusterSimulation {
     /// One task to the tenant's shard, over the session's cached connection or a new one.
     mutating func routerDispatch(request rid: RequestID, _ s: inout Scheduler<ClusterEvent>) {
         let r = requests[rid]
-        let table = classTable[Int(r.cls)]
+        let table = profile[r.cls].table
         let shard = placement.shard(table: table, tenant: r.tenant)
         let worker = placement.worker(table: table, shard: shard)
         retain(request: rid)
@@ -188,7 +188,7 @@ extension ClusterSimulation {
             if !t.local {
                 returnConnection(session: requests[rid].session, coordinator: requests[rid].coordinator, worker: t.worker, &s)
             }
-            if subplans[Int(requests[rid].cls)] > 0 { return subplanDone(request: rid, &s) }
+            if profile[requests[rid].cls].subplans > 0 { return subplanDone(request: rid, &s) }
             answer(request: rid, outcome: .ok, &s)
             return release(request: rid)
         }
@@ -213,8 +213,8 @@ extension ClusterSimulation {
     /// One pool per worker holding shards of the class's table (FACTS G).
     mutating func fanOut(request rid: RequestID, _ s: inout Scheduler<ClusterEvent>) {
         let r = requests[rid]
-        let cls = Int(r.cls)
-        let table = classTable[cls]
+        let cls = r.cls
+        let table = profile[cls].table
         let base = newPoolBlock()
         requests[rid].poolBase = base
         placement.refreshWorkerShards()
@@ -223,9 +223,9 @@ extension ClusterSimulation {
             let n = placement.shardCount(table: table, worker: w)
             remaining += n
             var pool = WorkerPool(request: rid, worker: w, total: n,
-                                  target: sequentialWrites && isWrite[cls] ? 1 : forceMaxParallelization ? max(1, n) : poolSize,
+                                  target: sequentialWrites && profile[cls].isWrite ? 1 : forceMaxParallelization ? max(1, n) : poolSize,
                                   firstRound: max(1, connectionCache.maxPerWorker))
-            if localExecution.runsFirst(worker: w, coordinator: r.coordinator, tasks: n, sequentialWrite: sequentialWrites && isWrite[cls], twoPhase: twoPhase[cls]) {
+            if localExecution.runsFirst(worker: w, coordinator: r.coordinator, tasks: n, sequentialWrite: sequentialWrites && profile[cls].isWrite, twoPhase: profile[cls].twoPhase) {
                 // ShouldExecuteTasksLocally: a sequential execution runs the local tasks
                 // in-process first, then the remote ones (local_executor.c).
                 pool.local = .running
@@ -295,7 +295,7 @@ extension ClusterSimulation {
     /// Idle connections take the next shard tasks (late binding).
     mutating func dispatch(pool p: PoolID, _ s: inout Scheduler<ClusterEvent>) {
         let rid = pools[p].request
-        let table = classTable[Int(requests[rid].cls)]
+        let table = profile[requests[rid].cls].table
         placement.refreshWorkerShards()
         while pools[p].idle > 0 && pools[p].cursor < pools[p].total {
             let pool = pools[p]

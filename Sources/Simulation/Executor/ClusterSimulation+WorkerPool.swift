@@ -10,7 +10,7 @@ extension ClusterSimulation {
         let rid = pools[p].request
         if pools[p].open + pools[p].connecting == 0 && pools[p].cursor < pools[p].total && !requests[rid].answered && pools[p].local == .none {
             let r = requests[rid]
-            if localExecution.failsOver(worker: pools[p].worker, coordinator: r.coordinator, twoPhase: twoPhase[Int(r.cls)]) {
+            if localExecution.failsOver(worker: pools[p].worker, coordinator: r.coordinator, twoPhase: profile[r.cls].twoPhase) {
                 // No loopback connection: the pool fails over to local execution, which runs
                 // its tasks in-process after the remote ones (FACTS G, adaptive_executor.c).
                 pools[p].local = .waiting

@@ -83,7 +83,8 @@ public struct SimulationMetrics: Sendable {
         intervalTimeouts = Array(repeating: 0, count: c)
     }
 
-    mutating func record(cls: Int, latency d: SimDuration, outcome: Outcome, tenant: TenantIndex, write: Bool, cpuSeconds: Double) {
+    mutating func record(cls c: QueryClassIndex, latency d: SimDuration, outcome: Outcome, tenant: TenantIndex, write: Bool, cpuSeconds: Double) {
+        let cls = c.index
         switch outcome {
         case .ok:
             completed[cls] += 1
@@ -216,7 +217,7 @@ extension ClusterSimulation {
         // Requests still waiting for an answer (a blocked write, a queue): their number and the
         // oldest one's age, so an interval without completions still says how bad it was.
         for i in 0..<requests.count where requests[i].active && !requests[i].answered {
-            let c = Int(requests[i].cls)
+            let c = requests[i].cls.index
             row.waiting[c] += 1
             row.oldestWaitingMs[c] = max(row.oldestWaitingMs[c], (now - requests[i].arrival).seconds * 1e3)
         }

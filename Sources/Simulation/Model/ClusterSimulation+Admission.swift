@@ -8,11 +8,11 @@ extension ClusterSimulation {
     /// Dispatches a planned request unless an operation holds it back; called only with a timeline.
     mutating func dispatchOrHold(request rid: RequestID, _ s: inout Scheduler<ClusterEvent>) {
         let r = requests[rid]
-        let cls = Int(r.cls)
-        let table = classTable[cls]
+        let cls = r.cls
+        let table = profile[cls].table
         // Shards the request touches: the tenant's, or all of the table's.
         let first: Int, count: Int
-        if singleTenant[cls] {
+        if profile[cls].singleTenant {
             first = placement.offset[table] + placement.shard(table: table, tenant: r.tenant).index
             count = 1
         } else {
@@ -33,13 +33,13 @@ extension ClusterSimulation {
             }
             return
         }
-        if isWrite[cls] && writeBlocks.admit(rid, table: table, at: s.now) {
+        if profile[cls].isWrite && writeBlocks.admit(rid, table: table, at: s.now) {
             retain(request: rid)  // parked on the table's lock
             return
         }
-        if isWrite[cls] {
+        if profile[cls].isWrite {
             for f in first..<(first + count) {
-                switch writeBlocks.admit(rid, group: placement.group[f], needsReplicaIdentity: failsWithoutReplicaIdentity[cls], at: s.now) {
+                switch writeBlocks.admit(rid, group: placement.group[f], needsReplicaIdentity: profile[cls].failsWithoutReplicaIdentity, at: s.now) {
                 case .proceeds:
                     continue
                 case .parked:
@@ -53,7 +53,7 @@ extension ClusterSimulation {
                 }
             }
         }
-        if singleTenant[cls] { routerDispatch(request: rid, &s) } else { fanOut(request: rid, &s) }
+        if profile[cls].singleTenant { routerDispatch(request: rid, &s) } else { fanOut(request: rid, &s) }
     }
 
     /// A held request may go on (its group was unblocked, or its node is back).

@@ -20,20 +20,20 @@ extension ClusterSimulation {
 
     /// A new request: tenant and class from the workload streams, demands drawn now so
     /// every configuration sees the same ones; then it waits for a session if needed.
-    mutating func arrive(session: SessionID?, tenant given: TenantIndex? = nil, cls givenClass: Int? = nil, _ s: inout Scheduler<ClusterEvent>) {
+    mutating func arrive(session: SessionID?, tenant given: TenantIndex? = nil, cls givenClass: QueryClassIndex? = nil, _ s: inout Scheduler<ClusterEvent>) {
         let tenant = given ?? source.tenant(session: session)
         let cls = givenClass ?? source.cls()
-        if singleTenant[cls] { Prefetch.read(placement.tenantSlots, at: placement.slot(table: classTable[cls], tenant: tenant)) }
+        if profile[cls].singleTenant { Prefetch.read(placement.tenantSlots, at: placement.slot(table: profile[cls].table, tenant: tenant)) }
         Prefetch.read(metrics.tenantCounts, at: tenant.index)
         source.record(time: s.now, tenant: tenant, cls: cls)
         var record = RequestRecord()
-        record.cls = Int32(cls)
+        record.cls = cls
         record.tenant = tenant
         record.arrival = s.now
         record.active = true
         record.coordinatorWork = source.coordinatorDemand(cls: cls)
-        if subplans[cls] > 0 {
-            record.remaining = subplans[cls]
+        if profile[cls].subplans > 0 {
+            record.remaining = profile[cls].subplans
             record.schemaDraws = source.schemaSeed()
         }
         let id = newRequest(record)
@@ -54,7 +54,7 @@ extension ClusterSimulation {
             requests[id].session = free
             begin(request: id, &s)
         } else {
-            metrics.sessionWaits[cls] += 1  // waits with SessionID.none until one is released
+            metrics.sessionWaits[cls.index] += 1  // waits with SessionID.none until one is released
         }
     }
 
@@ -63,8 +63,8 @@ extension ClusterSimulation {
     mutating func begin(request id: RequestID, _ s: inout Scheduler<ClusterEvent>) {
         if coordinators > 1 { connectSession(request: id, &s) }
         let r = requests[id]
-        var planWork = singleTenant[Int(r.cls)] && subplans[Int(r.cls)] == 0 ? r.coordinatorWork : r.coordinatorWork / 2
-        if subplans[Int(r.cls)] > 0 { planWork += subplanCoordinatorCPU }  // the first subplan
+        var planWork = profile[r.cls].singleTenant && profile[r.cls].subplans == 0 ? r.coordinatorWork : r.coordinatorWork / 2
+        if profile[r.cls].subplans > 0 { planWork += subplanCoordinatorCPU }  // the first subplan
         requests[id].started = s.now
         coordinatorJob(request: id, stage: .plan, work: planWork, &s)
     }
@@ -86,9 +86,9 @@ extension ClusterSimulation {
         requests[id].answered = true
         if r.arrival >= measureFrom {
             // An across_schemas query is no one tenant's (citus_stat_tenants counts single-shard queries).
-            metrics.record(cls: Int(r.cls), latency: s.now - r.arrival, outcome: outcome, tenant: subplans[Int(r.cls)] > 0 ? .none : r.tenant,
-                           write: isWrite[Int(r.cls)], cpuSeconds: r.cpuSeconds)
-            if outcome == .ok { metrics.serviceMicroseconds[Int(r.cls)] += Double((s.now - r.started).microseconds) }
+            metrics.record(cls: r.cls, latency: s.now - r.arrival, outcome: outcome, tenant: profile[r.cls].subplans > 0 ? .none : r.tenant,
+                           write: profile[r.cls].isWrite, cpuSeconds: r.cpuSeconds)
+            if outcome == .ok { metrics.serviceMicroseconds[r.cls.index] += Double((s.now - r.started).microseconds) }
         }
         if r.session.isClient { releaseSession(r.session, &s) }
     }

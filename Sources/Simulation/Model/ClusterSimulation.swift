@@ -25,23 +25,11 @@ public struct ClusterSimulation: EventHandler {
     let scenario: ClusterScenario
     let layout: SimulationLayout
     let classes: [QueryClass]
-    let classTable: [Int]
     /// The requests: arrivals or clients, each one's tenant, class and demands.
     var source: RequestSource
-    // Hot-path copies of the scenario, flat so no event copies a struct holding references.
-    /// The class's tasks go to the request's tenant's shard: single-tenant classes, and each
-    /// subplan of an across_schemas class (the tenant is then the subplan's schema).
-    let singleTenant: [Bool]
-    /// across_schemas: subplans (schemas read) per query; 0 for the other classes.
-    let subplans: [Int32]
-    let isWrite: [Bool]
-    /// insert_select_coordinator: a SELECT fan-out to the coordinator, then a write fan-out.
-    let twoPhase: [Bool]
-    let bytesRead: [Double]
-    /// Pages a shard task of the class reads: bytes read / page size, rounded up.
-    let pagesRead: [Double]
-    let resultBytes: [Double]
-    let writeBytes: [Double]
+    /// Per class (`profile[r.cls]`): the hot path's copy of the scenario's query class, flat so
+    /// no event copies a struct holding references.
+    let profile: [QueryClassProfile]
     let databases: Int
     let tenantCount: Int
     /// Where shards and tenants live (changed by moves, splits and promotions; see
@@ -60,8 +48,6 @@ public struct ClusterSimulation: EventHandler {
     var replication: LogicalReplication
     /// Which nodes are up, which coordinators have joined, the queries parked on a failed worker.
     var health: NodeHealth
-    /// Per class: UPDATE or DELETE on a table without a replica identity.
-    let failsWithoutReplicaIdentity: [Bool]
     var statementTimeout: SimDuration?
     let slowStartInterval: SimDuration
     let slowStart: Bool
@@ -132,20 +118,12 @@ public struct ClusterSimulation: EventHandler {
         self.scenario = scenario
         self.layout = layout
         classes = scenario.workload.classes
-        classTable = try classes.map { c in
+        profile = try classes.map { c in
             guard let i = scenario.tables.firstIndex(where: { $0.name == c.table && $0.kind == .distributed }) else {
                 throw ParameterError(parameter: "workload.classes.\(c.name).table", value: c.table, expected: "a distributed table of the scenario")
             }
-            return i
+            return QueryClassProfile(c, table: i, hasReplicaIdentity: scenario.tables.first { $0.name == c.table }?.hasReplicaIdentity ?? true)
         }
-        singleTenant = classes.map { $0.isSingleTenant || $0.kind == .acrossSchemas }
-        subplans = classes.map { $0.kind == .acrossSchemas ? Int32($0.schemasPerQuery) : 0 }
-        isWrite = classes.map(\.isWrite)
-        twoPhase = classes.map { $0.kind == .insertSelectCoordinator }
-        bytesRead = classes.map(\.bytesRead)
-        pagesRead = classes.map { ($0.bytesRead / SimulationLayout.pageBytes).rounded(.up) }
-        resultBytes = classes.map(\.resultBytes)
-        writeBytes = classes.map(\.writeBytes)
         let k = scenario.workload.databases
         databases = k
         try ParameterError.requirePositive(k, "workload.databases")
@@ -159,9 +137,6 @@ public struct ClusterSimulation: EventHandler {
         placement = PlacementIndex(tenants: tenantCount, workers: nodeMap.workers, tenantShard: layout.tenantShard,
                                    shardWorker: layout.shardWorker, tenantHit: layout.tenantHitRatio)
         shardScanHitFlat = (0..<tables).flatMap { t in layout.shardScanHitRatio[t].isEmpty ? [Double](repeating: 1, count: layout.shardWorker[t].count) : layout.shardScanHitRatio[t] }
-        failsWithoutReplicaIdentity = classes.map { c in
-            (c.command == .update || c.command == .delete) && !(scenario.tables.first { $0.name == c.table }?.hasReplicaIdentity ?? true)
-        }
         hasOperations = !scenario.timeline.isEmpty
         let citus = scenario.citus
         statementTimeout = citus.statementTimeout
@@ -215,11 +190,11 @@ public struct ClusterSimulation: EventHandler {
         for (c, cls) in classes.enumerated() where !cls.isSingleTenant { metrics.routerCallsByTenant[c] = [] }
         if !scenario.run.watchTenants.isEmpty {
             // Neighbours: tenants on the watched tenant's worker at the start (first distributed table).
-            let table = classTable.first ?? 0
+            let table = profile.first?.table ?? 0
             let groups = SimulationMetrics.watchGroups(ranks: scenario.run.watchTenants, tenants: tenantCount) { t in
                 layout.worker(table: table, tenant: TenantIndex(t))
             }
-            metrics.watch(groups: groups, count: 2 * scenario.run.watchTenants.count, classes: singleTenant)
+            metrics.watch(groups: groups, count: 2 * scenario.run.watchTenants.count, classes: profile.map(\.singleTenant))
         }
         nextSample = .zero + scenario.run.sampleInterval
         let zeros = (cpu: [Double](repeating: 0, count: cpu.count), disk: [Double](repeating: 0, count: disks.count),

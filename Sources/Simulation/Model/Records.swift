@@ -20,7 +20,7 @@ struct TenantSlot {
 
 /// One client request (query) in flight. Records live in arrays and are reused.
 package struct RequestRecord {
-    var cls: Int32 = 0
+    var cls = QueryClassIndex(0)
     var tenant = TenantIndex(0)
     var session = SessionID.none
     /// The coordinator running the query (the session's, when it began).

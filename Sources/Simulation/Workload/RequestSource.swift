@@ -20,7 +20,7 @@ package struct RequestSource {
     /// What an open-loop arrival event brings.
     package enum Arrival: Equatable {
         /// The trace's next request, and the instant of the one after it (nil: the trace ends).
-        case replayed(tenant: TenantIndex, cls: Int, next: SimTime?)
+        case replayed(tenant: TenantIndex, cls: QueryClassIndex, next: SimTime?)
         /// A candidate arrival: the next candidate's instant, and whether this one is kept.
         case generated(next: SimTime, kept: Bool)
     }
@@ -98,7 +98,7 @@ package struct RequestSource {
         if let replay {
             let i = replayNext
             replayNext += 1
-            return .replayed(tenant: TenantIndex(replay.tenants[i]), cls: Int(replay.classes[i]), next: replayNext < replay.count ? replay.times[replayNext] : nil)
+            return .replayed(tenant: TenantIndex(replay.tenants[i]), cls: QueryClassIndex(replay.classes[i]), next: replayNext < replay.count ? replay.times[replayNext] : nil)
         }
         guard let openCurve else { return nil }
         let next = nextCandidate(after: now)
@@ -134,13 +134,13 @@ package struct RequestSource {
     }
 
     /// A new request's class, by the mix's shares.
-    package mutating func cls() -> Int { classAlias.sample(classStream) }
+    package mutating func cls() -> QueryClassIndex { QueryClassIndex(classAlias.sample(classStream)) }
 
     /// The coordinator CPU of a query of class `cls` (µs).
-    package mutating func coordinatorDemand(cls: Int) -> Int64 { Self.microseconds(coordinatorCPU[cls], demandStream) }
+    package mutating func coordinatorDemand(cls: QueryClassIndex) -> Int64 { Self.microseconds(coordinatorCPU[cls.index], demandStream) }
 
     /// The worker CPU of one shard task of class `cls` (µs).
-    package mutating func workerDemand(cls: Int) -> Int64 { Self.microseconds(workerCPU[cls], demandStream) }
+    package mutating func workerDemand(cls: QueryClassIndex) -> Int64 { Self.microseconds(workerCPU[cls.index], demandStream) }
 
     /// The seed of an across_schemas query's own schema draws (`schema(uniform:)`).
     package mutating func schemaSeed() -> UInt64 { schemaStream.next64() }
@@ -149,8 +149,8 @@ package struct RequestSource {
     package func schema(uniform u: Double) -> TenantIndex { TenantIndex(tenantSampler.sample(uniform: u)) }
 
     /// Keeps a request made, when recording.
-    package mutating func record(time: SimTime, tenant: TenantIndex, cls: Int) {
-        recorded?.append(time: time, tenant: tenant.raw, cls: Int32(cls))
+    package mutating func record(time: SimTime, tenant: TenantIndex, cls: QueryClassIndex) {
+        recorded?.append(time: time, tenant: tenant.raw, cls: cls.raw)
     }
 
     /// The tenants' activity changed (a timeline's `tenant_growth`): later requests follow it.
