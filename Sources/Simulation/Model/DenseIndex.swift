@@ -17,3 +17,13 @@ extension DenseIndex {
     @inline(__always) public static var none: Self { Self(Int32(-1)) }
     public var description: String { "\(raw)" }
 }
+
+/// The typed indices that loops run over (workers, shards, tenants) step by `Int`, so
+/// `WorkerIndex.all(n)` and `ShardIndex(0)..<ShardIndex(n)` are ranges of them.
+extension DenseIndex where Self: Strideable, Stride == Int {
+    @inline(__always) public func distance(to other: Self) -> Int { Int(other.raw) - Int(raw) }
+    @inline(__always) public func advanced(by n: Int) -> Self { Self(raw + Int32(n)) }
+    @inline(__always) public static func < (a: Self, b: Self) -> Bool { a.raw < b.raw }
+    /// 0..<count, for a loop over every one.
+    public static func all(_ count: Int) -> Range<Self> { Self(0)..<Self(count) }
+}

@@ -9,10 +9,4 @@ public struct WorkerIndex: DenseIndex, Strideable {
     @inline(__always) public init(_ raw: Int32) { self.raw = raw }
     /// A worker (not `none`).
     @inline(__always) public var isWorker: Bool { raw >= 0 }
-    /// Workers 0..<count, for a loop over every worker.
-    public static func all(_ count: Int) -> Range<WorkerIndex> { WorkerIndex(0)..<WorkerIndex(count) }
-
-    @inline(__always) public func distance(to other: WorkerIndex) -> Int { Int(other.raw) - Int(raw) }
-    @inline(__always) public func advanced(by n: Int) -> WorkerIndex { WorkerIndex(raw + Int32(n)) }
-    @inline(__always) public static func < (a: WorkerIndex, b: WorkerIndex) -> Bool { a.raw < b.raw }
 }

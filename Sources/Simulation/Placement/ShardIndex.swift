@@ -9,10 +9,4 @@ public struct ShardIndex: DenseIndex, Strideable {
     @inline(__always) public init(_ raw: Int32) { self.raw = raw }
     /// A shard (not `none`).
     @inline(__always) public var isShard: Bool { raw >= 0 }
-    /// Shards 0..<count, for a loop over a table's shards.
-    public static func all(_ count: Int) -> Range<ShardIndex> { ShardIndex(0)..<ShardIndex(count) }
-
-    @inline(__always) public func distance(to other: ShardIndex) -> Int { Int(other.raw) - Int(raw) }
-    @inline(__always) public func advanced(by n: Int) -> ShardIndex { ShardIndex(raw + Int32(n)) }
-    @inline(__always) public static func < (a: ShardIndex, b: ShardIndex) -> Bool { a.raw < b.raw }
 }

@@ -16,10 +16,4 @@ package struct TenantIndex: DenseIndex, Strideable {
     package var rank: Int { index + 1 }
     /// The database the tenant's data lives in, of `databases`.
     @inline(__always) package func database(of databases: Int) -> Int { index % databases }
-    /// Tenants 0..<count, for a loop over every tenant.
-    package static func all(_ count: Int) -> Range<TenantIndex> { TenantIndex(0)..<TenantIndex(count) }
-
-    @inline(__always) package func distance(to other: TenantIndex) -> Int { Int(other.raw) - Int(raw) }
-    @inline(__always) package func advanced(by n: Int) -> TenantIndex { TenantIndex(raw + Int32(n)) }
-    @inline(__always) package static func < (a: TenantIndex, b: TenantIndex) -> Bool { a.raw < b.raw }
 }
