@@ -26,7 +26,7 @@ public struct CatalogQuery: Sendable, Hashable {
 
     public static let settings = CatalogQuery(
         name: "settings",
-        sql: "SELECT name, setting, unit FROM pg_settings WHERE name IN ('max_connections', 'shared_buffers', 'work_mem', 'max_worker_processes', 'statement_timeout', 'block_size') OR name LIKE 'citus.%' ORDER BY name",
+        sql: "SELECT name, setting, unit FROM pg_settings WHERE name IN ('max_connections', 'shared_buffers', 'work_mem', 'hash_mem_multiplier', 'max_worker_processes', 'statement_timeout', 'block_size') OR name LIKE 'citus.%' ORDER BY name",
         needs: "a connection", citusOnly: false)
 
     /// The application's sessions now (import while the workload runs): client backends of this

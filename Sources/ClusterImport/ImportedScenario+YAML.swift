@@ -36,6 +36,9 @@ extension ImportedScenario {
     /// `shared_buffers` from pg_settings (in 8 kB blocks), GiB.
     var sharedBuffersGiB: Double? { Double(snapshot.settings["shared_buffers"] ?? "").map { $0 * 8192 / 1_073_741_824 } }
     var maxConnections: Int? { Int(snapshot.settings["max_connections"] ?? "") }
+    /// `work_mem` from pg_settings (in kB), MiB, and `hash_mem_multiplier`.
+    var workMemMiB: Double? { Double(snapshot.settings["work_mem"] ?? "").map { $0 / 1_024 } }
+    var hashMemMultiplier: Double? { Double(snapshot.settings["hash_mem_multiplier"] ?? "") }
 
     /// The scenario as YAML, every number with its source.
     public func yaml(_ rendering: Rendering = .scenario) -> String {
@@ -170,6 +173,9 @@ extension ImportedScenario {
         if let v = n.diskLatencySeconds { s += ", disk_latency: \(duration(v))" }
         if let v = n.nicGbps { s += ", nic_gbps: \(number(v))" }
         if let v = n.diskGiB { s += ", disk_gib: \(number(v))" }
+        // The sorts' and hashes' memory (the scenario's defaults are PostgreSQL 15's).
+        if let v = workMemMiB, v != 4, (0.0625...2_097_152).contains(v) { s += ", work_mem_mib: \(number(v))" }
+        if let v = hashMemMultiplier, v != 2, (1...1_000).contains(v) { s += ", hash_mem_multiplier: \(number(v))" }
         return s
     }
 }

@@ -42,7 +42,8 @@ public enum ScenarioSchema {
     static var node: [(String, S)] {
         [("cores", integer(1)), ("memory_gib", number(0, exclusiveMin: true)), ("shared_buffers_gib", number(0, exclusiveMin: true)),
          ("disk_iops", number(0, exclusiveMin: true)), ("disk_mb_per_second", number(0, exclusiveMin: true)), ("disk_latency", duration),
-         ("nic_gbps", number(0, exclusiveMin: true)), ("max_connections", integer(1)), ("disk_gib", number(0, exclusiveMin: true))]
+         ("nic_gbps", number(0, exclusiveMin: true)), ("max_connections", integer(1)), ("disk_gib", number(0, exclusiveMin: true)),
+         ("work_mem_mib", number(0.0625, 2_097_152)), ("hash_mem_multiplier", number(1, 1_000))]
     }
 
     static var cluster: S {
@@ -96,6 +97,7 @@ public enum ScenarioSchema {
             ("rows_read", number(0)), ("rows_returned", number(0)), ("rows_written", number(0)),
             ("command", enumeration(["select", "insert", "update", "delete"])), ("fan_out_work", enumeration(["split", "per_shard"])),
             ("measured_at_shard_count", integer(1, 64_000)), ("schemas", integer(2, 100_000)),
+            ("sort_nodes", integer(0, 1_000)), ("hash_nodes", integer(0, 1_000)),
         ], required: ["name", "kind", "share", "worker_cpu"])
         return object([
             ("arrivals", object([

@@ -198,14 +198,21 @@ enum ClusterScenarioReader {
         let nic = m.number("nic_gbps", in: 0...10_000, lowerExclusive: true, default: 10)
         let maxConnections = m.integer("max_connections", in: 10...1_000_000, default: defaultMaxConnections)
         let disk = m.number("disk_gib", in: 0...1e9, lowerExclusive: true, default: 2_048)
+        // PostgreSQL's ranges: work_mem 64 kB to 2 TB, hash_mem_multiplier 1 to 1000.
+        let workMem = m.number("work_mem_mib", in: 0.0625...2_097_152, default: 4)
+        let hashMultiplier = m.number("hash_mem_multiplier", in: 1...1_000, default: 2)
         m.finish()
-        guard let cores, let memory, let sharedBuffers, let iops, let mbps, let diskLatency, let nic, let maxConnections, let disk else { return nil }
+        guard let cores, let memory, let sharedBuffers, let iops, let mbps, let diskLatency, let nic, let maxConnections, let disk,
+              let workMem, let hashMultiplier else { return nil }
         if sharedBuffers >= memory {
             m.reader.error(m.value("shared_buffers_gib"), "`\(m.qualified("shared_buffers_gib"))` (\(sharedBuffers)) must be less than `memory_gib` (\(memory))")
             return nil
         }
-        return NodeSpec(cores: cores, memoryBytes: memory * gib, sharedBuffersBytes: sharedBuffers * gib, diskIOPS: iops,
-                        diskBytesPerSecond: mbps * 1e6, diskLatency: diskLatency, nicBytesPerSecond: nic * 1.25e8, maxConnections: maxConnections, diskBytes: disk * gib)
+        var node = NodeSpec(cores: cores, memoryBytes: memory * gib, sharedBuffersBytes: sharedBuffers * gib, diskIOPS: iops,
+                            diskBytesPerSecond: mbps * 1e6, diskLatency: diskLatency, nicBytesPerSecond: nic * 1.25e8, maxConnections: maxConnections, diskBytes: disk * gib)
+        node.workMemBytes = workMem * 1_048_576
+        node.hashMemMultiplier = hashMultiplier
+        return node
     }
 
     static func readCluster(_ m: YAMLMapping) -> ClusterSpec? {

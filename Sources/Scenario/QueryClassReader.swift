@@ -57,14 +57,19 @@ enum QueryClassReader {
             c.reader.error(c.value("schemas"), "`\(c.qualified("schemas"))` is for `kind: across_schemas` (a query reading several tenant schemas); this class is \(kind?.rawValue ?? "not one")")
             return nil
         }
+        let sortNodes = c.integer("sort_nodes", in: 0...1_000, default: 0)
+        let hashNodes = c.integer("hash_nodes", in: 0...1_000, default: 0)
         c.finish()
         guard let name, let kind, let share, let table, distributed.contains(table), let worker, let coordinator, let read, let result, let write,
-              let command, c.value("fan_out_work") == nil || work != nil, c.value("measured_at_shard_count") == nil || measured != nil else { return nil }
+              let command, c.value("fan_out_work") == nil || work != nil, c.value("measured_at_shard_count") == nil || measured != nil,
+              let sortNodes, let hashNodes else { return nil }
         var q = QueryClass(name: name, kind: kind, share: share, table: table, workerCPU: worker, coordinatorCPU: coordinator,
                            bytesRead: read, resultBytes: result, writeBytes: write, command: QueryClass.Command(rawValue: command))
         q.fanOutWork = work.flatMap(FanOutWork.init(rawValue:))
         q.measuredAtShardCount = measured
         q.schemasPerQuery = schemas
+        q.sortNodes = sortNodes
+        q.hashNodes = hashNodes
         return q
     }
 

@@ -62,6 +62,11 @@ public struct QueryClass: Sendable, Equatable {
     /// by the tenants' activity; 1 for the other classes. `workerCPU`, `bytesRead` and
     /// `resultBytes` are per subplan.
     public var schemasPerQuery = 1
+    /// Sort nodes and hash nodes (hash joins, hash aggregates) in the plan of each shard task
+    /// (or subplan) on its worker, as `EXPLAIN` of the shard query shows them: while the task
+    /// runs, each holds up to the worker's `work_mem` (a hash node `work_mem` ×
+    /// `hash_mem_multiplier`), at most the bytes the task reads. 0: none worth counting.
+    public var sortNodes = 0, hashNodes = 0
 
     public init(name: String, kind: Kind, share: Double, table: String, workerCPU: Distribution, coordinatorCPU: Distribution,
                 bytesRead: Double = 0, resultBytes: Double = 0, writeBytes: Double = 0, command: Command? = nil) {

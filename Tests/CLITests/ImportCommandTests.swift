@@ -282,6 +282,28 @@ final class CitusImportTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: bad.path))
     }
 
+    /// work_mem and hash_mem_multiplier come from pg_settings (work_mem in kB) onto every node,
+    /// when they are not PostgreSQL 15's defaults (which the scenario's defaults are).
+    func testWorkMemComesFromPgSettings() throws {
+        let dir = try CLI.temporaryDirectory(self)
+        let exports = dir.appendingPathComponent("exports")
+        try FileManager.default.copyItem(atPath: Self.exports, toPath: exports.path)
+        let settings = exports.appendingPathComponent("settings.csv")
+        let original = try String(contentsOf: settings, encoding: .utf8)
+        XCTAssertTrue(original.contains("\nwork_mem,4096,kB\n"), "the lab's export has the default work_mem")
+        try (original.replacingOccurrences(of: "\nwork_mem,4096,kB\n", with: "\nwork_mem,65536,kB\n") + "hash_mem_multiplier,1.5,\n")
+            .write(to: settings, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("workmem.yaml")
+        let r = try CLI.run(["import", "--csv", exports.path, "--out", out.path, "--no-calibrate"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let text = try String(contentsOf: out, encoding: .utf8)
+        let nodes = text.components(separatedBy: "\n").filter { $0.contains("memory_gib:") }
+        XCTAssertEqual(nodes.count, 2, text)
+        for line in nodes { XCTAssertTrue(line.contains("work_mem_mib: 64, hash_mem_multiplier: 1.5"), line) }
+        let committed = try String(contentsOfFile: "Lab/replay/imported/citus-lab.yaml", encoding: .utf8)
+        XCTAssertFalse(committed.contains("work_mem_mib"), "the default work_mem is not written")
+    }
+
     /// Two reads of the same cluster (`--earlier`) give the capacity runway: compound growth
     /// per month of the data (citus_shards) and of the traffic (citus_stat_tenants' queries)
     /// between the reads' times. An earlier read that is not earlier is refused, nothing written.

@@ -94,6 +94,7 @@ extension ClusterSimulation {
         let r = requests[tasks[id].request]
         if localExecution.isLocal(worker: tasks[id].worker, coordinator: r.coordinator) {
             // The coordinator's own shard: the rows are already in its memory.
+            giveBackWorkMem(task: id)
             advance(id, to: .back)
             return s.schedule(.deliver, at: s.now, priority: .completion, payload: id.raw)
         }
@@ -105,6 +106,7 @@ extension ClusterSimulation {
             let transfer = SimDuration(seconds: bytes / coordinatorNICBytesPerSecond)
             done = network.coordinatorIngress[Int(r.coordinator)].send(taking: transfer, at: s.now)
         }
+        giveBackWorkMem(task: id)
         advance(id, to: .back)
         s.schedule(.deliver, at: done + latency, priority: .completion, payload: id.raw)
     }
@@ -131,6 +133,7 @@ extension ClusterSimulation {
 
     /// The task goes out to the worker.
     mutating func deliverToWorker(task id: TaskID, _ s: inout Scheduler<ClusterEvent>) {
+        guard takeWorkMem(task: id) else { return failOutOfMemory(task: id, &s) }
         let t = tasks[id]
         let work = source.workerDemand(cls: requests[t.request].cls) + (t.cold ? coldTaskCPU : 0)
         requests[t.request].cpuSeconds += Double(work) / 1e6
@@ -184,6 +187,12 @@ extension ClusterSimulation {
         let t = tasks[id]
         freeTask(id)
         let rid = t.request
+        if t.failed && !requests[rid].answered {
+            // The worker's error fails the whole query; its other tasks are cancelled.
+            requests[rid].failed = true
+            answer(request: rid, outcome: .error, &s)
+            if t.pool.isPool { abandon(request: rid, &s) }
+        }
         if !t.pool.isPool {
             if !t.local {
                 returnConnection(session: requests[rid].session, coordinator: requests[rid].coordinator, worker: t.worker, &s)

@@ -9,6 +9,7 @@ extension ClusterSimulation {
     /// PostgreSQL's "out of memory") and run the connection's set-up CPU there.
     mutating func openBackend(waiter: ConnectionWaiter, worker: WorkerIndex, _ s: inout Scheduler<ClusterEvent>) {
         let outOfMemory = backends[worker.index].inUse >= workerMemory[worker.index].backendLimit
+            || (workMem.used && memoryNow(worker: worker) + workerMemory[worker.index].backendBytes > workerMemory[worker.index].limitBytes)
         guard !outOfMemory, backends[worker.index].tryAcquire(at: s.now) else {
             if outOfMemory { metrics.outOfMemoryRefusals[worker.index] += 1 } else { metrics.connectionsRefused[worker.index] += 1 }
             let r = requests[waiterRequest(waiter)]
@@ -21,6 +22,7 @@ extension ClusterSimulation {
             return
         }
         metrics.connectionsOpened[worker.index] += 1
+        noteMemory(worker: worker)
         let loopback = localExecution.isLocal(worker: worker, coordinator: requests[waiterRequest(waiter)].coordinator)
         // With client-side set-up CPU, the opening backend's part comes first (libpq, the client
         // side of TLS), on its coordinator.
@@ -145,13 +147,16 @@ extension ClusterSimulation {
     }
 
     /// What is wrong with the connection accounting once every request should have drained:
-    /// requests left, and workers whose backends or shared-pool slots differ from the
-    /// connections sessions cache. Empty when consistent (for tests).
+    /// requests left, workers whose backends or shared-pool slots differ from the connections
+    /// sessions cache, and work_mem still held. Empty when consistent (for tests).
     public func drainedAccountingProblems() -> [String] {
         let (perWorker, active) = connectionAccounting()
         var problems = active == 0 ? [] : ["\(active) requests still active"]
         for (w, a) in perWorker.enumerated() where a.backends != a.cached || a.shared != a.cached {
             problems.append("worker \(w): \(a.backends) backends, \(a.shared) shared-pool slots, \(a.cached) cached connections")
+        }
+        for w in nodes.allWorkers where workMem.used && workMem.inUse[w.index] != 0 {
+            problems.append("worker \(w.index): \(workMem.inUse[w.index]) bytes of work_mem still held")
         }
         return problems
     }

@@ -30,6 +30,9 @@ public struct SimulationMetrics: Sendable {
     public var connectionsRefused: [Int]
     /// Connections a worker could not start because one more backend would not fit in its memory.
     public var outOfMemoryRefusals: [Int]
+    /// Shard tasks a worker failed with "out of memory": their sort and hash nodes' work_mem
+    /// would not fit (`WorkMem`).
+    public var outOfMemoryErrors: [Int]
     public var connectionsOpened: [Int]
     /// Per worker: result bytes sent to the coordinator (NIC egress).
     public var bytesSent: [Double]
@@ -72,6 +75,7 @@ public struct SimulationMetrics: Sendable {
         optionalConnectionsSkipped = Array(repeating: 0, count: workers)
         connectionsRefused = Array(repeating: 0, count: workers)
         outOfMemoryRefusals = Array(repeating: 0, count: workers)
+        outOfMemoryErrors = Array(repeating: 0, count: workers)
         connectionsOpened = Array(repeating: 0, count: workers)
         bytesSent = Array(repeating: 0, count: workers)
         pagesRead = Array(repeating: 0, count: workers)
@@ -198,11 +202,13 @@ extension ClusterSimulation {
             lastIntegrals = current
             lastSampleTime = now
             for w in backends.indices { backends[w].startInterval() }
+            for w in nodes.allWorkers where workMem.used { workMem.intervalPeak[w.index] = memoryNow(worker: w) }
         }
         if now == measureFrom {
             metrics.reset()
             baseline = current
             for w in backends.indices { backends[w].resetStatistics(at: now) }
+            for w in nodes.allWorkers where workMem.used { workMem.peak[w.index] = memoryNow(worker: w) }
             sharedPool.resetStatistics(at: now)
             clientSessions.resetStatistics(at: now)
             return
@@ -233,8 +239,9 @@ extension ClusterSimulation {
         }
         for node in cpu.indices {
             row.cpuUtilization.append((current.cpu[node] - lastIntegrals.cpu[node]) / span / Double(cpu[node].cores))
-            let bytes = nodes.worker(atNode: NodeIndex(node)).map { workerMemory[$0.index].bytes(backends: Double(backends[$0.index].intervalMaximum)) }
-                ?? nodes.coordinator(atNode: NodeIndex(node)).map { coordinatorMemory[$0].fixedBytes } ?? 0
+            let bytes = nodes.worker(atNode: NodeIndex(node)).map { w in
+                max(workerMemory[w.index].bytes(backends: Double(backends[w.index].intervalMaximum)), workMem.used ? workMem.intervalPeak[w.index] : 0)
+            } ?? nodes.coordinator(atNode: NodeIndex(node)).map { coordinatorMemory[$0].fixedBytes } ?? 0
             row.memoryGiB.append(bytes / 1_073_741_824)
         }
         for w in nodes.allWorkers {

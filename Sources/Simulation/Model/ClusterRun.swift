@@ -160,10 +160,13 @@ extension ClusterSimulation {
             out.append(Metric("\(name).optional_connections_skipped", Double(m.optionalConnectionsSkipped[w.index])))
             out.append(Metric("\(name).connections_refused", Double(m.connectionsRefused[w.index])))
             out.append(Metric("\(name).connections_opened", Double(m.connectionsOpened[w.index])))
-            // The memory envelope at the peak connection count (`NodeMemory`).
-            out.append(Metric("\(name).memory_peak_gib", workerMemory[w.index].bytes(backends: backends[w.index].held.maximum) / 1_073_741_824))
+            // The memory envelope at the peak connection count (`NodeMemory`), or with work_mem
+            // in use at its peak (`WorkMem`).
+            let peak = max(workerMemory[w.index].bytes(backends: backends[w.index].held.maximum), workMem.used ? workMem.peak[w.index] : 0)
+            out.append(Metric("\(name).memory_peak_gib", peak / 1_073_741_824))
             out.append(Metric("\(name).memory_limit_gib", workerMemory[w.index].limitBytes / 1_073_741_824))
             out.append(Metric("\(name).out_of_memory_refusals", Double(m.outOfMemoryRefusals[w.index])))
+            if workMem.used { out.append(Metric("\(name).out_of_memory_errors", Double(m.outOfMemoryErrors[w.index]))) }
         }
         return out
     }

@@ -184,6 +184,7 @@ extension ClusterSimulation {
             let node = nodes.node(ofWorker: tasks[t].worker)
             if cpu[node.index].remove(job: t.raw, at: s.now) {
                 metrics.cancelledTasks += 1
+                giveBackWorkMem(task: t)
                 advance(t, to: .back)
                 let local = localExecution.isLocal(worker: tasks[t].worker, coordinator: requests[id].coordinator)
                 s.schedule(.deliver, after: local ? .zero : latency, priority: .completion, payload: t.raw)

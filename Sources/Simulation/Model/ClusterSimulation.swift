@@ -91,6 +91,8 @@ public struct ClusterSimulation: EventHandler {
     var backends: [TokenPool]
     /// Per worker and per coordinator: the memory envelope (`NodeMemory`).
     let workerMemory: [NodeMemory], coordinatorMemory: [NodeMemory]
+    /// The work_mem running shard tasks hold on each worker.
+    var workMem: WorkMem
     /// The client sessions: which one a request gets, the coordinator each is connected to.
     var clientSessions: ClientSessions
     /// The connections each session keeps to each worker between its queries.
@@ -185,6 +187,7 @@ public struct ClusterSimulation: EventHandler {
                                           maxPerWorker: Int32(citus.maxCachedConnsPerWorker), lifetime: citus.maxCachedConnectionLifetime)
         (workerMemory, coordinatorMemory) = NodeMemory.envelope(scenario: scenario, layout: layout, workers: workers, coordinators: coordinators, localWorker: local,
                                                                 sessionsPerCoordinator: clientSessions.coordinator.reduce(into: [Int](repeating: 0, count: coordinators)) { $0[Int($1)] += 1 })
+        workMem = WorkMem(profile: profile, workers: workers) { scenario.cluster.spec(ofShardNode: $0) }
         metrics = SimulationMetrics(classes: classes.map(\.name), workers: workers, tenants: scenario.workload.tenants.count,
                                     trackStatements: scenario.citus.statStatementsTrack)
         for (c, cls) in classes.enumerated() where !cls.isSingleTenant { metrics.routerCallsByTenant[c] = [] }

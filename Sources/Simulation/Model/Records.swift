@@ -97,4 +97,6 @@ struct TaskRecord {
     var cold = false
     /// A copy part's COPY stream of its transfer (`CopyStreams`); −1: a part of the index build.
     var stream: Int32 = -1
+    /// The worker answered with an error instead of running the task (out of memory: `WorkMem`).
+    var failed = false
 }

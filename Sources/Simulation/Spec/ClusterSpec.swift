@@ -19,6 +19,12 @@ public struct NodeSpec: Sendable, Equatable {
     public var maxConnections: Int
     /// Disk capacity in bytes (Citus's free-space check before a shard move).
     public var diskBytes: Double
+    /// PostgreSQL `work_mem`, bytes: what each sort node of a running query may hold before it
+    /// spills to disk (PostgreSQL's default 4 MiB).
+    public var workMemBytes: Double = 4 * 1_048_576
+    /// PostgreSQL `hash_mem_multiplier`: a hash node (hash join, hash aggregate) may hold
+    /// `work_mem` times this (PostgreSQL 15's default 2).
+    public var hashMemMultiplier: Double = 2
 
     public init(cores: Int, memoryBytes: Double, sharedBuffersBytes: Double, diskIOPS: Double, diskBytesPerSecond: Double,
                 diskLatency: SimDuration, nicBytesPerSecond: Double, maxConnections: Int, diskBytes: Double = 2_199_023_255_552) {

@@ -20,6 +20,9 @@ struct QueryClassProfile {
     /// UPDATE or DELETE on a table without a replica identity (fails while a logical move
     /// of its shard runs).
     let failsWithoutReplicaIdentity: Bool
+    /// Sort and hash nodes of a shard task's plan (`QueryClass.sortNodes`, `hashNodes`), and
+    /// the bytes a task reads (what one node can hold at most).
+    let sortNodes: Double, hashNodes: Double, bytesRead: Double
 
     /// The profile of `c`; `table` is its table's index in the scenario.
     init(_ c: QueryClass, table: Int, hasReplicaIdentity: Bool) {
@@ -32,6 +35,9 @@ struct QueryClassProfile {
         resultBytes = c.resultBytes
         writeBytes = c.writeBytes
         failsWithoutReplicaIdentity = (c.command == .update || c.command == .delete) && !hasReplicaIdentity
+        sortNodes = Double(c.sortNodes)
+        hashNodes = Double(c.hashNodes)
+        bytesRead = c.bytesRead
     }
 }
 

@@ -1,0 +1,59 @@
+import SimCore
+
+/// The work_mem a shard task's sort and hash nodes hold on its worker (`WorkMem`): taken when
+/// the task is sent, given back when its result leaves or it is cancelled; a task that would
+/// take its worker past its memory fails with "out of memory", and so does its query.
+extension ClusterSimulation {
+    /// Worker `w`'s memory envelope now: shared_buffers, its backends and the work_mem in use, bytes.
+    func memoryNow(worker w: WorkerIndex) -> Double {
+        workerMemory[w.index].bytes(backends: Double(backends[w.index].inUse)) + (workMem.used ? workMem.inUse[w.index] : 0)
+    }
+
+    /// Bytes task `id` holds on its worker while it runs there (0: none, or a task the model
+    /// does not count: run in the coordinator's backend, on the coordinator's local tables, or
+    /// the write phase of insert_select_coordinator, which reads nothing).
+    func workMemBytes(task id: TaskID) -> Double {
+        let t = tasks[id]
+        guard workMem.used, t.worker.isWorker, !t.local else { return 0 }
+        let r = requests[t.request]
+        if profile[r.cls].twoPhase && r.phase == 1 { return 0 }
+        return workMem.bytes(cls: r.cls, worker: t.worker)
+    }
+
+    /// Task `id`, about to go to its worker, takes its work_mem there; false when that would
+    /// take the worker past its RAM less the OS's share (the caller fails the task).
+    mutating func takeWorkMem(task id: TaskID) -> Bool {
+        let bytes = workMemBytes(task: id)
+        guard bytes > 0 else { return true }
+        let w = tasks[id].worker
+        guard memoryNow(worker: w) + bytes <= workerMemory[w.index].limitBytes else {
+            metrics.outOfMemoryErrors[w.index] += 1
+            return false
+        }
+        workMem.inUse[w.index] += bytes
+        workMem.note(total: memoryNow(worker: w), worker: w)
+        return true
+    }
+
+    /// Task `id` ended on its worker (its result leaves, or it was cancelled): its work_mem is free.
+    mutating func giveBackWorkMem(task id: TaskID) {
+        guard workMem.used, !tasks[id].failed else { return }
+        let bytes = workMemBytes(task: id)
+        if bytes > 0 { workMem.inUse[tasks[id].worker.index] -= bytes }
+    }
+
+    /// The worker could not give task `id` its work_mem: PostgreSQL's "ERROR: out of memory"
+    /// comes back over the connection after the round trip, with no work done.
+    mutating func failOutOfMemory(task id: TaskID, _ s: inout Scheduler<ClusterEvent>) {
+        tasks[id].failed = true
+        advance(id, to: .workerCPU)
+        advance(id, to: .back)
+        let loopback = localExecution.isLocal(worker: tasks[id].worker, coordinator: requests[tasks[id].request].coordinator)
+        s.schedule(.deliver, after: loopback ? .zero : latency * 2, priority: .completion, payload: id.raw)
+    }
+
+    /// Marks the memory peaks of worker `w` after a backend was added (only while work_mem is in use).
+    mutating func noteMemory(worker w: WorkerIndex) {
+        if workMem.used { workMem.note(total: memoryNow(worker: w), worker: w) }
+    }
+}
