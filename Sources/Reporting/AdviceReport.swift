@@ -334,7 +334,7 @@ public struct AdviceReport {
     // MARK: HTML
 
     var html: String {
-        let fragment = AdvicePage(advice: advice).fragment
+        let fragment = AdvicePage(advice: advice, classes: experiment.recommended?.scenario.workload.classes ?? []).fragment
         if let recommended { return ClusterReportPage(report: recommended, advice: fragment).html }
         return AdvicePage(advice: advice).standalone
     }

@@ -67,6 +67,8 @@ public struct QueryClass: Sendable, Equatable {
     /// runs, each holds up to the worker's `work_mem` (a hash node `work_mem` ×
     /// `hash_mem_multiplier`), at most the bytes the task reads. 0: none worth counting.
     public var sortNodes = 0, hashNodes = 0
+    /// True when the class's shard tasks hold work_mem (a sort or hash node).
+    public var holdsWorkMem: Bool { sortNodes + hashNodes > 0 }
 
     public init(name: String, kind: Kind, share: Double, table: String, workerCPU: Distribution, coordinatorCPU: Distribution,
                 bytesRead: Double = 0, resultBytes: Double = 0, writeBytes: Double = 0, command: Command? = nil) {

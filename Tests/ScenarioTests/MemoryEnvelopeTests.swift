@@ -28,15 +28,10 @@ final class MemoryEnvelopeTests: XCTestCase {
               classes:
                 - {name: report, kind: multi_shard, share: 1, table: events, worker_cpu: {distribution: exponential, mean: 20ms}}
             """
-        let (loaded, _) = try ScenarioLoader.load(text: yaml, file: "memory.yaml", name: "memory")
-        guard case .cluster(let s) = loaded else { throw XCTSkip("not a cluster scenario") }
-        return s
+        return try RunFixture.cluster(yaml, file: "memory.yaml")
     }
 
-    func metrics(_ s: ClusterScenario) throws -> [String: Double] {
-        let r = try ClusterRun.run(s, layout: try ClusterRun.layout(for: s), seed: s.run.seed)
-        return Dictionary(r.metrics.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
-    }
+    func metrics(_ s: ClusterScenario) throws -> [String: Double] { try RunFixture.metrics(s) }
 
     /// A worker backend that read the worker's 8 shards: 6 MiB fresh, the first query's part and
     /// 8 × the bytes per shard (the defaults, from family g). With 2 GiB of RAM (0.5 GiB

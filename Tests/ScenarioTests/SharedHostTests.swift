@@ -25,15 +25,10 @@ final class SharedHostTests: XCTestCase {
               classes:
                 - {name: q, kind: multi_shard, share: 1, table: t, worker_cpu: {distribution: constant, value: 2ms}, coordinator_cpu: {distribution: constant, value: 0.2ms}}
             """
-        let (loaded, _) = try ScenarioLoader.load(text: yaml, file: "shared-host.yaml", name: "shared-host")
-        guard case .cluster(let s) = loaded else { throw XCTSkip("not a cluster scenario") }
-        return s
+        return try RunFixture.cluster(yaml, file: "shared-host.yaml")
     }
 
-    func metrics(_ s: ClusterScenario) throws -> [String: Double] {
-        let r = try ClusterRun.run(s, layout: try ClusterRun.layout(for: s), seed: s.run.seed)
-        return Dictionary(uniqueKeysWithValues: r.metrics.map { ($0.name, $0.value) })
-    }
+    func metrics(_ s: ClusterScenario) throws -> [String: Double] { try RunFixture.metrics(s) }
 
     func testNodesOnOneHostShareItsCores() throws {
         let alone = try metrics(try scenario(sharedHost: ""))

@@ -1,3 +1,5 @@
+import Experiments
+import Reporting
 import Scenario
 import SimCore
 import Simulation
@@ -30,15 +32,10 @@ final class WorkMemTests: XCTestCase {
                 - {name: report, kind: multi_shard, share: 1, table: events, worker_cpu: {distribution: constant, value: 5ms}, bytes_read_kib: \(readKiB), \(nodes)}
             \(extra)
             """
-        let (loaded, _) = try ScenarioLoader.load(text: yaml, file: "workmem.yaml", name: "workmem")
-        guard case .cluster(let s) = loaded else { throw XCTSkip("not a cluster scenario") }
-        return s
+        return try RunFixture.cluster(yaml, file: "workmem.yaml")
     }
 
-    func metrics(_ s: ClusterScenario) throws -> [String: Double] {
-        let r = try ClusterRun.run(s, layout: try ClusterRun.layout(for: s), seed: s.run.seed)
-        return Dictionary(r.metrics.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
-    }
+    func metrics(_ s: ClusterScenario) throws -> [String: Double] { try RunFixture.metrics(s) }
 
     /// A worker backend that read the worker's 8 shards (the `BackendMemory` defaults).
     var backend: Double {
@@ -108,6 +105,20 @@ final class WorkMemTests: XCTestCase {
         XCTAssertEqual(engine.model.drainedAccountingProblems(), [])
         XCTAssertGreaterThan(engine.model.metrics.outOfMemoryErrors.reduce(0, +), 0, "some tasks did not fit")
         XCTAssertGreaterThan(engine.model.metrics.cancelledTasks, 0, "some tasks were cancelled by the timeout")
+    }
+
+    /// report.html says what its memory figures count: work_mem when a class has sort or hash nodes.
+    func testTheReportSaysWhetherWorkMemIsCounted() throws {
+        func page(_ nodes: String) throws -> String {
+            let report = ClusterReport(try ClusterExperiment.run(try scenario(nodes: nodes), threads: 1))
+            return try XCTUnwrap(report.files.first { $0.name == "report.html" }?.contents)
+        }
+        let counted = try page("sort_nodes: 1")
+        XCTAssertTrue(counted.contains("the work_mem of running shard tasks is counted"))
+        XCTAssertFalse(counted.contains("work_mem is not counted"))
+        let not = try page("sort_nodes: 0")
+        XCTAssertTrue(not.contains("work_mem is not counted."))
+        XCTAssertFalse(not.contains("the work_mem of running shard tasks is counted"))
     }
 
     /// The keys are checked where they are written.

@@ -4,12 +4,15 @@ import SimCore
 import Advisor
 import Mustache
 import TextFormat
+import Workload
 
 /// The advice section of report.html: the recommendation, ranked candidates, the Pareto
 /// chart of cost vs the tightest SLO, the documented rules with pass/fail, growth, horizon,
 /// scale-out and isolation. Text goes through Mustache escaping; the chart through `HTMLText`.
 struct AdvicePage {
     let advice: Advice
+    /// The recommended scenario's query classes (for what the memory figures count).
+    var classes: [QueryClass] = []
 
     func f(_ v: Double, _ d: Int) -> String { NumberFormat.fixed(v, d) }
 
@@ -236,6 +239,7 @@ struct AdvicePage {
                      "slo": r.meetsSLODuringOperation.map { $0 ? "kept" : "broken" } ?? "", "detail": r.detail]
                 } } ?? [],
                 "storage": storage, "hasStorage": !storage.isEmpty, "growthFactor": f(a.spec.tenantGrowth, 2),
+                "workMem": ClusterReportPage.workMemSentence(classes),
                 "hasMemory": memory != nil, "memoryVerdict": memory?.detail ?? "", "memoryExplained": memory?.explanation ?? "",
                 "memoryNodes": (memory?.nodes ?? []).map { n in
                     ["node": n.name, "peak": "\(f(n.peak.mean, 2)) (\(f(n.peak.lower, 2))–\(f(n.peak.upper, 2)))", "limit": f(n.limitGiB, 2),
@@ -298,7 +302,7 @@ struct AdvicePage {
     <p>{{memoryExplained}}.</p>
     <table><tr><th>shards</th><th>verdict</th><th>tightest objective (upper end / target)</th><th>coordinator CPU</th><th>busiest worker CPU</th><th>busiest worker memory GiB</th></tr>
     {{#memoryShards}}<tr><td class="num">{{shards}}</td><td>{{verdict}}</td><td class="num {{cls}}">{{tightest}}</td><td class="num">{{coordinator}}</td><td class="num">{{worker}}</td><td class="num">{{memory}}</td></tr>{{/memoryShards}}</table>
-    <p class="muted">Each shard count simulated on the recommended hardware. More shards split a fan-out into more, smaller tasks (more parallelism) but add planning, dispatch and merging on the coordinator per task and make each backend's caches larger (a worker backend keeps the shards it read open); fewer shards leave cores idle in a fan-out. Memory: shared_buffers and the backends at the peak connection count, each with its private memory (cluster.backend_memory, fitted in the lab); work_mem is not counted.</p>{{/hasMemory}}
+    <p class="muted">Each shard count simulated on the recommended hardware. More shards split a fan-out into more, smaller tasks (more parallelism) but add planning, dispatch and merging on the coordinator per task and make each backend's caches larger (a worker backend keeps the shards it read open); fewer shards leave cores idle in a fan-out. Memory: shared_buffers and the backends at the peak connection count, each with its private memory (cluster.backend_memory, fitted in the lab); {{workMem}}</p>{{/hasMemory}}
     {{#hasRunway}}<h3>Capacity runway</h3>
     <p class="verdict">{{runwayVerdict}}</p>
     {{{runwayChart}}}

@@ -4,6 +4,7 @@ import Scenario
 import SimCore
 import Simulation
 import TextFormat
+import Workload
 
 /// `report.html`: one self-contained page for a capacity review (no network requests, inline
 /// SVG charts, print styles). Text from the scenario goes through Mustache's `{{ }}` escaping;
@@ -53,6 +54,7 @@ struct ClusterReportPage {
             "advice": advice ?? "",
             "hasAdvice": advice != nil,
             "hasLocalExecution": s.cluster.coordinatorHasShards,
+            "workMem": Self.workMemSentence(s.workload.classes),
             "localExecution": s.cluster.coordinatorHasShards
                 ? "The coordinator holds shards: its backends ran \(ci("coordinator.local_executions_per_second", 1)) shard tasks per second in-process (local execution, no connection); \(ci("coordinator.local_failovers", 0)) multi-shard pools found no loopback connection and failed over to running the coordinator's shards one at a time."
                 : "",
@@ -298,7 +300,7 @@ struct ClusterReportPage {
     {{{throughputChart}}}
     <h2>Nodes</h2>
     <table><tr><th>node</th><th>CPU busy</th><th>disk busy</th><th>cache hit ratio</th><th>NIC busy (coordinator in, workers out)</th><th>connections mean</th><th>peak</th><th>max_connections</th><th>shared-pool waits</th><th>refused</th><th>memory peak GiB</th><th>RAM − OS GiB</th><th>out of memory</th></tr>
-    {{#nodes}}<tr><td>{{name}}</td><td class="num">{{cpu}}</td><td class="num">{{disk}}</td><td class="num">{{hit}}</td><td class="num">{{nic}}</td><td class="num">{{conns}}</td><td class="num">{{peak}}</td><td class="num">{{limit}}</td><td class="num">{{waits}}</td><td class="num">{{refused}}</td><td class="num">{{memory}}</td><td class="num">{{memoryLimit}}</td><td class="num">{{oom}}</td></tr>{{/nodes}}</table><p>Memory peak: shared_buffers plus the backends at the peak connection count (on a coordinator, its client sessions), each with its private memory: a fresh backend and the caches of every shard it has read (cluster.backend_memory, fitted on the lab). A worker refuses a connection that would take it past its RAM less 1 GiB for the OS (out of memory); work_mem is not counted.</p>{{#hasLocalExecution}}<p>{{localExecution}}</p>{{/hasLocalExecution}}
+    {{#nodes}}<tr><td>{{name}}</td><td class="num">{{cpu}}</td><td class="num">{{disk}}</td><td class="num">{{hit}}</td><td class="num">{{nic}}</td><td class="num">{{conns}}</td><td class="num">{{peak}}</td><td class="num">{{limit}}</td><td class="num">{{waits}}</td><td class="num">{{refused}}</td><td class="num">{{memory}}</td><td class="num">{{memoryLimit}}</td><td class="num">{{oom}}</td></tr>{{/nodes}}</table><p>Memory peak: shared_buffers plus the backends at the peak connection count (on a coordinator, its client sessions), each with its private memory: a fresh backend and the caches of every shard it has read (cluster.backend_memory, fitted on the lab). A worker refuses a connection that would take it past its RAM less 1 GiB for the OS (out of memory); {{workMem}}</p>{{#hasLocalExecution}}<p>{{localExecution}}</p>{{/hasLocalExecution}}
     {{{cpuChart}}}
     {{{nodeHeatmaps}}}
     {{{connectionsChart}}}
@@ -336,4 +338,14 @@ struct ClusterReportPage {
     .muted{color:#666}
     @media print{body{margin:0;max-width:none}h2{page-break-after:avoid}.chart{page-break-inside:avoid}}
     """
+}
+
+extension ClusterReportPage {
+    /// What the memory figures say about work_mem, for `classes`: counted when a class has sort or
+    /// hash nodes (`WorkMem`).
+    static func workMemSentence(_ classes: [QueryClass]) -> String {
+        classes.contains(where: \.holdsWorkMem)
+            ? "the work_mem of running shard tasks is counted (query classes' sort_nodes and hash_nodes; a task that does not fit fails its query, out of memory)."
+            : "work_mem is not counted."
+    }
 }

@@ -13,8 +13,9 @@ extension ClusterSimulation {
     /// does not count: run in the coordinator's backend, on the coordinator's local tables, or
     /// the write phase of insert_select_coordinator, which reads nothing).
     func workMemBytes(task id: TaskID) -> Double {
+        guard workMem.used else { return 0 }
         let t = tasks[id]
-        guard workMem.used, t.worker.isWorker, !t.local else { return 0 }
+        guard t.worker.isWorker, !t.local else { return 0 }
         let r = requests[t.request]
         if profile[r.cls].twoPhase && r.phase == 1 { return 0 }
         return workMem.bytes(cls: r.cls, worker: t.worker)
@@ -22,7 +23,8 @@ extension ClusterSimulation {
 
     /// Task `id`, about to go to its worker, takes its work_mem there; false when that would
     /// take the worker past its RAM less the OS's share (the caller fails the task).
-    mutating func takeWorkMem(task id: TaskID) -> Bool {
+    @inline(__always) mutating func takeWorkMem(task id: TaskID) -> Bool {
+        guard workMem.used else { return true }
         let bytes = workMemBytes(task: id)
         guard bytes > 0 else { return true }
         let w = tasks[id].worker
@@ -36,7 +38,7 @@ extension ClusterSimulation {
     }
 
     /// Task `id` ended on its worker (its result leaves, or it was cancelled): its work_mem is free.
-    mutating func giveBackWorkMem(task id: TaskID) {
+    @inline(__always) mutating func giveBackWorkMem(task id: TaskID) {
         guard workMem.used, !tasks[id].failed else { return }
         let bytes = workMemBytes(task: id)
         if bytes > 0 { workMem.inUse[tasks[id].worker.index] -= bytes }

@@ -5,7 +5,7 @@
 /// Model assumptions: a worker backend is warm (pooled and cached connections serve many
 /// queries, so each has read every shard on its worker); a coordinator backend (a client
 /// session) has planned every distributed table, so its metadata cache holds every shard
-/// interval; the shard counts are the layout's at the start; `work_mem` is not counted.
+/// interval; the shard counts are the layout's at the start; the `work_mem` of running tasks comes on top (`WorkMem`).
 public struct NodeMemory: Sendable {
     /// Private memory of one backend, bytes.
     public let backendBytes: Double

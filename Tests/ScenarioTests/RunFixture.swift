@@ -1,0 +1,20 @@
+import Scenario
+import Simulation
+import XCTest
+
+/// What several scenario tests share: a cluster scenario from YAML text, and one run's metrics
+/// (metrics.csv) by name.
+enum RunFixture {
+    /// The cluster scenario in `yaml`, as if read from `file` (errors name it, with line and column).
+    static func cluster(_ yaml: String, file: String) throws -> ClusterScenario {
+        let (loaded, _) = try ScenarioLoader.load(text: yaml, file: file, name: String(file.prefix { $0 != "." }))
+        guard case .cluster(let s) = loaded else { throw XCTSkip("not a cluster scenario") }
+        return s
+    }
+
+    /// One run of `s` with its own seed: each metric by name.
+    static func metrics(_ s: ClusterScenario) throws -> [String: Double] {
+        let r = try ClusterRun.run(s, layout: try ClusterRun.layout(for: s), seed: s.run.seed)
+        return Dictionary(r.metrics.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+    }
+}
