@@ -1,4 +1,5 @@
 import Foundation
+import Simulation
 
 extension ImportedScenario {
     /// What to write: the scenario the user gets, or the model of the measured single server
@@ -174,8 +175,8 @@ extension ImportedScenario {
         if let v = n.nicGbps { s += ", nic_gbps: \(number(v))" }
         if let v = n.diskGiB { s += ", disk_gib: \(number(v))" }
         // The sorts' and hashes' memory (the scenario's defaults are PostgreSQL 15's).
-        if let v = workMemMiB, v != 4, (0.0625...2_097_152).contains(v) { s += ", work_mem_mib: \(number(v))" }
-        if let v = hashMemMultiplier, v != 2, (1...1_000).contains(v) { s += ", hash_mem_multiplier: \(number(v))" }
+        if let v = workMemMiB, v != 4, NodeSpec.workMemMiBRange.contains(v) { s += ", work_mem_mib: \(number(v))" }
+        if let v = hashMemMultiplier, v != 2, NodeSpec.hashMemMultiplierRange.contains(v) { s += ", hash_mem_multiplier: \(number(v))" }
         return s
     }
 }

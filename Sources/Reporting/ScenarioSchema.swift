@@ -1,3 +1,4 @@
+import Simulation
 import TextFormat
 
 /// The scenario format (Scenarios/README.md) as a JSON Schema (draft 2020-12), for editors
@@ -43,7 +44,8 @@ public enum ScenarioSchema {
         [("cores", integer(1)), ("memory_gib", number(0, exclusiveMin: true)), ("shared_buffers_gib", number(0, exclusiveMin: true)),
          ("disk_iops", number(0, exclusiveMin: true)), ("disk_mb_per_second", number(0, exclusiveMin: true)), ("disk_latency", duration),
          ("nic_gbps", number(0, exclusiveMin: true)), ("max_connections", integer(1)), ("disk_gib", number(0, exclusiveMin: true)),
-         ("work_mem_mib", number(0.0625, 2_097_152)), ("hash_mem_multiplier", number(1, 1_000))]
+         ("work_mem_mib", number(NodeSpec.workMemMiBRange.lowerBound, NodeSpec.workMemMiBRange.upperBound)),
+         ("hash_mem_multiplier", number(NodeSpec.hashMemMultiplierRange.lowerBound, NodeSpec.hashMemMultiplierRange.upperBound))]
     }
 
     static var cluster: S {

@@ -198,9 +198,8 @@ enum ClusterScenarioReader {
         let nic = m.number("nic_gbps", in: 0...10_000, lowerExclusive: true, default: 10)
         let maxConnections = m.integer("max_connections", in: 10...1_000_000, default: defaultMaxConnections)
         let disk = m.number("disk_gib", in: 0...1e9, lowerExclusive: true, default: 2_048)
-        // PostgreSQL's ranges: work_mem 64 kB to 2 TB, hash_mem_multiplier 1 to 1000.
-        let workMem = m.number("work_mem_mib", in: 0.0625...2_097_152, default: 4)
-        let hashMultiplier = m.number("hash_mem_multiplier", in: 1...1_000, default: 2)
+        let workMem = m.number("work_mem_mib", in: NodeSpec.workMemMiBRange, default: 4)
+        let hashMultiplier = m.number("hash_mem_multiplier", in: NodeSpec.hashMemMultiplierRange, default: 2)
         m.finish()
         guard let cores, let memory, let sharedBuffers, let iops, let mbps, let diskLatency, let nic, let maxConnections, let disk,
               let workMem, let hashMultiplier else { return nil }

@@ -10,10 +10,10 @@ import XCTest
 /// not fit fails with "out of memory", and its query with it.
 final class WorkMemTests: XCTestCase {
     /// 2 workers with 8 shards of `events` each; one client session runs one fan-out at a time
-    /// (`rate` per second); each reads `readKiB` per shard task with `nodes` (YAML keys of the
+    /// (2 per second); each reads `readKiB` per shard task with `nodes` (YAML keys of the
     /// class); worker RAM `memoryGiB` (shared_buffers a quarter of it) and `workMem` YAML keys.
     func scenario(memoryGiB: Double = 16, workMem: String = "work_mem_mib: 64", nodes: String = "sort_nodes: 1, hash_nodes: 1",
-                  readKiB: Double = 100_000, pool: Int = 1, rate: String = "rate_per_second: 2", extra: String = "") throws -> ClusterScenario {
+                  readKiB: Double = 100_000, pool: Int = 1) throws -> ClusterScenario {
         let yaml = """
             version: 1
             kind: cluster
@@ -27,10 +27,9 @@ final class WorkMemTests: XCTestCase {
               - {name: events, type: distributed}
             tenants: {count: 200, total_size_gib: 0.1}
             workload:
-              arrivals: {\(rate), sessions: 1}
+              arrivals: {rate_per_second: 2, sessions: 1}
               classes:
                 - {name: report, kind: multi_shard, share: 1, table: events, worker_cpu: {distribution: constant, value: 5ms}, bytes_read_kib: \(readKiB), \(nodes)}
-            \(extra)
             """
         return try RunFixture.cluster(yaml, file: "workmem.yaml")
     }
@@ -95,8 +94,7 @@ final class WorkMemTests: XCTestCase {
     /// Under load with timeouts cancelling tasks and out-of-memory errors failing queries, every
     /// byte of work_mem taken is given back once the requests drain (and the connections agree).
     func testWorkMemIsGivenBackWhateverEndsTheTask() throws {
-        var s = try scenario(memoryGiB: 2, workMem: "work_mem_mib: 40", nodes: "sort_nodes: 2, hash_nodes: 1", readKiB: 1_048_576, pool: 8,
-                             rate: "rate_per_second: 40", extra: "")
+        var s = try scenario(memoryGiB: 2, workMem: "work_mem_mib: 40", nodes: "sort_nodes: 2, hash_nodes: 1", readKiB: 1_048_576, pool: 8)
         s.citus.statementTimeout = .milliseconds(60)
         s.workload.arrivals = .open(.step(before: 40, after: 0, at: .seconds(20)), sessions: 20)
         var engine = Engine(model: try ClusterSimulation(scenario: s, layout: try ClusterRun.layout(for: s), seed: 3))

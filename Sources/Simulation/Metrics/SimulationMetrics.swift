@@ -202,13 +202,13 @@ extension ClusterSimulation {
             lastIntegrals = current
             lastSampleTime = now
             for w in backends.indices { backends[w].startInterval() }
-            for w in nodes.allWorkers where workMem.used { workMem.intervalPeak[w.index] = memoryNow(worker: w) }
+            if workMem.used { for w in nodes.allWorkers { workMem.intervalPeak[w.index] = memoryNow(worker: w) } }
         }
         if now == measureFrom {
             metrics.reset()
             baseline = current
             for w in backends.indices { backends[w].resetStatistics(at: now) }
-            for w in nodes.allWorkers where workMem.used { workMem.peak[w.index] = memoryNow(worker: w) }
+            if workMem.used { for w in nodes.allWorkers { workMem.peak[w.index] = memoryNow(worker: w) } }
             sharedPool.resetStatistics(at: now)
             clientSessions.resetStatistics(at: now)
             return

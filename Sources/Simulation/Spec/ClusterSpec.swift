@@ -25,6 +25,8 @@ public struct NodeSpec: Sendable, Equatable {
     /// PostgreSQL `hash_mem_multiplier`: a hash node (hash join, hash aggregate) may hold
     /// `work_mem` times this (PostgreSQL 15's default 2).
     public var hashMemMultiplier: Double = 2
+    /// PostgreSQL's accepted ranges: work_mem 64 kB to 2 TB (in MiB), hash_mem_multiplier 1 to 1000.
+    public static let workMemMiBRange = 0.0625...2_097_152.0, hashMemMultiplierRange = 1.0...1_000
 
     public init(cores: Int, memoryBytes: Double, sharedBuffersBytes: Double, diskIOPS: Double, diskBytesPerSecond: Double,
                 diskLatency: SimDuration, nicBytesPerSecond: Double, maxConnections: Int, diskBytes: Double = 2_199_023_255_552) {
