@@ -73,13 +73,20 @@ final class OperationsAdviceTests: XCTestCase {
         XCTAssertTrue(verdict.hasPrefix("Scale out with \(chosen.label): "), verdict)
         XCTAssertTrue(verdict.contains("\(runs[faster[0]].label) ("), verdict)
         // The window's p99 is judged, with replications: the interval is a real one.
-        XCTAssertEqual(chosen.during?.replications, 3)
+        XCTAssertEqual(chosen.during?.replications, chosen.replications)
+        // Each setting ran advisor.replications seeds, 3 more at a time while undecided: none
+        // stopped undecided before the limit.
+        for s in runs {
+            XCTAssertEqual(s.replications % 3, 0, s.label)
+            XCTAssertTrue((3...advice.spec.maxOperationReplications).contains(s.replications), s.label)
+            XCTAssertTrue(!s.undecided || s.replications == advice.spec.maxOperationReplications, s.label)
+        }
         XCTAssertGreaterThan(chosen.duration!.halfWidth + chosen.during!.interval("update.latency_p99_ms")!.halfWidth, 0)
         // Held-out seeds: the choice keeps the objectives, the next faster setting does not.
         let h = try XCTUnwrap(advice.operationsHoldout)
         XCTAssertNotEqual(h.seed, advice.seed)
         XCTAssertEqual(h.recommended.label, chosen.label)
-        XCTAssertEqual(h.recommended.replications, 6)
+        XCTAssertGreaterThanOrEqual(h.recommended.replications, 6)
         XCTAssertTrue(h.recommendedMeets, h.recommended.during?.missText ?? "")
         XCTAssertEqual(h.nextFaster?.label, runs[faster[0]].label)
         XCTAssertEqual(h.nextFasterMisses, true)
@@ -104,6 +111,28 @@ final class OperationsAdviceTests: XCTestCase {
         XCTAssertTrue(advice.scaleOut.allSatisfy { !$0.meetsSLODuringOperation })
         let verdict = try XCTUnwrap(advice.operationsVerdict)
         XCTAssertTrue(verdict.hasPrefix("No studied setting keeps every objective while the scale-out runs; the least harmful is "), verdict)
+    }
+
+    /// A verdict is undecided while an objective's interval holds its target and none lies wholly
+    /// above it (then more replications can settle it); met and missed-beyond-doubt are decided.
+    func testUndecidedMeansAnIntervalHoldsItsTarget() throws {
+        func evaluation(_ samples: [[Double]], unanswered: [String] = []) throws -> Evaluation {
+            let checks = try samples.enumerated().map { k, v in
+                SLOCheck(objective: "c\(k) p99", metric: "c\(k).latency_p99_ms", target: 50, unit: "ms", measured: try ConfidenceInterval(samples: v))
+            }
+            var e = Evaluation(intervals: checks.map { ($0.metric, $0.measured) }, checks: checks, replications: samples[0].count, seed: 1)
+            e.unansweredObjectives = unanswered
+            return e
+        }
+        let met = [40.0, 41, 42], straddles = [30.0, 50, 70], above = [60.0, 61, 62]
+        XCTAssertFalse(try evaluation([met]).undecided)
+        XCTAssertTrue(try evaluation([straddles]).undecided)
+        XCTAssertTrue(try evaluation([met, straddles]).undecided)
+        XCTAssertFalse(try evaluation([above]).undecided)
+        // One objective missed beyond doubt decides the verdict, whatever the others' intervals.
+        XCTAssertFalse(try evaluation([straddles, above]).undecided)
+        // So does a class with an objective and no query answered.
+        XCTAssertFalse(try evaluation([straddles], unanswered: ["c0"]).undecided)
     }
 
     /// The rule itself, on made-up runs: an unfinished or objective-breaking run is never picked,

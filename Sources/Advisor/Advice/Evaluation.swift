@@ -37,6 +37,12 @@ public struct Evaluation: Sendable {
     /// latency objective answered.
     public var meets: Bool { checks.allSatisfy(\.met) && unansweredObjectives.isEmpty }
     public var misses: [SLOCheck] { checks.filter { !$0.met } }
+    /// Neither met nor missed beyond doubt: no objective's interval lies wholly above its target
+    /// (and every class with an objective answered), yet some interval holds its target. More
+    /// replications narrow the intervals and can settle the verdict either way.
+    public var undecided: Bool {
+        !meets && unansweredObjectives.isEmpty && !checks.contains(where: \.missedBeyondDoubt)
+    }
     /// The largest upper-end / target ratio: the tightest objective (above 1 misses).
     public var worstRatio: Double { unansweredObjectives.isEmpty ? checks.map(\.ratio).max() ?? 0 : .infinity }
     /// One line: what it misses, or "meets every SLO".

@@ -43,9 +43,9 @@ extension Advisor {
     }
 
     /// Simulates adding `adding` workers to the recommended cluster under today's load, once
-    /// per studied setting and `advisor.replications` seeds each, from the first statement until
-    /// the operation ends, and marks the fastest setting that keeps every objective over the
-    /// operation's window as recommended.
+    /// per studied setting and `advisor.replications` seeds each (more while its verdict is
+    /// undecided, see `scaleOutRuns`), from the first statement until the operation ends, and
+    /// marks the fastest setting that keeps every objective over the operation's window as recommended.
     func scaleOut(of c: Candidate, adding: Int, plan: AdvisorSpec.ScaleOut, steady: Evaluation?) throws -> [Advice.ScaleOutRun] {
         let hasReference = base.tables.contains { $0.kind == .reference }
         var runs = try scaleOutRuns(c, adding: adding, plan: plan, steady: steady, settings: Self.operationSettings(plan, hasReferenceTables: hasReference),
@@ -54,8 +54,8 @@ extension Advisor {
         return runs
     }
 
-    /// The recommended setting and the next faster one again, on held-out seeds (as many
-    /// replications as the confirmation's): nil without a recommended setting.
+    /// The recommended setting and the next faster one again, on held-out seeds, by the study's
+    /// rule (from as many replications as the confirmation's): nil without a recommended setting.
     func operationsHoldout(of c: Candidate, adding: Int, plan: AdvisorSpec.ScaleOut, steady: Evaluation?, study: [Advice.ScaleOutRun]) throws -> Advice.OperationsHoldout? {
         guard let r = Advice.fastestSafe(study) else { return nil }
         let settings = ([r] + Advice.faster(than: r, in: study).prefix(1)).map { Self.setting(of: study[$0]) }
@@ -68,17 +68,33 @@ extension Advisor {
         OperationSetting(method: r.method, executors: r.executorsPerNode, parallelColocated: r.parallelColocated, parallelReference: r.parallelReference, mode: r.transferMode)
     }
 
-    /// Every setting x `replications` seeds of `baseSeed` (in parallel), summarised per setting.
+    /// Every setting x `replications` seeds of `baseSeed` (in parallel), summarised per setting;
+    /// then, round by round, `advisor.replications` more seeds for each setting whose verdict is
+    /// still undecided (an objective's interval holds its target, none lies wholly above it), up
+    /// to `AdvisorSpec.maxOperationReplications`. A setting still undecided there counts as
+    /// missing: it was not shown to keep the objectives. Seeds are shared across settings
+    /// (common random numbers), and a setting's k-th replication has the same seed in every round.
     func scaleOutRuns(_ c: Candidate, adding: Int, plan: AdvisorSpec.ScaleOut, steady: Evaluation?, settings: [OperationSetting],
                       baseSeed: UInt64, replications: Int, stage: String) throws -> [Advice.ScaleOutRun] {
-        let seeds = try Replications(baseSeed: baseSeed, count: replications).seeds
-        let total = settings.count * replications
-        let progress = self.progress
-        let samples = try ParallelMap.map(count: total, threads: threads, finished: { progress?(stage, $0, total) }) { i in
-            Result { try self.scaleOutSample(c, adding: adding, plan: plan, setting: settings[i / replications], seed: seeds[i % replications]) }
-        }.map { try $0.get() }
-        return try settings.indices.map { k in
-            try summarize(Array(samples[k * replications..<(k + 1) * replications]), c, adding: adding, plan: plan, steady: steady, setting: settings[k], seed: baseSeed)
+        let limit = max(replications, spec.maxOperationReplications)
+        var wanted = Array(repeating: replications, count: settings.count)
+        var samples: [[ScaleOutSample]] = settings.map { _ in [] }
+        var runs: [Advice.ScaleOutRun] = []
+        var round = stage
+        while true {
+            let jobs = settings.indices.flatMap { k in (samples[k].count..<wanted[k]).map { (setting: k, replication: $0) } }
+            if jobs.isEmpty { return runs }
+            let seeds = try Replications(baseSeed: baseSeed, count: wanted.max()!).seeds
+            let progress = self.progress, name = round
+            let fresh = try ParallelMap.map(count: jobs.count, threads: threads, finished: { progress?(name, $0, jobs.count) }) { i in
+                Result { try self.scaleOutSample(c, adding: adding, plan: plan, setting: settings[jobs[i].setting], seed: seeds[jobs[i].replication]) }
+            }.map { try $0.get() }
+            for (job, sample) in zip(jobs, fresh) { samples[job.setting].append(sample) }
+            runs = try settings.indices.map { k in
+                try summarize(samples[k], c, adding: adding, plan: plan, steady: steady, setting: settings[k], seed: baseSeed)
+            }
+            for k in settings.indices where runs[k].undecided { wanted[k] = min(limit, wanted[k] + spec.replications) }
+            round = stage + " (more seeds)"
         }
     }
 

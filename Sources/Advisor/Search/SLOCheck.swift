@@ -25,6 +25,8 @@ public struct SLOCheck: Sendable {
     }
 
     public var met: Bool { measured.upper <= target }
+    /// Missed beyond doubt: even the lower end of the interval is above the target.
+    public var missedBeyondDoubt: Bool { measured.lower > target }
     /// measured upper / target: above 1 misses.
     public var ratio: Double { target > 0 ? measured.upper / target : .infinity }
 

@@ -171,6 +171,9 @@ public struct AdvisorSpec: Sendable {
     /// the winner's curse: among many noisy estimates, the cheapest "meeting" one is often lucky.
     public var confirmations = 5
     public var confirmationReplications: Int?
+    /// The most replications an operations study gives one setting: it adds `replications` at a
+    /// time while the setting's verdict is undecided (an objective's interval holds its target).
+    public var maxOperationReplications: Int { 4 * replications }
     /// Simulated time and warm-up per candidate replication (nil = the scenario's `run`).
     public var duration: SimDuration?
     public var warmup: SimDuration?

@@ -173,7 +173,9 @@ struct AdvicePage {
                     "gib": f(r.bytesCopied / 1_073_741_824, 1), "blocked": f(r.writeBlockedGroupSeconds, 1),
                     "during": checks.map { "\($0.objective) \(SLOCheck.show($0.measured.upper, $0.unit)) / \($0.targetText)" }.joined(separator: "; "),
                     "worst": r.peakP99Ms.map { "\($0.className) \(f($0.before, 1)) → \(f($0.during, 1)) ms" }.joined(separator: "; "),
-                    "verdict": r.recommended ? "recommended" : r.meetsSLODuringOperation ? "meets" : r.finished ? "breaks an objective" : "not finished",
+                    "runs": "\(r.replications)",
+                    "verdict": r.recommended ? "recommended" : r.meetsSLODuringOperation ? "meets" : r.undecided ? "not shown to keep them"
+                        : r.finished ? "breaks an objective" : "not finished",
                     "cls": r.meetsSLODuringOperation ? "ok" : "bad", "error": r.error ?? ""]
         }
         let gib = 1_073_741_824.0
@@ -255,7 +257,7 @@ struct AdvicePage {
                 "operationsChart": operationsChart, "hasRunbook": a.recommendedOperation != nil,
                 "runbook": a.recommendedOperation.map { a.scaleOut[$0].runbook.joined(separator: "\n") } ?? "",
                 "recommendedSettings": a.recommendedOperation.map { a.scaleOut[$0].settings.joined(separator: "; ") } ?? "",
-                "added": "\(a.scaleOut.first?.addedWorkers ?? 0)", "addedPlural": a.scaleOut.first?.addedWorkers == 1 ? "" : "s", "operationsHoldout": operationsHoldout, "scaleReplications": "\(a.scaleOut.first?.replications ?? 0)", "isolation": isolation, "hasIsolation": !isolation.isEmpty,
+                "added": "\(a.scaleOut.first?.addedWorkers ?? 0)", "addedPlural": a.scaleOut.first?.addedWorkers == 1 ? "" : "s", "operationsHoldout": operationsHoldout, "scaleReplications": "\(a.spec.replications)", "scaleLimit": "\(a.spec.maxOperationReplications)", "isolation": isolation, "hasIsolation": !isolation.isEmpty,
                 "isolationTitle": a.schemaPlacement == nil ? "Tenant isolation" : "Schemas for a worker of their own", "isolationUnit": a.schemaPlacement == nil ? "shard" : "schema",
                 "hasSchemaPlacement": a.schemaPlacement != nil, "schemaPlacement": schemaPlacement, "schemaRows": schemaRows,
                 "rejected": rejected, "rejectedCount": "\(rejected.count)", "total": "\(a.outcomes.count)",
@@ -326,10 +328,10 @@ struct AdvicePage {
     {{#ha}}<tr><td>{{case}}</td><td class="num">{{failed}}</td><td class="num">{{share}}</td><td>{{objectives}}</td><td class="{{cls}}">{{verdict}}</td></tr>{{/ha}}</table>{{/hasHA}}
     {{#hasScale}}<h3>Scale-out: which setting keeps the objectives while it runs</h3>
     <p class="verdict">{{operationsVerdict}}</p>
-    <p class="muted">Each setting simulated {{scaleReplications}} times under today's load, from the first statement to the end of the rebalance. An objective is judged over the operation's window (every query answered while it ran) and met when the upper end of its confidence interval is within the target; the CPU ceiling is not judged (it is steady-state headroom, which an operation spends). The worst sample interval's p99 is shown beside.</p>
+    <p class="muted">Each setting simulated {{scaleReplications}} times under today's load, from the first statement to the end of the rebalance, and {{scaleReplications}} more at a time (up to {{scaleLimit}}, the runs column) while an objective's confidence interval still held its target; a setting still undecided there is not shown to keep the objectives. An objective is judged over the operation's window (every query answered while it ran) and met when the upper end of its confidence interval is within the target; the CPU ceiling is not judged (it is steady-state headroom, which an operation spends). The worst sample interval's p99 is shown beside.</p>
     {{{operationsChart}}}
-    <table><tr><th>setting</th><th>duration (95% CI)</th><th>GiB copied</th><th>write-blocked group·s</th><th>objectives during the operation (upper end / target)</th><th>verdict</th><th>p99 before → worst interval</th><th>error</th></tr>
-    {{#scale}}<tr><td>{{setting}}</td><td class="num">{{duration}}</td><td class="num">{{gib}}</td><td class="num">{{blocked}}</td><td>{{during}}</td><td class="{{cls}}">{{verdict}}</td><td>{{worst}}</td><td>{{error}}</td></tr>{{/scale}}</table>
+    <table><tr><th>setting</th><th>runs</th><th>duration (95% CI)</th><th>GiB copied</th><th>write-blocked group·s</th><th>objectives during the operation (upper end / target)</th><th>verdict</th><th>p99 before → worst interval</th><th>error</th></tr>
+    {{#scale}}<tr><td>{{setting}}</td><td class="num">{{runs}}</td><td class="num">{{duration}}</td><td class="num">{{gib}}</td><td class="num">{{blocked}}</td><td>{{during}}</td><td class="{{cls}}">{{verdict}}</td><td>{{worst}}</td><td>{{error}}</td></tr>{{/scale}}</table>
     {{#hasRunbook}}<p>The recommended setting's runbook (adds {{added}} worker{{addedPlural}}; the settings it changes: <code>{{recommendedSettings}}</code>):</p>
     <pre>{{runbook}}</pre>{{/hasRunbook}}
     <p>{{operationsHoldout}}</p>
