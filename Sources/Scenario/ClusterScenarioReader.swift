@@ -110,8 +110,8 @@ enum ClusterScenarioReader {
                 reader.warning(key, "the client sessions take all of the coordinator's max_connections (\(cluster.coordinator.maxConnections), 3 reserved): no loopback connection to its shards can open")
             }
         }
-        warnAboutCache(root, cluster: cluster, tenants: workload.tenants)
         let scenario = ClusterScenario(name: name, run: run, cluster: cluster, citus: citus, tables: tables, workload: workload)
+        warnAboutCache(root, scenario: scenario)
         let estimate = ResourceEstimate(scenario)
         if estimate.memoryBytes > 64 * gib {
             reader.error(root.mapping("tenants", required: false)?.node ?? root.node,
@@ -136,8 +136,9 @@ enum ClusterScenarioReader {
     }
 
     /// Plausible but suspicious: data that cannot stay in the workers' caches.
-    static func warnAboutCache(_ root: YAMLMapping, cluster: ClusterSpec, tenants: TenantPopulation) {
-        let cache = cluster.worker.cacheBytes
+    static func warnAboutCache(_ root: YAMLMapping, scenario: ClusterScenario) {
+        let (cluster, tenants) = (scenario.cluster, scenario.workload.tenants)
+        let cache = NodeMemory.cacheBytes(scenario, node: cluster.worker)
         let gibText = { (b: Double) in String(Int((b / gib).rounded())) + " GiB" }
         let node = root.mapping("tenants", required: false)?.node ?? root.node
         if let largest = tenants.sizeBytes.first, largest > cache {

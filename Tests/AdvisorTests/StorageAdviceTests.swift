@@ -55,7 +55,8 @@ final class StorageAdviceTests: XCTestCase {
 final class MemoryAdviceTests: XCTestCase {
     func testCandidatesThatRunOutOfMemoryAreRejectedWithTheFigures() throws {
         // 2 GiB of RAM: 0.5 GiB shared_buffers and 1 GiB left after the OS, so 0.5 GiB for
-        // backends: 100 sessions' cached connections of about 6.4 MiB each do not fit.
+        // backends: 100 sessions' cached connections and the maintenance daemon's, about 6.4 MiB
+        // each, do not fit.
         let yaml = OperationsAdviceTests.yaml(scaleOut: "false")
             .replacingOccurrences(of: "    - {name: small-4, family: general, cores: 4, memory_gib: 16, price_per_hour: 0.2}",
                                   with: "    - {name: small-ram, family: general, cores: 4, memory_gib: 2, price_per_hour: 0.19}\n    - {name: small-4, family: general, cores: 4, memory_gib: 16, price_per_hour: 0.2}")
@@ -65,7 +66,7 @@ final class MemoryAdviceTests: XCTestCase {
         XCTAssertEqual(small.verdict, .rejected)
         let rule = try XCTUnwrap(small.rules.first { $0.id == "memory" })
         XCTAssertEqual(rule.verdict, .fail, rule.detail)
-        XCTAssertTrue(rule.detail.contains("100 backends of 6.") && rule.detail.contains("> 1.0 GiB (RAM less 1 GiB for the OS)"), rule.detail)
+        XCTAssertTrue(rule.detail.contains("101 backends of 6.") && rule.detail.contains("> 1.0 GiB (RAM less 1 GiB for the OS)"), rule.detail)
         let r = try XCTUnwrap(advice.recommended, advice.headline)
         XCTAssertEqual(advice.outcomes[r].candidate.instance.name, "small-4")
         XCTAssertEqual(advice.outcomes[r].rules.first { $0.id == "memory" }?.verdict, .pass)

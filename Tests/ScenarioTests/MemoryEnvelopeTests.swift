@@ -1,6 +1,7 @@
 import Advisor
 import Scenario
 import Simulation
+import Workload
 import XCTest
 
 /// Issue 18, memory: each node's envelope (shared_buffers plus its backends' private memory,
@@ -91,6 +92,42 @@ final class MemoryEnvelopeTests: XCTestCase {
         XCTAssertLessThanOrEqual(m["worker-1.connections_peak"] ?? .infinity, 5)
         XCTAssertGreaterThan(m["worker-1.out_of_memory_refusals"] ?? 0, 0)
         XCTAssertThrowsError(try scenario(memoryGiB: 2, backendMemory: "  backend_memory: {fresh_mib: -1}"))
+    }
+
+    /// The page cache is the RAM the OS leaves beyond shared_buffers and the backends that stay
+    /// open (`NodeMemory.residentBackends`): each client session's cached connection and the
+    /// maintenance daemon's, each a warm backend. With 300 sessions that is 301 backends; with
+    /// `max_cached_conns_per_worker: 0` only the daemon's.
+    func testThePageCacheIsWhatTheResidentBackendsLeave() throws {
+        let s = try scenario(memoryGiB: 16)
+        XCTAssertEqual(NodeMemory.residentBackends(s, worker: 0), 301)
+        let m = BackendMemory()
+        let backend = m.freshBytes + m.workerFirstQueryBytes + 8 * m.workerBytesPerShard
+        let gib = 1_073_741_824.0
+        let envelope = NodeMemory.envelope(scenario: s, layout: try ClusterRun.layout(for: s))
+        XCTAssertEqual(envelope.workers[0].pageCacheBytes(backends: 301), 16 * gib - 1 * gib - 4 * gib - 301 * backend, accuracy: 1e-3)
+        XCTAssertEqual(NodeMemory.cacheBytes(s, node: s.cluster.worker), 16 * gib - 1 * gib - 301 * backend, accuracy: 1e-3,
+                       "shared_buffers and the page cache, each worker holding 8 of the 16 shards")
+        var uncached = s
+        uncached.citus.maxCachedConnsPerWorker = 0
+        XCTAssertEqual(NodeMemory.residentBackends(uncached, worker: 0), 1)
+    }
+
+    /// More client sessions keep more backends open on every worker, so a worker whose data does
+    /// not fit in its cache reads more from disk: 10 GiB of data per worker, 16 GiB of RAM, and
+    /// 20 against 990 sessions (about 6 GiB of backends).
+    func testMoreSessionsLeaveLessPageCache() throws {
+        func hitRatio(sessions: Int) throws -> Double {
+            var s = try scenario(memoryGiB: 16)
+            s.workload.arrivals = .open(.constant(60), sessions: sessions)
+            s.workload.tenants = try TenantPopulation(count: 200, totalBytes: 20 * 1_073_741_824, sizeExponent: 1.0, activityExponent: 1.0)
+            let layout = try ClusterRun.layout(for: s)
+            let hits = layout.tenantHitRatio[0]
+            return hits.reduce(0, +) / Double(hits.count)
+        }
+        let few = try hitRatio(sessions: 20), many = try hitRatio(sessions: 990)
+        XCTAssertLessThan(few, 1, "the data does not fit")
+        XCTAssertLessThan(many, few - 0.01)
     }
 
     /// The preflight says it before the run: max_connections backends do not fit in 2 GiB, and

@@ -190,10 +190,11 @@ public enum SizingRules {
     public static let memoryCitation = "citus-sim's memory envelope (NodeMemory), backend memory measured in the lab (family g)"
 
     /// Every node holds shared_buffers and the backends its sessions keep in the RAM the OS
-    /// leaves: on each worker one cached connection per client session (`max_cached_conns_per_worker`,
-    /// up to max_connections − 3), on the coordinator a backend per session. Each backend is warm
-    /// (`NodeMemory`); fan-outs' extra connections and work_mem are not counted, so a pass is a
-    /// lower bound on the memory needed.
+    /// leaves: on each worker the connections that stay open (`NodeMemory.residentBackends`: one
+    /// cached connection per client session and the maintenance daemon's, up to max_connections
+    /// − 3), on the coordinator a backend per session. Each backend is warm (`NodeMemory`);
+    /// fan-outs' extra connections and work_mem are not counted (the simulation counts both), so
+    /// a pass is a lower bound on the memory needed.
     public static func memory(workers: [NodeMemory], backends: [Int], coordinator: NodeMemory?, sessions: Int) -> RuleCheck {
         let rule = "Every node must hold shared_buffers and the backends its client sessions keep in the RAM the OS leaves, or PostgreSQL fails with out of memory"
         let gib = { (v: Double) in fixed(v / 1_073_741_824, 1) + " GiB" }

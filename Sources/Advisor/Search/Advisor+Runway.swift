@@ -13,8 +13,10 @@ extension Advisor {
     func runway(of c: Candidate, plan: AdvisorSpec.RunwaySpec, advice: Advice) throws -> Advice.Runway? {
         let remedies = try [shardCountRemedy(of: c)].compactMap { $0 }
         guard !plan.classes.isEmpty else {
-            return advice.runway(trafficPerMonth: plan.trafficPerMonth, dataPerMonth: plan.dataPerMonth, months: plan.months, asOf: plan.asOf,
-                                 sloBreak: try sloBreak(of: c, plan: plan), remedies: remedies)
+            guard var w = advice.runway(trafficPerMonth: plan.trafficPerMonth, dataPerMonth: plan.dataPerMonth, months: plan.months, asOf: plan.asOf,
+                                        sloBreak: try sloBreak(of: c, plan: plan), remedies: remedies) else { return nil }
+            try shrinkingCache(&w, of: c, plan: plan)
+            return w
         }
         // Per-class growth: every month's analytic load, and the SLO bisected on those scenarios.
         let loads = try (0...plan.months).map { m -> AnalyticLoad in
@@ -38,6 +40,24 @@ extension Advisor {
             w.limits[i].detail += "; with the classes' growth, \(SizingRules.fixed(series[0] * 100, 0))% of the limit today and \(SizingRules.fixed(series[plan.months] * 100, 0))% in \(w.date(plan.months))"
         }
         return w
+    }
+
+    /// The memory limit month by month under uniform growth: the working set grows with the
+    /// data, and a worker's cache shrinks as the client sessions grow with the traffic (each
+    /// keeps a backend open on every worker, `NodeMemory.residentBackends`), so one compound
+    /// factor does not give its month. Per-class growth computes every month's load instead.
+    func shrinkingCache(_ w: inout Advice.Runway, of c: Candidate, plan: AdvisorSpec.RunwaySpec) throws {
+        guard let i = w.limits.firstIndex(where: { $0.id == "memory" }), let today = w.limits[i].factor.map({ 1 / $0 }) else { return }
+        let cache = { (m: Int) throws -> Double in
+            let s = try self.scenario(for: c, traffic: self.searchTraffic * pow(1 + plan.trafficPerMonth, Double(m)), tenants: pow(1 + plan.dataPerMonth, Double(m)))
+            return NodeMemory.cacheBytes(s, node: s.cluster.worker)
+        }
+        let cache0 = try cache(0)
+        let series = try (0...plan.months).map { m in today * pow(1 + plan.dataPerMonth, Double(m)) * cache0 / max(1, try cache(m)) }
+        w.limits[i].use = series
+        w.limits[i].factor = nil
+        w.limits[i].months = series[0] > 1 ? 0 : series.firstIndex { $0 > 1 }.map { $0 - 1 }
+        w.limits[i].detail += "; as the sessions grow with the traffic their backends take cache: \(SizingRules.fixed(series[plan.months] * 100, 0))% of the limit in \(w.date(plan.months))"
     }
 
     /// The recommendation at month `m` of per-class growth: each tenant's data and queries

@@ -195,14 +195,12 @@ public struct Advisor: Sendable {
         return checks + [memoryCheck(s, try ClusterRun.layout(for: s))]
     }
 
-    /// The memory rule on `s`'s nodes (`SizingRules.memory`): each worker with a cached
-    /// connection per client session (at most max_connections − 3), each coordinator with its
-    /// sessions.
+    /// The memory rule on `s`'s nodes (`SizingRules.memory`): each worker with the backends
+    /// that stay open (`NodeMemory.residentBackends`: a cached connection per client session and
+    /// the maintenance daemon's, at most max_connections − 3), each coordinator with its sessions.
     func memoryCheck(_ s: ClusterScenario, _ layout: SimulationLayout) -> RuleCheck {
         let memory = NodeMemory.envelope(scenario: s, layout: layout)
-        let backends = memory.workers.indices.map { w in
-            min(s.workload.sessions * s.citus.maxCachedConnsPerWorker, max(0, s.cluster.spec(ofShardNode: w).maxConnections - 3))
-        }
+        let backends = memory.workers.indices.map { NodeMemory.residentBackends(s, worker: $0) }
         return SizingRules.memory(workers: memory.workers, backends: backends, coordinator: s.cluster.coordinatorHasShards ? nil : memory.coordinators.first,
                                   sessions: memory.sessions.first ?? 0)
     }

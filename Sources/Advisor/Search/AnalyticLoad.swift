@@ -114,7 +114,7 @@ public struct AnalyticLoad: Sendable {
         coordinatorCPU = coordinator / Double(s.cluster.coordinator.cores * s.cluster.coordinatorCount)
         workerDiskReads = reads
         workerDisk = reads.indices.map { reads[$0] / s.cluster.spec(ofShardNode: $0).diskIOPS }
-        cacheBytes = s.cluster.worker.cacheBytes
+        cacheBytes = NodeMemory.cacheBytes(s, node: s.cluster.worker)
         concurrentMultiShard = min(Double(w.sessions), (multiShardRate * multiShardSLO).rounded(.up))
         expectedMultiShard = min(Double(w.sessions), multiShardBusy)
         workerDataBytes = (0..<workers).map { layout.workerBytes[$0] }

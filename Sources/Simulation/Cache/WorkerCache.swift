@@ -41,8 +41,10 @@ struct WorkerCache {
         var isStale: Bool { drift > WorkerCache.resolveDrift * accessedPages }
     }
 
-    /// The full estimate. `sizes` and `activity` override the scenario's tenants (a timeline's `tenant_grows`).
-    init(worker w: WorkerIndex, scenario: ClusterScenario, placement: PlacementIndex, shardBytes: [[Double]],
+    /// The full estimate, with a page cache of `pageCacheBytes` (`NodeMemory.pageCacheBytes`:
+    /// what the worker's resident backends leave). `sizes` and `activity` override the
+    /// scenario's tenants (a timeline's `tenant_grows`).
+    init(worker w: WorkerIndex, scenario: ClusterScenario, placement: PlacementIndex, shardBytes: [[Double]], pageCacheBytes: Double,
          meanArrivalRate: Double, sizes: [Double]? = nil, activity: [Double]? = nil) throws {
         let pageBytes = SimulationLayout.pageBytes
         let tenants = scenario.workload.tenants
@@ -66,7 +68,7 @@ struct WorkerCache {
         }
         let node = scenario.cluster.spec(ofShardNode: w.index)
         let cache = try TwoLevelCache(pages: pages, rates: classRates, bufferPages: node.sharedBuffersBytes / pageBytes,
-                                      pageCachePages: node.pageCacheBytes / pageBytes)
+                                      pageCachePages: pageCacheBytes / pageBytes)
         solve = Solve(sweepPeriod: cache.sweepPeriod, pageCacheTime: cache.pageCacheTime,
                       accessedPages: zip(pages, classRates).reduce(0.0) { $0 + ($1.1 > 0 ? $1.0 : 0) })
         let hitRatio = zip(cache.bufferHit, cache.pageCacheHit).map { $0 + $1 }

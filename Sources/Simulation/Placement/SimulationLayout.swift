@@ -76,9 +76,12 @@ public struct SimulationLayout: Sendable {
         var scanHit = shardBytes.map { [Double](repeating: 1, count: $0.count) }
         var workerBytes = [Double](repeating: 0, count: workers.count)
         let index = PlacementIndex(tenants: tenants.count, workers: workers.count, tenantShard: tenantShard, shardWorker: shardWorker)
+        // Each worker's page cache: what its resident backends leave (`NodeMemory`).
+        let memory = NodeMemory.envelope(scenario: scenario, workerShards: workerShards, shardCounts: shardBytes.map(\.count)).workers
         for w in WorkerIndex.all(workers.count) {
+            let pageCache = memory[w.index].pageCacheBytes(backends: Double(NodeMemory.residentBackends(scenario, worker: w.index)))
             let cache = try WorkerCache(worker: w, scenario: scenario, placement: index,
-                                        shardBytes: shardBytes, meanArrivalRate: meanArrivalRate)
+                                        shardBytes: shardBytes, pageCacheBytes: pageCache, meanArrivalRate: meanArrivalRate)
             for h in cache.tenantHits { tenantHit[h.table][h.tenant.index] = h.hit }
             for h in cache.shardScanHits { scanHit[h.table][h.shard.index] = h.hit }
             workerBytes[w.index] = cache.bytes

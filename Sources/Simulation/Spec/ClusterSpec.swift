@@ -44,17 +44,16 @@ public struct NodeSpec: Sendable, Equatable {
     /// Memory the operating system keeps for itself (kernel, other processes), bytes.
     public static let osReserveBytes = 1_073_741_824.0
 
-    /// Memory PostgreSQL cannot use for caching: the OS's share plus 8 MiB per allowed
-    /// connection (backend memory).
-    public var reservedBytes: Double { Self.osReserveBytes + Double(maxConnections) * 8_388_608 }
+    /// The OS page cache beside backends holding `backendBytes` of private memory: the RAM
+    /// left after the OS's share, shared_buffers and those backends, bytes (`NodeMemory` says
+    /// which backends stay).
+    public func pageCacheBytes(backendBytes: Double) -> Double { max(0, memoryBytes - Self.osReserveBytes - sharedBuffersBytes - backendBytes) }
 
-    /// The OS page cache: the RAM left after the reserve and shared_buffers, bytes.
-    public var pageCacheBytes: Double { max(0, memoryBytes - reservedBytes - sharedBuffersBytes) }
-
-    /// Bytes of table data the two cache levels can hold together (shared_buffers plus the page
-    /// cache; the simulation's `TwoLevelCache` also counts the copies the page cache keeps of
-    /// buffered pages, the sizing rules' working-set check does not).
-    public var cacheBytes: Double { sharedBuffersBytes + pageCacheBytes }
+    /// Bytes of table data the two cache levels can hold together beside backends holding
+    /// `backendBytes` (shared_buffers plus the page cache; the simulation's `TwoLevelCache` also
+    /// counts the copies the page cache keeps of buffered pages, the sizing rules' working-set
+    /// check does not).
+    public func cacheBytes(backendBytes: Double) -> Double { sharedBuffersBytes + pageCacheBytes(backendBytes: backendBytes) }
 }
 
 /// The servers and the network between them.
