@@ -56,8 +56,10 @@ public enum ClusterRun {
         engine.model.start(&engine.scheduler)
         var end = SimTime.zero + scenario.run.duration
         if untilOperationsDone || untilJobsDone {
-            let done: (ClusterSimulation) -> Bool = untilJobsDone ? { $0.jobsDone } : { $0.operationsDone }
-            if engine.run(until: end, stopWhen: done) == .stopped { end = max(engine.now, .zero + scenario.run.warmup + .seconds(1)) }
+            // Closure literals, so that they borrow the model as `Engine.run` passes it: a
+            // `(ClusterSimulation) -> Bool` value would copy the whole simulation after every event.
+            let stop = untilJobsDone ? engine.run(until: end, stopWhen: { $0.jobsDone }) : engine.run(until: end, stopWhen: { $0.operationsDone })
+            if stop == .stopped { end = max(engine.now, .zero + scenario.run.warmup + .seconds(1)) }
             _ = engine.run(until: end)
         } else {
             _ = engine.run(until: end)
