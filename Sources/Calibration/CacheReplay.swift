@@ -15,9 +15,11 @@ import Simulation
 public enum CacheReplay {
     static let pageBytes = SimulationLayout.pageBytes
     /// PostgreSQL's own processes inside the lab's memory limit: the postmaster, its five
-    /// auxiliary processes and the session, at about 6 MiB of private memory each (a fresh
-    /// backend's anonymous resident memory in family g).
-    static let processBytes = 7 * 6 * 1_048_576.0
+    /// auxiliary processes and the session, each with a fresh backend's private memory
+    /// (`BackendMemory.freshBytes`, fitted on family g). The experiment's server is a single
+    /// PostgreSQL: no client session or maintenance daemon keeps a connection open beside the
+    /// measuring session, as they do on a Citus worker (`NodeMemory.residentBackends`).
+    static let processBytes = 7 * BackendMemory().freshBytes
     /// A share is judged by its absolute error (a relative error of a share near 0 means
     /// nothing): twice the model's bound against the brute-force reference, for the kernel's
     /// two-list LRU and the finite run.
