@@ -269,6 +269,7 @@ public struct AdviceReport {
             ("parallel_transfer_colocated_shards", .bool(r.parallelColocated)), ("parallel_transfer_reference_tables", .bool(r.parallelReference)),
             ("shard_transfer_mode", .string(r.transferMode)), ("added_workers", .integer(Int64(r.addedWorkers))), ("replications", .integer(Int64(r.replications))),
             ("duration_seconds", r.duration.map(ClusterReport.ciJSON) ?? .null),
+            ("stopped_after_seconds", r.stoppedAfter.map { .number($0, digits: 0) } ?? .null),
             ("bytes_copied", .number(r.bytesCopied, digits: 0)), ("write_blocked_group_seconds", .number(r.writeBlockedGroupSeconds, digits: 3)),
             ("within_limit", r.withinLimit.map { .bool($0) } ?? .null), ("error", r.error.map { .string($0) } ?? .null),
             ("meets_slo_during_operation", .bool(r.meetsSLODuringOperation)), ("recommended", .bool(r.recommended)),
@@ -308,7 +309,7 @@ public struct AdviceReport {
                 : h.workersNeeded.map { "needs \($0) workers" } ?? "no worker count up to the shard count meets the SLOs"))
         }
         for r in a.scaleOut {
-            let outcome = r.durationText.map { d in "\(d); during it: " + (r.during?.missText ?? "") } ?? "not finished\(r.error.map { ": \($0)" } ?? "")"
+            let outcome = r.durationText.map { d in "\(d); during it: " + (r.during?.missText ?? "") } ?? r.durationOrLimitText + (r.error.map { ": \($0)" } ?? "")
             lines.append("scale-out +\(r.addedWorkers) (\(r.label)): \(outcome)\(r.recommended ? "  <- recommended" : "")")
         }
         if let v = a.operationsVerdict { lines.append(v) }

@@ -113,6 +113,38 @@ final class OperationsAdviceTests: XCTestCase {
         XCTAssertTrue(verdict.hasPrefix("No studied setting keeps every objective while the scale-out runs; the least harmful is "), verdict)
     }
 
+    /// With `max_duration`, a setting still running there is stopped: over the limit, never
+    /// recommended, with the data it had copied by then; a setting that finishes in time runs
+    /// exactly as without the limit (the same seeds, the same events).
+    func testRunsStopAtMaxDuration() throws {
+        let free = try Self.advise(Self.yaml()).advice.scaleOut
+        let d = free.compactMap(\.duration)
+        XCTAssertEqual(d.count, free.count)
+        let fastest = d.map(\.upper).min()!, slowest = d.map(\.lower).max()!
+        XCTAssertGreaterThan(slowest - fastest, 4, "the settings' durations should differ: \(d.map(\.mean))")
+        let limit = ((fastest + slowest) / 2).rounded()
+        let limited = try Self.advise(Self.yaml(scaleOut: "{add_workers: 1, executors_per_node: [1], snapshot: false, run_for: 30m, max_duration: \(Int(limit))s}")).advice
+        XCTAssertEqual(limited.scaleOut.map(\.label), free.map(\.label))
+        var stopped = 0
+        for (a, b) in zip(free, limited.scaleOut) {
+            if a.duration!.upper <= fastest {
+                XCTAssertEqual(b.durationSeconds, a.durationSeconds, a.label)
+                XCTAssertEqual(b.withinLimit, true, a.label)
+                XCTAssertNil(b.stoppedAfter, a.label)
+            } else if a.duration!.lower >= slowest {
+                stopped += 1
+                XCTAssertNil(b.duration, a.label)
+                XCTAssertEqual(b.stoppedAfter, limit, a.label)
+                XCTAssertEqual(b.withinLimit, false, a.label)
+                XCTAssertFalse(b.recommended, a.label)
+                XCTAssertGreaterThan(b.bytesCopied, 0, a.label)
+                XCTAssertLessThan(b.bytesCopied, a.bytesCopied, a.label)
+                XCTAssertEqual(b.durationOrLimitText, "over \(SizingRules.fixed(limit / 60, 0)) min")
+            }
+        }
+        XCTAssertGreaterThan(stopped, 0)
+    }
+
     /// A verdict is undecided while an objective's interval holds its target and none lies wholly
     /// above it (then more replications can settle it); met and missed-beyond-doubt are decided.
     func testUndecidedMeansAnIntervalHoldsItsTarget() throws {

@@ -20,7 +20,8 @@ extension Advice {
         /// while the verdict was undecided.
         public var replications = 1
         /// Simulated seconds from the first statement to the end of the operation, over the
-        /// replications (nil unless every replication finished without error within `run_for`).
+        /// replications (nil unless every replication finished without error within the run's
+        /// limit, `AdvisorSpec.ScaleOut.runLimit`).
         public var duration: ConfidenceInterval?
         /// Means over the replications.
         public var bytesCopied: Double
@@ -36,6 +37,9 @@ extension Advice {
         public var error: String?
         /// Meets `advisor.scale_out.max_duration` (nil when none is set).
         public var withinLimit: Bool?
+        /// Simulated seconds after which a run that had not finished was stopped (the shorter
+        /// of `max_duration` and `run_for`); nil when every replication finished or one failed.
+        public var stoppedAfter: Double?
         /// Every setting the run used that differs from a fresh cluster, as `name = value`
         /// (the global executor limit included: a per-node setting alone does not take effect).
         public var settings: [String] = []
@@ -81,6 +85,12 @@ extension Advice {
                 let v = { SizingRules.fixed($0 / scale, digits) }
                 return d.halfWidth > 0 && v(d.lower) != v(d.upper) ? "\(v(d.mean)) \(unit) (\(v(d.lower))–\(v(d.upper)) \(unit))" : "\(v(d.mean)) \(unit)"
             }
+        }
+
+        /// The duration for display, or how far a run that did not finish got: "over 30 min"
+        /// (stopped there) or "not finished" (an error).
+        public var durationOrLimitText: String {
+            durationText ?? stoppedAfter.map { "over \(SizingRules.fixed($0 / 60, 0)) min" } ?? "not finished"
         }
 
         /// The objective that comes closest to (or furthest over) its target during the operation.

@@ -131,6 +131,7 @@ extension Advisor {
         run.transferMode = setting.mode
         run.replications = samples.count
         run.duration = duration
+        run.stoppedAfter = duration == nil && run.error == nil ? plan.runLimit.seconds : nil
         run.during = during
         run.runbook = Self.scaleOutSQL(workers: c.workers, adding: adding, setting: setting)
         run.settings = Self.scaleOutSettings(workers: c.workers, adding: adding, setting: setting, maxWorkerProcesses: samples[0].maxWorkerProcesses)
@@ -138,9 +139,10 @@ extension Advisor {
     }
 
     /// One replication of one setting: the operation starts at max(warm-up, 30 s), the
-    /// measured window starts with it, and the run stops when the operation ends.
+    /// measured window starts with it, and the run stops when the operation ends (or at
+    /// `max_duration`, when set: the setting is then over the limit).
     func scaleOutSample(_ c: Candidate, adding: Int, plan: AdvisorSpec.ScaleOut, setting: OperationSetting, seed: UInt64) throws -> ScaleOutSample {
-        try operationSample(c, statements: Self.scaleOutSQL(workers: c.workers, adding: adding, setting: setting), runFor: plan.runFor, seed: seed) { s in
+        try operationSample(c, statements: Self.scaleOutSQL(workers: c.workers, adding: adding, setting: setting), runFor: plan.runLimit, seed: seed) { s in
             s.citus.maxWorkerProcesses = Self.workerProcesses(s.citus.maxWorkerProcesses, executors: setting.executors, nodes: c.workers + adding)
         }
     }

@@ -66,6 +66,11 @@ public struct AdvisorSpec: Sendable {
         /// Simulated time allowed for the scale-out runs.
         public var runFor: SimDuration = .hours(2)
         public init() {}
+
+        /// Simulated time one scale-out run gets from its first statement: `runFor`, or
+        /// `maxDuration` when shorter (a setting still running at the limit cannot be
+        /// recommended, so simulating it further would change no answer).
+        public var runLimit: SimDuration { maxDuration.map { min($0, runFor) } ?? runFor }
     }
 
     /// When a scale-out may start, on the workload's clock (the rate curve's time).

@@ -169,13 +169,13 @@ struct AdvicePage {
         } ?? ""
         let scale: [[String: String]] = a.scaleOut.map { r in
             let checks = r.during?.checks ?? []
-            return ["setting": r.label, "added": "\(r.addedWorkers)", "duration": r.durationText ?? "not finished",
+            return ["setting": r.label, "added": "\(r.addedWorkers)", "duration": r.durationOrLimitText,
                     "gib": f(r.bytesCopied / 1_073_741_824, 1), "blocked": f(r.writeBlockedGroupSeconds, 1),
                     "during": checks.map { "\($0.objective) \(SLOCheck.show($0.measured.upper, $0.unit)) / \($0.targetText)" }.joined(separator: "; "),
                     "worst": r.peakP99Ms.map { "\($0.className) \(f($0.before, 1)) → \(f($0.during, 1)) ms" }.joined(separator: "; "),
                     "runs": "\(r.replications)",
                     "verdict": r.recommended ? "recommended" : r.meetsSLODuringOperation ? "meets" : r.undecided ? "not shown to keep them"
-                        : r.finished ? "breaks an objective" : "not finished",
+                        : r.finished ? "breaks an objective" : r.stoppedAfter != nil ? "over the limit" : "not finished",
                     "cls": r.meetsSLODuringOperation ? "ok" : "bad", "error": r.error ?? ""]
         }
         let gib = 1_073_741_824.0
