@@ -28,6 +28,12 @@ public struct NodeMemory: Sendable {
     /// leaves beyond shared_buffers and the backends, bytes.
     public func pageCacheBytes(backends: Double) -> Double { max(0, limitBytes - bytes(backends: backends)) }
 
+    /// The page cache of shard node `w` of `s`, whose envelope this is, beside its resident
+    /// backends (`residentBackends`), bytes: what a run's cache model gets.
+    func pageCacheBytes(_ s: ClusterScenario, worker w: Int) -> Double {
+        pageCacheBytes(backends: Double(Self.residentBackends(s, worker: w)))
+    }
+
     /// Connections that stay open on shard node `w` of `s` between queries, so their backends'
     /// memory is not the page cache's: each client session's cached connections
     /// (`max_cached_conns_per_worker`) and the maintenance daemons' (one per coordinator and

@@ -84,9 +84,8 @@ extension ClusterSimulation {
     /// Re-estimates the caches of `workers` under the current placement.
     mutating func refreshCaches(workers changed: [WorkerIndex]) {
         for w in changed where w.isWorker {
-            let pageCache = workerMemory[w.index].pageCacheBytes(backends: Double(NodeMemory.residentBackends(scenario, worker: w.index)))
-            guard let cache = try? WorkerCache(worker: w, scenario: scenario, placement: placement,
-                                               shardBytes: ops.shardBytes, pageCacheBytes: pageCache, meanArrivalRate: ops.meanArrivalRate,
+            guard let cache = try? WorkerCache(worker: w, scenario: scenario, placement: placement, shardBytes: ops.shardBytes,
+                                               pageCacheBytes: workerMemory[w.index].pageCacheBytes(scenario, worker: w.index), meanArrivalRate: ops.meanArrivalRate,
                                                sizes: ops.tenantSizes, activity: ops.tenantActivity) else { continue }
             apply(cache)
             ops.cacheSolves[w.index] = cache.solve

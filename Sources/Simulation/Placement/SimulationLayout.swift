@@ -79,9 +79,8 @@ public struct SimulationLayout: Sendable {
         // Each worker's page cache: what its resident backends leave (`NodeMemory`).
         let memory = NodeMemory.envelope(scenario: scenario, workerShards: workerShards, shardCounts: shardBytes.map(\.count)).workers
         for w in WorkerIndex.all(workers.count) {
-            let pageCache = memory[w.index].pageCacheBytes(backends: Double(NodeMemory.residentBackends(scenario, worker: w.index)))
-            let cache = try WorkerCache(worker: w, scenario: scenario, placement: index,
-                                        shardBytes: shardBytes, pageCacheBytes: pageCache, meanArrivalRate: meanArrivalRate)
+            let cache = try WorkerCache(worker: w, scenario: scenario, placement: index, shardBytes: shardBytes,
+                                        pageCacheBytes: memory[w.index].pageCacheBytes(scenario, worker: w.index), meanArrivalRate: meanArrivalRate)
             for h in cache.tenantHits { tenantHit[h.table][h.tenant.index] = h.hit }
             for h in cache.shardScanHits { scanHit[h.table][h.shard.index] = h.hit }
             workerBytes[w.index] = cache.bytes
