@@ -7,9 +7,14 @@ PostgreSQL 15) runs, each for a fixed time, with 1 client and with 8 clients:
 - `count`: `SELECT count(*) FROM lab_fan` (a multi-shard query touching every shard);
 - `aggregate`: `SELECT v % 10, count(*) FROM lab_fan GROUP BY 1` (a small aggregate, merged on the coordinator);
 - `router`: `SELECT v FROM lab_fan WHERE id = :id` (one shard; planning and metadata per shard).
-pgbench's per-transaction log gives every latency (raw samples kept), plus tps.
+pgbench's per-transaction log gives every latency (raw samples kept), plus tps. With `--logs DIR`
+(the lab's log directory, holding worker-N.log; `log_connections` on) each run also records the
+connections every worker accepted from the coordinator's executor during it (`citus_internal`
+authorizations): each client's first query opens the connections its session then keeps
+(`citus.max_cached_conns_per_worker`), every further one is opened for one query and closed after it.
+Such a file is the experiment `fanout_connections_against_shard_count`.
 
-Usage: Lab/experiments/fanout.py [--host H] [--port P] [--out FILE] [--seconds S] [--shards 8,32,...]
+Usage: Lab/experiments/fanout.py [--host H] [--port P] [--out FILE] [--seconds S] [--shards 8,32,...] [--logs DIR]
 Never point it at production: it drops and creates `lab_fan` and loads it with pgbench traffic.
 """
 
@@ -20,9 +25,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from labsql import Cluster, machine, write_json  # noqa: E402
+from connections import LogCounter  # noqa: E402
 
 QUERIES = {
     "count": "SELECT count(*) FROM lab_fan;",
@@ -75,9 +82,13 @@ def main():
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "measured", "fanout_shard_count.json"))
     ap.add_argument("--seconds", type=int, default=8)
     ap.add_argument("--shards", default="8,32,128,512")
+    ap.add_argument("--logs", help="the lab's log directory (worker-N.log): count the connections each run opens")
     a = ap.parse_args()
+    counter = LogCounter(a.logs) if a.logs else None
     c = Cluster(f"host={a.host} port={a.port} user=postgres dbname=postgres")
-    doc = {"experiment": "fanout_latency_against_shard_count", "families": ["d"], "versions": c.versions(), "settings": c.settings(SETTINGS),
+    # Counted connections make it a second experiment: the same runs, read beside the first.
+    experiment = "fanout_connections_against_shard_count" if counter else "fanout_latency_against_shard_count"
+    doc = {"experiment": experiment, "families": ["d"], "versions": c.versions(), "settings": c.settings(SETTINGS),
            "machine": machine(), "method": __doc__.strip(), "queries": QUERIES, "rows": 100000, "seconds_per_run": a.seconds, "runs": []}
     for shards in [int(x) for x in a.shards.split(",")]:
         c.execute("DROP TABLE IF EXISTS lab_fan")
@@ -88,8 +99,14 @@ def main():
         for name, script in QUERIES.items():
             for clients in [1, 8]:
                 print(f"fanout: {shards} shards, {name}, {clients} clients", file=sys.stderr)
+                if counter:
+                    counter.mark()
                 tps, lat = pgbench(a.host, a.port, script, clients, a.seconds)
-                doc["runs"].append({"shard_count": shards, "query": name, "clients": clients, "tps": tps, "summary": summary(lat), "latencies_ms": lat})
+                run = {"shard_count": shards, "query": name, "clients": clients, "tps": tps, "summary": summary(lat)}
+                if counter:
+                    time.sleep(0.5)  # the last disconnects' log lines
+                    run["connections_opened"] = counter.count()
+                doc["runs"].append(dict(run, latencies_ms=lat))
                 write_json(a.out, doc)
     c.execute("DROP TABLE IF EXISTS lab_fan")
     print(f"fanout: wrote {a.out} ({len(doc['runs'])} runs)", file=sys.stderr)

@@ -59,6 +59,17 @@ public struct LabMeasurements: Sendable {
         public var meanMilliseconds: Double
     }
 
+    /// Family d, repeated with the connections counted: a fan-out run (as `FanoutRun`) and the
+    /// connections the workers accepted from the coordinator's executor during it, summed over
+    /// the workers (each client's first, kept ones included).
+    public struct FanoutConnectionRun: Sendable {
+        public var run: FanoutRun
+        public var seconds: Double
+        /// Transactions pgbench logged.
+        public var queries: Int
+        public var connectionsOpened: Int
+    }
+
     /// Family j: one client's mean latency of a lookup in `schemasRead` tenant schemas (1: a
     /// router query in one schema; more: one top-level UNION ALL, planned as subplans).
     public struct AcrossSchemasRun: Sendable {
@@ -147,6 +158,7 @@ public struct LabMeasurements: Sendable {
     public var psqlOverhead = 0.0
     public var rebalances: [RebalanceRun] = []
     public var fanouts: [FanoutRun] = []
+    public var fanoutConnections: [FanoutConnectionRun] = []
     public var singleQueries: [SingleQuery] = []
     public var connectionSetups: [ConnectionSetup] = []
     public var pgbench: [PgbenchRun] = []
@@ -162,6 +174,7 @@ public struct LabMeasurements: Sendable {
     /// The experiment names this reader knows, with the families they hold.
     public static let experiments = [
         ("single_shard_moves", "a"), ("background_rebalance_and_drain", "b, c"), ("fanout_latency_against_shard_count", "d"),
+        ("fanout_connections_against_shard_count", "d"),
         ("connections", "e, f"), ("backend_memory_against_shards_touched", "g"), ("two_level_cache", "h"),
         ("read_across_schemas_against_schema_count", "j"), ("schema_distribute_and_undistribute", "k"),
     ]
@@ -201,6 +214,7 @@ public struct LabMeasurements: Sendable {
         case "single_shard_moves": try readMoves(root)
         case "background_rebalance_and_drain": try readRebalances(root, series: series)
         case "fanout_latency_against_shard_count": try readFanouts(root)
+        case "fanout_connections_against_shard_count": try readFanoutConnections(root)
         case "connections": try readConnections(root)
         case "backend_memory_against_shards_touched": try readMemory(root)
         case "two_level_cache": try readCache(root)
@@ -300,6 +314,17 @@ public struct LabMeasurements: Sendable {
         for r in try root.field("runs").nonEmptyArray() {
             fanouts.append(FanoutRun(shardCount: try r.field("shard_count").int(), query: try r.field("query").string(), clients: try r.field("clients").int(),
                                      tps: try r.field("tps").nonNegative(), meanMilliseconds: try r.field("summary").field("mean_ms").nonNegative()))
+        }
+    }
+
+    mutating func readFanoutConnections(_ root: JSONField) throws {
+        let seconds = try root.field("seconds_per_run").nonNegative()
+        for r in try root.field("runs").nonEmptyArray() {
+            let run = FanoutRun(shardCount: try r.field("shard_count").int(), query: try r.field("query").string(), clients: try r.field("clients").int(),
+                                tps: try r.field("tps").nonNegative(), meanMilliseconds: try r.field("summary").field("mean_ms").nonNegative())
+            let opened = try Self.perPort(r.field("connections_opened")).reduce(0) { $0 + $1.count }
+            fanoutConnections.append(FanoutConnectionRun(run: run, seconds: seconds, queries: try r.field("summary").field("n").int(),
+                                                         connectionsOpened: opened))
         }
     }
 

@@ -85,6 +85,7 @@ public struct ModelValidation: Sendable {
         if let queryCosts {
             fitted.parameters += queryCosts.parameters
             rows += try fanoutRows(m, split: split, costs: queryCosts, threads: threads, replays: &replays)
+            rows += try fanoutConnectionRows(m, costs: queryCosts, threads: threads, replays: &replays)
             rows += try singleQueryRows(m, costs: queryCosts, threads: threads, replays: &replays)
             rows += try pgbenchRows(m, split: split, costs: queryCosts, threads: threads, replays: &replays)
             if !m.acrossSchemas.isEmpty {

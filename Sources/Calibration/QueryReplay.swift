@@ -277,6 +277,34 @@ extension ModelValidation {
         return rows
     }
 
+    /// Family d repeated with the connections counted (all held out): each `count(*)` run
+    /// replayed for the lab's own seconds from cold sessions, as pgbench ran it, so the clients'
+    /// first connections count on both sides; its mean latency and the worker connections
+    /// opened per query.
+    static func fanoutConnectionRows(_ m: LabMeasurements, costs: QueryCosts, threads: Int,
+                                     replays: inout [(name: String, text: String)]) throws -> [ValidationRow] {
+        let runs = m.fanoutConnections.filter { $0.run.query == "count" }.sorted { ($0.run.clients, $0.run.shardCount) < ($1.run.clients, $1.run.shardCount) }
+        let replay = runs.map { r in
+            QueryReplay(shardCount: r.run.shardCount, clients: r.run.clients, duration: "\(Int(max(3, r.seconds)))s", warmup: "0s",
+                        workerCPU: costs.fanoutWorkerCPU, scanCPU: costs.fanoutScanCPU, coordinatorCPU: costs.fanoutCoordinatorCPU, executor: costs.executor)
+        }
+        for (r, q) in zip(runs, replay) { replays.append(("d-connections-\(r.run.shardCount)shards-\(r.run.clients)clients.yaml", q.scenarioText)) }
+        let sims = try parallelMap(replay, threads: threads) { try $0.simulate() }
+        var rows: [ValidationRow] = []
+        for (r, sim) in zip(runs, sims) {
+            let config = "\(r.run.shardCount) shards, \(r.run.clients) client(s), connections counted"
+            rows.append(ValidationRow(family: "d", experiment: "fan-out count(*)", configuration: config, metric: "latency_mean_ms", unit: "ms",
+                                      measured: r.run.meanMilliseconds, simulated: sim["q.latency_mean_ms"], tolerance: timingTolerance, heldOut: true,
+                                      note: "a second measurement of the same runs, in another lab session (Lab/measured/fanout_connections.json)"))
+            guard r.queries > 0, let done = sim["completed"], done > 0 else { continue }
+            rows.append(ValidationRow(family: "d", experiment: "fan-out count(*)", configuration: config, metric: "connections_opened_per_query", unit: "connections",
+                                      measured: Double(r.connectionsOpened) / Double(r.queries), simulated: (sim["connections_opened"] ?? 0) / done,
+                                      tolerance: timingTolerance, heldOut: true,
+                                      note: "all worker connections opened in the run (the clients' first ones included) over the queries run; measured from log_connections"))
+        }
+        return rows
+    }
+
     /// Family e: connections the first and second query of a session open (summed over the workers).
     static func singleQueryRows(_ m: LabMeasurements, costs: QueryCosts, threads: Int,
                                 replays: inout [(name: String, text: String)]) throws -> [ValidationRow] {

@@ -82,6 +82,27 @@ final class CalibrationTests: XCTestCase {
         }
     }
 
+    /// Family d repeated with the workers' connection counts: every `count(*)` run has a held-out
+    /// row of connections per query, its measured figure the lab's count over pgbench's
+    /// transactions. At 128 shards under 8 clients Citus opened about 12 connections per query;
+    /// the replay opens as many (within ±25%) because the cost check weighs the session's kept,
+    /// oldest connection's set-up time, not the slowest one's.
+    func testFanOutConnectionRowsCountTheLabsConnections() throws {
+        let m = try LabMeasurements.load([Fixtures.labMeasured])
+        let v = try Self.validation.get()
+        let counted = m.fanoutConnections.filter { $0.run.query == "count" }
+        XCTAssertEqual(counted.count, 10)
+        for r in counted {
+            let config = "\(r.run.shardCount) shards, \(r.run.clients) client(s), connections counted"
+            let row = try XCTUnwrap(v.rows.first { $0.configuration == config && $0.metric == "connections_opened_per_query" }, config)
+            XCTAssertTrue(row.heldOut)
+            XCTAssertEqual(row.measured, Double(r.connectionsOpened) / Double(r.queries), accuracy: 1e-12)
+        }
+        let loaded = try XCTUnwrap(v.rows.first { $0.configuration == "128 shards, 8 client(s), connections counted" && $0.metric == "connections_opened_per_query" })
+        XCTAssertGreaterThan(loaded.measured, 10)
+        XCTAssertTrue(loaded.pass, "measured \(loaded.measured), simulated \(loaded.simulated ?? -1)")
+    }
+
     /// Family h is answered by the two-level cache model: every share has a simulated figure,
     /// the three shares of a run add up to 1, and shared_buffers' share is within the rows'
     /// absolute tolerance on every run (the clock sweep's part of the model).
@@ -150,5 +171,8 @@ final class CalibrationTests: XCTestCase {
                        #"moves[0].mode: "copy" is not block_writes, force_logical or auto"#)
         XCTAssertEqual(try error(#"{"experiment": "single_shard_moves", "psql_overhead_s": 0.01, "moves": [\#(move)]}"#),
                        "moves: 1 block_writes single moves; the copy rate needs at least 3 (family a, Lab/experiments/moves.py)")
+        let fanout = #"{"shard_count": 8, "query": "count", "clients": 1, "tps": 1, "summary": {"n": 6, "mean_ms": 1}}"#
+        XCTAssertEqual(try error(#"{"experiment": "fanout_connections_against_shard_count", "seconds_per_run": 6, "runs": [\#(fanout)]}"#),
+                       "runs[0].connections_opened: is missing")
     }
 }

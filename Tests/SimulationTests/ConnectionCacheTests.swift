@@ -15,20 +15,35 @@ final class ConnectionCacheTests: XCTestCase {
         var c = cache()
         let now = SimTime.zero + .seconds(1)
         XCTAssertFalse(c.take(session: 1, worker: 0))
-        c.connected(session: 1, worker: 0, setupMicroseconds: 2_500)
+        c.oldestInUse(session: 1, worker: 0, setupMicroseconds: 2_500)
         XCTAssertTrue(c.keep(session: 1, worker: 0, sameCoordinator: true, at: now))
         XCTAssertTrue(c.keep(session: 1, worker: 0, sameCoordinator: true, at: now))
         XCTAssertFalse(c.keep(session: 1, worker: 0, sameCoordinator: true, at: now), "beyond max_cached_conns_per_worker")
         XCTAssertEqual(c.kept(worker: 0), 2)
         XCTAssertEqual(c.kept(worker: 1), 0)
         XCTAssertTrue(c.take(session: 1, worker: 0))
-        c.connected(session: 1, worker: 0, setupMicroseconds: 2_500)
+        c.oldestInUse(session: 1, worker: 0, setupMicroseconds: 2_500)
         XCTAssertTrue(c.keep(session: 1, worker: 0, sameCoordinator: true, at: now))
         let borrowed = c.borrow(session: 1, worker: 0, upTo: 16)
         XCTAssertEqual(borrowed.count, 2)
         XCTAssertEqual(borrowed.setupMicroseconds, 5_000)
         XCTAssertEqual(c.borrow(session: 1, worker: 0, upTo: 16).count, 0)
         XCTAssertEqual(c.kept(worker: 0), 0)
+    }
+
+    /// The set-up time a slot keeps is its oldest connection's, as Citus keeps the first
+    /// connections of its list: a later, slower one does not replace it while it is kept.
+    func testTheKeptSetUpTimeIsTheOldestConnections() {
+        var c = ConnectionCache(sessions: 1, workers: 1, maxPerWorker: 1, lifetime: .minutes(10))
+        let now = SimTime.zero + .seconds(1)
+        c.oldestInUse(session: 0, worker: 0, setupMicroseconds: 7_000)
+        XCTAssertTrue(c.keep(session: 0, worker: 0, sameCoordinator: true, at: now))
+        c.oldestInUse(session: 0, worker: 0, setupMicroseconds: 400_000)
+        XCTAssertEqual(c.borrow(session: 0, worker: 0, upTo: 16).setupMicroseconds, 7_000)
+        // Borrowed, the slot is empty: the query's oldest connection sets it again.
+        c.oldestInUse(session: 0, worker: 0, setupMicroseconds: 9_000)
+        XCTAssertTrue(c.keep(session: 0, worker: 0, sameCoordinator: true, at: now))
+        XCTAssertEqual(c.borrow(session: 0, worker: 0, upTo: 16).setupMicroseconds, 9_000)
     }
 
     /// A connection is not kept by a session that moved to another coordinator, nor once the

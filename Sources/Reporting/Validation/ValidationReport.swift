@@ -37,7 +37,7 @@ public struct ValidationReport {
             ("median absolute error of held-out timings ≤ 15%", mae.map { "\(NumberFormat.fixed($0 * 100, 1))%" } ?? "no timings", (mae ?? 1) <= 0.15),
             tally("the same moves, bytes (±5%) and most tasks at once as Citus in every rebalance and drain", rows.filter { movement.contains($0.metric) }),
             tally("connections opened exact for a single query", rows.filter { $0.family == "e" && $0.metric == "connections_opened" }),
-            tally("connections opened per query within ±25% under pgbench", rows.filter { $0.metric == "connections_opened_per_query" }),
+            tally("connections opened per query within ±25% under pgbench (fan-outs and shared-pool runs)", rows.filter { $0.metric == "connections_opened_per_query" }),
             tally("pgbench: the fastest shared-pool setting the same as measured", rows.filter { $0.metric == "fastest_shared_pool_setting" }),
             tally("backend memory: every growth within ±25%", rows.filter { $0.family == "g" }),
             tally("cache: every share of block reads (shared_buffers, page cache, disk) within ±0.02", rows.filter { $0.family == "h" }),

@@ -202,7 +202,7 @@ extension ClusterSimulation {
             return release(request: rid)
         }
         let p = t.pool
-        pools[p].taskFinished(cold: t.cold, microseconds: (s.now - t.started).microseconds)
+        pools[p].taskFinished(cold: t.cold, started: t.started, microseconds: (s.now - t.started).microseconds)
         requests[rid].remaining -= 1
         dispatch(pool: p, &s)
         if requests[rid].localPool.isPool { localPoolProgress(request: rid, &s) }
@@ -251,6 +251,7 @@ extension ClusterSimulation {
                 pool.idle = borrowed.count
                 pool.connectsDone = borrowed.count
                 pool.connectMicroseconds = borrowed.setupMicroseconds
+                if borrowed.count > 0 { pool.oldestSetupMicroseconds = borrowed.setupMicroseconds / Int64(borrowed.count) }
             }
             pools[PoolID(block: base, worker: w)] = pool
         }
@@ -308,7 +309,7 @@ extension ClusterSimulation {
         placement.refreshWorkerShards()
         while pools[p].idle > 0 && pools[p].cursor < pools[p].total {
             let pool = pools[p]
-            let (index, cold) = pools[p].takeIdleConnection()
+            let (index, cold) = pools[p].takeIdleConnection(at: s.now)
             let shard = placement.shard(table: table, worker: pool.worker, index: index)
             retain(request: rid)
             var task = TaskRecord(request: rid, worker: pool.worker, shard: shard, pool: p, stage: .waiting)

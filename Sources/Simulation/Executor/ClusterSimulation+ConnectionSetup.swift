@@ -94,8 +94,9 @@ extension ClusterSimulation {
         let t = tasks[id]
         let rid = t.request
         let session = requests[rid].session
-        connectionCache.connected(session: session, worker: t.worker, setupMicroseconds: (s.now - t.started).microseconds)
         guard t.pool.isPool else {
+            // A router task's connection is the session's only one to the worker.
+            connectionCache.oldestInUse(session: session, worker: t.worker, setupMicroseconds: (s.now - t.started).microseconds)
             if requests[rid].answered {
                 // The client is gone (timeout): keep the connection for the session.
                 freeTask(id)

@@ -38,7 +38,7 @@ extension ClusterSimulation {
         let pool = pools[p]
         let rid = pool.request
         let initiated = pool.open + pool.connecting
-        let want = pool.roundSize(slowStart: slowStart, costBased: costBased, maxCached: connectionCache.maxPerWorker)
+        let want = pool.roundSize(slowStart: slowStart, costBased: costBased, maxCached: connectionCache.maxPerWorker, at: s.now)
         guard want > 0 else {
             if want == 0 && slowStart && pool.unserved > 0 && initiated < pool.target { scheduleSlowStartTick(request: rid, &s) }
             return
@@ -94,6 +94,9 @@ extension ClusterSimulation {
             if pools[p].local == .running && free > 0 {
                 free -= 1  // the backend itself, not a connection
                 pools[p].local = .none
+            }
+            if free > 0 && pools[p].oldestSetupMicroseconds >= 0 {
+                connectionCache.oldestInUse(session: session, worker: w, setupMicroseconds: pools[p].oldestSetupMicroseconds)
             }
             pools[p].open -= free
             pools[p].idle = 0

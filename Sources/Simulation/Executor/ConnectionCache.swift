@@ -13,7 +13,7 @@ package struct ConnectionCache {
     let lifetime: SimDuration
     /// Per slot (session × workers + worker): connections kept; when the slot's kept
     /// connections were first kept (their age for the lifetime); how long the last connection
-    /// opened for the slot took to set up, µs.
+    /// kept for the slot took to set up, µs.
     private var kept: [Int32], since: [SimTime], setup: [Int64]
 
     package init(sessions: Int, workers: Int, maxPerWorker: Int32, lifetime: SimDuration) {
@@ -45,10 +45,14 @@ package struct ConnectionCache {
         return (count, Int64(count) * setup[i])
     }
 
-    /// A connection opened for `session` to `worker` took `microseconds` to set up.
-    package mutating func connected(session: SessionID, worker: WorkerIndex, setupMicroseconds microseconds: Int64) {
+    /// `session`'s oldest connection to `worker` now in use took `microseconds` to set up. It
+    /// is the one the session keeps after the query (AfterXactHostConnectionHandling keeps the
+    /// first max_cached_conns_per_worker of the connection list, oldest first), so it sets the
+    /// slot's set-up time unless the slot still keeps an older one.
+    package mutating func oldestInUse(session: SessionID, worker: WorkerIndex, setupMicroseconds microseconds: Int64) {
         guard session.isClient else { return }
-        setup[slot(session, worker)] = microseconds
+        let i = slot(session, worker)
+        if kept[i] == 0 { setup[i] = microseconds }
     }
 
     /// A query is done with a connection of `session` to `worker`: kept if there is room, the

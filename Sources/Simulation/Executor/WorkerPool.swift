@@ -28,9 +28,14 @@ package struct WorkerPool {
     /// Shard tasks finished and their total execution time (send to result), µs.
     package var tasksDone: Int32 = 0
     package var taskMicroseconds: Int64 = 0
+    /// The start times of the running (busy) tasks, summed, µs since the run began.
+    package var runningStartMicroseconds: Int64 = 0
     /// Connections the pool opened and their total set-up time, µs.
     package var connectsDone: Int32 = 0
     package var connectMicroseconds: Int64 = 0
+    /// The set-up time of the pool's oldest connection, µs (-1: none yet): the one its session
+    /// keeps after the query (Citus keeps the first connections of its list).
+    package var oldestSetupMicroseconds: Int64 = -1
     package var target: Int32 = 16
     /// The pool to the coordinator's own shards executes in-process, one task at a time
     /// (FACTS G): `.waiting` until the query's remote tasks end (a failover), `.running` then.
@@ -55,11 +60,11 @@ extension WorkerPool {
     /// take, within the pool's target; with slow start at most this round's size (the first
     /// max(1, max_cached_conns_per_worker), each next one more); with cost-based establishment
     /// none while at most `maxCached` are open or opening and the open ones look quicker.
-    package func roundSize(slowStart: Bool, costBased: Bool, maxCached: Int32) -> Int32 {
+    package func roundSize(slowStart: Bool, costBased: Bool, maxCached: Int32, at now: SimTime) -> Int32 {
         let initiated = open + connecting
         var want = min(unserved, target - initiated)
         if slowStart { want = min(want, nextRound) }
-        if want > 0 && costBased && initiated <= maxCached && existingConnectionsAreCheaper { want = 0 }
+        if want > 0 && costBased && initiated <= maxCached && existingConnectionsAreCheaper(at: now) { want = 0 }
         return want
     }
 
@@ -67,12 +72,12 @@ extension WorkerPool {
     /// no new connection while the remaining work on the open ones looks quicker than
     /// opening one: avgTask/2 + floor(avgTask × ready / active) <= avgTask + avgConnect, where
     /// avgConnect is the mean set-up time of the pool's connections, cached ones included.
-    /// avgTask counts finished tasks only; Citus also counts running ones at twice their age
-    /// (AvgTaskExecutionTimeApproximation), which the model leaves out: it made the decision
-    /// flip with small changes in timing, and the lab's replays did not tell which is closer.
-    package var existingConnectionsAreCheaper: Bool {
+    /// avgTask is Citus's AvgTaskExecutionTimeApproximation: the finished tasks' times and each
+    /// running task at twice its age so far (assumed halfway), over both counts.
+    package func existingConnectionsAreCheaper(at now: SimTime) -> Bool {
         guard tasksDone >= 1, open >= 1 else { return false }
-        let avgTask = Double(taskMicroseconds) / Double(tasksDone)
+        let runningMicroseconds = 2 * (Int64(busy) * now.microseconds - runningStartMicroseconds)
+        let avgTask = Double(taskMicroseconds + runningMicroseconds) / Double(tasksDone + busy)
         let avgConnect = connectsDone > 0 ? Double(connectMicroseconds) / Double(connectsDone) : 0
         let ready = Double(total - cursor)
         return avgTask / 2 + (avgTask * ready / Double(open)).rounded(.down) <= avgTask + avgConnect
@@ -86,13 +91,16 @@ extension WorkerPool {
         coldIdle += 1
         connectsDone += 1
         connectMicroseconds += setup
+        if oldestSetupMicroseconds < 0 { oldestSetupMicroseconds = setup }
     }
 
-    /// The next shard task (its index in the worker's shard list) goes to an idle connection: one
-    /// kept from earlier queries first, else a new one (`cold`: its backend has not read the shard).
-    package mutating func takeIdleConnection() -> (shardIndex: Int32, cold: Bool) {
+    /// The next shard task (its index in the worker's shard list) goes to an idle connection at
+    /// `now`: one kept from earlier queries first, else a new one (`cold`: its backend has not
+    /// read the shard).
+    package mutating func takeIdleConnection(at now: SimTime) -> (shardIndex: Int32, cold: Bool) {
         let index = cursor
         cursor += 1
+        runningStartMicroseconds += now.microseconds
         let cold = idle == coldIdle && coldIdle > 0
         if cold { coldIdle -= 1 }
         idle -= 1
@@ -100,9 +108,11 @@ extension WorkerPool {
         return (index, cold)
     }
 
-    /// A shard task finished after `microseconds` (send to result): its connection is idle again.
-    package mutating func taskFinished(cold: Bool, microseconds: Int64) {
+    /// A shard task that started at `started` finished after `microseconds` (send to result):
+    /// its connection is idle again.
+    package mutating func taskFinished(cold: Bool, started: SimTime, microseconds: Int64) {
         busy -= 1
+        runningStartMicroseconds -= started.microseconds
         idle += 1
         if cold { coldIdle += 1 }
         tasksDone += 1
