@@ -39,7 +39,7 @@ final class WorkerPoolTests: XCTestCase {
         XCTAssertEqual(second.shardIndex, 1)
         XCTAssertTrue(second.cold)
         XCTAssertEqual(p.busy, 2)
-        p.taskFinished(cold: second.cold, started: .zero, microseconds: 400)
+        p.taskFinished(cold: second.cold, started: .zero, at: SimTime(microseconds: 400))
         XCTAssertEqual(p.coldIdle, 1)
         XCTAssertEqual(p.tasksDone, 1)
     }
@@ -66,7 +66,7 @@ final class WorkerPoolTests: XCTestCase {
             p.connecting = 1
             p.connectionReady(setupMicroseconds: setup)
             _ = p.takeIdleConnection(at: .zero)
-            p.taskFinished(cold: true, started: .zero, microseconds: 1_000)
+            p.taskFinished(cold: true, started: .zero, at: SimTime(microseconds: 1_000))
             _ = p.takeIdleConnection(at: started)
             return p
         }

@@ -202,7 +202,7 @@ extension ClusterSimulation {
             return release(request: rid)
         }
         let p = t.pool
-        pools[p].taskFinished(cold: t.cold, started: t.started, microseconds: (s.now - t.started).microseconds)
+        pools[p].taskFinished(cold: t.cold, started: t.started, at: s.now)
         requests[rid].remaining -= 1
         dispatch(pool: p, &s)
         if requests[rid].localPool.isPool { localPoolProgress(request: rid, &s) }

@@ -12,8 +12,8 @@ package struct ConnectionCache {
     /// citus.max_cached_connection_lifetime.
     let lifetime: SimDuration
     /// Per slot (session × workers + worker): connections kept; when the slot's kept
-    /// connections were first kept (their age for the lifetime); how long the last connection
-    /// kept for the slot took to set up, µs.
+    /// connections were first kept (their age for the lifetime); how long the slot's oldest
+    /// connection took to set up, µs (`oldestInUse`).
     private var kept: [Int32], since: [SimTime], setup: [Int64]
 
     package init(sessions: Int, workers: Int, maxPerWorker: Int32, lifetime: SimDuration) {

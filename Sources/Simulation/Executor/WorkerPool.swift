@@ -108,9 +108,10 @@ extension WorkerPool {
         return (index, cold)
     }
 
-    /// A shard task that started at `started` finished after `microseconds` (send to result):
-    /// its connection is idle again.
-    package mutating func taskFinished(cold: Bool, started: SimTime, microseconds: Int64) {
+    /// A shard task sent at `started` finished (its result arrived) at `now`: its connection is
+    /// idle again.
+    package mutating func taskFinished(cold: Bool, started: SimTime, at now: SimTime) {
+        let microseconds = (now - started).microseconds
         busy -= 1
         runningStartMicroseconds -= started.microseconds
         idle += 1
