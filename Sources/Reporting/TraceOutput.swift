@@ -10,7 +10,7 @@ public enum TraceOutput {
             let us = trace.times[i].microseconds
             let frac = String(us % 1_000_000)
             out += String(us / 1_000_000) + "." + String(repeating: "0", count: 6 - frac.count) + frac
-            out += "," + String(trace.tenants[i] + 1) + "," + CSVWriter.escape(CSVWriter.neutralise(classes[Int(trace.classes[i])])) + "\n"
+            out += "," + String(trace.tenants[i].rank) + "," + CSVWriter.escape(CSVWriter.neutralise(classes[trace.classes[i].index])) + "\n"
         }
         return out
     }

@@ -8,17 +8,17 @@ import SimCore
 public struct RequestTrace: Sendable, Equatable {
     /// Arrival instants, non-decreasing.
     public private(set) var times: [SimTime] = []
-    /// Tenant index (rank − 1).
-    public private(set) var tenants: [Int32] = []
-    /// Query class index.
-    public private(set) var classes: [Int32] = []
+    /// Each request's tenant.
+    package private(set) var tenants: [TenantIndex] = []
+    /// Each request's query class.
+    package private(set) var classes: [QueryClassIndex] = []
 
     public init() {}
 
     public var count: Int { times.count }
 
     /// Appends a request; precondition: not earlier than the last one.
-    public mutating func append(time: SimTime, tenant: Int32, cls: Int32) {
+    package mutating func append(time: SimTime, tenant: TenantIndex, cls: QueryClassIndex) {
         precondition(times.last.map { $0 <= time } ?? true, "trace times must not decrease")
         times.append(time)
         tenants.append(tenant)

@@ -2,6 +2,7 @@ import ClusterModel
 import Scenario
 import SimCore
 import Simulation
+import Workload
 import XCTest
 
 /// Queries that read across tenant schemas (`kind: across_schemas`): Citus plans each schema's

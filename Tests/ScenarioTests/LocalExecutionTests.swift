@@ -3,6 +3,7 @@ import Runbook
 import Scenario
 import SimCore
 import Simulation
+import Workload
 import XCTest
 
 /// A coordinator with shards (`cluster.coordinator_has_shards`): it is the first node of

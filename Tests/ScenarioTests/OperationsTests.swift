@@ -2,6 +2,7 @@ import Diagnostics
 import Scenario
 import SimCore
 import Simulation
+import Workload
 import XCTest
 
 /// Cluster operations in simulated time (issue: operations over time). Each test states the

@@ -1,6 +1,7 @@
 import Scenario
 import SimCore
 import Simulation
+import Workload
 import XCTest
 
 /// `cluster.workers` as a list of groups of different sizes: each worker gets its group's

@@ -70,7 +70,7 @@ final class TenantStreamTests: XCTestCase {
         XCTAssertGreaterThan(trace.count, 4_000)
         let sampler = try AliasTable(weights: s.workload.tenants.activity)
         let stream = RandomStream(runSeed: seed, name: "workload.tenants")
-        let expected = (0..<trace.count).map { _ in Int32(sampler.sample(stream)) }
+        let expected = (0..<trace.count).map { _ in TenantIndex(sampler.sample(stream)) }
         XCTAssertEqual(trace.tenants, expected)
         XCTAssertGreaterThan(Set(expected).count, 100, "many tenants drawn")
     }

@@ -1,5 +1,6 @@
 import ClusterModel
 import Simulation
+import Workload
 
 /// The schema-based sharding study: where the schemas sit on the recommended cluster and how
 /// uneven that leaves the workers (Citus places a new schema by its colocation id, not its

@@ -34,7 +34,7 @@ public enum TraceCSV {
             guard let cls = classes.firstIndex(of: r.fields[2]) else {
                 throw fail(r.line, "`query_class` is `\(r.fields[2])`; expected one of \(classes.joined(separator: ", "))")
             }
-            trace.append(time: time, tenant: Int32(tenant - 1), cls: Int32(cls))
+            trace.append(time: time, tenant: .of(rank: tenant), cls: QueryClassIndex(cls))
             last = time
         }
         return trace

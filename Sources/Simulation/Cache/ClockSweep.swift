@@ -1,3 +1,5 @@
+import SimCore
+
 /// A page's stay in PostgreSQL's shared_buffers under the clock sweep, in a mean-field model.
 ///
 /// PostgreSQL (`StrategyGetBuffer`, `PinBuffer`): a page read into a buffer starts with usage

@@ -1,4 +1,5 @@
 import SimCore
+import Workload
 
 /// Queries across tenant schemas (`across_schemas`): Citus plans each schema's part as a
 /// subplan and `ExecuteSubPlans` runs them one after another, each a one-task query on its

@@ -1,3 +1,5 @@
+import SimCore
+
 /// Who waits for a shared-pool slot and a worker backend: a router query's task, or a worker
 /// pool of a multi-shard query opening one of its connections. The shared pool's queue holds
 /// it as one `UInt32` (`raw`): a task id, or a pool index with the top bit set.

@@ -1,3 +1,5 @@
+import SimCore
+
 /// Citus's local execution (FACTS G; local_executor.c, adaptive_executor.c): when the
 /// coordinator holds shards, a query on the first coordinator reaches those shards in the
 /// session's own backend instead of over a loopback connection, under

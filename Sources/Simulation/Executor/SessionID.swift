@@ -1,3 +1,5 @@
+import SimCore
+
 /// One of the application's client sessions (`workload.sessions`): session k serves database
 /// k mod `databases`. It indexes `ClientSessions`, `ConnectionCache` and the shared pool's
 /// per-database slots, and is the payload of a closed-loop client's `think` event. `none`: a

@@ -1,4 +1,5 @@
 import SimCore
+import Workload
 
 /// What one cluster simulation measures after its warm-up.
 public struct SimulationMetrics: Sendable {

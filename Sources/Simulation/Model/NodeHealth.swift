@@ -1,3 +1,5 @@
+import SimCore
+
 /// Which nodes are up (timeline `node_fails` / `node_returns`, a standby's promotion), which
 /// added coordinators have joined, and the queries parked on a failed worker.
 ///

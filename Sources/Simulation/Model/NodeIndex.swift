@@ -1,3 +1,5 @@
+import SimCore
+
 /// A server of the simulation's resources, as `NodeMap` numbers them: 0 the first
 /// coordinator, then the workers with a server of their own, then the added coordinators. It
 /// indexes the CPUs, the disks (workers and the first coordinator) and the copy links, and is

@@ -1,3 +1,5 @@
+import SimCore
+
 /// A node's memory envelope: shared_buffers plus its backends' private memory
 /// (`BackendMemory`), within the RAM left after the operating system (`NodeSpec.osReserveBytes`);
 /// the page cache has what is left beside the backends that stay open (`residentBackends`).

@@ -1,4 +1,5 @@
 import SimCore
+import Workload
 
 /// Events of a cluster simulation. Payloads: a node index for wake-ups, a task, request
 /// or session index otherwise; operations: a timeline entry, transfer, task or job index.

@@ -1,3 +1,6 @@
+import SimCore
+import Workload
+
 /// PostgreSQL's `work_mem` in a run: the memory the sort and hash nodes of the shard tasks
 /// running on each worker hold, on top of the worker's memory envelope (`NodeMemory`).
 ///

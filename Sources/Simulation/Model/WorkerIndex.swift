@@ -1,3 +1,5 @@
+import SimCore
+
 /// A shard node as the simulation numbers it (`NodeMap`): 0..<workers, the coordinator first
 /// when it holds shards, then the scenario's workers, then the spare ones the timeline adds.
 /// It indexes every per-worker array (placement, pools, connection caches, metrics);

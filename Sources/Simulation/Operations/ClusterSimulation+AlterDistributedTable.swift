@@ -2,6 +2,7 @@ import ClusterModel
 import Planner
 import Runbook
 import SimCore
+import Workload
 
 /// `alter_distributed_table(table, shard_count := n[, cascade_to_colocated := true])` in
 /// simulated time, as Citus's `ConvertTable` runs it: the table is opened with an

@@ -1,3 +1,5 @@
+import SimCore
+
 /// A transfer's COPY streams (FACTS D.3 step 4): the shards still to copy, in the order given,
 /// and the streams copying them, at most `limit` at once (the executor's pool size for a move
 /// or split, one for a clone's base backup or a schema's tables).

@@ -1,3 +1,5 @@
+import SimCore
+
 /// The DBA session: the one psql session on the first coordinator that runs the timeline's SQL
 /// statements, one at a time and in the order they were due. A statement that takes time holds
 /// the session, and the statements due meanwhile queue behind it, as they would in psql.

@@ -1,3 +1,5 @@
+import SimCore
+
 /// A shard transfer of the run: its index in `OperationsState.transfers` (never reused), the
 /// payload of its events (`transferStep`, `transferPoll`, `deferredDrop`), the transfer a copy
 /// part works for (`TaskRecord.transfer`) and the holder of a shard group's write lock. `none`:

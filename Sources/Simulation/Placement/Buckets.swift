@@ -1,3 +1,5 @@
+import SimCore
+
 /// Elements grouped by a dense bucket number, each bucket's elements in the order given
 /// (compressed sparse rows: bucket b holds `elements[start[b] ..< start[b + 1]]`). The
 /// simulation's indexes from a shard group to its shards and from a shard to its tenants, so

@@ -1,4 +1,6 @@
 import ClusterModel
+import SimCore
+import Workload
 
 /// Where every shard and tenant lives during a run: the one copy of the placement that the
 /// executor reads on its hot path, operations change (`move` for a committed move, `place` after

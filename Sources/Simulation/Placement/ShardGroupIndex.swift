@@ -1,3 +1,5 @@
+import SimCore
+
 /// A shard group during a run: the colocated shards of one hash range (or of one tenant
 /// schema), numbered densely in flat-shard order by `PlacementIndex.regroup`. It indexes the
 /// per-group state of `WriteBlocks` and `LogicalReplication`. The numbers change when a split,

@@ -1,3 +1,5 @@
+import SimCore
+
 /// A shard of one scenario table as the simulation numbers it: 0..<the table's shard count, in
 /// hash-range order, so shard s of colocated tables covers the same range (under schema-based
 /// sharding, shard s is tenant s's schema's table). With the table's number it addresses the

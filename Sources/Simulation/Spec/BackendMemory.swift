@@ -1,3 +1,5 @@
+import SimCore
+
 /// A PostgreSQL backend's private memory, bytes, as the lab measured it (family g,
 /// `Lab/measured/memory_per_shard.json`): a fresh backend, plus the caches its first distributed
 /// query builds and the caches that grow with every shard it touches. On the coordinator the

@@ -1,3 +1,5 @@
+import SimCore
+
 /// What a cluster run will need, estimated before it starts, so absurd scenarios are refused or
 /// warned about instead of running out of memory or time.
 ///

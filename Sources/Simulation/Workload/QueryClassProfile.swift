@@ -1,3 +1,4 @@
+import SimCore
 import Workload
 
 /// What the simulation's hot path needs of one query class, derived once from the scenario's

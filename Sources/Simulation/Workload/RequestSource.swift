@@ -98,7 +98,7 @@ package struct RequestSource {
         if let replay {
             let i = replayNext
             replayNext += 1
-            return .replayed(tenant: TenantIndex(replay.tenants[i]), cls: QueryClassIndex(replay.classes[i]), next: replayNext < replay.count ? replay.times[replayNext] : nil)
+            return .replayed(tenant: replay.tenants[i], cls: replay.classes[i], next: replayNext < replay.count ? replay.times[replayNext] : nil)
         }
         guard let openCurve else { return nil }
         let next = nextCandidate(after: now)
@@ -150,7 +150,7 @@ package struct RequestSource {
 
     /// Keeps a request made, when recording.
     package mutating func record(time: SimTime, tenant: TenantIndex, cls: QueryClassIndex) {
-        recorded?.append(time: time, tenant: tenant.raw, cls: cls.raw)
+        recorded?.append(time: time, tenant: tenant, cls: cls)
     }
 
     /// The tenants' activity changed (a timeline's `tenant_growth`): later requests follow it.

@@ -1,4 +1,4 @@
-/// A typed index of the simulation: an `Int32` that addresses only its own kind of thing (a
+/// A typed index: an `Int32` that addresses only its own kind of thing (a
 /// worker, a CPU/disk server, a tenant, a shard of a table, a shard group, a transfer, a client
 /// session), dense from 0, with −1 as its `none`.
 /// Per-kind arrays are read with `index`; tests may write the numbers as literals.

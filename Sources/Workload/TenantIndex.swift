@@ -1,3 +1,5 @@
+import SimCore
+
 /// A tenant as the simulation numbers it: its rank − 1 in the workload's tenant population, so
 /// it indexes every per-tenant array (activity, sizes, the placement's tenant slots, the
 /// metrics' per-tenant counts). Under schema-based sharding a tenant is a schema

@@ -1,3 +1,5 @@
+import SimCore
+
 /// A query class of the workload (`workload.classes`), in scenario order. A request keeps its
 /// class for life (`RequestRecord.cls`); it indexes the executor's class profiles
 /// (`QueryClassProfile`), the request source's CPU demands and the metrics' per-class counters.
