@@ -88,15 +88,19 @@ final class CalibrationTests: XCTestCase {
     /// the replay opens as many (within ±25%) because the cost check weighs the session's kept,
     /// oldest connection's set-up time, not the slowest one's.
     func testFanOutConnectionRowsCountTheLabsConnections() throws {
-        let m = try LabMeasurements.load([Fixtures.labMeasured])
         let v = try Self.validation.get()
-        let counted = m.fanoutConnections.filter { $0.run.query == "count" }
-        XCTAssertEqual(counted.count, 10)
-        for r in counted {
-            let config = "\(r.run.shardCount) shards, \(r.run.clients) client(s), connections counted"
+        // The lab's file read here on its own: each worker's count summed, over pgbench's transactions.
+        let file = URL(fileURLWithPath: Fixtures.labMeasured).appendingPathComponent("fanout_connections.json")
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+        let runs = try XCTUnwrap(json["runs"] as? [[String: Any]]).filter { $0["query"] as? String == "count" }
+        XCTAssertEqual(runs.count, 10)
+        for r in runs {
+            let opened = try XCTUnwrap(r["connections_opened"] as? [String: Int]).values.reduce(0, +)
+            let queries = try XCTUnwrap((r["summary"] as? [String: Any])?["n"] as? Int)
+            let config = "\(r["shard_count"] as? Int ?? -1) shards, \(r["clients"] as? Int ?? -1) client(s), connections counted"
             let row = try XCTUnwrap(v.rows.first { $0.configuration == config && $0.metric == "connections_opened_per_query" }, config)
             XCTAssertTrue(row.heldOut)
-            XCTAssertEqual(row.measured, Double(r.connectionsOpened) / Double(r.queries), accuracy: 1e-12)
+            XCTAssertEqual(row.measured, Double(opened) / Double(queries), accuracy: 1e-12, config)
         }
         let loaded = try XCTUnwrap(v.rows.first { $0.configuration == "128 shards, 8 client(s), connections counted" && $0.metric == "connections_opened_per_query" })
         XCTAssertGreaterThan(loaded.measured, 10)
