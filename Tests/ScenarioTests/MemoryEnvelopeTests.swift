@@ -72,7 +72,13 @@ final class MemoryEnvelopeTests: XCTestCase {
         for row in rows {
             XCTAssertEqual(row.memoryGiB.count, 3, "coordinator and 2 workers")
             let session = (m.freshBytes + m.coordinatorGrowth(shards: 16)) / 1_073_741_824
-            XCTAssertEqual(row.memoryGiB[0], 32.0 / 4 + 300 * session, accuracy: 1e-9, "the coordinator: shared_buffers and its 300 client sessions")
+            // The coordinator: shared_buffers, its 300 client sessions and the result
+            // tuplestores of the fan-outs running at the interval's peak, each 16 tasks × the
+            // default 1 KiB of rows (under work_mem, so held whole).
+            let tuplestores = (row.memoryGiB[0] - (32.0 / 4 + 300 * session)) * 1_073_741_824 / (16 * 1_024)
+            XCTAssertEqual(tuplestores, tuplestores.rounded(), accuracy: 1e-3, "a whole number of fan-outs' tuplestores")
+            XCTAssertGreaterThanOrEqual(tuplestores.rounded(), 1, "fan-outs run in every interval")
+            XCTAssertLessThanOrEqual(tuplestores.rounded(), 300, "at most one per session")
             for w in 0..<2 {
                 XCTAssertGreaterThanOrEqual(row.memoryGiB[w + 1], 0.5 + Double(row.connections[w]) * backend - 1e-9)
                 XCTAssertLessThanOrEqual(row.memoryGiB[w + 1], 1 + 1e-9)

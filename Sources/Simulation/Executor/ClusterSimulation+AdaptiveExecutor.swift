@@ -256,6 +256,11 @@ extension ClusterSimulation {
             pools[PoolID(block: base, worker: w)] = pool
         }
         requests[rid].remaining = remaining
+        if resultStore.used && r.phase == 0 && profile[cls].resultBytes > 0 {
+            let bytes = resultStore.bytes(tasks: remaining, resultBytes: profile[cls].resultBytes, coordinator: Int(r.coordinator))
+            requests[rid].resultStoreBytes = bytes
+            resultStore.add(bytes, coordinator: Int(r.coordinator))
+        }
         if remaining == 0 {
             answer(request: rid, outcome: .ok, &s)
             return releasePools(request: rid, &s)

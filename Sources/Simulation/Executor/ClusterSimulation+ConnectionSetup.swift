@@ -149,7 +149,7 @@ extension ClusterSimulation {
 
     /// What is wrong with the connection accounting once every request should have drained:
     /// requests left, workers whose backends or shared-pool slots differ from the connections
-    /// sessions cache, and work_mem still held. Empty when consistent (for tests).
+    /// sessions cache, and work_mem or result tuplestores still held. Empty when consistent (for tests).
     public func drainedAccountingProblems() -> [String] {
         let (perWorker, active) = connectionAccounting()
         var problems = active == 0 ? [] : ["\(active) requests still active"]
@@ -158,6 +158,9 @@ extension ClusterSimulation {
         }
         for w in nodes.allWorkers where workMem.used && workMem.inUse[w.index] != 0 {
             problems.append("worker \(w.index): \(workMem.inUse[w.index]) bytes of work_mem still held")
+        }
+        for (c, bytes) in resultStore.inUse.enumerated() where bytes != 0 {
+            problems.append("coordinator \(c): \(bytes) bytes of result tuplestores still held")
         }
         return problems
     }

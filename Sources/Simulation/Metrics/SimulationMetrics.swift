@@ -204,12 +204,14 @@ extension ClusterSimulation {
             lastSampleTime = now
             for w in backends.indices { backends[w].startInterval() }
             if workMem.used { for w in nodes.allWorkers { workMem.intervalPeak[w.index] = memoryNow(worker: w) } }
+            if resultStore.used { resultStore.intervalPeak = resultStore.inUse }
         }
         if now == measureFrom {
             metrics.reset()
             baseline = current
             for w in backends.indices { backends[w].resetStatistics(at: now) }
             if workMem.used { for w in nodes.allWorkers { workMem.peak[w.index] = memoryNow(worker: w) } }
+            if resultStore.used { resultStore.peak = resultStore.inUse }
             sharedPool.resetStatistics(at: now)
             clientSessions.resetStatistics(at: now)
             return
@@ -242,7 +244,7 @@ extension ClusterSimulation {
             row.cpuUtilization.append((current.cpu[node] - lastIntegrals.cpu[node]) / span / Double(cpu[node].cores))
             let bytes = nodes.worker(atNode: NodeIndex(node)).map { w in
                 max(workerMemory[w.index].bytes(backends: Double(backends[w.index].intervalMaximum)), workMem.used ? workMem.intervalPeak[w.index] : 0)
-            } ?? nodes.coordinator(atNode: NodeIndex(node)).map { coordinatorMemory[$0].fixedBytes } ?? 0
+            } ?? nodes.coordinator(atNode: NodeIndex(node)).map { coordinatorMemory[$0].fixedBytes + (resultStore.used ? resultStore.intervalPeak[$0] : 0) } ?? 0
             row.memoryGiB.append(bytes / 1_073_741_824)
         }
         for w in nodes.allWorkers {

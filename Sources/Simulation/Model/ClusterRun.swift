@@ -104,8 +104,10 @@ extension ClusterSimulation {
         out.append(Metric("coordinator.cpu_run_queue_mean", cpu[0].jobsInSystem.mean(at: end)))
         out.append(Metric("coordinator.nic_in_utilization", (current.nic[0] - baseline.nic[0]) / span))
         if nodes.localWorker < 0 {
-            // Client sessions are the coordinator's backends (a coordinator with shards is counted as a worker below).
-            out.append(Metric("coordinator.memory_peak_gib", coordinatorMemory[0].bytes(backends: 0) / 1_073_741_824))
+            // Client sessions are the coordinator's backends (a coordinator with shards is counted
+            // as a worker below), and its fan-outs' result tuplestores at their peak (`ResultTuplestore`).
+            let tuplestores = resultStore.used ? resultStore.peak[0] : 0
+            out.append(Metric("coordinator.memory_peak_gib", (coordinatorMemory[0].bytes(backends: 0) + tuplestores) / 1_073_741_824))
             out.append(Metric("coordinator.memory_limit_gib", coordinatorMemory[0].limitBytes / 1_073_741_824))
         }
         if coordinators > 1 {

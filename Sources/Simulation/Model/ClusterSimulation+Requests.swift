@@ -84,6 +84,10 @@ extension ClusterSimulation {
         let r = requests[id]
         guard !r.answered else { return }
         requests[id].answered = true
+        if r.resultStoreBytes > 0 {
+            resultStore.add(-r.resultStoreBytes, coordinator: Int(r.coordinator))
+            requests[id].resultStoreBytes = 0
+        }
         if r.arrival >= measureFrom {
             // An across_schemas query is no one tenant's (citus_stat_tenants counts single-shard queries).
             metrics.record(cls: r.cls, latency: s.now - r.arrival, outcome: outcome, tenant: profile[r.cls].subplans > 0 ? .none : r.tenant,

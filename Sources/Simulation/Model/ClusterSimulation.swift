@@ -93,6 +93,8 @@ public struct ClusterSimulation: EventHandler {
     let workerMemory: [NodeMemory], coordinatorMemory: [NodeMemory]
     /// The work_mem running shard tasks hold on each worker.
     var workMem: WorkMem
+    /// The result tuplestores running fan-outs hold on each coordinator.
+    var resultStore: ResultTuplestore
     /// The client sessions: which one a request gets, the coordinator each is connected to.
     var clientSessions: ClientSessions
     /// The connections each session keeps to each worker between its queries.
@@ -188,6 +190,7 @@ public struct ClusterSimulation: EventHandler {
         (workerMemory, coordinatorMemory) = NodeMemory.envelope(scenario: scenario, layout: layout, workers: workers, coordinators: coordinators, localWorker: local,
                                                                 sessionsPerCoordinator: clientSessions.coordinator.reduce(into: [Int](repeating: 0, count: coordinators)) { $0[Int($1)] += 1 })
         workMem = WorkMem(profile: profile, workers: workers) { scenario.cluster.spec(ofShardNode: $0) }
+        resultStore = ResultTuplestore(profile: profile, coordinators: coordinators, spec: c.coordinator, localCoordinator: local.isWorker)
         metrics = SimulationMetrics(classes: classes.map(\.name), workers: workers, tenants: scenario.workload.tenants.count,
                                     trackStatements: scenario.citus.statStatementsTrack)
         for (c, cls) in classes.enumerated() where !cls.isSingleTenant { metrics.routerCallsByTenant[c] = [] }

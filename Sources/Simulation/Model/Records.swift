@@ -69,6 +69,8 @@ package struct RequestRecord {
     var cpuSeconds: Double = 0
     /// Coordinator CPU drawn at arrival (plan + merge), microseconds.
     var coordinatorWork: Int64 = 0
+    /// Bytes the fan-out's result tuplestore holds on its coordinator until the answer (`ResultTuplestore`).
+    var resultStoreBytes: Double = 0
 }
 
 /// One unit of work on a node: planning or merging on the coordinator, opening a

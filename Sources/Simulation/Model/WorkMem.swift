@@ -9,8 +9,8 @@ import Workload
 /// result leaves or it is cancelled, the worker's `work_mem` per sort node and `work_mem` ×
 /// `hash_mem_multiplier` per hash node, each at most the bytes the task reads (a node holds no
 /// more than its input). That is the envelope's upper bound: a hash aggregate over few groups
-/// holds less. Not modelled: parallel workers (each with its own work_mem), the coordinator's
-/// merge, a task run in the coordinator's own backend (local execution).
+/// holds less. Not modelled: parallel workers (each with its own work_mem), a task run in the
+/// coordinator's own backend (local execution). The coordinator's side: `ResultTuplestore`.
 struct WorkMem {
     /// Per class, per worker: bytes one shard task holds (0: the class has no sort or hash node).
     let perTask: [[Double]]

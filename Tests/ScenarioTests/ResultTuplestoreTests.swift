@@ -1,0 +1,58 @@
+import Experiments
+import Scenario
+import SimCore
+import Simulation
+import XCTest
+
+/// Issue 18, memory: a fan-out gathers its shard tasks' rows on the coordinator in a
+/// tuplestore of up to the coordinator's work_mem (`ResultTuplestore`), counted in the
+/// coordinator's memory peak.
+final class ResultTuplestoreTests: XCTestCase {
+    /// 4 client sessions run 16-shard fan-outs back to back; each task returns `resultKiB`;
+    /// the coordinator's work_mem is 1 MiB.
+    func scenario(resultKiB: Double, load: String = "clients: {count: 4, think_time: {distribution: constant, value: 0ms}}") throws -> ClusterScenario {
+        try RunFixture.cluster("""
+            version: 1
+            kind: cluster
+            run: {seed: 2, duration: 20s, warmup: 2s, replications: 1, sample_interval: 5s}
+            cluster:
+              coordinator: {cores: 16, memory_gib: 32, work_mem_mib: 1}
+              workers: {count: 2, cores: 4, memory_gib: 16}
+              tls: false
+            citus: {shard_count: 16}
+            tables:
+              - {name: events, type: distributed}
+            tenants: {count: 200, total_size_gib: 0.1}
+            workload:
+              \(load)
+              classes:
+                - {name: report, kind: multi_shard, share: 1, table: events, worker_cpu: {distribution: constant, value: 20ms}, coordinator_cpu: {distribution: constant, value: 0.1ms}, result_bytes_kib: \(resultKiB)}
+            """, file: "tuplestore.yaml")
+    }
+
+    func coordinatorPeak(_ s: ClusterScenario) throws -> Double {
+        try XCTUnwrap(try RunFixture.metrics(s)["coordinator.memory_peak_gib"]) * 1_073_741_824
+    }
+
+    /// The sessions spend almost all their time in the fan-out, so at the peak all 4 hold a
+    /// tuplestore: 16 × 1 MiB of rows is capped at work_mem (the rest spills), 16 × 16 KiB is
+    /// held whole, and a class that returns nothing adds nothing.
+    func testEachRunningFanOutHoldsItsRowsUpToWorkMem() throws {
+        let base = try coordinatorPeak(try scenario(resultKiB: 0))
+        XCTAssertEqual(try coordinatorPeak(try scenario(resultKiB: 1_024)) - base, 4 * 1_048_576, accuracy: 1)
+        XCTAssertEqual(try coordinatorPeak(try scenario(resultKiB: 16)) - base, 4 * 16 * 16 * 1_024, accuracy: 1)
+    }
+
+    /// Timeouts answer queries before their fan-outs end: once the arrivals stop and the
+    /// requests drain, every tuplestore has been given back.
+    func testTuplestoresAreGivenBackWhateverEndsTheQuery() throws {
+        var s = try scenario(resultKiB: 64, load: "arrivals: {rate_per_second: 300, sessions: 12}")
+        s.citus.statementTimeout = .milliseconds(50)
+        s.workload.arrivals = .open(.step(before: 300, after: 0, at: .seconds(10)), sessions: 12)
+        var engine = Engine(model: try ClusterSimulation(scenario: s, layout: try ClusterRun.layout(for: s), seed: 3))
+        engine.model.start(&engine.scheduler)
+        _ = engine.run(until: .zero + s.run.duration)
+        XCTAssertEqual(engine.model.drainedAccountingProblems(), [])
+        XCTAssertGreaterThan(engine.model.metrics.timeouts.reduce(0, +), 0, "some queries timed out")
+    }
+}
