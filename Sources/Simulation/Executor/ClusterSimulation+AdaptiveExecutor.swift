@@ -63,8 +63,8 @@ extension ClusterSimulation {
         var misses = expectedMisses.rounded(.down)
         if clusterStream.uniform() < expectedMisses - misses { misses += 1 }
         if t.worker.isWorker {  // none: an undistributed schema's tables on the coordinator
-            metrics.pagesRead[t.worker.index] += pages
-            metrics.pagesMissed[t.worker.index] += misses
+            metrics.pagesRead[t.worker] += pages
+            metrics.pagesMissed[t.worker] += misses
         }
         let written = phase == 0 ? 0 : profile[cls].writeBytes
         if hasOperations && written > 0 {
@@ -102,7 +102,7 @@ extension ClusterSimulation {
         let bytes = profile[r.cls].twoPhase && r.phase == 1 ? 0 : profile[r.cls].resultBytes
         var done = s.now
         if bytes > 0 {
-            metrics.bytesSent[tasks[id].worker.index] += bytes
+            metrics.bytesSent[tasks[id].worker] += bytes
             let transfer = SimDuration(seconds: bytes / coordinatorNICBytesPerSecond)
             done = network.coordinatorIngress[Int(r.coordinator)].send(taking: transfer, at: s.now)
         }

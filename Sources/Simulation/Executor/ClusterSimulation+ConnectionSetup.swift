@@ -8,10 +8,10 @@ extension ClusterSimulation {
     /// max_connections is reached, or when one more backend would not fit in its memory:
     /// PostgreSQL's "out of memory") and run the connection's set-up CPU there.
     mutating func openBackend(waiter: ConnectionWaiter, worker: WorkerIndex, _ s: inout Scheduler<ClusterEvent>) {
-        let outOfMemory = backends[worker.index].inUse >= workerMemory[worker.index].backendLimit
-            || (workMem.used && memoryNow(worker: worker) + workerMemory[worker.index].backendBytes > workerMemory[worker.index].limitBytes)
-        guard !outOfMemory, backends[worker.index].tryAcquire(at: s.now) else {
-            if outOfMemory { metrics.outOfMemoryRefusals[worker.index] += 1 } else { metrics.connectionsRefused[worker.index] += 1 }
+        let outOfMemory = backends[worker].inUse >= workerMemory[worker].backendLimit
+            || (workMem.used && memoryNow(worker: worker) + workerMemory[worker].backendBytes > workerMemory[worker].limitBytes)
+        guard !outOfMemory, backends[worker].tryAcquire(at: s.now) else {
+            if outOfMemory { metrics.outOfMemoryRefusals[worker] += 1 } else { metrics.connectionsRefused[worker] += 1 }
             let r = requests[waiterRequest(waiter)]
             releaseSharedSlot(worker: worker, coordinator: r.coordinator, session: r.session, &s)
             if let p = waiter.pool {
@@ -21,7 +21,7 @@ extension ClusterSimulation {
             }
             return
         }
-        metrics.connectionsOpened[worker.index] += 1
+        metrics.connectionsOpened[worker] += 1
         noteMemory(worker: worker)
         let loopback = localExecution.isLocal(worker: worker, coordinator: requests[waiterRequest(waiter)].coordinator)
         // With client-side set-up CPU, the opening backend's part comes first (libpq, the client
@@ -141,8 +141,8 @@ extension ClusterSimulation {
     /// checks: once every request has drained, all three counts agree.
     public func connectionAccounting() -> (perWorker: [(backends: Int, shared: Int, cached: Int)], activeRequests: Int) {
         let perWorker = nodes.allWorkers.map { w in
-            (backends[w.index].inUse, sharedPool.inUse(worker: w),
-             sharedPool.daemonConnections[w.index] + connectionCache.kept(worker: w))
+            (backends[w].inUse, sharedPool.inUse(worker: w),
+             sharedPool.daemonConnections[w] + connectionCache.kept(worker: w))
         }
         return (perWorker, requests.filter(\.active).count)
     }
@@ -156,8 +156,8 @@ extension ClusterSimulation {
         for (w, a) in perWorker.enumerated() where a.backends != a.cached || a.shared != a.cached {
             problems.append("worker \(w): \(a.backends) backends, \(a.shared) shared-pool slots, \(a.cached) cached connections")
         }
-        for w in nodes.allWorkers where workMem.used && workMem.inUse[w.index] != 0 {
-            problems.append("worker \(w.index): \(workMem.inUse[w.index]) bytes of work_mem still held")
+        for w in nodes.allWorkers where workMem.used && workMem.inUse[w] != 0 {
+            problems.append("worker \(w.index): \(workMem.inUse[w]) bytes of work_mem still held")
         }
         for (c, bytes) in resultStore.inUse.enumerated() where bytes != 0 {
             problems.append("coordinator \(c): \(bytes) bytes of result tuplestores still held")

@@ -18,7 +18,7 @@ extension ClusterSimulation {
         case .open:
             openBackend(waiter: waiter, worker: worker, &s)
         case .wait:
-            metrics.connectionWaits[worker.index] += 1
+            metrics.connectionWaits[worker] += 1
             if let p = waiter.pool {
                 pools[p].waitStart = s.now
             } else if let t = waiter.task {
@@ -26,7 +26,7 @@ extension ClusterSimulation {
                 requests[tasks[t].request].waitingTask = t
             }
         case .skip:
-            metrics.optionalConnectionsSkipped[worker.index] += 1
+            metrics.optionalConnectionsSkipped[worker] += 1
             if let p = waiter.pool {
                 connectionAbandoned(pool: p, &s)
             } else if let t = waiter.task {
@@ -52,8 +52,8 @@ extension ClusterSimulation {
     mutating func openDaemonConnections(coordinator c: Int, worker w: WorkerIndex, at now: SimTime) {
         guard scenario.citus.deadlockDetection, !localExecution.isLocal(worker: w, coordinator: UInt8(c)) else { return }
         for d in 0..<databases {
-            guard backends[w.index].tryAcquire(at: now) else { continue }
-            if !sharedPool.takeDaemonSlot(worker: w, coordinator: UInt8(c), database: d, at: now) { _ = backends[w.index].release(at: now) }
+            guard backends[w].tryAcquire(at: now) else { continue }
+            if !sharedPool.takeDaemonSlot(worker: w, coordinator: UInt8(c), database: d, at: now) { _ = backends[w].release(at: now) }
         }
     }
 
@@ -73,7 +73,7 @@ extension ClusterSimulation {
     mutating func releaseSharedSlot(worker: WorkerIndex, coordinator: UInt8, session: SessionID, _ s: inout Scheduler<ClusterEvent>) {
         guard let next = sharedPool.release(worker: worker, coordinator: coordinator, session: session, at: s.now) else { return }
         let since = next.pool.map { pools[$0].waitStart } ?? tasks[TaskID(next.raw)].waitStart
-        metrics.connectionWaitSeconds[worker.index] += (s.now - since).seconds
+        metrics.connectionWaitSeconds[worker] += (s.now - since).seconds
         openBackend(waiter: next, worker: worker, &s)
     }
 }

@@ -109,7 +109,7 @@ extension ClusterSimulation {
     mutating func returnConnection(session: SessionID, coordinator: UInt8, worker: WorkerIndex, _ s: inout Scheduler<ClusterEvent>) {
         let sameCoordinator = session.isClient && clientSessions.coordinator[session.index] == coordinator
         if !connectionCache.keep(session: session, worker: worker, sameCoordinator: sameCoordinator, at: s.now) {
-            _ = backends[worker.index].release(at: s.now)
+            _ = backends[worker].release(at: s.now)
             releaseSharedSlot(worker: worker, coordinator: coordinator, session: session, &s)
         }
     }

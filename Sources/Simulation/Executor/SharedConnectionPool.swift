@@ -23,7 +23,7 @@ package struct SharedConnectionPool {
     /// Slot counters: index (coordinator × workers + worker) × databases + database.
     private var slots: [TokenPool]
     /// Maintenance-daemon connections held towards each worker, over coordinators and databases.
-    package private(set) var daemonConnections: [Int]
+    package private(set) var daemonConnections: PerWorker<Int>
 
     /// `limit` slots per (coordinator, worker, database); `localLimit` for the first
     /// coordinator's counter towards `localWorker` (`none`: none).
@@ -34,7 +34,7 @@ package struct SharedConnectionPool {
         slots = try (0..<(coordinators * workers * databases)).map { i in
             try TokenPool(capacity: i / databases == localWorker.index ? localLimit : limit)  // i / databases = coordinator × workers + worker
         }
-        daemonConnections = Array(repeating: 0, count: workers)
+        daemonConnections = PerWorker(repeating: 0, count: workers)
     }
 
     /// The counter of `coordinator` for connections of `database` to `worker`.
@@ -74,7 +74,7 @@ package struct SharedConnectionPool {
     /// taken outside the executor and never waiting; false when none is free.
     package mutating func takeDaemonSlot(worker: WorkerIndex, coordinator: UInt8, database: Int, at now: SimTime) -> Bool {
         guard slots[index(worker: worker, coordinator: coordinator, session: SessionID(database))].tryAcquire(at: now) else { return false }
-        daemonConnections[worker.index] += 1
+        daemonConnections[worker] += 1
         return true
     }
 

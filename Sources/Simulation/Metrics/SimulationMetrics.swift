@@ -25,21 +25,21 @@ public struct SimulationMetrics: Sendable {
     public var serviceMicroseconds: [Double]
     /// Per worker: waits for a shared-pool slot and their total seconds, optional
     /// connections skipped, connections refused by max_connections, connections opened.
-    public var connectionWaits: [Int]
-    public var connectionWaitSeconds: [Double]
-    public var optionalConnectionsSkipped: [Int]
-    public var connectionsRefused: [Int]
+    public var connectionWaits: PerWorker<Int>
+    public var connectionWaitSeconds: PerWorker<Double>
+    public var optionalConnectionsSkipped: PerWorker<Int>
+    public var connectionsRefused: PerWorker<Int>
     /// Connections a worker could not start because one more backend would not fit in its memory.
-    public var outOfMemoryRefusals: [Int]
+    public var outOfMemoryRefusals: PerWorker<Int>
     /// Shard tasks a worker failed with "out of memory": their sort and hash nodes' work_mem
     /// would not fit (`WorkMem`).
-    public var outOfMemoryErrors: [Int]
-    public var connectionsOpened: [Int]
+    public var outOfMemoryErrors: PerWorker<Int>
+    public var connectionsOpened: PerWorker<Int>
     /// Per worker: result bytes sent to the coordinator (NIC egress).
-    public var bytesSent: [Double]
+    public var bytesSent: PerWorker<Double>
     /// Per worker: pages read and pages that missed the cache.
-    public var pagesRead: [Double]
-    public var pagesMissed: [Double]
+    public var pagesRead: PerWorker<Double>
+    public var pagesMissed: PerWorker<Double>
     /// Per tenant (rank − 1): reads, writes and worker CPU seconds (citus_stat_tenants), one
     /// record per tenant so a query's answer updates one cache line.
     public var tenantCounts: [TenantCounts]
@@ -71,16 +71,16 @@ public struct SimulationMetrics: Sendable {
         errors = Array(repeating: 0, count: c)
         sessionWaits = Array(repeating: 0, count: c)
         serviceMicroseconds = Array(repeating: 0, count: c)
-        connectionWaits = Array(repeating: 0, count: workers)
-        connectionWaitSeconds = Array(repeating: 0, count: workers)
-        optionalConnectionsSkipped = Array(repeating: 0, count: workers)
-        connectionsRefused = Array(repeating: 0, count: workers)
-        outOfMemoryRefusals = Array(repeating: 0, count: workers)
-        outOfMemoryErrors = Array(repeating: 0, count: workers)
-        connectionsOpened = Array(repeating: 0, count: workers)
-        bytesSent = Array(repeating: 0, count: workers)
-        pagesRead = Array(repeating: 0, count: workers)
-        pagesMissed = Array(repeating: 0, count: workers)
+        connectionWaits = PerWorker(repeating: 0, count: workers)
+        connectionWaitSeconds = PerWorker(repeating: 0, count: workers)
+        optionalConnectionsSkipped = PerWorker(repeating: 0, count: workers)
+        connectionsRefused = PerWorker(repeating: 0, count: workers)
+        outOfMemoryRefusals = PerWorker(repeating: 0, count: workers)
+        outOfMemoryErrors = PerWorker(repeating: 0, count: workers)
+        connectionsOpened = PerWorker(repeating: 0, count: workers)
+        bytesSent = PerWorker(repeating: 0, count: workers)
+        pagesRead = PerWorker(repeating: 0, count: workers)
+        pagesMissed = PerWorker(repeating: 0, count: workers)
         tenantCounts = Array(repeating: TenantCounts(), count: tenants)
         routerCallsByTenant = Array(repeating: trackStatements ? [Int32](repeating: 0, count: tenants) : [], count: c)
         intervalLatency = Array(repeating: LatencyHistogram(), count: c)
@@ -203,14 +203,14 @@ extension ClusterSimulation {
             lastIntegrals = current
             lastSampleTime = now
             for w in backends.indices { backends[w].startInterval() }
-            if workMem.used { for w in nodes.allWorkers { workMem.intervalPeak[w.index] = memoryNow(worker: w) } }
+            if workMem.used { for w in nodes.allWorkers { workMem.intervalPeak[w] = memoryNow(worker: w) } }
             if resultStore.used { resultStore.intervalPeak = resultStore.inUse }
         }
         if now == measureFrom {
             metrics.reset()
             baseline = current
             for w in backends.indices { backends[w].resetStatistics(at: now) }
-            if workMem.used { for w in nodes.allWorkers { workMem.peak[w.index] = memoryNow(worker: w) } }
+            if workMem.used { for w in nodes.allWorkers { workMem.peak[w] = memoryNow(worker: w) } }
             if resultStore.used { resultStore.peak = resultStore.inUse }
             sharedPool.resetStatistics(at: now)
             clientSessions.resetStatistics(at: now)
@@ -243,14 +243,14 @@ extension ClusterSimulation {
         for node in cpu.indices {
             row.cpuUtilization.append((current.cpu[node] - lastIntegrals.cpu[node]) / span / Double(cpu[node].cores))
             let bytes = nodes.worker(atNode: NodeIndex(node)).map { w in
-                max(workerMemory[w.index].bytes(backends: Double(backends[w.index].intervalMaximum)), workMem.used ? workMem.intervalPeak[w.index] : 0)
+                max(workerMemory[w].bytes(backends: Double(backends[w].intervalMaximum)), workMem.used ? workMem.intervalPeak[w] : 0)
             } ?? nodes.coordinator(atNode: NodeIndex(node)).map { coordinatorMemory[$0].fixedBytes + (resultStore.used ? resultStore.intervalPeak[$0] : 0) } ?? 0
             row.memoryGiB.append(bytes / 1_073_741_824)
         }
         for w in nodes.allWorkers {
             let node = nodes.node(ofWorker: w)
             row.diskUtilization.append((current.disk[node.index] - lastIntegrals.disk[node.index]) / span)
-            row.connections.append(backends[w.index].inUse)
+            row.connections.append(backends[w].inUse)
             row.sharedPoolInUse.append(sharedPool.inUse(worker: w))
         }
         for g in metrics.watchIntervalLatency.indices {

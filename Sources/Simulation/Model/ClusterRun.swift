@@ -152,25 +152,25 @@ extension ClusterSimulation {
             }
             out.append(Metric("\(name).disk_utilization", (current.disk[node.index] - baseline.disk[node.index]) / span))
             if w != nodes.localWorker {
-                out.append(Metric("\(name).nic_out_utilization", m.bytesSent[w.index] / (spec.nicBytesPerSecond * window)))
+                out.append(Metric("\(name).nic_out_utilization", m.bytesSent[w] / (spec.nicBytesPerSecond * window)))
             }
-            out.append(Metric("\(name).cache_hit_ratio", m.pagesRead[w.index] > 0 ? 1 - m.pagesMissed[w.index] / m.pagesRead[w.index] : 1))
-            out.append(Metric("\(name).connections_mean", backends[w.index].held.mean(at: end)))
-            out.append(Metric("\(name).connections_peak", backends[w.index].held.maximum))
+            out.append(Metric("\(name).cache_hit_ratio", m.pagesRead[w] > 0 ? 1 - m.pagesMissed[w] / m.pagesRead[w] : 1))
+            out.append(Metric("\(name).connections_mean", backends[w].held.mean(at: end)))
+            out.append(Metric("\(name).connections_peak", backends[w].held.maximum))
             out.append(Metric("\(name).max_connections", Double(spec.maxConnections)))
-            out.append(Metric("\(name).shared_pool_waits", Double(m.connectionWaits[w.index])))
+            out.append(Metric("\(name).shared_pool_waits", Double(m.connectionWaits[w])))
             out.append(Metric("\(name).shared_pool_waiters_mean", sharedPool.waitersMean(worker: w, at: end)))
-            out.append(Metric("\(name).shared_pool_wait_seconds", m.connectionWaitSeconds[w.index]))
-            out.append(Metric("\(name).optional_connections_skipped", Double(m.optionalConnectionsSkipped[w.index])))
-            out.append(Metric("\(name).connections_refused", Double(m.connectionsRefused[w.index])))
-            out.append(Metric("\(name).connections_opened", Double(m.connectionsOpened[w.index])))
+            out.append(Metric("\(name).shared_pool_wait_seconds", m.connectionWaitSeconds[w]))
+            out.append(Metric("\(name).optional_connections_skipped", Double(m.optionalConnectionsSkipped[w])))
+            out.append(Metric("\(name).connections_refused", Double(m.connectionsRefused[w])))
+            out.append(Metric("\(name).connections_opened", Double(m.connectionsOpened[w])))
             // The memory envelope at the peak connection count (`NodeMemory`), or with work_mem
             // in use at its peak (`WorkMem`).
-            let peak = max(workerMemory[w.index].bytes(backends: backends[w.index].held.maximum), workMem.used ? workMem.peak[w.index] : 0)
+            let peak = max(workerMemory[w].bytes(backends: backends[w].held.maximum), workMem.used ? workMem.peak[w] : 0)
             out.append(Metric("\(name).memory_peak_gib", peak / 1_073_741_824))
-            out.append(Metric("\(name).memory_limit_gib", workerMemory[w.index].limitBytes / 1_073_741_824))
-            out.append(Metric("\(name).out_of_memory_refusals", Double(m.outOfMemoryRefusals[w.index])))
-            if workMem.used { out.append(Metric("\(name).out_of_memory_errors", Double(m.outOfMemoryErrors[w.index]))) }
+            out.append(Metric("\(name).memory_limit_gib", workerMemory[w].limitBytes / 1_073_741_824))
+            out.append(Metric("\(name).out_of_memory_refusals", Double(m.outOfMemoryRefusals[w])))
+            if workMem.used { out.append(Metric("\(name).out_of_memory_errors", Double(m.outOfMemoryErrors[w]))) }
         }
         return out
     }

@@ -49,7 +49,7 @@ extension ClusterSimulation {
         guard let move = clientSessions.move(of: session) else { return }
         for w in nodes.allWorkers {
             for _ in 0..<connectionCache.drop(session: session, worker: w) {
-                _ = backends[w.index].release(at: s.now)
+                _ = backends[w].release(at: s.now)
                 releaseSharedSlot(worker: w, coordinator: move.from, session: session, &s)
             }
         }

@@ -6,7 +6,7 @@ import SimCore
 extension ClusterSimulation {
     /// Worker `w`'s memory envelope now: shared_buffers, its backends and the work_mem in use, bytes.
     func memoryNow(worker w: WorkerIndex) -> Double {
-        workerMemory[w.index].bytes(backends: Double(backends[w.index].inUse)) + (workMem.used ? workMem.inUse[w.index] : 0)
+        workerMemory[w].bytes(backends: Double(backends[w].inUse)) + (workMem.used ? workMem.inUse[w] : 0)
     }
 
     /// Bytes task `id` holds on its worker while it runs there (0: none, or a task the model
@@ -28,11 +28,11 @@ extension ClusterSimulation {
         let bytes = workMemBytes(task: id)
         guard bytes > 0 else { return true }
         let w = tasks[id].worker
-        guard memoryNow(worker: w) + bytes <= workerMemory[w.index].limitBytes else {
-            metrics.outOfMemoryErrors[w.index] += 1
+        guard memoryNow(worker: w) + bytes <= workerMemory[w].limitBytes else {
+            metrics.outOfMemoryErrors[w] += 1
             return false
         }
-        workMem.inUse[w.index] += bytes
+        workMem.inUse[w] += bytes
         workMem.note(total: memoryNow(worker: w), worker: w)
         return true
     }
@@ -41,7 +41,7 @@ extension ClusterSimulation {
     @inline(__always) mutating func giveBackWorkMem(task id: TaskID) {
         guard workMem.used, !tasks[id].failed else { return }
         let bytes = workMemBytes(task: id)
-        if bytes > 0 { workMem.inUse[tasks[id].worker.index] -= bytes }
+        if bytes > 0 { workMem.inUse[tasks[id].worker] -= bytes }
     }
 
     /// The worker could not give task `id` its work_mem: PostgreSQL's "ERROR: out of memory"

@@ -88,9 +88,9 @@ public struct ClusterSimulation: EventHandler {
     /// Citus's shared connection pool: every coordinator's slots towards each worker.
     var sharedPool: SharedConnectionPool
     /// Backend slots (max_connections) of each worker.
-    var backends: [TokenPool]
+    var backends: PerWorker<TokenPool>
     /// Per worker and per coordinator: the memory envelope (`NodeMemory`).
-    let workerMemory: [NodeMemory], coordinatorMemory: [NodeMemory]
+    let workerMemory: PerWorker<NodeMemory>, coordinatorMemory: [NodeMemory]
     /// The work_mem running shard tasks hold on each worker.
     var workMem: WorkMem
     /// The result tuplestores running fan-outs hold on each coordinator.
@@ -182,13 +182,14 @@ public struct ClusterSimulation: EventHandler {
         // PostgreSQL keeps superuser_reserved_connections (3) of max_connections; on a
         // coordinator with shards the client sessions take backends too.
         let sessionCount = scenario.workload.sessions
-        backends = try nodes.allWorkers.map { w in
+        backends = PerWorker(try nodes.allWorkers.map { w in
             try TokenPool(capacity: w == local ? max(0, c.coordinator.maxConnections - 3 - sessionCount) : max(0, c.spec(ofShardNode: w.index).maxConnections - 3))
-        }
+        })
         connectionCache = ConnectionCache(sessions: scenario.workload.sessions, workers: workers,
                                           maxPerWorker: Int32(citus.maxCachedConnsPerWorker), lifetime: citus.maxCachedConnectionLifetime)
-        (workerMemory, coordinatorMemory) = NodeMemory.envelope(scenario: scenario, layout: layout, workers: workers, coordinators: coordinators, localWorker: local,
-                                                                sessionsPerCoordinator: clientSessions.coordinator.reduce(into: [Int](repeating: 0, count: coordinators)) { $0[Int($1)] += 1 })
+        let memory = NodeMemory.envelope(scenario: scenario, layout: layout, workers: workers, coordinators: coordinators, localWorker: local,
+                                         sessionsPerCoordinator: clientSessions.coordinator.reduce(into: [Int](repeating: 0, count: coordinators)) { $0[Int($1)] += 1 })
+        (workerMemory, coordinatorMemory) = (PerWorker(memory.workers), memory.coordinators)
         workMem = WorkMem(profile: profile, workers: workers) { scenario.cluster.spec(ofShardNode: $0) }
         resultStore = ResultTuplestore(profile: profile, coordinators: coordinators, spec: c.coordinator, localCoordinator: local.isWorker)
         metrics = SimulationMetrics(classes: classes.map(\.name), workers: workers, tenants: scenario.workload.tenants.count,

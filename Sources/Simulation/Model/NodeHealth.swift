@@ -17,41 +17,41 @@ package struct NodeHealth {
         case fails
     }
 
-    package private(set) var workerDown: [Bool]
+    package private(set) var workerDown: PerWorker<Bool>
     package private(set) var coordinatorDown: [Bool]
     /// Coordinators that have joined: the first ones from the start, an added one once its
     /// metadata is synced.
     package private(set) var coordinatorJoined: [Bool]
     /// Per worker: queries waiting for it to come back, in order.
-    private var parked: [[RequestID]]
+    private var parked: PerWorker<[RequestID]>
     /// `operations.wait_for_failed_nodes`.
     private let waitForFailedNodes: Bool
 
     /// `initialCoordinators` of the `coordinators` have joined at the start.
     package init(workers: Int, coordinators: Int, initialCoordinators: Int, waitForFailedNodes: Bool) {
-        workerDown = Array(repeating: false, count: workers)
+        workerDown = PerWorker(repeating: false, count: workers)
         coordinatorDown = Array(repeating: false, count: coordinators)
         coordinatorJoined = (0..<coordinators).map { $0 < initialCoordinators }
-        parked = Array(repeating: [], count: workers)
+        parked = PerWorker(repeating: [], count: workers)
         self.waitForFailedNodes = waitForFailedNodes
     }
 
     /// A query `request` needs worker `w` now.
     package mutating func admit(_ request: RequestID, worker w: WorkerIndex) -> Admission {
-        guard workerDown[w.index] else { return .proceeds }
+        guard workerDown[w] else { return .proceeds }
         guard waitForFailedNodes else { return .fails }
-        parked[w.index].append(request)
+        parked[w].append(request)
         return .parked
     }
 
     /// Worker `w` failed.
-    package mutating func workerFails(_ w: WorkerIndex) { workerDown[w.index] = true }
+    package mutating func workerFails(_ w: WorkerIndex) { workerDown[w] = true }
 
     /// Worker `w` is back: the queries parked on it, in the order they parked.
     package mutating func workerReturns(_ w: WorkerIndex) -> [RequestID] {
-        workerDown[w.index] = false
-        defer { parked[w.index] = [] }
-        return parked[w.index]
+        workerDown[w] = false
+        defer { parked[w] = [] }
+        return parked[w]
     }
 
     /// Coordinator `c` failed, or is back.

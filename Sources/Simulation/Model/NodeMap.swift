@@ -29,7 +29,7 @@ package struct NodeMap {
     /// Each coordinator's name, by coordinator index.
     package let coordinatorNames: [String]
     /// By worker: its node id, nil while it is not in the metadata (a spare not yet attached).
-    private var nodeIDs: [NodeID?] = []
+    private var nodeIDs = PerWorker<NodeID?>([])
     /// By node id: its worker (`none` for none).
     private var workerOfNodeID: [WorkerIndex] = []
     /// The spare worker the next attached node takes.
@@ -76,7 +76,7 @@ package struct NodeMap {
     /// Starts tracking node ids: worker `w` of the start has `initial[w]`; the spare workers
     /// have none yet.
     package mutating func trackNodeIDs(initial: [NodeID]) {
-        nodeIDs = initial.map { Optional($0) } + Array(repeating: nil, count: workers - initial.count)
+        nodeIDs = PerWorker(initial.map { Optional($0) } + Array(repeating: nil, count: workers - initial.count))
         workerOfNodeID = []
         for (w, id) in initial.enumerated() { setWorker(WorkerIndex(w), ofNode: id) }
         nextSpare = initial.count
@@ -88,7 +88,7 @@ package struct NodeMap {
     }
 
     /// Worker `w`'s node id, nil while it is not in the metadata.
-    package func nodeID(ofWorker w: WorkerIndex) -> NodeID? { nodeIDs[w.index] }
+    package func nodeID(ofWorker w: WorkerIndex) -> NodeID? { nodeIDs[w] }
 
     /// A node `citus_add_node` created: the next spare worker takes its id. Returns that
     /// worker, nil when the id has one already or no spare worker is left.
@@ -97,7 +97,7 @@ package struct NodeMap {
         let w = WorkerIndex(nextSpare)
         nextSpare += 1
         setWorker(w, ofNode: id)
-        nodeIDs[w.index] = id
+        nodeIDs[w] = id
         return w
     }
 

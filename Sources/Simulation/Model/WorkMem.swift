@@ -13,37 +13,37 @@ import Workload
 /// coordinator's own backend (local execution). The coordinator's side: `ResultTuplestore`.
 struct WorkMem {
     /// Per class, per worker: bytes one shard task holds (0: the class has no sort or hash node).
-    let perTask: [[Double]]
+    let perTask: [PerWorker<Double>]
     /// Whether any class holds work_mem; when false nothing else here is touched.
     let used: Bool
     /// Per worker: bytes the tasks running there hold now.
-    var inUse: [Double]
+    var inUse: PerWorker<Double>
     /// Per worker: the largest memory envelope (shared_buffers, backends and work_mem) seen
     /// while work_mem was in use, over the measured run and since the last sample, bytes.
-    var peak: [Double], intervalPeak: [Double]
+    var peak: PerWorker<Double>, intervalPeak: PerWorker<Double>
 
     /// `profile` per class; `spec(w)` the server of worker `w`.
     init(profile: [QueryClassProfile], workers: Int, spec: (Int) -> NodeSpec) {
         let specs = (0..<workers).map(spec)
         perTask = profile.map { c in
-            specs.map { n in
+            PerWorker(specs.map { n in
                 c.sortNodes * min(n.workMemBytes, c.bytesRead) + c.hashNodes * min(n.workMemBytes * n.hashMemMultiplier, c.bytesRead)
-            }
+            })
         }
         used = perTask.contains { $0.contains { $0 > 0 } }
-        inUse = Array(repeating: 0, count: used ? workers : 0)
+        inUse = PerWorker(repeating: 0, count: used ? workers : 0)
         peak = inUse
         intervalPeak = inUse
     }
 
     /// Bytes one task of class `cls` holds on worker `w`.
     @inline(__always) func bytes(cls: QueryClassIndex, worker w: WorkerIndex) -> Double {
-        used ? perTask[cls.index][w.index] : 0
+        used ? perTask[cls.index][w] : 0
     }
 
     /// Records worker `w`'s memory envelope now, `total` bytes, in its peaks.
     mutating func note(total: Double, worker w: WorkerIndex) {
-        peak[w.index] = max(peak[w.index], total)
-        intervalPeak[w.index] = max(intervalPeak[w.index], total)
+        peak[w] = max(peak[w], total)
+        intervalPeak[w] = max(intervalPeak[w], total)
     }
 }

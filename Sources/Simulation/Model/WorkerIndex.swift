@@ -12,3 +12,6 @@ public struct WorkerIndex: DenseIndex, Strideable {
     /// A worker (not `none`).
     @inline(__always) public var isWorker: Bool { raw >= 0 }
 }
+
+/// Per-worker state: one element per worker, read with a `WorkerIndex`.
+public typealias PerWorker<Element> = IndexedArray<WorkerIndex, Element>

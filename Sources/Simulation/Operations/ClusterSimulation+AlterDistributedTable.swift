@@ -66,10 +66,10 @@ extension ClusterSimulation {
     /// renamed), the placement is rebuilt, shard sizes and disk use follow. Returns an error text.
     mutating func commitConversion(_ id: TransferID, at now: SimTime) -> String? {
         guard case .convert(let c) = ops.transfers[id].kind else { preconditionFailure("commitConversion of a \(ops.transfers[id].kind.name) transfer") }
-        func bytesPerWorker() -> [Double] {
-            var bytes = [Double](repeating: 0, count: workers)
+        func bytesPerWorker() -> PerWorker<Double> {
+            var bytes = PerWorker<Double>(repeating: 0, count: workers)
             for ti in c.tables {
-                for (shard, w) in placement.workers(ofTable: ti).enumerated() where w.isWorker { bytes[w.index] += ops.shardBytes[ti][shard] }
+                for (shard, w) in placement.workers(ofTable: ti).enumerated() where w.isWorker { bytes[w] += ops.shardBytes[ti][shard] }
             }
             return bytes
         }
@@ -88,7 +88,7 @@ extension ClusterSimulation {
             }
         }
         let afterBytes = bytesPerWorker()
-        for w in 0..<workers { ops.diskUsed[w] = max(0, ops.diskUsed[w] + afterBytes[w] - before[w]) }
+        for w in nodes.allWorkers { ops.diskUsed[w] = max(0, ops.diskUsed[w] + afterBytes[w] - before[w]) }
         return nil
     }
 

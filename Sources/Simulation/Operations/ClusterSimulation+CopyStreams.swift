@@ -42,7 +42,7 @@ extension ClusterSimulation {
         if src != dst {
             let transfer = SimDuration(seconds: chunk / (from.isWorker ? scenario.cluster.spec(ofShardNode: from.index) : scenario.cluster.coordinator).nicBytesPerSecond)
             let done = network.copyEgress[src.index].send(taking: transfer, at: s.now)
-            if from.isWorker { metrics.bytesSent[from.index] += chunk }
+            if from.isWorker { metrics.bytesSent[from] += chunk }
             s.schedule(.copyNetwork, at: done + latency, priority: .completion, payload: part(from))
         }
     }

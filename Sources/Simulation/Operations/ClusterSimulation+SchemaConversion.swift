@@ -86,8 +86,8 @@ extension ClusterSimulation {
         } catch {
             return (error as? CitusError)?.description ?? (error as? ClusterError).map { "ERROR:  \($0.description)" } ?? "ERROR:  \(error)"
         }
-        if t.target.isWorker { ops.diskUsed[t.target.index] += t.bytes }
-        if t.source.isWorker { ops.diskUsed[t.source.index] = max(0, ops.diskUsed[t.source.index] - t.bytes) }
+        if t.target.isWorker { ops.diskUsed[t.target] += t.bytes }
+        if t.source.isWorker { ops.diskUsed[t.source] = max(0, ops.diskUsed[t.source] - t.bytes) }
         return nil
     }
 }

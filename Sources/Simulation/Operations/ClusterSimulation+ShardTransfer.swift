@@ -244,11 +244,11 @@ extension ClusterSimulation {
             let item = t.planned!
             ops.runner.state.moveShardGroup(of: item.anchor, from: item.source, to: item.target)
             commitMove(group: group(of: item.anchor), from: t.source, to: t.target)
-            ops.diskUsed[t.target.index] += t.bytes
+            ops.diskUsed[t.target] += t.bytes
             s.schedule(.deferredDrop, at: s.now + scenario.operations.deferredDropInterval, priority: .control, payload: id.payload)
         case .referenceTables:
             ops.runner.state.ensureReferenceTablesOnAllNodes()
-            ops.diskUsed[t.target.index] += t.bytes
+            ops.diskUsed[t.target] += t.bytes
         case .split(let plan):
             // The old group disappears: its parked writes resume on the children.
             for a in t.anchors where group(of: a).isGroup {
@@ -281,11 +281,11 @@ extension ClusterSimulation {
                 } catch {
                     return failTransfer(id, error: (error as? CitusError)?.description ?? "ERROR:  \(error)", &s)
                 }
-                let moved = ops.diskUsed[t.source.index] / 2
-                ops.diskUsed[t.target.index] = ops.diskUsed[t.source.index]
-                ops.diskUsed[t.source.index] -= moved
+                let moved = ops.diskUsed[t.source] / 2
+                ops.diskUsed[t.target] = ops.diskUsed[t.source]
+                ops.diskUsed[t.source] -= moved
             } else {
-                ops.diskUsed[t.target.index] = t.bytes
+                ops.diskUsed[t.target] = t.bytes
             }
         }
         endTransfer(id, status: "done", error: nil, &s)
@@ -326,6 +326,6 @@ extension ClusterSimulation {
     /// The source's old copy is dropped (deferred drop).
     mutating func deferredDrop(_ id: TransferID) {
         let t = ops.transfers[id]
-        ops.diskUsed[t.source.index] = max(0, ops.diskUsed[t.source.index] - t.bytes)
+        ops.diskUsed[t.source] = max(0, ops.diskUsed[t.source] - t.bytes)
     }
 }

@@ -14,10 +14,10 @@ extension ClusterSimulation {
         runner.state.settings = scenario.citus.planning
         runner.schemaBasedSharding = scenario.citus.schemaBasedSharding
         var state = OperationsState(runner: runner, shardBytes: layout.shardBytes,
-                                    diskUsed: layout.workerBytes + Array(repeating: 0, count: spare),
+                                    diskUsed: PerWorker(layout.workerBytes + Array(repeating: 0, count: spare)),
                                     meanArrivalRate: ClusterRun.meanArrivalRate(scenario))
         nodes.trackNodeIDs(initial: layout.workerIDs)
-        state.cacheSolves = Array(repeating: nil, count: workers)
+        state.cacheSolves = PerWorker(repeating: nil, count: workers)
         state.coordinatorOperation = Array(repeating: nil, count: coordinators)
         writeBlocks.setTables(scenario.tables.count)
         state.maxWorkerProcesses = scenario.citus.maxWorkerProcesses
@@ -142,7 +142,7 @@ extension ClusterSimulation {
                 let shard = placement.shard(table: ti, tenant: t)
                 ops.shardBytes[ti][shard.index] += added * spec.dataShare
                 let w = placement.worker(table: ti, shard: shard)
-                if w.isWorker { ops.diskUsed[w.index] += added * spec.dataShare }
+                if w.isWorker { ops.diskUsed[w] += added * spec.dataShare }
                 let id = placement.shardIDs[placement.offset[ti] + shard.index]
                 ops.runner.state.setSize(of: id, bytes: Int64(ops.shardBytes[ti][shard.index].rounded()))
             }

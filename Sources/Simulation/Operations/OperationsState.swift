@@ -32,9 +32,9 @@ struct OperationsState {
     /// Per table: bytes of each shard (as `tenant_grows` and splits change them).
     var shardBytes: [[Double]]
     /// Per worker, the cache times of its last full estimate (nil before the first in this run).
-    var cacheSolves: [WorkerCache.Solve?] = []
+    var cacheSolves = PerWorker<WorkerCache.Solve?>([])
     /// Bytes of table data on each worker's disk (moves' free-space check; deferred drops free it).
-    var diskUsed: [Double]
+    var diskUsed: PerWorker<Double>
     /// Per coordinator: the `add_coordinator` operation waiting for its metadata sync.
     var coordinatorOperation: [Int?] = []
     var meanArrivalRate: Double
@@ -47,11 +47,11 @@ struct OperationsState {
     /// The state of a run without a timeline: empty, and never touched
     /// (`ClusterSimulation.hasOperations` is false).
     static var idle: OperationsState {
-        OperationsState(runner: RunbookRunner(state: ClusterState(), file: ""), shardBytes: [], diskUsed: [],
+        OperationsState(runner: RunbookRunner(state: ClusterState(), file: ""), shardBytes: [], diskUsed: PerWorker([]),
                         meanArrivalRate: 0)
     }
 
-    init(runner: RunbookRunner, shardBytes: [[Double]], diskUsed: [Double],
+    init(runner: RunbookRunner, shardBytes: [[Double]], diskUsed: PerWorker<Double>,
          meanArrivalRate: Double) {
         self.runner = runner
         self.shardBytes = shardBytes

@@ -66,13 +66,13 @@ extension ClusterSimulation {
     /// since its last estimate (or that has none yet) is estimated again in full; otherwise the
     /// moved tenants take the target's cache times and the source's other tenants stay as they were.
     mutating func refreshCaches(moved: [(table: Int, shard: ShardIndex)], from source: WorkerIndex, to target: WorkerIndex) {
-        let estimate = WorkerCache(moved: moved, tenantsOfShard: placement.tenantsOfShards(), solve: target.isWorker ? ops.cacheSolves[target.index] ?? .init() : .init(),
+        let estimate = WorkerCache(moved: moved, tenantsOfShard: placement.tenantsOfShards(), solve: target.isWorker ? ops.cacheSolves[target] ?? .init() : .init(),
                                    scenario: scenario, shardBytes: ops.shardBytes, meanArrivalRate: ops.meanArrivalRate,
                                    sizes: ops.tenantSizes, activity: ops.tenantActivity)
         var full: [WorkerIndex] = []
         for w in [source, target] where w.isWorker {
-            ops.cacheSolves[w.index]?.drift += estimate.movedPages
-            if ops.cacheSolves[w.index].map(\.isStale) ?? true {
+            ops.cacheSolves[w]?.drift += estimate.movedPages
+            if ops.cacheSolves[w].map(\.isStale) ?? true {
                 full.append(w)
             } else if w == target {
                 apply(estimate)
@@ -85,10 +85,10 @@ extension ClusterSimulation {
     mutating func refreshCaches(workers changed: [WorkerIndex]) {
         for w in changed where w.isWorker {
             guard let cache = try? WorkerCache(worker: w, scenario: scenario, placement: placement, shardBytes: ops.shardBytes,
-                                               pageCacheBytes: workerMemory[w.index].pageCacheBytes(scenario, worker: w.index), meanArrivalRate: ops.meanArrivalRate,
+                                               pageCacheBytes: workerMemory[w].pageCacheBytes(scenario, worker: w.index), meanArrivalRate: ops.meanArrivalRate,
                                                sizes: ops.tenantSizes, activity: ops.tenantActivity) else { continue }
             apply(cache)
-            ops.cacheSolves[w.index] = cache.solve
+            ops.cacheSolves[w] = cache.solve
         }
     }
 
