@@ -99,7 +99,7 @@ public enum ScenarioSchema {
             ("rows_read", number(0)), ("rows_returned", number(0)), ("rows_written", number(0)),
             ("command", enumeration(["select", "insert", "update", "delete"])), ("fan_out_work", enumeration(["split", "per_shard"])),
             ("measured_at_shard_count", integer(1, 64_000)), ("schemas", integer(2, 100_000)),
-            ("sort_nodes", integer(0, 1_000)), ("hash_nodes", integer(0, 1_000)),
+            ("sort_nodes", integer(0, 1_000)), ("hash_nodes", integer(0, 1_000)), ("merge_sort_nodes", integer(0, 1_000)), ("merge_hash_nodes", integer(0, 1_000)),
         ], required: ["name", "kind", "share", "worker_cpu"])
         return object([
             ("arrivals", object([

@@ -33,11 +33,11 @@ enum QueryClassReader {
         let command = c.value("command") == nil ? "" : c.string("command", allowed: QueryClass.Command.allCases.map(\.rawValue))
         let work = c.value("fan_out_work") == nil ? nil : c.string("fan_out_work", allowed: FanOutWork.allCases.map(\.rawValue))
         let measured = c.value("measured_at_shard_count") == nil ? nil : c.integer("measured_at_shard_count", in: 1...64_000)
-        if let kind, kind == .router || kind == .referenceJoin, let key = ["fan_out_work", "measured_at_shard_count"].first(where: { c.value($0) != nil }) {
+        if let kind, kind == .router || kind == .referenceJoin, let key = ["fan_out_work", "measured_at_shard_count", "merge_sort_nodes", "merge_hash_nodes"].first(where: { c.value($0) != nil }) {
             c.reader.error(c.value(key), "`\(c.qualified(key))` is for classes that fan out; a \(kind.rawValue) query runs one task whatever the shard count")
             return nil
         }
-        if kind == .acrossSchemas, let key = ["fan_out_work", "measured_at_shard_count"].first(where: { c.value($0) != nil }) {
+        if kind == .acrossSchemas, let key = ["fan_out_work", "measured_at_shard_count", "merge_sort_nodes", "merge_hash_nodes"].first(where: { c.value($0) != nil }) {
             c.reader.error(c.value(key), "`\(c.qualified(key))` is for classes that fan out over a table's shards; an across_schemas query runs one subplan per schema it reads (`schemas`)")
             return nil
         }
@@ -59,10 +59,12 @@ enum QueryClassReader {
         }
         let sortNodes = c.integer("sort_nodes", in: 0...1_000, default: 0)
         let hashNodes = c.integer("hash_nodes", in: 0...1_000, default: 0)
+        let mergeSortNodes = c.integer("merge_sort_nodes", in: 0...1_000, default: 0)
+        let mergeHashNodes = c.integer("merge_hash_nodes", in: 0...1_000, default: 0)
         c.finish()
         guard let name, let kind, let share, let table, distributed.contains(table), let worker, let coordinator, let read, let result, let write,
               let command, c.value("fan_out_work") == nil || work != nil, c.value("measured_at_shard_count") == nil || measured != nil,
-              let sortNodes, let hashNodes else { return nil }
+              let sortNodes, let hashNodes, let mergeSortNodes, let mergeHashNodes else { return nil }
         var q = QueryClass(name: name, kind: kind, share: share, table: table, workerCPU: worker, coordinatorCPU: coordinator,
                            bytesRead: read, resultBytes: result, writeBytes: write, command: QueryClass.Command(rawValue: command))
         q.fanOutWork = work.flatMap(FanOutWork.init(rawValue:))
@@ -70,6 +72,8 @@ enum QueryClassReader {
         q.schemasPerQuery = schemas
         q.sortNodes = sortNodes
         q.hashNodes = hashNodes
+        q.mergeSortNodes = mergeSortNodes
+        q.mergeHashNodes = mergeHashNodes
         return q
     }
 

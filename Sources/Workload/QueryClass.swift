@@ -67,6 +67,11 @@ public struct QueryClass: Sendable, Equatable {
     /// runs, each holds up to the worker's `work_mem` (a hash node `work_mem` ×
     /// `hash_mem_multiplier`), at most the bytes the task reads. 0: none worth counting.
     public var sortNodes = 0, hashNodes = 0
+    /// Multi-shard classes: sort nodes and hash nodes of the combine query the coordinator runs
+    /// over the gathered rows (above `Custom Scan (Citus Adaptive)` in `EXPLAIN`): while the
+    /// query runs, each holds up to the coordinator's `work_mem` (a hash node × its
+    /// `hash_mem_multiplier`), at most the rows gathered. 0: none worth counting.
+    public var mergeSortNodes = 0, mergeHashNodes = 0
     /// True when the class's shard tasks hold work_mem (a sort or hash node).
     public var holdsWorkMem: Bool { sortNodes + hashNodes > 0 }
 

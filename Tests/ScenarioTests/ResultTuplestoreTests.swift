@@ -10,7 +10,8 @@ import XCTest
 final class ResultTuplestoreTests: XCTestCase {
     /// 4 client sessions run 16-shard fan-outs back to back; each task returns `resultKiB`;
     /// the coordinator's work_mem is 1 MiB.
-    func scenario(resultKiB: Double, load: String = "clients: {count: 4, think_time: {distribution: constant, value: 0ms}}") throws -> ClusterScenario {
+    func scenario(resultKiB: Double, load: String = "clients: {count: 4, think_time: {distribution: constant, value: 0ms}}",
+                  kind: String = "multi_shard", merge: String = "") throws -> ClusterScenario {
         try RunFixture.cluster("""
             version: 1
             kind: cluster
@@ -26,7 +27,7 @@ final class ResultTuplestoreTests: XCTestCase {
             workload:
               \(load)
               classes:
-                - {name: report, kind: multi_shard, share: 1, table: events, worker_cpu: {distribution: constant, value: 20ms}, coordinator_cpu: {distribution: constant, value: 0.1ms}, result_bytes_kib: \(resultKiB)}
+                - {name: report, kind: \(kind), share: 1, table: events, worker_cpu: {distribution: constant, value: 20ms}, coordinator_cpu: {distribution: constant, value: 0.1ms}, result_bytes_kib: \(resultKiB)\(merge)}
             """, file: "tuplestore.yaml")
     }
 
@@ -41,6 +42,28 @@ final class ResultTuplestoreTests: XCTestCase {
         let base = try coordinatorPeak(try scenario(resultKiB: 0))
         XCTAssertEqual(try coordinatorPeak(try scenario(resultKiB: 1_024)) - base, 4 * 1_048_576, accuracy: 1)
         XCTAssertEqual(try coordinatorPeak(try scenario(resultKiB: 16)) - base, 4 * 16 * 16 * 1_024, accuracy: 1)
+    }
+
+    /// The combine query's nodes come on top of the tuplestore, each capped by the coordinator's
+    /// work_mem (a hash node's by work_mem × the default hash_mem_multiplier 2) and by the rows
+    /// gathered: per query 1 + 1 + 2 MiB of 16 MiB of rows, or 3 × the 256 KiB of small rows.
+    func testTheCombineQuerysSortAndHashNodesHoldWorkMemToo() throws {
+        let base = try coordinatorPeak(try scenario(resultKiB: 0))
+        let merge = ", merge_sort_nodes: 1, merge_hash_nodes: 1"
+        XCTAssertEqual(try coordinatorPeak(try scenario(resultKiB: 1_024, merge: merge)) - base, 4 * 4 * 1_048_576, accuracy: 1)
+        XCTAssertEqual(try coordinatorPeak(try scenario(resultKiB: 16, merge: merge)) - base, 4 * 3 * 16 * 16 * 1_024, accuracy: 1)
+    }
+
+    /// A router query has no combine query: the keys are refused there, with the line.
+    func testTheMergeKeysAreForFanOuts() throws {
+        XCTAssertThrowsError(try scenario(resultKiB: 1, kind: "router", merge: ", merge_hash_nodes: 1")) { error in
+            XCTAssertTrue("\(error)".contains("tuplestore.yaml:15:"), "\(error)")
+            XCTAssertTrue("\(error)".contains("merge_hash_nodes"), "\(error)")
+        }
+        XCTAssertThrowsError(try scenario(resultKiB: 1, merge: ", merge_sort_nodes: -1")) { error in
+            XCTAssertTrue("\(error)".contains("merge_sort_nodes"), "\(error)")
+        }
+        XCTAssertEqual(try scenario(resultKiB: 1, merge: ", merge_sort_nodes: 2").workload.classes[0].mergeSortNodes, 2)
     }
 
     /// Timeouts answer queries before their fan-outs end: once the arrivals stop and the

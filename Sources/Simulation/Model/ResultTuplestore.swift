@@ -5,15 +5,19 @@ import SimCore
 /// `work_mem` in memory and spills the rest to a temporary file
 /// (`tuplestore_begin_heap(..., work_mem)` in `AdaptiveExecutor`, adaptive_executor.c).
 ///
-/// Model: a fan-out query holds min(work_mem, its shard tasks × the class's `result_bytes`)
-/// on its coordinator from when it fans out until its client is answered (done, failed or
-/// timed out): the envelope's upper bound, as the rows arrive during the fan-out. Not
-/// modelled: router queries' one-task results (kilobytes), the sort and hash nodes of the
-/// coordinator's combine query, and a coordinator that also holds shards (its node's
-/// envelope is the worker's, `WorkMem`).
+/// Model: with R = the fan-out's shard tasks × the class's `result_bytes`, a fan-out query
+/// holds min(work_mem, R) for its tuplestore, plus, for each sort node of the combine query
+/// the coordinator runs over the rows (`QueryClass.mergeSortNodes`), min(work_mem, R), and for
+/// each hash node (`mergeHashNodes`) min(work_mem × hash_mem_multiplier, R), on its
+/// coordinator from when it fans out until its client is answered (done, failed or timed
+/// out): the envelope's upper bound, as the rows arrive during the fan-out. It shows in the
+/// coordinator's memory peak, against its limit; a query is not failed for it (a worker's
+/// work_mem is: `WorkMem`). Not modelled: router queries' one-task results (kilobytes), and
+/// clusters whose coordinator holds shards (none is counted there; that node's envelope is a
+/// worker's).
 struct ResultTuplestore {
-    /// Per coordinator: its `work_mem`, bytes.
-    let workMemBytes: [Double]
+    /// Per coordinator: its `work_mem`, bytes, and `hash_mem_multiplier`.
+    let workMemBytes: [Double], hashMemMultiplier: [Double]
     /// Whether any multi-shard class returns rows; when false nothing else here is touched.
     let used: Bool
     /// Per coordinator: bytes the tuplestores of its running queries hold now.
@@ -24,15 +28,18 @@ struct ResultTuplestore {
     /// `coordinators` coordinators of server `spec`, for `profile`'s classes.
     init(profile: [QueryClassProfile], coordinators: Int, spec: NodeSpec, localCoordinator: Bool) {
         workMemBytes = Array(repeating: spec.workMemBytes, count: coordinators)
+        hashMemMultiplier = Array(repeating: spec.hashMemMultiplier, count: coordinators)
         used = !localCoordinator && profile.contains { !$0.singleTenant && $0.resultBytes > 0 }
         inUse = Array(repeating: 0, count: used ? coordinators : 0)
         peak = inUse
         intervalPeak = inUse
     }
 
-    /// Bytes a query of `tasks` shard tasks, each returning `resultBytes`, holds on coordinator `c`.
-    func bytes(tasks: Int32, resultBytes: Double, coordinator c: Int) -> Double {
-        min(workMemBytes[c], Double(tasks) * resultBytes)
+    /// Bytes a query of class `cls` with `tasks` shard tasks holds on coordinator `c`.
+    func bytes(tasks: Int32, cls: QueryClassProfile, coordinator c: Int) -> Double {
+        let rows = Double(tasks) * cls.resultBytes
+        let sorted = min(workMemBytes[c], rows)
+        return sorted * (1 + cls.mergeSortNodes) + cls.mergeHashNodes * min(workMemBytes[c] * hashMemMultiplier[c], rows)
     }
 
     /// Coordinator `c` now holds `bytes` more (negative: less).

@@ -24,6 +24,8 @@ struct QueryClassProfile {
     /// Sort and hash nodes of a shard task's plan (`QueryClass.sortNodes`, `hashNodes`), and
     /// the bytes a task reads (what one node can hold at most).
     let sortNodes: Double, hashNodes: Double, bytesRead: Double
+    /// The combine query's sort and hash nodes on the coordinator (`ResultTuplestore`).
+    let mergeSortNodes: Double, mergeHashNodes: Double
 
     /// The profile of `c`; `table` is its table's index in the scenario.
     init(_ c: QueryClass, table: Int, hasReplicaIdentity: Bool) {
@@ -38,6 +40,8 @@ struct QueryClassProfile {
         failsWithoutReplicaIdentity = (c.command == .update || c.command == .delete) && !hasReplicaIdentity
         sortNodes = Double(c.sortNodes)
         hashNodes = Double(c.hashNodes)
+        mergeSortNodes = Double(c.mergeSortNodes)
+        mergeHashNodes = Double(c.mergeHashNodes)
         bytesRead = c.bytesRead
     }
 }
