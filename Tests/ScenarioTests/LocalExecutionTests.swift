@@ -199,16 +199,14 @@ final class LocalExecutionTests: XCTestCase {
         for (sessions, pool, mode) in [(12, 6, "parallel"), (4, 6, "parallel"), (12, 100, "sequential")] {
             var s = try scenario(sessions: sessions, rate: 400, citus: ", local_shared_pool_size: \(pool), statement_timeout: 60ms, multi_shard_modify_mode: \(mode)", classes: mixed)
             s.workload.arrivals = .open(.step(before: 400, after: 0, at: .seconds(20)), sessions: sessions)
-            var engine = Engine(model: try ClusterSimulation(scenario: s, layout: try ClusterRun.layout(for: s), seed: 9))
-            engine.model.start(&engine.scheduler)
-            _ = engine.run(until: .zero + s.run.duration)
-            XCTAssertEqual(engine.model.drainedAccountingProblems(), [], "pool \(pool), \(mode)")
+            let model = try RunFixture.runToEnd(s, seed: 9)
+            XCTAssertEqual(model.drainedAccountingProblems(), [], "pool \(pool), \(mode)")
             if sessions == 4 {
-                XCTAssertGreaterThan(engine.model.metrics.localFailovers, 0)
-                XCTAssertGreaterThan(engine.model.metrics.connectionsOpened[0], 0, "loopback connections")
+                XCTAssertGreaterThan(model.metrics.localFailovers, 0)
+                XCTAssertGreaterThan(model.metrics.connectionsOpened[0], 0, "loopback connections")
             }
-            XCTAssertGreaterThan(engine.model.metrics.localExecutions, 1_000)
-            XCTAssertGreaterThan(engine.model.metrics.timeouts.reduce(0, +), 0, "the timeouts are exercised")
+            XCTAssertGreaterThan(model.metrics.localExecutions, 1_000)
+            XCTAssertGreaterThan(model.metrics.timeouts.reduce(0, +), 0, "the timeouts are exercised")
         }
     }
 }

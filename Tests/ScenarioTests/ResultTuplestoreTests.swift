@@ -72,10 +72,8 @@ final class ResultTuplestoreTests: XCTestCase {
         var s = try scenario(resultKiB: 64, load: "arrivals: {rate_per_second: 300, sessions: 12}")
         s.citus.statementTimeout = .milliseconds(50)
         s.workload.arrivals = .open(.step(before: 300, after: 0, at: .seconds(10)), sessions: 12)
-        var engine = Engine(model: try ClusterSimulation(scenario: s, layout: try ClusterRun.layout(for: s), seed: 3))
-        engine.model.start(&engine.scheduler)
-        _ = engine.run(until: .zero + s.run.duration)
-        XCTAssertEqual(engine.model.drainedAccountingProblems(), [])
-        XCTAssertGreaterThan(engine.model.metrics.timeouts.reduce(0, +), 0, "some queries timed out")
+        let model = try RunFixture.runToEnd(s, seed: 3)
+        XCTAssertEqual(model.drainedAccountingProblems(), [])
+        XCTAssertGreaterThan(model.metrics.timeouts.reduce(0, +), 0, "some queries timed out")
     }
 }

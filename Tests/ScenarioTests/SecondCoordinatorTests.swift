@@ -177,11 +177,9 @@ final class SecondCoordinatorTests: XCTestCase {
               - {at: 50s, event: node_fails, node: coordinator-2}
             """)
         s.workload.arrivals = .open(.step(before: 1_500, after: 0, at: .seconds(60)), sessions: 60)
-        var engine = Engine(model: try ClusterSimulation(scenario: s, layout: try ClusterRun.layout(for: s), seed: 9))
-        engine.model.start(&engine.scheduler)
-        _ = engine.run(until: .zero + s.run.duration)
-        XCTAssertEqual(engine.model.drainedAccountingProblems(), [])
-        XCTAssertGreaterThan(engine.model.metrics.completed.reduce(0, +), 20_000)
+        let model = try RunFixture.runToEnd(s, seed: 9)
+        XCTAssertEqual(model.drainedAccountingProblems(), [])
+        XCTAssertGreaterThan(model.metrics.completed.reduce(0, +), 20_000)
     }
 
     /// A new coordinator needs a name no node has yet; it can then fail and return by name.

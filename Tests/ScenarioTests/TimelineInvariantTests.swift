@@ -52,11 +52,9 @@ final class TimelineInvariantTests: XCTestCase {
                 """
             let (loaded, _) = try ScenarioLoader.load(text: yaml, file: "random.yaml", name: "random")
             guard case .cluster(let s) = loaded else { return XCTFail("not a cluster scenario") }
-            var engine = Engine(model: try ClusterSimulation(scenario: s, layout: try ClusterRun.layout(for: s), seed: seed))
-            engine.model.start(&engine.scheduler)
-            _ = engine.run(until: .zero + s.run.duration)
-            XCTAssertEqual(engine.model.drainedAccountingProblems(), [], "seed \(seed), timeline:\n\(timeline)")
-            XCTAssertGreaterThan(engine.model.metrics.completed.reduce(0, +), 300, "seed \(seed)")
+            let model = try RunFixture.runToEnd(s, seed: seed)
+            XCTAssertEqual(model.drainedAccountingProblems(), [], "seed \(seed), timeline:\n\(timeline)")
+            XCTAssertGreaterThan(model.metrics.completed.reduce(0, +), 300, "seed \(seed)")
         }
     }
 }

@@ -97,12 +97,10 @@ final class WorkMemTests: XCTestCase {
         var s = try scenario(memoryGiB: 2, workMem: "work_mem_mib: 40", nodes: "sort_nodes: 2, hash_nodes: 1", readKiB: 1_048_576, pool: 8)
         s.citus.statementTimeout = .milliseconds(60)
         s.workload.arrivals = .open(.step(before: 40, after: 0, at: .seconds(20)), sessions: 20)
-        var engine = Engine(model: try ClusterSimulation(scenario: s, layout: try ClusterRun.layout(for: s), seed: 3))
-        engine.model.start(&engine.scheduler)
-        _ = engine.run(until: .zero + s.run.duration)
-        XCTAssertEqual(engine.model.drainedAccountingProblems(), [])
-        XCTAssertGreaterThan(engine.model.metrics.outOfMemoryErrors.reduce(0, +), 0, "some tasks did not fit")
-        XCTAssertGreaterThan(engine.model.metrics.cancelledTasks, 0, "some tasks were cancelled by the timeout")
+        let model = try RunFixture.runToEnd(s, seed: 3)
+        XCTAssertEqual(model.drainedAccountingProblems(), [])
+        XCTAssertGreaterThan(model.metrics.outOfMemoryErrors.reduce(0, +), 0, "some tasks did not fit")
+        XCTAssertGreaterThan(model.metrics.cancelledTasks, 0, "some tasks were cancelled by the timeout")
     }
 
     /// report.html says what its memory figures count: work_mem when a class has sort or hash nodes.
