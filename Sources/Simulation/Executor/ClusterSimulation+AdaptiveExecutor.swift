@@ -257,7 +257,7 @@ extension ClusterSimulation {
         }
         requests[rid].remaining = remaining
         if resultStore.used && r.phase == 0 && profile[cls].resultBytes > 0 {
-            let bytes = resultStore.bytes(tasks: remaining, cls: profile[cls], coordinator: Int(r.coordinator))
+            let bytes = resultStore.bytes(tasks: remaining, cls: profile[cls])
             requests[rid].resultStoreBytes = bytes
             resultStore.add(bytes, coordinator: Int(r.coordinator))
         }

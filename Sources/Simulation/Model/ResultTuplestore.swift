@@ -16,8 +16,9 @@ import SimCore
 /// clusters whose coordinator holds shards (none is counted there; that node's envelope is a
 /// worker's).
 struct ResultTuplestore {
-    /// Per coordinator: its `work_mem`, bytes, and `hash_mem_multiplier`.
-    let workMemBytes: [Double], hashMemMultiplier: [Double]
+    /// The coordinators' `work_mem`, bytes, and `hash_mem_multiplier` (every coordinator is
+    /// of the scenario's coordinator size).
+    let workMemBytes: Double, hashMemMultiplier: Double
     /// Whether any multi-shard class returns rows; when false nothing else here is touched.
     let used: Bool
     /// Per coordinator: bytes the tuplestores of its running queries hold now.
@@ -27,19 +28,19 @@ struct ResultTuplestore {
 
     /// `coordinators` coordinators of server `spec`, for `profile`'s classes.
     init(profile: [QueryClassProfile], coordinators: Int, spec: NodeSpec, localCoordinator: Bool) {
-        workMemBytes = Array(repeating: spec.workMemBytes, count: coordinators)
-        hashMemMultiplier = Array(repeating: spec.hashMemMultiplier, count: coordinators)
+        workMemBytes = spec.workMemBytes
+        hashMemMultiplier = spec.hashMemMultiplier
         used = !localCoordinator && profile.contains { !$0.singleTenant && $0.resultBytes > 0 }
         inUse = Array(repeating: 0, count: used ? coordinators : 0)
         peak = inUse
         intervalPeak = inUse
     }
 
-    /// Bytes a query of class `cls` with `tasks` shard tasks holds on coordinator `c`.
-    func bytes(tasks: Int32, cls: QueryClassProfile, coordinator c: Int) -> Double {
+    /// Bytes a query of class `cls` with `tasks` shard tasks holds on its coordinator.
+    func bytes(tasks: Int32, cls: QueryClassProfile) -> Double {
         let rows = Double(tasks) * cls.resultBytes
-        let sorted = min(workMemBytes[c], rows)
-        return sorted * (1 + cls.mergeSortNodes) + cls.mergeHashNodes * min(workMemBytes[c] * hashMemMultiplier[c], rows)
+        let sorted = min(workMemBytes, rows)
+        return sorted * (1 + cls.mergeSortNodes) + cls.mergeHashNodes * min(workMemBytes * hashMemMultiplier, rows)
     }
 
     /// Coordinator `c` now holds `bytes` more (negative: less).
