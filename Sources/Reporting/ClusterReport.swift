@@ -73,7 +73,7 @@ public struct ClusterReport {
     static let nodeColumns = ["cpu_utilization", "cpu_run_queue_mean", "disk_utilization", "nic_in_utilization", "nic_out_utilization", "cache_hit_ratio", "connections_mean", "connections_peak",
                               "max_connections", "shared_pool_waits", "shared_pool_waiters_mean", "shared_pool_wait_seconds",
                               "optional_connections_skipped", "connections_refused", "connections_opened", "memory_peak_gib", "memory_limit_gib",
-                              "out_of_memory_refusals"]
+                              "out_of_memory_refusals", "out_of_memory_errors"]
 
     /// One row per class: the mean of each figure (intervals are in summary.csv).
     var classesCSV: String {
@@ -280,6 +280,11 @@ public struct ClusterReport {
             guard let refused = interval("\(n).out_of_memory_refusals"), refused.mean > 0 else { continue }
             let v = { (m: String, digits: Int) in self.interval("\(n).\(m)").map { NumberFormat.fixed($0.mean, digits) } ?? "?" }
             lines.append("\(n): \(NumberFormat.fixed(refused.mean, 0)) connections refused: out of memory (shared_buffers and \(v("connections_peak", 0)) backends at the peak take \(v("memory_peak_gib", 2)) of the \(v("memory_limit_gib", 2)) GiB its RAM leaves after the OS)")
+        }
+        for n in nodeNames {
+            guard let failed = interval("\(n).out_of_memory_errors"), failed.mean > 0 else { continue }
+            let held = isCoordinator(n) ? "result tuplestores and combine nodes" : "sort and hash nodes' work_mem"
+            lines.append("\(n): \(NumberFormat.fixed(failed.mean, 0)) queries failed: out of memory (their \(held) would not fit beside the \(interval("\(n).memory_limit_gib").map { NumberFormat.fixed($0.mean, 2) } ?? "?") GiB its RAM leaves after the OS)")
         }
         for s in sloResults {
             let verdict = s.met ? "met" : "NOT met"

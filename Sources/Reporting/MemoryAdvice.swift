@@ -13,7 +13,10 @@ struct MemoryAdvice {
         var name: String
         var peak: ConfidenceInterval
         var limitGiB: Double
+        /// Means over the replications: connections refused, and queries failed (a worker's
+        /// work_mem, a coordinator's result tuplestores), for lack of memory.
         var outOfMemory: Double
+        var outOfMemoryErrors: Double
     }
 
     struct ShardCount {
@@ -44,7 +47,8 @@ struct MemoryAdvice {
             guard name.hasSuffix(".memory_peak_gib") else { return nil }
             let node = String(name.dropLast(".memory_peak_gib".count))
             return Node(name: node, peak: peak, limitGiB: e.interval("\(node).memory_limit_gib")?.mean ?? 0,
-                        outOfMemory: e.interval("\(node).out_of_memory_refusals")?.mean ?? 0)
+                        outOfMemory: e.interval("\(node).out_of_memory_refusals")?.mean ?? 0,
+                        outOfMemoryErrors: e.interval("\(node).out_of_memory_errors")?.mean ?? 0)
         }
         let sameHardware = a.outcomes.filter { o in
             let c = o.candidate
@@ -85,7 +89,7 @@ struct MemoryAdvice {
             ("verdict", .string(verdict)), ("detail", .string(detail)),
             ("nodes", .array(nodes.map { n in
                 .object([("node", .string(n.name)), ("memory_peak_gib", ClusterReport.ciJSON(n.peak)), ("memory_limit_gib", .number(n.limitGiB, digits: 3)),
-                         ("out_of_memory_refusals", .number(n.outOfMemory, digits: 1))])
+                         ("out_of_memory_refusals", .number(n.outOfMemory, digits: 1)), ("out_of_memory_errors", .number(n.outOfMemoryErrors, digits: 1))])
             })),
             ("shard_counts", .array(shardCounts.map { s in
                 .object([("shard_count", .integer(Int64(s.shardCount))), ("verdict", .string(s.verdict)), ("recommended", .bool(s.recommended)),

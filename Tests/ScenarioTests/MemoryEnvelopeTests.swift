@@ -9,14 +9,15 @@ import XCTest
 /// ("out of memory") and the run and the preflight say so.
 final class MemoryEnvelopeTests: XCTestCase {
     /// 2 workers with 8 shards of `events` each (16 in all), fan-outs from many sessions, worker
-    /// RAM `memoryGiB` (shared_buffers a quarter of it) and `backendMemory` YAML.
-    func scenario(memoryGiB: Double, backendMemory: String = "") throws -> ClusterScenario {
+    /// RAM `memoryGiB` (shared_buffers a quarter of it), `backendMemory` YAML and a coordinator
+    /// of `coordinatorGiB`.
+    func scenario(memoryGiB: Double, backendMemory: String = "", coordinatorGiB: Double = 32) throws -> ClusterScenario {
         let yaml = """
             version: 1
             kind: cluster
             run: {seed: 5, duration: 40s, warmup: 5s, replications: 1, sample_interval: 10s}
             cluster:
-              coordinator: {cores: 16, memory_gib: 32}
+              coordinator: {cores: 16, memory_gib: \(coordinatorGiB)}
               workers: {count: 2, cores: 2, memory_gib: \(memoryGiB), max_connections: 1000}
               tls: false
             \(backendMemory)
@@ -90,13 +91,21 @@ final class MemoryEnvelopeTests: XCTestCase {
     }
 
     /// `cluster.backend_memory` replaces the defaults: 100 MiB per fresh backend leaves room for
-    /// 5 backends in the same 0.5 GiB.
+    /// 5 backends in the same 0.5 GiB. The coordinator's 300 sessions then take 29.3 GiB: it gets
+    /// 64 GiB, or it would fail every fan-out for its own memory before any reached a worker.
     func testBackendMemoryIsAScenarioKey() throws {
-        let s = try scenario(memoryGiB: 2, backendMemory: "  backend_memory: {fresh_mib: 100, worker_first_query_kib: 0, worker_bytes_per_shard: 0}")
+        let s = try scenario(memoryGiB: 2, backendMemory: "  backend_memory: {fresh_mib: 100, worker_first_query_kib: 0, worker_bytes_per_shard: 0}",
+                             coordinatorGiB: 64)
         XCTAssertEqual(s.cluster.backendMemory.freshBytes, 100 * 1_048_576)
         let m = try metrics(s)
         XCTAssertLessThanOrEqual(m["worker-1.connections_peak"] ?? .infinity, 5)
         XCTAssertGreaterThan(m["worker-1.out_of_memory_refusals"] ?? 0, 0)
+        XCTAssertEqual(m["coordinator.out_of_memory_errors"], 0)
+        let tightCoordinator = try metrics(try scenario(memoryGiB: 2, backendMemory: "  backend_memory: {fresh_mib: 100}"))
+        XCTAssertGreaterThan(tightCoordinator["coordinator.out_of_memory_errors"] ?? 0, 0, "300 sessions of 100 MiB and 8 GiB of shared_buffers exceed 31 GiB")
+        let warning = try Preflight(try scenario(memoryGiB: 2, backendMemory: "  backend_memory: {fresh_mib: 100}")).warnings.filter { $0.hasPrefix("the coordinator:") }
+        XCTAssertEqual(warning.count, 1)
+        XCTAssertTrue(warning.first?.contains("every fan-out that gathers rows fails with out of memory") == true, "\(warning)")
         XCTAssertThrowsError(try scenario(memoryGiB: 2, backendMemory: "  backend_memory: {fresh_mib: -1}"))
     }
 

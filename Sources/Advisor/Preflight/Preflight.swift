@@ -82,7 +82,7 @@ public struct Preflight: Sendable {
             warnings.append("\(name): \(backends) backends (max_connections − 3) of \(mib(m.backendBytes)) each (every shard on it read) plus shared_buffers need \(gib(m.bytes(backends: Double(backends)))), more than the \(gib(m.limitBytes)) its RAM leaves after the OS: connections past \(m.backendLimit) fail with out of memory")
         }
         if local < 0, let m = coordinatorMemory.first, m.fixedBytes > m.limitBytes {
-            warnings.append("the coordinator: \(perCoordinator[0]) client sessions of \(mib(m.backendBytes)) each (every shard interval in the metadata cache) plus shared_buffers need \(gib(m.fixedBytes)), more than the \(gib(m.limitBytes)) its RAM leaves after the OS: lower workload.sessions or give it more memory")
+            warnings.append("the coordinator: \(perCoordinator[0]) client sessions of \(mib(m.backendBytes)) each (every shard interval in the metadata cache) plus shared_buffers need \(gib(m.fixedBytes)), more than the \(gib(m.limitBytes)) its RAM leaves after the OS, so every fan-out that gathers rows fails with out of memory: lower workload.sessions or give it more memory")
         }
     }
 

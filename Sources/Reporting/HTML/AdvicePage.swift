@@ -245,7 +245,8 @@ struct AdvicePage {
                 "hasMemory": memory != nil, "memoryVerdict": memory?.detail ?? "", "memoryExplained": memory?.explanation ?? "",
                 "memoryNodes": (memory?.nodes ?? []).map { n in
                     ["node": n.name, "peak": "\(f(n.peak.mean, 2)) (\(f(n.peak.lower, 2))–\(f(n.peak.upper, 2)))", "limit": f(n.limitGiB, 2),
-                     "oom": f(n.outOfMemory, 0), "cls": n.peak.upper <= n.limitGiB && n.outOfMemory == 0 ? "ok" : "bad"]
+                     "oom": f(n.outOfMemory, 0), "oomErrors": f(n.outOfMemoryErrors, 0),
+                     "cls": n.peak.upper <= n.limitGiB && n.outOfMemory == 0 && n.outOfMemoryErrors == 0 ? "ok" : "bad"]
                 },
                 "memoryShards": (memory?.shardCounts ?? []).map { s in
                     ["shards": String(s.shardCount), "verdict": s.recommended ? "recommended" : s.verdict, "tightest": MemoryAdvice.percent(s.tightest),
@@ -299,8 +300,8 @@ struct AdvicePage {
     <p class="muted">Data only (tables and their indexes as the scenario sizes them): WAL, temporary files and bloat come on top. Citus refuses a move that would leave the target with less than citus.desired_percent_disk_available_after_move (10%) free; a split writes the new shards beside the old ones until it ends. Candidates that run out are rejected before simulation (rule disk-space).</p>{{/hasStorage}}
     {{#hasMemory}}<h3>Memory and shard count</h3>
     <p>{{memoryVerdict}}.</p>
-    <table><tr><th>node</th><th>memory peak GiB (95% CI)</th><th>RAM − OS GiB</th><th>out of memory</th></tr>
-    {{#memoryNodes}}<tr><td>{{node}}</td><td class="num {{cls}}">{{peak}}</td><td class="num">{{limit}}</td><td class="num">{{oom}}</td></tr>{{/memoryNodes}}</table>
+    <table><tr><th>node</th><th>memory peak GiB (95% CI)</th><th>RAM − OS GiB</th><th>refused: out of memory</th><th>queries failed: out of memory</th></tr>
+    {{#memoryNodes}}<tr><td>{{node}}</td><td class="num {{cls}}">{{peak}}</td><td class="num">{{limit}}</td><td class="num">{{oom}}</td><td class="num">{{oomErrors}}</td></tr>{{/memoryNodes}}</table>
     <p>{{memoryExplained}}.</p>
     <table><tr><th>shards</th><th>verdict</th><th>tightest objective (upper end / target)</th><th>coordinator CPU</th><th>busiest worker CPU</th><th>busiest worker memory GiB</th></tr>
     {{#memoryShards}}<tr><td class="num">{{shards}}</td><td>{{verdict}}</td><td class="num {{cls}}">{{tightest}}</td><td class="num">{{coordinator}}</td><td class="num">{{worker}}</td><td class="num">{{memory}}</td></tr>{{/memoryShards}}</table>

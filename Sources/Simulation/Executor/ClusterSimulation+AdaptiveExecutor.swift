@@ -258,6 +258,10 @@ extension ClusterSimulation {
         requests[rid].remaining = remaining
         if resultStore.used && r.phase == 0 && profile[cls].resultBytes > 0 {
             let bytes = resultStore.bytes(tasks: remaining, cls: profile[cls])
+            guard resultStore.fits(bytes, coordinator: Int(r.coordinator), envelope: coordinatorMemory[Int(r.coordinator)]) else {
+                answer(request: rid, outcome: .error, &s)
+                return releasePools(request: rid, &s)
+            }
             requests[rid].resultStoreBytes = bytes
             resultStore.add(bytes, coordinator: Int(r.coordinator))
         }

@@ -211,7 +211,10 @@ extension ClusterSimulation {
             baseline = current
             for w in backends.indices { backends[w].resetStatistics(at: now) }
             if workMem.used { for w in nodes.allWorkers { workMem.peak[w] = memoryNow(worker: w) } }
-            if resultStore.used { resultStore.peak = resultStore.inUse }
+            if resultStore.used {
+                resultStore.peak = resultStore.inUse
+                resultStore.outOfMemoryErrors = resultStore.outOfMemoryErrors.map { _ in 0 }
+            }
             sharedPool.resetStatistics(at: now)
             clientSessions.resetStatistics(at: now)
             return

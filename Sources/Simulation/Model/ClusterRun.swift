@@ -109,6 +109,7 @@ extension ClusterSimulation {
             let tuplestores = resultStore.used ? resultStore.peak[0] : 0
             out.append(Metric("coordinator.memory_peak_gib", (coordinatorMemory[0].bytes(backends: 0) + tuplestores) / 1_073_741_824))
             out.append(Metric("coordinator.memory_limit_gib", coordinatorMemory[0].limitBytes / 1_073_741_824))
+            if resultStore.used { out.append(Metric("coordinator.out_of_memory_errors", Double(resultStore.outOfMemoryErrors[0]))) }
         }
         if coordinators > 1 {
             // The busiest coordinator (the CPU objective of `slo.max_cpu_utilization`).
@@ -122,6 +123,7 @@ extension ClusterSimulation {
             out.append(Metric("\(name).cpu_utilization", (current.cpu[node.index] - baseline.cpu[node.index]) / span / Double(cpu[node.index].cores)))
             out.append(Metric("\(name).cpu_run_queue_mean", cpu[node.index].jobsInSystem.mean(at: end)))
             out.append(Metric("\(name).nic_in_utilization", (current.nic[c] - baseline.nic[c]) / span))
+            if resultStore.used { out.append(Metric("\(name).out_of_memory_errors", Double(resultStore.outOfMemoryErrors[c]))) }
         }
         if nodes.localWorker.isWorker {
             out.append(Metric("coordinator.local_executions_per_second", Double(m.localExecutions) / window))

@@ -11,10 +11,12 @@ import SimCore
 /// each hash node (`mergeHashNodes`) min(work_mem × hash_mem_multiplier, R), on its
 /// coordinator from when it fans out until its client is answered (done, failed or timed
 /// out): the envelope's upper bound, as the rows arrive during the fan-out. It shows in the
-/// coordinator's memory peak, against its limit; a query is not failed for it (a worker's
-/// work_mem is: `WorkMem`). Not modelled: router queries' one-task results (kilobytes), and
-/// clusters whose coordinator holds shards (none is counted there; that node's envelope is a
-/// worker's).
+/// coordinator's memory peak. A fan-out whose tuplestore and combine nodes would take its
+/// coordinator past its RAM less the OS's share fails at once with PostgreSQL's "ERROR: out of
+/// memory" (palloc refused, as with `vm.overcommit_memory = 2`, which PostgreSQL's docs
+/// recommend; a worker's work_mem fails the same way: `WorkMem`), before any shard task is sent.
+/// Not modelled: router queries' one-task results (kilobytes), and clusters whose coordinator
+/// holds shards (none is counted there; that node's envelope is a worker's).
 struct ResultTuplestore {
     /// The coordinators' `work_mem`, bytes, and `hash_mem_multiplier` (every coordinator is
     /// of the scenario's coordinator size).
@@ -25,6 +27,8 @@ struct ResultTuplestore {
     var inUse: [Double]
     /// Per coordinator: the most held at once over the measured run and since the last sample.
     var peak: [Double], intervalPeak: [Double]
+    /// Per coordinator: fan-outs failed with out of memory since the measured window began.
+    var outOfMemoryErrors: [Int]
 
     /// `coordinators` coordinators of server `spec`, for `profile`'s classes.
     init(profile: [QueryClassProfile], coordinators: Int, spec: NodeSpec, localCoordinator: Bool) {
@@ -34,6 +38,7 @@ struct ResultTuplestore {
         inUse = Array(repeating: 0, count: used ? coordinators : 0)
         peak = inUse
         intervalPeak = inUse
+        outOfMemoryErrors = Array(repeating: 0, count: inUse.count)
     }
 
     /// Bytes a query of class `cls` with `tasks` shard tasks holds on its coordinator.
@@ -41,6 +46,14 @@ struct ResultTuplestore {
         let rows = Double(tasks) * cls.resultBytes
         let sorted = min(workMemBytes, rows)
         return sorted * (1 + cls.mergeSortNodes) + cls.mergeHashNodes * min(workMemBytes * hashMemMultiplier, rows)
+    }
+
+    /// Whether coordinator `c`, whose envelope without tuplestores is `envelope`, has room for
+    /// `bytes` more; counts an out-of-memory error when it has not.
+    mutating func fits(_ bytes: Double, coordinator c: Int, envelope: NodeMemory) -> Bool {
+        guard envelope.bytes(backends: 0) + inUse[c] + bytes > envelope.limitBytes else { return true }
+        outOfMemoryErrors[c] += 1
+        return false
     }
 
     /// Coordinator `c` now holds `bytes` more (negative: less).
