@@ -8,8 +8,7 @@ extension ClusterSimulation {
     /// max_connections is reached, or when one more backend would not fit in its memory:
     /// PostgreSQL's "out of memory") and run the connection's set-up CPU there.
     mutating func openBackend(waiter: ConnectionWaiter, worker: WorkerIndex, _ s: inout Scheduler<ClusterEvent>) {
-        let outOfMemory = backends[worker].inUse >= workerMemory[worker].backendLimit
-            || (workMem.used && memoryNow(worker: worker) + workerMemory[worker].backendBytes > workerMemory[worker].limitBytes)
+        let outOfMemory = !hasRoomForBackend(worker: worker)
         guard !outOfMemory, backends[worker].tryAcquire(at: s.now) else {
             if outOfMemory { metrics.outOfMemoryRefusals[worker] += 1 } else { metrics.connectionsRefused[worker] += 1 }
             let r = requests[waiterRequest(waiter)]

@@ -2,11 +2,19 @@ import SimCore
 
 /// The work_mem a shard task's sort and hash nodes hold on its worker (`WorkMem`): taken when
 /// the task is sent, given back when its result leaves or it is cancelled; a task that would
-/// take its worker past its memory fails with "out of memory", and so does its query.
+/// take its worker past its memory fails with "out of memory", and so does its query. A new
+/// backend is refused when it would not fit beside them (`hasRoomForBackend`).
 extension ClusterSimulation {
     /// Worker `w`'s memory envelope now: shared_buffers, its backends and the work_mem in use, bytes.
     func memoryNow(worker w: WorkerIndex) -> Double {
         workerMemory[w].bytes(backends: Double(backends[w].inUse)) + (workMem.used ? workMem.inUse[w] : 0)
+    }
+
+    /// Whether one more backend fits in worker `w`'s memory: beside its backends (counted in
+    /// whole backends, `NodeMemory.backendLimit`) and the work_mem its running tasks hold.
+    func hasRoomForBackend(worker w: WorkerIndex) -> Bool {
+        backends[w].inUse < workerMemory[w].backendLimit
+            && (!workMem.used || memoryNow(worker: w) + workerMemory[w].backendBytes <= workerMemory[w].limitBytes)
     }
 
     /// Bytes task `id` holds on its worker while it runs there (0: none, or a task the model
