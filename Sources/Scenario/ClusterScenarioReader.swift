@@ -255,12 +255,13 @@ enum ClusterScenarioReader {
             guard let b = v.bool else { m.reader.error(v, "`cluster.tls` must be true or false"); return nil }
             return b
         } ?? true
-        let setup = seconds(m, "connection_setup_cpu", default: 0.002, allowZero: true)
-        let handshake = seconds(m, "tls_handshake_cpu", default: 0.003, allowZero: true)
+        // The executor's costs default to the lab's fit (`ClusterSpec.fitted…`).
+        let setup = seconds(m, "connection_setup_cpu", default: ClusterSpec.fittedConnectionSetupCPU.seconds, allowZero: true)
+        let handshake = seconds(m, "tls_handshake_cpu", default: ClusterSpec.fittedTLSHandshakeCPU.seconds, allowZero: true)
         let clientSetup = seconds(m, "connection_setup_coordinator_cpu", default: 0, allowZero: true)
-        let perTask = seconds(m, "task_coordinator_cpu", default: 0, allowZero: true)
-        let perSubplan = seconds(m, "subplan_coordinator_cpu", default: 0, allowZero: true)
-        let cold = seconds(m, "cold_task_worker_cpu", default: 0, allowZero: true)
+        let perTask = seconds(m, "task_coordinator_cpu", default: ClusterSpec.fittedTaskCoordinatorCPU.seconds, allowZero: true)
+        let perSubplan = seconds(m, "subplan_coordinator_cpu", default: ClusterSpec.fittedSubplanCoordinatorCPU.seconds, allowZero: true)
+        let cold = seconds(m, "cold_task_worker_cpu", default: ClusterSpec.fittedColdTaskWorkerCPU.seconds, allowZero: true)
         var memory: BackendMemory? = BackendMemory()
         if let b = m.mapping("backend_memory", required: false) {
             let d = BackendMemory()

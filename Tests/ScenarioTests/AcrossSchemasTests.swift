@@ -36,14 +36,16 @@ final class AcrossSchemasTests: XCTestCase {
     }
 
     /// On an idle cluster with constant demands, a query over K schemas takes its planning and
-    /// outer query on the coordinator plus K round trips each with its subplan's worker CPU:
+    /// outer query on the coordinator plus K round trips each with its subplan's worker CPU and
+    /// its coordinator CPU (planning the subplan, and its one shard task's):
     /// one after another, not in parallel (a fan-out would take about one round trip).
     func testSubplansRunOneAfterAnother() throws {
         for k in [2, 10] {
             let s = try scenario(schemas: k)
             let r = try ClusterRun.run(s, layout: try ClusterRun.layout(for: s), seed: 1)
             let roundTrip = 2 * s.cluster.networkLatency.seconds * 1_000
-            let expected = 1 + Double(k) * (2 + roundTrip)
+            let perSubplan = (s.cluster.subplanCoordinatorCPU + s.cluster.taskCoordinatorCPU).seconds * 1_000
+            let expected = 1 + Double(k) * (2 + roundTrip + perSubplan)
             XCTAssertEqual(r.value("rollup.latency_p50_ms"), expected, accuracy: 0.02, "\(k) schemas")
             XCTAssertEqual(r.value("rollup.latency_mean_ms"), expected, accuracy: expected * 0.02, "\(k) schemas")
             XCTAssertEqual(r.value("error_rate"), 0)

@@ -5,11 +5,12 @@ import XCTest
 
 /// The executor's costs that sit in one coordinator backend or in a cold worker backend
 /// (issue 18): per shard task and the client side of each new connection, one job at a time
-/// in the query's backend, and a shard task on a backend opened for this query. Each is 0 by
-/// default (fitted only for the lab's host so far); here each is set alone on a free cluster.
+/// in the query's backend, and a shard task on a backend opened for this query. Each defaults
+/// to the lab's fit; here the others are 0 and each is set alone on a free cluster.
 final class ExecutorCostTests: XCTestCase {
-    /// One client, `think` between queries, no network or connection cost but `extra`.
+    /// One client, `think` between queries, no network or executor cost but `extra`.
     func scenario(kind: String = "multi_shard", shards: Int = 2, workers: Int = 2, pool: Int = 16, think: String = "5s", duration: String = "7s", extra: String) throws -> ClusterScenario {
+        let zeroed = ["task_coordinator_cpu", "cold_task_worker_cpu"].filter { !extra.contains($0) }.map { "  \($0): 0us" }.joined(separator: "\n")
         let yaml = """
             version: 1
             kind: cluster
@@ -20,6 +21,7 @@ final class ExecutorCostTests: XCTestCase {
               network_latency: 0us
               tls: false
               connection_setup_cpu: 0us
+            \(zeroed)
             \(extra)
             citus: {shard_count: \(shards), max_adaptive_executor_pool_size: \(pool)}
             tables:

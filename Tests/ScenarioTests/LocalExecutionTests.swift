@@ -87,7 +87,9 @@ final class LocalExecutionTests: XCTestCase {
         XCTAssertGreaterThan(tight.value("coordinator.optional_connections_skipped"), 0)
         let roomy = try run(try scenario(sessions: 4, rate: 150, citus: ", local_shared_pool_size: 100", classes: report))
         XCTAssertGreaterThan(roomy.value("coordinator.connections_peak"), 6)
-        XCTAssertEqual(tight.value("coordinator.local_failovers"), 0, "each fan-out got a loopback connection or kept its cached one")
+        // A pool with the session's cached loopback connection never fails over; only a
+        // session's first fan-out, before it keeps one, can find the local pool full.
+        XCTAssertLessThanOrEqual(tight.value("coordinator.local_failovers"), 4, "at most each of the 4 sessions' first fan-out")
         XCTAssertEqual(tight.value("error_rate"), 0)
     }
 

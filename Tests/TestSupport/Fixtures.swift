@@ -10,6 +10,11 @@ public enum Fixtures {
     public static let labMeasured = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Lab/measured").path
 
+    /// The validation report's fitted costs (Reports/validation/costs.yaml), which CI
+    /// regenerates from Lab/measured and compares byte for byte.
+    public static let validationCosts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Reports/validation/costs.yaml").path
+
     public static func json(_ path: String) throws -> [String: Any] {
         let data = try Data(contentsOf: root.appendingPathComponent(path))
         return try JSONSerialization.jsonObject(with: data) as! [String: Any]

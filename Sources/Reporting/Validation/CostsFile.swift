@@ -10,7 +10,7 @@ public enum CostsFile {
         for f in files { out += "#   \(f)\n" }
         out += "# Each value is the fit; the comment gives its 95% confidence interval, the samples and what was fitted.\n"
         for (section, intro) in [("operations", "# Paste this section into a scenario to use these costs."),
-                                 ("cluster", "# The executor's costs on the lab's one 2-core host, as its replays use them (not yet the model's defaults; a search, so no interval)."),
+                                 ("cluster", "# The executor's costs on the lab's one 2-core host, as its replays use them and as the model's defaults (ClusterSpec.fitted…); a search, so no interval."),
                                  ("measured", "# Fitted, but not used by the model yet (see README, \"The lab\").")] {
             let params = c.parameters.filter { $0.section == section }
             guard !params.isEmpty else { continue }

@@ -69,21 +69,37 @@ public struct ClusterSpec: Sendable, Equatable {
     public var connectionSetupCPU: SimDuration
     /// Extra worker CPU for the TLS handshake.
     public var tlsHandshakeCPU: SimDuration
+
+    /// The executor's costs as `citus-sim validate-model Lab/measured` fits them on its fit half
+    /// (Reports/validation/costs.yaml, `cluster:`), the convention every lab-fitted default
+    /// follows: the lab host's fit is the default, and a scenario of other servers sets its own.
+    /// Connection set-up: pgbench -C on the lab's one host, sslmode=disable (3.0 ms) and
+    /// require less disable (3.8 ms), all of it charged on the worker.
+    public static let fittedConnectionSetupCPU = SimDuration.microseconds(3_000)
+    public static let fittedTLSHandshakeCPU = SimDuration.microseconds(3_800)
+    /// Per shard task on the coordinator and per cold task on the worker: the coordinate search
+    /// over one client's count(*) against the shard count and a saturating pgbench run (family
+    /// d and f's fit half).
+    public static let fittedTaskCoordinatorCPU = SimDuration.microseconds(100)
+    public static let fittedColdTaskWorkerCPU = SimDuration.microseconds(300)
+    /// Per subplan of an across_schemas read (family j's slope, less a subplan's other costs).
+    public static let fittedSubplanCoordinatorCPU = SimDuration.microseconds(332)
+
     /// Coordinator CPU per new connection to a worker, in the backend that opens it (libpq's
     /// start-up and the client side of TLS), before the worker's part; 0 = not charged.
     public var connectionSetupCoordinatorCPU: SimDuration = .zero
     /// Coordinator CPU per shard task of a multi-shard query (building and deparsing the shard
     /// query, sending it, reading its result), run by the query's one backend before the task
-    /// goes out, one task at a time; 0 = not charged.
-    public var taskCoordinatorCPU: SimDuration = .zero
+    /// goes out, one task at a time; 0 = not charged. Default: the lab's fit.
+    public var taskCoordinatorCPU = fittedTaskCoordinatorCPU
     /// Coordinator CPU per subplan of a query Citus plans recursively (an `across_schemas`
     /// read): planning the subplan and writing and reading its intermediate result, run by the
-    /// query's backend before the subplan's task goes out. Fitted by `validate-model` (family j).
-    public var subplanCoordinatorCPU: SimDuration = .zero
+    /// query's backend before the subplan's task goes out. Default: the lab's fit (family j).
+    public var subplanCoordinatorCPU = fittedSubplanCoordinatorCPU
     /// Worker CPU added to a shard task run by a backend that has not touched the shard before
     /// (on a connection opened for this query, not one kept from earlier queries): the
-    /// relation, catalog and plan caches it builds; 0 = not charged.
-    public var coldTaskWorkerCPU: SimDuration = .zero
+    /// relation, catalog and plan caches it builds; 0 = not charged. Default: the lab's fit.
+    public var coldTaskWorkerCPU = fittedColdTaskWorkerCPU
     /// Each backend's private memory (`cluster.backend_memory`), for the nodes' memory envelope
     /// and the out-of-memory refusal of worker connections.
     public var backendMemory = BackendMemory()
@@ -109,7 +125,7 @@ public struct ClusterSpec: Sendable, Equatable {
     public var importedLayout: ClusterState? = nil
 
     public init(coordinator: NodeSpec, worker: NodeSpec, workerCount: Int, networkLatency: SimDuration, tls: Bool = true,
-                connectionSetupCPU: SimDuration = .milliseconds(2), tlsHandshakeCPU: SimDuration = .milliseconds(3)) {
+                connectionSetupCPU: SimDuration = fittedConnectionSetupCPU, tlsHandshakeCPU: SimDuration = fittedTLSHandshakeCPU) {
         self.coordinator = coordinator
         self.worker = worker
         self.workerCount = workerCount
