@@ -8,7 +8,11 @@ import SimCore
 /// result, as the metrics count it).
 package struct TenantIndex: DenseIndex, Strideable {
     package var raw: Int32
-    @inline(__always) package init(_ raw: Int32) { self.raw = raw }
+    @inlinable @inline(__always) package init(_ raw: Int32) { self.raw = raw }
+    /// The position in per-kind arrays (the protocol's `index`, concrete: another module's
+    /// hot loops then read `raw` directly instead of through the conformance; `none` likewise).
+    @inlinable @inline(__always) package var index: Int { Int(raw) }
+    @inlinable @inline(__always) package static var none: Self { Self(Int32(-1)) }
     /// The tenant of 1-based `rank`. (A static function, not `init(rank:)`: `TenantIndex.init`
     /// passed to `map` would pick a labelled initialiser as readily as `init(_:)`.)
     package static func of(rank: Int) -> TenantIndex { TenantIndex(Int32(rank - 1)) }

@@ -9,21 +9,21 @@ public protocol DenseIndex: Hashable, Sendable, ExpressibleByIntegerLiteral, Cus
 }
 
 extension DenseIndex {
-    @inline(__always) public init(_ index: Int) { self.init(Int32(index)) }
-    public init(integerLiteral value: Int32) { self.init(value) }
+    @inlinable @inline(__always) public init(_ index: Int) { self.init(Int32(index)) }
+    @inlinable public init(integerLiteral value: Int32) { self.init(value) }
     /// The position in per-kind arrays.
-    @inline(__always) public var index: Int { Int(raw) }
+    @inlinable @inline(__always) public var index: Int { Int(raw) }
     /// Nothing of this kind (−1).
-    @inline(__always) public static var none: Self { Self(Int32(-1)) }
+    @inlinable @inline(__always) public static var none: Self { Self(Int32(-1)) }
     public var description: String { "\(raw)" }
 }
 
 /// The typed indices that loops run over (workers, shards, tenants) step by `Int`, so
 /// `WorkerIndex.all(n)` and `ShardIndex(0)..<ShardIndex(n)` are ranges of them.
 extension DenseIndex where Self: Strideable, Stride == Int {
-    @inline(__always) public func distance(to other: Self) -> Int { Int(other.raw) - Int(raw) }
-    @inline(__always) public func advanced(by n: Int) -> Self { Self(raw + Int32(n)) }
-    @inline(__always) public static func < (a: Self, b: Self) -> Bool { a.raw < b.raw }
+    @inlinable @inline(__always) public func distance(to other: Self) -> Int { Int(other.raw) - Int(raw) }
+    @inlinable @inline(__always) public func advanced(by n: Int) -> Self { Self(raw + Int32(n)) }
+    @inlinable @inline(__always) public static func < (a: Self, b: Self) -> Bool { a.raw < b.raw }
     /// 0..<count, for a loop over every one.
-    public static func all(_ count: Int) -> Range<Self> { Self(0)..<Self(count) }
+    @inlinable public static func all(_ count: Int) -> Range<Self> { Self(0)..<Self(count) }
 }

@@ -5,14 +5,14 @@ public struct IndexedArray<Index: DenseIndex & Strideable, Element>: RandomAcces
     /// The elements in index order.
     public var elements: [Element]
 
-    public init(_ elements: [Element]) { self.elements = elements }
-    public init(repeating value: Element, count: Int) { elements = Array(repeating: value, count: count) }
+    @inlinable public init(_ elements: [Element]) { self.elements = elements }
+    @inlinable public init(repeating value: Element, count: Int) { elements = Array(repeating: value, count: count) }
 
-    public var startIndex: Index { Index(0) }
-    public var endIndex: Index { Index(elements.count) }
-    public var count: Int { elements.count }
+    @inlinable public var startIndex: Index { Index(0) }
+    @inlinable public var endIndex: Index { Index(elements.count) }
+    @inlinable public var count: Int { elements.count }
 
-    public subscript(i: Index) -> Element {
+    @inlinable public subscript(i: Index) -> Element {
         @inline(__always) _read { yield elements[i.index] }
         @inline(__always) _modify { yield &elements[i.index] }
     }
@@ -22,5 +22,5 @@ extension IndexedArray: Sendable where Element: Sendable {}
 extension IndexedArray: Equatable where Element: Equatable {}
 
 extension IndexedArray: ExpressibleByArrayLiteral {
-    public init(arrayLiteral elements: Element...) { self.elements = elements }
+    @inlinable public init(arrayLiteral elements: Element...) { self.elements = elements }
 }
