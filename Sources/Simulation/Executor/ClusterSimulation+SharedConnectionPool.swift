@@ -63,7 +63,7 @@ extension ClusterSimulation {
     }
 
     /// The request a shared-pool waiter belongs to.
-    func waiterRequest(_ waiter: ConnectionWaiter) -> RequestID {
+    @inline(__always) func waiterRequest(_ waiter: ConnectionWaiter) -> RequestID {
         if let p = waiter.pool { return pools[p].request }
         return tasks[TaskID(waiter.raw)].request
     }

@@ -3,16 +3,18 @@ import SimCore
 /// The work_mem a shard task's sort and hash nodes hold on its worker (`WorkMem`): taken when
 /// the task is sent, given back when its result leaves or it is cancelled; a task that would
 /// take its worker past its memory fails with "out of memory", and so does its query. A new
-/// backend is refused when it would not fit beside them (`hasRoomForBackend`).
+/// backend is refused when it would not fit beside them (`hasRoomForBackend`). The read-only
+/// helpers are inlined: called out of line from a mutating handler, each call copied the whole
+/// model (about 3.7 KB) to pass `self` (Benchmarks/README.md).
 extension ClusterSimulation {
     /// Worker `w`'s memory envelope now: shared_buffers, its backends and the work_mem in use, bytes.
-    func memoryNow(worker w: WorkerIndex) -> Double {
+    @inline(__always) func memoryNow(worker w: WorkerIndex) -> Double {
         workerMemory[w].bytes(backends: Double(backends[w].inUse)) + (workMem.used ? workMem.inUse[w] : 0)
     }
 
     /// Whether one more backend fits in worker `w`'s memory: beside its backends (counted in
     /// whole backends, `NodeMemory.backendLimit`) and the work_mem its running tasks hold.
-    func hasRoomForBackend(worker w: WorkerIndex) -> Bool {
+    @inline(__always) func hasRoomForBackend(worker w: WorkerIndex) -> Bool {
         backends[w].inUse < workerMemory[w].backendLimit
             && (!workMem.used || memoryNow(worker: w) + workerMemory[w].backendBytes <= workerMemory[w].limitBytes)
     }
@@ -20,7 +22,7 @@ extension ClusterSimulation {
     /// Bytes task `id` holds on its worker while it runs there (0: none, or a task the model
     /// does not count: run in the coordinator's backend, on the coordinator's local tables, or
     /// the write phase of insert_select_coordinator, which reads nothing).
-    func workMemBytes(task id: TaskID) -> Double {
+    @inline(__always) func workMemBytes(task id: TaskID) -> Double {
         guard workMem.used else { return 0 }
         let t = tasks[id]
         guard t.worker.isWorker, !t.local else { return 0 }
