@@ -58,7 +58,7 @@ public struct Preflight: Sendable {
             warnings.append("\(who) offered \(f(load.coordinatorCPU)) of their capacity at \(rate) queries/s: \(unbounded)")
         }
         for w in load.workerCPU.indices where load.workerCPU[w] > 1 {
-            warnings.append("\(name(w))'s \(s.cluster.spec(ofShardNode: w).cores) cores are offered \(f(load.workerCPU[w])) of their capacity at \(rate) queries/s: \(unbounded)")
+            warnings.append("\(name(w))'s \(s.cluster.spec(ofShardNode: WorkerIndex(w)).cores) cores are offered \(f(load.workerCPU[w])) of their capacity at \(rate) queries/s: \(unbounded)")
         }
         for w in load.workerDisk.indices where load.workerDisk[w] > 1 {
             warnings.append("\(name(w))'s disk is offered \(SizingRules.grouped(Int(load.workerDiskReads[w]))) reads/s (cache misses), \(f(load.workerDisk[w])) of its IOPS: \(unbounded)")
@@ -75,7 +75,7 @@ public struct Preflight: Sendable {
         let mib = { (v: Double) in SizingRules.fixed(v / 1_048_576, 1) + " MiB" }
         let shift = s.cluster.coordinatorHasShards ? 0 : 1
         for (w, m) in workerMemory.enumerated() {
-            let spec = s.cluster.spec(ofShardNode: w)
+            let spec = s.cluster.spec(ofShardNode: WorkerIndex(w))
             let backends = max(0, spec.maxConnections - 3)
             guard m.bytes(backends: Double(backends)) > m.limitBytes else { continue }
             let name = w + shift == 0 ? "the coordinator (its shards)" : ClusterSpec.workerName(w + shift - 1)

@@ -200,7 +200,7 @@ public struct Advisor: Sendable {
     /// the maintenance daemon's, at most max_connections − 3), each coordinator with its sessions.
     func memoryCheck(_ s: ClusterScenario, _ layout: SimulationLayout) -> RuleCheck {
         let memory = NodeMemory.envelope(scenario: s, layout: layout)
-        let backends = memory.workers.indices.map { NodeMemory.residentBackends(s, worker: $0) }
+        let backends = memory.workers.indices.map { NodeMemory.residentBackends(s, worker: WorkerIndex($0)) }
         return SizingRules.memory(workers: memory.workers, backends: backends, coordinator: s.cluster.coordinatorHasShards ? nil : memory.coordinators.first,
                                   sessions: memory.sessions.first ?? 0)
     }

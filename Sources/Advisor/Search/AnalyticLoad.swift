@@ -109,16 +109,16 @@ public struct AnalyticLoad: Sendable {
                 }
             }
         }
-        workerCPU = cpu.indices.map { cpu[$0] / Double(s.cluster.spec(ofShardNode: $0).cores) }
+        workerCPU = cpu.indices.map { cpu[$0] / Double(s.cluster.spec(ofShardNode: WorkerIndex($0)).cores) }
         // Clients are balanced over the coordinators: each plans and merges its share.
         coordinatorCPU = coordinator / Double(s.cluster.coordinator.cores * s.cluster.coordinatorCount)
         workerDiskReads = reads
-        workerDisk = reads.indices.map { reads[$0] / s.cluster.spec(ofShardNode: $0).diskIOPS }
+        workerDisk = reads.indices.map { reads[$0] / s.cluster.spec(ofShardNode: WorkerIndex($0)).diskIOPS }
         cacheBytes = NodeMemory.cacheBytes(s, node: s.cluster.worker)
         concurrentMultiShard = min(Double(w.sessions), (multiShardRate * multiShardSLO).rounded(.up))
         expectedMultiShard = min(Double(w.sessions), multiShardBusy)
         workerDataBytes = (0..<workers).map { layout.workerBytes[$0] }
-        workerDiskBytes = (0..<workers).map { s.cluster.spec(ofShardNode: $0).diskBytes }
+        workerDiskBytes = WorkerIndex.all(workers).map { s.cluster.spec(ofShardNode: $0).diskBytes }
         // Colocated tables share shard indices; Citus colocates same-count hash tables by default.
         var groups: [Int: [Double]] = [:]
         for (ti, t) in s.tables.enumerated() where t.kind == .distributed {

@@ -66,7 +66,7 @@ struct WorkerCache {
                 bytes += rates.sizes[r.index] * t.dataShare
             }
         }
-        let node = scenario.cluster.spec(ofShardNode: w.index)
+        let node = scenario.cluster.spec(ofShardNode: w)
         let cache = try TwoLevelCache(pages: pages, rates: classRates, bufferPages: node.sharedBuffersBytes / pageBytes,
                                       pageCachePages: pageCacheBytes / pageBytes)
         solve = Solve(sweepPeriod: cache.sweepPeriod, pageCacheTime: cache.pageCacheTime,

@@ -147,7 +147,7 @@ extension ClusterSimulation {
             out.append(Metric("op\(i + 1).bytes_copied", op.bytesCopied))
         }
         for w in nodes.allWorkers {
-            let name = workerNames[w.index], node = nodes.node(ofWorker: w), spec = scenario.cluster.spec(ofShardNode: w.index)
+            let name = workerNames[w.index], node = nodes.node(ofWorker: w), spec = scenario.cluster.spec(ofShardNode: w)
             if w != nodes.localWorker {  // a coordinator with shards has its CPU and NIC figures above
                 out.append(Metric("\(name).cpu_utilization", (current.cpu[node.index] - baseline.cpu[node.index]) / span / Double(cpu[node.index].cores)))
                 out.append(Metric("\(name).cpu_run_queue_mean", cpu[node.index].jobsInSystem.mean(at: end)))

@@ -183,7 +183,7 @@ public struct ClusterSimulation: EventHandler {
         // coordinator with shards the client sessions take backends too.
         let sessionCount = scenario.workload.sessions
         backends = PerWorker(try nodes.allWorkers.map { w in
-            try TokenPool(capacity: w == local ? max(0, c.coordinator.maxConnections - 3 - sessionCount) : max(0, c.spec(ofShardNode: w.index).maxConnections - 3))
+            try TokenPool(capacity: w == local ? max(0, c.coordinator.maxConnections - 3 - sessionCount) : max(0, c.spec(ofShardNode: w).maxConnections - 3))
         })
         connectionCache = ConnectionCache(sessions: scenario.workload.sessions, workers: workers,
                                           maxPerWorker: Int32(citus.maxCachedConnsPerWorker), lifetime: citus.maxCachedConnectionLifetime)

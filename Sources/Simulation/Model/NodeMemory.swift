@@ -32,7 +32,7 @@ public struct NodeMemory: Sendable {
 
     /// The page cache of shard node `w` of `s`, whose envelope this is, beside its resident
     /// backends (`residentBackends`), bytes: what a run's cache model gets.
-    func pageCacheBytes(_ s: ClusterScenario, worker w: Int) -> Double {
+    func pageCacheBytes(_ s: ClusterScenario, worker w: WorkerIndex) -> Double {
         pageCacheBytes(backends: Double(Self.residentBackends(s, worker: w)))
     }
 
@@ -43,8 +43,8 @@ public struct NodeMemory: Sendable {
     /// that holds shards (its client sessions' backends are its fixed part). Model assumption:
     /// every session has touched every worker (a fan-out, or tenants spread over them), and a
     /// fan-out's extra connections close when it ends.
-    public static func residentBackends(_ s: ClusterScenario, worker w: Int) -> Int {
-        if s.cluster.coordinatorHasShards && w == 0 { return 0 }
+    public static func residentBackends(_ s: ClusterScenario, worker w: WorkerIndex) -> Int {
+        if s.cluster.coordinatorHasShards && w.index == 0 { return 0 }
         let daemons = s.citus.deadlockDetection ? s.cluster.coordinatorCount * s.workload.databases : 0
         return min(s.workload.sessions * s.citus.maxCachedConnsPerWorker + daemons, max(0, s.cluster.spec(ofShardNode: w).maxConnections - 3))
     }
@@ -59,7 +59,7 @@ public struct NodeMemory: Sendable {
         let shards = s.citus.schemaBasedSharding ? distributed.count * s.workload.tenants.count : distributed.reduce(0) { $0 + ($1.shardCount ?? s.citus.shardCount) }
         let perWorker = (shards + s.cluster.workerCount - 1) / max(1, s.cluster.workerCount) + s.tables.filter { $0.kind == .reference }.count
         let backend = s.cluster.backendMemory.freshBytes + s.cluster.backendMemory.workerGrowth(shards: perWorker)
-        let w = s.cluster.coordinatorHasShards ? 1 : 0
+        let w: WorkerIndex = s.cluster.coordinatorHasShards ? 1 : 0
         return node.cacheBytes(backendBytes: Double(residentBackends(s, worker: w)) * backend)
     }
 
@@ -90,7 +90,7 @@ public struct NodeMemory: Sendable {
                        limitBytes: scenario.cluster.coordinator.memoryBytes - NodeSpec.osReserveBytes)
         }
         let workerNodes = (0..<workers).map { w in
-            let spec = scenario.cluster.spec(ofShardNode: w)
+            let spec = scenario.cluster.spec(ofShardNode: WorkerIndex(w))
             let backend = model.freshBytes + model.workerGrowth(shards: shardsOn[w])
             // A coordinator with shards also holds its client sessions' backends.
             let sessions = w == localWorker.index ? Double(sessionsPerCoordinator.first ?? 0) * coordinatorBackend : 0

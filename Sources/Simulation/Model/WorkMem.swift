@@ -23,8 +23,8 @@ struct WorkMem {
     var peak: PerWorker<Double>, intervalPeak: PerWorker<Double>
 
     /// `profile` per class; `spec(w)` the server of worker `w`.
-    init(profile: [QueryClassProfile], workers: Int, spec: (Int) -> NodeSpec) {
-        let specs = (0..<workers).map(spec)
+    init(profile: [QueryClassProfile], workers: Int, spec: (WorkerIndex) -> NodeSpec) {
+        let specs = WorkerIndex.all(workers).map(spec)
         perTask = profile.map { c in
             PerWorker(specs.map { n in
                 c.sortNodes * min(n.workMemBytes, c.bytesRead) + c.hashNodes * min(n.workMemBytes * n.hashMemMultiplier, c.bytesRead)

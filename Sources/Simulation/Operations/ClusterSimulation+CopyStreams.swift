@@ -40,7 +40,7 @@ extension ClusterSimulation {
         armDisk(src, &s)
         if dst != src { armDisk(dst, &s) }
         if src != dst {
-            let transfer = SimDuration(seconds: chunk / (from.isWorker ? scenario.cluster.spec(ofShardNode: from.index) : scenario.cluster.coordinator).nicBytesPerSecond)
+            let transfer = SimDuration(seconds: chunk / (from.isWorker ? scenario.cluster.spec(ofShardNode: from) : scenario.cluster.coordinator).nicBytesPerSecond)
             let done = network.copyEgress[src.index].send(taking: transfer, at: s.now)
             if from.isWorker { metrics.bytesSent[from] += chunk }
             s.schedule(.copyNetwork, at: done + latency, priority: .completion, payload: part(from))

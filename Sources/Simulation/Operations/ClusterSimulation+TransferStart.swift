@@ -33,7 +33,7 @@ extension ClusterSimulation {
             }
             let shards = groupBytes(g)
             let size = shards.reduce(0, +)
-            let disk = scenario.cluster.spec(ofShardNode: target.index).diskBytes
+            let disk = scenario.cluster.spec(ofShardNode: target).diskBytes
             let after = disk - ops.diskUsed[target] - size
             if after < disk * 0.10 {
                 throw CitusError(

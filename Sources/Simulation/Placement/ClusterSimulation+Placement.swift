@@ -85,7 +85,7 @@ extension ClusterSimulation {
     mutating func refreshCaches(workers changed: [WorkerIndex]) {
         for w in changed where w.isWorker {
             guard let cache = try? WorkerCache(worker: w, scenario: scenario, placement: placement, shardBytes: ops.shardBytes,
-                                               pageCacheBytes: workerMemory[w].pageCacheBytes(scenario, worker: w.index), meanArrivalRate: ops.meanArrivalRate,
+                                               pageCacheBytes: workerMemory[w].pageCacheBytes(scenario, worker: w), meanArrivalRate: ops.meanArrivalRate,
                                                sizes: ops.tenantSizes, activity: ops.tenantActivity) else { continue }
             apply(cache)
             ops.cacheSolves[w] = cache.solve

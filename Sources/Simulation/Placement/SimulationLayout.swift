@@ -80,7 +80,7 @@ public struct SimulationLayout: Sendable {
         let memory = NodeMemory.envelope(scenario: scenario, workerShards: workerShards, shardCounts: shardBytes.map(\.count)).workers
         for w in WorkerIndex.all(workers.count) {
             let cache = try WorkerCache(worker: w, scenario: scenario, placement: index, shardBytes: shardBytes,
-                                        pageCacheBytes: memory[w.index].pageCacheBytes(scenario, worker: w.index), meanArrivalRate: meanArrivalRate)
+                                        pageCacheBytes: memory[w.index].pageCacheBytes(scenario, worker: w), meanArrivalRate: meanArrivalRate)
             for h in cache.tenantHits { tenantHit[h.table][h.tenant.index] = h.hit }
             for h in cache.shardScanHits { scanHit[h.table][h.shard.index] = h.hit }
             workerBytes[w.index] = cache.bytes

@@ -138,9 +138,9 @@ public struct ClusterSpec: Sendable, Equatable {
     /// Shard nodes in placement order: the coordinator first when it has shards, then the workers.
     public var shardNodeCount: Int { workerCount + (coordinatorHasShards ? 1 : 0) }
 
-    /// The size of shard node `w` (index into the shard nodes).
-    public func spec(ofShardNode w: Int) -> NodeSpec {
-        coordinatorHasShards ? (w == 0 ? coordinator : workerSpec(w - 1)) : workerSpec(w)
+    /// The size of shard node `w` (a worker index: the shard nodes, the coordinator first when it has shards).
+    public func spec(ofShardNode w: WorkerIndex) -> NodeSpec {
+        coordinatorHasShards ? (w.index == 0 ? coordinator : workerSpec(w.index - 1)) : workerSpec(w.index)
     }
 
     /// The workers as runs of one size, in order: (count, size).
