@@ -173,15 +173,41 @@ final class FailureTests: XCTestCase {
         let s = try ScenarioBuilder.scenario(
             workers: 3, workerCores: 4, shardCount: 12, classes: [ScenarioBuilder.router(cpu: .exponential(mean: 0.002)), report],
             arrivals: .closed(clients: 12, think: .exponential(mean: 0.01)), duration: .seconds(30), warmup: .seconds(1),
-            workerMaxConnections: 9)
-        // The model refuses a connection the moment it is asked for; with a per-task dispatch
-        // cost on the coordinator (the default) that comes before any task has left, so there
-        // is nothing to cancel. Without it, tasks on cached connections leave at once.
-        var free = s
-        free.cluster.taskCoordinatorCPU = .zero
-        let r = try ClusterRun.run(free, layout: try ClusterRun.layout(for: free), seed: 2)
+            latency: .microseconds(300), workerMaxConnections: 9)
+        // A refused connection fails the fan-out only once its attempt has run (the handshake's
+        // round trips), by which time the tasks on cached connections have left, even after the
+        // coordinator's per-task dispatch cost (the default): they are cancelled. Were the
+        // refusal instant (no latency), it would come before any task left.
+        let r = try ClusterRun.run(s, layout: try ClusterRun.layout(for: s), seed: 2)
         XCTAssertGreaterThan(r.value("report.errors"), 10, "12 sessions' cached connections > 6 usable per worker")
         XCTAssertGreaterThan(r.value("cancelled_shard_tasks"), 0)
         XCTAssertGreaterThan(r.value("report.throughput_per_second"), 0)
+        var instant = s
+        instant.cluster.networkLatency = .zero
+        let i = try ClusterRun.run(instant, layout: try ClusterRun.layout(for: instant), seed: 2)
+        XCTAssertGreaterThan(i.value("report.errors"), 10)
+        XCTAssertEqual(i.value("cancelled_shard_tasks"), 0, "refused before the dispatch cost let a task leave")
+    }
+
+    /// PostgreSQL refuses a connection at max_connections only after the fork, the start-up
+    /// packet and the TLS handshake (InitProcess finds no free slot), so a refused router query
+    /// fails after the handshake's round trips and the worker's TLS CPU, not at once, and the
+    /// refusals load the worker. One client, constant think time, a worker with no usable
+    /// backend (max_connections 3, all reserved): every query is refused, each cycle takes
+    /// 3 round trips (0.5 ms each way) + 4 ms of TLS + 10 ms of thinking = 17 ms.
+    func testARefusedConnectionFailsAfterItsHandshake() throws {
+        var s = try ScenarioBuilder.scenario(
+            workers: 1, workerCores: 4, shardCount: 4, classes: [ScenarioBuilder.router(cpu: .constant(0.001))],
+            arrivals: .closed(clients: 1, think: .constant(0.01)), duration: .seconds(11), warmup: .seconds(1),
+            latency: .microseconds(500), tls: true, connectionSetupCPU: .milliseconds(3), workerMaxConnections: 3)
+        s.cluster.tlsHandshakeCPU = .milliseconds(4)
+        let r = try ClusterRun.run(s, layout: try ClusterRun.layout(for: s), seed: 1)
+        let cycles = 10.0 / 0.017
+        XCTAssertEqual(r.value("lookup.errors"), cycles, accuracy: 2, "one refusal per 17 ms cycle")
+        XCTAssertEqual(r.value("lookup.throughput_per_second"), 0)
+        XCTAssertEqual(r.value("worker-1.connections_refused"), r.value("lookup.errors"), accuracy: 2)
+        XCTAssertEqual(r.value("worker-1.connections_opened"), 0)
+        // 4 ms of handshake per 17 ms on 4 cores; none of connection_setup_cpu (no backend starts).
+        XCTAssertEqual(r.value("worker-1.cpu_utilization"), 0.004 / (4 * 0.017), accuracy: 0.001)
     }
 }

@@ -37,7 +37,9 @@ extension ClusterSimulation {
         case .connectClient, .dispatch:
             backendJobDone(task: id, &s)
         case .connect:
-            // The handshake's round trips came first; the started backend is ready now.
+            // The handshake's round trips came first; the started backend is ready now, or the
+            // worker refuses it.
+            if t.refused { return connectionRefused(task: id, &s) }
             connected(task: id, &s)
         case .workerCPU:
             readAndWrite(task: id, &s)

@@ -4,24 +4,23 @@ import SimCore
 /// max_connections or out of memory), the set-up's CPU on the coordinator's backend and on the
 /// worker, and a router query that fails when its connection is refused.
 extension ClusterSimulation {
-    /// With a shared-pool slot: take a backend on the worker (refused when its
-    /// max_connections is reached, or when one more backend would not fit in its memory:
-    /// PostgreSQL's "out of memory") and run the connection's set-up CPU there.
+    /// With a shared-pool slot: take a backend on the worker and run the connection's set-up
+    /// CPU there. Refused when one more backend would not fit in the worker's memory: the
+    /// postmaster's fork fails and it answers at once ("out of memory"). Refused when its
+    /// max_connections is reached: only after the attempt has run its course
+    /// (`refusedConnectCPU`, `connectionRefused`), as the forked backend finds no free slot.
     mutating func openBackend(waiter: ConnectionWaiter, worker: WorkerIndex, _ s: inout Scheduler<ClusterEvent>) {
-        let outOfMemory = !hasRoomForBackend(worker: worker)
-        guard !outOfMemory, backends[worker].tryAcquire(at: s.now) else {
-            if outOfMemory { metrics.outOfMemoryRefusals[worker] += 1 } else { metrics.connectionsRefused[worker] += 1 }
-            let r = requests[waiterRequest(waiter)]
-            releaseSharedSlot(worker: worker, coordinator: r.coordinator, session: r.session, &s)
-            if let p = waiter.pool {
-                connectionAbandoned(pool: p, &s)
-            } else if let t = waiter.task {
-                failRouter(task: t, &s)
-            }
-            return
+        if !hasRoomForBackend(worker: worker) {
+            metrics.outOfMemoryRefusals[worker] += 1
+            return refuse(waiter: waiter, worker: worker, &s)
         }
-        metrics.connectionsOpened[worker] += 1
-        noteMemory(worker: worker)
+        let refused = !backends[worker].tryAcquire(at: s.now)
+        if refused {
+            metrics.connectionsRefused[worker] += 1
+        } else {
+            metrics.connectionsOpened[worker] += 1
+            noteMemory(worker: worker)
+        }
         let loopback = localExecution.isLocal(worker: worker, coordinator: requests[waiterRequest(waiter)].coordinator)
         // With client-side set-up CPU, the opening backend's part comes first (libpq, the client
         // side of TLS), on its coordinator.
@@ -36,8 +35,32 @@ extension ClusterSimulation {
             advance(t, to: first)
             connect = t
         }
+        tasks[connect].refused = refused
         if first == .connectClient { return backendJob(task: connect, &s) }
         connectOnWorker(task: connect, worker: worker, loopback: loopback, &s)
+    }
+
+    /// The connection was refused: its shared-pool slot goes back, and the pool carries on
+    /// without it (`connectionAbandoned`) or the router query fails.
+    mutating func refuse(waiter: ConnectionWaiter, worker: WorkerIndex, _ s: inout Scheduler<ClusterEvent>) {
+        let r = requests[waiterRequest(waiter)]
+        releaseSharedSlot(worker: worker, coordinator: r.coordinator, session: r.session, &s)
+        if let p = waiter.pool {
+            connectionAbandoned(pool: p, &s)
+        } else if let t = waiter.task {
+            failRouter(task: t, &s)
+        }
+    }
+
+    /// A refused attempt's handshake is done: the worker's error reaches the opening backend.
+    mutating func connectionRefused(task id: TaskID, _ s: inout Scheduler<ClusterEvent>) {
+        let t = tasks[id]
+        if t.pool.isPool {
+            freeTask(id)
+            refuse(waiter: .pool(t.pool), worker: t.worker, &s)
+        } else {
+            refuse(waiter: .task(id), worker: t.worker, &s)
+        }
     }
 
     /// A job of the query's coordinator backend (a set-up's client side, a task's dispatch):
@@ -84,7 +107,8 @@ extension ClusterSimulation {
     /// The handshake's round trips (none over loopback), then the backend's start-up CPU.
     mutating func connectOnWorker(task connect: TaskID, worker: WorkerIndex, loopback: Bool, _ s: inout Scheduler<ClusterEvent>) {
         let node = nodes.node(ofWorker: worker)
-        cpu[node.index].arrive(job: connect.raw, work: connectCPU, at: loopback ? s.now : s.now + connectDelay)
+        let work = tasks[connect].refused ? refusedConnectCPU : connectCPU
+        cpu[node.index].arrive(job: connect.raw, work: work, at: loopback ? s.now : s.now + connectDelay)
         armCPU(node, &s)
     }
 

@@ -16,7 +16,9 @@ import SimCore
 /// execution goes straight to `workerCPU`. `workerCPU` → `back` also when a timeout cancels it.
 /// `connectClient` (the coordinator's part of a set-up) only with
 /// `cluster.connection_setup_coordinator_cpu`. A pool's connection set-up is a task of its own,
-/// created in `connectClient` or `connect` and freed when connected. Coordinator jobs (`plan`, `merge`) and a transfer's `copy` parts run once and are freed.
+/// created in `connectClient` or `connect` and freed when connected. A set-up the worker
+/// refuses at max_connections (`TaskRecord.refused`) ends in `connect`: freed, or its router
+/// task fails. Coordinator jobs (`plan`, `merge`) and a transfer's `copy` parts run once and are freed.
 enum TaskStage: UInt8 {
     case plan, merge, waiting, connect, workerCPU, disk, back
     /// The coordinator's part of opening a connection (before the worker's `connect`).

@@ -62,6 +62,12 @@ public struct ClusterSimulation: EventHandler {
     /// Whether a task to the coordinator's own shards runs in the session's backend.
     let localExecution: LocalExecution
     let latency: SimDuration, connectDelay: SimDuration, connectCPU: SimDuration
+    /// Worker CPU of a connection attempt refused at max_connections: PostgreSQL forks the
+    /// backend and completes the TLS handshake and start-up packet before InitProcess finds no
+    /// free slot ("sorry, too many clients already"), so the attempt pays the handshake's CPU
+    /// but not authentication or backend initialisation. The fork's own cost is not separable
+    /// from `connection_setup_cpu` in the lab's fit and is left out (a lower bound).
+    let refusedConnectCPU: SimDuration
     /// Coordinator CPU per new connection, and per shard task of a fan-out (microseconds), each
     /// a job of the query's one backend.
     let connectClientCPU: SimDuration
@@ -165,6 +171,7 @@ public struct ClusterSimulation: EventHandler {
         latency = scenario.cluster.networkLatency
         connectDelay = scenario.cluster.networkLatency * (2 * scenario.cluster.connectionRoundTrips)
         connectCPU = scenario.cluster.connectionSetupCPU + (scenario.cluster.tls ? scenario.cluster.tlsHandshakeCPU : .zero)
+        refusedConnectCPU = scenario.cluster.tls ? scenario.cluster.tlsHandshakeCPU : .zero
         connectClientCPU = scenario.cluster.connectionSetupCoordinatorCPU
         taskCoordinatorCPU = scenario.cluster.taskCoordinatorCPU.microseconds
         subplanCoordinatorCPU = scenario.cluster.subplanCoordinatorCPU.microseconds

@@ -102,4 +102,6 @@ struct TaskRecord {
     var stream: Int32 = -1
     /// The worker answered with an error instead of running the task (out of memory: `WorkMem`).
     var failed = false
+    /// A connection set-up the worker will refuse at max_connections once its handshake is done.
+    var refused = false
 }
