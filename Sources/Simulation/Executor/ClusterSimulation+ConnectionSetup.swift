@@ -9,6 +9,8 @@ extension ClusterSimulation {
     /// postmaster's fork fails and it answers at once ("out of memory"). Refused when its
     /// max_connections is reached: only after the attempt has run its course
     /// (`refusedConnectCPU`, `connectionRefused`), as the forked backend finds no free slot.
+    /// Model assumption: both are decided when the attempt starts (a backend that ends during
+    /// the handshake does not save a refused attempt).
     mutating func openBackend(waiter: ConnectionWaiter, worker: WorkerIndex, _ s: inout Scheduler<ClusterEvent>) {
         if !hasRoomForBackend(worker: worker) {
             metrics.outOfMemoryRefusals[worker] += 1
