@@ -170,8 +170,9 @@ public struct ClusterSimulation: EventHandler {
         network = ClusterNetwork(coordinators: coordinators, nodes: nodes.cpuNodes)
         latency = scenario.cluster.networkLatency
         connectDelay = scenario.cluster.networkLatency * (2 * scenario.cluster.connectionRoundTrips)
-        connectCPU = scenario.cluster.connectionSetupCPU + (scenario.cluster.tls ? scenario.cluster.tlsHandshakeCPU : .zero)
+        // A connection that opens does what a refused attempt does (the handshake), then starts its backend.
         refusedConnectCPU = scenario.cluster.tls ? scenario.cluster.tlsHandshakeCPU : .zero
+        connectCPU = refusedConnectCPU + scenario.cluster.connectionSetupCPU
         connectClientCPU = scenario.cluster.connectionSetupCoordinatorCPU
         taskCoordinatorCPU = scenario.cluster.taskCoordinatorCPU.microseconds
         subplanCoordinatorCPU = scenario.cluster.subplanCoordinatorCPU.microseconds
