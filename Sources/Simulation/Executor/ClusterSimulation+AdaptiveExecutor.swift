@@ -71,7 +71,7 @@ extension ClusterSimulation {
         let written = phase == 0 ? 0 : profile[cls].writeBytes
         if hasOperations && written > 0 {
             let g = placement.group[placement.offset[table] + t.shard.index]
-            replication.write(written, group: g, scanBytes: replication.scansOnApply[cls.index] ? ops.shardBytes[table][t.shard.index] : 0)
+            replication.write(written, group: g, scanBytes: replication.scansOnApply[cls.index] ? ops.sizes[table: table, shard: t.shard] : 0)
         }
         let ops = misses + (written > 0 ? 1 : 0)
         if ops > 0 {

@@ -69,7 +69,7 @@ extension ClusterSimulation {
         func bytesPerWorker() -> PerWorker<Double> {
             var bytes = PerWorker<Double>(repeating: 0, count: workers)
             for ti in c.tables {
-                for (shard, w) in placement.workers(ofTable: ti).enumerated() where w.isWorker { bytes[w] += ops.shardBytes[ti][shard] }
+                for (shard, w) in placement.workers(ofTable: ti).enumerated() where w.isWorker { bytes[w] += ops.sizes.ofTable[ti][shard] }
             }
             return bytes
         }
@@ -83,12 +83,12 @@ extension ClusterSimulation {
         for ti in c.tables {
             let name = scenario.tables[ti].name
             for notice in RunbookRunner.conversionNotices(name, start: false) { note(notice.description, at: now) }
-            for (i, shard) in ops.runner.state.shards(of: name).enumerated() where i < ops.shardBytes[ti].count {
-                ops.runner.state.setSize(of: shard.id, bytes: Int64(ops.shardBytes[ti][i].rounded()))
+            for (i, shard) in ops.runner.state.shards(of: name).enumerated() where i < ops.sizes.ofTable[ti].count {
+                ops.runner.state.setSize(of: shard.id, bytes: Int64(ops.sizes.ofTable[ti][i].rounded()))
             }
         }
         let afterBytes = bytesPerWorker()
-        for w in nodes.allWorkers { ops.diskUsed[w] = max(0, ops.diskUsed[w] + afterBytes[w] - before[w]) }
+        for w in nodes.allWorkers { ops.sizes.rewrote(on: w, before: before[w], after: afterBytes[w]) }
         return nil
     }
 

@@ -49,8 +49,8 @@ extension ClusterSimulation {
             t.source = distribute ? .none : worker
             t.target = distribute ? worker : .none
             copy.group = placement.group[placement.offset[first] + shard.index]
-            for (ti, spec) in scenario.tables.enumerated() where spec.kind == .distributed && !ops.shardBytes[ti].isEmpty && ops.shardBytes[ti][shard.index] > 0 {
-                let bytes = ops.shardBytes[ti][shard.index]
+            for (ti, spec) in scenario.tables.enumerated() where spec.kind == .distributed && ops.sizes.isSized(table: ti) && ops.sizes[table: ti, shard: shard] > 0 {
+                let bytes = ops.sizes[table: ti, shard: shard]
                 t.copy.add(bytes: bytes)
                 t.bytes += bytes
                 copy.indexWork += bytes / 1_073_741_824 * Double(spec.secondaryIndexes) * scenario.operations.indexBuildSecondsPerGiB
@@ -86,8 +86,8 @@ extension ClusterSimulation {
         } catch {
             return (error as? CitusError)?.description ?? (error as? ClusterError).map { "ERROR:  \($0.description)" } ?? "ERROR:  \(error)"
         }
-        if t.target.isWorker { ops.diskUsed[t.target] += t.bytes }
-        if t.source.isWorker { ops.diskUsed[t.source] = max(0, ops.diskUsed[t.source] - t.bytes) }
+        if t.target.isWorker { ops.sizes.landed(t.bytes, on: t.target) }
+        if t.source.isWorker { ops.sizes.dropped(t.bytes, from: t.source) }
         return nil
     }
 }

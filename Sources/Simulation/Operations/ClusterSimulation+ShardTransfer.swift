@@ -182,8 +182,8 @@ extension ClusterSimulation {
         }
         var work = 0.0
         if let anchor = t.anchors.first, t.kind.isMove || t.kind.isSplit {
-            for m in placement.members[group(of: anchor).index] where scenario.tables[m.table].secondaryIndexes > 0 && !ops.shardBytes[m.table].isEmpty {
-                work += ops.shardBytes[m.table][m.shard.index] / 1_073_741_824 * Double(scenario.tables[m.table].secondaryIndexes) * scenario.operations.indexBuildSecondsPerGiB
+            for m in placement.members[group(of: anchor).index] where scenario.tables[m.table].secondaryIndexes > 0 && ops.sizes.isSized(table: m.table) {
+                work += ops.sizes[table: m.table, shard: m.shard] / 1_073_741_824 * Double(scenario.tables[m.table].secondaryIndexes) * scenario.operations.indexBuildSecondsPerGiB
             }
         }
         guard work > 0 else { return transferStep(id, &s) }
@@ -244,11 +244,11 @@ extension ClusterSimulation {
             let item = t.planned!
             ops.runner.state.moveShardGroup(of: item.anchor, from: item.source, to: item.target)
             commitMove(group: group(of: item.anchor), from: t.source, to: t.target)
-            ops.diskUsed[t.target] += t.bytes
+            ops.sizes.landed(t.bytes, on: t.target)
             s.schedule(.deferredDrop, at: s.now + scenario.operations.deferredDropInterval, priority: .control, payload: id.payload)
         case .referenceTables:
             ops.runner.state.ensureReferenceTablesOnAllNodes()
-            ops.diskUsed[t.target] += t.bytes
+            ops.sizes.landed(t.bytes, on: t.target)
         case .split(let plan):
             // The old group disappears: its parked writes resume on the children.
             for a in t.anchors where group(of: a).isGroup {
@@ -281,11 +281,9 @@ extension ClusterSimulation {
                 } catch {
                     return failTransfer(id, error: (error as? CitusError)?.description ?? "ERROR:  \(error)", &s)
                 }
-                let moved = ops.diskUsed[t.source] / 2
-                ops.diskUsed[t.target] = ops.diskUsed[t.source]
-                ops.diskUsed[t.source] -= moved
+                ops.sizes.promoted(clone: t.target, primary: t.source)
             } else {
-                ops.diskUsed[t.target] = t.bytes
+                ops.sizes.cloned(t.bytes, onto: t.target)
             }
         }
         endTransfer(id, status: "done", error: nil, &s)
@@ -326,6 +324,6 @@ extension ClusterSimulation {
     /// The source's old copy is dropped (deferred drop).
     mutating func deferredDrop(_ id: TransferID) {
         let t = ops.transfers[id]
-        ops.diskUsed[t.source] = max(0, ops.diskUsed[t.source] - t.bytes)
+        ops.sizes.dropped(t.bytes, from: t.source)
     }
 }

@@ -13,8 +13,8 @@ extension ClusterSimulation {
         var runner = RunbookRunner(state: layout.state, file: scenario.name)
         runner.state.settings = scenario.citus.planning
         runner.schemaBasedSharding = scenario.citus.schemaBasedSharding
-        var state = OperationsState(runner: runner, shardBytes: layout.shardBytes,
-                                    diskUsed: PerWorker(layout.workerBytes + Array(repeating: 0, count: spare)),
+        var state = OperationsState(runner: runner,
+                                    sizes: ShardSizes(ofTable: layout.shardBytes, onDisk: PerWorker(layout.workerBytes + Array(repeating: 0, count: spare))),
                                     meanArrivalRate: ClusterRun.meanArrivalRate(scenario))
         nodes.trackNodeIDs(initial: layout.workerIDs)
         state.cacheSolves = PerWorker(repeating: nil, count: workers)
@@ -140,11 +140,9 @@ extension ClusterSimulation {
             ops.tenantSizes[t.index] = sizeBytes
             for (ti, spec) in scenario.tables.enumerated() where placement.hasTenants[ti] {
                 let shard = placement.shard(table: ti, tenant: t)
-                ops.shardBytes[ti][shard.index] += added * spec.dataShare
-                let w = placement.worker(table: ti, shard: shard)
-                if w.isWorker { ops.diskUsed[w] += added * spec.dataShare }
+                ops.sizes.grow(table: ti, shard: shard, by: added * spec.dataShare, on: placement.worker(table: ti, shard: shard))
                 let id = placement.shardIDs[placement.offset[ti] + shard.index]
-                ops.runner.state.setSize(of: id, bytes: Int64(ops.shardBytes[ti][shard.index].rounded()))
+                ops.runner.state.setSize(of: id, bytes: Int64(ops.sizes[table: ti, shard: shard].rounded()))
             }
             if ops.tenantActivity[t.index] != weight {
                 ops.tenantActivity[t.index] = weight

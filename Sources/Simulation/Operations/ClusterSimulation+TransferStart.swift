@@ -34,7 +34,7 @@ extension ClusterSimulation {
             let shards = groupBytes(g)
             let size = shards.reduce(0, +)
             let disk = scenario.cluster.spec(ofShardNode: target).diskBytes
-            let after = disk - ops.diskUsed[target] - size
+            let after = disk - ops.sizes.onDisk[target] - size
             if after < disk * 0.10 {
                 throw CitusError(
                     "not enough empty space on node if the shard is moved, actual available space after move will be \(Int64(max(0, after))) bytes, desired available space after move is \(Int64(disk * 0.10)) bytes, estimated size increase on node after move is \(Int64(size)) bytes.",
@@ -63,7 +63,7 @@ extension ClusterSimulation {
         guard source.isWorker, target.isWorker else {
             return finishChain(chain, error: "ERROR:  citus-sim has no spare worker for this clone (add it with a new host name)", &s)
         }
-        let bytes = ops.diskUsed[source]
+        let bytes = ops.sizes.onDisk[source]
         // pg_basebackup: one stream of files, bounded by the disks and the NIC; its CPU per byte
         // is a fraction of COPY's (`OperationsSpec.baseBackupCPUShare`).
         var t = ShardTransfer(kind: .clone(promotion: nil), log: -1, chain: chain, mode: .blockWrites,

@@ -29,12 +29,10 @@ struct OperationsState {
     var transfers: [ShardTransfer] = []
     var chains: [TransferChain] = []
     var jobMonitor = BackgroundJobMonitor()
-    /// Per table: bytes of each shard (as `tenant_grows` and splits change them).
-    var shardBytes: [[Double]]
+    /// Shard sizes and each worker's data on disk.
+    var sizes: ShardSizes
     /// Per worker, the cache times of its last full estimate (nil before the first in this run).
     var cacheSolves = PerWorker<WorkerCache.Solve?>([])
-    /// Bytes of table data on each worker's disk (moves' free-space check; deferred drops free it).
-    var diskUsed: PerWorker<Double>
     /// Per coordinator: the `add_coordinator` operation waiting for its metadata sync.
     var coordinatorOperation: [Int?] = []
     var meanArrivalRate: Double
@@ -47,15 +45,12 @@ struct OperationsState {
     /// The state of a run without a timeline: empty, and never touched
     /// (`ClusterSimulation.hasOperations` is false).
     static var idle: OperationsState {
-        OperationsState(runner: RunbookRunner(state: ClusterState(), file: ""), shardBytes: [], diskUsed: PerWorker([]),
-                        meanArrivalRate: 0)
+        OperationsState(runner: RunbookRunner(state: ClusterState(), file: ""), sizes: .empty, meanArrivalRate: 0)
     }
 
-    init(runner: RunbookRunner, shardBytes: [[Double]], diskUsed: PerWorker<Double>,
-         meanArrivalRate: Double) {
+    init(runner: RunbookRunner, sizes: ShardSizes, meanArrivalRate: Double) {
         self.runner = runner
-        self.shardBytes = shardBytes
-        self.diskUsed = diskUsed
+        self.sizes = sizes
         self.meanArrivalRate = meanArrivalRate
     }
 }

@@ -52,12 +52,12 @@ extension ClusterSimulation {
     /// Bytes of a shard group (all its colocated shards).
     func groupBytes(_ g: ShardGroupIndex) -> [Double] {
         guard hasOperations else { return [] }
-        return placement.members[g.index].compactMap { m in ops.shardBytes[m.table].isEmpty ? nil : ops.shardBytes[m.table][m.shard.index] }
+        return placement.members[g.index].compactMap { m in ops.sizes.isSized(table: m.table) ? ops.sizes[table: m.table, shard: m.shard] : nil }
     }
 
     /// A committed move: the group's shards now live on `target`.
     mutating func commitMove(group g: ShardGroupIndex, from source: WorkerIndex, to target: WorkerIndex) {
-        let moved = Array(placement.members[g.index].filter { !ops.shardBytes[$0.table].isEmpty })
+        let moved = Array(placement.members[g.index].filter { ops.sizes.isSized(table: $0.table) })
         placement.move(moved, to: target)
         refreshCaches(moved: moved, from: source, to: target)
     }
@@ -67,7 +67,7 @@ extension ClusterSimulation {
     /// moved tenants take the target's cache times and the source's other tenants stay as they were.
     mutating func refreshCaches(moved: [(table: Int, shard: ShardIndex)], from source: WorkerIndex, to target: WorkerIndex) {
         let estimate = WorkerCache(moved: moved, tenantsOfShard: placement.tenantsOfShards(), solve: target.isWorker ? ops.cacheSolves[target] ?? .init() : .init(),
-                                   scenario: scenario, shardBytes: ops.shardBytes, meanArrivalRate: ops.meanArrivalRate,
+                                   scenario: scenario, shardBytes: ops.sizes.ofTable, meanArrivalRate: ops.meanArrivalRate,
                                    sizes: ops.tenantSizes, activity: ops.tenantActivity)
         var full: [WorkerIndex] = []
         for w in [source, target] where w.isWorker {
@@ -84,7 +84,7 @@ extension ClusterSimulation {
     /// Re-estimates the caches of `workers` under the current placement.
     mutating func refreshCaches(workers changed: [WorkerIndex]) {
         for w in changed where w.isWorker {
-            guard let cache = try? WorkerCache(worker: w, scenario: scenario, placement: placement, shardBytes: ops.shardBytes,
+            guard let cache = try? WorkerCache(worker: w, scenario: scenario, placement: placement, shardBytes: ops.sizes.ofTable,
                                                pageCacheBytes: workerMemory[w].pageCacheBytes(scenario, worker: w), meanArrivalRate: ops.meanArrivalRate,
                                                sizes: ops.tenantSizes, activity: ops.tenantActivity) else { continue }
             apply(cache)
@@ -120,7 +120,7 @@ extension ClusterSimulation {
             ? SimulationLayout.schemaPlacement(state: state, scenario: scenario, workerIndex: workerIndex, workerCount: workers, sizes: ops.tenantSizes)
             : try SimulationLayout.placement(state: state, scenario: scenario, workerIndex: workerIndex, workerCount: workers, sizes: ops.tenantSizes)
         placement.place(tenantShard: rebuilt.tenantShard, shardWorker: rebuilt.shardWorker)
-        ops.shardBytes = rebuilt.shardBytes
+        ops.sizes.replaceShards(rebuilt.shardBytes)
         shardScanHitFlat = Array(repeating: 1, count: placement.worker.count)
         regroupShards()
         indexShardIDs()
