@@ -114,6 +114,10 @@ extension LabMeasurements {
         public var poolSize: Int
         public var seconds: Double
         public var tps: Double
+        /// Transactions pgbench counted (nil for a hung run): with `-T`, every client finishes
+        /// the query it is running when the time is up, so `tps` is these over the run's
+        /// duration including that tail.
+        public var transactions: Double?
         public var latencyMilliseconds: Double
         public var failed: Double
         /// The run made no progress and was stopped (a too-small shared pool waiting forever).

@@ -222,6 +222,7 @@ public struct LabMeasurements: Sendable {
             pgbench.append(PgbenchRun(query: try p.field("query").string(), clients: try p.field("clients").int(),
                                       sharedPool: shared, poolSize: try p.field("pool_size").int(),
                                       seconds: try p.field("seconds").nonNegative(), tps: try p.optional("tps")?.nonNegative() ?? 0,
+                                      transactions: try p.optional("transactions")?.nonNegative(),
                                       latencyMilliseconds: try p.optional("latency_average_ms")?.nonNegative() ?? 0,
                                       failed: try p.optional("failed")?.nonNegative() ?? 0, hung: try p.optional("hung")?.bool() ?? false,
                                       newConnections: try Self.perPort(p.field("new_connections")), peakBackends: try Self.perPort(p.field("peak_backends"))))

@@ -16,6 +16,9 @@ struct QueryReplay: Sendable {
     var thinkTime: String = "0ms"
     var duration: String = "30s"
     var warmup: String = "2s"
+    /// `workload.clients.at_end`: `finish` replays `pgbench -T` (clients finish their queries
+    /// and disconnect after the duration); nil leaves the default (`stop`).
+    var atEnd: String? = nil
     var kind: String = "multi_shard"
     /// Worker CPU of each shard task, plus `scanCPU`: a query's scan work (`count(*)` reads
     /// every row), divided among its shard tasks (`fan_out_work: split`).
@@ -62,7 +65,7 @@ struct QueryReplay: Sendable {
           - {name: lab_fan, type: distributed}
         tenants: {count: 100000, total_size_gib: 0.005, size_zipf: 0, activity_zipf: 0}
         workload:
-          clients: {count: \(clients), think_time: {distribution: constant, value: \(thinkTime)}}
+          clients: {count: \(clients), think_time: {distribution: constant, value: \(thinkTime)}\(atEnd.map { ", at_end: \($0)" } ?? "")}
           classes:
             - name: q
               kind: \(kind)
@@ -197,7 +200,7 @@ struct QueryCosts: Sendable {
             let first = try replay(idle[0].shardCount, 0.001).simulate()["q.latency_mean_ms"] ?? 0
             let base = max(0.001, idle[0].meanMilliseconds - first + 0.001)
             let loaded = saturating.map { r in
-                QueryReplay(shardCount: 32, clients: r.clients, duration: "\(Int(max(3, r.seconds)))s", warmup: "0s", workerCPU: ms(p[2]), scanCPU: ms(p[3]),
+                QueryReplay(shardCount: 32, clients: r.clients, duration: "\(Int(max(3, r.seconds)))s", warmup: "0s", atEnd: r.hung ? nil : "finish", workerCPU: ms(p[2]), scanCPU: ms(p[3]),
                             coordinatorCPU: ms(base), executor: executor, poolSize: r.poolSize)
             }
             // Each replay with the figure it is judged by: one client's mean latency, the saturating run's rate.
@@ -337,7 +340,10 @@ extension ModelValidation {
         let runs = m.pgbench
         let replay = runs.map { r in
             let router = r.query == "router"
-            return QueryReplay(shardCount: 32, clients: r.clients, duration: "\(Int(max(3, r.seconds)))s", warmup: "0s", kind: router ? "router" : "multi_shard",
+            // pgbench -T's end: a run that finished is replayed to its end (the clients finish
+            // their queries); a hung one was killed, so its replay stops at the duration.
+            return QueryReplay(shardCount: 32, clients: r.clients, duration: "\(Int(max(3, r.seconds)))s", warmup: "0s", atEnd: r.hung ? nil : "finish",
+                               kind: router ? "router" : "multi_shard",
                                workerCPU: router ? costs.routerWorkerCPU : costs.fanoutWorkerCPU, scanCPU: router ? .zero : costs.fanoutScanCPU,
                                coordinatorCPU: router ? costs.routerCoordinatorCPU : costs.fanoutCoordinatorCPU, executor: costs.executor,
                                sharedPool: Int(r.sharedPool), poolSize: r.poolSize)
@@ -352,9 +358,9 @@ extension ModelValidation {
             // A hung run is compared by whether the model hangs too: its rate over the run's second half.
             rows.append(ValidationRow(family: "f", experiment: "pgbench", configuration: config, metric: "tps", unit: "tps", measured: r.tps,
                                       simulated: r.hung ? sim["late_throughput"] : sim["throughput_per_second"], tolerance: timingTolerance, heldOut: !split.fitsPgbench(r),
-                                      note: r.hung ? "hung: no progress, stopped after \(Int(r.seconds) + 30) s (the shared pool waits forever); simulated: queries per second over the run's second half, 0 when the model hangs too" : ""))
-            let transactions = r.tps * r.seconds
-            if !r.hung, transactions > 0, let done = sim["completed"], done > 0 {
+                                      note: r.hung ? "hung: no progress, stopped after \(Int(r.seconds) + 30) s (the shared pool waits forever); simulated: queries per second over the run's second half, 0 when the model hangs too"
+                                        : "pgbench -T: clients finish the query they are running when the time is up, and the rate counts those queries and that time; so does the replay (workload.clients.at_end: finish)"))
+            if !r.hung, let transactions = r.transactions, transactions > 0, let done = sim["completed"], done > 0 {
                 let measured = Double(r.newConnections.reduce(0) { $0 + $1.count }) / transactions
                 rows.append(ValidationRow(family: "f", experiment: "pgbench", configuration: config, metric: "connections_opened_per_query", unit: "connections",
                                           measured: measured, simulated: (sim["connections_opened"] ?? 0) / done, tolerance: timingTolerance, heldOut: !split.fitsPgbench(r),

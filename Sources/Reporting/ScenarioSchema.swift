@@ -108,7 +108,7 @@ public enum ScenarioSchema {
                 ("ramp", object([("start", duration), ("end", duration), ("to_rate_per_second", number(0, exclusiveMin: true))], required: ["start", "end", "to_rate_per_second"])),
                 ("diurnal", object([("amplitude", number(0, 1)), ("period", duration), ("peak_at", duration)], required: ["amplitude"])),
             ], required: ["rate_per_second"])),
-            ("clients", object([("count", integer(1)), ("think_time", distribution)], required: ["count", "think_time"])),
+            ("clients", object([("count", integer(1)), ("think_time", distribution), ("at_end", enumeration(["stop", "finish"]))], required: ["count", "think_time"])),
             ("classes", .object([("type", .string("array")), ("items", queryClass), ("minItems", .integer(1))])),
             ("databases", integer(1, 1_000)),
         ], required: ["classes"])

@@ -111,12 +111,14 @@ extension ClusterScenarioReader {
     static func readWorkload(_ m: YAMLMapping, tenants: TenantPopulation, tables: [TableSpec]?, schemaBased: Bool) -> WorkloadSpec? {
         let reader = m.reader
         var arrivals: WorkloadSpec.Arrivals?
+        var finish: Bool? = false
         let open = m.mapping("arrivals", required: false), closed = m.mapping("clients", required: false)
         switch (open, closed) {
         case (let a?, nil): arrivals = readOpen(a)
         case (nil, let c?):
             let count = c.integer("count", in: 1...1_000_000)
             let think = c.mapping("think_time").flatMap(DistributionReader.read)
+            finish = c.string("at_end", allowed: ["stop", "finish"], default: "stop").map { $0 == "finish" }
             c.finish()
             if let count, let think { arrivals = .closed(clients: count, think: think) }
         case (_?, _?):
@@ -141,8 +143,9 @@ extension ClusterScenarioReader {
             ok = false
         }
         m.finish()
-        guard ok, let arrivals, let databases else { return nil }
-        let workload = WorkloadSpec(tenants: tenants, classes: classes, arrivals: arrivals, databases: databases)
+        guard ok, let arrivals, let databases, let finish else { return nil }
+        var workload = WorkloadSpec(tenants: tenants, classes: classes, arrivals: arrivals, databases: databases)
+        workload.clientsFinishAtEnd = finish
         if workload.sessions < databases {
             reader.error(m.value("databases"), "`workload.databases` (\(databases)) needs at least one client session per database; there are \(workload.sessions)")
             return nil

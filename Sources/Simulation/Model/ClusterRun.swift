@@ -27,6 +27,10 @@ public struct ClusterRunResult: Sendable {
 
 /// Runs cluster scenarios.
 public enum ClusterRun {
+    /// How long `workload.clients.at_end: finish` waits past `run.duration` for the clients'
+    /// last queries (a run that hangs ends there, those queries unanswered).
+    public static let finishLimit = SimDuration.minutes(10)
+
     /// The mean arrival rate over the run (for the cache model): the rate curve's average,
     /// or clients / mean think time for a closed loop (an upper bound: response time ignored).
     public static func meanArrivalRate(_ scenario: ClusterScenario) -> Double {
@@ -63,6 +67,12 @@ public enum ClusterRun {
             _ = engine.run(until: end)
         } else {
             _ = engine.run(until: end)
+            if engine.model.clientsStopAt != .never {
+                let clients = scenario.workload.sessions
+                // `at_end: finish`: the clients finish their queries and disconnect.
+                let limit = end + finishLimit
+                end = engine.run(until: limit, stopWhen: { $0.clientsDisconnected == clients }) == .stopped ? engine.now : limit
+            }
         }
         let model = engine.model
         return ClusterRunResult(metrics: model.summary(at: end), measurements: model.metrics,

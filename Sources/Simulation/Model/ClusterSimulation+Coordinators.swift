@@ -47,12 +47,25 @@ extension ClusterSimulation {
     /// waiters).
     mutating func reconnect(session: SessionID, _ s: inout Scheduler<ClusterEvent>) {
         guard let move = clientSessions.move(of: session) else { return }
+        closeCachedConnections(of: session, coordinator: move.from, &s)
+        clientSessions.connect(session, to: move.to)
+    }
+
+    /// A client of `workload.clients.at_end: finish` is done (the run is past its duration): its
+    /// session ends, and with it the connections it cached.
+    mutating func disconnect(client session: SessionID, _ s: inout Scheduler<ClusterEvent>) {
+        closeCachedConnections(of: session, coordinator: clientSessions.coordinator[session.index], &s)
+        clientsDisconnected += 1
+    }
+
+    /// Closes every connection `session` cached through `coordinator`: the workers' backends
+    /// end and the shared-pool slots go to that coordinator's waiters.
+    mutating func closeCachedConnections(of session: SessionID, coordinator: UInt8, _ s: inout Scheduler<ClusterEvent>) {
         for w in nodes.allWorkers {
             for _ in 0..<connectionCache.drop(session: session, worker: w) {
                 _ = backends[w].release(at: s.now)
-                releaseSharedSlot(worker: w, coordinator: move.from, session: session, &s)
+                releaseSharedSlot(worker: w, coordinator: coordinator, session: session, &s)
             }
         }
-        clientSessions.connect(session, to: move.to)
     }
 }

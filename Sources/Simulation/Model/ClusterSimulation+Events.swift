@@ -18,7 +18,8 @@ extension ClusterSimulation {
                 break
             }
         case .think:
-            arrive(session: SessionID(Int32(event.payload)), &s)
+            let session = SessionID(Int32(event.payload))
+            if now >= clientsStopAt { disconnect(client: session, &s) } else { arrive(session: session, &s) }
         case .cpuWake:
             let node = NodeIndex(payload: event.payload)
             while let t = cpu[node.index].popCompleted(at: now) { cpuDone(task: TaskID(t), &s) }

@@ -98,6 +98,7 @@ extension ClusterSimulation {
     }
 
     mutating func releaseSession(_ session: SessionID, _ s: inout Scheduler<ClusterEvent>) {
+        if s.now >= clientsStopAt { return disconnect(client: session, &s) }
         if let think = source.think() {
             s.schedule(.think, after: think, priority: .arrival, payload: UInt32(session.raw))
         } else {

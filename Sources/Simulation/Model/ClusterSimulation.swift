@@ -77,6 +77,10 @@ public struct ClusterSimulation: EventHandler {
     /// Worker CPU added to a shard task on a cold backend, microseconds.
     let coldTaskCPU: Int64
     let measureFrom: SimTime
+    /// From this instant clients start no new query and disconnect after their current one
+    /// (`workload.clients.at_end: finish`; `never` otherwise), and how many have.
+    let clientsStopAt: SimTime
+    var clientsDisconnected = 0
 
     /// The cluster's random stream (the workload's are `source`'s, so two configurations see
     /// the same requests).
@@ -178,6 +182,7 @@ public struct ClusterSimulation: EventHandler {
         subplanCoordinatorCPU = scenario.cluster.subplanCoordinatorCPU.microseconds
         coldTaskCPU = scenario.cluster.coldTaskWorkerCPU.microseconds
         measureFrom = .zero + scenario.run.warmup
+        clientsStopAt = scenario.workload.clientsFinishAtEnd && scenario.workload.isClosedLoop ? .zero + scenario.run.duration : .never
         clusterStream = RandomStream(runSeed: seed, name: "cluster.cache")
         let c = scenario.cluster
         (cpu, disks) = try Self.servers(c, workerServers: nodes.workerServers, coordinators: coordinators)

@@ -20,6 +20,13 @@ public struct WorkloadSpec: Sendable {
     /// database t mod `databases`, session s belongs to database s mod `databases`. Each
     /// database has its own Citus shared-pool counters; all share the workers' max_connections.
     public var databases: Int
+    /// Closed loop only (`workload.clients.at_end: finish`): at `run.duration` the clients start
+    /// no new query; each disconnects after the one it is running (its session's cached worker
+    /// connections close) and the run lasts until the last has finished, at most
+    /// `ClusterRun.finishLimit` more. This is how `pgbench -T` ends: its rate counts those
+    /// queries and that time. False (`stop`): the run ends at `run.duration`, queries in flight
+    /// unanswered.
+    public var clientsFinishAtEnd = false
 
     public init(tenants: TenantPopulation, classes: [QueryClass], arrivals: Arrivals, databases: Int = 1) {
         self.tenants = tenants
@@ -49,6 +56,12 @@ public struct WorkloadSpec: Sendable {
         case .open(let curve, _): return curve.maximum
         case .closed(let clients, let think): return Double(clients) / max(think.mean, 0.001)
         }
+    }
+
+    /// Whether clients think between queries (`workload.clients`) rather than requests arriving.
+    public var isClosedLoop: Bool {
+        if case .closed = arrivals { return true }
+        return false
     }
 
     /// Number of client sessions.
