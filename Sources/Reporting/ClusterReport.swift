@@ -90,7 +90,7 @@ public struct ClusterReport {
         var w = CSVWriter(columns: ["node", "data_gib"] + Self.nodeColumns)
         for (i, node) in nodeNames.enumerated() {
             let f = figures(of: node)
-            let data = workerIndex(ofNode: i).map { $0 < layout.workerBytes.count ? layout.workerBytes[$0] / 1_073_741_824 : 0 } ?? 0
+            let data = workerIndex(ofNode: i).map { $0 < layout.workerBytes.count ? layout.workerBytes[WorkerIndex($0)] / 1_073_741_824 : 0 } ?? 0
             w.appendRow([.text(node), .number(data, digits: 3)] + Self.nodeColumns.map { col in f.first { $0.0 == col }.map { .number($0.1.mean, digits: 4) } ?? .text("") })
         }
         return w.text

@@ -117,7 +117,7 @@ public struct AnalyticLoad: Sendable {
         cacheBytes = NodeMemory.cacheBytes(s, node: s.cluster.worker)
         concurrentMultiShard = min(Double(w.sessions), (multiShardRate * multiShardSLO).rounded(.up))
         expectedMultiShard = min(Double(w.sessions), multiShardBusy)
-        workerDataBytes = (0..<workers).map { layout.workerBytes[$0] }
+        workerDataBytes = WorkerIndex.all(workers).map { layout.workerBytes[$0] }
         workerDiskBytes = WorkerIndex.all(workers).map { s.cluster.spec(ofShardNode: $0).diskBytes }
         // Colocated tables share shard indices; Citus colocates same-count hash tables by default.
         var groups: [Int: [Double]] = [:]

@@ -75,10 +75,10 @@ package struct NodeMap {
 
     /// Starts tracking node ids: worker `w` of the start has `initial[w]`; the spare workers
     /// have none yet.
-    package mutating func trackNodeIDs(initial: [NodeID]) {
+    package mutating func trackNodeIDs(initial: PerWorker<NodeID>) {
         nodeIDs = PerWorker(initial.map { Optional($0) } + Array(repeating: nil, count: workers - initial.count))
         workerOfNodeID = []
-        for (w, id) in initial.enumerated() { setWorker(WorkerIndex(w), ofNode: id) }
+        for w in initial.indices { setWorker(w, ofNode: initial[w]) }
         nextSpare = initial.count
     }
 

@@ -14,7 +14,7 @@ extension ClusterSimulation {
         runner.state.settings = scenario.citus.planning
         runner.schemaBasedSharding = scenario.citus.schemaBasedSharding
         var state = OperationsState(runner: runner,
-                                    sizes: ShardSizes(ofTable: layout.shardBytes, onDisk: PerWorker(layout.workerBytes + Array(repeating: 0, count: spare))),
+                                    sizes: ShardSizes(ofTable: layout.shardBytes, onDisk: PerWorker(layout.workerBytes.elements + Array(repeating: 0, count: spare))),
                                     meanArrivalRate: ClusterRun.meanArrivalRate(scenario))
         nodes.trackNodeIDs(initial: layout.workerIDs)
         state.cacheSolves = PerWorker(repeating: nil, count: workers)

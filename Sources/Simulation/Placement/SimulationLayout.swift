@@ -17,7 +17,7 @@ public struct SimulationLayout: Sendable {
 
     public let state: ClusterState
     /// Node ids of the workers, by worker index.
-    public let workerIDs: [NodeID]
+    public let workerIDs: PerWorker<NodeID>
     /// For each table: the shard index holding each tenant (distributed tables; empty for reference).
     public let tenantShard: [[ShardIndex]]
     /// For each table: the worker of each shard index.
@@ -31,7 +31,7 @@ public struct SimulationLayout: Sendable {
     /// For each table: page-weighted hit ratio of a scan of each shard.
     public let shardScanHitRatio: [[Double]]
     /// Data bytes on each worker.
-    public let workerBytes: [Double]
+    public let workerBytes: PerWorker<Double>
 
     /// The worker holding tenant `t` in distributed table `ti` (`none`: a tenant schema a
     /// timeline's `new_tenants` creates later).
@@ -45,7 +45,7 @@ public struct SimulationLayout: Sendable {
         // Shard nodes: the coordinator first when it holds shards, then the workers.
         if schemaBased { try Self.createTenantSchemas(&state, scenario: scenario) }
         let workers = state.nodes.filter { !$0.isCoordinator || scenario.cluster.coordinatorHasShards }
-        workerIDs = workers.map(\.id)
+        workerIDs = PerWorker(workers.map(\.id))
         let workerIndex = Dictionary(uniqueKeysWithValues: workers.enumerated().map { ($1.id, WorkerIndex($0)) })  // lookup only
         let tenants = scenario.workload.tenants
         let placement = schemaBased
@@ -74,7 +74,7 @@ public struct SimulationLayout: Sendable {
         // Cache: one two-level model per worker (`WorkerCache`).
         var tenantHit = scenario.tables.map { t in t.kind == .distributed ? [Double](repeating: 1, count: tenants.count) : [] }
         var scanHit = shardBytes.map { [Double](repeating: 1, count: $0.count) }
-        var workerBytes = [Double](repeating: 0, count: workers.count)
+        var workerBytes = PerWorker<Double>(repeating: 0, count: workers.count)
         let index = PlacementIndex(tenants: tenants.count, workers: workers.count, tenantShard: tenantShard, shardWorker: shardWorker)
         // Each worker's page cache: what its resident backends leave (`NodeMemory`).
         let memory = NodeMemory.envelope(scenario: scenario, workerShards: workerShards, shardCounts: shardBytes.map(\.count)).workers
@@ -83,7 +83,7 @@ public struct SimulationLayout: Sendable {
                                         pageCacheBytes: memory[w.index].pageCacheBytes(scenario, worker: w), meanArrivalRate: meanArrivalRate)
             for h in cache.tenantHits { tenantHit[h.table][h.tenant.index] = h.hit }
             for h in cache.shardScanHits { scanHit[h.table][h.shard.index] = h.hit }
-            workerBytes[w.index] = cache.bytes
+            workerBytes[w] = cache.bytes
         }
         tenantHitRatio = tenantHit
         shardScanHitRatio = scanHit
