@@ -107,6 +107,29 @@ final class CalibrationTests: XCTestCase {
         XCTAssertTrue(loaded.pass, "measured \(loaded.measured), simulated \(loaded.simulated ?? -1)")
     }
 
+    /// Family f's pgbench runs end as pgbench -T did: a run that finished is replayed with
+    /// `at_end: finish` and a hung one (the lab killed it) without. Its connections per query are
+    /// the lab's count over pgbench's own transaction count. Under a shared pool of 4 with 64
+    /// clients most clients wait for a slot the whole run and connect only when the others leave:
+    /// the lab counted about one connection per client and worker; so does the replay (within
+    /// ±25%), where stopping at 5 s counted about 3 per worker.
+    func testPgbenchReplaysEndAsPgbenchDid() throws {
+        let m = try LabMeasurements.load([Fixtures.labMeasured])
+        let v = try Self.validation.get()
+        for r in m.pgbench {
+            let name = "f-pgbench-\(r.query)-\(r.clients)clients-shared\(r.sharedPool)-pool\(r.poolSize).yaml"
+            let replay = try XCTUnwrap(v.replays.first { $0.name == name }, name)
+            XCTAssertEqual(replay.text.contains("at_end: finish"), !r.hung, name)
+            let config = "\(r.query), \(r.clients) clients, shared pool \(r.sharedPool), pool size \(r.poolSize)"
+            let row = v.rows.first { $0.configuration == config && $0.metric == "connections_opened_per_query" }
+            if r.hung { XCTAssertNil(row, config); continue }
+            let connections = Double(r.newConnections.reduce(0) { $0 + $1.count })
+            XCTAssertEqual(try XCTUnwrap(row, config).measured, connections / (r.transactions ?? .nan), accuracy: 1e-12, config)
+        }
+        let stuck = try XCTUnwrap(v.rows.first { $0.configuration == "fast_count, 64 clients, shared pool 4, pool size 4" && $0.metric == "connections_opened_per_query" })
+        XCTAssertTrue(stuck.pass, "measured \(stuck.measured), simulated \(stuck.simulated ?? -1)")
+    }
+
     /// Family h is answered by the two-level cache model: every share has a simulated figure,
     /// the three shares of a run add up to 1, and shared_buffers' share is within the rows'
     /// absolute tolerance on every run (the clock sweep's part of the model).
