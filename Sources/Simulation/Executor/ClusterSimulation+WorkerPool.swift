@@ -106,9 +106,11 @@ extension ClusterSimulation {
     }
 
     /// Keeps the connection in the session's cache (`ConnectionCache.keep`), else closes it.
+    /// Past `clientsStopAt` nothing is kept: the session's client is disconnecting, or gone
+    /// and this is a query it abandoned (a timeout) ending.
     mutating func returnConnection(session: SessionID, coordinator: UInt8, worker: WorkerIndex, _ s: inout Scheduler<ClusterEvent>) {
         let sameCoordinator = session.isClient && clientSessions.coordinator[session.index] == coordinator
-        if !connectionCache.keep(session: session, worker: worker, sameCoordinator: sameCoordinator, at: s.now) {
+        if s.now >= clientsStopAt || !connectionCache.keep(session: session, worker: worker, sameCoordinator: sameCoordinator, at: s.now) {
             _ = backends[worker].release(at: s.now)
             releaseSharedSlot(worker: worker, coordinator: coordinator, session: session, &s)
         }

@@ -25,7 +25,8 @@ public struct WorkloadSpec: Sendable {
     /// connections close) and the run lasts until the last has finished, at most
     /// `ClusterRun.finishLimit` more. This is how `pgbench -T` ends: its rate counts those
     /// queries and that time. False (`stop`): the run ends at `run.duration`, queries in flight
-    /// unanswered.
+    /// unanswered. A run that ends with its timeline's operations (`ClusterRun.run`'s
+    /// `untilOperationsDone`, `untilJobsDone`) ends there either way.
     public var clientsFinishAtEnd = false
 
     public init(tenants: TenantPopulation, classes: [QueryClass], arrivals: Arrivals, databases: Int = 1) {
